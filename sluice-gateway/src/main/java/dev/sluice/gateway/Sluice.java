@@ -1,0 +1,162 @@
+package dev.sluice.gateway;
+
+import dev.sluice.core.LeakSource;
+import dev.sluice.core.Lifecycle;
+import dev.sluice.core.Limiter;
+import dev.sluice.core.ScopeRegistry;
+import dev.sluice.fake.FakeProvider;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.provider.UpstreamClient;
+import dev.sluice.gateway.server.Drain;
+import dev.sluice.gateway.server.GatewayServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running Sluice: the listener, the upstream pool, admission and the request accounting, owned by
+ * one {@link Lifecycle}. {@link #close()} is the graceful shutdown of DESIGN.md: readiness 503 at
+ * once, a pre-drain delay, a drain deadline, terminal error events for streams still open, then
+ * everything closes in reverse order with each step logged.
+ */
+public final class Sluice implements AutoCloseable, LeakSource {
+
+    private static final System.Logger LOG = System.getLogger("sluice");
+
+    private final SluiceConfig config;
+    private final Lifecycle lifecycle;
+    private final ScopeRegistry scopes;
+    private final Limiter limiter;
+    private final Drain drain;
+    private final GatewayServer server;
+    private final URI upstreamUrl;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter, Drain drain,
+                   GatewayServer server, URI upstreamUrl) {
+        this.config = config;
+        this.lifecycle = lifecycle;
+        this.scopes = scopes;
+        this.limiter = limiter;
+        this.drain = drain;
+        this.server = server;
+        this.upstreamUrl = upstreamUrl;
+    }
+
+    /** Starts Sluice with the given config; in demo mode, with the built-in fake provider as upstream. */
+    public static Sluice start(SluiceConfig config) throws Exception {
+        Lifecycle lifecycle = Lifecycle.create("sluice", config.shutdown().stepTimeout());
+        try {
+            URI url = config.upstream().url();
+            Optional<String> key = config.upstream().apiKey().isEmpty()
+                    ? Optional.empty() : Optional.of(config.upstream().apiKey().reveal());
+            if (config.demo().enabled()) {
+                FakeProvider fake = lifecycle.register("fake-provider", "demo", FakeProvider.builder()
+                        .deltas(config.demo().deltas())
+                        .deltaInterval(config.demo().deltaInterval())
+                        .start());
+                url = fake.baseUri();
+                key = Optional.of("demo");
+            }
+            var up = config.upstream();
+            UpstreamClient upstream = lifecycle.register("upstream-client", "anthropic",
+                    UpstreamClient.start("anthropic", url, up.maxConnections(), up.maxQueuedRequests(),
+                            config.timeouts().connect()));
+            ScopeRegistry scopes = ScopeRegistry.create("requests");
+            Limiter limiter = Limiter.fixed("admission", config.admission().maxInFlight());
+            Drain drain = new Drain();
+            GatewayServer server = lifecycle.register("listener", config.server().host(),
+                    GatewayServer.start(config, scopes, limiter, drain, upstream, key));
+            return new Sluice(config, lifecycle, scopes, limiter, drain, server, url);
+        } catch (Exception | Error e) {
+            try {
+                lifecycle.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI baseUri() {
+        return URI.create("http://" + hostForUri(config.server().host()) + ":" + port());
+    }
+
+    public URI upstreamUrl() {
+        return upstreamUrl;
+    }
+
+    public boolean demo() {
+        return config.demo().enabled();
+    }
+
+    /** The /system/stats document. */
+    public String stats() {
+        return server.stats();
+    }
+
+    public long inFlight() {
+        return limiter.inFlight();
+    }
+
+    public int liveScopes() {
+        return scopes.liveScopes();
+    }
+
+    @Override
+    public String leakSourceName() {
+        return "sluice " + config.server().host() + ":" + port();
+    }
+
+    @Override
+    public List<String> leaks() {
+        List<String> leaks = new ArrayList<>(limiter.leaks());
+        leaks.addAll(scopes.leaks());
+        return leaks;
+    }
+
+    /** Graceful shutdown; blocks until done; idempotent (a second caller waits for the first). */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitQuietly();
+            return;
+        }
+        try {
+            new Shutdown(config.shutdown(), drain, limiter, lifecycle).run();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    private void awaitQuietly() {
+        try {
+            closed.await(config.shutdown().drainTimeout().toMillis() * 2 + 30_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostForUri(String host) {
+        String h = host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host;
+        return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    static System.Logger log() {
+        return LOG;
+    }
+}

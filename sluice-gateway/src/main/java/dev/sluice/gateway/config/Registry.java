@@ -1,0 +1,111 @@
+package dev.sluice.gateway.config;
+
+import static dev.sluice.gateway.config.ValueType.BOOLEAN;
+import static dev.sluice.gateway.config.ValueType.DEMO_MODE;
+import static dev.sluice.gateway.config.ValueType.DURATION;
+import static dev.sluice.gateway.config.ValueType.DURATION_OR_ZERO;
+import static dev.sluice.gateway.config.ValueType.HOST;
+import static dev.sluice.gateway.config.ValueType.INT_SIZE;
+import static dev.sluice.gateway.config.ValueType.PORT;
+import static dev.sluice.gateway.config.ValueType.POSITIVE_INT;
+import static dev.sluice.gateway.config.ValueType.SECRET_LIST;
+import static dev.sluice.gateway.config.ValueType.SIZE;
+import static dev.sluice.gateway.config.ValueType.URL;
+import static dev.sluice.gateway.config.ValueType.SECRET;
+
+import dev.sluice.gateway.config.ValueType.DemoMode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * THE table of configuration keys: name, type, default, meaning, and where each lives in
+ * {@link SluiceConfig}. docs/configuration.md mirrors it (a test checks both ways).
+ */
+final class Registry {
+
+    /** One key: its public description, how to parse it and how to read it back from a config. */
+    record Entry(ConfigKey key, ValueType type, Function<SluiceConfig, Object> read) {}
+
+    static final List<Entry> ENTRIES = List.of(
+            row("server.host", HOST, "127.0.0.1", "listen address", c -> c.server().host()),
+            row("server.port", PORT, "8080", "listen port; 0 picks a free port", c -> c.server().port()),
+            row("server.max-body-size", SIZE, "32MiB", "largest request body accepted",
+                    c -> c.server().maxBodySize()),
+            row("server.max-header-size", INT_SIZE, "64KiB", "largest request header block accepted",
+                    c -> c.server().maxHeaderSize()),
+            row("admission.max-in-flight", POSITIVE_INT, "256", "concurrent requests admitted; more are shed",
+                    c -> c.admission().maxInFlight()),
+            row("upstream.url", URL, "https://api.anthropic.com", "Anthropic-compatible upstream base URL",
+                    c -> c.upstream().url()),
+            row("upstream.api-key", SECRET, "",
+                    "key sent upstream as x-api-key; ANTHROPIC_API_KEY also sets it", c -> c.upstream().apiKey()),
+            row("upstream.max-connections", POSITIVE_INT, "64", "connection pool bound per upstream",
+                    c -> c.upstream().maxConnections()),
+            row("upstream.max-queued-requests", POSITIVE_INT, "1024", "requests waiting for a pooled connection",
+                    c -> c.upstream().maxQueuedRequests()),
+            row("timeouts.connect", DURATION, "10s", "upstream TCP/TLS connect", c -> c.timeouts().connect()),
+            row("timeouts.first-byte", DURATION, "60s", "wait for upstream response headers",
+                    c -> c.timeouts().firstByte()),
+            row("timeouts.idle", DURATION, "60s", "max silence between upstream stream events",
+                    c -> c.timeouts().idle()),
+            row("timeouts.total", DURATION, "10m", "whole upstream exchange", c -> c.timeouts().total()),
+            row("stream.heartbeat-interval", DURATION, "500ms",
+                    "a `: ping` comment goes to a streaming client after this much silence (detects disconnects)",
+                    c -> c.stream().heartbeatInterval()),
+            row("shutdown.pre-drain", DURATION_OR_ZERO, "1s",
+                    "after SIGTERM, readiness is 503 but new requests are still served this long",
+                    c -> c.shutdown().preDrain()),
+            row("shutdown.drain-timeout", DURATION, "25s", "in-flight requests get this long to finish",
+                    c -> c.shutdown().drainTimeout()),
+            row("shutdown.step-timeout", DURATION, "5s", "deadline for each close step",
+                    c -> c.shutdown().stepTimeout()),
+            row("demo.mode", DEMO_MODE, "auto",
+                    "on: the built-in fake provider is the upstream; auto: on when neither upstream.api-key nor"
+                            + " upstream.url is set",
+                    c -> c.demo().enabled() ? DemoMode.ON : DemoMode.OFF),
+            row("demo.deltas", POSITIVE_INT, "24", "words per demo answer", c -> c.demo().deltas()),
+            row("demo.delta-interval", DURATION, "30ms", "pause between demo words",
+                    c -> c.demo().deltaInterval()),
+            row("auth.api-keys", SECRET_LIST, "",
+                    "client keys accepted (comma-separated); empty accepts any key, allowed only when server.host"
+                            + " is a loopback address",
+                    c -> c.auth().apiKeys()),
+            row("log.requests", BOOLEAN, "true", "one log line per request", c -> c.log().requests()));
+
+    /** Other environment names for a key; the canonical {@code SLUICE_*} name wins over these. */
+    static final Map<String, String> ENV_ALIASES = Map.of(
+            "SLUICE_PORT", "server.port",
+            "SLUICE_HOST", "server.host",
+            "ANTHROPIC_API_KEY", "upstream.api-key");
+
+    /** SLUICE_* variables that are not config keys but are used elsewhere (launcher, CLI). */
+    static final Set<String> RESERVED_ENV = Set.of("SLUICE_CONFIG", "SLUICE_JVM_DIR");
+
+    static final Map<String, Entry> BY_KEY = index();
+
+    private Registry() {}
+
+    private static Entry row(String key, ValueType type, String defaultText, String description,
+                             Function<SluiceConfig, Object> read) {
+        return new Entry(new ConfigKey(key, type.display, defaultText, ConfigKey.envName(key), description), type, read);
+    }
+
+    private static Map<String, Entry> index() {
+        Map<String, Entry> byKey = new LinkedHashMap<>();
+        for (Entry e : ENTRIES) {
+            if (byKey.put(e.key().key(), e) != null) {
+                throw new IllegalStateException("config key listed twice: " + e.key().key());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(byKey);
+    }
+
+    /** Aliases of {@code key}, in a fixed order. */
+    static List<String> aliasesOf(String key) {
+        return ENV_ALIASES.entrySet().stream().filter(e -> e.getValue().equals(key))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+}

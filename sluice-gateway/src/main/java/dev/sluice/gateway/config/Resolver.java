@@ -1,0 +1,133 @@
+package dev.sluice.gateway.config;
+
+import dev.sluice.gateway.config.ValueType.DemoMode;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Layers raw settings over the defaults, parses every key, checks keys against each other, builds the tree. */
+final class Resolver {
+    private static final String DEFAULT_SOURCE = "default";
+
+    private final Map<String, Setting> effective = new LinkedHashMap<>();
+    private final Map<String, Object> values = new HashMap<>();
+    private final List<String> problems;
+
+    private Resolver(List<String> problems) {
+        this.problems = new ArrayList<>(problems);
+        for (Registry.Entry e : Registry.ENTRIES) {
+            effective.put(e.key().key(), Setting.scalar(e.key().key(), e.key().defaultText(), DEFAULT_SOURCE));
+        }
+    }
+
+    /**
+     * The config from {@code layers} (later layers win), or a {@link ConfigException} listing
+     * {@code earlierProblems} and every problem found here.
+     */
+    static SluiceConfig resolve(List<List<Setting>> layers, List<String> earlierProblems) throws ConfigException {
+        Resolver r = new Resolver(earlierProblems);
+        for (List<Setting> layer : layers) {
+            for (Setting s : layer) {
+                r.effective.put(s.key(), s);
+            }
+        }
+        r.parseAll();
+        r.checkAuthOnOpenListener();
+        if (!r.problems.isEmpty()) {
+            throw new ConfigException(r.problems);
+        }
+        return r.build();
+    }
+
+    private void parseAll() {
+        for (Registry.Entry e : Registry.ENTRIES) {
+            Setting s = effective.get(e.key().key());
+            try {
+                values.put(e.key().key(), s.list() ? e.type().parseList(s.items()) : e.type().parse(s.text()));
+            } catch (IllegalArgumentException ex) {
+                problems.add(e.key().key() + ": " + s.shown(e.type().isSecret()) + " (from " + s.source() + ") "
+                        + ex.getMessage());
+            }
+        }
+    }
+
+    /** An open listener must not accept any key: empty auth.api-keys needs a loopback server.host. */
+    private void checkAuthOnOpenListener() {
+        if (!(values.get("server.host") instanceof String host)
+                || !(values.get("auth.api-keys") instanceof List<?> keys)) {
+            return; // already reported as bad values
+        }
+        if (keys.isEmpty() && !isLoopback(host)) {
+            Setting hostSetting = effective.get("server.host");
+            problems.add("auth.api-keys: empty (from " + effective.get("auth.api-keys").source()
+                    + "), which accepts any client key, but server.host " + Setting.quote(host) + " (from "
+                    + hostSetting.source() + ") is not a loopback address: set auth.api-keys (env "
+                    + ConfigKey.envName("auth.api-keys") + ") to the client keys to accept, or listen on 127.0.0.1");
+        }
+    }
+
+    /** Whether {@code host} is localhost or a loopback IP literal; never asks DNS. */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            String[] octets = h.split("\\.");
+            for (String o : octets) {
+                if (Integer.parseInt(o) > 255) {
+                    return false;
+                }
+            }
+            return octets[0].equals("127");
+        }
+        if (h.contains(":")) {
+            try {
+                return InetAddress.getByName("[" + h + "]").isLoopbackAddress(); // a literal: no lookup
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private SluiceConfig build() {
+        Secret apiKey = get("upstream.api-key");
+        DemoMode mode = get("demo.mode");
+        boolean urlSet = !effective.get("upstream.url").source().equals(DEFAULT_SOURCE);
+        boolean demo = mode == DemoMode.ON || (mode == DemoMode.AUTO && apiKey.isEmpty() && !urlSet);
+        return new SluiceConfig(
+                new SluiceConfig.Server(get("server.host"), this.<Integer>get("server.port"),
+                        this.<Long>get("server.max-body-size"), this.<Integer>get("server.max-header-size")),
+                new SluiceConfig.Admission(this.<Integer>get("admission.max-in-flight")),
+                new SluiceConfig.Upstream(this.<URI>get("upstream.url"), apiKey,
+                        this.<Integer>get("upstream.max-connections"),
+                        this.<Integer>get("upstream.max-queued-requests")),
+                new SluiceConfig.Timeouts(this.<Duration>get("timeouts.connect"),
+                        this.<Duration>get("timeouts.first-byte"), this.<Duration>get("timeouts.idle"),
+                        this.<Duration>get("timeouts.total")),
+                new SluiceConfig.Stream(this.<Duration>get("stream.heartbeat-interval")),
+                new SluiceConfig.Shutdown(this.<Duration>get("shutdown.pre-drain"),
+                        this.<Duration>get("shutdown.drain-timeout"), this.<Duration>get("shutdown.step-timeout")),
+                new SluiceConfig.Demo(demo, this.<Integer>get("demo.deltas"),
+                        this.<Duration>get("demo.delta-interval")),
+                new SluiceConfig.Auth((List<Secret>) get("auth.api-keys")),
+                new SluiceConfig.Log(this.<Boolean>get("log.requests")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T get(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            throw new IllegalStateException("config key " + key + " is in SluiceConfig but not in the registry");
+        }
+        return (T) v;
+    }
+}

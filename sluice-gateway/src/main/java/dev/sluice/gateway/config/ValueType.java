@@ -1,0 +1,193 @@
+package dev.sluice.gateway.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The kinds of value a key can hold: how to parse one from text (throwing
+ * {@link IllegalArgumentException} with the reason, phrased to follow the value) and how to print
+ * one back. Secrets print redacted.
+ */
+enum ValueType {
+    HOST("host", ValueType::host, String::valueOf),
+    PORT("int 0..65535", t -> intIn(t, 0, 65535), String::valueOf),
+    POSITIVE_INT("int >= 1", t -> intIn(t, 1, Integer.MAX_VALUE), String::valueOf),
+    SIZE("size", t -> positiveSize(t, Long.MAX_VALUE), v -> Units.formatSize((Long) v)),
+    INT_SIZE("size", t -> (int) positiveSize(t, Integer.MAX_VALUE), v -> Units.formatSize((Integer) v)),
+    URL("http(s) URL", ValueType::url, String::valueOf),
+    SECRET("secret", ValueType::secret, v -> ((Secret) v).isEmpty() ? "" : "****"),
+    SECRET_LIST("list of secrets", t -> secrets(split(t)), v -> ValueType.formatSecrets((List<?>) v)),
+    DURATION("duration", t -> duration(t, false), v -> Units.formatDuration((Duration) v)),
+    DURATION_OR_ZERO("duration", t -> duration(t, true), v -> Units.formatDuration((Duration) v)),
+    DEMO_MODE("auto/on/off", ValueType::demoMode, v -> v.toString().toLowerCase(Locale.ROOT)),
+    BOOLEAN("boolean", ValueType::bool, String::valueOf);
+
+    /** demo.mode values. */
+    enum DemoMode { AUTO, ON, OFF }
+
+    final String display;
+    private final Function<String, Object> parser;
+    private final Function<Object, String> printer;
+
+    ValueType(String display, Function<String, Object> parser, Function<Object, String> printer) {
+        this.display = display;
+        this.parser = parser;
+        this.printer = printer;
+    }
+
+    Object parse(String text) {
+        return parser.apply(text);
+    }
+
+    /** Parses a YAML list; only list types accept one. */
+    Object parseList(List<String> items) {
+        if (this != SECRET_LIST) {
+            throw new IllegalArgumentException("is a list, but this key takes a single " + display);
+        }
+        return secrets(items.stream().map(String::strip).toList());
+    }
+
+    String format(Object value) {
+        return printer.apply(value);
+    }
+
+    boolean isSecret() {
+        return this == SECRET || this == SECRET_LIST;
+    }
+
+    private static Object host(String t) {
+        if (t.isBlank()) {
+            throw new IllegalArgumentException("is empty: give a host name or IP address, e.g. 127.0.0.1");
+        }
+        if (t.contains(":")) {
+            try {
+                InetAddress.getByName("[" + t + "]"); // an IPv6 literal only: never a DNS lookup
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("is not a host name or IP address"
+                        + " (an IPv6 address goes without brackets; the port goes in server.port)");
+            }
+        } else if (!t.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("is not a host name or IP address");
+        }
+        return t;
+    }
+
+    private static int intIn(String t, int min, int max) {
+        long n;
+        try {
+            n = Long.parseLong(t.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not an integer" + range(min, max));
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("is out of range: must be an integer" + range(min, max));
+        }
+        return (int) n;
+    }
+
+    private static String range(int min, int max) {
+        return max == Integer.MAX_VALUE ? " >= " + min : " in " + min + ".." + max;
+    }
+
+    private static long positiveSize(String t, long max) {
+        long bytes = Units.parseSize(t);
+        if (bytes < 1) {
+            throw new IllegalArgumentException("must be at least 1 byte");
+        }
+        if (bytes > max) {
+            throw new IllegalArgumentException("is too large: at most " + Units.formatSize(max));
+        }
+        return bytes;
+    }
+
+    private static Object url(String t) {
+        URI uri;
+        try {
+            uri = new URI(t.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("is not a valid URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("is not an http:// or https:// URL");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("has no host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must not contain credentials: set upstream.api-key instead");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("must not have a query or fragment: give the base URL only");
+        }
+        return uri;
+    }
+
+    private static Secret secret(String t) {
+        if (!t.equals(t.strip())) {
+            throw new IllegalArgumentException("has leading or trailing whitespace");
+        }
+        if (t.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("contains control characters");
+        }
+        return Secret.of(t);
+    }
+
+    private static List<String> split(String t) {
+        if (t.isBlank()) {
+            return List.of();
+        }
+        return List.of(t.strip().split("\\s*,\\s*", -1));
+    }
+
+    private static List<Secret> secrets(List<String> items) {
+        List<Secret> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).isEmpty()) {
+                throw new IllegalArgumentException("has an empty entry (entry " + (i + 1) + " of " + items.size() + ")");
+            }
+            try {
+                out.add(secret(items.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("entry " + (i + 1) + " " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String formatSecrets(List<?> secrets) {
+        return secrets.isEmpty() ? "[]" : "[" + String.join(", ", secrets.stream().map(s -> "****").toList()) + "]";
+    }
+
+    private static Duration duration(String t, boolean zeroAllowed) {
+        Duration d = Units.parseDuration(t);
+        if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
+            throw new IllegalArgumentException("must be " + (zeroAllowed ? ">= 0" : "> 0"));
+        }
+        return d;
+    }
+
+    private static Object demoMode(String t) {
+        return switch (t.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> DemoMode.AUTO;
+            case "on" -> DemoMode.ON;
+            case "off" -> DemoMode.OFF;
+            default -> throw new IllegalArgumentException("is not one of auto, on, off");
+        };
+    }
+
+    private static Object bool(String t) {
+        return switch (t.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("is not a boolean: use true or false");
+        };
+    }
+}

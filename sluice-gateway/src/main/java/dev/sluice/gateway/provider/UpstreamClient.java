@@ -1,0 +1,109 @@
+package dev.sluice.gateway.provider;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+
+/**
+ * One upstream: a base URL and a bounded Jetty connection pool (max connections and max queued
+ * requests per destination). Base URLs come only from operator config, never from a request.
+ */
+public final class UpstreamClient implements AutoCloseable {
+
+    private final String name;
+    private final URI baseUrl;
+    private final HttpClient http;
+    private final int maxConnections;
+    private final int maxQueued;
+
+    private UpstreamClient(String name, URI baseUrl, HttpClient http, int maxConnections, int maxQueued) {
+        this.name = name;
+        this.baseUrl = baseUrl;
+        this.http = http;
+        this.maxConnections = maxConnections;
+        this.maxQueued = maxQueued;
+    }
+
+    /** Starts a client for {@code baseUrl} with the given pool bounds and connect timeout. */
+    public static UpstreamClient start(String name, URI baseUrl, int maxConnections, int maxQueued,
+                                       Duration connectTimeout) throws Exception {
+        QueuedThreadPool pool = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4), 2);
+        pool.setName("sluice-upstream-" + name);
+        HttpClient http = new HttpClient();
+        http.setName("sluice-upstream-" + name);
+        http.setExecutor(pool);
+        http.setScheduler(new ScheduledExecutorScheduler("sluice-upstream-" + name + "-scheduler", false));
+        http.setConnectTimeout(connectTimeout.toMillis());
+        http.setMaxConnectionsPerDestination(maxConnections);
+        http.setMaxRequestsQueuedPerDestination(maxQueued);
+        http.setFollowRedirects(false);
+        http.setUserAgentField(null);
+        http.getContentDecoderFactories().clear(); // relay bytes as sent; never inflate unbounded
+        http.start();
+        return new UpstreamClient(name, baseUrl, http, maxConnections, maxQueued);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxQueued() {
+        return maxQueued;
+    }
+
+    /**
+     * Sends a request and returns at once; the caller awaits the headers on the returned call and
+     * must close it (which aborts the exchange if it is still running).
+     */
+    public UpstreamCall send(String method, String pathAndQuery, Map<String, List<String>> headers,
+                             byte[] body, UpstreamTimeouts timeouts) {
+        Request request = http.newRequest(resolve(pathAndQuery))
+                .method(HttpMethod.fromString(method))
+                .timeout(timeouts.total().toMillis(), TimeUnit.MILLISECONDS)
+                .idleTimeout(Math.max(timeouts.idle().toMillis(), timeouts.firstByte().toMillis()),
+                        TimeUnit.MILLISECONDS)
+                .headers(h -> headers.forEach((k, values) -> values.forEach(v -> h.add(k, v))));
+        if (body.length > 0) {
+            String type = headers.getOrDefault("content-type", List.of("application/json")).get(0);
+            request.body(new BytesRequestContent(type, body));
+        }
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        return new UpstreamCall(request, listener);
+    }
+
+    /** Connections open in the pool now, for stats. */
+    public String describePool() {
+        return http.dump();
+    }
+
+    URI resolve(String pathAndQuery) {
+        String base = baseUrl.toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + pathAndQuery);
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.stop();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sluice.gateway.server;
+
+import dev.sluice.core.Outcome;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** One line per request: id, method, route, status, outcome, duration. Never headers or bodies. */
+final class AccessLog {
+
+    private static final System.Logger LOG = System.getLogger("sluice.access");
+    private final boolean enabled;
+
+    AccessLog(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    void record(String id, ServerRequest req, ServerResponse res, String route, boolean stream,
+                Outcome outcome, long startNanos) {
+        if (!enabled || !LOG.isLoggable(System.Logger.Level.INFO)) {
+            return;
+        }
+        long micros = (System.nanoTime() - startNanos) / 1000;
+        LOG.log(System.Logger.Level.INFO, "request id=" + id + " method=" + req.prologue().method().text()
+                + " route=" + route + " status=" + res.status().code() + " stream=" + stream
+                + " outcome=" + outcome + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sluice.gateway.server;
+
+import dev.sluice.core.Limiter;
+import dev.sluice.core.ScopeRegistry;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.provider.UpstreamClient;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Builds the Helidon server and its routes around one upstream. */
+public final class GatewayServer implements AutoCloseable {
+
+    private final WebServer server;
+    private final GatewayContext ctx;
+
+    private GatewayServer(WebServer server, GatewayContext ctx) {
+        this.server = server;
+        this.ctx = ctx;
+    }
+
+    /** Starts listening; the drain phase moves to SERVING once the listener is up. */
+    public static GatewayServer start(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, Drain drain,
+                                      UpstreamClient upstream, Optional<String> upstreamKey) {
+        GatewayContext ctx = new GatewayContext(config, scopes, limiter, drain, upstream, upstreamKey,
+                new AccessLog(config.log().requests()), System.currentTimeMillis());
+        HttpRouting.Builder routing = HttpRouting.builder();
+        new SystemHandlers(ctx).register(routing);
+        for (ProxyHandler.Route route : ProxyHandler.Route.values()) {
+            routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx));
+        }
+        WebServer server = WebServer.builder()
+                .host(config.server().host())
+                .port(config.server().port())
+                .shutdownHook(false)
+                .shutdownGracePeriod(Duration.ofMillis(200))
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .addProtocol(Http1Config.builder().maxHeadersSize(config.server().maxHeaderSize()).build())
+                .routing(routing)
+                .build()
+                .start();
+        drain.phase(Drain.Phase.SERVING);
+        return new GatewayServer(server, ctx);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The JSON document served at /system/stats. */
+    public String stats() {
+        return new SystemHandlers(ctx).stats().toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

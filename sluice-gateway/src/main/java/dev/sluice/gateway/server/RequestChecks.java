@@ -1,0 +1,105 @@
+package dev.sluice.gateway.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.config.Secret;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** The checks a request passes before it reaches an upstream, each failing with a clear 4xx. */
+final class RequestChecks {
+
+    private RequestChecks() {
+    }
+
+    static void contentLength(ServerRequest req, long max) throws GatewayException {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > max) {
+            throw tooLarge(declared.getAsLong(), max);
+        }
+    }
+
+    /** Accepts {@code x-api-key} or {@code Authorization: Bearer}; with keys configured, one must match. */
+    static void authenticate(ServerRequest req, List<Secret> keys) throws GatewayException {
+        String key = req.headers().first(HeaderNames.create("x-api-key")).orElse(null);
+        if (key == null) {
+            String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+            if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                key = auth.substring(7).trim();
+            }
+        }
+        if (key == null || key.isEmpty()) {
+            throw new GatewayException(401, "missing API key: send it as x-api-key or Authorization: Bearer");
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        boolean match = false;
+        for (Secret s : keys) {
+            match |= s.matches(key); // no early exit: every key is compared
+        }
+        if (!match) {
+            throw new GatewayException(401, "invalid API key");
+        }
+    }
+
+    static byte[] readBody(ServerRequest req, long max) throws GatewayException {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8, max + 1);
+            byte[] body = in.readNBytes(cap);
+            if (body.length > max) {
+                throw tooLarge(body.length, max);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new GatewayException(400, "could not read the request body: " + e.getMessage());
+        }
+    }
+
+    /** Parses the body and checks the fields the route needs, naming the first one missing. */
+    static JsonNode parse(byte[] body, ProxyHandler.Route route) throws GatewayException {
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw new GatewayException(400, "request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new GatewayException(400, "could not read the request body: " + e.getMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw new GatewayException(400, "request body must be a JSON object");
+        }
+        require(json, "model", JsonNode::isTextual, "a string");
+        require(json, "messages", JsonNode::isArray, "an array");
+        if (route == ProxyHandler.Route.MESSAGES) {
+            require(json, "max_tokens", JsonNode::isIntegralNumber, "an integer");
+            if (json.has("stream") && !json.get("stream").isBoolean()) {
+                throw new GatewayException(400, "stream: must be a boolean");
+            }
+        }
+        return json;
+    }
+
+    private static void require(JsonNode json, String field, java.util.function.Predicate<JsonNode> ok, String what)
+            throws GatewayException {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            throw new GatewayException(400, field + ": field required");
+        }
+        if (!ok.test(v)) {
+            throw new GatewayException(400, field + ": must be " + what);
+        }
+    }
+
+    private static GatewayException tooLarge(long size, long max) {
+        return new GatewayException(413, "request_too_large",
+                "request body is " + size + " bytes, larger than the limit of " + max + " bytes", null);
+    }
+}

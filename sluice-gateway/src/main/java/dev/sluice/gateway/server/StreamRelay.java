@@ -1,0 +1,213 @@
+package dev.sluice.gateway.server;
+
+import dev.sluice.core.Outcome;
+import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.provider.SseReader;
+import dev.sluice.gateway.provider.UpstreamCall;
+import dev.sluice.gateway.provider.UpstreamFailure;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Relays one upstream SSE stream to the client, event by event, with a flush per event. A reader
+ * thread parses upstream events into a small bounded queue (back-pressure reaches the upstream
+ * through Jetty's demand); the request thread writes them, sends {@code : ping} heartbeats when
+ * nothing was written for a while (so a vanished client is noticed), enforces the idle deadline and
+ * ends the stream with an in-band error event on any failure — never a fabricated message_stop.
+ */
+final class StreamRelay implements Drain.Terminable, AutoCloseable {
+
+    static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+    private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private sealed interface Item permits Event, End { }
+
+    private record Event(SseEvent event) implements Item { }
+
+    private record End(Throwable failure) implements Item { }
+
+    private final UpstreamCall call;
+    private final String requestId;
+    private final Duration heartbeat;
+    private final Duration idle;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
+    private volatile String terminateReason;
+    private volatile boolean closed;
+    private Thread reader;
+    private long eventsRelayed;
+
+    StreamRelay(UpstreamCall call, String requestId, Duration heartbeat, Duration idle) {
+        this.call = call;
+        this.requestId = requestId;
+        this.heartbeat = heartbeat;
+        this.idle = idle;
+    }
+
+    long eventsRelayed() {
+        return eventsRelayed;
+    }
+
+    /** Relays until the stream ends; returns the outcome for the permit. */
+    Outcome relay(OutputStream out) {
+        reader = Thread.ofVirtual().name("sluice-relay-" + requestId).start(this::readLoop);
+        long pollMs = Math.max(10, Math.min(heartbeat.toMillis(), 250));
+        long now = System.nanoTime();
+        long lastWrite = now;
+        long lastUpstream = now;
+        boolean sawStop = false;
+        try {
+            while (true) {
+                Item item = queue.poll(pollMs, TimeUnit.MILLISECONDS);
+                now = System.nanoTime();
+                String reason = terminateReason;
+                if (reason != null) {
+                    call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null));
+                    return fail(out, "overloaded_error", reason);
+                }
+                if (item == null) {
+                    if (!sawStop && now - lastUpstream > idle.toNanos()) {
+                        call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "idle", null));
+                        return fail(out, "timeout_error",
+                                "upstream stalled: no event for " + idle.toMillis() + " ms");
+                    }
+                    if (now - lastWrite >= heartbeat.toNanos()) {
+                        write(out, PING);
+                        lastWrite = now;
+                    }
+                    continue;
+                }
+                if (item instanceof End end) {
+                    if (sawStop) {
+                        return Outcome.SUCCESS;
+                    }
+                    return fail(out, endType(end.failure()), endMessage(end.failure()));
+                }
+                SseEvent e = ((Event) item).event();
+                lastUpstream = now;
+                String type = typeOf(e);
+                if (type == null) {
+                    call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "malformed", null));
+                    return fail(out, "api_error", "upstream sent a malformed event (data is not a JSON object)");
+                }
+                write(out, e.toWire());
+                lastWrite = now;
+                eventsRelayed++;
+                if ("error".equals(type) || "error".equals(e.event())) {
+                    return Outcome.FAILURE; // the upstream's own in-band error, relayed as is
+                }
+                if ("message_stop".equals(type)) {
+                    sawStop = true; // keep reading until the upstream ends so its connection is reused
+                }
+            }
+        } catch (ClientGoneException gone) {
+            call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "client went away", gone));
+            return Outcome.CANCELLED;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "interrupted", interrupted));
+            return Outcome.CANCELLED;
+        }
+    }
+
+    private Outcome fail(OutputStream out, String type, String message) throws ClientGoneException {
+        write(out, AnthropicErrors.event(type, message));
+        return Outcome.FAILURE;
+    }
+
+    private static String typeOf(SseEvent e) {
+        try {
+            var node = Json.MAPPER.readTree(e.data());
+            return node != null && node.isObject() ? node.path("type").asText("") : null;
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    private static String endType(Throwable failure) {
+        if (failure == null) {
+            return "api_error";
+        }
+        UpstreamFailure f = UpstreamCall.classify(failure);
+        return f.kind() == UpstreamFailure.Kind.TOTAL_TIMEOUT ? "timeout_error" : "api_error";
+    }
+
+    private static String endMessage(Throwable failure) {
+        if (failure == null) {
+            return "upstream stream ended before message_stop";
+        }
+        if (failure instanceof SseReader.EventTooLargeException tooLarge) {
+            return tooLarge.getMessage();
+        }
+        return UpstreamCall.classify(failure).getMessage();
+    }
+
+    private static void write(OutputStream out, byte[] bytes) throws ClientGoneException {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a vanished client as ServerConnectionException / UncheckedIOException
+            throw new ClientGoneException(e);
+        }
+    }
+
+    private void readLoop() {
+        try {
+            SseReader events = new SseReader(call.body(), MAX_EVENT_BYTES);
+            Optional<SseEvent> e;
+            while (!closed && (e = events.next()).isPresent()) {
+                if (!put(new Event(e.get()))) {
+                    return;
+                }
+            }
+            put(new End(null));
+        } catch (Throwable t) {
+            put(new End(t));
+        }
+    }
+
+    private boolean put(Item item) {
+        try {
+            while (!closed) {
+                if (queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    @Override
+    public void terminate(String reason) {
+        terminateReason = reason;
+    }
+
+    /** Stops the reader thread and waits for it (bounded); the call itself is closed by the scope. */
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        Thread r = reader;
+        if (r != null) {
+            r.interrupt();
+            r.join(2000);
+        }
+        queue.clear();
+    }
+
+    /** The client's connection failed on write. */
+    static final class ClientGoneException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ClientGoneException(Throwable cause) {
+            super("client went away", cause, false, false);
+        }
+    }
+}

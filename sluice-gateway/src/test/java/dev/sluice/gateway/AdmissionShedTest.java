@@ -1,0 +1,64 @@
+package dev.sluice.gateway;
+
+import static dev.sluice.gateway.Http.anthropicHeaders;
+import static dev.sluice.gateway.Http.messageBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testkit.FakeProviderExtension;
+import dev.sluice.testkit.LeakChecked;
+import dev.sluice.testkit.SseStream;
+import dev.sluice.testkit.SseTestClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Beyond the in-flight limit, requests are shed at once in the Anthropic dialect; health never is. */
+@LeakChecked
+class AdmissionShedTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    @Order(1)
+    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b.deltaInterval(Duration.ofMillis(20)));
+
+    @RegisterExtension
+    @Order(2)
+    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "admission.max-in-flight", "2");
+
+    @Test
+    void aRequestBeyondTheLimitIsShedWith529AndTheCause() throws Exception {
+        Map<String, String> slow = new HashMap<>(UpstreamFailureOutcomesTest.headers());
+        slow.put("x-fake-deltas", "200");
+        try (SseStream a = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true));
+             SseStream b = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true))) {
+            assertThat(a.next(Duration.ofSeconds(5))).isPresent();
+            assertThat(b.next(Duration.ofSeconds(5))).isPresent();
+
+            HttpResponse<String> shed = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false),
+                    anthropicHeaders());
+            JsonNode json = JSON.readTree(shed.body());
+
+            assertThat(shed.statusCode()).isEqualTo(529);
+            assertThat(json.path("error").path("type").asText()).isEqualTo("overloaded_error");
+            assertThat(json.path("error").path("message").asText()).contains("in-flight 2/2");
+            assertThat(shed.headers().firstValue("retry-after")).isPresent();
+            assertThat(Http.get(SLUICE.baseUri(), "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body()).path("inFlight").asLong())
+                    .isEqualTo(2);
+            a.disconnect();
+            b.disconnect();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> SLUICE.sluice().inFlight() == 0);
+        HttpResponse<String> after = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false),
+                anthropicHeaders());
+        assertThat(after.statusCode()).isEqualTo(200);
+    }
+}

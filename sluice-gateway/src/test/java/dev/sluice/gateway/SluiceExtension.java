@@ -1,0 +1,83 @@
+package dev.sluice.gateway;
+
+import dev.sluice.core.LeakSource;
+import dev.sluice.gateway.config.ConfigLoader;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.testkit.FakeProviderExtension;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts a real Sluice on 127.0.0.1:0 in front of a {@link FakeProviderExtension} for a test class
+ * and closes it gracefully afterwards. Register it after the fake (with {@code @Order}) so it closes
+ * first and the fake can check that every upstream connection was closed.
+ */
+final class SluiceExtension implements BeforeAllCallback, AfterAllCallback, LeakSource {
+
+    static final String UPSTREAM_KEY = "sk-upstream-test-key";
+    static final String CLIENT_KEY = "sk-client-test-key";
+
+    private final FakeProviderExtension fake;
+    private final Map<String, String> settings;
+    private Sluice sluice;
+
+    private SluiceExtension(FakeProviderExtension fake, Map<String, String> settings) {
+        this.fake = fake;
+        this.settings = settings;
+    }
+
+    static SluiceExtension against(FakeProviderExtension fake, String... keyValues) {
+        Map<String, String> s = new HashMap<>();
+        s.put("server.port", "0");
+        s.put("demo.mode", "off");
+        s.put("upstream.api-key", UPSTREAM_KEY);
+        s.put("shutdown.pre-drain", "0s");
+        s.put("shutdown.drain-timeout", "2s");
+        s.put("stream.heartbeat-interval", "100ms");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            s.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new SluiceExtension(fake, s);
+    }
+
+    static SluiceConfig config(Map<String, String> settings) throws Exception {
+        return ConfigLoader.of(settings);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Map<String, String> s = new HashMap<>(settings);
+        s.putIfAbsent("upstream.url", fake.baseUri().toString());
+        sluice = Sluice.start(ConfigLoader.of(s));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (sluice != null) {
+            sluice.close();
+        }
+    }
+
+    Sluice sluice() {
+        return sluice;
+    }
+
+    URI baseUri() {
+        return sluice.baseUri();
+    }
+
+    @Override
+    public String leakSourceName() {
+        return sluice == null ? "sluice (not started)" : sluice.leakSourceName();
+    }
+
+    @Override
+    public List<String> leaks() {
+        return sluice == null ? List.of() : sluice.leaks();
+    }
+}
