@@ -15,9 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +37,7 @@ class GracefulShutdownTest {
     @RegisterExtension
     @Order(1)
     static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b
-            .deltaInterval(Duration.ofMillis(50)));
+            .deltas(400).deltaInterval(Duration.ofMillis(50)));
 
     @Test
     void sigtermWithFiftyOpenStreamsEndsEachAndExitsWithinTheDrainDeadline() throws Exception {
@@ -49,9 +47,10 @@ class GracefulShutdownTest {
             URI base = awaitListening(sluice, output);
             List<SseStream> streams = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                Map<String, String> h = new HashMap<>(UpstreamFailureOutcomesTest.headers());
-                h.put("x-fake-deltas", i % 2 == 0 ? "10" : "400"); // ~0.5 s vs ~20 s of streaming
-                SseStream s = SseTestClient.connect(base).post("/v1/messages", h, messageBody("fake-model", true));
+                // max_tokens caps the fake's 400 deltas: ~0.5 s vs ~20 s of streaming
+                String body = messageBody("fake-model", true)
+                        .replace("\"max_tokens\":64", "\"max_tokens\":" + (i % 2 == 0 ? 10 : 1024));
+                SseStream s = SseTestClient.connect(base).post("/v1/messages", UpstreamFailureOutcomesTest.headers(), body);
                 assertThat(s.status()).isEqualTo(200);
                 assertThat(s.next(Duration.ofSeconds(5))).get().extracting(SseEvent::event).isEqualTo("message_start");
                 streams.add(s);
@@ -67,11 +66,13 @@ class GracefulShutdownTest {
             }
 
             long t0 = System.nanoTime();
-            sluice.destroy(); // SIGTERM
+            output.add("test: SIGTERM at " + java.time.Instant.now());
+            sluice.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our end of its output pipe)
             await().atMost(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(Http.get(base, "/health/ready").statusCode()).isEqualTo(503));
             boolean exited = sluice.waitFor(DRAIN_MILLIS + 3000, TimeUnit.MILLISECONDS);
             long exitMillis = (System.nanoTime() - t0) / 1_000_000;
+            output.add("test: exited=" + exited + " after " + exitMillis + " ms, code " + (exited ? sluice.exitValue() : -1));
 
             assertThat(exited).as("process exited; output:%n%s", String.join("\n", output)).isTrue();
             assertThat(exitMillis).as("exit time after SIGTERM").isLessThanOrEqualTo(DRAIN_MILLIS + 1000);
@@ -88,8 +89,13 @@ class GracefulShutdownTest {
             }
             assertThat(complete).isEqualTo(25);
             assertThat(terminated).isEqualTo(25);
-            assertThat(output).anySatisfy(l -> assertThat(l).contains("shutdown: drain"));
+            // the process has exited; its last lines may still be in the pipe
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(output)
+                    .anySatisfy(l -> assertThat(l).contains("shutdown: drain (25 still in flight at the deadline)"))
+                    .anySatisfy(l -> assertThat(l).contains("shutdown: terminate 25 open requests"))
+                    .anySatisfy(l -> assertThat(l).contains("shutdown: shutdown complete")));
         } finally {
+            java.nio.file.Files.write(java.nio.file.Path.of("target/graceful-shutdown-child.log"), output);
             sluice.destroyForcibly();
             sluice.waitFor(5, TimeUnit.SECONDS);
         }
@@ -110,7 +116,7 @@ class GracefulShutdownTest {
 
     private static URI awaitListening(Process p, List<String> output) throws Exception {
         CompletableFuture<URI> uri = new CompletableFuture<>();
-        Thread.ofVirtual().name("sluice-process-output").start(() -> {
+        Thread.ofPlatform().daemon().name("sluice-process-output").start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     output.add(line);

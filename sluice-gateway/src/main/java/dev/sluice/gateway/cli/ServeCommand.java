@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(sluice::close, "sluice-shutdown"));
+        ShutdownSignals.install(sluice::close);
         PrintWriter out = spec.commandLine().getOut();
         out.println(listening(sluice.baseUri(), config));
         out.flush();

@@ -28,6 +28,7 @@ public final class SluiceCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ShutdownSignals.defaultLogFormat();
         System.exit(commandLine(System.getenv(), Path.of("")).execute(args));
     }
 

@@ -97,6 +97,9 @@ public final class UpstreamCall implements AutoCloseable {
             if (c instanceof TimeoutException && String.valueOf(c.getMessage()).startsWith("Total timeout")) {
                 return new UpstreamFailure(UpstreamFailure.Kind.TOTAL_TIMEOUT, "upstream exceeded the total timeout", t);
             }
+            if (c instanceof TimeoutException && String.valueOf(c.getMessage()).startsWith("Idle timeout")) {
+                return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, "upstream was silent too long: " + c.getMessage(), t);
+            }
             if (c instanceof java.util.concurrent.RejectedExecutionException) {
                 return new UpstreamFailure(UpstreamFailure.Kind.QUEUE_FULL,
                         "upstream connection pool queue is full: " + describe(c), t);

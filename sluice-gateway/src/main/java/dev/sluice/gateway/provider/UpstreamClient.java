@@ -38,6 +38,10 @@ public final class UpstreamClient implements AutoCloseable {
                                        Duration connectTimeout) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4), 2);
         pool.setName("sluice-upstream-" + name);
+        pool.setIdleTimeout(5000); // shrink back to the minimum soon after a burst
+        pool.setMaxEvictCount(1024);
+        pool.setVirtualThreadsExecutor(java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("sluice-upstream-" + name + "-vt-", 0).factory()));
         HttpClient http = new HttpClient();
         http.setName("sluice-upstream-" + name);
         http.setExecutor(pool);
@@ -77,7 +81,8 @@ public final class UpstreamClient implements AutoCloseable {
         Request request = http.newRequest(resolve(pathAndQuery))
                 .method(HttpMethod.fromString(method))
                 .timeout(timeouts.total().toMillis(), TimeUnit.MILLISECONDS)
-                .idleTimeout(Math.max(timeouts.idle().toMillis(), timeouts.firstByte().toMillis()),
+                // a backstop only: the relay's own first-byte and idle deadlines fire first and say which it was
+                .idleTimeout(Math.max(timeouts.idle().toMillis(), timeouts.firstByte().toMillis()) + 1000,
                         TimeUnit.MILLISECONDS)
                 .headers(h -> headers.forEach((k, values) -> values.forEach(v -> h.add(k, v))));
         if (body.length > 0) {

@@ -13,6 +13,8 @@ public final class UpstreamFailure extends Exception {
         BROKEN,
         /** The whole exchange exceeded the total timeout. */
         TOTAL_TIMEOUT,
+        /** The connection was silent longer than the idle timeout. */
+        IDLE_TIMEOUT,
         /** The pool's request queue is full. */
         QUEUE_FULL,
         /** Sluice aborted the exchange itself (client gone, shutdown). */

@@ -180,7 +180,7 @@ final class ProxyHandler implements Handler {
 
     static GatewayException upstreamError(UpstreamFailure f) {
         return switch (f.kind()) {
-            case FIRST_BYTE_TIMEOUT, TOTAL_TIMEOUT -> new GatewayException(504, "timeout_error", f.getMessage(), null);
+            case FIRST_BYTE_TIMEOUT, TOTAL_TIMEOUT, IDLE_TIMEOUT -> new GatewayException(504, "timeout_error", f.getMessage(), null);
             case QUEUE_FULL -> new GatewayException(529, "overloaded_error", f.getMessage(), "1");
             case ABORTED -> new GatewayException(503, "overloaded_error", "request ended by Sluice: " + f.getMessage(), "1");
             case CONNECT, BROKEN -> new GatewayException(502, "api_error", f.getMessage(), null);

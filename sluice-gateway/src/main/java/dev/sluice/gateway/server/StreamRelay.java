@@ -134,7 +134,8 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
             return "api_error";
         }
         UpstreamFailure f = UpstreamCall.classify(failure);
-        return f.kind() == UpstreamFailure.Kind.TOTAL_TIMEOUT ? "timeout_error" : "api_error";
+        return f.kind() == UpstreamFailure.Kind.TOTAL_TIMEOUT || f.kind() == UpstreamFailure.Kind.IDLE_TIMEOUT
+                ? "timeout_error" : "api_error";
     }
 
     private static String endMessage(Throwable failure) {

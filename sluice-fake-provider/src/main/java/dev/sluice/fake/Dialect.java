@@ -1,0 +1,48 @@
+package dev.sluice.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** One provider API's shape: how its requests are read and its answers, streams and errors are written. */
+interface Dialect {
+
+    /** One unit written and flushed on its own; {@code delta} frames carry content and are paced. */
+    record Frame(String text, boolean delta) { }
+
+    /** Validates and reads a generation request. @throws BadRequest naming the field */
+    Conversation parse(JsonNode root, long digest);
+
+    /** The non-streaming response body. */
+    String body(Conversation conversation, Answer answer);
+
+    /** A non-streaming body that is not valid JSON, for the {@code malformed} fault. */
+    String malformedBody();
+
+    /** Every frame of a streamed answer; the last one is the terminator. */
+    List<Frame> frames(Conversation conversation, Answer answer);
+
+    String streamContentType();
+
+    /** A frame whose data is not JSON, for the {@code malformed} fault. */
+    String malformedFrame();
+
+    /** The error body in this dialect. */
+    String error(ErrorKind kind, String message);
+
+    int status(ErrorKind kind);
+
+    static int maxTokens(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) return Integer.MAX_VALUE;
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
+            throw new BadRequest(field + ": must be a positive integer, was " + value);
+        }
+        return value.asInt();
+    }
+
+    static String requireModel(JsonNode root, String message) {
+        JsonNode model = root.path("model");
+        if (!model.isTextual() || model.asText().isBlank()) throw new BadRequest(message);
+        return model.asText();
+    }
+}

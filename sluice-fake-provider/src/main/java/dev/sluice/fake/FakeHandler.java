@@ -1,0 +1,173 @@
+package dev.sluice.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Routes requests to the three dialects and applies the request's fault, timing and the model slots. */
+final class FakeHandler extends Handler.Abstract {
+    private static final System.Logger LOG = System.getLogger(FakeHandler.class.getName());
+    static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+    private final Settings settings;
+    private final Stats stats;
+    private final Slots slots;
+    private final BooleanSupplier stopping;
+    private final AtomicLong flapping = new AtomicLong();
+    private final Dialect anthropic = new AnthropicDialect();
+    private final Dialect openAi = new OpenAiDialect();
+    private final Dialect ollama = new OllamaDialect();
+
+    FakeHandler(Settings settings, Stats stats, Slots slots, BooleanSupplier stopping) {
+        this.settings = settings;
+        this.stats = stats;
+        this.slots = slots;
+        this.stopping = stopping;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange ex = new Exchange(request, response, callback, stats, stopping);
+        Throwable failure = null;
+        try {
+            serve(ex, request);
+        } catch (Gone gone) {
+            ex.abort(gone);
+        } catch (Throwable t) {
+            failure = t;
+            LOG.log(Level.WARNING, "fake provider failed on " + request.getMethod() + " "
+                    + request.getHttpURI().getPath(), t);
+            if (!ex.isCommitted()) {
+                try {
+                    respondError(ex, anthropic, ErrorKind.SERVER_ERROR, "fake provider bug: " + t);
+                } catch (Gone gone) {
+                    ex.abort(gone);
+                }
+            }
+        } finally {
+            ex.ensureComplete(failure);
+        }
+        return true;
+    }
+
+    private void serve(Exchange ex, Request request) {
+        byte[] body = readBody(request);
+        String path = request.getHttpURI().getPath();
+        String query = Optional.ofNullable(request.getHttpURI().getQuery()).orElse("");
+        stats.record(new RecordedRequest(request.getMethod(), path, query, headers(request),
+                new String(body, 0, Math.min(body.length, RecordedRequest.MAX_BODY_BYTES), StandardCharsets.UTF_8)));
+        Dialect dialect = path.startsWith("/api/") ? ollama : path.startsWith("/v1/messages") ? anthropic : openAi;
+        if (body.length > MAX_BODY_BYTES) {
+            respondError(ex, dialect, ErrorKind.INVALID_REQUEST, "request body exceeds " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        switch (request.getMethod() + " " + path) {
+            case "POST /v1/messages" -> generate(ex, request, anthropic, body);
+            case "POST /v1/chat/completions" -> generate(ex, request, openAi, body);
+            case "POST /api/chat" -> generate(ex, request, ollama, body);
+            case "POST /v1/messages/count_tokens" -> countTokens(ex, body);
+            case "GET /v1/models" -> ex.respond(200, Player.JSON, Map.of(), request.getHeaders().contains("anthropic-version")
+                    ? AnthropicDialect.models() : OpenAiDialect.models());
+            default -> respondError(ex, dialect, ErrorKind.NOT_FOUND,
+                    "fake provider has no route for " + request.getMethod() + " " + path);
+        }
+    }
+
+    private void generate(Exchange ex, Request request, Dialect dialect, byte[] body) {
+        Optional<JsonNode> root = Json.parseObject(body);
+        Fault fault;
+        Plan plan;
+        try {
+            fault = Fault.select(header(request, Fault.HEADER),
+                    root.map(r -> r.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText));
+            plan = Plan.of(settings, fault, name -> header(request, name));
+        } catch (BadRequest e) {
+            respondError(ex, dialect, ErrorKind.INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        switch (fault) {
+            case RESET -> {
+                ex.reset();
+                return;
+            }
+            case NO_ANSWER -> ex.parkUntilGone();
+            default -> { }
+        }
+        Optional<ErrorKind> error = fault == Fault.FLAPPING && flapping.incrementAndGet() % 2 == 1
+                ? Optional.of(ErrorKind.FLAPPING) : fault.error();
+        if (error.isPresent()) { // a scripted error still takes the request's latency
+            ex.await(plan.latency());
+            respondError(ex, dialect, error.get(), error.get().defaultMessage);
+            return;
+        }
+        Conversation conversation;
+        try {
+            if (root.isEmpty()) throw new BadRequest("request body is not a JSON object");
+            conversation = dialect.parse(root.get(), Conversation.digest(body));
+        } catch (BadRequest e) {
+            respondError(ex, dialect, ErrorKind.INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        Optional<Slots.Permit> permit = slots.tryAcquire();
+        if (permit.isEmpty()) {
+            respondError(ex, dialect, ErrorKind.CAPACITY, "fake provider overloaded: " + slots.describe());
+            return;
+        }
+        try {
+            Answer answer = Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
+            Player.play(ex, dialect, conversation, answer, plan, fault);
+        } finally {
+            permit.get().close();
+        }
+    }
+
+    private void countTokens(Exchange ex, byte[] body) {
+        try {
+            JsonNode root = Json.parseObject(body).orElseThrow(() -> new BadRequest("request body is not a JSON object"));
+            ex.respond(200, Player.JSON, Map.of(), AnthropicDialect.countTokens(root));
+        } catch (BadRequest e) {
+            respondError(ex, anthropic, ErrorKind.INVALID_REQUEST, e.getMessage());
+        }
+    }
+
+    static void respondError(Exchange ex, Dialect dialect, ErrorKind kind, String message) {
+        Map<String, String> headers = kind.retryAfter().map(value -> Map.of("retry-after", value)).orElse(Map.of());
+        ex.respond(dialect.status(kind), Player.JSON, headers, dialect.error(kind, message));
+    }
+
+    /** Reads up to one byte more than allowed, so an oversized body is seen without reading it all. */
+    private static byte[] readBody(Request request) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            return in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw new Gone("failed reading the request body", e);
+        }
+    }
+
+    private static Optional<String> header(Request request, String name) {
+        return Optional.ofNullable(request.getHeaders().get(name));
+    }
+
+    private static Map<String, List<String>> headers(Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());
+        }
+        return headers;
+    }
+}

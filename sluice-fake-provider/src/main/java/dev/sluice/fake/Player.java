@@ -1,0 +1,69 @@
+package dev.sluice.fake;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** Plays an answer to the wire with its timing and its fault: streamed frame by frame, or whole. */
+final class Player {
+    static final String JSON = "application/json";
+
+    private Player() { }
+
+    static void play(Exchange ex, Dialect dialect, Conversation c, Answer answer, Plan plan, Fault fault) {
+        ex.await(plan.latency());
+        if (c.stream()) stream(ex, dialect, dialect.frames(c, answer), plan, fault);
+        else whole(ex, dialect, c, answer, plan, fault);
+    }
+
+    /**
+     * Frames before the first delta go out at once; the first delta waits the time to first token, each
+     * later one the delta interval. At half the deltas, stream-cut, stall and malformed strike.
+     */
+    static void stream(Exchange ex, Dialect dialect, List<Dialect.Frame> frames, Plan plan, Fault fault) {
+        int deltas = (int) frames.stream().filter(Dialect.Frame::delta).count();
+        int half = deltas / 2;
+        int seen = 0;
+        ex.start(200, dialect.streamContentType());
+        ex.header("cache-control", "no-cache");
+        for (int i = 0; i < frames.size(); i++) {
+            Dialect.Frame frame = frames.get(i);
+            if (i == frames.size() - 1) {
+                ex.finish(fault == Fault.NO_TERMINATOR ? "" : frame.text());
+                return;
+            }
+            if (frame.delta()) {
+                if (seen == half) {
+                    switch (fault) {
+                        case STREAM_CUT -> {
+                            ex.cut();
+                            return;
+                        }
+                        case STALL -> ex.await(plan.stall());
+                        case MALFORMED -> ex.write(dialect.malformedFrame());
+                        default -> { }
+                    }
+                }
+                ex.await(seen == 0 ? plan.ttft() : plan.deltaInterval());
+                seen++;
+            }
+            ex.write(frame.text());
+        }
+    }
+
+    /** A non-streamed answer takes as long as the stream would have, then comes all at once. */
+    static void whole(Exchange ex, Dialect dialect, Conversation c, Answer answer, Plan plan, Fault fault) {
+        ex.await(plan.ttft());
+        ex.await(plan.deltaInterval().multipliedBy(Math.max(0, answer.deltas().size() - 1)));
+        if (fault == Fault.STALL) ex.await(plan.stall());
+        String body = fault == Fault.MALFORMED ? dialect.malformedBody() : dialect.body(c, answer);
+        if (fault == Fault.STREAM_CUT) {
+            ex.start(200, JSON);
+            ex.header("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
+            ex.write(body.substring(0, body.length() / 2));
+            ex.cut();
+            return;
+        }
+        ex.respond(200, JSON, Map.of(), body);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.sluice.fake;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.Connection;
+
+/** Counters of connections and exchanges, and the bounded ring of recent requests. */
+final class Stats implements Connection.Listener {
+    static final int RECENT_CAPACITY = 256;
+
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Object lock = new Object();
+    private int active;
+    private long started;
+    private long completed;
+    private long aborted;
+    private final ArrayDeque<RecordedRequest> recent = new ArrayDeque<>(RECENT_CAPACITY);
+
+    @Override
+    public void onOpened(Connection connection) {
+        openConnections.incrementAndGet();
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        openConnections.decrementAndGet();
+    }
+
+    int openConnections() {
+        return openConnections.get();
+    }
+
+    void exchangeStarted() {
+        synchronized (lock) {
+            active++;
+            started++;
+        }
+    }
+
+    /** An exchange ended; {@code abortedByPeer} when the peer left before the response was fully written. */
+    void exchangeEnded(boolean abortedByPeer) {
+        synchronized (lock) {
+            active--;
+            if (abortedByPeer) aborted++;
+            else completed++;
+            lock.notifyAll();
+        }
+    }
+
+    /** An exchange counted as completed turned out to be aborted by its last write. */
+    void reclassifyAsAborted() {
+        synchronized (lock) {
+            completed--;
+            aborted++;
+        }
+    }
+
+    int active() {
+        synchronized (lock) {
+            return active;
+        }
+    }
+
+    long started() {
+        synchronized (lock) {
+            return started;
+        }
+    }
+
+    long completed() {
+        synchronized (lock) {
+            return completed;
+        }
+    }
+
+    long aborted() {
+        synchronized (lock) {
+            return aborted;
+        }
+    }
+
+    /** Waits until no exchange is active or the timeout passes; true when idle. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (active > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    void record(RecordedRequest request) {
+        synchronized (recent) {
+            if (recent.size() == RECENT_CAPACITY) recent.removeFirst();
+            recent.addLast(request);
+        }
+    }
+
+    List<RecordedRequest> recent() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+}
