@@ -124,6 +124,20 @@ class RequestHandlingTest {
     }
 
     @Test
+    void headersOverTheLimitGetAnAnthropicErrorNotAnEmptyBody() throws Exception {
+        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false),
+                anthropicHeaders("x-padding", "p".repeat(80 * 1024)));
+
+        assertError(r, 400, "invalid_request_error", "headers larger than 65536 bytes");
+    }
+
+    @Test
+    void unknownRoutesGetA404InTheAnthropicDialect() throws Exception {
+        assertError(Http.get(SLUICE.baseUri(), "/v1/nothing-here", anthropicHeaders()), 404, "not_found_error",
+                "no route for GET /v1/nothing-here");
+    }
+
+    @Test
     void countTokensAndModelsAreRelayed() throws Exception {
         HttpResponse<String> count = Http.post(SLUICE.baseUri(), "/v1/messages/count_tokens",
                 "{\"model\":\"fake-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}]}",

@@ -32,6 +32,8 @@ public final class GatewayServer implements AutoCloseable {
         for (ProxyHandler.Route route : ProxyHandler.Route.values()) {
             routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx));
         }
+        routing.any((req, res) -> ProxyHandler.sendError(res, new GatewayException(404,
+                "no route for " + req.prologue().method().text() + " " + req.path().path())));
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
@@ -39,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
                 .shutdownGracePeriod(Duration.ofMillis(200))
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .addProtocol(Http1Config.builder().maxHeadersSize(config.server().maxHeaderSize()).build())
+                .directHandlers(TransportErrors.handlers(config.server().maxHeaderSize()))
                 .routing(routing)
                 .build()
                 .start();
