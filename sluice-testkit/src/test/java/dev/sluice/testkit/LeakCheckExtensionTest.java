@@ -7,7 +7,9 @@ import static dev.sluice.testkit.PlantedRuns.failures;
 import static dev.sluice.testkit.PlantedRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.core.Admission;
 import dev.sluice.core.LeakSource;
+import dev.sluice.core.Limiter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
@@ -26,6 +28,14 @@ class LeakCheckExtensionTest {
         results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
         assertThat(failures(results)).contains(
                 "leak check failed after test LeakingFieldCase.leavesTwoPermitsInFlight(): gateway: inFlight=2 (expected 0)");
+    }
+
+    @Test
+    void aRealPermitNeverReleasedFailsTheTest() {
+        EngineExecutionResults results = run(UnreleasedPermitCase.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+        assertThat(failures(results)).contains("UnreleasedPermitCase.acquiresAndForgets()", "admission", "in-flight 1");
     }
 
     @Test
@@ -102,6 +112,18 @@ class LeakCheckExtensionTest {
 
         @Test
         void leavesTwoPermitsInFlight() {}
+    }
+
+    @Planted
+    @LeakChecked
+    @LeakCheckTimeout(100)
+    static class UnreleasedPermitCase {
+        final Limiter admission = Limiter.fixed("admission", 4);
+
+        @Test
+        void acquiresAndForgets() {
+            assertThat(admission.tryAcquire()).isInstanceOf(Admission.Granted.class); // never closed
+        }
     }
 
     @Planted
