@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+    private static final long AFTER_STOP_GRACE_NANOS = 1_000_000_000L;
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private sealed interface Item permits Event, End { }
@@ -67,16 +68,22 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 now = System.nanoTime();
                 String reason = terminateReason;
                 if (reason != null) {
+                    if (sawStop) {
+                        return Outcome.SUCCESS; // the answer is complete: nothing is written after message_stop
+                    }
                     call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null));
                     return fail(out, "overloaded_error", reason);
                 }
                 if (item == null) {
+                    if (sawStop && now - lastUpstream > AFTER_STOP_GRACE_NANOS) {
+                        return Outcome.SUCCESS; // complete; an upstream that does not end its response is cut
+                    }
                     if (!sawStop && now - lastUpstream > idle.toNanos()) {
                         call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "idle", null));
                         return fail(out, "timeout_error",
                                 "upstream stalled: no event for " + idle.toMillis() + " ms");
                     }
-                    if (now - lastWrite >= heartbeat.toNanos()) {
+                    if (!sawStop && now - lastWrite >= heartbeat.toNanos()) {
                         write(out, PING);
                         lastWrite = now;
                     }
