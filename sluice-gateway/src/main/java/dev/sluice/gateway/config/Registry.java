@@ -4,7 +4,11 @@ import static dev.sluice.gateway.config.ValueType.BOOLEAN;
 import static dev.sluice.gateway.config.ValueType.DEMO_MODE;
 import static dev.sluice.gateway.config.ValueType.DURATION;
 import static dev.sluice.gateway.config.ValueType.DURATION_OR_ZERO;
+import static dev.sluice.gateway.config.ValueType.FRACTION;
 import static dev.sluice.gateway.config.ValueType.HOST;
+import static dev.sluice.gateway.config.ValueType.LIMIT_ALGORITHM;
+import static dev.sluice.gateway.config.ValueType.NON_NEGATIVE_INT;
+import static dev.sluice.gateway.config.ValueType.PATH;
 import static dev.sluice.gateway.config.ValueType.INT_SIZE;
 import static dev.sluice.gateway.config.ValueType.PORT;
 import static dev.sluice.gateway.config.ValueType.POSITIVE_INT;
@@ -36,8 +40,37 @@ final class Registry {
                     c -> c.server().maxBodySize()),
             row("server.max-header-size", INT_SIZE, "64KiB", "largest request header block accepted",
                     c -> c.server().maxHeaderSize()),
-            row("admission.max-in-flight", POSITIVE_INT, "256", "concurrent requests admitted; more are shed",
+            row("admission.max-in-flight", POSITIVE_INT, "256",
+                    "concurrent requests admitted (the limit, or the adaptive limit's ceiling); more wait or are shed",
                     c -> c.admission().maxInFlight()),
+            row("admission.limit-algorithm", LIMIT_ALGORITHM, "fixed",
+                    "fixed: the limit is admission.max-in-flight; gradient2 or vegas: adapted between"
+                            + " admission.min-in-flight and admission.max-in-flight",
+                    c -> c.admission().algorithm()),
+            row("admission.min-in-flight", POSITIVE_INT, "8", "floor of an adaptive limit",
+                    c -> c.admission().minInFlight()),
+            row("admission.queue-size", NON_NEGATIVE_INT, "64",
+                    "requests that may wait for a permit; beyond it they are shed at once",
+                    c -> c.admission().queueSize()),
+            row("admission.queue-timeout", DURATION, "250ms",
+                    "longest wait for a permit; a request that cannot start by then is shed",
+                    c -> c.admission().queueTimeout()),
+            row("admission.interactive-reserve", FRACTION, "0.2",
+                    "share of the limit batch requests (x-sluice-priority: batch) may not use",
+                    c -> c.admission().interactiveReserve()),
+            row("memory.shed-above", FRACTION, "0.92",
+                    "shed new requests when the old generation after GC is above this share of its max",
+                    c -> c.memory().shedAbove()),
+            row("memory.admit-below", FRACTION, "0.85",
+                    "admit again once the old generation after GC is below this share", c -> c.memory().admitBelow()),
+            row("memory.warn-above", FRACTION, "0.8", "log a warning above this share", c -> c.memory().warnAbove()),
+            row("memory.refresh-interval", DURATION, "250ms", "how often the post-GC floor is read",
+                    c -> c.memory().refreshInterval()),
+            row("memory.heap-dump-dir", PATH, "",
+                    "write one heap dump here on entering CRITICAL (at most one per hour); empty: never",
+                    c -> c.memory().heapDumpDir()),
+            row("memory.health-log-interval", DURATION, "1h", "interval of the one-line health log",
+                    c -> c.memory().healthLogInterval()),
             row("upstream.url", URL, "https://api.anthropic.com", "Anthropic-compatible upstream base URL",
                     c -> c.upstream().url()),
             row("upstream.api-key", SECRET, "",

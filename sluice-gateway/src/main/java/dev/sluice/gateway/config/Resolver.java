@@ -39,6 +39,7 @@ final class Resolver {
         }
         r.parseAll();
         r.checkAuthOnOpenListener();
+        r.checkOrderedPairs();
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
@@ -54,6 +55,26 @@ final class Resolver {
                 problems.add(e.key().key() + ": " + s.shown(e.type().isSecret()) + " (from " + s.source() + ") "
                         + ex.getMessage());
             }
+        }
+    }
+
+    /** Pairs of keys that must agree: admit-below under shed-above, min under max in-flight (adaptive). */
+    private void checkOrderedPairs() {
+        lessThan("memory.admit-below", "memory.shed-above");
+        lessThan("memory.warn-above", "memory.shed-above");
+        if (values.get("admission.limit-algorithm") != SluiceConfig.LimitAlgorithm.FIXED
+                && values.get("admission.min-in-flight") instanceof Integer min
+                && values.get("admission.max-in-flight") instanceof Integer max && min > max) {
+            problems.add("admission.min-in-flight: " + min + " (from " + effective.get("admission.min-in-flight").source()
+                    + ") is above admission.max-in-flight " + max + " (from "
+                    + effective.get("admission.max-in-flight").source() + ")");
+        }
+    }
+
+    private void lessThan(String lowKey, String highKey) {
+        if (values.get(lowKey) instanceof Double low && values.get(highKey) instanceof Double high && !(low < high)) {
+            problems.add(lowKey + ": " + low + " (from " + effective.get(lowKey).source() + ") must be below "
+                    + highKey + " " + high + " (from " + effective.get(highKey).source() + ")");
         }
     }
 
@@ -106,7 +127,13 @@ final class Resolver {
         return new SluiceConfig(
                 new SluiceConfig.Server(get("server.host"), this.<Integer>get("server.port"),
                         this.<Long>get("server.max-body-size"), this.<Integer>get("server.max-header-size")),
-                new SluiceConfig.Admission(this.<Integer>get("admission.max-in-flight")),
+                new SluiceConfig.Admission(this.<Integer>get("admission.max-in-flight"),
+                        get("admission.limit-algorithm"), this.<Integer>get("admission.min-in-flight"),
+                        this.<Integer>get("admission.queue-size"), this.<Duration>get("admission.queue-timeout"),
+                        this.<Double>get("admission.interactive-reserve")),
+                new SluiceConfig.Memory(this.<Double>get("memory.shed-above"), this.<Double>get("memory.admit-below"),
+                        this.<Double>get("memory.warn-above"), this.<Duration>get("memory.refresh-interval"),
+                        get("memory.heap-dump-dir"), this.<Duration>get("memory.health-log-interval")),
                 new SluiceConfig.Upstream(this.<URI>get("upstream.url"), apiKey,
                         this.<Integer>get("upstream.max-connections"),
                         this.<Integer>get("upstream.max-queued-requests")),

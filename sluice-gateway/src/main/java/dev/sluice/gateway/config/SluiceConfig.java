@@ -9,14 +9,30 @@ import java.util.List;
  * Every key, its default and its meaning is listed in {@link ConfigLoader#keys()} and in
  * {@code docs/configuration.md}.
  */
-public record SluiceConfig(Server server, Admission admission, Upstream upstream, Timeouts timeouts,
+public record SluiceConfig(Server server, Admission admission, Memory memory, Upstream upstream, Timeouts timeouts,
                            Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log) {
+
+    /** How the admission limit is set: fixed, or adapted by a Netflix concurrency-limits algorithm. */
+    public enum LimitAlgorithm { FIXED, GRADIENT2, VEGAS }
 
     /** Listener: address, port and request size limits (bytes). */
     public record Server(String host, int port, long maxBodySize, int maxHeaderSize) {}
 
-    /** Admission control: requests beyond {@code maxInFlight} concurrent ones are shed. */
-    public record Admission(int maxInFlight) {}
+    /**
+     * Admission control: at most {@code maxInFlight} concurrent requests (the adaptive algorithms move
+     * the limit between {@code minInFlight} and {@code maxInFlight}); up to {@code queueSize} more
+     * wait at most {@code queueTimeout}; batch requests may not use the last {@code interactiveReserve}
+     * of the limit.
+     */
+    public record Admission(int maxInFlight, LimitAlgorithm algorithm, int minInFlight, int queueSize,
+                            Duration queueTimeout, double interactiveReserve) {}
+
+    /**
+     * Memory pressure from the old generation's usage after the last GC: shed above {@code shedAbove},
+     * admit again below {@code admitBelow}; heap dumps on CRITICAL only when {@code heapDumpDir} is set.
+     */
+    public record Memory(double shedAbove, double admitBelow, double warnAbove, Duration refreshInterval,
+                         String heapDumpDir, Duration healthLogInterval) {}
 
     /** The Anthropic-compatible upstream and its connection pool bounds. */
     public record Upstream(URI url, Secret apiKey, int maxConnections, int maxQueuedRequests) {}

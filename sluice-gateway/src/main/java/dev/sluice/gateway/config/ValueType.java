@@ -19,6 +19,10 @@ enum ValueType {
     HOST("host", ValueType::host, String::valueOf),
     PORT("int 0..65535", t -> intIn(t, 0, 65535), String::valueOf),
     POSITIVE_INT("int >= 1", t -> intIn(t, 1, Integer.MAX_VALUE), String::valueOf),
+    NON_NEGATIVE_INT("int >= 0", t -> intIn(t, 0, Integer.MAX_VALUE), String::valueOf),
+    FRACTION("fraction 0..1", ValueType::fraction, String::valueOf),
+    LIMIT_ALGORITHM("fixed/gradient2/vegas", ValueType::limitAlgorithm, v -> v.toString().toLowerCase(Locale.ROOT)),
+    PATH("path (empty: none)", String::strip, String::valueOf),
     SIZE("size", t -> positiveSize(t, Long.MAX_VALUE), v -> Units.formatSize((Long) v)),
     INT_SIZE("size", t -> (int) positiveSize(t, Integer.MAX_VALUE), v -> Units.formatSize((Integer) v)),
     URL("http(s) URL", ValueType::url, String::valueOf),
@@ -172,6 +176,28 @@ enum ValueType {
             throw new IllegalArgumentException("must be " + (zeroAllowed ? ">= 0" : "> 0"));
         }
         return d;
+    }
+
+    private static Object fraction(String t) {
+        double d;
+        try {
+            d = Double.parseDouble(t.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not a number between 0 and 1, e.g. 0.92");
+        }
+        if (!(d > 0 && d <= 1)) {
+            throw new IllegalArgumentException("is not a fraction in (0, 1]");
+        }
+        return d;
+    }
+
+    private static Object limitAlgorithm(String t) {
+        return switch (t.strip().toLowerCase(Locale.ROOT)) {
+            case "fixed" -> SluiceConfig.LimitAlgorithm.FIXED;
+            case "gradient2" -> SluiceConfig.LimitAlgorithm.GRADIENT2;
+            case "vegas" -> SluiceConfig.LimitAlgorithm.VEGAS;
+            default -> throw new IllegalArgumentException("is not one of fixed, gradient2, vegas");
+        };
     }
 
     private static Object demoMode(String t) {

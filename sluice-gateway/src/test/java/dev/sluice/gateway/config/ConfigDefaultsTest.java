@@ -38,7 +38,7 @@ class ConfigDefaultsTest {
 
     @Test
     void registryListsEveryKeyOnceWithItsEnvName() {
-        assertThat(ConfigLoader.keys()).hasSize(22);
+        assertThat(ConfigLoader.keys()).hasSize(33);
         assertThat(ConfigLoader.keys()).extracting(ConfigKey::key).doesNotHaveDuplicates();
         assertThat(ConfigLoader.keys()).allSatisfy(k -> {
             assertThat(k.key()).matches("[a-z]+\\.[a-z-]+");

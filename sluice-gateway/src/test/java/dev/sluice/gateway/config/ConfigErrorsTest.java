@@ -1,6 +1,7 @@
 package dev.sluice.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
@@ -176,5 +177,22 @@ class ConfigErrorsTest {
     void emptyClientKeyEntryIsAnError() {
         assertThat(problemsOf(() -> ConfigLoader.of(Map.of("auth.api-keys", "a,,b")))).singleElement().asString()
                 .contains("auth.api-keys").contains("empty entry (entry 2 of 3)");
+    }
+
+    @Test
+    void memoryThresholdsOutOfOrderAndAnAdaptiveFloorAboveTheCeilingAreAllReported() {
+        assertThatThrownBy(() -> ConfigLoader.of(Map.of("memory.admit-below", "0.95", "memory.shed-above", "0.9",
+                "admission.limit-algorithm", "gradient2", "admission.min-in-flight", "50",
+                "admission.max-in-flight", "10", "admission.interactive-reserve", "1.5")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(3).anySatisfy(p -> assertThat(p)
+                        .contains("memory.admit-below: 0.95", "must be below memory.shed-above 0.9"))
+                        .anySatisfy(p -> assertThat(p).contains("admission.min-in-flight: 50", "above admission.max-in-flight 10"))
+                        .anySatisfy(p -> assertThat(p).contains("admission.interactive-reserve", "1.5")));
+    }
+
+    @Test
+    void aFixedLimitIgnoresTheAdaptiveFloor() throws Exception {
+        assertThat(ConfigLoader.of(Map.of("admission.max-in-flight", "4")).admission().maxInFlight()).isEqualTo(4);
     }
 }
