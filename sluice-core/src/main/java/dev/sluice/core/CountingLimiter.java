@@ -2,51 +2,131 @@ package dev.sluice.core;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The one {@link Limiter}: an in-flight counter moved only by {@link #tryAcquire()} (a CAS loop,
- * so it never exceeds the limit) and {@link #release}, which only a {@link Permit} calls, once.
+ * The one {@link Limiter}: an in-flight counter moved only by a grant (a CAS against the limit
+ * read at that moment, so it never exceeds it) and by {@link #release}, which only a
+ * {@link Permit} calls, once. A request that finds nobody eligible queued ahead of it is granted
+ * without a lock; queueing and hand-offs to waiters are the job of {@link Waiters}.
  */
 final class CountingLimiter implements Limiter {
 
     private static final Logger LOG = System.getLogger(CountingLimiter.class.getName());
+    private static final Duration LONGEST_WAIT = Duration.ofDays(1_000);
 
     private final String name;
     private final LimitAlgorithm algorithm;
     private final LongSupplier ticker;
+    private final AdmissionGate gate;
+    private final Waiters waiters;
+    private final WaitQueue queue;
+    private final Duration defaultMaxWait;
+    private final double interactiveReserve;
     private final AtomicLong inFlight = new AtomicLong();
     private final LongAdder admitted = new LongAdder();
-    private final LongAdder rejected = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final Map<ShedReason, LongAdder> shed = new EnumMap<>(ShedReason.class);
 
-    CountingLimiter(String name, LimitAlgorithm algorithm, LongSupplier ticker) {
+    CountingLimiter(String name, LimitAlgorithm algorithm, LongSupplier ticker, AdmissionGate gate,
+            WaitQueue queue, Duration defaultMaxWait, double interactiveReserve) {
         this.name = Objects.requireNonNull(name, "name");
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.waiters = new Waiters(this, queue, ticker);
+        this.defaultMaxWait = Durations.notNegative(defaultMaxWait, "max wait");
+        this.interactiveReserve = interactiveReserve;
+        for (ShedReason r : ShedReason.values()) {
+            shed.put(r, new LongAdder());
+        }
     }
 
     @Override
     public Admission tryAcquire() {
+        Optional<String> refusal = gate.refuse();
+        if (refusal.isPresent()) {
+            return shed(ShedReason.GATE, refusal.get());
+        }
+        return counted(tryGrant(Priority.INTERACTIVE));
+    }
+
+    @Override
+    public Admission acquire(Priority priority) throws InterruptedException {
+        return acquire(priority, defaultMaxWait);
+    }
+
+    @Override
+    public Admission acquire(Priority priority, Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(priority, "priority");
+        Durations.notNegative(maxWait, "max wait");
+        Optional<String> refusal = gate.refuse();
+        if (refusal.isPresent()) {
+            return shed(ShedReason.GATE, refusal.get());
+        }
+        Admission now = tryGrant(priority);
+        if (now instanceof Admission.Granted || queue.capacity() == 0 || maxWait.isZero()) {
+            return counted(now);
+        }
+        if (priority == Priority.BATCH && queue.isFull()) { // evicts nobody: no need for the lock
+            return shed(ShedReason.QUEUE_FULL, waiters.queueFull());
+        }
+        return waiters.await(priority, (maxWait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : maxWait).toNanos());
+    }
+
+    /** A permit if nobody eligible is queued ahead and in-flight is below this priority's share. */
+    private Admission tryGrant(Priority priority) {
         while (true) {
             long current = inFlight.get();
             int limit = algorithm.limit();
+            int share = share(priority, limit);
+            int ahead = priority == Priority.INTERACTIVE ? queue.interactiveCount() : queue.size();
             if (current >= limit) {
-                rejected.increment();
-                return new Admission.Rejected("in-flight " + current + "/" + limit);
+                return new Admission.Rejected(ShedReason.LIMIT, "in-flight " + current + "/" + limit);
+            }
+            if (current >= share) {
+                return new Admission.Rejected(ShedReason.PRIORITY, "batch: in-flight " + current + "/" + limit
+                        + " >= " + share + " (" + Math.round(interactiveReserve * 100) + "% reserved for interactive)");
+            }
+            if (ahead > 0) {
+                return new Admission.Rejected(ShedReason.LIMIT,
+                        "in-flight " + current + "/" + limit + ", " + ahead + " queued ahead");
             }
             if (inFlight.compareAndSet(current, current + 1)) {
-                admitted.increment();
-                return new Admission.Granted(new Permit(this, ticker.getAsLong(), current + 1));
+                return grant(current + 1);
             }
         }
+    }
+
+    /** For {@link Waiters}: a permit if in-flight is below this priority's share now, else null. */
+    Admission.Granted grantIfBelowShare(Priority priority) {
+        while (true) {
+            long current = inFlight.get();
+            if (current >= share(priority, algorithm.limit())) {
+                return null;
+            }
+            if (inFlight.compareAndSet(current, current + 1)) {
+                return grant(current + 1);
+            }
+        }
+    }
+
+    private Admission.Granted grant(long inFlightAtGrant) {
+        admitted.increment();
+        return new Admission.Granted(new Permit(this, ticker.getAsLong(), inFlightAtGrant));
     }
 
     /** Called by {@link Permit#close()} exactly once per granted permit. */
@@ -58,12 +138,37 @@ final class CountingLimiter implements Limiter {
             case DROPPED -> dropped.increment();
         }
         inFlight.decrementAndGet();
-        long held = ticker.getAsLong() - permit.grantedAtNanos();
         try {
-            algorithm.onSample(held, permit.inFlightAtGrant(), outcome);
+            algorithm.onSample(ticker.getAsLong() - permit.grantedAtNanos(), permit.inFlightAtGrant(), outcome);
         } catch (RuntimeException e) { // the permit is released; a broken algorithm must not mask the body
             LOG.log(Level.WARNING, "limit algorithm " + algorithm + " of " + name + " threw on sample", e);
+        } finally {
+            waiters.dispatchIfQueued(); // after the sample, so a limit it raised is used at once
         }
+    }
+
+    /** How many in flight a priority may start at: the limit, or for batch the part outside the reserve. */
+    private int share(Priority priority, int limit) {
+        if (priority == Priority.INTERACTIVE) {
+            return limit;
+        }
+        return Math.max(1, (int) Math.floor(limit * (1 - interactiveReserve) + 1e-9));
+    }
+
+    String state() {
+        return "in-flight " + inFlight.get() + "/" + algorithm.limit();
+    }
+
+    private Admission counted(Admission admission) {
+        if (admission instanceof Admission.Rejected r) {
+            shed.get(r.cause()).increment();
+        }
+        return admission;
+    }
+
+    Admission.Rejected shed(ShedReason cause, String reason) {
+        shed.get(cause).increment();
+        return new Admission.Rejected(cause, reason);
     }
 
     @Override
@@ -77,16 +182,21 @@ final class CountingLimiter implements Limiter {
     }
 
     @Override
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
     public LimiterStats stats() {
-        return new LimiterStats(
-                inFlight.get(),
-                algorithm.limit(),
-                admitted.sum(),
-                rejected.sum(),
-                succeeded.sum(),
-                failed.sum(),
-                cancelled.sum(),
-                dropped.sum());
+        Map<ShedReason, Long> counts = new EnumMap<>(ShedReason.class);
+        long rejected = 0;
+        for (Map.Entry<ShedReason, LongAdder> e : shed.entrySet()) {
+            long n = e.getValue().sum();
+            counts.put(e.getKey(), n);
+            rejected += n;
+        }
+        return new LimiterStats(inFlight.get(), algorithm.limit(), admitted.sum(), rejected, succeeded.sum(),
+                failed.sum(), cancelled.sum(), dropped.sum(), queue.size(), counts);
     }
 
     @Override
@@ -101,12 +211,18 @@ final class CountingLimiter implements Limiter {
 
     @Override
     public List<String> leaks() {
-        long n = inFlight.get();
-        return n > 0 ? List.of("in-flight " + n + " (expected 0)") : List.of();
+        List<String> leaks = new ArrayList<>(2);
+        if (inFlight.get() > 0) {
+            leaks.add("in-flight " + inFlight.get() + " (expected 0)");
+        }
+        if (queue.size() > 0) {
+            leaks.add("queued " + queue.size() + " (expected 0)");
+        }
+        return List.copyOf(leaks);
     }
 
     @Override
     public String toString() {
-        return "limiter " + name + " " + algorithm + " in-flight " + inFlight.get();
+        return "limiter " + name + " " + algorithm + " in-flight " + inFlight.get() + " queued " + queue.size();
     }
 }

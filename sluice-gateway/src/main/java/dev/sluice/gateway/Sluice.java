@@ -3,12 +3,17 @@ package dev.sluice.gateway;
 import dev.sluice.core.LeakSource;
 import dev.sluice.core.Lifecycle;
 import dev.sluice.core.Limiter;
+import dev.sluice.core.LimiterStats;
+import dev.sluice.core.MemoryMonitor;
+import dev.sluice.core.MemoryProbe;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.fake.FakeProvider;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.provider.UpstreamClient;
 import dev.sluice.gateway.server.Drain;
 import dev.sluice.gateway.server.GatewayServer;
+import dev.sluice.gateway.shed.Admissions;
+import dev.sluice.gateway.shed.MemoryMonitors;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running Sluice: the listener, the upstream pool, admission and the request accounting, owned by
@@ -31,14 +37,16 @@ public final class Sluice implements AutoCloseable, LeakSource {
     private final Lifecycle lifecycle;
     private final ScopeRegistry scopes;
     private final Limiter limiter;
+    private final MemoryMonitor memory;
     private final Drain drain;
     private final GatewayServer server;
     private final URI upstreamUrl;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter, Drain drain,
-                   GatewayServer server, URI upstreamUrl) {
+    private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter,
+                   MemoryMonitor memory, Drain drain, GatewayServer server, URI upstreamUrl) {
+        this.memory = memory;
         this.config = config;
         this.lifecycle = lifecycle;
         this.scopes = scopes;
@@ -50,6 +58,11 @@ public final class Sluice implements AutoCloseable, LeakSource {
 
     /** Starts Sluice with the given config; in demo mode, with the built-in fake provider as upstream. */
     public static Sluice start(SluiceConfig config) throws Exception {
+        return start(config, MemoryProbe.oldGenAfterGc());
+    }
+
+    /** As {@link #start(SluiceConfig)}, reading memory pressure from {@code memoryProbe} (tests fake it). */
+    public static Sluice start(SluiceConfig config, MemoryProbe memoryProbe) throws Exception {
         Lifecycle lifecycle = Lifecycle.create("sluice", config.shutdown().stepTimeout());
         try {
             URI url = config.upstream().url();
@@ -68,11 +81,15 @@ public final class Sluice implements AutoCloseable, LeakSource {
                     UpstreamClient.start("anthropic", url, up.maxConnections(), up.maxQueuedRequests(),
                             config.timeouts().connect()));
             ScopeRegistry scopes = ScopeRegistry.create("requests");
-            Limiter limiter = Limiter.fixed("admission", config.admission().maxInFlight());
+            AtomicReference<Limiter> admission = new AtomicReference<>();
+            MemoryMonitor memory = lifecycle.register("memory-monitor", "old-gen-after-gc",
+                    MemoryMonitors.start(config.memory(), memoryProbe, admission::get));
+            Limiter limiter = Admissions.limiter(config.admission(), memory::shedReason);
+            admission.set(limiter);
             Drain drain = new Drain();
             GatewayServer server = lifecycle.register("listener", config.server().host(),
-                    GatewayServer.start(config, scopes, limiter, drain, upstream, key));
-            return new Sluice(config, lifecycle, scopes, limiter, drain, server, url);
+                    GatewayServer.start(config, scopes, limiter, memory, drain, upstream, key));
+            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, url);
         } catch (Exception | Error e) {
             try {
                 lifecycle.close();
@@ -102,6 +119,16 @@ public final class Sluice implements AutoCloseable, LeakSource {
     /** The /system/stats document. */
     public String stats() {
         return server.stats();
+    }
+
+    /** A snapshot of the admission counters. */
+    public LimiterStats admissionStats() {
+        return limiter.stats();
+    }
+
+    /** Whether memory pressure is shedding new requests now. */
+    public boolean memoryUnderPressure() {
+        return memory.underPressure();
     }
 
     public long inFlight() {

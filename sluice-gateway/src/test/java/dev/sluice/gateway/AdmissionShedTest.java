@@ -26,17 +26,19 @@ class AdmissionShedTest {
 
     @RegisterExtension
     @Order(1)
-    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b.deltaInterval(Duration.ofMillis(20)));
+    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b
+            .deltas(200).deltaInterval(Duration.ofMillis(20)));
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "admission.max-in-flight", "2");
+    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "admission.max-in-flight", "2",
+            "admission.queue-size", "0");
 
     @Test
     void aRequestBeyondTheLimitIsShedWith529AndTheCause() throws Exception {
         Map<String, String> slow = new HashMap<>(UpstreamFailureOutcomesTest.headers());
-        slow.put("x-fake-deltas", "200");
-        try (SseStream a = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true));
+        try (SseStream a = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true)
+                .replace("\"max_tokens\":64", "\"max_tokens\":200"));
              SseStream b = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true))) {
             assertThat(a.next(Duration.ofSeconds(5))).isPresent();
             assertThat(b.next(Duration.ofSeconds(5))).isPresent();

@@ -81,6 +81,7 @@ class ClientDisconnectTest {
             assertThat(SLUICE.sluice().liveScopes()).isZero();
             assertThat(FAKE.provider().activeExchanges()).isZero();
         });
+        assertThat(SLUICE.sluice().admissionStats().rejected()).as("an idle-again server sheds nothing").isZero();
         // every upstream request of a client that left was closed before the fake finished writing it
         assertThat(FAKE.provider().exchangesAborted() - abortedBefore).isEqualTo(disconnected.get());
         // Jetty's pools evict their idle threads 5 s after the burst

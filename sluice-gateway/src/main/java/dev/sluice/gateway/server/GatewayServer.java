@@ -1,6 +1,7 @@
 package dev.sluice.gateway.server;
 
 import dev.sluice.core.Limiter;
+import dev.sluice.core.MemoryMonitor;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.provider.UpstreamClient;
@@ -23,9 +24,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Starts listening; the drain phase moves to SERVING once the listener is up. */
-    public static GatewayServer start(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, Drain drain,
-                                      UpstreamClient upstream, Optional<String> upstreamKey) {
-        GatewayContext ctx = new GatewayContext(config, scopes, limiter, drain, upstream, upstreamKey,
+    public static GatewayServer start(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory,
+                                      Drain drain, UpstreamClient upstream, Optional<String> upstreamKey) {
+        GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, upstream, upstreamKey,
                 new AccessLog(config.log().requests()), System.currentTimeMillis());
         HttpRouting.Builder routing = HttpRouting.builder();
         new SystemHandlers(ctx).register(routing);

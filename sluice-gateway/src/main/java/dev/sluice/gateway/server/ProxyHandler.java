@@ -2,9 +2,9 @@ package dev.sluice.gateway.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Admission;
-import dev.sluice.core.Limiter;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Permit;
+import dev.sluice.core.Priority;
 import dev.sluice.core.ResourceScope;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.provider.UpstreamCall;
@@ -12,6 +12,7 @@ import dev.sluice.gateway.provider.UpstreamClient;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
+import dev.sluice.gateway.shed.Admissions;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The request path for the Anthropic dialect: size limits, auth, admission, parse, relay to the
@@ -73,7 +75,7 @@ final class ProxyHandler implements Handler {
                 }
                 RequestChecks.contentLength(req, ctx.config().server().maxBodySize());
                 RequestChecks.authenticate(req, ctx.config().auth().apiKeys());
-                Permit permit = admit(scope, ctx.limiter());
+                Permit permit = admit(req, scope);
                 byte[] body = RequestChecks.readBody(req, ctx.config().server().maxBodySize());
                 JsonNode json = route == Route.MODELS ? null : RequestChecks.parse(body, route);
                 stream = route == Route.MESSAGES && json.path("stream").asBoolean(false);
@@ -97,8 +99,11 @@ final class ProxyHandler implements Handler {
         }
     }
 
-    private static Permit admit(ResourceScope scope, Limiter limiter) throws GatewayException {
-        Admission admission = limiter.tryAcquire();
+    private Permit admit(ServerRequest req, ResourceScope scope) throws GatewayException, InterruptedException {
+        Optional<String> header = req.headers().first(HeaderNames.create(Admissions.PRIORITY_HEADER));
+        Priority priority = Admissions.priority(header).orElseThrow(() -> new GatewayException(400,
+                Admissions.PRIORITY_HEADER + ": must be interactive or batch"));
+        Admission admission = ctx.limiter().acquire(priority, ctx.config().admission().queueTimeout());
         if (admission instanceof Admission.Granted granted) {
             return scope.own("permit", granted.permit());
         }
