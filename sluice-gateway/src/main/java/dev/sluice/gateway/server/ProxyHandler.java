@@ -144,7 +144,7 @@ final class ProxyHandler implements Handler {
             res.header("content-type", head.ok() ? head.header("content-type").orElse("application/json")
                     : "application/json");
             res.send(head.ok() ? answer : AnthropicErrors.fromUpstream(head.status(), answer));
-            return head.ok() ? Outcome.SUCCESS : Outcome.FAILURE;
+            return outcomeOf(head);
         } catch (IOException e) {
             throw upstreamError(UpstreamCall.classify(e));
         }
@@ -161,7 +161,7 @@ final class ProxyHandler implements Handler {
             res.status(head.status());
             res.header("content-type", "application/json");
             res.send(AnthropicErrors.fromUpstream(head.status(), answer));
-            return Outcome.FAILURE;
+            return outcomeOf(head);
         }
         StreamRelay relay = scope.own("stream-relay", new StreamRelay(call, id,
                 ctx.config().stream().heartbeatInterval(), t.idle()));
@@ -172,6 +172,15 @@ final class ProxyHandler implements Handler {
             res.header("cache-control", "no-cache");
             return relay.relay(res.outputStream());
         }
+    }
+
+    /** Upstream overload answers (429, 503, 529) are drops: they tell an adaptive limit to back off. */
+    private static Outcome outcomeOf(UpstreamHead head) {
+        if (head.ok()) {
+            return Outcome.SUCCESS;
+        }
+        int s = head.status();
+        return s == 429 || s == 503 || s == 529 ? Outcome.DROPPED : Outcome.FAILURE;
     }
 
     private static UpstreamHead awaitHead(UpstreamCall call, Duration timeout)

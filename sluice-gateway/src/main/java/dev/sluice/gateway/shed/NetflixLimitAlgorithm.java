@@ -22,8 +22,14 @@ public final class NetflixLimitAlgorithm implements LimitAlgorithm {
     private final Limit limit;
     private final String description;
     private final LongSupplier ticker;
+    private final boolean learnsFromDrops;
 
     NetflixLimitAlgorithm(Limit limit, String description, LongSupplier ticker) {
+        this(limit, description, ticker, true);
+    }
+
+    private NetflixLimitAlgorithm(Limit limit, String description, LongSupplier ticker, boolean learnsFromDrops) {
+        this.learnsFromDrops = learnsFromDrops;
         this.limit = Objects.requireNonNull(limit, "limit");
         this.description = Objects.requireNonNull(description, "description");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -38,8 +44,10 @@ public final class NetflixLimitAlgorithm implements LimitAlgorithm {
         requireOrdered(min, "initial", initial);
         requireOrdered(initial, "max", max);
         Limit limit = Gradient2Limit.newBuilder().initialLimit(initial).minLimit(min).maxConcurrency(max).build();
+        // Gradient2 0.5.4 ignores didDrop: a fast upstream 529 would read as a fast success and raise
+        // the limit, so drops are not fed to it at all.
         return new NetflixLimitAlgorithm(limit, "gradient2(initial " + initial + ", min " + min + ", max " + max + ")",
-                System::nanoTime);
+                System::nanoTime, false);
     }
 
     /**
@@ -62,7 +70,11 @@ public final class NetflixLimitAlgorithm implements LimitAlgorithm {
     public void onSample(long heldNanos, long inFlightAtGrant, Outcome outcome) {
         switch (outcome) {
             case SUCCESS -> sample(heldNanos, inFlightAtGrant, false);
-            case DROPPED -> sample(heldNanos, inFlightAtGrant, true);
+            case DROPPED -> {
+                if (learnsFromDrops) {
+                    sample(heldNanos, inFlightAtGrant, true);
+                }
+            }
             case FAILURE, CANCELLED -> { } // not a capacity signal
         }
     }

@@ -59,6 +59,17 @@ class NetflixLimitAlgorithmTest {
     }
 
     @Test
+    void gradient2IsNotFedFastDropsThatWouldReadAsFastSuccesses() {
+        NetflixLimitAlgorithm algorithm = NetflixLimitAlgorithm.gradient2(20, 10, 200);
+        feed(algorithm, 50, FAST, Outcome.SUCCESS);
+        int before = algorithm.limit();
+
+        feed(algorithm, 500, FAST / 10, Outcome.DROPPED);
+
+        assertThat(algorithm.limit()).isEqualTo(before);
+    }
+
+    @Test
     void vegasBacksOffWhenRequestsAreDropped() {
         NetflixLimitAlgorithm algorithm = NetflixLimitAlgorithm.vegas(50, 200);
         feed(algorithm, 5, FAST, Outcome.SUCCESS); // learns the no-load RTT
