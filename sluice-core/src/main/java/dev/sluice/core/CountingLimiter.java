@@ -33,6 +33,8 @@ final class CountingLimiter implements Limiter {
     private final Duration defaultMaxWait;
     private final double interactiveReserve;
     private final AtomicLong inFlight = new AtomicLong();
+    /** Moving average of how long permits are held (0 until the first release): predicts queue waits. */
+    private final AtomicLong holdAverageNanos = new AtomicLong();
     private final LongAdder admitted = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -84,7 +86,28 @@ final class CountingLimiter implements Limiter {
         if (priority == Priority.BATCH && queue.isFull()) { // evicts nobody: no need for the lock
             return shed(ShedReason.QUEUE_FULL, waiters.queueFull());
         }
+        long predicted = predictedWaitNanos(priority);
+        if (predicted > maxWait.toNanos()) { // it would only time out: shed now, cheaply
+            return shed(ShedReason.QUEUE_TIMEOUT, "in-flight " + inFlight.get() + "/" + algorithm.limit()
+                    + ", predicted queue wait " + predicted / 1_000_000 + " ms > " + maxWait.toMillis() + " ms");
+        }
         return waiters.await(priority, (maxWait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : maxWait).toNanos());
+    }
+
+    /**
+     * The wait a request joining the queue now can expect: permits free up at about share / average
+     * hold per unit of time, and those queued ahead of it (interactive ones, for interactive) go first.
+     * 0 (no prediction) until a permit has been released.
+     */
+    private long predictedWaitNanos(Priority priority) {
+        long hold = holdAverageNanos.get();
+        if (hold == 0) {
+            return 0;
+        }
+        int ahead = priority == Priority.INTERACTIVE ? queue.interactiveCount() : queue.size();
+        // a random permit in flight has about half its hold left, so the first release comes after
+        // about hold / (2 * share), and each one queued ahead adds hold / share
+        return (2L * ahead + 1) * hold / (2L * Math.max(1, share(priority, algorithm.limit())));
     }
 
     /** A permit if nobody eligible is queued ahead and in-flight is below this priority's share. */
@@ -138,8 +161,10 @@ final class CountingLimiter implements Limiter {
             case DROPPED -> dropped.increment();
         }
         inFlight.decrementAndGet();
+        long held = ticker.getAsLong() - permit.grantedAtNanos();
+        holdAverageNanos.getAndUpdate(avg -> avg == 0 ? Math.max(1, held) : avg + (held - avg) / 16);
         try {
-            algorithm.onSample(ticker.getAsLong() - permit.grantedAtNanos(), permit.inFlightAtGrant(), outcome);
+            algorithm.onSample(held, permit.inFlightAtGrant(), outcome);
         } catch (RuntimeException e) { // the permit is released; a broken algorithm must not mask the body
             LOG.log(Level.WARNING, "limit algorithm " + algorithm + " of " + name + " threw on sample", e);
         } finally {

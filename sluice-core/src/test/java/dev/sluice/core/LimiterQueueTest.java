@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -154,6 +155,32 @@ class LimiterQueueTest {
         granted(waiter.get(30, TimeUnit.SECONDS)).close();
         assertThat(limiter.stats().failed()).isEqualTo(2);
         assertThat(limiter.leaks()).isEmpty();
+    }
+
+    @Test
+    void aRequestPredictedToWaitLongerThanItsDeadlineIsShedAtOnceWithoutQueueing() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        Limiter limiter = Limiter.builder("predicting").algorithm(LimitAlgorithm.fixed(2)).queueCapacity(8)
+                .ticker(clock::get).build();
+        for (int i = 0; i < 3; i++) { // permits are held about 1 s each
+            Permit p = granted(limiter.tryAcquire());
+            clock.addAndGet(1_000_000_000L);
+            p.close();
+        }
+        Permit a = granted(limiter.tryAcquire());
+        Permit b = granted(limiter.tryAcquire());
+
+        Admission shortDeadline = limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(200));
+
+        assertThat(shortDeadline).isEqualTo(new Admission.Rejected(ShedReason.QUEUE_TIMEOUT,
+                "in-flight 2/2, predicted queue wait 250 ms > 200 ms"));
+        assertThat(limiter.queued()).isZero();
+        Future<Admission> longDeadline = pool.submit(() -> limiter.acquire(Priority.INTERACTIVE, Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> limiter.queued() == 1);
+        a.close();
+        granted(longDeadline.get(30, TimeUnit.SECONDS)).close();
+        b.close();
+        assertThat(limiter.inFlight()).isZero();
     }
 
     @Test

@@ -70,6 +70,7 @@ class IdleAfterStormTest {
             assertThat(Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false), anthropicHeaders())
                     .statusCode()).isEqualTo(200);
         }
+        await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().inFlight() == 0);
         LimiterStats idle = SLUICE.sluice().admissionStats();
         assertThat(idle.rejected()).isZero();
         assertThat(idle.inFlight()).isZero();

@@ -83,7 +83,7 @@ class MemoryPressureShedTest {
         await().atMost(Duration.ofMillis(250)).pollInterval(Duration.ofMillis(5))
                 .until(() -> !sluice.memoryUnderPressure());
         assertThat(post().statusCode()).isEqualTo(200);
-        assertThat(sluice.inFlight()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sluice.inFlight() == 0); // the answer can arrive before the permit's release
         assertThat(sluice.admissionStats().shed(ShedReason.GATE)).isEqualTo(2);
     }
 

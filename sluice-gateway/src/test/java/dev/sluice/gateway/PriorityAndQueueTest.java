@@ -19,12 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Under overload, interactive requests keep their reserved share and may wait briefly; batch is shed first. */
 @LeakChecked
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PriorityAndQueueTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +46,7 @@ class PriorityAndQueueTest {
             "admission.queue-timeout", "300ms");
 
     @Test
+    @org.junit.jupiter.api.Order(1) // before any permit is released: no wait prediction yet, so requests queue
     void batchWaitsForItsShareIsEvictedByInteractiveAndEveryWaiterIsShedAfterTheQueueTimeout() throws Exception {
         List<SseStream> open = new ArrayList<>();
         try {
@@ -85,6 +89,7 @@ class PriorityAndQueueTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void aQueuedInteractiveRequestStartsAsSoonAsAPermitIsReleased() throws Exception {
         List<SseStream> open = new ArrayList<>();
         try {
