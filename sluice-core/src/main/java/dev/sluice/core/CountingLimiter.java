@@ -87,9 +87,10 @@ final class CountingLimiter implements Limiter {
             return shed(ShedReason.QUEUE_FULL, waiters.queueFull());
         }
         long predicted = predictedWaitNanos(priority);
-        if (predicted > maxWait.toNanos()) { // it would only time out: shed now, cheaply
+        if (2 * predicted > maxWait.toNanos()) { // likely to time out: shed now, cheaply
             return shed(ShedReason.QUEUE_TIMEOUT, "in-flight " + inFlight.get() + "/" + algorithm.limit()
-                    + ", predicted queue wait " + predicted / 1_000_000 + " ms > " + maxWait.toMillis() + " ms");
+                    + ", predicted queue wait " + predicted / 1_000_000 + " ms, more than half the "
+                    + maxWait.toMillis() + " ms deadline");
         }
         return waiters.await(priority, (maxWait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : maxWait).toNanos());
     }
@@ -97,7 +98,9 @@ final class CountingLimiter implements Limiter {
     /**
      * The wait a request joining the queue now can expect: permits free up at about share / average
      * hold per unit of time, and those queued ahead of it (interactive ones, for interactive) go first.
-     * 0 (no prediction) until a permit has been released.
+     * 0 (no prediction) until a permit has been released. It is a mean, so a request is queued only
+     * when it fits within half its deadline: waiting only to be shed at the deadline is the slow way
+     * to be told no.
      */
     private long predictedWaitNanos(Priority priority) {
         long hold = holdAverageNanos.get();

@@ -170,10 +170,10 @@ class LimiterQueueTest {
         Permit a = granted(limiter.tryAcquire());
         Permit b = granted(limiter.tryAcquire());
 
-        Admission shortDeadline = limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(200));
+        Admission shortDeadline = limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(400));
 
         assertThat(shortDeadline).isEqualTo(new Admission.Rejected(ShedReason.QUEUE_TIMEOUT,
-                "in-flight 2/2, predicted queue wait 250 ms > 200 ms"));
+                "in-flight 2/2, predicted queue wait 250 ms, more than half the 400 ms deadline"));
         assertThat(limiter.queued()).isZero();
         Future<Admission> longDeadline = pool.submit(() -> limiter.acquire(Priority.INTERACTIVE, Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(30)).until(() -> limiter.queued() == 1);

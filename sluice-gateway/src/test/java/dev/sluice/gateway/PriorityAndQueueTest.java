@@ -43,7 +43,7 @@ class PriorityAndQueueTest {
             "admission.max-in-flight", "4",
             "admission.interactive-reserve", "0.5",
             "admission.queue-size", "2",
-            "admission.queue-timeout", "300ms");
+            "admission.queue-timeout", "1s");
 
     @Test
     @org.junit.jupiter.api.Order(1) // before any permit is released: no wait prediction yet, so requests queue
