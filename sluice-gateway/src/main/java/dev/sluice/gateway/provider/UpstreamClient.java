@@ -94,11 +94,6 @@ public final class UpstreamClient implements AutoCloseable {
         return new UpstreamCall(request, listener);
     }
 
-    /** Connections open in the pool now, for stats. */
-    public String describePool() {
-        return http.dump();
-    }
-
     URI resolve(String pathAndQuery) {
         String base = baseUrl.toString();
         if (base.endsWith("/")) {

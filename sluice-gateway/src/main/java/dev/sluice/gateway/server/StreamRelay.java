@@ -41,17 +41,12 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private volatile String terminateReason;
     private volatile boolean closed;
     private Thread reader;
-    private long eventsRelayed;
 
     StreamRelay(UpstreamCall call, String requestId, Duration heartbeat, Duration idle) {
         this.call = call;
         this.requestId = requestId;
         this.heartbeat = heartbeat;
         this.idle = idle;
-    }
-
-    long eventsRelayed() {
-        return eventsRelayed;
     }
 
     /** Relays until the stream ends; returns the outcome for the permit. */
@@ -104,7 +99,6 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 }
                 write(out, e.toWire());
                 lastWrite = now;
-                eventsRelayed++;
                 if ("error".equals(type) || "error".equals(e.event())) {
                     return Outcome.FAILURE; // the upstream's own in-band error, relayed as is
                 }
