@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -35,6 +37,8 @@ final class CountingLimiter implements Limiter {
     private final AtomicLong inFlight = new AtomicLong();
     /** Moving average of how long permits are held (0 until the first release): predicts queue waits. */
     private final AtomicLong holdAverageNanos = new AtomicLong();
+    /** Permits granted and not yet released (at most the limit): when each is likely to end. */
+    private final Set<Permit> live = ConcurrentHashMap.newKeySet();
     private final LongAdder admitted = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -96,11 +100,13 @@ final class CountingLimiter implements Limiter {
     }
 
     /**
-     * The wait a request joining the queue now can expect: permits free up at about share / average
-     * hold per unit of time, and those queued ahead of it (interactive ones, for interactive) go first.
-     * 0 (no prediction) until a permit has been released. It is a mean, so a request is queued only
-     * when it fits within half its deadline: waiting only to be shed at the deadline is the slow way
-     * to be told no.
+     * The wait a request joining the queue now can expect: each permit in flight is expected to end
+     * an average hold after it was granted, and each release goes to the next in line, so with
+     * {@code ahead} requests queued before it (interactive ones, for interactive) it starts when the
+     * ({@code ahead}+1)-th of those ends. Releases bunch up when permits were granted together, which
+     * a rate alone would miss. 0 (no prediction) until a permit has been released. It is still an
+     * estimate, so a request is queued only when it fits within half its deadline: waiting only to be
+     * shed at the deadline is the slow way to be told no.
      */
     private long predictedWaitNanos(Priority priority) {
         long hold = holdAverageNanos.get();
@@ -108,9 +114,18 @@ final class CountingLimiter implements Limiter {
             return 0;
         }
         int ahead = priority == Priority.INTERACTIVE ? queue.interactiveCount() : queue.size();
-        // a random permit in flight has about half its hold left, so the first release comes after
-        // about hold / (2 * share), and each one queued ahead adds hold / share
-        return (2L * ahead + 1) * hold / (2L * Math.max(1, share(priority, algorithm.limit())));
+        long now = ticker.getAsLong();
+        long[] remaining = live.stream().mapToLong(p -> Math.max(0, p.grantedAtNanos() + hold - now)).sorted().toArray();
+        if (remaining.length == 0) {
+            return 0;
+        }
+        int releasesNeeded = ahead + 1;
+        if (releasesNeeded <= remaining.length) {
+            return remaining[releasesNeeded - 1];
+        }
+        // more ahead than in flight: after one round of releases, one more hold per round
+        int rounds = (releasesNeeded - 1) / remaining.length;
+        return remaining[(releasesNeeded - 1) % remaining.length] + rounds * hold;
     }
 
     /** A permit if nobody eligible is queued ahead and in-flight is below this priority's share. */
@@ -152,7 +167,9 @@ final class CountingLimiter implements Limiter {
 
     private Admission.Granted grant(long inFlightAtGrant) {
         admitted.increment();
-        return new Admission.Granted(new Permit(this, ticker.getAsLong(), inFlightAtGrant));
+        Permit permit = new Permit(this, ticker.getAsLong(), inFlightAtGrant);
+        live.add(permit);
+        return new Admission.Granted(permit);
     }
 
     /** Called by {@link Permit#close()} exactly once per granted permit. */
@@ -163,6 +180,7 @@ final class CountingLimiter implements Limiter {
             case CANCELLED -> cancelled.increment();
             case DROPPED -> dropped.increment();
         }
+        live.remove(permit);
         inFlight.decrementAndGet();
         long held = ticker.getAsLong() - permit.grantedAtNanos();
         holdAverageNanos.getAndUpdate(avg -> avg == 0 ? Math.max(1, held) : avg + (held - avg) / 16);

@@ -173,13 +173,37 @@ class LimiterQueueTest {
         Admission shortDeadline = limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(400));
 
         assertThat(shortDeadline).isEqualTo(new Admission.Rejected(ShedReason.QUEUE_TIMEOUT,
-                "in-flight 2/2, predicted queue wait 250 ms, more than half the 400 ms deadline"));
+                "in-flight 2/2, predicted queue wait 1000 ms, more than half the 400 ms deadline"));
         assertThat(limiter.queued()).isZero();
         Future<Admission> longDeadline = pool.submit(() -> limiter.acquire(Priority.INTERACTIVE, Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(30)).until(() -> limiter.queued() == 1);
         a.close();
         granted(longDeadline.get(30, TimeUnit.SECONDS)).close();
         b.close();
+        assertThat(limiter.inFlight()).isZero();
+    }
+
+    @Test
+    void thePredictionFollowsWhenThePermitsInFlightAreDueToEndNotJustTheirRate() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        Limiter limiter = Limiter.builder("predicting").algorithm(LimitAlgorithm.fixed(2)).queueCapacity(8)
+                .ticker(clock::get).build();
+        Permit trained = granted(limiter.tryAcquire());
+        clock.addAndGet(1_000_000_000L); // permits are held about 1 s
+        trained.close();
+        Permit early = granted(limiter.tryAcquire());
+        clock.addAndGet(900_000_000L);
+        Permit late = granted(limiter.tryAcquire()); // early ends in ~100 ms, late in ~1 s
+
+        Future<Admission> first = pool.submit(() -> limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(400)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> limiter.queued() == 1);
+        Admission second = limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(400));
+
+        assertThat(second).isEqualTo(new Admission.Rejected(ShedReason.QUEUE_TIMEOUT,
+                "in-flight 2/2, predicted queue wait 1000 ms, more than half the 400 ms deadline"));
+        early.close();
+        granted(first.get(30, TimeUnit.SECONDS)).close();
+        late.close();
         assertThat(limiter.inFlight()).isZero();
     }
 

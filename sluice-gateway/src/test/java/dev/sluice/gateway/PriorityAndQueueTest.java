@@ -43,10 +43,10 @@ class PriorityAndQueueTest {
             "admission.max-in-flight", "4",
             "admission.interactive-reserve", "0.5",
             "admission.queue-size", "2",
-            "admission.queue-timeout", "1s");
+            "admission.queue-timeout", "2s");
 
     @Test
-    @org.junit.jupiter.api.Order(1) // before any permit is released: no wait prediction yet, so requests queue
+    @org.junit.jupiter.api.Order(2) // after only short holds: the predicted waits fit the 2 s deadline, so requests queue
     void batchWaitsForItsShareIsEvictedByInteractiveAndEveryWaiterIsShedAfterTheQueueTimeout() throws Exception {
         List<SseStream> open = new ArrayList<>();
         try {
@@ -89,7 +89,7 @@ class PriorityAndQueueTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(2)
+    @org.junit.jupiter.api.Order(1) // before any permit is released: no wait prediction yet, so the request queues
     void aQueuedInteractiveRequestStartsAsSoonAsAPermitIsReleased() throws Exception {
         List<SseStream> open = new ArrayList<>();
         try {
