@@ -21,11 +21,6 @@ class MemoryMonitorFloorsTest {
         return MemoryMonitor.builder().probe(probe).clock(clock);
     }
 
-    private static void gc(MemoryTestProbe probe, MemoryMonitor m, double fraction) {
-        probe.gcLeft(fraction);
-        m.refresh();
-    }
-
     @Test
     void floorRisingOneMiBPerMinuteGivesThatSlopePerMinuteAndPerRequest() {
         AtomicLong requests = new AtomicLong();
@@ -133,12 +128,12 @@ class MemoryMonitorFloorsTest {
     @Test
     void refreshesWithoutANewCollectionAddNoFloor() {
         try (MemoryMonitor m = monitor().build()) {
-            gc(probe, m, 0.40);
+            probe.collect(m, 0.40);
             m.refresh();
             m.refresh();
             assertThat(m.report().samples()).isEqualTo(1);
 
-            gc(probe, m, 0.40);
+            probe.collect(m, 0.40);
             assertThat(m.report().samples()).isEqualTo(2);
         }
     }

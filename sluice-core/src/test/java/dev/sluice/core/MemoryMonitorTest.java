@@ -22,11 +22,6 @@ class MemoryMonitorTest {
         return MemoryMonitor.builder().probe(probe).clock(clock);
     }
 
-    private static void gc(MemoryTestProbe probe, MemoryMonitor m, double fraction) {
-        probe.gcLeft(fraction);
-        m.refresh();
-    }
-
     @Test
     void postGcFloorOf30PercentNeverShedsWhileRawHeapUsedIs97Percent() {
         MemoryFakePool pool = new MemoryFakePool("G1 Old Gen", MAX);
@@ -63,19 +58,19 @@ class MemoryMonitorTest {
     @Test
     void pressureBeginsAtShedAboveAndEndsOnlyBelowAdmitBelow() {
         try (MemoryMonitor m = monitor().build()) {
-            gc(probe, m, 0.93);
+            probe.collect(m, 0.93);
             assertThat(m.underPressure()).isTrue();
             assertThat(m.shedReason()).hasValue("old gen after GC 93% > 92%");
 
-            gc(probe, m, 0.88);
+            probe.collect(m, 0.88);
             assertThat(m.underPressure()).isTrue();
             assertThat(m.shedReason()).hasValue("old gen after GC 88%, not yet below 85%");
 
-            gc(probe, m, 0.84);
+            probe.collect(m, 0.84);
             assertThat(m.underPressure()).isFalse();
             assertThat(m.shedReason()).isEmpty();
 
-            gc(probe, m, 0.88);
+            probe.collect(m, 0.88);
             assertThat(m.underPressure()).as("88% does not begin pressure, only ends it").isFalse();
         }
     }
@@ -85,7 +80,7 @@ class MemoryMonitorTest {
         try (MemoryMonitor m = monitor().build()) {
             List<State> states = new ArrayList<>();
             for (double f : new double[] {0.50, 0.805, 0.91, 0.925, 0.99, 0.86, 0.10}) {
-                gc(probe, m, f);
+                probe.collect(m, f);
                 states.add(m.report().state());
             }
             assertThat(states).containsExactly(State.OK, State.WARN, State.WARN, State.CRITICAL, State.CRITICAL,
@@ -97,13 +92,13 @@ class MemoryMonitorTest {
     void criticalHooksRunOncePerEntryNotOnEveryCriticalRefresh() {
         AtomicInteger trims = new AtomicInteger();
         try (MemoryMonitor m = monitor().onCritical(trims::incrementAndGet).build()) {
-            gc(probe, m, 0.95);
+            probe.collect(m, 0.95);
             m.refresh();
-            gc(probe, m, 0.97);
+            probe.collect(m, 0.97);
             assertThat(trims).hasValue(1);
 
-            gc(probe, m, 0.50);
-            gc(probe, m, 0.95);
+            probe.collect(m, 0.50);
+            probe.collect(m, 0.95);
             assertThat(trims).hasValue(2);
         }
     }
@@ -116,7 +111,7 @@ class MemoryMonitorTest {
                 .onCritical(() -> { ran.add("second"); throw new OutOfMemoryError("planted"); })
                 .onCritical(() -> ran.add("third"))
                 .build()) {
-            gc(probe, m, 0.95);
+            probe.collect(m, 0.95);
 
             assertThat(ran).containsExactly("first", "second", "third");
             assertThat(m.underPressure()).isTrue();

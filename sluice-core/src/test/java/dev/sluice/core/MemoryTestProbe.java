@@ -39,4 +39,10 @@ final class MemoryTestProbe implements MemoryProbe {
         }
         return Optional.ofNullable(sample);
     }
+
+    /** A collection leaving {@code fraction} of max in the old generation, seen by {@code monitor} at once. */
+    void collect(MemoryMonitor monitor, double fraction) {
+        gcLeft(fraction);
+        monitor.refresh();
+    }
 }
