@@ -40,12 +40,11 @@ public final class Sluice implements AutoCloseable, LeakSource {
     private final MemoryMonitor memory;
     private final Drain drain;
     private final GatewayServer server;
-    private final URI upstreamUrl;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter,
-                   MemoryMonitor memory, Drain drain, GatewayServer server, URI upstreamUrl) {
+                   MemoryMonitor memory, Drain drain, GatewayServer server) {
         this.memory = memory;
         this.config = config;
         this.lifecycle = lifecycle;
@@ -53,7 +52,6 @@ public final class Sluice implements AutoCloseable, LeakSource {
         this.limiter = limiter;
         this.drain = drain;
         this.server = server;
-        this.upstreamUrl = upstreamUrl;
     }
 
     /** Starts Sluice with the given config; in demo mode, with the built-in fake provider as upstream. */
@@ -89,7 +87,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
             Drain drain = new Drain();
             GatewayServer server = lifecycle.register("listener", config.server().host(),
                     GatewayServer.start(config, scopes, limiter, memory, drain, upstream, key));
-            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, url);
+            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server);
         } catch (Exception | Error e) {
             try {
                 lifecycle.close();
@@ -106,19 +104,6 @@ public final class Sluice implements AutoCloseable, LeakSource {
 
     public URI baseUri() {
         return URI.create("http://" + hostForUri(config.server().host()) + ":" + port());
-    }
-
-    public URI upstreamUrl() {
-        return upstreamUrl;
-    }
-
-    public boolean demo() {
-        return config.demo().enabled();
-    }
-
-    /** The /system/stats document. */
-    public String stats() {
-        return server.stats();
     }
 
     /** A snapshot of the admission counters. */

@@ -16,11 +16,9 @@ import java.util.Optional;
 public final class GatewayServer implements AutoCloseable {
 
     private final WebServer server;
-    private final GatewayContext ctx;
 
-    private GatewayServer(WebServer server, GatewayContext ctx) {
+    private GatewayServer(WebServer server) {
         this.server = server;
-        this.ctx = ctx;
     }
 
     /** Starts listening; the drain phase moves to SERVING once the listener is up. */
@@ -47,16 +45,11 @@ public final class GatewayServer implements AutoCloseable {
                 .build()
                 .start();
         drain.phase(Drain.Phase.SERVING);
-        return new GatewayServer(server, ctx);
+        return new GatewayServer(server);
     }
 
     public int port() {
         return server.port();
-    }
-
-    /** The JSON document served at /system/stats. */
-    public String stats() {
-        return new SystemHandlers(ctx).stats().toString();
     }
 
     @Override

@@ -192,10 +192,12 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         terminateReason = reason;
     }
 
-    /** Stops the reader thread and waits for it (bounded); the call itself is closed by the scope. */
+    /** Aborts the upstream exchange unless it completed, stops the reader thread and waits for it (bounded). */
     @Override
     public void close() throws InterruptedException {
         closed = true;
+        // abort first: a reader blocked in an upstream read returns at once, so the join below never waits
+        call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "stream relay closed", null));
         Thread r = reader;
         if (r != null) {
             r.interrupt();
