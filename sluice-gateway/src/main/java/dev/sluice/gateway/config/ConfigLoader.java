@@ -24,7 +24,7 @@ public final class ConfigLoader {
         List<Setting> fromFile = file.map(f -> YamlSource.read(f, problems)).orElse(List.of());
         List<Setting> fromEnv = Sources.fromEnv(env, problems);
         List<Setting> fromFlags = Sources.fromMap(flags, "command line", problems);
-        return Resolver.resolve(List.of(fromFile, fromEnv, fromFlags), problems);
+        return Resolver.resolve(List.of(fromFile, fromEnv, fromFlags), problems, env);
     }
 
     /** Defaults overlaid with {@code settings} (dotted key to value), for tests and embedding. */
@@ -36,7 +36,9 @@ public final class ConfigLoader {
 
     /** Every configuration key, in documentation order. */
     public static List<ConfigKey> keys() {
-        return Registry.ENTRIES.stream().map(Registry.Entry::key).toList();
+        List<ConfigKey> keys = new ArrayList<>(Registry.ENTRIES.stream().map(Registry.Entry::key).toList());
+        NamedSections.FIELDS.forEach(f -> keys.add(f.asKey()));
+        return List.copyOf(keys);
     }
 
     /** {@code c} as YAML, one line per key, secrets redacted. */

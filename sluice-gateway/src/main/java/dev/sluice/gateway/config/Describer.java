@@ -19,7 +19,39 @@ final class Describer {
             sb.append("  ").append(key.substring(dot + 1)).append(": ")
                     .append(value(e, e.read().apply(c))).append('\n');
         }
+        describeNamed(c.routing(), sb);
         return sb.toString();
+    }
+
+    private static void describeNamed(SluiceConfig.Routing r, StringBuilder sb) {
+        var named = r.providers().values().stream()
+                .filter(p -> !p.name().equals(SluiceConfig.Routing.DEFAULT_PROVIDER)).toList();
+        if (!named.isEmpty()) {
+            sb.append("providers:\n");
+            for (SluiceConfig.Provider p : named) {
+                sb.append("  ").append(p.name()).append(":\n")
+                        .append("    kind: ").append(p.kind().id()).append('\n')
+                        .append("    url: ").append(plain(p.url().toString())).append('\n')
+                        .append("    api-keys: ").append(p.apiKeys().isEmpty() ? "[]  # none" : secrets(p.apiKeys()))
+                        .append('\n');
+                if (p.kind() == ProviderKind.AZURE_OPENAI) {
+                    sb.append("    api-version: ").append(plain(p.apiVersion())).append('\n');
+                }
+                sb.append("    max-connections: ").append(p.maxConnections()).append('\n')
+                        .append("    max-queued-requests: ").append(p.maxQueuedRequests()).append('\n');
+            }
+        }
+        if (!r.routes().isEmpty()) {
+            sb.append("routes:\n");
+            for (SluiceConfig.Route route : r.routes().values()) {
+                sb.append("  ").append(plain(route.name())).append(":\n")
+                        .append("    targets: ").append(route.targets().stream()
+                                .map(t -> Setting.quote(t.provider() + ":" + t.model())).toList()).append('\n')
+                        .append("    weights: ").append(route.targets().stream().map(t -> t.weight()).toList())
+                        .append('\n')
+                        .append("    balance: ").append(ValueType.BALANCE.format(route.balance())).append('\n');
+            }
+        }
     }
 
     private static String value(Registry.Entry e, Object v) {

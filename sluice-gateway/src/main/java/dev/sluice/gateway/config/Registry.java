@@ -15,6 +15,8 @@ import static dev.sluice.gateway.config.ValueType.POSITIVE_INT;
 import static dev.sluice.gateway.config.ValueType.SECRET_LIST;
 import static dev.sluice.gateway.config.ValueType.SIZE;
 import static dev.sluice.gateway.config.ValueType.URL;
+import static dev.sluice.gateway.config.ValueType.PROVIDER_KIND;
+import static dev.sluice.gateway.config.ValueType.TEXT;
 import static dev.sluice.gateway.config.ValueType.SECRET;
 
 import dev.sluice.gateway.config.ValueType.DemoMode;
@@ -71,14 +73,47 @@ final class Registry {
                     c -> c.memory().heapDumpDir()),
             row("memory.health-log-interval", DURATION, "1h", "interval of the one-line health log",
                     c -> c.memory().healthLogInterval()),
-            row("upstream.url", URL, "https://api.anthropic.com", "Anthropic-compatible upstream base URL",
+            row("upstream.kind", PROVIDER_KIND, "anthropic",
+                    "kind of the default provider (named `default`): " + ProviderKind.ids(),
+                    c -> c.upstream().kind()),
+            row("upstream.url", URL, "https://api.anthropic.com", "base URL of the default provider",
                     c -> c.upstream().url()),
             row("upstream.api-key", SECRET, "",
-                    "key sent upstream as x-api-key; ANTHROPIC_API_KEY also sets it", c -> c.upstream().apiKey()),
+                    "key of the default provider; ANTHROPIC_API_KEY also sets it", c -> c.upstream().apiKey()),
             row("upstream.max-connections", POSITIVE_INT, "64", "connection pool bound per upstream",
                     c -> c.upstream().maxConnections()),
             row("upstream.max-queued-requests", POSITIVE_INT, "1024", "requests waiting for a pooled connection",
                     c -> c.upstream().maxQueuedRequests()),
+            row("routing.default-provider", TEXT, "",
+                    "provider for models without a route, model name unchanged; empty: `default` if configured,"
+                            + " else the only provider, else such models are refused",
+                    c -> c.routing().defaultProvider()),
+            row("routing.max-attempts", POSITIVE_INT, "3", "attempts per request, retries and fallbacks included",
+                    c -> c.routing().maxAttempts()),
+            row("routing.retry-ratio", FRACTION, "0.1",
+                    "retries and fallbacks allowed as a share of requests over the last 10 s",
+                    c -> c.routing().retryRatio()),
+            row("routing.retry-floor", NON_NEGATIVE_INT, "3", "retries per second allowed whatever the ratio",
+                    c -> c.routing().retryFloorPerSecond()),
+            row("routing.max-retry-after", DURATION, "5s",
+                    "longest upstream Retry-After waited for before retrying the same target; longer: next target",
+                    c -> c.routing().maxRetryAfter()),
+            row("routing.key-cooldown", DURATION, "30s", "a provider key answered 429 without Retry-After rests this long",
+                    c -> c.routing().keyCooldown()),
+            row("routing.breaker.failure-rate", FRACTION, "0.5", "failure share that opens a target's breaker",
+                    c -> c.routing().breaker().failureRate()),
+            row("routing.breaker.window", POSITIVE_INT, "20", "calls in the breaker's sliding window",
+                    c -> c.routing().breaker().window()),
+            row("routing.breaker.min-calls", POSITIVE_INT, "10", "calls before the failure share counts",
+                    c -> c.routing().breaker().minCalls()),
+            row("routing.breaker.open-for", DURATION, "30s", "an open breaker refuses calls this long (probes may end it sooner)",
+                    c -> c.routing().breaker().openFor()),
+            row("routing.breaker.half-open-calls", POSITIVE_INT, "2", "trial calls let through a half-open breaker",
+                    c -> c.routing().breaker().halfOpenCalls()),
+            row("routing.probe-min", DURATION, "1s", "first health probe delay for a target whose breaker opened",
+                    c -> c.routing().probeMin()),
+            row("routing.probe-max", DURATION, "60s", "cap of the probes' exponential backoff",
+                    c -> c.routing().probeMax()),
             row("timeouts.connect", DURATION, "10s", "upstream TCP/TLS connect", c -> c.timeouts().connect()),
             row("timeouts.first-byte", DURATION, "60s", "wait for upstream response headers",
                     c -> c.timeouts().firstByte()),

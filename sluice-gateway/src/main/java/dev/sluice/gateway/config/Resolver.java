@@ -16,6 +16,8 @@ final class Resolver {
     private static final String DEFAULT_SOURCE = "default";
 
     private final Map<String, Setting> effective = new LinkedHashMap<>();
+    private final Map<String, Setting> named = new LinkedHashMap<>();
+    private Map<String, String> env = Map.of();
     private final Map<String, Object> values = new HashMap<>();
     private final List<String> problems;
 
@@ -31,19 +33,35 @@ final class Resolver {
      * {@code earlierProblems} and every problem found here.
      */
     static SluiceConfig resolve(List<List<Setting>> layers, List<String> earlierProblems) throws ConfigException {
+        return resolve(layers, earlierProblems, Map.of());
+    }
+
+    /** As above; {@code env} supplies provider kinds' own variables (OPENAI_API_KEY, OLLAMA_HOST, ...). */
+    static SluiceConfig resolve(List<List<Setting>> layers, List<String> earlierProblems, Map<String, String> env)
+            throws ConfigException {
         Resolver r = new Resolver(earlierProblems);
+        r.env = env;
         for (List<Setting> layer : layers) {
             for (Setting s : layer) {
-                r.effective.put(s.key(), s);
+                (NamedSections.match(s.key()).isPresent() ? r.named : r.effective).put(s.key(), s);
             }
         }
         r.parseAll();
         r.checkAuthOnOpenListener();
         r.checkOrderedPairs();
+        RoutingResolver routing = new RoutingResolver(List.copyOf(r.named.values()), env, r.problems);
+        SluiceConfig config = null;
+        try {
+            config = r.build(routing); // also when problems were found: the routing checks add theirs
+        } catch (IllegalStateException missing) {
+            if (r.problems.isEmpty()) {
+                throw missing;
+            }
+        }
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
         }
-        return r.build();
+        return config;
     }
 
     private void parseAll() {
@@ -119,11 +137,27 @@ final class Resolver {
     }
 
     @SuppressWarnings("unchecked")
-    private SluiceConfig build() {
+    private SluiceConfig build(RoutingResolver routingResolver) {
         Secret apiKey = get("upstream.api-key");
         DemoMode mode = get("demo.mode");
         boolean urlSet = !effective.get("upstream.url").source().equals(DEFAULT_SOURCE);
-        boolean demo = mode == DemoMode.ON || (mode == DemoMode.AUTO && apiKey.isEmpty() && !urlSet);
+        boolean upstreamSet = urlSet || !apiKey.isEmpty()
+                || !effective.get("upstream.kind").source().equals(DEFAULT_SOURCE);
+        boolean demo = mode == DemoMode.ON
+                || (mode == DemoMode.AUTO && !upstreamSet && !routingResolver.hasProviders());
+        SluiceConfig.Upstream upstream = new SluiceConfig.Upstream(get("upstream.kind"), this.<URI>get("upstream.url"),
+                apiKey, this.<Integer>get("upstream.max-connections"), this.<Integer>get("upstream.max-queued-requests"));
+        var providers = routingResolver.providers(upstream, demo || upstreamSet || !routingResolver.hasProviders());
+        var routing = new SluiceConfig.Routing(providers, routingResolver.routes(providers),
+                routingResolver.defaultProvider(get("routing.default-provider"), providers),
+                this.<Integer>get("routing.max-attempts"), this.<Double>get("routing.retry-ratio"),
+                this.<Integer>get("routing.retry-floor"), this.<Duration>get("routing.max-retry-after"),
+                this.<Duration>get("routing.key-cooldown"),
+                new SluiceConfig.Breaker(this.<Double>get("routing.breaker.failure-rate"),
+                        this.<Integer>get("routing.breaker.window"), this.<Integer>get("routing.breaker.min-calls"),
+                        this.<Duration>get("routing.breaker.open-for"),
+                        this.<Integer>get("routing.breaker.half-open-calls")),
+                this.<Duration>get("routing.probe-min"), this.<Duration>get("routing.probe-max"));
         return new SluiceConfig(
                 new SluiceConfig.Server(get("server.host"), this.<Integer>get("server.port"),
                         this.<Long>get("server.max-body-size"), this.<Integer>get("server.max-header-size")),
@@ -134,9 +168,7 @@ final class Resolver {
                 new SluiceConfig.Memory(this.<Double>get("memory.shed-above"), this.<Double>get("memory.admit-below"),
                         this.<Double>get("memory.warn-above"), this.<Duration>get("memory.refresh-interval"),
                         get("memory.heap-dump-dir"), this.<Duration>get("memory.health-log-interval")),
-                new SluiceConfig.Upstream(this.<URI>get("upstream.url"), apiKey,
-                        this.<Integer>get("upstream.max-connections"),
-                        this.<Integer>get("upstream.max-queued-requests")),
+                upstream,
                 new SluiceConfig.Timeouts(this.<Duration>get("timeouts.connect"),
                         this.<Duration>get("timeouts.first-byte"), this.<Duration>get("timeouts.idle"),
                         this.<Duration>get("timeouts.total")),
@@ -146,7 +178,7 @@ final class Resolver {
                 new SluiceConfig.Demo(demo, this.<Integer>get("demo.deltas"),
                         this.<Duration>get("demo.delta-interval")),
                 new SluiceConfig.Auth((List<Secret>) get("auth.api-keys")),
-                new SluiceConfig.Log(this.<Boolean>get("log.requests")));
+                new SluiceConfig.Log(this.<Boolean>get("log.requests")), routing);
     }
 
     @SuppressWarnings("unchecked")

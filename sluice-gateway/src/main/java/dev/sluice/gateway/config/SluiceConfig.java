@@ -10,7 +10,7 @@ import java.util.List;
  * {@code docs/configuration.md}.
  */
 public record SluiceConfig(Server server, Admission admission, Memory memory, Upstream upstream, Timeouts timeouts,
-                           Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log) {
+                           Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log, Routing routing) {
 
     /** How the admission limit is set: fixed, or adapted by a Netflix concurrency-limits algorithm. */
     public enum LimitAlgorithm { FIXED, GRADIENT2, VEGAS }
@@ -34,8 +34,8 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
     public record Memory(double shedAbove, double admitBelow, double warnAbove, Duration refreshInterval,
                          String heapDumpDir, Duration healthLogInterval) {}
 
-    /** The Anthropic-compatible upstream and its connection pool bounds. */
-    public record Upstream(URI url, Secret apiKey, int maxConnections, int maxQueuedRequests) {}
+    /** The default upstream (provider {@code default}) and the pool bounds every provider inherits. */
+    public record Upstream(ProviderKind kind, URI url, Secret apiKey, int maxConnections, int maxQueuedRequests) {}
 
     /** Upstream timeouts: connect, response headers, silence between stream events, whole exchange. */
     public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration total) {}
@@ -53,6 +53,50 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
     public record Auth(List<Secret> apiKeys) {
         public Auth {
             apiKeys = List.copyOf(apiKeys);
+        }
+    }
+
+    /** How a route picks its first target. */
+    public enum Balance { FALLBACK, WEIGHTED, LEAST_IN_FLIGHT }
+
+    /**
+     * One upstream provider: its kind, base URL, keys (rotated on 429), the Azure api-version and its
+     * connection pool bounds. The provider named {@link Routing#DEFAULT_PROVIDER} comes from {@code upstream.*}.
+     */
+    public record Provider(String name, ProviderKind kind, URI url, List<Secret> apiKeys, String apiVersion,
+                           int maxConnections, int maxQueuedRequests) {
+        public Provider {
+            apiKeys = List.copyOf(apiKeys);
+        }
+    }
+
+    /** One target of a route: a provider and the model name the provider knows. */
+    public record Target(String provider, String model, int weight) {}
+
+    /** A client-facing model name and the targets it is served by, in fallback order. */
+    public record Route(String name, List<Target> targets, Balance balance) {
+        public Route {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** Circuit breaker per target (Resilience4j): failure rate (percent) over a count window. */
+    public record Breaker(double failureRate, int window, int minCalls, Duration openFor, int halfOpenCalls) {}
+
+    /**
+     * Providers, routes and the retry policy. A model without a route goes to {@code defaultProvider}
+     * with its name unchanged (empty: such models are refused).
+     */
+    public record Routing(java.util.Map<String, Provider> providers, java.util.Map<String, Route> routes,
+                          String defaultProvider, int maxAttempts, double retryRatio, int retryFloorPerSecond,
+                          Duration maxRetryAfter, Duration keyCooldown, Breaker breaker, Duration probeMin,
+                          Duration probeMax) {
+        /** The name of the provider configured by the {@code upstream.*} keys (or the demo fake). */
+        public static final String DEFAULT_PROVIDER = "default";
+
+        public Routing {
+            providers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(providers));
+            routes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routes));
         }
     }
 

@@ -41,7 +41,7 @@ final class Sources {
     static List<Setting> fromMap(Map<String, String> map, String source, List<String> problems) {
         List<Setting> out = new ArrayList<>();
         for (Map.Entry<String, String> e : map.entrySet()) {
-            if (Registry.BY_KEY.containsKey(e.getKey())) {
+            if (Registry.BY_KEY.containsKey(e.getKey()) || NamedSections.match(e.getKey()).isPresent()) {
                 out.add(Setting.scalar(e.getKey(), e.getValue(), source));
             } else {
                 problems.add(unknownKey(e.getKey(), source));
@@ -52,6 +52,11 @@ final class Sources {
 
     /** The problem for an unknown key; its value is not shown, as it may be a mistyped secret. */
     static String unknownKey(String key, String source) {
+        if (NamedSections.isSection(key)) {
+            return "unknown key " + Setting.quote(key) + " (from " + source + "): keys here are "
+                    + NamedSections.FIELDS.stream().map(NamedSections.Field::documentedKey)
+                    .collect(Collectors.joining(", "));
+        }
         String hint = Suggestions.didYouMean(key, Registry.BY_KEY.keySet());
         if (hint.isEmpty() && Registry.BY_KEY.keySet().stream().anyMatch(k -> k.startsWith(key + "."))) {
             hint = "; " + key + " is a section, with keys " + Registry.BY_KEY.keySet().stream()

@@ -31,7 +31,12 @@ enum ValueType {
     DURATION("duration", t -> duration(t, false), v -> Units.formatDuration((Duration) v)),
     DURATION_OR_ZERO("duration", t -> duration(t, true), v -> Units.formatDuration((Duration) v)),
     DEMO_MODE("auto/on/off", ValueType::demoMode, v -> v.toString().toLowerCase(Locale.ROOT)),
-    BOOLEAN("boolean", ValueType::bool, String::valueOf);
+    BOOLEAN("boolean", ValueType::bool, String::valueOf),
+    TEXT("text", String::strip, String::valueOf),
+    TEXT_LIST("list", t -> split(t), v -> String.join(", ", ((List<?>) v).stream().map(String::valueOf).toList())),
+    PROVIDER_KIND("provider kind", ProviderKind::parse, v -> ((ProviderKind) v).id()),
+    BALANCE("fallback/weighted/least-in-flight", ValueType::balance,
+            v -> v.toString().toLowerCase(Locale.ROOT).replace('_', '-'));
 
     /** demo.mode values. */
     enum DemoMode { AUTO, ON, OFF }
@@ -52,6 +57,13 @@ enum ValueType {
 
     /** Parses a YAML list; only list types accept one. */
     Object parseList(List<String> items) {
+        if (this == TEXT_LIST) {
+            List<String> out = items.stream().map(String::strip).toList();
+            if (out.contains("")) {
+                throw new IllegalArgumentException("has an empty entry");
+            }
+            return out;
+        }
         if (this != SECRET_LIST) {
             throw new IllegalArgumentException("is a list, but this key takes a single " + display);
         }
@@ -206,6 +218,15 @@ enum ValueType {
             case "on" -> DemoMode.ON;
             case "off" -> DemoMode.OFF;
             default -> throw new IllegalArgumentException("is not one of auto, on, off");
+        };
+    }
+
+    private static Object balance(String t) {
+        return switch (t.strip().toLowerCase(Locale.ROOT)) {
+            case "fallback" -> SluiceConfig.Balance.FALLBACK;
+            case "weighted" -> SluiceConfig.Balance.WEIGHTED;
+            case "least-in-flight" -> SluiceConfig.Balance.LEAST_IN_FLIGHT;
+            default -> throw new IllegalArgumentException("is not one of fallback, weighted, least-in-flight");
         };
     }
 

@@ -108,7 +108,7 @@ final class YamlSource {
             problems.add(s.key() + " is set twice in config file " + file + " (lines " + earlier + " and " + line + ")");
             return;
         }
-        if (!Registry.BY_KEY.containsKey(s.key())) {
+        if (!Registry.BY_KEY.containsKey(s.key()) && NamedSections.match(s.key()).isEmpty()) {
             problems.add(Sources.unknownKey(s.key(), where(line)));
             return;
         }

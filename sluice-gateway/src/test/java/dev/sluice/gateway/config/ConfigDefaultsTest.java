@@ -19,7 +19,7 @@ class ConfigDefaultsTest {
 
         assertThat(c.server()).isEqualTo(new SluiceConfig.Server("127.0.0.1", 8080, 32L << 20, 64 << 10));
         assertThat(c.admission().maxInFlight()).isEqualTo(256);
-        assertThat(c.upstream()).isEqualTo(new SluiceConfig.Upstream(
+        assertThat(c.upstream()).isEqualTo(new SluiceConfig.Upstream(ProviderKind.ANTHROPIC,
                 URI.create("https://api.anthropic.com"), Secret.none(), 64, 1024));
         assertThat(c.timeouts()).isEqualTo(new SluiceConfig.Timeouts(Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10)));
@@ -29,6 +29,11 @@ class ConfigDefaultsTest {
         assertThat(c.demo()).isEqualTo(new SluiceConfig.Demo(true, 24, Duration.ofMillis(30)));
         assertThat(c.auth().apiKeys()).isEmpty();
         assertThat(c.log().requests()).isTrue();
+        assertThat(c.routing().providers()).containsOnlyKeys("default");
+        assertThat(c.routing().defaultProvider()).isEqualTo("default");
+        assertThat(c.routing().routes()).isEmpty();
+        assertThat(c.routing().maxAttempts()).isEqualTo(3);
+        assertThat(c.routing().breaker()).isEqualTo(new SluiceConfig.Breaker(0.5, 20, 10, Duration.ofSeconds(30), 2));
     }
 
     @Test
@@ -38,11 +43,12 @@ class ConfigDefaultsTest {
 
     @Test
     void registryListsEveryKeyOnceWithItsEnvName() {
-        assertThat(ConfigLoader.keys()).hasSize(33);
+        assertThat(ConfigLoader.keys()).hasSize(56);
         assertThat(ConfigLoader.keys()).extracting(ConfigKey::key).doesNotHaveDuplicates();
         assertThat(ConfigLoader.keys()).allSatisfy(k -> {
-            assertThat(k.key()).matches("[a-z]+\\.[a-z-]+");
-            assertThat(k.env()).isEqualTo("SLUICE_" + k.key().toUpperCase().replaceAll("[.-]", "_"));
+            assertThat(k.key()).matches("[a-z]+(\\.<name>)?(\\.[a-z-]+)+");
+            assertThat(k.env()).isEqualTo(k.key().contains("<name>") ? "-"
+                    : "SLUICE_" + k.key().toUpperCase().replaceAll("[.-]", "_"));
             assertThat(k.description()).isNotBlank();
             assertThat(k.type()).isNotBlank();
         });

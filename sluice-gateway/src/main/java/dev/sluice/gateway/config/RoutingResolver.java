@@ -1,0 +1,181 @@
+package dev.sluice.gateway.config;
+
+import dev.sluice.gateway.config.SluiceConfig.Balance;
+import dev.sluice.gateway.config.SluiceConfig.Provider;
+import dev.sluice.gateway.config.SluiceConfig.Route;
+import dev.sluice.gateway.config.SluiceConfig.Routing;
+import dev.sluice.gateway.config.SluiceConfig.Target;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds the providers and routes from the named-section settings, the {@code upstream.*} keys and the env. */
+final class RoutingResolver {
+    static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+
+    /** Named-section values by section name, entry name and field. */
+    private final Map<String, Map<String, Map<String, Object>>> named = new LinkedHashMap<>();
+    private final Map<String, String> env;
+    private final List<String> problems;
+
+    RoutingResolver(List<Setting> namedSettings, Map<String, String> env, List<String> problems) {
+        this.env = env;
+        this.problems = problems;
+        for (Setting s : namedSettings) {
+            NamedSections.Match m = NamedSections.match(s.key()).orElseThrow();
+            ValueType type = m.field().type();
+            try {
+                Object v = s.list() ? type.parseList(s.items()) : type.parse(s.text());
+                named.computeIfAbsent(m.field().section(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(m.name(), k -> new LinkedHashMap<>()).put(m.field().field(), v);
+            } catch (IllegalArgumentException e) {
+                problems.add(s.key() + ": " + s.shown(type.isSecret()) + " (from " + s.source() + ") " + e.getMessage());
+            }
+        }
+    }
+
+    /** Whether any {@code providers.*} key is set. */
+    boolean hasProviders() {
+        return !named.getOrDefault("providers", Map.of()).isEmpty();
+    }
+
+    /** The providers: {@code default} from {@code upstream.*} when {@code withDefault}, then the named ones. */
+    Map<String, Provider> providers(SluiceConfig.Upstream upstream, boolean withDefault) {
+        Map<String, Provider> out = new LinkedHashMap<>();
+        if (withDefault) {
+            List<Secret> keys = upstream.apiKey().isEmpty() ? List.of() : List.of(upstream.apiKey());
+            out.put(Routing.DEFAULT_PROVIDER, new Provider(Routing.DEFAULT_PROVIDER, upstream.kind(), upstream.url(),
+                    keys, azureVersion(null), upstream.maxConnections(), upstream.maxQueuedRequests()));
+        }
+        named.getOrDefault("providers", Map.of()).forEach((name, fields) -> {
+            String where = "providers." + name;
+            if (!name.matches("[A-Za-z0-9_-]+")) {
+                problems.add(where + ": a provider name may hold only letters, digits, '-' and '_'");
+                return;
+            }
+            if (name.equals(Routing.DEFAULT_PROVIDER) && withDefault) {
+                problems.add(where + ": the name \"default\" is taken by the upstream.* provider; choose another");
+                return;
+            }
+            if (!(fields.get("kind") instanceof ProviderKind kind)) {
+                problems.add(where + ".kind: missing; set one of " + ProviderKind.ids());
+                return;
+            }
+            Optional<URI> url = Optional.ofNullable((URI) fields.get("url")).or(() -> envUrl(kind, where));
+            if (url.isEmpty()) {
+                problems.add(where + ".url: missing; a " + kind.id() + " provider needs its base URL"
+                        + kind.urlEnv().map(e -> " (or env " + e + ")").orElse(""));
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<Secret> keys = (List<Secret>) fields.getOrDefault("api-keys", envKeys(kind));
+            out.put(name, new Provider(name, kind, url.get(), keys, azureVersion((String) fields.get("api-version")),
+                    (Integer) fields.getOrDefault("max-connections", upstream.maxConnections()),
+                    (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests())));
+        });
+        return out;
+    }
+
+    /** The routes, each target checked against {@code providers}. */
+    Map<String, Route> routes(Map<String, Provider> providers) {
+        Map<String, Route> out = new LinkedHashMap<>();
+        named.getOrDefault("routes", Map.of()).forEach((name, fields) -> {
+            String where = "routes." + name;
+            @SuppressWarnings("unchecked")
+            List<String> targets = (List<String>) fields.get("targets");
+            if (targets == null || targets.isEmpty()) {
+                problems.add(where + ".targets: missing; list provider:model entries, e.g. [\"openai:gpt-4o\"]");
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<String> weights = (List<String>) fields.getOrDefault("weights", List.of());
+            if (!weights.isEmpty() && weights.size() != targets.size()) {
+                problems.add(where + ".weights: " + weights.size() + " weights for " + targets.size() + " targets");
+                return;
+            }
+            List<Target> parsed = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                String t = targets.get(i);
+                int colon = t.indexOf(':');
+                if (colon <= 0 || colon == t.length() - 1) {
+                    problems.add(where + ".targets: entry " + Setting.quote(t) + " is not provider:model");
+                    return;
+                }
+                String provider = t.substring(0, colon);
+                if (!providers.containsKey(provider)) {
+                    problems.add(where + ".targets: entry " + Setting.quote(t) + " names provider \"" + provider
+                            + "\", which is not configured (known: " + String.join(", ", providers.keySet()) + ")");
+                    return;
+                }
+                int weight = weights.isEmpty() ? 1 : weight(where, weights.get(i));
+                if (weight < 1) {
+                    return;
+                }
+                parsed.add(new Target(provider, t.substring(colon + 1), weight));
+            }
+            out.put(name, new Route(name, parsed, (Balance) fields.getOrDefault("balance", Balance.FALLBACK)));
+        });
+        return out;
+    }
+
+    /** The provider for unrouted models: the key if set (must exist), else {@code default}, else the only one. */
+    String defaultProvider(String configured, Map<String, Provider> providers) {
+        if (!configured.isEmpty()) {
+            if (!providers.containsKey(configured)) {
+                problems.add("routing.default-provider: \"" + configured + "\" is not a configured provider (known: "
+                        + String.join(", ", providers.keySet()) + ")");
+            }
+            return configured;
+        }
+        if (providers.containsKey(Routing.DEFAULT_PROVIDER)) {
+            return Routing.DEFAULT_PROVIDER;
+        }
+        return providers.size() == 1 ? providers.keySet().iterator().next() : "";
+    }
+
+    private int weight(String where, String text) {
+        try {
+            int w = Integer.parseInt(text.strip());
+            if (w >= 1) {
+                return w;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(where + ".weights: " + Setting.quote(text) + " is not a positive integer");
+        return 0;
+    }
+
+    private Optional<URI> envUrl(ProviderKind kind, String where) {
+        Optional<String> fromEnv = kind.urlEnv().map(env::get).filter(v -> !v.isBlank());
+        if (fromEnv.isPresent()) {
+            String v = fromEnv.get().strip();
+            if (kind == ProviderKind.OLLAMA && !v.contains("://")) {
+                v = "http://" + v; // OLLAMA_HOST is often host:port
+            }
+            try {
+                return Optional.of((URI) ValueType.URL.parse(v));
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ".url: env " + kind.urlEnv().get() + " " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        return kind.defaultUrl().map(URI::create);
+    }
+
+    private List<Secret> envKeys(ProviderKind kind) {
+        return kind.keyEnv().map(env::get).filter(v -> !v.isBlank()).map(v -> List.of(Secret.of(v.strip())))
+                .orElse(List.of());
+    }
+
+    private String azureVersion(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String fromEnv = env.get("AZURE_OPENAI_API_VERSION");
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv.strip() : DEFAULT_AZURE_API_VERSION;
+    }
+}
