@@ -9,7 +9,8 @@ import dev.sluice.core.MemoryProbe;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.fake.FakeProvider;
 import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.provider.UpstreamClient;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.server.Drain;
 import dev.sluice.gateway.server.GatewayServer;
 import dev.sluice.gateway.shed.Admissions;
@@ -17,6 +18,7 @@ import dev.sluice.gateway.shed.MemoryMonitors;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,21 +65,17 @@ public final class Sluice implements AutoCloseable, LeakSource {
     public static Sluice start(SluiceConfig config, MemoryProbe memoryProbe) throws Exception {
         Lifecycle lifecycle = Lifecycle.create("sluice", config.shutdown().stepTimeout());
         try {
-            URI url = config.upstream().url();
-            Optional<String> key = config.upstream().apiKey().isEmpty()
-                    ? Optional.empty() : Optional.of(config.upstream().apiKey().reveal());
+            Optional<URI> demoUrl = Optional.empty();
             if (config.demo().enabled()) {
                 FakeProvider fake = lifecycle.register("fake-provider", "demo", FakeProvider.builder()
                         .deltas(config.demo().deltas())
                         .deltaInterval(config.demo().deltaInterval())
                         .start());
-                url = fake.baseUri();
-                key = Optional.of("demo");
+                demoUrl = Optional.of(fake.baseUri());
             }
-            var up = config.upstream();
-            UpstreamClient upstream = lifecycle.register("upstream-client", "anthropic",
-                    UpstreamClient.start("anthropic", url, up.maxConnections(), up.maxQueuedRequests(),
-                            config.timeouts().connect()));
+            Map<String, ProviderEndpoint> providers = Upstreams.start(config, lifecycle, demoUrl);
+            Router router = lifecycle.register("router", "routes", Upstreams.router(config.routing(), providers,
+                    Upstreams.keys(config, demoUrl.isPresent())));
             ScopeRegistry scopes = ScopeRegistry.create("requests");
             AtomicReference<Limiter> admission = new AtomicReference<>();
             MemoryMonitor memory = lifecycle.register("memory-monitor", "old-gen-after-gc",
@@ -86,7 +84,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
             admission.set(limiter);
             Drain drain = new Drain();
             GatewayServer server = lifecycle.register("listener", config.server().host(),
-                    GatewayServer.start(config, scopes, limiter, memory, drain, upstream, key));
+                    GatewayServer.start(config, scopes, limiter, memory, drain, providers, router));
             return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server);
         } catch (Exception | Error e) {
             try {

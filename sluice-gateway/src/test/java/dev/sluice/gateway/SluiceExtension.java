@@ -31,6 +31,10 @@ final class SluiceExtension implements BeforeAllCallback, AfterAllCallback, Leak
         this.settings = settings;
     }
 
+    /**
+     * Sluice in front of {@code fake} with these settings (key, value, ...); {@code {fake}} in a value
+     * stands for the fake's base URL, so {@code "providers.o.url", "{fake}/v1"} makes an OpenAI-kind provider.
+     */
     static SluiceExtension against(FakeProviderExtension fake, String... keyValues) {
         Map<String, String> s = new HashMap<>();
         s.put("server.port", "0");
@@ -51,8 +55,10 @@ final class SluiceExtension implements BeforeAllCallback, AfterAllCallback, Leak
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Map<String, String> s = new HashMap<>(settings);
-        s.putIfAbsent("upstream.url", fake.baseUri().toString());
+        Map<String, String> s = new HashMap<>();
+        String base = fake.baseUri().toString().replaceAll("/$", "");
+        settings.forEach((k, v) -> s.put(k, v.replace("{fake}", base))); // provider URLs point at the fake
+        s.putIfAbsent("upstream.url", base);
         sluice = Sluice.start(ConfigLoader.of(s));
     }
 

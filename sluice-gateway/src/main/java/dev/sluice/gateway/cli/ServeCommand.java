@@ -90,7 +90,9 @@ final class ServeCommand implements Callable<Integer> {
     static String listening(URI base, SluiceConfig config) {
         String target = config.demo().enabled()
                 ? " (demo mode: built-in fake provider)"
-                : " -> " + config.upstream().url();
+                : " -> " + config.routing().providers().values().stream()
+                        .map(p -> p.name() + " (" + p.kind().id() + " " + p.url() + ")")
+                        .collect(java.util.stream.Collectors.joining(", "));
         return "Sluice listening on " + base + target;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * comments (lines starting with ':') are skipped; {@code data} lines are joined with '\n'. An event
  * larger than {@code maxEventBytes} fails the stream instead of growing the heap.
  */
-public final class SseReader {
+public final class SseReader implements FrameReader {
 
     /** Thrown when an event exceeds the configured bound. */
     public static final class EventTooLargeException extends IOException {
@@ -36,6 +36,7 @@ public final class SseReader {
     }
 
     /** The next event, or empty at end of stream (a partial event at EOF is dropped, as the spec says). */
+    @Override
     public Optional<SseEvent> next() throws IOException {
         String event = null;
         StringBuilder data = null;

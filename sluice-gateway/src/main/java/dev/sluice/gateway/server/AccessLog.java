@@ -4,7 +4,7 @@ import dev.sluice.core.Outcome;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** One line per request: id, method, route, status, outcome, duration. Never headers or bodies. */
+/** One line per request: id, method, route, status, model, targets tried, outcome, duration. Never headers or bodies. */
 final class AccessLog {
 
     private static final System.Logger LOG = System.getLogger("sluice.access");
@@ -14,14 +14,16 @@ final class AccessLog {
         this.enabled = enabled;
     }
 
-    void record(String id, ServerRequest req, ServerResponse res, String route, boolean stream,
-                Outcome outcome, long startNanos) {
+    void record(RequestInfo info, ServerRequest req, ServerResponse res, String route, Outcome outcome,
+                long startNanos) {
         if (!enabled || !LOG.isLoggable(System.Logger.Level.INFO)) {
             return;
         }
         long micros = (System.nanoTime() - startNanos) / 1000;
-        LOG.log(System.Logger.Level.INFO, "request id=" + id + " method=" + req.prologue().method().text()
-                + " route=" + route + " status=" + res.status().code() + " stream=" + stream
+        LOG.log(System.Logger.Level.INFO, "request id=" + info.id + " method=" + req.prologue().method().text()
+                + " route=" + route + " status=" + res.status().code() + " stream=" + info.stream
+                + (info.model.isEmpty() ? "" : " model=" + info.model)
+                + (info.tried.isEmpty() ? "" : " targets=" + String.join(",", info.tried))
                 + " outcome=" + outcome + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100);
     }
 }

@@ -4,11 +4,12 @@ import dev.sluice.core.Limiter;
 import dev.sluice.core.MemoryMonitor;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.provider.UpstreamClient;
-import java.util.Optional;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.route.Router;
+import java.util.Map;
 
-/** What every handler shares: config, accounting, drain state and the upstream. */
+/** What every handler shares: config, accounting, drain state, the providers and the router. */
 record GatewayContext(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory, Drain drain,
-                      UpstreamClient upstream, Optional<String> upstreamKey, AccessLog accessLog,
+                      Map<String, ProviderEndpoint> providers, Router router, AccessLog accessLog,
                       long startedAtMillis) {
 }

@@ -4,15 +4,16 @@ import dev.sluice.core.Limiter;
 import dev.sluice.core.MemoryMonitor;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.provider.UpstreamClient;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.route.Router;
+import java.util.Map;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.time.Duration;
-import java.util.Optional;
 
-/** Builds the Helidon server and its routes around one upstream. */
+/** Builds the Helidon server and its routes around the configured providers. */
 public final class GatewayServer implements AutoCloseable {
 
     private final WebServer server;
@@ -23,8 +24,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Starts listening; the drain phase moves to SERVING once the listener is up. */
     public static GatewayServer start(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory,
-                                      Drain drain, UpstreamClient upstream, Optional<String> upstreamKey) {
-        GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, upstream, upstreamKey,
+                                      Drain drain, Map<String, ProviderEndpoint> providers, Router router) {
+        GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router,
                 new AccessLog(config.log().requests()), System.currentTimeMillis());
         HttpRouting.Builder routing = HttpRouting.builder();
         new SystemHandlers(ctx).register(routing);

@@ -80,9 +80,9 @@ final class RequestChecks {
         require(json, "messages", JsonNode::isArray, "an array");
         if (route == ProxyHandler.Route.MESSAGES) {
             require(json, "max_tokens", JsonNode::isIntegralNumber, "an integer");
-            if (json.has("stream") && !json.get("stream").isBoolean()) {
-                throw new GatewayException(400, "stream: must be a boolean");
-            }
+        }
+        if (json.has("stream") && !json.get("stream").isBoolean()) {
+            throw new GatewayException(400, "stream: must be a boolean");
         }
         return json;
     }

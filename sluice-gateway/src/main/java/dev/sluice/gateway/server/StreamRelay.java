@@ -1,11 +1,14 @@
 package dev.sluice.gateway.server;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.provider.SseReader;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
-import java.io.IOException;
+import dev.sluice.gateway.translate.StreamTranslator;
+import dev.sluice.gateway.translate.TranslationException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,13 +16,15 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Relays one upstream SSE stream to the client, event by event, with a flush per event. A reader
- * thread parses upstream events into a small bounded queue (back-pressure reaches the upstream
- * through Jetty's demand); the request thread writes them, sends {@code : ping} heartbeats when
- * nothing was written for a while (so a vanished client is noticed), enforces the idle deadline and
- * ends the stream with an in-band error event on any failure — never a fabricated message_stop.
+ * Relays one upstream stream to the client, frame by frame, with a flush per frame. A reader thread
+ * parses upstream frames (SSE events or NDJSON lines) into a small bounded queue (back-pressure
+ * reaches the upstream through Jetty's demand); the request thread translates each into the client's
+ * dialect and writes it, sends {@code : ping} heartbeats when nothing was written for a while (so a
+ * vanished client is noticed), enforces the idle deadline and ends the stream with an in-band error
+ * in the client's dialect on any failure — never a fabricated message_stop or [DONE].
  */
 final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
@@ -34,6 +39,8 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private record End(Throwable failure) implements Item { }
 
     private final UpstreamCall call;
+    private final Function<InputStream, FrameReader> frames;
+    private final StreamTranslator translator;
     private final String requestId;
     private final Duration heartbeat;
     private final Duration idle;
@@ -42,8 +49,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private volatile boolean closed;
     private Thread reader;
 
-    StreamRelay(UpstreamCall call, String requestId, Duration heartbeat, Duration idle) {
+    StreamRelay(UpstreamCall call, Function<InputStream, FrameReader> frames, StreamTranslator translator,
+                String requestId, Duration heartbeat, Duration idle) {
         this.call = call;
+        this.frames = frames;
+        this.translator = translator;
         this.requestId = requestId;
         this.heartbeat = heartbeat;
         this.idle = idle;
@@ -92,17 +102,24 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 }
                 SseEvent e = ((Event) item).event();
                 lastUpstream = now;
-                String type = typeOf(e);
-                if (type == null) {
+                if (sawStop) {
+                    continue; // complete: anything after the terminator is read (connection reuse) but not sent
+                }
+                byte[] bytes;
+                try {
+                    bytes = translator.onFrame(e);
+                } catch (TranslationException malformed) {
                     call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "malformed", null));
-                    return fail(out, "api_error", "upstream sent a malformed event (data is not a JSON object)");
+                    return fail(out, "api_error", "upstream sent a malformed event: " + malformed.getMessage());
                 }
-                write(out, e.toWire());
-                lastWrite = now;
-                if ("error".equals(type) || "error".equals(e.event())) {
-                    return Outcome.FAILURE; // the upstream's own in-band error, relayed as is
+                if (bytes.length > 0) {
+                    write(out, bytes);
+                    lastWrite = now;
                 }
-                if ("message_stop".equals(type)) {
+                if (translator.failed()) {
+                    return Outcome.FAILURE; // the upstream's own in-band error, relayed in the client's dialect
+                }
+                if (translator.complete()) {
                     sawStop = true; // keep reading until the upstream ends so its connection is reused
                 }
             }
@@ -117,17 +134,8 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     }
 
     private Outcome fail(OutputStream out, String type, String message) throws ClientGoneException {
-        write(out, AnthropicErrors.event(type, message));
+        write(out, translator.errorFrame(type, message));
         return Outcome.FAILURE;
-    }
-
-    private static String typeOf(SseEvent e) {
-        try {
-            var node = Json.MAPPER.readTree(e.data());
-            return node != null && node.isObject() ? node.path("type").asText("") : null;
-        } catch (IOException notJson) {
-            return null;
-        }
     }
 
     private static String endType(Throwable failure) {
@@ -141,7 +149,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     private static String endMessage(Throwable failure) {
         if (failure == null) {
-            return "upstream stream ended before message_stop";
+            return "upstream stream ended before its end marker (message_stop / [DONE] / done)";
         }
         if (failure instanceof SseReader.EventTooLargeException tooLarge) {
             return tooLarge.getMessage();
@@ -153,7 +161,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         try {
             out.write(bytes);
             out.flush();
-        } catch (IOException | RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException e) {
             // Helidon reports a vanished client as ServerConnectionException / UncheckedIOException
             throw new ClientGoneException(e);
         }
@@ -161,7 +169,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     private void readLoop() {
         try {
-            SseReader events = new SseReader(call.body(), MAX_EVENT_BYTES);
+            FrameReader events = frames.apply(call.body());
             Optional<SseEvent> e;
             while (!closed && (e = events.next()).isPresent()) {
                 if (!put(new Event(e.get()))) {

@@ -57,10 +57,7 @@ final class SystemHandlers {
         memory.put("leakSuspected", m.leakSuspected());
         memory.put("samples", m.samples());
         memory.put("gcCount", m.gcCount());
-        ObjectNode upstream = root.putObject("upstream");
-        upstream.put("url", ctx.upstream().baseUrl().toString());
-        upstream.put("maxConnections", ctx.upstream().maxConnections());
-        upstream.put("maxQueuedRequests", ctx.upstream().maxQueued());
+        RoutingStats.write(ctx, root);
         return root;
     }
 

@@ -46,7 +46,7 @@ class SluiceCliTest {
         assertThat(ServeCommand.listening(base, ConfigLoader.of(Map.of())))
                 .isEqualTo("Sluice listening on http://127.0.0.1:8080 (demo mode: built-in fake provider)");
         assertThat(ServeCommand.listening(base, ConfigLoader.of(Map.of("upstream.url", "http://localhost:9/v"))))
-                .isEqualTo("Sluice listening on http://127.0.0.1:8080 -> http://localhost:9/v");
+                .isEqualTo("Sluice listening on http://127.0.0.1:8080 -> default (anthropic http://localhost:9/v)");
     }
 
     @Test

@@ -1,0 +1,189 @@
+package dev.sluice.gateway.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.ResourceScope;
+import dev.sluice.gateway.provider.NdjsonReader;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.provider.SseReader;
+import dev.sluice.gateway.provider.UpstreamCall;
+import dev.sluice.gateway.provider.UpstreamFailure;
+import dev.sluice.gateway.provider.UpstreamHead;
+import dev.sluice.gateway.route.Attempt;
+import dev.sluice.gateway.route.AttemptOutcome;
+import dev.sluice.gateway.route.Plan;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.ErrorBodies;
+import dev.sluice.gateway.translate.StreamTranslator;
+import dev.sluice.gateway.translate.TranslationException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One generation request (Messages or Chat Completions): route it, then try its targets in the plan's
+ * order — translating the request for each target's dialect — until one answers. Failing targets are
+ * left only before the first byte reaches the client; after it, failures go in-band.
+ */
+final class Generation {
+
+    private final GatewayContext ctx;
+    private final ServerRequest req;
+    private final ServerResponse res;
+    private final ResourceScope scope;
+    private final RequestInfo info;
+
+    Generation(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, RequestInfo info) {
+        this.ctx = ctx;
+        this.req = req;
+        this.res = res;
+        this.scope = scope;
+        this.info = info;
+    }
+
+    Outcome run(byte[] body, JsonNode json) throws GatewayException, InterruptedException {
+        String model = json.path("model").asText();
+        info.model = Sanitize.token(model);
+        Plan plan = ctx.router().plan(model, sessionKey());
+        if (plan.isEmpty()) {
+            throw noTarget(plan.reason());
+        }
+        GatewayException last = null;
+        Optional<Attempt> next;
+        while ((next = plan.next()).isPresent()) {
+            Duration delay = plan.delayBeforeNext();
+            if (!delay.isZero()) {
+                Thread.sleep(delay.toMillis());
+            }
+            try (Attempt attempt = next.get()) {
+                info.tried.add(attempt.target().id());
+                AttemptResult r = attempt(attempt, body, json, model);
+                if (r.outcome() != null) {
+                    return r.outcome();
+                }
+                last = r.failure();
+                if (last.status() == 400 || last.status() == 413 || last.status() == 422) {
+                    break; // the request itself is at fault: no other target will take it
+                }
+            }
+        }
+        throw last != null ? last : noTarget(plan.reason());
+    }
+
+    /** Either the request's outcome (answered, no more attempts) or why this attempt failed before the first byte. */
+    private record AttemptResult(Outcome outcome, GatewayException failure) {
+        static AttemptResult done(Outcome o) {
+            return new AttemptResult(o, null);
+        }
+
+        static AttemptResult failed(GatewayException e) {
+            return new AttemptResult(null, e);
+        }
+    }
+
+    private AttemptResult attempt(Attempt attempt, byte[] body, JsonNode json, String clientModel)
+            throws InterruptedException {
+        ProviderEndpoint provider = ctx.providers().get(attempt.target().provider());
+        Dialect upstream = Exchanges.dialectOf(provider.kind());
+        byte[] upstreamBody;
+        try {
+            upstreamBody = Exchanges.request(info.client, upstream, body, json, attempt.target().model(), info.stream);
+        } catch (TranslationException e) {
+            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
+            return AttemptResult.failed(new GatewayException(400, "invalid_request_error",
+                    "cannot send this request to " + attempt.target().id() + ": " + e.getMessage(), null));
+        }
+        var t = ctx.config().timeouts();
+        Duration firstByte = info.stream ? t.firstByte() : t.total();
+        UpstreamCall call = scope.own("upstream-call", UpstreamSend.send(req, info.client, provider, attempt,
+                upstreamBody, firstByte, t));
+        try (call) {
+            UpstreamHead head;
+            try (Drain.Registration tracked = ctx.drain().track(reason ->
+                    call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null)))) {
+                try {
+                    head = call.awaitHead(firstByte);
+                } catch (UpstreamFailure f) {
+                    attempt.finish(Outcomes.of(f), Optional.empty());
+                    return AttemptResult.failed(Outcomes.error(f));
+                }
+                if (!head.ok()) {
+                    byte[] answer = Outcomes.readQuietly(call);
+                    attempt.finish(Outcomes.of(head.status(), answer), Outcomes.retryAfter(head));
+                    return AttemptResult.failed(GatewayException.upstreamAnswer(head.status(),
+                            ErrorBodies.fromUpstream(upstream, info.client, head.status(), answer), head.headers()));
+                }
+                if (!info.stream) {
+                    return whole(attempt, call, head, upstream, clientModel);
+                }
+            }
+            Outcome o = stream(call, head, upstream, clientModel, json); // the relay registers for drain itself
+            attempt.finish(o == Outcome.SUCCESS ? AttemptOutcome.SUCCESS
+                    : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR, Optional.empty());
+            return AttemptResult.done(o);
+        }
+    }
+
+    private AttemptResult whole(Attempt attempt, UpstreamCall call, UpstreamHead head, Dialect upstream,
+                                String clientModel) {
+        byte[] answer;
+        try {
+            answer = call.body().readNBytes(ProxyHandler.MAX_RESPONSE_BYTES + 1);
+        } catch (IOException e) {
+            UpstreamFailure f = UpstreamCall.classify(e);
+            attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
+            return AttemptResult.failed(Outcomes.error(f));
+        }
+        if (answer.length > ProxyHandler.MAX_RESPONSE_BYTES) {
+            attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
+            return AttemptResult.failed(new GatewayException(502, "api_error",
+                    "upstream answer larger than " + ProxyHandler.MAX_RESPONSE_BYTES + " bytes", null));
+        }
+        byte[] out;
+        try {
+            out = Exchanges.answer(upstream, info.client, answer, clientModel);
+        } catch (TranslationException e) {
+            attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
+            return AttemptResult.failed(new GatewayException(502, "api_error",
+                    "upstream " + attempt.target().id() + " sent an answer Sluice cannot read: " + e.getMessage(), null));
+        }
+        attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
+        UpstreamHeaders.copy(head.headers(), res);
+        res.status(200);
+        res.header("content-type", "application/json");
+        res.send(out);
+        return AttemptResult.done(Outcome.SUCCESS);
+    }
+
+    private Outcome stream(UpstreamCall call, UpstreamHead head, Dialect upstream, String clientModel, JsonNode json) {
+        boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
+        StreamTranslator translator = StreamTranslator.of(upstream, info.client, clientModel, includeUsage);
+        StreamRelay relay = scope.own("stream-relay", new StreamRelay(call,
+                in -> upstream == Dialect.OLLAMA ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
+                        : new SseReader(in, StreamRelay.MAX_EVENT_BYTES),
+                translator, info.id, ctx.config().stream().heartbeatInterval(), ctx.config().timeouts().idle()));
+        try (Drain.Registration tracked = ctx.drain().track(relay)) {
+            UpstreamHeaders.copy(head.headers(), res);
+            res.status(200);
+            res.header("content-type", "text/event-stream; charset=utf-8");
+            res.header("cache-control", "no-cache");
+            return relay.relay(res.outputStream());
+        }
+    }
+
+    private Optional<String> sessionKey() {
+        return req.headers().first(HeaderNames.create("x-session-id"))
+                .or(() -> req.headers().first(HeaderNames.create("x-claude-code-session-id")))
+                .filter(s -> !s.isBlank());
+    }
+
+    private static GatewayException noTarget(String reason) {
+        if (reason.startsWith("no route")) {
+            return new GatewayException(404, "not_found_error", reason, null);
+        }
+        return new GatewayException(529, "overloaded_error", reason, "1");
+    }
+}

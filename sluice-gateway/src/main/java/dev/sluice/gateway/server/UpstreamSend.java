@@ -1,0 +1,47 @@
+package dev.sluice.gateway.server;
+
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.provider.UpstreamCall;
+import dev.sluice.gateway.provider.UpstreamTimeouts;
+import dev.sluice.gateway.route.Attempt;
+import dev.sluice.gateway.translate.Dialect;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends one attempt upstream. Headers are built, never copied wholesale: the provider's auth (the
+ * attempt's key), the content type, and — Anthropic client to Anthropic upstream only — the client's
+ * anthropic-version and anthropic-beta. The client's own credentials never travel upstream.
+ */
+final class UpstreamSend {
+    private static final List<String> ANTHROPIC_FORWARDED = List.of("anthropic-version", "anthropic-beta");
+
+    private UpstreamSend() {
+    }
+
+    static UpstreamCall send(ServerRequest req, Dialect client, ProviderEndpoint provider, Attempt attempt,
+                             byte[] body, Duration firstByte, SluiceConfig.Timeouts t) {
+        Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(attempt.apiKey()));
+        boolean anthropicToAnthropic = client == Dialect.ANTHROPIC
+                && Exchanges.dialectOf(provider.kind()) == Dialect.ANTHROPIC;
+        if (anthropicToAnthropic) {
+            for (String name : ANTHROPIC_FORWARDED) {
+                List<String> values = req.headers().values(HeaderNames.create(name));
+                if (!values.isEmpty()) {
+                    headers.put(name, values);
+                }
+            }
+        }
+        headers.put("content-type", List.of("application/json"));
+        headers.put("accept", List.of(Exchanges.dialectOf(provider.kind()) == Dialect.OLLAMA
+                ? "application/x-ndjson, application/json" : "text/event-stream, application/json"));
+        String query = anthropicToAnthropic ? req.query().rawValue() : "";
+        String path = provider.generationPath(attempt.target().model(), query);
+        return provider.client().send("POST", path, headers, body, new UpstreamTimeouts(firstByte, t.idle(), t.total()));
+    }
+}

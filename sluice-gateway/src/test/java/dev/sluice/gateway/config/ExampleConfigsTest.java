@@ -1,0 +1,37 @@
+package dev.sluice.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The example configs in examples/ load as documented, so the docs that show them stay true. */
+class ExampleConfigsTest {
+
+    @Test
+    void claudeCodeViaOpenAiRoutesClaudeNamesToOpenAiWithOllamaFallback() throws Exception {
+        SluiceConfig c = ConfigLoader.load(Optional.of(examples().resolve("claude-code-via-openai.yaml")),
+                Map.of("OPENAI_API_KEY", "sk-test"), Map.of());
+
+        assertThat(c.demo().enabled()).isFalse();
+        assertThat(c.routing().providers()).containsOnlyKeys("openai", "local");
+        assertThat(c.routing().providers().get("openai").kind()).isEqualTo(ProviderKind.OPENAI);
+        assertThat(c.routing().providers().get("openai").apiKeys()).extracting(Secret::reveal).containsExactly("sk-test");
+        assertThat(c.routing().providers().get("local").kind()).isEqualTo(ProviderKind.OLLAMA);
+        assertThat(c.routing().routes().get("claude-sonnet-4-5").targets()).containsExactly(
+                new SluiceConfig.Target("openai", "gpt-4.1", 1), new SluiceConfig.Target("local", "qwen2.5-coder:7b", 1));
+        assertThat(c.routing().defaultProvider()).isEqualTo("openai");
+    }
+
+    private static Path examples() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("examples"))) {
+                return d.resolve("examples");
+            }
+        }
+        throw new AssertionError("no examples/ directory above " + Path.of("").toAbsolutePath());
+    }
+}
