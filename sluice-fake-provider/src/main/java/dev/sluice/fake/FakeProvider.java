@@ -104,7 +104,7 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         return stats.aborted();
     }
 
-    /** The last 256 requests, oldest first. */
+    /** The last 256 requests, oldest first (fewer when their bodies pass 16 Mi characters in all). */
     public List<RecordedRequest> recentRequests() {
         return stats.recent();
     }
