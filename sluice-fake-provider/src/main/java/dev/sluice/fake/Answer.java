@@ -2,23 +2,31 @@ package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The answer to a conversation, before any dialect shapes it: a list of deltas (words of text, or
- * pieces of a tool call's input JSON) and why it stopped. Same conversation, same answer.
+ * The answer to a conversation, before any dialect shapes it: reasoning deltas (when asked for), then
+ * text deltas (words) or tool calls (each with its input JSON in pieces), and why it stopped. Every
+ * delta and piece is one output token. Same conversation, same answer.
  */
-record Answer(List<String> deltas, Optional<ToolCall> toolCall, Stop stop) {
+record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls, Stop stop) {
 
     enum Stop { END, MAX_TOKENS, TOOL_USE, REFUSAL }
 
-    /** A call of {@code name} with {@code input}; {@link #deltas} are the pieces of {@code inputJson}. */
-    record ToolCall(String name, ObjectNode input, String inputJson) { }
+    /** A call of {@code name} with {@code input}; {@link #pieces} are the pieces of {@code inputJson}. */
+    record ToolCall(String name, ObjectNode input, String inputJson, List<String> pieces) {
+        ToolCall {
+            pieces = List.copyOf(pieces);
+        }
+    }
 
     static final String REFUSAL_TEXT = "I can't help with that request.";
+    /** The reasoning every thinking answer starts with: one token per word. */
+    static final String THINKING_TEXT = "Let me think about this step by step before I answer.";
     static final int MAX_TOOL_PIECES = 4;
     private static final String[] WORDS = {
         "sluice", "river", "gate", "stream", "token", "flow", "water", "channel", "lock", "weir",
@@ -29,27 +37,43 @@ record Answer(List<String> deltas, Optional<ToolCall> toolCall, Stop stop) {
     };
 
     Answer {
-        deltas = List.copyOf(deltas);
+        thinking = List.copyOf(thinking);
+        text = List.copyOf(text);
+        toolCalls = List.copyOf(toolCalls);
     }
 
+    int thinkingTokens() {
+        return thinking.size();
+    }
+
+    /** Reasoning, text and tool call pieces: what every dialect reports as output tokens. */
     int outputTokens() {
-        return deltas.size();
+        return thinking.size() + text.size() + toolCalls.stream().mapToInt(call -> call.pieces().size()).sum();
     }
 
-    /** All deltas joined: the text of a text answer, the input JSON of a tool call. */
-    String text() {
-        return String.join("", deltas);
+    /** The text deltas joined. */
+    String joinedText() {
+        return String.join("", text);
+    }
+
+    String joinedThinking() {
+        return String.join("", thinking);
+    }
+
+    /** The deterministic signature of the thinking block (Anthropic). */
+    static String signature(Conversation c) {
+        return Base64.getEncoder().encodeToString(("sluice-fake-signature:" + c.idSuffix(3)).getBytes(StandardCharsets.UTF_8));
     }
 
     static Answer of(Conversation conversation, int deltas, boolean refusal) {
-        if (refusal) {
-            List<String> words = new ArrayList<>();
-            String[] parts = REFUSAL_TEXT.split(" ");
-            for (int i = 0; i < parts.length; i++) words.add(i == 0 ? parts[i] : " " + parts[i]);
-            return new Answer(words, Optional.empty(), Stop.REFUSAL);
+        if (refusal) return new Answer(List.of(), words(REFUSAL_TEXT), List.of(), Stop.REFUSAL);
+        List<String> thinking = conversation.thinking() ? words(THINKING_TEXT) : List.of();
+        if (thinking.size() >= conversation.maxTokens()) {
+            return new Answer(thinking.subList(0, conversation.maxTokens()), List.of(), List.of(), Stop.MAX_TOKENS);
         }
-        if (conversation.tool().isPresent()) {
-            return toolCall(conversation.tool().get(), deltas);
+        if (!conversation.tools().isEmpty()) {
+            List<ToolCall> calls = conversation.tools().stream().map(tool -> toolCall(tool, deltas)).toList();
+            return new Answer(thinking, List.of(), calls, Stop.TOOL_USE);
         }
         List<String> words = new ArrayList<>(deltas);
         int fromWords = deltas;
@@ -65,13 +89,20 @@ record Answer(List<String> deltas, Optional<ToolCall> toolCall, Stop stop) {
             else word = " " + word;
             words.add(i == fromWords - 1 ? word + "." : word);
         }
-        if (words.size() > conversation.maxTokens()) {
-            return new Answer(words.subList(0, conversation.maxTokens()), Optional.empty(), Stop.MAX_TOKENS);
-        }
-        return new Answer(words, Optional.empty(), Stop.END);
+        int room = conversation.maxTokens() - thinking.size();
+        if (words.size() > room) return new Answer(thinking, words.subList(0, room), List.of(), Stop.MAX_TOKENS);
+        return new Answer(thinking, words, List.of(), Stop.END);
     }
 
-    private static Answer toolCall(Conversation.Tool tool, int deltas) {
+    /** {@code "a b c"} as {@code ["a", " b", " c"]}. */
+    private static List<String> words(String text) {
+        String[] parts = text.split(" ");
+        List<String> words = new ArrayList<>(parts.length);
+        for (int i = 0; i < parts.length; i++) words.add(i == 0 ? parts[i] : " " + parts[i]);
+        return words;
+    }
+
+    private static ToolCall toolCall(Conversation.Tool tool, int deltas) {
         ObjectNode input = Json.MAPPER.createObjectNode();
         JsonNode properties = tool.schema().path("properties");
         for (Map.Entry<String, JsonNode> property : properties.properties()) {
@@ -88,7 +119,7 @@ record Answer(List<String> deltas, Optional<ToolCall> toolCall, Stop stop) {
         for (int i = 0; i < pieces; i++) {
             parts.add(json.substring(json.length() * i / pieces, json.length() * (i + 1) / pieces));
         }
-        return new Answer(parts, Optional.of(new ToolCall(tool.name(), input, json)), Stop.TOOL_USE);
+        return new ToolCall(tool.name(), input, json, parts);
     }
 
     private static long next(long state) {

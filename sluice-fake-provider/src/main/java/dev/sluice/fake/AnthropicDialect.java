@@ -3,12 +3,13 @@ package dev.sluice.fake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Anthropic Messages: {@code POST /v1/messages}, JSON or SSE with {@code event:} lines. */
+/** Anthropic Messages: {@code POST /v1/messages}, JSON or SSE with {@code event:} lines ({@link AnthropicStream}). */
 final class AnthropicDialect implements Dialect {
+    /** The smallest {@code thinking.budget_tokens} the API accepts. */
+    static final int MIN_THINKING_BUDGET = 1024;
 
     @Override
     public Conversation parse(JsonNode root, long digest) {
@@ -25,11 +26,47 @@ final class AnthropicDialect implements Dialect {
             if (!message.path("role").isTextual()) throw new BadRequest("messages: each message needs a role");
             if ("user".equals(message.path("role").asText())) lastUser = message;
         }
+        boolean thinking = thinking(root.path("thinking"), maxTokens);
+        String lastUserText = Conversation.text(lastUser.path("content"));
         Optional<String> toolResult = toolResult(lastUser.path("content"));
-        Optional<Conversation.Tool> tool = toolResult.isPresent() ? Optional.empty() : tool(root);
-        return new Conversation(model, root.path("stream").asBoolean(false), maxTokens,
-                Conversation.text(lastUser.path("content")), toolResult, tool,
-                Conversation.countTokens(root), false, digest);
+        JsonNode choice = root.path("tool_choice");
+        String choiceType = choice.path("type").asText();
+        List<Conversation.Tool> tools = toolResult.isPresent() ? List.of() : Tools.choose(root.path("tools"),
+                tool -> new Conversation.Tool(tool.path("name").asText(), tool.path("input_schema")),
+                "tool".equals(choiceType) ? Optional.of(choice.path("name").asText()) : Optional.empty(),
+                "none".equals(choiceType), !choice.path("disable_parallel_tool_use").asBoolean(false), lastUserText);
+        return new Conversation(model, root.path("stream").asBoolean(false), maxTokens, lastUserText, toolResult,
+                tools, Tokens.count(root), false, thinking, digest);
+    }
+
+    /** {@code thinking: {type: enabled, budget_tokens: 1024..max_tokens-1}} or {@code {type: adaptive}} asks for it. */
+    private static boolean thinking(JsonNode thinking, int maxTokens) {
+        if (thinking.isMissingNode() || thinking.isNull()) return false;
+        String type = thinking.path("type").asText("");
+        switch (type) {
+            case "disabled" -> {
+                return false;
+            }
+            case "adaptive" -> {
+                return true;
+            }
+            case "enabled" -> {
+                JsonNode budget = thinking.path("budget_tokens");
+                if (!budget.isIntegralNumber() || !budget.canConvertToInt()) {
+                    throw new BadRequest("thinking.enabled.budget_tokens: Field required");
+                }
+                if (budget.asInt() < MIN_THINKING_BUDGET) {
+                    throw new BadRequest("thinking.enabled.budget_tokens: Input should be greater than or equal to "
+                            + MIN_THINKING_BUDGET + ", was " + budget.asInt());
+                }
+                if (budget.asInt() >= maxTokens) {
+                    throw new BadRequest("max_tokens must be greater than thinking.budget_tokens (" + maxTokens
+                            + " <= " + budget.asInt() + ")");
+                }
+                return true;
+            }
+            default -> throw new BadRequest("thinking.type: expected 'enabled', 'disabled' or 'adaptive', was '" + type + "'");
+        }
     }
 
     private static Optional<String> toolResult(JsonNode content) {
@@ -38,6 +75,7 @@ final class AnthropicDialect implements Dialect {
         boolean found = false;
         for (JsonNode block : content) {
             if ("tool_result".equals(block.path("type").asText())) {
+                if (found) text.append("; ");
                 found = true;
                 text.append(Conversation.text(block.path("content")));
             }
@@ -45,32 +83,37 @@ final class AnthropicDialect implements Dialect {
         return found ? Optional.of(text.toString()) : Optional.empty();
     }
 
-    private static Optional<Conversation.Tool> tool(JsonNode root) {
-        JsonNode tools = root.path("tools");
-        JsonNode choice = root.path("tool_choice");
-        if (!tools.isArray() || tools.isEmpty() || "none".equals(choice.path("type").asText())) {
-            return Optional.empty();
-        }
-        String named = "tool".equals(choice.path("type").asText()) ? choice.path("name").asText() : null;
-        for (JsonNode tool : tools) {
-            if (named == null || named.equals(tool.path("name").asText())) {
-                return Optional.of(new Conversation.Tool(tool.path("name").asText(), tool.path("input_schema")));
-            }
-        }
-        throw new BadRequest("tool_choice: no tool named '" + named + "' in tools");
-    }
-
     @Override
     public String body(Conversation c, Answer answer) {
         ObjectNode message = message(c, answer.stop());
-        ((ArrayNode) message.get("content")).add(block(c, answer, true));
-        ObjectNode usage = message.putObject("usage");
-        usage.put("input_tokens", c.inputTokens());
-        usage.put("output_tokens", answer.outputTokens());
+        ArrayNode content = (ArrayNode) message.get("content");
+        if (!answer.thinking().isEmpty()) {
+            content.addObject().put("type", "thinking").put("thinking", answer.joinedThinking())
+                    .put("signature", Answer.signature(c));
+        }
+        for (int i = 0; i < answer.toolCalls().size(); i++) content.add(toolUse(c, answer.toolCalls().get(i), i, true));
+        if (hasTextBlock(answer)) content.addObject().put("type", "text").put("text", answer.joinedText());
+        message.set("usage", usage(c.prompt()).put("output_tokens", answer.outputTokens()));
         return Json.write(message);
     }
 
-    private static ObjectNode message(Conversation c, Answer.Stop stop) {
+    /** A text block is sent unless the answer is tool calls, or reasoning cut short by max_tokens. */
+    static boolean hasTextBlock(Answer answer) {
+        return answer.toolCalls().isEmpty() && (!answer.text().isEmpty() || answer.thinking().isEmpty());
+    }
+
+    /** Input usage: {@code input_tokens} excludes the cached prefix, reported apart when the request marks one. */
+    static ObjectNode usage(Tokens.Prompt prompt) {
+        ObjectNode usage = Json.object();
+        usage.put("input_tokens", prompt.uncached());
+        if (prompt.marked()) {
+            usage.put("cache_creation_input_tokens", prompt.cacheCreation());
+            usage.put("cache_read_input_tokens", prompt.cacheRead());
+        }
+        return usage;
+    }
+
+    static ObjectNode message(Conversation c, Answer.Stop stop) {
         ObjectNode message = Json.object();
         message.put("id", "msg_fake_" + c.idSuffix(1));
         message.put("type", "message");
@@ -83,17 +126,12 @@ final class AnthropicDialect implements Dialect {
         return message;
     }
 
-    private static ObjectNode block(Conversation c, Answer answer, boolean complete) {
+    static ObjectNode toolUse(Conversation c, Answer.ToolCall call, int index, boolean complete) {
         ObjectNode block = Json.object();
-        if (answer.toolCall().isPresent()) {
-            block.put("type", "tool_use");
-            block.put("id", "toolu_fake_" + c.idSuffix(2));
-            block.put("name", answer.toolCall().get().name());
-            block.set("input", complete ? answer.toolCall().get().input() : Json.object());
-        } else {
-            block.put("type", "text");
-            block.put("text", complete ? answer.text() : "");
-        }
+        block.put("type", "tool_use");
+        block.put("id", "toolu_fake_" + c.toolCallSuffix(index));
+        block.put("name", call.name());
+        block.set("input", complete ? call.input() : Json.object());
         return block;
     }
 
@@ -113,43 +151,7 @@ final class AnthropicDialect implements Dialect {
 
     @Override
     public List<Frame> frames(Conversation c, Answer answer) {
-        List<Frame> frames = new ArrayList<>(answer.deltas().size() + 6);
-        ObjectNode start = Json.object();
-        start.put("type", "message_start");
-        ObjectNode message = message(c, null);
-        start.set("message", message);
-        ObjectNode startUsage = message.putObject("usage");
-        startUsage.put("input_tokens", c.inputTokens());
-        startUsage.put("output_tokens", 0);
-        frames.add(event("message_start", start, false));
-        ObjectNode blockStart = Json.object();
-        blockStart.put("type", "content_block_start");
-        blockStart.put("index", 0);
-        blockStart.set("content_block", block(c, answer, false));
-        frames.add(event("content_block_start", blockStart, false));
-        frames.add(event("ping", Json.object().put("type", "ping"), false));
-        boolean tool = answer.toolCall().isPresent();
-        for (String delta : answer.deltas()) {
-            ObjectNode event = Json.object();
-            event.put("type", "content_block_delta");
-            event.put("index", 0);
-            ObjectNode d = event.putObject("delta");
-            if (tool) d.put("type", "input_json_delta").put("partial_json", delta);
-            else d.put("type", "text_delta").put("text", delta);
-            frames.add(event("content_block_delta", event, true));
-        }
-        frames.add(event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", 0), false));
-        ObjectNode messageDelta = Json.object();
-        messageDelta.put("type", "message_delta");
-        messageDelta.putObject("delta").put("stop_reason", stopReason(answer.stop())).putNull("stop_sequence");
-        messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
-        frames.add(event("message_delta", messageDelta, false));
-        frames.add(event("message_stop", Json.object().put("type", "message_stop"), false));
-        return frames;
-    }
-
-    private static Frame event(String name, ObjectNode data, boolean delta) {
-        return new Frame("event: " + name + "\ndata: " + Json.write(data) + "\n\n", delta);
+        return AnthropicStream.frames(c, answer);
     }
 
     @Override

@@ -1,24 +1,34 @@
 package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What a generation request asks for, whatever its dialect.
  *
  * @param lastUserText the text of the last user message: the seed of the answer
- * @param toolResult   the tool result text when the last user turn carries one
- * @param tool         the tool to call, when the answer should be a tool call
+ * @param toolResult   the tool results' text when the last turn carries any
+ * @param tools        the tools to call (none, one, or two for a parallel call)
  * @param maxTokens    most output tokens allowed; {@link Integer#MAX_VALUE} when unbounded
+ * @param prompt       the request's input tokens, as {@link Tokens} reckons them
+ * @param thinking     whether the request asks for reasoning output before the answer
  * @param digest       a hash of the whole request body, for deterministic ids
  */
 record Conversation(String model, boolean stream, int maxTokens, String lastUserText,
-                    Optional<String> toolResult, Optional<Tool> tool, int inputTokens, boolean includeUsage,
-                    long digest) {
+                    Optional<String> toolResult, List<Tool> tools, Tokens.Prompt prompt, boolean includeUsage,
+                    boolean thinking, long digest) {
 
     /** A tool the request offers: its name and JSON schema of its input. */
     record Tool(String name, JsonNode schema) { }
+
+    Conversation {
+        tools = List.copyOf(tools);
+    }
+
+    int inputTokens() {
+        return prompt.total();
+    }
 
     /** Concatenated text of a content value: a string, or an array of blocks with {@code text} or nested content. */
     static String text(JsonNode content) {
@@ -36,22 +46,23 @@ record Conversation(String model, boolean stream, int maxTokens, String lastUser
 
     /** Rough token count of a request, as the fake reckons it: characters of all text / 4, at least 1. */
     static int countTokens(JsonNode root) {
-        int chars = countChars(root.path("system"), true) + countChars(root.path("messages"), false);
-        return Math.max(1, chars / 4);
+        return Tokens.count(root).total();
     }
 
-    private static int countChars(JsonNode node, boolean textCounts) {
-        if (node.isTextual()) return textCounts ? node.asText().length() : 0;
-        int sum = 0;
-        if (node.isArray()) {
-            for (JsonNode child : node) sum += countChars(child, textCounts);
-        } else if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
-                boolean isText = field.getKey().equals("text") || field.getKey().equals("content");
-                sum += countChars(field.getValue(), isText);
-            }
+    /**
+     * The text of the {@code role: "tool"} messages that end an OpenAI or Ollama conversation, joined with
+     * {@code "; "}, or empty when the last message is not a tool result.
+     */
+    static Optional<String> trailingToolMessages(JsonNode messages) {
+        int first = messages.size();
+        while (first > 0 && "tool".equals(messages.get(first - 1).path("role").asText())) first--;
+        if (first == messages.size()) return Optional.empty();
+        StringBuilder text = new StringBuilder();
+        for (int i = first; i < messages.size(); i++) {
+            if (i > first) text.append("; ");
+            text.append(text(messages.get(i).path("content")));
         }
-        return sum;
+        return Optional.of(text.toString());
     }
 
     /** FNV-1a over the body: stable across runs and JVMs. */
@@ -67,5 +78,10 @@ record Conversation(String model, boolean stream, int maxTokens, String lastUser
     /** The id suffix for this request, e.g. {@code 3f2a9c0d11b2e4f5}. */
     String idSuffix(int salt) {
         return String.format("%016x", digest * 31 + salt);
+    }
+
+    /** The id suffix of the {@code index}th tool call: {@code idSuffix(2)} for the first, as before parallel calls. */
+    String toolCallSuffix(int index) {
+        return idSuffix(2 + 16 * index);
     }
 }

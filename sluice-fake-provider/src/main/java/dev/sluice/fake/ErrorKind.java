@@ -7,6 +7,10 @@ enum ErrorKind {
     INVALID_REQUEST(400, "invalid_request_error", "invalid_request_error", "invalid_request", null,
             "invalid request"),
     NOT_FOUND(404, "not_found_error", "invalid_request_error", "not_found", null, "not found"),
+    /** Azure OpenAI without {@code api-version}: Azure's own code and message. */
+    RESOURCE_NOT_FOUND(404, "not_found_error", "invalid_request_error", "404", null, "Resource not found"),
+    /** No credentials where the route requires them (Azure {@code api-key}, Databricks bearer token). */
+    UNAUTHORIZED(401, "authentication_error", "invalid_request_error", "401", null, "Access denied: no credentials"),
     CONTEXT_LENGTH(400, "invalid_request_error", "invalid_request_error", "context_length_exceeded", null,
             "prompt is too long: 250000 tokens > 200000 maximum"),
     RATE_LIMIT(429, "rate_limit_error", "requests", "rate_limit_exceeded", "1",

@@ -1,6 +1,7 @@
 package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -19,7 +20,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** Routes requests to the three dialects and applies the request's fault, timing and the model slots. */
+/**
+ * Routes requests to the three dialects (and the OpenAI-compatible deployments), and applies the
+ * request's fault, timing and the model slots.
+ */
 final class FakeHandler extends Handler.Abstract {
     private static final System.Logger LOG = System.getLogger(FakeHandler.class.getName());
     static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -71,30 +75,55 @@ final class FakeHandler extends Handler.Abstract {
         String query = Optional.ofNullable(request.getHttpURI().getQuery()).orElse("");
         stats.record(new RecordedRequest(request.getMethod(), path, query, headers(request),
                 new String(body, 0, Math.min(body.length, RecordedRequest.MAX_BODY_BYTES), StandardCharsets.UTF_8)));
-        Dialect dialect = path.startsWith("/api/") ? ollama : path.startsWith("/v1/messages") ? anthropic : openAi;
         if (body.length > MAX_BODY_BYTES) {
-            respondError(ex, dialect, ErrorKind.INVALID_REQUEST, "request body exceeds " + MAX_BODY_BYTES + " bytes");
+            respondError(ex, dialectFor(path), ErrorKind.INVALID_REQUEST, "request body exceeds " + MAX_BODY_BYTES + " bytes");
             return;
         }
         switch (request.getMethod() + " " + path) {
-            case "POST /v1/messages" -> generate(ex, request, anthropic, body);
-            case "POST /v1/chat/completions" -> generate(ex, request, openAi, body);
-            case "POST /api/chat" -> generate(ex, request, ollama, body);
+            case "POST /v1/messages" -> generate(ex, request, anthropic, body, Optional.empty());
+            case "POST /v1/chat/completions", "POST /chat/completions" -> generate(ex, request, openAi, body, Optional.empty());
+            case "POST /api/chat" -> generate(ex, request, ollama, body, Optional.empty());
             case "POST /v1/messages/count_tokens" -> countTokens(ex, body);
             case "GET /v1/models" -> ex.respond(200, Player.JSON, Map.of(), request.getHeaders().contains("anthropic-version")
                     ? AnthropicDialect.models() : OpenAiDialect.models());
-            default -> respondError(ex, dialect, ErrorKind.NOT_FOUND,
-                    "fake provider has no route for " + request.getMethod() + " " + path);
+            case "GET /api/tags" -> ex.respond(200, Player.JSON, Map.of(), OllamaDialect.tags());
+            case "GET /" -> ex.respond(200, "text/plain; charset=utf-8", Map.of(), "ok");
+            default -> deployment(ex, request, path, query, body);
         }
     }
 
-    private void generate(Exchange ex, Request request, Dialect dialect, byte[] body) {
-        Optional<JsonNode> root = Json.parseObject(body);
+    /** Azure OpenAI and Databricks: OpenAI chat, their own credentials, the path's name standing in as the model. */
+    private void deployment(Exchange ex, Request request, String path, String query, byte[] body) {
+        Optional<Deployments.Deployment> deployment = Deployments.match(path).filter(d -> request.getMethod().equals("POST"));
+        if (deployment.isEmpty()) {
+            respondError(ex, dialectFor(path), ErrorKind.NOT_FOUND,
+                    "fake provider has no route for " + request.getMethod() + " " + path);
+            return;
+        }
+        Optional<Deployments.Refusal> refusal = Deployments.refusal(deployment.get(), query, name -> header(request, name));
+        if (refusal.isPresent()) {
+            respondError(ex, openAi, refusal.get().kind(), refusal.get().message());
+            return;
+        }
+        generate(ex, request, openAi, body, Optional.of(deployment.get().name()));
+    }
+
+    private Dialect dialectFor(String path) {
+        return path.startsWith("/api/") ? ollama : path.startsWith("/v1/messages") ? anthropic : openAi;
+    }
+
+    /**
+     * @param deployment the deployment or endpoint name of an OpenAI-compatible route: the model when the
+     *                   body names none, and the fault when it is {@code fault-<name>}
+     */
+    private void generate(Exchange ex, Request request, Dialect dialect, byte[] body, Optional<String> deployment) {
+        Optional<JsonNode> root = Json.parseObject(body).map(r -> withModel(r, deployment));
         Fault fault;
         Plan plan;
         try {
+            Optional<String> model = root.map(r -> r.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText);
             fault = Fault.select(header(request, Fault.HEADER),
-                    root.map(r -> r.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText));
+                    deployment.filter(name -> name.startsWith(Fault.MODEL_PREFIX)).or(() -> model));
             plan = Plan.of(settings, fault, name -> header(request, name));
         } catch (BadRequest e) {
             respondError(ex, dialect, ErrorKind.INVALID_REQUEST, e.getMessage());
@@ -134,6 +163,11 @@ final class FakeHandler extends Handler.Abstract {
         } finally {
             permit.get().close();
         }
+    }
+
+    private static JsonNode withModel(JsonNode root, Optional<String> deployment) {
+        if (deployment.isEmpty() || root.path("model").isTextual()) return root;
+        return ((ObjectNode) root.deepCopy()).put("model", deployment.get());
     }
 
     private void countTokens(Exchange ex, byte[] body) {

@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * A fake LLM provider HTTP server with scripted faults, speaking Anthropic Messages, OpenAI Chat
- * Completions and Ollama {@code /api/chat}. Start one with {@link #builder()}; each request may pick a
+ * Completions (also as Azure OpenAI and Databricks) and Ollama {@code /api/chat}; routes, thinking,
+ * parallel tool calls and cache usage are described in the package documentation. Start one with {@link #builder()}; each request may pick a
  * fault ({@code x-fake-fault} header or model {@code fault-<name>}) and override the timing with
  * {@code x-fake-latency}, {@code x-fake-ttft}, {@code x-fake-delta-interval}, {@code x-fake-deltas},
  * {@code x-fake-stall}. Answers are deterministic: same request, same bytes.
@@ -104,7 +105,7 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         return stats.aborted();
     }
 
-    /** The last 256 requests, oldest first. */
+    /** The last 256 requests, oldest first (fewer when their bodies pass 16 Mi characters in all). */
     public List<RecordedRequest> recentRequests() {
         return stats.recent();
     }

@@ -1,12 +1,16 @@
 package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Ollama: {@code POST /api/chat}, NDJSON streaming by default, one JSON object when {@code "stream":false}. */
+/**
+ * Ollama: {@code POST /api/chat}, NDJSON streaming by default (thinking lines, then content lines or one
+ * line with every tool call, then the done line), one JSON object when {@code "stream":false}.
+ */
 final class OllamaDialect implements Dialect {
     static final String CREATED_AT = "2025-01-01T00:00:00Z";
 
@@ -17,17 +21,20 @@ final class OllamaDialect implements Dialect {
         if (!messages.isMissingNode() && !messages.isArray()) throw new BadRequest("messages: must be an array");
         int maxTokens = Dialect.maxTokens(root.path("options"), "num_predict");
         JsonNode lastUser = Json.MAPPER.missingNode();
-        JsonNode last = Json.MAPPER.missingNode();
         for (JsonNode message : messages) {
             if ("user".equals(message.path("role").asText())) lastUser = message;
-            last = message;
         }
-        Optional<String> toolResult = "tool".equals(last.path("role").asText())
-                ? Optional.of(last.path("content").asText("")) : Optional.empty();
-        Optional<Conversation.Tool> tool = toolResult.isPresent() ? Optional.empty() : OpenAiDialect.functionTool(root);
-        return new Conversation(model, root.path("stream").asBoolean(true), maxTokens,
-                Conversation.text(lastUser.path("content")), toolResult, tool, Conversation.countTokens(root),
-                false, digest);
+        String lastUserText = Conversation.text(lastUser.path("content"));
+        Optional<String> toolResult = Conversation.trailingToolMessages(messages);
+        List<Conversation.Tool> tools = toolResult.isPresent() ? List.of() : OpenAiDialect.functionTools(root, lastUserText);
+        return new Conversation(model, root.path("stream").asBoolean(true), maxTokens, lastUserText, toolResult,
+                tools, Tokens.count(root), false, thinks(root.path("think")), digest);
+    }
+
+    /** {@code think: true}, or a level ({@code "low"}, {@code "medium"}, {@code "high"}). */
+    private static boolean thinks(JsonNode think) {
+        if (think.isBoolean()) return think.asBoolean();
+        return think.isTextual() && !think.asText().isEmpty() && !think.asText().equals("false");
     }
 
     static String doneReason(Answer.Stop stop) {
@@ -36,19 +43,27 @@ final class OllamaDialect implements Dialect {
 
     @Override
     public String body(Conversation c, Answer answer) {
-        ObjectNode root = line(c, answer, answer.toolCall().isPresent() ? "" : answer.text());
+        ObjectNode root = line(c, answer.joinedText());
+        ObjectNode message = (ObjectNode) root.get("message");
+        if (!answer.thinking().isEmpty()) message.put("thinking", answer.joinedThinking());
+        addToolCalls(message, answer);
         return Json.write(done(root, c, answer));
     }
 
-    private static ObjectNode line(Conversation c, Answer answer, String content) {
+    private static ObjectNode line(Conversation c, String content) {
         ObjectNode root = Json.object();
         root.put("model", c.model()).put("created_at", CREATED_AT);
-        ObjectNode message = root.putObject("message").put("role", "assistant").put("content", content);
-        if (answer != null && answer.toolCall().isPresent()) {
-            message.putArray("tool_calls").addObject().putObject("function")
-                    .put("name", answer.toolCall().get().name()).set("arguments", answer.toolCall().get().input());
-        }
+        root.putObject("message").put("role", "assistant").put("content", content);
         return root;
+    }
+
+    /** Every tool call, arguments as an object, whole. */
+    private static void addToolCalls(ObjectNode message, Answer answer) {
+        if (answer.toolCalls().isEmpty()) return;
+        ArrayNode calls = message.putArray("tool_calls");
+        for (Answer.ToolCall call : answer.toolCalls()) {
+            calls.addObject().putObject("function").put("name", call.name()).set("arguments", call.input());
+        }
     }
 
     private static ObjectNode done(ObjectNode root, Conversation c, Answer answer) {
@@ -66,17 +81,25 @@ final class OllamaDialect implements Dialect {
 
     @Override
     public List<Frame> frames(Conversation c, Answer answer) {
-        List<Frame> frames = new ArrayList<>(answer.deltas().size() + 1);
-        if (answer.toolCall().isPresent()) {
-            // Ollama sends a tool call whole, in one line.
-            frames.add(new Frame(Json.write(line(c, answer, "").put("done", false)) + "\n", true));
-        } else {
-            for (String delta : answer.deltas()) {
-                frames.add(new Frame(Json.write(line(c, null, delta).put("done", false)) + "\n", true));
-            }
+        List<Frame> frames = new ArrayList<>(answer.outputTokens() + 1);
+        for (String piece : answer.thinking()) {
+            ObjectNode line = line(c, "");
+            ((ObjectNode) line.get("message")).put("thinking", piece);
+            frames.add(ndjson(line.put("done", false), true));
         }
-        frames.add(new Frame(Json.write(done(line(c, null, ""), c, answer)) + "\n", false));
+        if (!answer.toolCalls().isEmpty()) {
+            // Ollama sends tool calls whole, in one line.
+            ObjectNode line = line(c, "");
+            addToolCalls((ObjectNode) line.get("message"), answer);
+            frames.add(ndjson(line.put("done", false), true));
+        }
+        for (String word : answer.text()) frames.add(ndjson(line(c, word).put("done", false), true));
+        frames.add(ndjson(done(line(c, ""), c, answer), false));
         return frames;
+    }
+
+    private static Frame ndjson(ObjectNode line, boolean delta) {
+        return new Frame(Json.write(line) + "\n", delta);
     }
 
     @Override
@@ -97,5 +120,15 @@ final class OllamaDialect implements Dialect {
     @Override
     public int status(ErrorKind kind) {
         return kind.statusOutsideAnthropic();
+    }
+
+    static String tags() {
+        ObjectNode root = Json.object();
+        ObjectNode model = root.putArray("models").addObject();
+        model.put("name", "fake-model:latest").put("model", "fake-model:latest").put("modified_at", CREATED_AT)
+                .put("size", 0).put("digest", "0".repeat(64));
+        model.putObject("details").put("format", "gguf").put("family", "fake").put("parameter_size", "0B")
+                .put("quantization_level", "none");
+        return Json.write(root);
     }
 }

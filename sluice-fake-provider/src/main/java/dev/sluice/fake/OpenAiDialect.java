@@ -3,11 +3,13 @@ package dev.sluice.fake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** OpenAI Chat Completions: {@code POST /v1/chat/completions}, JSON or SSE {@code data:} chunks ending in [DONE]. */
+/**
+ * OpenAI Chat Completions: {@code POST /v1/chat/completions} (and the OpenAI-compatible routes), JSON or
+ * SSE {@code data:} chunks ending in [DONE] ({@link OpenAiStream}).
+ */
 final class OpenAiDialect implements Dialect {
     static final long CREATED = 1735689600L;
 
@@ -23,28 +25,25 @@ final class OpenAiDialect implements Dialect {
         for (JsonNode message : messages) {
             if ("user".equals(message.path("role").asText())) lastUser = message;
         }
-        JsonNode last = messages.get(messages.size() - 1);
-        Optional<String> toolResult = "tool".equals(last.path("role").asText())
-                ? Optional.of(Conversation.text(last.path("content"))) : Optional.empty();
-        Optional<Conversation.Tool> tool = toolResult.isPresent() ? Optional.empty() : functionTool(root);
-        return new Conversation(model, root.path("stream").asBoolean(false), maxTokens,
-                Conversation.text(lastUser.path("content")), toolResult, tool, Conversation.countTokens(root),
-                root.path("stream_options").path("include_usage").asBoolean(false), digest);
+        String lastUserText = Conversation.text(lastUser.path("content"));
+        Optional<String> toolResult = Conversation.trailingToolMessages(messages);
+        List<Conversation.Tool> tools = toolResult.isPresent() ? List.of() : functionTools(root, lastUserText);
+        JsonNode effort = root.path("reasoning_effort");
+        boolean thinking = effort.isTextual() && !effort.asText().equals("none");
+        return new Conversation(model, root.path("stream").asBoolean(false), maxTokens, lastUserText, toolResult,
+                tools, Tokens.count(root), root.path("stream_options").path("include_usage").asBoolean(false),
+                thinking, digest);
     }
 
-    /** The tool to call from OpenAI-shaped {@code tools} ({@code {"type":"function","function":{...}}}). */
-    static Optional<Conversation.Tool> functionTool(JsonNode root) {
-        JsonNode tools = root.path("tools");
+    /** The tools to call from OpenAI-shaped {@code tools} ({@code {"type":"function","function":{...}}}). */
+    static List<Conversation.Tool> functionTools(JsonNode root, String lastUserText) {
         JsonNode choice = root.path("tool_choice");
-        if (!tools.isArray() || tools.isEmpty() || "none".equals(choice.asText())) return Optional.empty();
-        String named = choice.path("function").path("name").isTextual() ? choice.path("function").path("name").asText() : null;
-        for (JsonNode tool : tools) {
-            JsonNode function = tool.path("function");
-            if (named == null || named.equals(function.path("name").asText())) {
-                return Optional.of(new Conversation.Tool(function.path("name").asText(), function.path("parameters")));
-            }
-        }
-        throw new BadRequest("tool_choice: no function named '" + named + "' in tools");
+        JsonNode named = choice.path("function").path("name");
+        return Tools.choose(root.path("tools"),
+                tool -> new Conversation.Tool(tool.path("function").path("name").asText(),
+                        tool.path("function").path("parameters")),
+                named.isTextual() ? Optional.of(named.asText()) : Optional.empty(), "none".equals(choice.asText()),
+                root.path("parallel_tool_calls").asBoolean(true), lastUserText);
     }
 
     static String finishReason(Answer.Stop stop) {
@@ -63,14 +62,19 @@ final class OpenAiDialect implements Dialect {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        if (answer.toolCall().isPresent()) {
+        if (!answer.toolCalls().isEmpty()) {
             message.putNull("content");
-            ObjectNode call = message.putArray("tool_calls").addObject();
-            call.put("id", "call_fake_" + c.idSuffix(2)).put("type", "function");
-            call.putObject("function").put("name", answer.toolCall().get().name())
-                    .put("arguments", answer.toolCall().get().inputJson());
         } else {
-            message.put("content", answer.text());
+            message.put("content", answer.joinedText());
+        }
+        if (!answer.thinking().isEmpty()) message.put("reasoning_content", answer.joinedThinking());
+        if (!answer.toolCalls().isEmpty()) {
+            ArrayNode calls = message.putArray("tool_calls");
+            for (int i = 0; i < answer.toolCalls().size(); i++) {
+                Answer.ToolCall call = answer.toolCalls().get(i);
+                calls.addObject().put("id", callId(c, i)).put("type", "function").putObject("function")
+                        .put("name", call.name()).put("arguments", call.inputJson());
+            }
         }
         message.putNull("refusal");
         choice.putNull("logprobs");
@@ -79,7 +83,11 @@ final class OpenAiDialect implements Dialect {
         return Json.write(root);
     }
 
-    private static ObjectNode envelope(Conversation c, String object) {
+    static String callId(Conversation c, int index) {
+        return "call_fake_" + c.toolCallSuffix(index);
+    }
+
+    static ObjectNode envelope(Conversation c, String object) {
         ObjectNode root = Json.object();
         root.put("id", "chatcmpl-fake-" + c.idSuffix(1));
         root.put("object", object);
@@ -88,9 +96,14 @@ final class OpenAiDialect implements Dialect {
         return root;
     }
 
-    private static ObjectNode usage(Conversation c, Answer answer) {
-        return Json.object().put("prompt_tokens", c.inputTokens()).put("completion_tokens", answer.outputTokens())
+    /** {@code prompt_tokens} counts the cached prefix too; {@code completion_tokens} counts the reasoning. */
+    static ObjectNode usage(Conversation c, Answer answer) {
+        ObjectNode usage = Json.object().put("prompt_tokens", c.inputTokens())
+                .put("completion_tokens", answer.outputTokens())
                 .put("total_tokens", c.inputTokens() + answer.outputTokens());
+        usage.putObject("prompt_tokens_details").put("cached_tokens", c.prompt().cacheRead());
+        usage.putObject("completion_tokens_details").put("reasoning_tokens", answer.thinkingTokens());
+        return usage;
     }
 
     @Override
@@ -100,48 +113,7 @@ final class OpenAiDialect implements Dialect {
 
     @Override
     public List<Frame> frames(Conversation c, Answer answer) {
-        List<Frame> frames = new ArrayList<>(answer.deltas().size() + 4);
-        boolean tool = answer.toolCall().isPresent();
-        ObjectNode first = Json.object().put("role", "assistant");
-        if (tool) {
-            first.putNull("content");
-            ObjectNode call = first.putArray("tool_calls").addObject();
-            call.put("index", 0).put("id", "call_fake_" + c.idSuffix(2)).put("type", "function");
-            call.putObject("function").put("name", answer.toolCall().get().name()).put("arguments", "");
-        } else {
-            first.put("content", "");
-        }
-        frames.add(chunk(c, first, null, false));
-        for (String delta : answer.deltas()) {
-            ObjectNode d = Json.object();
-            if (tool) {
-                d.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", delta);
-            } else {
-                d.put("content", delta);
-            }
-            frames.add(chunk(c, d, null, true));
-        }
-        frames.add(chunk(c, Json.object(), finishReason(answer.stop()), false));
-        if (c.includeUsage()) {
-            ObjectNode root = envelope(c, "chat.completion.chunk");
-            root.putArray("choices");
-            root.set("usage", usage(c, answer));
-            frames.add(new Frame("data: " + Json.write(root) + "\n\n", false));
-        }
-        frames.add(new Frame("data: [DONE]\n\n", false));
-        return frames;
-    }
-
-    private static Frame chunk(Conversation c, ObjectNode delta, String finishReason, boolean isDelta) {
-        ObjectNode root = envelope(c, "chat.completion.chunk");
-        ArrayNode choices = root.putArray("choices");
-        ObjectNode choice = choices.addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", finishReason);
-        return new Frame("data: " + Json.write(root) + "\n\n", isDelta);
+        return OpenAiStream.frames(c, answer);
     }
 
     @Override

@@ -54,7 +54,7 @@ final class Player {
     /** A non-streamed answer takes as long as the stream would have, then comes all at once. */
     static void whole(Exchange ex, Dialect dialect, Conversation c, Answer answer, Plan plan, Fault fault) {
         ex.await(plan.ttft());
-        ex.await(plan.deltaInterval().multipliedBy(Math.max(0, answer.deltas().size() - 1)));
+        ex.await(plan.deltaInterval().multipliedBy(Math.max(0, answer.outputTokens() - 1)));
         if (fault == Fault.STALL) ex.await(plan.stall());
         String body = fault == Fault.MALFORMED ? dialect.malformedBody() : dialect.body(c, answer);
         if (fault == Fault.STREAM_CUT) {

@@ -15,13 +15,14 @@ import java.util.Optional;
  * @param path    path without the query, e.g. {@code /v1/messages}
  * @param query   raw query string, empty when there is none
  * @param headers header names (lower case) to their values, both in arrival order
- * @param body    the body decoded as UTF-8, truncated to 64 KiB
+ * @param body    the body decoded as UTF-8, truncated to {@value #MAX_BODY_BYTES} bytes (256 KiB): room for a
+ *                translated request with a base64 image
  */
 public record RecordedRequest(
         String method, String path, String query, Map<String, List<String>> headers, String body) {
 
     /** Most bytes of a body kept in a record. */
-    public static final int MAX_BODY_BYTES = 64 * 1024;
+    public static final int MAX_BODY_BYTES = 256 * 1024;
 
     public RecordedRequest {
         Objects.requireNonNull(method, "method");

@@ -9,6 +9,8 @@ import org.eclipse.jetty.io.Connection;
 /** Counters of connections and exchanges, and the bounded ring of recent requests. */
 final class Stats implements Connection.Listener {
     static final int RECENT_CAPACITY = 256;
+    /** Most body characters the recent ring keeps in all; the oldest records go first past it. */
+    static final long RECENT_BODY_CHARS = 16L * 1024 * 1024;
 
     private final AtomicInteger openConnections = new AtomicInteger();
     private final Object lock = new Object();
@@ -17,6 +19,7 @@ final class Stats implements Connection.Listener {
     private long completed;
     private long aborted;
     private final ArrayDeque<RecordedRequest> recent = new ArrayDeque<>(RECENT_CAPACITY);
+    private long recentBodyChars;
 
     @Override
     public void onOpened(Connection connection) {
@@ -94,10 +97,14 @@ final class Stats implements Connection.Listener {
         }
     }
 
+    /** Keeps the last {@value #RECENT_CAPACITY} requests, fewer when their bodies pass {@link #RECENT_BODY_CHARS}. */
     void record(RecordedRequest request) {
         synchronized (recent) {
-            if (recent.size() == RECENT_CAPACITY) recent.removeFirst();
             recent.addLast(request);
+            recentBodyChars += request.body().length();
+            while (recent.size() > RECENT_CAPACITY || (recentBodyChars > RECENT_BODY_CHARS && recent.size() > 1)) {
+                recentBodyChars -= recent.removeFirst().body().length();
+            }
         }
     }
 

@@ -2,15 +2,23 @@
  * A fake LLM provider: a real HTTP server (Jetty 12, virtual threads) speaking Anthropic Messages,
  * OpenAI Chat Completions and Ollama chat, streaming and not, with scripted faults. Answers are
  * deterministic: the same request gives the same bytes. Start one with
- * {@link dev.sluice.fake.FakeProvider#builder()}.
+ * {@link dev.sluice.fake.FakeProvider#builder()}; the module's README has examples.
  *
  * <h2>Routes</h2>
  * <ul>
  *   <li>{@code POST /v1/messages} (query ignored) and {@code POST /v1/messages/count_tokens}
- *   <li>{@code POST /v1/chat/completions}
- *   <li>{@code POST /api/chat} (NDJSON streaming unless {@code "stream":false})
+ *   <li>{@code POST /v1/chat/completions}, and {@code POST /chat/completions} for base URLs without {@code /v1}
+ *   <li>{@code POST /openai/deployments/{deployment}/chat/completions?api-version=...} (Azure OpenAI):
+ *       needs an {@code api-key} header (else 401) and a non-empty {@code api-version} (else 404
+ *       "Resource not found"), errors in OpenAI error JSON with {@code code} "401" / "404"
+ *   <li>{@code POST /serving-endpoints/{endpoint}/invocations} (Databricks): needs
+ *       {@code Authorization: Bearer <token>} (else 401)
+ *   <li>{@code POST /api/chat} (NDJSON streaming unless {@code "stream":false}); {@code GET /api/tags}
  *   <li>{@code GET /v1/models} (Anthropic shape when {@code anthropic-version} is sent, else OpenAI)
+ *   <li>{@code GET /}: 200 {@code ok}, for health probes
  * </ul>
+ * The Azure and Databricks routes speak OpenAI chat; the deployment or endpoint name is the model when
+ * the body has none, and a name {@code fault-<name>} picks that fault even when the body names a model.
  *
  * <h2>Per-request headers</h2>
  * Durations are milliseconds ({@code 250}) or carry a unit ({@code 250ms}, {@code 2s}, {@code 1m}).
@@ -20,9 +28,32 @@
  *   <tr><td>{@code x-fake-latency}</td><td>wait before the response headers</td></tr>
  *   <tr><td>{@code x-fake-ttft}</td><td>wait before the first content delta</td></tr>
  *   <tr><td>{@code x-fake-delta-interval}</td><td>wait between content deltas</td></tr>
- *   <tr><td>{@code x-fake-deltas}</td><td>number of text deltas (= output tokens)</td></tr>
+ *   <tr><td>{@code x-fake-deltas}</td><td>number of text deltas (= text output tokens)</td></tr>
  *   <tr><td>{@code x-fake-stall}</td><td>pause of the {@code stall} fault (default 30 s)</td></tr>
  * </table>
+ *
+ * <h2>Request options</h2>
+ * <ul>
+ *   <li><b>Thinking</b>: Anthropic {@code "thinking":{"type":"enabled","budget_tokens":N}} (1024 &le; N &lt;
+ *       max_tokens, else 400) or {@code {"type":"adaptive"}}; OpenAI {@code "reasoning_effort"} other than
+ *       {@code "none"}; Ollama {@code "think":true} (or a level). The answer starts with
+ *       {@code "Let me think about this step by step before I answer."} (11 tokens, one delta per word): an Anthropic
+ *       {@code thinking} block with a deterministic {@code signature}, OpenAI {@code reasoning_content},
+ *       Ollama {@code message.thinking}. It counts toward output tokens in every dialect.
+ *   <li><b>Tool calls</b>: a request offering tools, whose last turn is no tool result, is answered with a
+ *       call of the first tool (or the one {@code tool_choice} names); its input fills each schema
+ *       property ({@code "sluice"}, 42, true or null). <b>Two parallel calls</b> of the first two tools when
+ *       at least two are offered, none is named, the last user text contains {@code parallel} (any case),
+ *       and neither {@code "parallel_tool_calls":false} nor {@code disable_parallel_tool_use} is sent.
+ *       A last turn of tool results is answered with text starting {@code Tool result: <texts joined by "; ">.}
+ *   <li><b>Usage</b>: input tokens are the characters of the prompt's text / 4 in every dialect (see
+ *       {@code Tokens}). {@code cache_control} on a system block, content block or message marks a cache
+ *       breakpoint: the prefix up to the second-to-last mark is a cache read, from there to the last mark
+ *       a cache write. Anthropic reports {@code input_tokens} (uncached), {@code cache_read_input_tokens},
+ *       {@code cache_creation_input_tokens} (the last two only when something is marked); OpenAI
+ *       {@code prompt_tokens} (all), {@code prompt_tokens_details.cached_tokens} (the read);
+ *       Ollama {@code prompt_eval_count} (all).
+ * </ul>
  *
  * <h2>Faults</h2>
  * {@code rate-limit} (429, retry-after 1), {@code rate-limit-no-retry-after} (429),

@@ -148,10 +148,10 @@ class LifecycleTest {
     }
 
     @Test
-    void recordedBodiesAreTruncatedTo64KiB() {
+    void recordedBodiesAreTruncatedTo256KiB() {
         FakeProvider provider = start(FakeProvider.builder());
         Http http = closing(new Http(provider));
-        String big = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(100_000) + "\"}]}";
+        String big = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(300_000) + "\"}]}";
         assertThat(http.post("/v1/messages", big).statusCode()).isEqualTo(200);
         assertThat(provider.recentRequests().get(0).body()).hasSize(RecordedRequest.MAX_BODY_BYTES);
     }
