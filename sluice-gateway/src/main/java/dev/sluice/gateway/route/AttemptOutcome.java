@@ -1,0 +1,27 @@
+package dev.sluice.gateway.route;
+
+/** What one upstream attempt ended with, as the caller classified it. */
+public enum AttemptOutcome {
+    /** An answer (2xx) whose first byte reached the gateway. */
+    SUCCESS,
+    /** 4xx other than 429, context length and content filter: passed through, never retried. */
+    CLIENT_ERROR,
+    /** 429, with or without Retry-After: the key cools down; not a breaker failure. */
+    RATE_LIMITED,
+    /** 503 or 529, with or without Retry-After: a breaker failure. */
+    OVERLOADED,
+    /** 500, 502 and other 5xx: a breaker failure; moves to the next target. */
+    SERVER_ERROR,
+    /** Connection refused or reset before the request was sent: a breaker failure. */
+    CONNECT_FAILED,
+    /** No first byte within the first-byte timeout: a breaker failure. */
+    TIMEOUT,
+    /** A pooled connection the upstream had closed, before any response byte: retried once, free. */
+    STALE_CONNECTION,
+    /** The prompt is too long for the model: passed through, never retried. */
+    CONTEXT_LENGTH,
+    /** The upstream's content filter refused: passed through, never retried. */
+    CONTENT_FILTER,
+    /** The client went away or the gateway stopped the attempt: neither success nor failure. */
+    CANCELLED
+}

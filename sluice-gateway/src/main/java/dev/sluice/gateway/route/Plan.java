@@ -1,0 +1,208 @@
+package dev.sluice.gateway.route;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The attempts of one request, handed out one at a time by {@link #next()}: the first on the first
+ * target whose breaker permits it, then, after each failed attempt, a retry of the same target or
+ * the next target, as the attempt's outcome decides, within the attempt limit and the gateway's
+ * retry budget. Not thread-safe: the request thread uses it.
+ *
+ * <pre>{@code
+ * Optional<Attempt> next;
+ * while ((next = plan.next()).isPresent()) {
+ *     sleep(plan.delayBeforeNext());
+ *     try (Attempt a = next.get()) { ... a.finish(outcome, retryAfter); if (done) break; }
+ * }
+ * // no (more) attempts: plan.reason() says why, plan.retryAfter() what to tell the client
+ * }</pre>
+ */
+public final class Plan {
+
+    private final PlanContext ctx;
+    private final List<RouteTarget> order;
+    private final List<String> tried = new ArrayList<>(); // at most maxAttempts
+    private String reason;
+    private Duration retryAfter; // for the client once exhausted; may be null
+    private int cursor;
+    private Attempt current;
+    private Decision pending;
+    private Duration delay = Duration.ZERO;
+    private boolean exhausted;
+    private boolean staleRetried;
+    private boolean usedFallback;
+
+    Plan(PlanContext ctx, List<RouteTarget> order, String reasonIfEmpty, Duration retryAfterIfEmpty) {
+        this.ctx = ctx;
+        this.order = order;
+        this.reason = order.isEmpty() ? reasonIfEmpty : "";
+        this.retryAfter = retryAfterIfEmpty;
+    }
+
+    public boolean isEmpty() {
+        return order.isEmpty();
+    }
+
+    /**
+     * Why the plan is empty, or, once {@link #next()} returned empty, why it stopped (e.g. {@code
+     * "succeeded"}, {@code "not retried: CONTEXT_LENGTH"}, a spent budget); else {@code ""}.
+     */
+    public String reason() {
+        return reason;
+    }
+
+    /**
+     * What the client may be told to wait once no attempt is left: until the first breaker may let
+     * calls through again (empty plan), or the last Retry-After an upstream sent.
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /**
+     * The next attempt, or empty when the request is done or nothing is left to try. The previous
+     * attempt must have been finished or closed. The returned attempt holds an in-flight slot and
+     * a breaker permission: close it.
+     *
+     * @throws IllegalStateException if the previous attempt is neither finished nor closed
+     */
+    public Optional<Attempt> next() {
+        if (exhausted) {
+            return Optional.empty();
+        }
+        if (order.isEmpty()) {
+            return exhaust(reason);
+        }
+        if (current == null) {
+            int i = acquireFrom(0);
+            return i < 0 ? exhaust(unavailableReason()) : Optional.of(handOut(i, Duration.ZERO));
+        }
+        Decision d = decision();
+        pending = null;
+        AttemptOutcome last = current.outcome().orElseThrow();
+        current.retryAfter().ifPresent(ra -> retryAfter = ra);
+        if (d.kind() == Decision.Kind.STOP) {
+            return exhaust(d.why());
+        }
+        int max = ctx.policy().maxAttempts();
+        if (tried.size() >= max) {
+            return exhaust("gave up after " + tried.size() + " attempts (max " + max + "); last: " + last
+                    + " on " + current.target().id());
+        }
+        TargetState same = current.routeTarget().state();
+        if (d.kind() == Decision.Kind.SAME_FREE && same.breaker.tryAcquirePermission()) {
+            staleRetried = true;
+            return Optional.of(handOut(cursor, Duration.ZERO));
+        }
+        if (d.kind() == Decision.Kind.SAME && same.breaker.tryAcquirePermission()) {
+            return withToken(cursor, d.delay());
+        }
+        int i = acquireFrom(cursor + 1);
+        if (i < 0) {
+            return exhaust("no target left after " + last + " on " + current.target().id()
+                    + (cursor + 1 < order.size() ? " (" + unavailableAfter(cursor + 1) + ")" : ""));
+        }
+        return withToken(i, Duration.ZERO);
+    }
+
+    /**
+     * How long the caller should wait before making the attempt {@link #next()} returns (or
+     * returned last): a Retry-After the router decided to honour, else zero. Same answer before
+     * and after that {@code next()} call.
+     */
+    public Duration delayBeforeNext() {
+        if (current != null && !exhausted && current.outcome().isPresent()) {
+            return decision().delay();
+        }
+        return delay;
+    }
+
+    /** Attempts handed out so far. */
+    public int attempts() {
+        return tried.size();
+    }
+
+    /** Whether an attempt went to a target other than the first one tried. */
+    public boolean usedFallback() {
+        return usedFallback;
+    }
+
+    /** The target id of each attempt so far, in order (a retried target appears again). */
+    public List<String> tried() {
+        return Collections.unmodifiableList(tried);
+    }
+
+    private Decision decision() {
+        if (pending == null) {
+            Attempt a = current;
+            AttemptOutcome outcome = a.outcome().orElseThrow(() -> new IllegalStateException(
+                    a + " is still open: finish or close it before asking for the next one"));
+            pending = Decision.after(outcome, a.retryAfter(), staleRetried,
+                    ctx.keys(a.target().provider()).anyReady(), ctx.policy().maxRetryAfter());
+        }
+        return pending;
+    }
+
+    private Optional<Attempt> withToken(int index, Duration wait) {
+        if (!ctx.budget().tryRetry()) {
+            order.get(index).state().breaker.releasePermission();
+            return exhaust(ctx.budget().exhaustedReason());
+        }
+        return Optional.of(handOut(index, wait));
+    }
+
+    private Attempt handOut(int index, Duration wait) {
+        RouteTarget rt = order.get(index);
+        TargetState s = rt.state();
+        s.attempts.increment();
+        if (current != null) {
+            if (index == cursor) {
+                s.retries.increment();
+            } else {
+                s.fallbacks.increment();
+                usedFallback = true;
+            }
+        }
+        cursor = index;
+        delay = wait;
+        tried.add(rt.id());
+        KeyRing keys = ctx.keys(rt.target().provider());
+        current = new Attempt(rt, keys, keys.pick(), tried.size(), wait, ctx);
+        return current;
+    }
+
+    /** The first target from {@code from} on whose breaker grants a permission, or -1. */
+    private int acquireFrom(int from) {
+        for (int i = from; i < order.size(); i++) {
+            if (order.get(i).state().breaker.tryAcquirePermission()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String unavailableReason() {
+        return "all targets unavailable: " + unavailableAfter(0);
+    }
+
+    private String unavailableAfter(int from) {
+        List<String> parts = new ArrayList<>();
+        for (int i = from; i < order.size(); i++) {
+            TargetState s = order.get(i).state();
+            parts.add("circuit " + s.breaker.getState().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    + " for " + s.id() + (s.isOpen() ? " until " + s.openUntil() : " (trial calls in progress)"));
+        }
+        return String.join(", ", parts);
+    }
+
+    private Optional<Attempt> exhaust(String why) {
+        exhausted = true;
+        reason = why;
+        delay = Duration.ZERO;
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.sluice.gateway.route;
+
+import dev.sluice.core.Backoff;
+import dev.sluice.core.LeakSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Turns a requested model into a {@link Plan}. Thread-safe; one per gateway. Holds per target a
+ * circuit breaker and in-flight count, per provider its keys, and the gateway's retry budget; all
+ * bounded by the configuration, except unknown models sent to the default provider, whose states
+ * are capped at {@value #MAX_DYNAMIC_TARGETS} (beyond that they share one state per provider).
+ * {@link #close()} stops the health probes.
+ */
+public final class Router implements AutoCloseable, LeakSource {
+
+    static final int MAX_DYNAMIC_TARGETS = 256;
+
+    private final Map<String, RouteSpec> routes;
+    private final Map<String, List<RouteTarget>> routeTargets;
+    private final Optional<String> defaultProvider;
+    private final RouterEnv env;
+    private final RoutingPolicy policy;
+    private final PlanContext ctx;
+    private final Probes probes;
+    private final Map<String, TargetState> states = new ConcurrentHashMap<>();
+    private final Map<String, TargetState> dynamic = new ConcurrentHashMap<>(); // bounded: MAX_DYNAMIC_TARGETS + overflow
+
+    public Router(Map<String, RouteSpec> routes, Optional<String> defaultProvider,
+            Map<String, List<String>> providerKeys, RoutingPolicy policy, Function<Target, Boolean> probe) {
+        this(routes, defaultProvider, providerKeys, policy, probe, RouterEnv.system());
+    }
+
+    Router(Map<String, RouteSpec> routes, Optional<String> defaultProvider, Map<String, List<String>> providerKeys,
+            RoutingPolicy policy, Function<Target, Boolean> probe, RouterEnv env) {
+        this.routes = Map.copyOf(Objects.requireNonNull(routes, "routes"));
+        this.defaultProvider = Objects.requireNonNull(defaultProvider, "defaultProvider");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.env = Objects.requireNonNull(env, "env");
+        validate(this.routes, providerKeys);
+        this.probes = probe == null ? Probes.NONE : new Prober(probe,
+                new Backoff(policy.probeMin(), policy.probeMax()), env.random(), env.probeScheduler().get());
+        Map<String, KeyRing> rings = new LinkedHashMap<>();
+        providerKeys.forEach((provider, keys) -> rings.put(provider, new KeyRing(keys, env.clock())));
+        this.ctx = new PlanContext(policy, new RetryBudget(policy, env.clock()), Map.copyOf(rings),
+                new KeyRing(List.of(), env.clock()), env.clock());
+        Map<String, List<RouteTarget>> byName = new LinkedHashMap<>();
+        this.routes.forEach((name, spec) -> byName.put(name, spec.targets().stream()
+                .map(t -> new RouteTarget(t, states.computeIfAbsent(t.id(), id -> newState(t))))
+                .toList()));
+        this.routeTargets = Map.copyOf(byName);
+    }
+
+    private static void validate(Map<String, RouteSpec> routes, Map<String, List<String>> providerKeys) {
+        Objects.requireNonNull(providerKeys, "providerKeys");
+        List<String> problems = new ArrayList<>();
+        routes.forEach((name, spec) -> {
+            if (spec == null) {
+                problems.add("routes." + name + " is null");
+            }
+        });
+        providerKeys.forEach((provider, keys) -> {
+            if (keys == null || keys.stream().anyMatch(k -> k == null || k.isBlank())) {
+                problems.add("providerKeys." + provider + " must be a list of non-blank keys");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("bad routing config: " + String.join("; ", problems));
+        }
+    }
+
+    private TargetState newState(Target t) {
+        return new TargetState(t, policy.breaker(), env.clock(), probes);
+    }
+
+    /**
+     * The plan for one request. A route's targets whose breaker is open are left out; when all
+     * are, the plan is empty and {@link Plan#reason()} names them and when they reopen. An unknown
+     * model goes to the default provider, if there is one, as a single target.
+     */
+    public Plan plan(String requestedModel, Optional<String> sessionKey) {
+        Objects.requireNonNull(requestedModel, "requestedModel");
+        Objects.requireNonNull(sessionKey, "sessionKey");
+        List<RouteTarget> targets = routeTargets.get(requestedModel);
+        Balance balance = targets == null ? Balance.FALLBACK : routes.get(requestedModel).balance();
+        if (targets == null) {
+            if (defaultProvider.isEmpty()) {
+                return new Plan(ctx, List.of(), "no route for model " + requestedModel, null);
+            }
+            Target t = new Target(defaultProvider.get(), requestedModel.isBlank() ? "?" : requestedModel);
+            targets = List.of(new RouteTarget(t, dynamicState(t)));
+        }
+        List<RouteTarget> available = new ArrayList<>(targets.size());
+        for (RouteTarget rt : targets) {
+            if (rt.state().available()) {
+                available.add(rt);
+            }
+        }
+        if (available.isEmpty()) {
+            return new Plan(ctx, List.of(), allOpenReason(targets), untilFirstReopens(targets));
+        }
+        ctx.budget().recordInbound();
+        return new Plan(ctx, Ordering.order(available, balance, sessionKey, env.random()), "", null);
+    }
+
+    private TargetState dynamicState(Target t) {
+        TargetState known = states.get(t.id());
+        if (known != null) {
+            return known;
+        }
+        TargetState s = dynamic.get(t.id());
+        if (s != null) {
+            return s;
+        }
+        if (dynamic.size() < MAX_DYNAMIC_TARGETS) {
+            return dynamic.computeIfAbsent(t.id(), id -> newState(t));
+        }
+        Target overflow = new Target(t.provider(), "*");
+        return dynamic.computeIfAbsent(overflow.id(), id -> newState(overflow)); // at most one per default provider
+    }
+
+    private static String allOpenReason(List<RouteTarget> targets) {
+        List<String> parts = new ArrayList<>();
+        for (RouteTarget rt : targets) {
+            TargetState s = rt.state();
+            parts.add(s.isOpen() ? s.id() + " until " + s.openUntil() : s.id() + " (forced open)");
+        }
+        return "all targets unavailable: circuit open for " + String.join(", ", parts);
+    }
+
+    private Duration untilFirstReopens(List<RouteTarget> targets) {
+        long now = env.clock().millis();
+        long first = Long.MAX_VALUE;
+        for (RouteTarget rt : targets) {
+            if (rt.state().isOpen()) {
+                first = Math.min(first, rt.state().openUntilMillis());
+            }
+        }
+        return first == Long.MAX_VALUE ? null : Duration.ofMillis(Math.max(0, first - now));
+    }
+
+    /** Every target the router knows, by id, configured ones first. */
+    public Map<String, TargetStats> stats() {
+        Map<String, TargetStats> out = new LinkedHashMap<>();
+        states.values().forEach(s -> out.put(s.id(), s.stats()));
+        dynamic.values().forEach(s -> out.put(s.id(), s.stats()));
+        return out;
+    }
+
+    public RetryStats retryStats() {
+        return ctx.budget().stats();
+    }
+
+    /** The policy the router runs with. */
+    public RoutingPolicy policy() {
+        return policy;
+    }
+
+    /** Stops the health probes (interrupting a running one) and waits for the probe thread. Idempotent. */
+    @Override
+    public void close() {
+        probes.close();
+    }
+
+    @Override
+    public String leakSourceName() {
+        return "router";
+    }
+
+    /** Targets with attempts in flight; empty when the request path released everything. */
+    @Override
+    public List<String> leaks() {
+        List<String> leaks = new ArrayList<>();
+        states.values().forEach(s -> addLeak(leaks, s));
+        dynamic.values().forEach(s -> addLeak(leaks, s));
+        return leaks;
+    }
+
+    private static void addLeak(List<String> leaks, TargetState s) {
+        int n = s.inFlight.get();
+        if (n != 0) {
+            leaks.add("target " + s.id() + " inFlight=" + n + " (expected 0)");
+        }
+    }
+
+    TargetState state(String targetId) {
+        TargetState s = states.get(targetId);
+        return s != null ? s : dynamic.get(targetId);
+    }
+}

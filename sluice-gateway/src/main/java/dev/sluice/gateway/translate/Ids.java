@@ -1,0 +1,32 @@
+package dev.sluice.gateway.translate;
+
+import java.security.SecureRandom;
+import java.util.random.RandomGenerator;
+
+/** Ids in each dialect's style, for answers whose upstream gave none (Ollama gives none). */
+final class Ids {
+    private static final char[] ALPHABET =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final RandomGenerator RANDOM = new SecureRandom();
+
+    private Ids() {
+    }
+
+    static String message() {
+        return "msg_" + random(24);
+    }
+
+    static String toolUse() {
+        return "toolu_" + random(24);
+    }
+
+    static String completion() {
+        return "chatcmpl-" + random(24);
+    }
+
+    private static String random(int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        return new String(chars);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.sluice.gateway.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.provider.SseEvent;
+
+/**
+ * Reads Ollama's NDJSON stream: {@code {"message":{"content","thinking"?,"tool_calls"?},"done":false}}
+ * lines, then {@code {"done":true,"done_reason","prompt_eval_count","eval_count"}}. A tool call
+ * arrives whole and becomes one tool_use block with one input_json_delta holding all its input.
+ * Ollama gives no ids, so {@code msg_}/{@code toolu_} ids are generated.
+ */
+final class OllamaUpstreamReader implements Streams.UpstreamReader {
+    private final ClientSink sink;
+    private final AnthropicEventWriter writer;
+    private boolean anyTool;
+
+    OllamaUpstreamReader(ClientSink sink, AnthropicEventWriter writer) {
+        this.sink = sink;
+        this.writer = writer;
+    }
+
+    @Override
+    public void read(SseEvent frame) throws TranslationException {
+        if (frame.data().isBlank()) return;
+        ObjectNode line = Json.parseObject(frame.data(), "line");
+        if (line.path("error").isTextual()) {
+            sink.error(ErrorMapping.ofOllama(0, line.path("error").asText()));
+            return;
+        }
+        writer.start(Ids.message());
+        JsonNode message = line.path("message");
+        String thinking = Json.text(message, "thinking");
+        if (thinking != null) writer.thinking(thinking);
+        String content = Json.text(message, "content");
+        if (content != null) writer.text(content);
+        JsonNode calls = message.path("tool_calls");
+        for (int i = 0; i < calls.size(); i++) {
+            String where = "message.tool_calls[" + i + "].function";
+            JsonNode function = calls.get(i).path("function");
+            if (Json.text(function, "name") == null) throw new TranslationException(where + ".name: required");
+            anyTool = true;
+            writer.startTool(Ids.toolUse(), function.path("name").asText());
+            writer.toolArguments(Json.write(ToolArguments.parse(function.path("arguments"), where + ".arguments")),
+                    where + ".arguments");
+            writer.close();
+        }
+        if (line.path("done").asBoolean(false)) {
+            writer.finish(StopReasons.fromOllama(line.path("done_reason").asText(""), anyTool), Usages.fromOllama(line));
+        }
+    }
+}

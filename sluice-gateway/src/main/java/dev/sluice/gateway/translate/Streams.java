@@ -1,0 +1,74 @@
+package dev.sluice.gateway.translate;
+
+import dev.sluice.gateway.provider.SseEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+
+/** Wiring: an upstream reader feeding Anthropic events to a client sink. */
+final class Streams {
+    private static final byte[] NOTHING = new byte[0];
+
+    private Streams() {
+    }
+
+    /** Reads one upstream frame and feeds what it means to a sink. */
+    interface UpstreamReader {
+        void read(SseEvent frame) throws TranslationException;
+    }
+
+    static StreamTranslator translator(Dialect upstream, Dialect client, String clientModel, boolean includeUsage,
+                                       InstantSource clock) {
+        boolean passThrough = upstream == client;
+        ClientSink sink = switch (client) {
+            case ANTHROPIC -> new AnthropicClientSink(passThrough);
+            case OPENAI -> new OpenAiClientSink(passThrough, clientModel, includeUsage, clock);
+            case OLLAMA -> throw new IllegalArgumentException("client dialect must be ANTHROPIC or OPENAI, not OLLAMA");
+        };
+        UpstreamReader reader = switch (upstream) {
+            case ANTHROPIC -> new AnthropicUpstreamReader(sink);
+            case OPENAI -> new OpenAiUpstreamReader(sink, new AnthropicEventWriter(sink, clientModel));
+            case OLLAMA -> new OllamaUpstreamReader(sink, new AnthropicEventWriter(sink, clientModel));
+        };
+        return new Translator(reader, sink, passThrough);
+    }
+
+    private static final class Translator implements StreamTranslator {
+        private final UpstreamReader reader;
+        private final ClientSink sink;
+        private final boolean passThrough;
+
+        Translator(UpstreamReader reader, ClientSink sink, boolean passThrough) {
+            this.reader = reader;
+            this.sink = sink;
+            this.passThrough = passThrough;
+        }
+
+        @Override
+        public byte[] onFrame(SseEvent frame) throws TranslationException {
+            if (sink.complete() || sink.failed()) return NOTHING;
+            reader.read(frame);
+            return passThrough ? frame.toWire() : sink.drain().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean complete() {
+            return sink.complete();
+        }
+
+        @Override
+        public boolean failed() {
+            return sink.failed();
+        }
+
+        @Override
+        public byte[] errorFrame(String anthropicErrorType, String message) {
+            return sink.errorFrame(ErrorMapping.ofAnthropic(anthropicErrorType, message))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Usage usage() {
+            return sink.usage();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sluice.gateway.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.InstantSource;
+
+/**
+ * Request and non-streaming response translation between the dialects; the Anthropic Messages API
+ * is the hub. Pure functions over Jackson trees: inputs are never modified. A request's
+ * {@code model} is copied as is (the caller replaces it with the upstream model); a response's
+ * {@code model} is the {@code clientModel} given. Nothing the client did not send is added, with
+ * one exception: an OpenAI request without a token limit gets Anthropic's required
+ * {@code max_tokens} of {@value OpenAiRequestToAnthropic#DEFAULT_MAX_TOKENS}.
+ *
+ * <p>When client and upstream speak the same dialect there is no translation at all: Anthropic
+ * thinking blocks with their {@code signature} reach an Anthropic upstream untouched. Translated to
+ * OpenAI or Ollama, history thinking and redacted_thinking blocks are dropped. Error tool results
+ * reach OpenAI and Ollama prefixed {@code "Error: "} (see {@link AnthropicContent}).
+ */
+public final class Translate {
+
+    private Translate() {
+    }
+
+    /** @see OpenAiRequestToAnthropic */
+    public static ObjectNode openAiRequestToAnthropic(JsonNode openAiChatRequest) throws TranslationException {
+        return OpenAiRequestToAnthropic.translate(openAiChatRequest);
+    }
+
+    /** @see AnthropicRequestToOpenAi */
+    public static ObjectNode anthropicRequestToOpenAi(JsonNode anthropicRequest) throws TranslationException {
+        return AnthropicRequestToOpenAi.translate(anthropicRequest);
+    }
+
+    /** @see AnthropicRequestToOllama */
+    public static ObjectNode anthropicRequestToOllama(JsonNode anthropicRequest) throws TranslationException {
+        return AnthropicRequestToOllama.translate(anthropicRequest);
+    }
+
+    /** An OpenAI {@code chat.completion} as an Anthropic {@code message}. */
+    public static ObjectNode openAiResponseToAnthropic(JsonNode openAiCompletion, String clientModel)
+            throws TranslationException {
+        return Responses.openAiToAnthropic(openAiCompletion, clientModel);
+    }
+
+    /** An Ollama {@code /api/chat} answer ({@code stream: false}) as an Anthropic {@code message}. */
+    public static ObjectNode ollamaResponseToAnthropic(JsonNode ollamaChatResponse, String clientModel)
+            throws TranslationException {
+        return Responses.ollamaToAnthropic(ollamaChatResponse, clientModel);
+    }
+
+    /** An Anthropic {@code message} as an OpenAI {@code chat.completion} ({@code created} is now). */
+    public static ObjectNode anthropicResponseToOpenAi(JsonNode anthropicMessage, String clientModel)
+            throws TranslationException {
+        return Responses.anthropicToOpenAi(anthropicMessage, clientModel, InstantSource.system());
+    }
+
+    /** The usage a non-streaming answer in {@code dialect} reports; {@link Usage#NONE} when absent. */
+    public static Usage usageOf(Dialect dialect, JsonNode nonStreamingResponse) {
+        return switch (dialect) {
+            case ANTHROPIC -> Usages.fromAnthropic(nonStreamingResponse.get("usage"));
+            case OPENAI -> Usages.fromOpenAi(nonStreamingResponse.get("usage"));
+            case OLLAMA -> Usages.fromOllama(nonStreamingResponse);
+        };
+    }
+}
