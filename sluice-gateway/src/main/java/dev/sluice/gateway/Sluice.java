@@ -42,11 +42,13 @@ public final class Sluice implements AutoCloseable, LeakSource {
     private final MemoryMonitor memory;
     private final Drain drain;
     private final GatewayServer server;
+    private final Router router;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter,
-                   MemoryMonitor memory, Drain drain, GatewayServer server) {
+                   MemoryMonitor memory, Drain drain, GatewayServer server, Router router) {
+        this.router = router;
         this.memory = memory;
         this.config = config;
         this.lifecycle = lifecycle;
@@ -85,7 +87,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
             Drain drain = new Drain();
             GatewayServer server = lifecycle.register("listener", config.server().host(),
                     GatewayServer.start(config, scopes, limiter, memory, drain, providers, router));
-            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server);
+            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, router);
         } catch (Exception | Error e) {
             try {
                 lifecycle.close();
@@ -131,6 +133,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
     public List<String> leaks() {
         List<String> leaks = new ArrayList<>(limiter.leaks());
         leaks.addAll(scopes.leaks());
+        leaks.addAll(router.leaks());
         return leaks;
     }
 

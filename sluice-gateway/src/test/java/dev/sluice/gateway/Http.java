@@ -46,6 +46,19 @@ final class Http {
         return all;
     }
 
+    static String[] openAiHeaders(String... extra) {
+        String[] base = {"authorization", "Bearer " + SluiceExtension.CLIENT_KEY, "content-type", "application/json"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    static String chatBody(String model, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":64,\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    }
+
     static String messageBody(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":64,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

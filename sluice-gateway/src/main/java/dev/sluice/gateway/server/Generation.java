@@ -49,7 +49,7 @@ final class Generation {
         info.model = Sanitize.token(model);
         Plan plan = ctx.router().plan(model, sessionKey());
         if (plan.isEmpty()) {
-            throw noTarget(plan.reason());
+            throw noTarget(plan);
         }
         GatewayException last = null;
         Optional<Attempt> next;
@@ -70,7 +70,7 @@ final class Generation {
                 }
             }
         }
-        throw last != null ? last : noTarget(plan.reason());
+        throw last != null ? last : noTarget(plan);
     }
 
     /** Either the request's outcome (answered, no more attempts) or why this attempt failed before the first byte. */
@@ -180,10 +180,13 @@ final class Generation {
                 .filter(s -> !s.isBlank());
     }
 
-    private static GatewayException noTarget(String reason) {
+    /** No target to try: an unknown model (404), or every target's breaker open (529; 503 for OpenAI clients). */
+    private static GatewayException noTarget(Plan plan) {
+        String reason = plan.reason();
         if (reason.startsWith("no route")) {
             return new GatewayException(404, "not_found_error", reason, null);
         }
-        return new GatewayException(529, "overloaded_error", reason, "1");
+        long seconds = plan.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L);
+        return new GatewayException(529, "overloaded_error", reason, Long.toString(seconds));
     }
 }
