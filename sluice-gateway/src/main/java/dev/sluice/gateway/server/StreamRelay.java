@@ -149,7 +149,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     private static String endMessage(Throwable failure) {
         if (failure == null) {
-            return "upstream stream ended before its end marker (message_stop / [DONE] / done)";
+            return "upstream stream ended before the answer was complete (no end marker)";
         }
         if (failure instanceof SseReader.EventTooLargeException tooLarge) {
             return tooLarge.getMessage();
