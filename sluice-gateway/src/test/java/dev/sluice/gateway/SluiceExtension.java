@@ -58,7 +58,11 @@ final class SluiceExtension implements BeforeAllCallback, AfterAllCallback, Leak
         Map<String, String> s = new HashMap<>();
         String base = fake.baseUri().toString().replaceAll("/$", "");
         settings.forEach((k, v) -> s.put(k, v.replace("{fake}", base))); // provider URLs point at the fake
-        s.putIfAbsent("upstream.url", base);
+        if (s.keySet().stream().noneMatch(k -> k.startsWith("providers."))) {
+            s.putIfAbsent("upstream.url", base); // the fake is the default provider unless providers are named
+        } else {
+            s.remove("upstream.api-key");
+        }
         sluice = Sluice.start(ConfigLoader.of(s));
     }
 

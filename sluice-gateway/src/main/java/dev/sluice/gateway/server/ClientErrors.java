@@ -23,7 +23,8 @@ final class ClientErrors {
             } else if (e.retryAfter() != null) {
                 res.header("retry-after", e.retryAfter());
             }
-            res.send(e.body() != null ? e.body() : ErrorBodies.body(client, e.type(), e.getMessage()));
+            res.send(e.body() != null ? e.body() : e.type() == null ? ErrorBodies.body(client, e.status(), e.getMessage())
+                    : ErrorBodies.body(client, e.type(), e.getMessage()));
         } catch (IllegalStateException streaming) {
             // the answer is already streaming: its errors went in-band
         }

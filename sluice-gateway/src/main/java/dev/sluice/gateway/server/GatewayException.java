@@ -17,8 +17,9 @@ final class GatewayException extends Exception {
     private final transient byte[] body;
     private final transient Map<String, List<String>> headers;
 
+    /** An error whose type follows from its status. */
     GatewayException(int status, String message) {
-        this(status, AnthropicErrors.typeFor(status), message, null);
+        this(status, null, message, null);
     }
 
     GatewayException(int status, String type, String message, String retryAfter) {
@@ -38,7 +39,7 @@ final class GatewayException extends Exception {
     /** An upstream's error answer, its body already in the client's dialect. */
     static GatewayException upstreamAnswer(int status, byte[] clientBody, Map<String, List<String>> headers) {
         String retryAfter = headers.getOrDefault("retry-after", List.of()).stream().findFirst().orElse(null);
-        return new GatewayException(status, AnthropicErrors.typeFor(status), "upstream answered " + status, retryAfter,
+        return new GatewayException(status, null, "upstream answered " + status, retryAfter,
                 clientBody, headers);
     }
 
@@ -46,6 +47,7 @@ final class GatewayException extends Exception {
         return status;
     }
 
+    /** The Anthropic error type, or null when the status decides it. */
     String type() {
         return type;
     }

@@ -1,5 +1,7 @@
 package dev.sluice.gateway.server;
 
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.ErrorBodies;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
@@ -44,7 +46,7 @@ final class TransportErrors implements DirectHandler {
                 .headers(responseHeaders)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .keepAlive(false)
-                .entity(AnthropicErrors.body(AnthropicErrors.typeFor(defaultStatus.code()), text))
+                .entity(ErrorBodies.body(Dialect.ANTHROPIC, defaultStatus.code(), text))
                 .build();
     }
 }
