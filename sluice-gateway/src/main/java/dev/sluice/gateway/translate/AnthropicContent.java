@@ -1,6 +1,8 @@
 package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Reading Anthropic request content for dialects that only take plain text in some places.
@@ -14,6 +16,20 @@ final class AnthropicContent {
     static final String ERROR_PREFIX = "Error: ";
 
     private AnthropicContent() {
+    }
+
+    /**
+     * The start of an OpenAI-shaped request (also Ollama's): {@code model} and a {@code messages} array
+     * holding the top-level {@code system} as one leading system message, if there is one.
+     */
+    static ObjectNode withSystemMessage(JsonNode request) throws TranslationException {
+        if (!request.isObject()) throw new TranslationException("request: expected a JSON object");
+        ObjectNode out = Json.object();
+        Json.copy(request, "model", out, "model");
+        ArrayNode messages = out.putArray("messages");
+        String system = systemText(request.path("system"));
+        if (!system.isEmpty()) messages.addObject().put("role", "system").put("content", system);
+        return out;
     }
 
     /** The top-level {@code system} as one text; empty when absent. */

@@ -27,12 +27,8 @@ final class AnthropicRequestToOllama {
     }
 
     static ObjectNode translate(JsonNode request) throws TranslationException {
-        if (!request.isObject()) throw new TranslationException("request: expected a JSON object");
-        ObjectNode out = Json.object();
-        Json.copy(request, "model", out, "model");
-        ArrayNode messages = out.putArray("messages");
-        String system = AnthropicContent.systemText(request.path("system"));
-        if (!system.isEmpty()) messages.addObject().put("role", "system").put("content", system);
+        ObjectNode out = AnthropicContent.withSystemMessage(request);
+        ArrayNode messages = (ArrayNode) out.get("messages");
         JsonNode in = request.path("messages");
         if (!in.isArray()) throw new TranslationException("messages: required, an array");
         Map<String, String> toolNames = new HashMap<>();

@@ -28,12 +28,8 @@ final class AnthropicRequestToOpenAi {
     }
 
     static ObjectNode translate(JsonNode request) throws TranslationException {
-        if (!request.isObject()) throw new TranslationException("request: expected a JSON object");
-        ObjectNode out = Json.object();
-        Json.copy(request, "model", out, "model");
-        ArrayNode messages = out.putArray("messages");
-        String system = AnthropicContent.systemText(request.path("system"));
-        if (!system.isEmpty()) messages.addObject().put("role", "system").put("content", system);
+        ObjectNode out = AnthropicContent.withSystemMessage(request);
+        ArrayNode messages = (ArrayNode) out.get("messages");
         AnthropicMessagesToOpenAi.translate(request.path("messages"), messages);
         Json.copy(request, "max_tokens", out, "max_tokens");
         Json.copy(request, "temperature", out, "temperature");

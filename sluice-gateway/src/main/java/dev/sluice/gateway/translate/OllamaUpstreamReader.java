@@ -8,7 +8,8 @@ import dev.sluice.gateway.provider.SseEvent;
  * Reads Ollama's NDJSON stream: {@code {"message":{"content","thinking"?,"tool_calls"?},"done":false}}
  * lines, then {@code {"done":true,"done_reason","prompt_eval_count","eval_count"}}. A tool call
  * arrives whole and becomes one tool_use block with one input_json_delta holding all its input.
- * Ollama gives no ids, so {@code msg_}/{@code toolu_} ids are generated.
+ * Ollama gives no message id, and tool-call ids only in recent versions: missing ones are generated
+ * ({@code msg_...}, {@code toolu_...}).
  */
 final class OllamaUpstreamReader implements Streams.UpstreamReader {
     private final ClientSink sink;
@@ -40,7 +41,8 @@ final class OllamaUpstreamReader implements Streams.UpstreamReader {
             JsonNode function = calls.get(i).path("function");
             if (Json.text(function, "name") == null) throw new TranslationException(where + ".name: required");
             anyTool = true;
-            writer.startTool(Ids.toolUse(), function.path("name").asText());
+            String id = Json.text(calls.get(i), "id"); // recent Ollama versions give one
+            writer.startTool(id != null ? id : Ids.toolUse(), function.path("name").asText());
             writer.toolArguments(Json.write(ToolArguments.parse(function.path("arguments"), where + ".arguments")),
                     where + ".arguments");
             writer.close();

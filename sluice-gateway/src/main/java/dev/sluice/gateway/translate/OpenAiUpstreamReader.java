@@ -34,7 +34,7 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
             return;
         }
         ObjectNode chunk = Json.parseObject(data, "data");
-        if (chunk.has("error")) {
+        if (chunk.path("error").isObject() || chunk.path("error").isTextual()) {
             ErrorMapping error = ErrorMapping.read(Dialect.OPENAI, 0, chunk);
             sink.error(error != null ? error : ErrorMapping.ofAnthropic("api_error", Json.write(chunk)));
             return;

@@ -7,8 +7,8 @@ import java.time.InstantSource;
 
 /**
  * Non-streaming answers. Upstream ids are kept ({@code chatcmpl-...} stays the message id,
- * {@code call_...} the tool_use id and back); Ollama gives none, so {@code msg_}/{@code toolu_} ids
- * are generated. Reasoning text becomes a thinking block with an empty {@code signature} (there
+ * {@code call_...} the tool_use id and back); Ollama gives no message id (and tool-call ids only
+ * lately), so {@code msg_}/{@code toolu_} ids are generated. Reasoning text becomes a thinking block with an empty {@code signature} (there
  * is none to give); Anthropic thinking becomes OpenAI {@code reasoning_content}.
  */
 final class Responses {
@@ -60,7 +60,8 @@ final class Responses {
         JsonNode calls = message.path("tool_calls");
         for (int i = 0; i < calls.size(); i++) {
             JsonNode function = calls.get(i).path("function");
-            ObjectNode block = content.addObject().put("type", "tool_use").put("id", Ids.toolUse());
+            String id = Json.text(calls.get(i), "id"); // recent Ollama versions give one
+            ObjectNode block = content.addObject().put("type", "tool_use").put("id", id != null ? id : Ids.toolUse());
             block.put("name", function.path("name").asText());
             block.set("input", ToolArguments.parse(function.path("arguments"),
                     "message.tool_calls[" + i + "].function.arguments"));

@@ -10,11 +10,11 @@ import dev.sluice.gateway.translate.StreamScenario.Part;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Malformed and out-of-order frames, streams without a terminator, upstream in-band errors. */
 class StreamFailureTest {
