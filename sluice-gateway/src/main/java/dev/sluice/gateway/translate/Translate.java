@@ -19,6 +19,11 @@ import java.time.InstantSource;
  */
 public final class Translate {
 
+    /** The gateway's one JSON mapper, with read constraints so hostile input cannot take the heap. */
+    public static com.fasterxml.jackson.databind.ObjectMapper mapper() {
+        return Json.MAPPER;
+    }
+
     private Translate() {
     }
 
