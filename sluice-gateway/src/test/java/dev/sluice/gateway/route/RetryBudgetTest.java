@@ -46,8 +46,8 @@ class RetryBudgetTest {
     @Test
     void theBudgetRefillsOnceTheWindowHasPassed() {
         router = router(route("m", Balance.FALLBACK, "p/a", "q/b"), POLICY, clock);
-        while (runAll(router, "m", AttemptOutcome.SERVER_ERROR).attempts() > 1) {
-            // spend the floor: 30 retries
+        for (int i = 0; i < 100 && runAll(router, "m", AttemptOutcome.SERVER_ERROR).attempts() > 1; i++) {
+            // spend the floor (30 retries) and the ratio; bounded, so a budget that never runs out fails below
         }
         Plan denied = runAll(router, "m", AttemptOutcome.SERVER_ERROR);
         assertThat(denied.reason()).startsWith("retry budget exhausted: ").endsWith("(allowed 0.1 x requests + 30)");
