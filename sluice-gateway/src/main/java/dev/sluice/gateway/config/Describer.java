@@ -73,7 +73,7 @@ final class Describer {
 
     /** The value bare when YAML reads it back as the same text, else double-quoted. */
     private static String plain(String s) {
-        if (s.matches("[A-Za-z0-9_./-][A-Za-z0-9_./:-]*")) {
+        if (s.matches("[A-Za-z0-9_./-][A-Za-z0-9_./:-]*") && !s.endsWith(":")) {
             return s;
         }
         return Setting.quote(s);

@@ -96,13 +96,26 @@ final class Resolver {
         }
     }
 
-    /** An open listener must not accept any key: empty auth.api-keys needs a loopback server.host. */
+    /** auth.mode, with AUTO resolved: KEYS when static keys are set, else OPEN. */
+    private SluiceConfig.AuthMode authMode() {
+        ValueType.AuthModeSetting m = get("auth.mode");
+        return switch (m) {
+            case AUTO -> ((List<?>) get("auth.api-keys")).isEmpty() ? SluiceConfig.AuthMode.OPEN : SluiceConfig.AuthMode.KEYS;
+            case OPEN -> SluiceConfig.AuthMode.OPEN;
+            case KEYS -> SluiceConfig.AuthMode.KEYS;
+            case PASS_THROUGH -> SluiceConfig.AuthMode.PASS_THROUGH;
+        };
+    }
+
+    /** An open listener must not accept any key: auth.mode open (or auto without keys) needs a loopback server.host. */
     private void checkAuthOnOpenListener() {
         if (!(values.get("server.host") instanceof String host)
-                || !(values.get("auth.api-keys") instanceof List<?> keys)) {
+                || !(values.get("auth.api-keys") instanceof List<?> keys)
+                || !(values.get("auth.mode") instanceof ValueType.AuthModeSetting mode)) {
             return; // already reported as bad values
         }
-        if (keys.isEmpty() && !isLoopback(host)) {
+        boolean open = mode == ValueType.AuthModeSetting.OPEN || (mode == ValueType.AuthModeSetting.AUTO && keys.isEmpty());
+        if (open && !isLoopback(host)) {
             Setting hostSetting = effective.get("server.host");
             problems.add("auth.api-keys: empty (from " + effective.get("auth.api-keys").source()
                     + "), which accepts any client key, but server.host " + Setting.quote(host) + " (from "
@@ -177,8 +190,24 @@ final class Resolver {
                         this.<Duration>get("shutdown.drain-timeout"), this.<Duration>get("shutdown.step-timeout")),
                 new SluiceConfig.Demo(demo, this.<Integer>get("demo.deltas"),
                         this.<Duration>get("demo.delta-interval")),
-                new SluiceConfig.Auth((List<Secret>) get("auth.api-keys")),
-                new SluiceConfig.Log(this.<Boolean>get("log.requests")), routing);
+                new SluiceConfig.Auth(authMode(), (List<Secret>) get("auth.api-keys"), get("auth.admin-key"),
+                        this.<Integer>get("auth.cache-size"), get("auth.cache-ttl"),
+                        this.<Integer>get("auth.failure-limit"), get("auth.failure-window")),
+                new SluiceConfig.Log(this.<Boolean>get("log.requests")), routing,
+                new SluiceConfig.Store(get("store.url"), get("store.user"), get("store.password"),
+                        this.<Integer>get("store.max-pool-size"), get("store.connection-timeout"),
+                        get("store.leak-detection")),
+                new SluiceConfig.Redis(get("redis.url"), get("redis.prefix")),
+                new SluiceConfig.Cache(get("cache.enabled"), this.<Long>get("cache.memory-max-size"),
+                        this.<Long>get("cache.max-entry-size"), get("cache.ttl"), get("cache.non-deterministic"),
+                        get("cache.sql-tier"), this.<Long>get("cache.sql-max-size"), get("cache.prune-interval"),
+                        get("cache.redis-tier")),
+                new SluiceConfig.Usage(get("usage.enabled"), this.<Integer>get("usage.queue-size"),
+                        this.<Integer>get("usage.batch-size"), get("usage.flush-interval"),
+                        (List<String>) get("usage.prices"), get("usage.max-age"), this.<Integer>get("usage.max-rows")),
+                new SluiceConfig.Sessions(get("sessions.enabled"), this.<Integer>get("sessions.history-token-budget"),
+                        get("sessions.max-age"), this.<Integer>get("sessions.max-messages")),
+                new SluiceConfig.Limits(get("limits.fail-open")));
     }
 
     @SuppressWarnings("unchecked")

@@ -10,7 +10,8 @@ import java.util.List;
  * {@code docs/configuration.md}.
  */
 public record SluiceConfig(Server server, Admission admission, Memory memory, Upstream upstream, Timeouts timeouts,
-                           Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log, Routing routing) {
+                           Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log, Routing routing,
+                           Store store, Redis redis, Cache cache, Usage usage, Sessions sessions, Limits limits) {
 
     /** How the admission limit is set: fixed, or adapted by a Netflix concurrency-limits algorithm. */
     public enum LimitAlgorithm { FIXED, GRADIENT2, VEGAS }
@@ -49,12 +50,46 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
     /** Demo mode, resolved: {@code enabled} means the built-in fake provider is the upstream. */
     public record Demo(boolean enabled, int deltas, Duration deltaInterval) {}
 
-    /** Client API keys accepted; empty means any key is accepted (loopback listeners only). */
-    public record Auth(List<Secret> apiKeys) {
+    /** How clients are authenticated. */
+    public enum AuthMode { OPEN, KEYS, PASS_THROUGH }
+
+    /**
+     * Client authentication: static {@code apiKeys} and keys stored with {@code sluice keys create}; in
+     * OPEN mode (loopback only) any key is accepted; in PASS_THROUGH the client's key goes upstream.
+     * The auth cache and the per-IP failure limiter are bounded and expire.
+     */
+    public record Auth(AuthMode mode, List<Secret> apiKeys, Secret adminKey, int cacheSize, Duration cacheTtl,
+                       int failureLimit, Duration failureWindow) {
         public Auth {
             apiKeys = List.copyOf(apiKeys);
         }
     }
+
+    /** The SQL store: SQLite file or PostgreSQL, pool bound, connection wait, leak detection (zero: off). */
+    public record Store(String url, String user, Secret password, int maxPoolSize, Duration connectionTimeout,
+                        Duration leakDetection) {}
+
+    /** Redis for state shared by several instances (limits, budgets, cache tier); empty URL: none. */
+    public record Redis(Secret url, String prefix) {}
+
+    /** The response cache: memory tier bounded in bytes, optional SQL and Redis tiers, TTL, pruning. */
+    public record Cache(boolean enabled, long memoryMaxBytes, long maxEntryBytes, Duration ttl,
+                        boolean nonDeterministic, boolean sqlTier, long sqlMaxBytes, Duration pruneInterval,
+                        boolean redisTier) {}
+
+    /** Usage records: a bounded queue written in batches; prices (model=in/out per million tokens); retention. */
+    public record Usage(boolean enabled, int queueSize, int batchSize, Duration flushInterval, List<String> prices,
+                        Duration maxAge, long maxRows) {
+        public Usage {
+            prices = List.copyOf(prices);
+        }
+    }
+
+    /** Server-side session history (opt-in per request), its token budget and retention. */
+    public record Sessions(boolean enabled, int historyTokenBudget, Duration maxAge, long maxMessages) {}
+
+    /** Per-key limits: shared through Redis when configured; fail open when the limiter's store is down. */
+    public record Limits(boolean failOpen) {}
 
     /** How a route picks its first target. */
     public enum Balance { FALLBACK, WEIGHTED, LEAST_IN_FLIGHT }

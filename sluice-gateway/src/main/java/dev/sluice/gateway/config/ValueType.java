@@ -35,6 +35,9 @@ enum ValueType {
     TEXT("text", String::strip, String::valueOf),
     TEXT_LIST("list", t -> split(t), v -> String.join(", ", ((List<?>) v).stream().map(String::valueOf).toList())),
     PROVIDER_KIND("provider kind", ProviderKind::parse, v -> ((ProviderKind) v).id()),
+    AUTH_MODE("auto/open/keys/pass-through", ValueType::authMode,
+            v -> v.toString().toLowerCase(Locale.ROOT).replace('_', '-')),
+    JDBC_URL("jdbc:sqlite:... or jdbc:postgresql://...", ValueType::jdbcUrl, String::valueOf),
     BALANCE("fallback/weighted/least-in-flight", ValueType::balance,
             v -> v.toString().toLowerCase(Locale.ROOT).replace('_', '-'));
 
@@ -219,6 +222,30 @@ enum ValueType {
             case "off" -> DemoMode.OFF;
             default -> throw new IllegalArgumentException("is not one of auto, on, off");
         };
+    }
+
+    /** auth.mode values; AUTO resolves to KEYS when auth.api-keys is set, else OPEN. */
+    enum AuthModeSetting { AUTO, OPEN, KEYS, PASS_THROUGH }
+
+    private static Object authMode(String t) {
+        return switch (t.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> AuthModeSetting.AUTO;
+            case "open" -> AuthModeSetting.OPEN;
+            case "keys" -> AuthModeSetting.KEYS;
+            case "pass-through" -> AuthModeSetting.PASS_THROUGH;
+            default -> throw new IllegalArgumentException("is not one of auto, open, keys, pass-through");
+        };
+    }
+
+    private static Object jdbcUrl(String t) {
+        String u = t.strip();
+        if (!u.startsWith("jdbc:sqlite:") && !u.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("must start with jdbc:sqlite: or jdbc:postgresql://");
+        }
+        if (u.matches("jdbc:postgresql://[^/]*:[^/]*@.*")) {
+            throw new IllegalArgumentException("must not contain credentials: set store.user and store.password");
+        }
+        return u;
     }
 
     private static Object balance(String t) {
