@@ -102,6 +102,7 @@ final class OverloadScenario {
             wanted.put("admission.queue-size", Integer.toString(s.queueSize()));
             wanted.put("admission.queue-timeout", s.queueTimeout());
             wanted.put("shutdown.pre-drain", "0"); // no load balancer to warn at the end of a run
+            wanted.put("store.url", "jdbc:sqlite:" + java.nio.file.Files.createTempDirectory("sluice-bench") + "/sluice.db");
             Set<String> known = ConfigLoader.keys().stream().map(ConfigKey::key).collect(Collectors.toSet());
             Map<String, String> config = new LinkedHashMap<>(wanted);
             config.keySet().retainAll(known);

@@ -11,6 +11,8 @@ import dev.sluice.fake.FakeProvider;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.Router;
+import dev.sluice.gateway.store.Store;
+import dev.sluice.gateway.store.StoreSettings;
 import dev.sluice.gateway.server.Drain;
 import dev.sluice.gateway.server.GatewayServer;
 import dev.sluice.gateway.shed.Admissions;
@@ -43,12 +45,14 @@ public final class Sluice implements AutoCloseable, LeakSource {
     private final Drain drain;
     private final GatewayServer server;
     private final Router router;
+    private final Store store;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter,
-                   MemoryMonitor memory, Drain drain, GatewayServer server, Router router) {
+                   MemoryMonitor memory, Drain drain, GatewayServer server, Router router, Store store) {
         this.router = router;
+        this.store = store;
         this.memory = memory;
         this.config = config;
         this.lifecycle = lifecycle;
@@ -75,6 +79,8 @@ public final class Sluice implements AutoCloseable, LeakSource {
                         .start());
                 demoUrl = Optional.of(fake.baseUri());
             }
+            Store store = lifecycle.register("store", config.store().url().replaceAll("\\?.*", ""),
+                    Store.open(storeSettings(config.store())));
             Map<String, ProviderEndpoint> providers = Upstreams.start(config, lifecycle, demoUrl);
             Router router = lifecycle.register("router", "routes", Upstreams.router(config.routing(), providers,
                     Upstreams.keys(config, demoUrl.isPresent())));
@@ -87,7 +93,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
             Drain drain = new Drain();
             GatewayServer server = lifecycle.register("listener", config.server().host(),
                     GatewayServer.start(config, scopes, limiter, memory, drain, providers, router));
-            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, router);
+            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, router, store);
         } catch (Exception | Error e) {
             try {
                 lifecycle.close();
@@ -96,6 +102,11 @@ public final class Sluice implements AutoCloseable, LeakSource {
             }
             throw e;
         }
+    }
+
+    static StoreSettings storeSettings(SluiceConfig.Store s) {
+        return new StoreSettings(s.url(), s.user(), s.password().reveal(), s.maxPoolSize(), s.connectionTimeout(),
+                s.leakDetection());
     }
 
     public int port() {
@@ -134,6 +145,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
         List<String> leaks = new ArrayList<>(limiter.leaks());
         leaks.addAll(scopes.leaks());
         leaks.addAll(router.leaks());
+        leaks.addAll(store.leaks());
         return leaks;
     }
 

@@ -43,18 +43,34 @@ final class SluiceExtension implements BeforeAllCallback, AfterAllCallback, Leak
         s.put("shutdown.pre-drain", "0s");
         s.put("shutdown.drain-timeout", "2s");
         s.put("stream.heartbeat-interval", "100ms");
+        s.put("store.url", "jdbc:sqlite:" + tempDir() + "/sluice.db"); // a fresh store per Sluice
+        s.put("store.leak-detection", "2s");
         for (int i = 0; i < keyValues.length; i += 2) {
             s.put(keyValues[i], keyValues[i + 1]);
         }
         return new SluiceExtension(fake, s);
     }
 
+    private static String tempDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sluice-test-store");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The config from {@code settings}, with a fresh SQLite store unless one is given. */
     static SluiceConfig config(Map<String, String> settings) throws Exception {
-        return ConfigLoader.of(settings);
+        Map<String, String> s = new HashMap<>(settings);
+        s.putIfAbsent("store.url", "jdbc:sqlite:" + tempDir() + "/sluice.db");
+        return ConfigLoader.of(s);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        dev.sluice.gateway.store.HikariLeakWatch.install();
         Map<String, String> s = new HashMap<>();
         String base = fake.baseUri().toString().replaceAll("/$", "");
         settings.forEach((k, v) -> s.put(k, v.replace("{fake}", base))); // provider URLs point at the fake
@@ -63,7 +79,7 @@ final class SluiceExtension implements BeforeAllCallback, AfterAllCallback, Leak
         } else {
             s.remove("upstream.api-key");
         }
-        sluice = Sluice.start(ConfigLoader.of(s));
+        sluice = Sluice.start(config(s));
     }
 
     @Override
@@ -88,6 +104,8 @@ final class SluiceExtension implements BeforeAllCallback, AfterAllCallback, Leak
 
     @Override
     public List<String> leaks() {
-        return sluice == null ? List.of() : sluice.leaks();
+        List<String> leaks = new java.util.ArrayList<>(sluice == null ? List.of() : sluice.leaks());
+        dev.sluice.gateway.store.HikariLeakWatch.drain().forEach(m -> leaks.add("HikariCP: " + m));
+        return leaks;
     }
 }
