@@ -60,6 +60,18 @@ class StoreTest {
                 .isInstanceOf(StoreException.class).hasMessageContaining("jdbc:sqlite:").hasMessageNotContaining("secret");
     }
 
+    @org.junit.jupiter.api.Test
+    void aConnectionHeldPastTheLeakThresholdIsReportedByTheWatch() throws Exception {
+        HikariLeakWatch.install();
+        HikariLeakWatch.drain();
+        try (Store store = Store.open(TestDatabases.settings(Store.Kind.SQLITE));
+             Connection held = store.dataSource().getConnection()) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> !HikariLeakWatch.drain().isEmpty());
+            assertThat(held.isValid(1)).isTrue();
+        }
+    }
+
     @org.junit.jupiter.api.AfterAll
     static void dropSchemas() {
         TestDatabases.dropTestSchemas();
