@@ -24,6 +24,9 @@ final class AccessLog {
                 + " route=" + route + " status=" + res.status().code() + " stream=" + info.stream
                 + (info.model.isEmpty() ? "" : " model=" + info.model)
                 + (info.tried.isEmpty() ? "" : " targets=" + String.join(",", info.tried))
+                + (info.cacheHit ? " cache=hit" : "")
+                + (info.usage.inputTokens() + info.usage.outputTokens() == 0 ? ""
+                        : " tokens_in=" + info.usage.inputTokens() + " tokens_out=" + info.usage.outputTokens())
                 + " outcome=" + outcome + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100);
     }
 }

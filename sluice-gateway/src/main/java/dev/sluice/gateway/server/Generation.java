@@ -60,6 +60,8 @@ final class Generation {
             }
             try (Attempt attempt = next.get()) {
                 info.tried.add(attempt.target().id());
+                info.provider = attempt.target().provider();
+                info.upstreamModel = attempt.target().model();
                 AttemptResult r = attempt(attempt, body, json, model);
                 if (r.outcome() != null) {
                     return r.outcome();
@@ -151,6 +153,8 @@ final class Generation {
                     "upstream " + attempt.target().id() + " sent an answer Sluice cannot read: " + e.getMessage(), null));
         }
         attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
+        info.usage = Outcomes.usage(upstream, answer);
+        info.firstByteNanos = System.nanoTime();
         UpstreamHeaders.copy(head.headers(), res);
         res.status(200);
         res.header("content-type", "application/json");
@@ -170,7 +174,10 @@ final class Generation {
             res.status(200);
             res.header("content-type", "text/event-stream; charset=utf-8");
             res.header("cache-control", "no-cache");
-            return relay.relay(res.outputStream());
+            Outcome o = relay.relay(res.outputStream());
+            info.firstByteNanos = relay.firstWriteNanos();
+            info.usage = translator.usage();
+            return o;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.server;
 
 import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.Usage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,15 @@ final class RequestInfo {
     boolean stream;
     String model = "";
     final List<String> tried = new ArrayList<>(3);
+    /** The target that answered (provider/model), once one did. */
+    String provider = "";
+    String upstreamModel = "";
+    /** Real usage reported by the upstream, {@link Usage#NONE} when it reported none. */
+    Usage usage = Usage.NONE;
+    /** When the first byte of the answer went to the client (System.nanoTime), 0 if never. */
+    long firstByteNanos;
+    /** Whether the answer came from the response cache. */
+    boolean cacheHit;
 
     RequestInfo(String id, Dialect client) {
         this.id = id;

@@ -46,6 +46,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private final Duration idle;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
     private volatile String terminateReason;
+    private volatile long firstWriteNanos;
     private volatile boolean closed;
     private Thread reader;
 
@@ -115,6 +116,9 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 if (bytes.length > 0) {
                     write(out, bytes);
                     lastWrite = now;
+                    if (firstWriteNanos == 0) {
+                        firstWriteNanos = now;
+                    }
                 }
                 if (translator.failed()) {
                     return Outcome.FAILURE; // the upstream's own in-band error, relayed in the client's dialect
@@ -193,6 +197,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return false;
+    }
+
+    /** When the first translated frame was written to the client (System.nanoTime), 0 if none yet. */
+    long firstWriteNanos() {
+        return firstWriteNanos;
     }
 
     @Override
