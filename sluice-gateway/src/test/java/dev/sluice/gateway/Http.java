@@ -37,6 +37,14 @@ final class Http {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> delete(URI base, String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).DELETE();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static String[] anthropicHeaders(String... extra) {
         String[] base = {"x-api-key", SluiceExtension.CLIENT_KEY, "anthropic-version", "2023-06-01",
                 "content-type", "application/json"};
