@@ -15,6 +15,7 @@ import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.store.StoreSettings;
 import dev.sluice.gateway.server.Drain;
 import dev.sluice.gateway.server.GatewayServer;
+import dev.sluice.gateway.server.GatewayState;
 import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.shed.MemoryMonitors;
 import java.net.URI;
@@ -46,11 +47,14 @@ public final class Sluice implements AutoCloseable, LeakSource {
     private final GatewayServer server;
     private final Router router;
     private final Store store;
+    private final GatewayState state;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter,
-                   MemoryMonitor memory, Drain drain, GatewayServer server, Router router, Store store) {
+                   MemoryMonitor memory, Drain drain, GatewayServer server, Router router, Store store,
+                   GatewayState state) {
+        this.state = state;
         this.router = router;
         this.store = store;
         this.memory = memory;
@@ -81,6 +85,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
             }
             Store store = lifecycle.register("store", config.store().url().replaceAll("\\?.*", ""),
                     Store.open(storeSettings(config.store())));
+            GatewayState state = States.start(config, store, lifecycle);
             Map<String, ProviderEndpoint> providers = Upstreams.start(config, lifecycle, demoUrl);
             Router router = lifecycle.register("router", "routes", Upstreams.router(config.routing(), providers,
                     Upstreams.keys(config, demoUrl.isPresent())));
@@ -92,8 +97,8 @@ public final class Sluice implements AutoCloseable, LeakSource {
             admission.set(limiter);
             Drain drain = new Drain();
             GatewayServer server = lifecycle.register("listener", config.server().host(),
-                    GatewayServer.start(config, scopes, limiter, memory, drain, providers, router));
-            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, router, store);
+                    GatewayServer.start(config, scopes, limiter, memory, drain, providers, router, state));
+            return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, router, store, state);
         } catch (Exception | Error e) {
             try {
                 lifecycle.close();
@@ -146,6 +151,8 @@ public final class Sluice implements AutoCloseable, LeakSource {
         leaks.addAll(scopes.leaks());
         leaks.addAll(router.leaks());
         leaks.addAll(store.leaks());
+        leaks.addAll(state.limits().leaks());
+        state.usage().ifPresent(u -> leaks.addAll(u.leaks()));
         return leaks;
     }
 

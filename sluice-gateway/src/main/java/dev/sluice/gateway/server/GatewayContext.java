@@ -10,6 +10,6 @@ import java.util.Map;
 
 /** What every handler shares: config, accounting, drain state, the providers and the router. */
 record GatewayContext(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory, Drain drain,
-                      Map<String, ProviderEndpoint> providers, Router router, AccessLog accessLog,
+                      Map<String, ProviderEndpoint> providers, Router router, GatewayState state, AccessLog accessLog,
                       long startedAtMillis) {
 }

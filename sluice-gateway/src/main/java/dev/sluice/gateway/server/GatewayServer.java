@@ -24,11 +24,13 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Starts listening; the drain phase moves to SERVING once the listener is up. */
     public static GatewayServer start(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory,
-                                      Drain drain, Map<String, ProviderEndpoint> providers, Router router) {
-        GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router,
+                                      Drain drain, Map<String, ProviderEndpoint> providers, Router router,
+                                      GatewayState state) {
+        GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
                 new AccessLog(config.log().requests()), System.currentTimeMillis());
         HttpRouting.Builder routing = HttpRouting.builder();
         new SystemHandlers(ctx).register(routing);
+        new AdminHandlers(ctx).register(routing);
         for (ProxyHandler.Route route : ProxyHandler.Route.values()) {
             routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx));
         }

@@ -15,7 +15,9 @@ import dev.sluice.gateway.route.Plan;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.ErrorBodies;
 import dev.sluice.gateway.translate.StreamTranslator;
+import dev.sluice.gateway.translate.TokenEstimator;
 import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.limits.Limits;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -47,6 +49,7 @@ final class Generation {
     Outcome run(byte[] body, JsonNode json) throws GatewayException, InterruptedException {
         String model = json.path("model").asText();
         info.model = Sanitize.token(model);
+        Optional<Limits.Lease> lease = admitByKey(model, json);
         Plan plan = ctx.router().plan(model, sessionKey());
         if (plan.isEmpty()) {
             throw noTarget(plan);
@@ -64,6 +67,7 @@ final class Generation {
                 info.upstreamModel = attempt.target().model();
                 AttemptResult r = attempt(attempt, body, json, model);
                 if (r.outcome() != null) {
+                    lease.ifPresent(l -> l.record(info.usage.inputTokens(), info.usage.outputTokens()));
                     return r.outcome();
                 }
                 last = r.failure();
@@ -100,8 +104,10 @@ final class Generation {
         }
         var t = ctx.config().timeouts();
         Duration firstByte = info.stream ? t.firstByte() : t.total();
-        UpstreamCall call = scope.own("upstream-call", UpstreamSend.send(req, info.client, provider, attempt,
-                upstreamBody, firstByte, t));
+        Optional<String> apiKey = info.principal != null && info.principal.passThroughKey().isPresent()
+                ? info.principal.passThroughKey() : attempt.apiKey();
+        UpstreamCall call = scope.own("upstream-call", UpstreamSend.send(req, info.client, provider, apiKey,
+                attempt.target().model(), upstreamBody, firstByte, t));
         try (call) {
             UpstreamHead head;
             try (Drain.Registration tracked = ctx.drain().track(reason ->
@@ -178,6 +184,32 @@ final class Generation {
             info.firstByteNanos = relay.firstWriteNanos();
             info.usage = translator.usage();
             return o;
+        }
+    }
+
+    /** The key's model list and limits (403 / 429 in the caller's dialect); the lease is owned by the request scope. */
+    private Optional<Limits.Lease> admitByKey(String model, JsonNode json) throws GatewayException {
+        Principal who = info.principal;
+        if (who == null || who.policy().isEmpty()) {
+            return Optional.empty();
+        }
+        var policy = who.policy().get();
+        if (!policy.allows(model)) {
+            throw new GatewayException(403, "permission_error", "this API key may not use model " + info.model, null);
+        }
+        Limits.Decision d = ctx.state().limits().admit(who.keyId(), policy, estimateTokens(json));
+        if (d instanceof Limits.Limited limited) {
+            long s = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            throw new GatewayException(429, "rate_limit_error", "rate limited: " + limited.reason(), Long.toString(s));
+        }
+        return Optional.of(scope.own("key-limits", ((Limits.Admitted) d).lease()));
+    }
+
+    private static long estimateTokens(JsonNode json) {
+        try {
+            return TokenEstimator.estimate(json);
+        } catch (RuntimeException unusual) {
+            return json.toString().length() / 4;
         }
     }
 

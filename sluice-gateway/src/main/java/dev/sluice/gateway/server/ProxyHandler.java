@@ -67,8 +67,9 @@ final class ProxyHandler implements Handler {
                     throw new GatewayException(503, "overloaded_error", "Sluice is shutting down", "1");
                 }
                 RequestChecks.contentLength(req, ctx.config().server().maxBodySize());
-                RequestChecks.authenticate(req, ctx.config().auth().apiKeys());
-                Permit permit = admit(req, scope);
+                Principal who = Access.check(req, ctx);
+                info.principal = who;
+                Permit permit = admit(req, scope, who);
                 byte[] body = RequestChecks.readBody(req, ctx.config().server().maxBodySize());
                 outcome = switch (route) {
                     case MESSAGES, CHAT_COMPLETIONS -> {
@@ -96,6 +97,9 @@ final class ProxyHandler implements Handler {
             }
         } finally {
             ctx.accessLog().record(info, req, res, route.path, outcome, start);
+            if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
+                Usages.record(ctx, info, res.status().code(), outcome, start);
+            }
         }
     }
 
@@ -106,8 +110,10 @@ final class ProxyHandler implements Handler {
         return anthropic ? Dialect.ANTHROPIC : Dialect.OPENAI;
     }
 
-    private Permit admit(ServerRequest req, ResourceScope scope) throws GatewayException, InterruptedException {
-        Optional<String> header = req.headers().first(HeaderNames.create(Admissions.PRIORITY_HEADER));
+    private Permit admit(ServerRequest req, ResourceScope scope, Principal who)
+            throws GatewayException, InterruptedException {
+        Optional<String> header = req.headers().first(HeaderNames.create(Admissions.PRIORITY_HEADER))
+                .or(() -> who.policy().map(p -> p.priority()));
         Priority priority = Admissions.priority(header).orElseThrow(() -> new GatewayException(400,
                 Admissions.PRIORITY_HEADER + ": must be interactive or batch"));
         Admission admission = ctx.limiter().acquire(priority, ctx.config().admission().queueTimeout());

@@ -23,30 +23,6 @@ final class RequestChecks {
         }
     }
 
-    /** Accepts {@code x-api-key} or {@code Authorization: Bearer}; with keys configured, one must match. */
-    static void authenticate(ServerRequest req, List<Secret> keys) throws GatewayException {
-        String key = req.headers().first(HeaderNames.create("x-api-key")).orElse(null);
-        if (key == null) {
-            String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-            if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                key = auth.substring(7).trim();
-            }
-        }
-        if (key == null || key.isEmpty()) {
-            throw new GatewayException(401, "missing API key: send it as x-api-key or Authorization: Bearer");
-        }
-        if (keys.isEmpty()) {
-            return;
-        }
-        boolean match = false;
-        for (Secret s : keys) {
-            match |= s.matches(key); // no early exit: every key is compared
-        }
-        if (!match) {
-            throw new GatewayException(401, "invalid API key");
-        }
-    }
-
     static byte[] readBody(ServerRequest req, long max) throws GatewayException {
         if (!req.content().hasEntity()) {
             return new byte[0];
@@ -60,6 +36,19 @@ final class RequestChecks {
             return body;
         } catch (IOException e) {
             throw new GatewayException(400, "could not read the request body: " + e.getMessage());
+        }
+    }
+
+    /** Parses a JSON object body (admin API), 400 otherwise. */
+    static JsonNode parseObject(byte[] body) throws GatewayException {
+        try {
+            JsonNode json = Json.MAPPER.readTree(body);
+            if (json == null || !json.isObject()) {
+                throw new GatewayException(400, "request body must be a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new GatewayException(400, "request body is not valid JSON");
         }
     }
 

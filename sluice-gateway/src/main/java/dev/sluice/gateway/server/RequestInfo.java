@@ -19,6 +19,8 @@ final class RequestInfo {
     Usage usage = Usage.NONE;
     /** When the first byte of the answer went to the client (System.nanoTime), 0 if never. */
     long firstByteNanos;
+    /** Who sent it, once authenticated. */
+    Principal principal;
     /** Whether the answer came from the response cache. */
     boolean cacheHit;
 

@@ -58,6 +58,18 @@ final class SystemHandlers {
         memory.put("samples", m.samples());
         memory.put("gcCount", m.gcCount());
         RoutingStats.write(ctx, root);
+        ctx.state().usage().ifPresent(u -> {
+            var st = u.stats();
+            root.putObject("usage").put("recorded", st.recorded()).put("written", st.written())
+                    .put("dropped", st.dropped()).put("queued", st.queued()).put("capacity", st.capacity())
+                    .put("writeFailures", st.writeFailures()).put("lastError", st.lastError())
+                    .put("lastFlushAtMillis", st.lastFlushAtMillis());
+        });
+        var store = root.putObject("store");
+        store.put("kind", ctx.state().store().kind().name().toLowerCase());
+        store.put("activeConnections", ctx.state().store().activeConnections());
+        store.put("pendingThreads", ctx.state().store().pendingThreads());
+        store.put("maxPoolSize", ctx.state().store().maxPoolSize());
         return root;
     }
 

@@ -4,7 +4,6 @@ import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
-import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends one attempt upstream. Headers are built, never copied wholesale: the provider's auth (the
@@ -24,9 +24,9 @@ final class UpstreamSend {
     private UpstreamSend() {
     }
 
-    static UpstreamCall send(ServerRequest req, Dialect client, ProviderEndpoint provider, Attempt attempt,
-                             byte[] body, Duration firstByte, SluiceConfig.Timeouts t) {
-        Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(attempt.apiKey()));
+    static UpstreamCall send(ServerRequest req, Dialect client, ProviderEndpoint provider, Optional<String> apiKey,
+                             String model, byte[] body, Duration firstByte, SluiceConfig.Timeouts t) {
+        Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(apiKey));
         boolean anthropicToAnthropic = client == Dialect.ANTHROPIC
                 && Exchanges.dialectOf(provider.kind()) == Dialect.ANTHROPIC;
         if (anthropicToAnthropic) {
@@ -41,7 +41,7 @@ final class UpstreamSend {
         headers.put("accept", List.of(Exchanges.dialectOf(provider.kind()) == Dialect.OLLAMA
                 ? "application/x-ndjson, application/json" : "text/event-stream, application/json"));
         String query = anthropicToAnthropic ? req.query().rawValue() : "";
-        String path = provider.generationPath(attempt.target().model(), query);
+        String path = provider.generationPath(model, query);
         return provider.client().send("POST", path, headers, body, new UpstreamTimeouts(firstByte, t.idle(), t.total()));
     }
 }

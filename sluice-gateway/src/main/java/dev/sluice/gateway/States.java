@@ -1,0 +1,48 @@
+package dev.sluice.gateway;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sluice.core.Lifecycle;
+import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.FailureLimiter;
+import dev.sluice.gateway.auth.KeyStore;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.server.GatewayState;
+import dev.sluice.gateway.store.Store;
+import dev.sluice.gateway.usage.BudgetReader;
+import dev.sluice.gateway.usage.PriceTable;
+import dev.sluice.gateway.usage.UsageQueries;
+import dev.sluice.gateway.usage.UsageRecorder;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Builds the state services over the store (and Redis when configured), each registered for closing. */
+final class States {
+
+    private static final int MAX_TRACKED_ADDRESSES = 100_000;
+    private static final int MAX_LIMITED_KEYS = 100_000;
+
+    private States() {
+    }
+
+    static GatewayState start(SluiceConfig config, Store store, Lifecycle lifecycle) {
+        var a = config.auth();
+        Authenticator auth = new Authenticator(new KeyStore(store.dataSource()), a.cacheSize(), a.cacheTtl(),
+                new FailureLimiter(a.failureLimit(), a.failureWindow(), MAX_TRACKED_ADDRESSES, Ticker.systemTicker()),
+                Ticker.systemTicker());
+        UsageQueries queries = new UsageQueries(store.dataSource());
+        BudgetReader budgets = new BudgetReader(queries, Duration.ofSeconds(5), MAX_LIMITED_KEYS);
+        String redisUrl = config.redis().url().isEmpty() ? "" : config.redis().url().reveal();
+        Limits limits = lifecycle.register("limits", redisUrl.isEmpty() ? "local" : "redis", redisUrl.isEmpty()
+                ? Limits.local(MAX_LIMITED_KEYS, budgets::tokensUsedSince)
+                : Limits.redis(redisUrl, config.redis().prefix(), config.limits().failOpen(), budgets::tokensUsedSince));
+        var u = config.usage();
+        Optional<UsageRecorder> usage = Optional.empty();
+        if (u.enabled()) {
+            UsageRecorder recorder = new UsageRecorder(store.dataSource(), u.queueSize(), u.batchSize(), u.flushInterval());
+            usage = Optional.of(lifecycle.register("usage-queue", "usage_records", recorder, u::queueSize,
+                    () -> recorder.stats().queued()));
+        }
+        return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()));
+    }
+}

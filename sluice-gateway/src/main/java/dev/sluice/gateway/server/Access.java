@@ -1,0 +1,108 @@
+package dev.sluice.gateway.server;
+
+import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.KeyStore;
+import dev.sluice.gateway.config.Secret;
+import dev.sluice.gateway.config.SluiceConfig;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Authenticates a client request by auth.mode: pass-through takes any key (it goes upstream); a
+ * static key or a stored {@code sk-sluice-} key is checked; open mode accepts any other key. Failed
+ * attempts count per client address, and an address over the limit gets 429 with Retry-After.
+ */
+final class Access {
+
+    private Access() {
+    }
+
+    static Principal check(ServerRequest req, GatewayContext ctx) throws GatewayException {
+        String key = presentedKey(req).orElseThrow(() ->
+                new GatewayException(401, "missing API key: send it as x-api-key or Authorization: Bearer"));
+        SluiceConfig.Auth auth = ctx.config().auth();
+        if (auth.mode() == SluiceConfig.AuthMode.PASS_THROUGH) {
+            return Principal.passThrough(key);
+        }
+        Authenticator authenticator = ctx.state().auth();
+        String address = address(req);
+        Optional<Duration> blocked = authenticator.blockedFor(address);
+        if (blocked.isPresent()) {
+            throw tooMany(blocked.get());
+        }
+        List<Secret> statics = auth.apiKeys();
+        int match = -1;
+        for (int i = 0; i < statics.size(); i++) {
+            if (statics.get(i).matches(key) && match < 0) { // every key is compared: no early exit
+                match = i;
+            }
+        }
+        if (match >= 0) {
+            return Principal.staticKey(match);
+        }
+        if (key.startsWith(KeyStore.PREFIX)) {
+            Authenticator.Result r = authenticator.authenticate(key, address);
+            if (r instanceof Authenticator.Allowed allowed) {
+                return Principal.stored(allowed.key());
+            }
+            if (r instanceof Authenticator.Denied d) {
+                throw d.status() == 429 ? tooMany(d.retryAfter().orElse(Duration.ofSeconds(1)))
+                        : new GatewayException(d.status(), d.type(), d.message(), "1");
+            }
+            if (auth.mode() == SluiceConfig.AuthMode.OPEN) {
+                return Principal.anonymous();
+            }
+            throw new GatewayException(401, "authentication_error",
+                    ((Authenticator.Unknown) r).revoked() ? "API key revoked" : "invalid API key", null);
+        }
+        if (auth.mode() == SluiceConfig.AuthMode.OPEN) {
+            return Principal.anonymous();
+        }
+        authenticator.fail(address);
+        throw new GatewayException(401, "authentication_error", "invalid API key", null);
+    }
+
+    /** Whether the request carries the admin key (counting a wrong one as a failed authentication). */
+    static void requireAdmin(ServerRequest req, GatewayContext ctx) throws GatewayException {
+        Secret admin = ctx.config().auth().adminKey();
+        if (admin.isEmpty()) {
+            throw new GatewayException(404, "not_found_error", "the admin API is off: set auth.admin-key", null);
+        }
+        String address = address(req);
+        Optional<Duration> blocked = ctx.state().auth().blockedFor(address);
+        if (blocked.isPresent()) {
+            throw tooMany(blocked.get());
+        }
+        Optional<String> key = presentedKey(req);
+        if (key.isEmpty() || !admin.matches(key.get())) {
+            ctx.state().auth().fail(address);
+            throw new GatewayException(401, "authentication_error", "admin key required", null);
+        }
+    }
+
+    static Optional<String> presentedKey(ServerRequest req) {
+        Optional<String> key = req.headers().first(HeaderNames.create("x-api-key"));
+        if (key.isEmpty()) {
+            String h = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+            if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                key = Optional.of(h.substring(7).trim());
+            }
+        }
+        return key.filter(k -> !k.isEmpty());
+    }
+
+    private static String address(ServerRequest req) {
+        return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : String.valueOf(req.remotePeer().address());
+    }
+
+    private static GatewayException tooMany(Duration wait) {
+        long s = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return new GatewayException(429, "rate_limit_error", "too many failed authentications from this address; retry in "
+                + s + " s", Long.toString(s));
+    }
+}

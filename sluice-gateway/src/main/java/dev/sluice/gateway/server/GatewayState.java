@@ -1,0 +1,17 @@
+package dev.sluice.gateway.server;
+
+import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.store.Store;
+import dev.sluice.gateway.usage.PriceTable;
+import dev.sluice.gateway.usage.UsageQueries;
+import dev.sluice.gateway.usage.UsageRecorder;
+import java.util.Optional;
+
+/**
+ * The persistent and shared state the request path uses: the store, stored keys, per-key limits,
+ * usage records (absent when usage.enabled is false) and prices.
+ */
+public record GatewayState(Store store, Authenticator auth, Limits limits, Optional<UsageRecorder> usage,
+                           UsageQueries usageQueries, PriceTable prices) {
+}
