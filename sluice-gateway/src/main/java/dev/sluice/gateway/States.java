@@ -5,6 +5,8 @@ import dev.sluice.core.Lifecycle;
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.auth.KeyStore;
+import dev.sluice.gateway.cache.ResponseCache;
+import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.server.GatewayState;
@@ -43,6 +45,19 @@ final class States {
             usage = Optional.of(lifecycle.register("usage-queue", "usage_records", recorder, u::queueSize,
                     () -> recorder.stats().queued()));
         }
-        return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()));
+        JobRuns runs = new JobRuns(store.dataSource());
+        var c = config.cache();
+        Optional<ResponseCache> cache = Optional.empty();
+        if (c.enabled()) {
+            if (c.redisTier() && redisUrl.isEmpty()) {
+                throw new IllegalStateException("cache.redis-tier is on but redis.url is not set");
+            }
+            ResponseCache rc = new ResponseCache(c.memoryMaxBytes(), c.maxEntryBytes(),
+                    c.sqlTier() ? Optional.of(store.dataSource()) : Optional.empty(), c.sqlMaxBytes(), c.pruneInterval(),
+                    c.redisTier() ? Optional.of(redisUrl) : Optional.empty(), config.redis().prefix(), runs);
+            cache = Optional.of(lifecycle.register("response-cache", "memory+" + (c.sqlTier() ? "sql" : "")
+                    + (c.redisTier() ? "+redis" : ""), rc, c::memoryMaxBytes, () -> rc.stats().memoryBytes()));
+        }
+        return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs);
     }
 }

@@ -1,7 +1,9 @@
 package dev.sluice.gateway.server;
 
 import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.usage.PriceTable;
 import dev.sluice.gateway.usage.UsageQueries;
@@ -10,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The persistent and shared state the request path uses: the store, stored keys, per-key limits,
- * usage records (absent when usage.enabled is false) and prices.
+ * usage records (absent when usage.enabled is false), prices, the response cache (absent unless
+ * cache.enabled) and the record of background job runs.
  */
 public record GatewayState(Store store, Authenticator auth, Limits limits, Optional<UsageRecorder> usage,
-                           UsageQueries usageQueries, PriceTable prices) {
+                           UsageQueries usageQueries, PriceTable prices, Optional<ResponseCache> cache, JobRuns jobRuns) {
 }

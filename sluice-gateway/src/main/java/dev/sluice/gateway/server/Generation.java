@@ -18,6 +18,8 @@ import dev.sluice.gateway.translate.StreamTranslator;
 import dev.sluice.gateway.translate.TokenEstimator;
 import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.cache.CachedAnswer;
+import dev.sluice.gateway.cache.StreamCapture;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -37,6 +39,7 @@ final class Generation {
     private final ServerResponse res;
     private final ResourceScope scope;
     private final RequestInfo info;
+    private CacheUse cache;
 
     Generation(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, RequestInfo info) {
         this.ctx = ctx;
@@ -50,6 +53,19 @@ final class Generation {
         String model = json.path("model").asText();
         info.model = Sanitize.token(model);
         Optional<Limits.Lease> lease = admitByKey(model, json);
+        CacheUse cache = CacheUse.of(ctx, req, info, json);
+        Optional<CachedAnswer> stored = cache.lookup();
+        if (stored.isPresent()) {
+            info.cacheHit = true;
+            try {
+                CacheUse.replay(stored.get(), res);
+            } catch (IOException clientGone) {
+                return Outcome.CANCELLED;
+            }
+            return Outcome.SUCCESS;
+        }
+        cache.markMiss(res);
+        this.cache = cache;
         Plan plan = ctx.router().plan(model, sessionKey());
         if (plan.isEmpty()) {
             throw noTarget(plan);
@@ -165,16 +181,19 @@ final class Generation {
         res.status(200);
         res.header("content-type", "application/json");
         res.send(out);
+        cache.storeWhole(info.principal.tenant(), out);
         return AttemptResult.done(Outcome.SUCCESS);
     }
 
     private Outcome stream(UpstreamCall call, UpstreamHead head, Dialect upstream, String clientModel, JsonNode json) {
         boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
         StreamTranslator translator = StreamTranslator.of(upstream, info.client, clientModel, includeUsage);
+        StreamCapture capture = cache.capture();
         StreamRelay relay = scope.own("stream-relay", new StreamRelay(call,
                 in -> upstream == Dialect.OLLAMA ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
                         : new SseReader(in, StreamRelay.MAX_EVENT_BYTES),
-                translator, info.id, ctx.config().stream().heartbeatInterval(), ctx.config().timeouts().idle()));
+                translator, info.id, ctx.config().stream().heartbeatInterval(), ctx.config().timeouts().idle(),
+                capture == null ? null : capture::add));
         try (Drain.Registration tracked = ctx.drain().track(relay)) {
             UpstreamHeaders.copy(head.headers(), res);
             res.status(200);
@@ -183,6 +202,7 @@ final class Generation {
             Outcome o = relay.relay(res.outputStream());
             info.firstByteNanos = relay.firstWriteNanos();
             info.usage = translator.usage();
+            cache.storeStream(info.principal.tenant(), capture, o == Outcome.SUCCESS && translator.complete());
             return o;
         }
     }

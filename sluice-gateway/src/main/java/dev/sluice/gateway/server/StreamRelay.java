@@ -41,6 +41,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private final UpstreamCall call;
     private final Function<InputStream, FrameReader> frames;
     private final StreamTranslator translator;
+    private final java.util.function.Consumer<byte[]> written;
     private final String requestId;
     private final Duration heartbeat;
     private final Duration idle;
@@ -51,7 +52,8 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private Thread reader;
 
     StreamRelay(UpstreamCall call, Function<InputStream, FrameReader> frames, StreamTranslator translator,
-                String requestId, Duration heartbeat, Duration idle) {
+                String requestId, Duration heartbeat, Duration idle, java.util.function.Consumer<byte[]> written) {
+        this.written = written;
         this.call = call;
         this.frames = frames;
         this.translator = translator;
@@ -115,6 +117,9 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 }
                 if (bytes.length > 0) {
                     write(out, bytes);
+                    if (written != null) {
+                        written.accept(bytes); // the answer as sent, for the response cache
+                    }
                     lastWrite = now;
                     if (firstWriteNanos == 0) {
                         firstWriteNanos = now;
