@@ -105,11 +105,15 @@ public final class TcpProxy implements AutoCloseable, LeakSource {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         closed = true;
         server.close();
         cut();
-        acceptor.join(2000);
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -1,0 +1,166 @@
+package dev.sluice.gateway.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.gateway.store.JobRuns;
+import dev.sluice.gateway.store.Store;
+import dev.sluice.gateway.store.TestDatabases;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The cache's key, bounds and tiers, on SQLite and PostgreSQL, with Redis when reachable. */
+class ResponseCacheTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static List<Store.Kind> kinds() {
+        return TestDatabases.kinds();
+    }
+
+    static JsonNode req(String json) throws IOException {
+        return JSON.readTree(json);
+    }
+
+    static CachedAnswer answer(int bytes, long ttlMillis) {
+        byte[] body = new byte[bytes];
+        Arrays.fill(body, (byte) 'x');
+        long now = System.currentTimeMillis();
+        return new CachedAnswer("application/json", List.of(body), now, now + ttlMillis);
+    }
+
+    @Test
+    void theKeyHoldsTenantSystemPromptAndParametersButNotFieldOrder() throws Exception {
+        String a = "{\"model\":\"m\",\"system\":\"s1\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String reordered = "{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"temperature\":0.0,\"model\":\"m\",\"system\":\"s1\",\"stream\":true}";
+        String otherSystem = a.replace("s1", "s2");
+        String otherTemp = a.replace("\"temperature\":0", "\"temperature\":0.5");
+        String openAiSystem = "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"s1\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String openAiOther = openAiSystem.replace("s1", "s2");
+
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isEqualTo(CacheKeys.key("t1", "anthropic", false, req(reordered)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t2", "anthropic", false, req(a)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t1", "anthropic", false, req(otherSystem)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t1", "anthropic", false, req(otherTemp)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t1", "anthropic", true, req(a)));
+        assertThat(CacheKeys.key("t1", "openai", false, req(openAiSystem))).isNotEqualTo(CacheKeys.key("t1", "openai", false, req(openAiOther)));
+        assertThat(CacheKeys.cacheable(req(a), false)).isTrue();
+        assertThat(CacheKeys.cacheable(req(otherTemp), false)).isFalse();
+        assertThat(CacheKeys.cacheable(req(otherTemp), true)).isTrue();
+    }
+
+    @Test
+    void theMemoryTierStaysWithinItsByteBoundUnderAFloodOfLargeAnswers() {
+        long max = 1_000_000;
+        try (ResponseCache cache = new ResponseCache(max, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
+                Optional.empty(), "", null)) {
+            for (int i = 0; i < 100; i++) { // 10x the bound
+                cache.put("k" + i, "t", answer(90_000, 60_000));
+            }
+            cache.put("too-big", "t", answer(200_000, 60_000));
+
+            ResponseCache.Stats s = cache.stats();
+            assertThat(s.memoryBytes()).isLessThanOrEqualTo(max);
+            assertThat(s.evictions()).isGreaterThan(80);
+            assertThat(cache.get("too-big")).isEmpty();
+            long served = java.util.stream.IntStream.range(0, 100).filter(i -> cache.get("k" + i).isPresent()).count();
+            assertThat(served).isBetween(1L, 11L); // what fits in the bound is served; W-TinyLFU picks which
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void expiredSqlRowsArePrunedOnTheScheduleWithNoWritesHappening(Store.Kind kind) throws Exception {
+        try (Store store = Store.open(TestDatabases.settings(kind))) {
+            JobRuns runs = new JobRuns(store.dataSource());
+            try (ResponseCache cache = new ResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 10_000_000,
+                     Duration.ofMillis(200), Optional.empty(), "", runs)) {
+            for (int i = 0; i < 5; i++) {
+                cache.put("short" + i, "t", answer(100, 300));
+            }
+            cache.put("long", "t", answer(100, 600_000));
+            assertThat(cache.sqlRows()).isEqualTo(6);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> cache.sqlRows() == 1);
+            assertThat(runs.recent()).extracting(JobRuns.Run::job).contains("cache-prune");
+            assertThat(runs.recent().stream().mapToLong(JobRuns.Run::rowsDeleted).sum()).isEqualTo(5);
+            assertThat(runs.recent()).allSatisfy(r -> assertThat(r.error()).isEmpty());
+            }
+            assertThat(store.leaks()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void theSqlTierServesAfterMemoryIsGoneAndIsBoundedInBytes(Store.Kind kind) throws Exception {
+        try (Store store = Store.open(TestDatabases.settings(kind))) {
+            try (ResponseCache first = new ResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
+                    Duration.ofMillis(200), Optional.empty(), "", new JobRuns(store.dataSource()))) {
+                first.put("kept", "t", answer(1000, 600_000));
+            }
+            try (ResponseCache second = new ResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
+                    Duration.ofMillis(200), Optional.empty(), "", new JobRuns(store.dataSource()))) {
+                assertThat(second.get("kept")).isPresent();
+                assertThat(second.stats().sqlHits()).isEqualTo(1);
+                for (int i = 0; i < 30; i++) {
+                    second.put("fill" + i, "t", answer(5_000, 600_000));
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> second.sqlRows() <= 10);
+            }
+        }
+    }
+
+    @Test
+    void theRedisTierIsSharedAndAnUnreachableRedisIsAMiss() throws Exception {
+        TestDatabases.requireRedis();
+        String prefix = "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+        try (ResponseCache a = new ResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
+                Optional.of("redis://127.0.0.1:6379"), prefix, null);
+             ResponseCache b = new ResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
+                     Optional.of("redis://127.0.0.1:6379"), prefix, null)) {
+            a.put("shared", "t", answer(500, 5_000));
+            assertThat(b.get("shared")).isPresent();
+            assertThat(b.stats().redisHits()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCorruptOrOversizedEntryIsRefused() {
+        byte[] good = answer(100, 1000).toBytes();
+        assertThatThrownBy(() -> CachedAnswer.fromBytes(good, 10)).isInstanceOf(IOException.class);
+        byte[] corrupt = Arrays.copyOf(good, good.length);
+        corrupt[corrupt.length - 105] = 0x7f; // the frame length
+        assertThatThrownBy(() -> CachedAnswer.fromBytes(corrupt, 1_000_000)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void onlyACompletedStreamThatFitsIsCaptured() {
+        StreamCapture ok = new StreamCapture(100);
+        ok.add(new byte[40]);
+        assertThat(ok.completed(true, "text/event-stream", 0, 10)).isPresent();
+        assertThat(ok.completed(false, "text/event-stream", 0, 10)).isEmpty();
+        StreamCapture big = new StreamCapture(100);
+        big.add(new byte[60]);
+        big.add(new byte[60]);
+        assertThat(big.completed(true, "text/event-stream", 0, 10)).isEmpty();
+        assertThat(CacheDirective.of("no-store")).isEqualTo(CacheDirective.NO_STORE);
+        assertThat(CacheDirective.of("max-age=0, no-cache")).isEqualTo(CacheDirective.NO_CACHE);
+        assertThat(CacheDirective.of(null)).isEqualTo(CacheDirective.NORMAL);
+    }
+
+    @AfterAll
+    static void drop() {
+        TestDatabases.dropTestSchemas();
+    }
+}
