@@ -7,6 +7,8 @@ import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.auth.KeyStore;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.store.JobRuns;
+import dev.sluice.gateway.store.Retention;
+import java.util.List;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.server.GatewayState;
@@ -46,6 +48,10 @@ final class States {
                     () -> recorder.stats().queued()));
         }
         JobRuns runs = new JobRuns(store.dataSource());
+        lifecycle.register("retention", "usage_records,job_runs", new Retention(store.dataSource(), List.of(
+                new Retention.Policy("usage_records", "ts", u.maxAge(), u.maxRows()),
+                new Retention.Policy("job_runs", "started_at", Duration.ofDays(30), 10_000)),
+                u.retentionInterval(), runs));
         var c = config.cache();
         Optional<ResponseCache> cache = Optional.empty();
         if (c.enabled()) {

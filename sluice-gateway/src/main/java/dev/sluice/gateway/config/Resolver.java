@@ -204,7 +204,8 @@ final class Resolver {
                         get("cache.redis-tier")),
                 new SluiceConfig.Usage(get("usage.enabled"), this.<Integer>get("usage.queue-size"),
                         this.<Integer>get("usage.batch-size"), get("usage.flush-interval"),
-                        (List<String>) get("usage.prices"), get("usage.max-age"), this.<Integer>get("usage.max-rows")),
+                        (List<String>) get("usage.prices"), get("usage.max-age"), this.<Integer>get("usage.max-rows"),
+                        get("retention.interval")),
                 new SluiceConfig.Sessions(get("sessions.enabled"), this.<Integer>get("sessions.history-token-budget"),
                         get("sessions.max-age"), this.<Integer>get("sessions.max-messages")),
                 new SluiceConfig.Limits(get("limits.fail-open")));

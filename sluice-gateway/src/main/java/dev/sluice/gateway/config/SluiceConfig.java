@@ -79,7 +79,7 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
 
     /** Usage records: a bounded queue written in batches; prices (model=in/out per million tokens); retention. */
     public record Usage(boolean enabled, int queueSize, int batchSize, Duration flushInterval, List<String> prices,
-                        Duration maxAge, long maxRows) {
+                        Duration maxAge, long maxRows, Duration retentionInterval) {
         public Usage {
             prices = List.copyOf(prices);
         }
