@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code sluice} command: serve | mock | config check | version. */
+/** The {@code sluice} command: serve | keys | usage | mock | config check | version. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Sluice, an LLM API gateway that stays flat under load.",
         synopsisSubcommandLabel = "COMMAND")
@@ -37,8 +37,14 @@ public final class SluiceCli implements Callable<Integer> {
         SluiceCli cli = new SluiceCli(env, workDir);
         CommandLine config = new CommandLine(new ConfigCommand())
                 .addSubcommand("check", new ConfigCheckCommand(cli));
+        CommandLine keys = new CommandLine(new KeysCommand())
+                .addSubcommand("create", new KeysCommand.Create(cli))
+                .addSubcommand("list", new KeysCommand.ListKeys(cli))
+                .addSubcommand("revoke", new KeysCommand.Revoke(cli));
         return new CommandLine(cli)
                 .addSubcommand("serve", new ServeCommand(cli))
+                .addSubcommand("keys", keys)
+                .addSubcommand("usage", new UsageCommand(cli))
                 .addSubcommand("mock", new MockCommand())
                 .addSubcommand("config", config)
                 .addSubcommand("version", new VersionCommand());
