@@ -23,6 +23,8 @@ final class RedisTier implements AutoCloseable {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(Duration.ofMillis(500));
         this.client = RedisClient.create(uri);
+        client.setOptions(io.lettuce.core.ClientOptions.builder() // fail fast while disconnected; reconnect behind
+                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         this.connection = client.connect(ByteArrayCodec.INSTANCE);
         this.prefix = prefix + "cache:";
     }

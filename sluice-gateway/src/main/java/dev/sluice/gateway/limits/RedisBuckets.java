@@ -35,6 +35,8 @@ final class RedisBuckets implements RateBuckets {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(Duration.ofSeconds(1));
         this.client = RedisClient.create(uri);
+        client.setOptions(io.lettuce.core.ClientOptions.builder() // fail fast while disconnected; reconnect behind
+                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         this.connection = client.connect(ByteArrayCodec.INSTANCE);
         this.proxies = Bucket4jLettuce.casBasedBuilder(connection)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
