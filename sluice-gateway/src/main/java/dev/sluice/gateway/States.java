@@ -8,6 +8,8 @@ import dev.sluice.gateway.auth.KeyStore;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.store.Retention;
+import dev.sluice.gateway.session.SessionStore;
+import dev.sluice.gateway.translate.Translate;
 import java.util.List;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.limits.Limits;
@@ -48,10 +50,15 @@ final class States {
                     () -> recorder.stats().queued()));
         }
         JobRuns runs = new JobRuns(store.dataSource());
-        lifecycle.register("retention", "usage_records,job_runs", new Retention(store.dataSource(), List.of(
+        var se = config.sessions();
+        lifecycle.register("retention", "usage_records,job_runs,sessions", new Retention(store.dataSource(), List.of(
                 new Retention.Policy("usage_records", "ts", u.maxAge(), u.maxRows()),
-                new Retention.Policy("job_runs", "started_at", Duration.ofDays(30), 10_000)),
+                new Retention.Policy("job_runs", "started_at", Duration.ofDays(30), 10_000),
+                new Retention.Policy("sessions", "last_used_at", se.maxAge(), se.maxMessages()),
+                new Retention.Policy("session_messages", "created_at", se.maxAge(), se.maxMessages())),
                 u.retentionInterval(), runs));
+        Optional<SessionStore> sessions = se.enabled()
+                ? Optional.of(new SessionStore(store.dataSource(), Translate.mapper())) : Optional.empty();
         var c = config.cache();
         Optional<ResponseCache> cache = Optional.empty();
         if (c.enabled()) {
@@ -64,6 +71,7 @@ final class States {
             cache = Optional.of(lifecycle.register("response-cache", "memory+" + (c.sqlTier() ? "sql" : "")
                     + (c.redisTier() ? "+redis" : ""), rc, c::memoryMaxBytes, () -> rc.stats().memoryBytes()));
         }
-        return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs);
+        return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs,
+                sessions);
     }
 }

@@ -4,6 +4,7 @@ import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.store.JobRuns;
+import dev.sluice.gateway.session.SessionStore;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.usage.PriceTable;
 import dev.sluice.gateway.usage.UsageQueries;
@@ -16,5 +17,6 @@ import java.util.Optional;
  * cache.enabled) and the record of background job runs.
  */
 public record GatewayState(Store store, Authenticator auth, Limits limits, Optional<UsageRecorder> usage,
-                           UsageQueries usageQueries, PriceTable prices, Optional<ResponseCache> cache, JobRuns jobRuns) {
+                           UsageQueries usageQueries, PriceTable prices, Optional<ResponseCache> cache, JobRuns jobRuns,
+                           Optional<SessionStore> sessions) {
 }

@@ -40,6 +40,7 @@ final class Generation {
     private final ResourceScope scope;
     private final RequestInfo info;
     private CacheUse cache;
+    private Optional<SessionUse> session = Optional.empty();
 
     Generation(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, RequestInfo info) {
         this.ctx = ctx;
@@ -49,10 +50,17 @@ final class Generation {
         this.info = info;
     }
 
-    Outcome run(byte[] body, JsonNode json) throws GatewayException, InterruptedException {
+    Outcome run(byte[] requestBody, JsonNode requestJson) throws GatewayException, InterruptedException {
+        byte[] body = requestBody;
+        JsonNode json = requestJson;
         String model = json.path("model").asText();
         info.model = Sanitize.token(model);
         Optional<Limits.Lease> lease = admitByKey(model, json);
+        session = SessionUse.of(ctx, req, info, json);
+        if (session.isPresent()) {
+            json = session.get().withHistory(json, ctx.config().sessions().historyTokenBudget());
+            body = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         CacheUse cache = CacheUse.of(ctx, req, info, json);
         Optional<CachedAnswer> stored = cache.lookup();
         if (stored.isPresent()) {
@@ -182,6 +190,7 @@ final class Generation {
         res.header("content-type", "application/json");
         res.send(out);
         cache.storeWhole(info.principal.tenant(), out);
+        session.ifPresent(sess -> sess.remember(out));
         return AttemptResult.done(Outcome.SUCCESS);
     }
 
@@ -193,7 +202,12 @@ final class Generation {
                 in -> upstream == Dialect.OLLAMA ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
                         : new SseReader(in, StreamRelay.MAX_EVENT_BYTES),
                 translator, info.id, ctx.config().stream().heartbeatInterval(), ctx.config().timeouts().idle(),
-                capture == null ? null : capture::add));
+                frame -> {
+                    if (capture != null) {
+                        capture.add(frame);
+                    }
+                    session.ifPresent(sess -> sess.frame(frame));
+                }));
         try (Drain.Registration tracked = ctx.drain().track(relay)) {
             UpstreamHeaders.copy(head.headers(), res);
             res.status(200);
@@ -202,7 +216,11 @@ final class Generation {
             Outcome o = relay.relay(res.outputStream());
             info.firstByteNanos = relay.firstWriteNanos();
             info.usage = translator.usage();
-            cache.storeStream(info.principal.tenant(), capture, o == Outcome.SUCCESS && translator.complete());
+            boolean complete = o == Outcome.SUCCESS && translator.complete();
+            cache.storeStream(info.principal.tenant(), capture, complete);
+            if (complete) {
+                session.ifPresent(sess -> sess.remember(null));
+            }
             return o;
         }
     }
