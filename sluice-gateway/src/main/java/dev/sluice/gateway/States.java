@@ -13,6 +13,7 @@ import dev.sluice.gateway.translate.Translate;
 import java.util.List;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.server.GatewayState;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.usage.BudgetReader;
@@ -72,6 +73,7 @@ final class States {
                     + (c.redisTier() ? "+redis" : ""), rc, c::memoryMaxBytes, () -> rc.stats().memoryBytes()));
         }
         return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs,
-                sessions);
+                sessions, lifecycle.register("metrics", "prometheus", new GatewayMetrics(config.routing().routes().keySet(),
+                        config.routing().providers().keySet())));
     }
 }

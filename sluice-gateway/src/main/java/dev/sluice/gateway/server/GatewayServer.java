@@ -31,6 +31,7 @@ public final class GatewayServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         new SystemHandlers(ctx).register(routing);
         new AdminHandlers(ctx).register(routing);
+        MetricsBinder.bind(ctx);
         for (ProxyHandler.Route route : ProxyHandler.Route.values()) {
             routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx));
         }

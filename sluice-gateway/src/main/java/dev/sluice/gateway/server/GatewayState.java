@@ -3,6 +3,7 @@ package dev.sluice.gateway.server;
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.session.SessionStore;
 import dev.sluice.gateway.store.Store;
@@ -18,5 +19,5 @@ import java.util.Optional;
  */
 public record GatewayState(Store store, Authenticator auth, Limits limits, Optional<UsageRecorder> usage,
                            UsageQueries usageQueries, PriceTable prices, Optional<ResponseCache> cache, JobRuns jobRuns,
-                           Optional<SessionStore> sessions) {
+                           Optional<SessionStore> sessions, GatewayMetrics metrics) {
 }

@@ -99,6 +99,11 @@ final class ProxyHandler implements Handler {
             ctx.accessLog().record(info, req, res, route.path, outcome, start);
             if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
                 Usages.record(ctx, info, res.status().code(), outcome, start);
+                var u = info.usage;
+                ctx.state().metrics().request(info.client.name().toLowerCase(java.util.Locale.ROOT), info.model,
+                        info.provider, res.status().code(), outcome.name(), info.cacheHit, System.nanoTime() - start,
+                        info.firstByteNanos == 0 ? 0 : info.firstByteNanos - start, u.inputTokens(), u.outputTokens(),
+                        u.cacheReadTokens(), u.cacheWriteTokens());
             }
         }
     }

@@ -24,6 +24,11 @@ final class SystemHandlers {
                     + "\",\"phase\":\"" + ctx.drain().phase() + "\"}");
         });
         routing.get("/system/stats", (req, res) -> json(res, 200, stats().toString()));
+        routing.get("/metrics", (req, res) -> {
+            res.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
+            res.header("cache-control", "no-store");
+            res.send(ctx.state().metrics().scrape());
+        });
     }
 
     ObjectNode stats() {
@@ -58,6 +63,10 @@ final class SystemHandlers {
         memory.put("samples", m.samples());
         memory.put("gcCount", m.gcCount());
         RoutingStats.write(ctx, root);
+        var metrics = ctx.state().metrics();
+        root.putObject("requests").put("total", metrics.requests()).put("errors", metrics.errors())
+                .put("latencyP50Ms", metrics.latencyMillis(0.5)).put("latencyP99Ms", metrics.latencyMillis(0.99))
+                .put("ttftP50Ms", metrics.ttftMillis(0.5)).put("ttftP99Ms", metrics.ttftMillis(0.99));
         ctx.state().usage().ifPresent(u -> {
             var st = u.stats();
             root.putObject("usage").put("recorded", st.recorded()).put("written", st.written())

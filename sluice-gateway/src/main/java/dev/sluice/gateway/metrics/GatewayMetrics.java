@@ -1,0 +1,128 @@
+package dev.sluice.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Sluice's metrics in one Prometheus registry, with bounded tag sets: a model outside the configured
+ * routes is {@code other}, a provider outside the configured ones {@code other}, statuses are grouped
+ * by class. Latency and time to first byte are histograms (buckets, no client-side quantiles);
+ * the dashboard's live p50/p99 come from a small ring of recent samples instead.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Set<String> models;
+    private final Set<String> providers;
+    private final RecentLatencies latencies = new RecentLatencies(4096);
+    private final RecentLatencies ttfts = new RecentLatencies(4096);
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+
+    public GatewayMetrics(Set<String> models, Set<String> providers) {
+        this.models = Set.copyOf(models);
+        this.providers = Set.copyOf(providers);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** One finished client request. */
+    public void request(String dialect, String model, String provider, int status, String outcome, boolean cacheHit,
+                        long durationNanos, long ttftNanos, long inTokens, long outTokens, long cacheRead,
+                        long cacheWrite) {
+        String m = models.contains(model) ? model : "other";
+        String p = cacheHit ? "cache" : providers.contains(provider) ? provider : provider.isEmpty() ? "none" : "other";
+        Tags tags = Tags.of("dialect", dialect, "model", m, "provider", p, "status", status / 100 + "xx",
+                "outcome", outcome.toLowerCase(java.util.Locale.ROOT));
+        Timer.builder("sluice.request.duration").description("client requests, from accept to the last byte")
+                .tags(tags).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry).record(Duration.ofNanos(durationNanos));
+        if (ttftNanos > 0) {
+            Timer.builder("sluice.request.ttfb").description("time to the first byte of the answer sent to the client")
+                    .tags("dialect", dialect, "model", m, "provider", p).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                    .register(registry).record(Duration.ofNanos(ttftNanos));
+            ttfts.add(ttftNanos / 1000);
+        }
+        tokens(m, p, "input", inTokens);
+        tokens(m, p, "output", outTokens);
+        tokens(m, p, "cache_read", cacheRead);
+        tokens(m, p, "cache_write", cacheWrite);
+        latencies.add(durationNanos / 1000);
+        total.incrementAndGet();
+        if (status >= 400 || !outcome.equals("SUCCESS")) {
+            errors.incrementAndGet();
+        }
+    }
+
+    private void tokens(String model, String provider, String kind, long n) {
+        if (n > 0) {
+            Counter.builder("sluice.tokens").description("tokens reported by upstreams")
+                    .tags("model", model, "provider", provider, "kind", kind).register(registry).increment(n);
+        }
+    }
+
+    /** A gauge read from {@code source} on each scrape (the source is held strongly). */
+    public <T> void gauge(String name, String description, Tags tags, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(description).tags(tags).strongReference(true).register(registry);
+    }
+
+    /** A counter whose value is read from {@code source} on each scrape. */
+    public <T> void counter(String name, String description, Tags tags, T source, ToDoubleFunction<T> value) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, source, value).description(description).tags(tags)
+                .register(registry);
+    }
+
+    public <T> void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public long requests() {
+        return total.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    public double latencyMillis(double q) {
+        return latencies.quantileMillis(q);
+    }
+
+    public double ttftMillis(double q) {
+        return ttfts.quantileMillis(q);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
