@@ -74,6 +74,6 @@ final class States {
         }
         return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs,
                 sessions, lifecycle.register("metrics", "prometheus", new GatewayMetrics(config.routing().routes().keySet(),
-                        config.routing().providers().keySet())));
+                        config.routing().providers().keySet())), lifecycle);
     }
 }

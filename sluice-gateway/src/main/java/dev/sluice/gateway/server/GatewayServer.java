@@ -29,7 +29,10 @@ public final class GatewayServer implements AutoCloseable {
         GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
                 new AccessLog(config.log().requests()), System.currentTimeMillis());
         HttpRouting.Builder routing = HttpRouting.builder();
-        new SystemHandlers(ctx).register(routing);
+        SystemHandlers system = new SystemHandlers(ctx);
+        system.register(routing);
+        new SystemActions(ctx, system).register(routing);
+        Dashboard.register(routing);
         new AdminHandlers(ctx).register(routing);
         MetricsBinder.bind(ctx);
         for (ProxyHandler.Route route : ProxyHandler.Route.values()) {

@@ -2,6 +2,7 @@ package dev.sluice.gateway.server;
 
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.cache.ResponseCache;
+import dev.sluice.core.Lifecycle;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.store.JobRuns;
@@ -19,5 +20,5 @@ import java.util.Optional;
  */
 public record GatewayState(Store store, Authenticator auth, Limits limits, Optional<UsageRecorder> usage,
                            UsageQueries usageQueries, PriceTable prices, Optional<ResponseCache> cache, JobRuns jobRuns,
-                           Optional<SessionStore> sessions, GatewayMetrics metrics) {
+                           Optional<SessionStore> sessions, GatewayMetrics metrics, Lifecycle lifecycle) {
 }
