@@ -114,6 +114,11 @@ public final class Sluice implements AutoCloseable, LeakSource {
                 s.leakDetection());
     }
 
+    /** The store, for tests that inspect what was written. */
+    public Store storeForTests() {
+        return store;
+    }
+
     public int port() {
         return server.port();
     }

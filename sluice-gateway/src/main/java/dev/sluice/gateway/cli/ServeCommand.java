@@ -49,6 +49,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Sluice sluice;
         try {
+            dev.sluice.gateway.logging.LogSetup.apply(config.log().json());
             sluice = Sluice.start(config);
         } catch (Exception e) {
             err.println("sluice: could not start: " + causes(e));

@@ -193,7 +193,7 @@ final class Resolver {
                 new SluiceConfig.Auth(authMode(), (List<Secret>) get("auth.api-keys"), get("auth.admin-key"),
                         this.<Integer>get("auth.cache-size"), get("auth.cache-ttl"),
                         this.<Integer>get("auth.failure-limit"), get("auth.failure-window")),
-                new SluiceConfig.Log(this.<Boolean>get("log.requests")), routing,
+                new SluiceConfig.Log(this.<Boolean>get("log.requests"), this.<Boolean>get("log.json")), routing,
                 new SluiceConfig.Store(get("store.url"), get("store.user"), get("store.password"),
                         this.<Integer>get("store.max-pool-size"), get("store.connection-timeout"),
                         get("store.leak-detection")),

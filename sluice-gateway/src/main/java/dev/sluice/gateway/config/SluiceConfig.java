@@ -136,5 +136,5 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
     }
 
     /** Logging: one line per request when {@code requests}. */
-    public record Log(boolean requests) {}
+    public record Log(boolean requests, boolean json) {}
 }

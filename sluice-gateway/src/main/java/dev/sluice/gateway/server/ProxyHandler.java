@@ -61,7 +61,8 @@ final class ProxyHandler implements Handler {
         Outcome outcome = Outcome.FAILURE;
         RequestInfo info = new RequestInfo(id, client);
         ScopeRegistry scopes = ctx.scopes();
-        try (ResourceScope scope = scopes.open("request", id)) {
+        try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
+             ResourceScope scope = scopes.open("request", id)) {
             try {
                 if (!ctx.drain().accepting()) {
                     throw new GatewayException(503, "overloaded_error", "Sluice is shutting down", "1");

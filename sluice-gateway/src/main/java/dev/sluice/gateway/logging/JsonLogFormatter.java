@@ -1,0 +1,45 @@
+package dev.sluice.gateway.logging;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.logging.Formatter;
+import java.util.logging.LogRecord;
+
+/**
+ * One JSON object per line: time, level, logger, message, the request id of the request being handled
+ * on this thread (when there is one) and the stack trace of a throwable. Messages never carry keys:
+ * Sluice logs no header, body or secret.
+ */
+public final class JsonLogFormatter extends Formatter {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Override
+    public String format(LogRecord r) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("ts", Instant.ofEpochMilli(r.getMillis()).toString());
+            g.writeStringField("level", r.getLevel().getName());
+            g.writeStringField("logger", r.getLoggerName());
+            g.writeStringField("message", formatMessage(r));
+            String id = RequestIds.current();
+            if (id != null) {
+                g.writeStringField("request_id", id);
+            }
+            if (r.getThrown() != null) {
+                StringWriter trace = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(trace));
+                g.writeStringField("error", trace.toString());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            return "{\"level\":\"SEVERE\",\"message\":\"log record could not be written as JSON\"}\n";
+        }
+        return out + System.lineSeparator();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sluice.gateway.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+
+/** JSON log lines: one valid object per line, with the request id of the thread's request. */
+class JsonLogFormatterTest {
+
+    @Test
+    void eachRecordIsOneJsonLineWithTheRequestIdAndTheError() throws Exception {
+        LogRecord r = new LogRecord(Level.WARNING, "upstream \"x\" failed\nsecond line");
+        r.setLoggerName("sluice.request");
+        r.setThrown(new IllegalStateException("boom"));
+        String line;
+        try (var bound = RequestIds.bind("req_123")) {
+            line = new JsonLogFormatter().format(r);
+        }
+        assertThat(line.strip()).doesNotContain("\n");
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.path("level").asText()).isEqualTo("WARNING");
+        assertThat(json.path("logger").asText()).isEqualTo("sluice.request");
+        assertThat(json.path("message").asText()).isEqualTo("upstream \"x\" failed\nsecond line");
+        assertThat(json.path("request_id").asText()).isEqualTo("req_123");
+        assertThat(json.path("error").asText()).contains("IllegalStateException: boom");
+        assertThat(new ObjectMapper().readTree(new JsonLogFormatter().format(r)).has("request_id")).isFalse();
+    }
+}
