@@ -46,7 +46,8 @@ class MetricsEndpointTest {
                 "sluice_tokens_total", "sluice_admission_in_flight", "sluice_admission_limit",
                 "sluice_admission_shed_total", "sluice_memory_floor_bytes", "sluice_upstream_breaker_open",
                 "sluice_retries_total", "sluice_usage_queue_depth", "sluice_store_connections_active",
-                "sluice_cache_hits_total", "jvm_memory_used_bytes", "jvm_gc_pause_seconds", "jvm_threads_live_threads",
+                "sluice_cache_hits_total", "sluice_upstream_pool_active", "sluice_upstream_pool_idle",
+                "sluice_store_connections_idle", "jvm_memory_used_bytes", "jvm_gc_pause_seconds", "jvm_threads_live_threads",
                 "process_files_open_files");
         assertThat(families.values()).flatMap(StrictPrometheusParser.Family::samples)
                 .noneMatch(s -> s.labels().containsKey("quantile")); // no client-side "quantiles" (a peer's is the mean)

@@ -72,6 +72,26 @@ public final class UpstreamClient implements AutoCloseable {
         return maxQueued;
     }
 
+    /** Pool counts over this client's destinations: active, idle, and requests queued for a connection. */
+    public record PoolCounts(int active, int idle, int queued) {
+    }
+
+    public PoolCounts poolCounts() {
+        int active = 0;
+        int idle = 0;
+        int queued = 0;
+        for (org.eclipse.jetty.client.Destination d : http.getDestinations()) {
+            if (d instanceof org.eclipse.jetty.client.transport.HttpDestination hd) {
+                queued += hd.getQueuedRequestCount();
+                if (hd.getConnectionPool() instanceof org.eclipse.jetty.client.AbstractConnectionPool pool) {
+                    active += pool.getActiveConnectionCount();
+                    idle += pool.getIdleConnectionCount();
+                }
+            }
+        }
+        return new PoolCounts(active, idle, queued);
+    }
+
     /**
      * Sends a request and returns at once; the caller awaits the headers on the returned call and
      * must close it (which aborts the exchange if it is still running).

@@ -31,6 +31,12 @@ final class MetricsBinder {
         for (ProviderEndpoint p : ctx.providers().values()) {
             m.gauge("sluice.upstream.pool.max.connections", "connection pool bound", Tags.of("provider", p.name()),
                     p, e -> e.client().maxConnections());
+            m.gauge("sluice.upstream.pool.active", "pooled connections in use", Tags.of("provider", p.name()),
+                    p, e -> e.client().poolCounts().active());
+            m.gauge("sluice.upstream.pool.idle", "pooled connections idle", Tags.of("provider", p.name()),
+                    p, e -> e.client().poolCounts().idle());
+            m.gauge("sluice.upstream.pool.pending", "requests waiting for a pooled connection",
+                    Tags.of("provider", p.name()), p, e -> e.client().poolCounts().queued());
         }
         for (var route : ctx.config().routing().routes().values()) {
             for (var t : route.targets()) {
@@ -54,6 +60,7 @@ final class MetricsBinder {
         m.gauge("sluice.store.connections.active", "database connections borrowed", () -> store.activeConnections());
         m.gauge("sluice.store.connections.pending", "callers waiting for a connection", () -> store.pendingThreads());
         m.gauge("sluice.store.connections.max", "database pool bound", () -> store.maxPoolSize());
+        m.gauge("sluice.store.connections.idle", "database connections idle", () -> store.idleConnections());
         ctx.state().usage().ifPresent(u -> {
             m.gauge("sluice.usage.queue.depth", "usage records waiting to be written", () -> u.stats().queued());
             m.counter("sluice.usage.dropped", "usage records dropped (queue full or database down)", Tags.empty(), u,

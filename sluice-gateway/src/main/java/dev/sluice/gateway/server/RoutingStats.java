@@ -20,6 +20,9 @@ final class RoutingStats {
             u.put("url", p.client().baseUrl().toString());
             u.put("maxConnections", p.client().maxConnections());
             u.put("maxQueuedRequests", p.client().maxQueued());
+            var pool = p.client().poolCounts();
+            u.put("activeConnections", pool.active()).put("idleConnections", pool.idle())
+                    .put("queuedRequests", pool.queued());
         }
         ObjectNode routing = root.putObject("routing");
         ObjectNode targets = routing.putObject("targets");

@@ -81,6 +81,12 @@ public final class Store implements AutoCloseable, LeakSource {
         return bean == null ? 0 : bean.getActiveConnections();
     }
 
+    /** Connections open and idle now. */
+    public int idleConnections() {
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        return bean == null ? 0 : bean.getIdleConnections();
+    }
+
     /** Callers waiting for a connection now. */
     public int pendingThreads() {
         HikariPoolMXBean bean = pool.getHikariPoolMXBean();
