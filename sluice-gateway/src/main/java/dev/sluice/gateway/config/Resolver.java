@@ -208,7 +208,10 @@ final class Resolver {
                         get("retention.interval")),
                 new SluiceConfig.Sessions(get("sessions.enabled"), this.<Integer>get("sessions.history-token-budget"),
                         get("sessions.max-age"), this.<Integer>get("sessions.max-messages")),
-                new SluiceConfig.Limits(get("limits.fail-open")));
+                new SluiceConfig.Limits(get("limits.fail-open")),
+                new SluiceConfig.Request(this.<Integer>get("request.max-messages"), this.<Integer>get("request.max-tools"),
+                        this.<Integer>get("request.max-content-blocks"), this.<Integer>get("request.max-json-depth"),
+                        this.<Integer>get("request.max-output-tokens")));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,7 +11,8 @@ import java.util.List;
  */
 public record SluiceConfig(Server server, Admission admission, Memory memory, Upstream upstream, Timeouts timeouts,
                            Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log, Routing routing,
-                           Store store, Redis redis, Cache cache, Usage usage, Sessions sessions, Limits limits) {
+                           Store store, Redis redis, Cache cache, Usage usage, Sessions sessions, Limits limits,
+                           Request request) {
 
     /** How the admission limit is set: fixed, or adapted by a Netflix concurrency-limits algorithm. */
     public enum LimitAlgorithm { FIXED, GRADIENT2, VEGAS }
@@ -87,6 +88,9 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
 
     /** Server-side session history (opt-in per request), its token budget and retention. */
     public record Sessions(boolean enabled, int historyTokenBudget, Duration maxAge, long maxMessages) {}
+
+    /** Shape limits on each generation request; maxOutputTokens 0 means no ceiling. */
+    public record Request(int maxMessages, int maxTools, int maxContentBlocks, int maxJsonDepth, int maxOutputTokens) {}
 
     /** Per-key limits: shared through Redis when configured; fail open when the limiter's store is down. */
     public record Limits(boolean failOpen) {}

@@ -142,6 +142,11 @@ final class Generation {
                     attempt.finish(Outcomes.of(f), Optional.empty());
                     return AttemptResult.failed(Outcomes.error(f));
                 }
+                if (head.status() >= 300 && head.status() < 400) {
+                    attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
+                    return AttemptResult.failed(new GatewayException(502, "api_error", "upstream " + attempt.target().id()
+                            + " answered a redirect (" + head.status() + "), which Sluice does not follow", null));
+                }
                 if (!head.ok()) {
                     byte[] answer = Outcomes.readQuietly(call);
                     attempt.finish(Outcomes.of(head.status(), answer), Outcomes.retryAfter(head));

@@ -75,6 +75,7 @@ final class ProxyHandler implements Handler {
                 outcome = switch (route) {
                     case MESSAGES, CHAT_COMPLETIONS -> {
                         JsonNode json = RequestChecks.parse(body, route);
+                        RequestLimits.check(json, ctx.config().request());
                         info.stream = json.path("stream").asBoolean(false);
                         yield new Generation(ctx, req, res, scope, info).run(body, json);
                     }

@@ -43,7 +43,7 @@ class ConfigDefaultsTest {
 
     @Test
     void registryListsEveryKeyOnceWithItsEnvName() {
-        assertThat(ConfigLoader.keys()).hasSize(93);
+        assertThat(ConfigLoader.keys()).hasSize(98);
         assertThat(ConfigLoader.keys()).extracting(ConfigKey::key).doesNotHaveDuplicates();
         assertThat(ConfigLoader.keys()).allSatisfy(k -> {
             assertThat(k.key()).matches("[a-z]+(\\.<name>)?(\\.[a-z-]+)+");
