@@ -24,6 +24,17 @@ final class UpstreamSend {
     private UpstreamSend() {
     }
 
+    /** Printable ASCII (and spaces/tabs between), as forwarded header values must be. */
+    static boolean visible(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+                return false;
+            }
+        }
+        return v.length() <= 1024;
+    }
+
     static UpstreamCall send(ServerRequest req, Dialect client, ProviderEndpoint provider, Optional<String> apiKey,
                              String model, byte[] body, Duration firstByte, SluiceConfig.Timeouts t) {
         Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(apiKey));
@@ -31,7 +42,8 @@ final class UpstreamSend {
                 && Exchanges.dialectOf(provider.kind()) == Dialect.ANTHROPIC;
         if (anthropicToAnthropic) {
             for (String name : ANTHROPIC_FORWARDED) {
-                List<String> values = req.headers().values(HeaderNames.create(name));
+                List<String> values = req.headers().values(HeaderNames.create(name)).stream()
+                        .filter(UpstreamSend::visible).toList(); // a value with control characters is not forwarded
                 if (!values.isEmpty()) {
                     headers.put(name, values);
                 }
