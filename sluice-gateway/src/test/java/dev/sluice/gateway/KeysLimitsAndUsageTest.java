@@ -65,6 +65,17 @@ class KeysLimitsAndUsageTest {
     }
 
     @Test
+    void a2_aKeysMaxTokensCeilingIsEnforced() throws Exception {
+        String key = createKey("{\"name\":\"short-answers\",\"max_output_tokens\":32}").path("key").asText();
+        HttpResponse<String> tooMany = ask(key, "fake-model"); // asks for max_tokens 64
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tooMany.body()).path("error").path("message").asText()).contains("ceiling of 32");
+        String small = "{\"model\":\"fake-model\",\"max_tokens\":32,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(Http.post(SLUICE.baseUri(), "/v1/messages", small, "x-api-key", key, "anthropic-version", "2023-06-01",
+                "content-type", "application/json").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void b_requestsPerMinuteAreEnforcedWithRetryAfterInTheCallersDialect() throws Exception {
         String key = createKey("{\"name\":\"small\",\"requests_per_minute\":3}").path("key").asText();
         for (int i = 0; i < 3; i++) {

@@ -28,7 +28,8 @@ public final class KeyStore {
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, name, tenant, key_prefix, created_at, revoked_at, allowed_models,"
-            + " requests_per_minute, tokens_per_minute, max_concurrent, budget_tokens, budget_period, priority";
+            + " requests_per_minute, tokens_per_minute, max_concurrent, budget_tokens, budget_period, priority,"
+            + " max_output_tokens";
 
     /** A new key: the plaintext (shown once) and what is stored. */
     public record CreatedKey(String plaintext, ApiKey key) {
@@ -46,7 +47,7 @@ public final class KeyStore {
         long now = System.currentTimeMillis();
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                     + ", key_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                     + ", key_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, id);
             ps.setString(2, name);
             ps.setString(3, tenant);
@@ -60,7 +61,8 @@ public final class KeyStore {
             ps.setLong(11, p.budgetTokens());
             ps.setString(12, p.period().name());
             ps.setString(13, p.priority());
-            ps.setString(14, hash(plaintext));
+            ps.setInt(14, p.maxOutputTokens());
+            ps.setString(15, hash(plaintext));
             ps.executeUpdate();
         }
         return new CreatedKey(plaintext, new ApiKey(id, name, tenant, plaintext.substring(0, 14), now, null, p));
@@ -96,7 +98,7 @@ public final class KeyStore {
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", key_hash FROM api_keys WHERE key_hash = ?")) {
             ps.setString(1, presented);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && MessageDigest.isEqual(rs.getString(14).getBytes(StandardCharsets.US_ASCII),
+                if (rs.next() && MessageDigest.isEqual(rs.getString(15).getBytes(StandardCharsets.US_ASCII),
                         presented.getBytes(StandardCharsets.US_ASCII))) {
                     return Optional.of(read(rs));
                 }
@@ -120,7 +122,7 @@ public final class KeyStore {
         String models = rs.getString(7);
         KeyPolicy p = new KeyPolicy(models.isEmpty() ? List.of() : Arrays.asList(models.split(",")), rs.getInt(8),
                 rs.getInt(9), rs.getInt(10), rs.getLong(11), KeyPolicy.BudgetPeriod.valueOf(rs.getString(12)),
-                rs.getString(13));
+                rs.getString(13), rs.getInt(14));
         return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), revokedAt, p);
     }
 

@@ -55,6 +55,8 @@ final class KeysCommand implements Callable<Integer> {
         @Option(names = "--budget-period", description = "none, day or month") KeyPolicy.BudgetPeriod period =
                 KeyPolicy.BudgetPeriod.NONE;
         @Option(names = "--priority", description = "interactive or batch") String priority = "interactive";
+        @Option(names = "--max-output-tokens", description = "largest max_tokens it may ask for (0: none)")
+        int maxOutputTokens;
 
         Create(SluiceCli cli) {
             this.cli = cli;
@@ -68,7 +70,7 @@ final class KeysCommand implements Callable<Integer> {
             }
             try (Store store = open(cli, options)) {
                 KeyStore.CreatedKey k = new KeyStore(store.dataSource()).create(name, tenant == null ? name : tenant,
-                        new KeyPolicy(models, rpm, tpm, concurrency, budget, period, priority));
+                        new KeyPolicy(models, rpm, tpm, concurrency, budget, period, priority, maxOutputTokens));
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("id:  " + k.key().id());
                 out.println("key: " + k.plaintext());

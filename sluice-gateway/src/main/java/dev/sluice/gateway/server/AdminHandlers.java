@@ -73,7 +73,8 @@ final class AdminHandlers {
             throw new GatewayException(400, "priority: must be interactive or batch");
         }
         KeyPolicy policy = new KeyPolicy(models, nonNegative(b, "requests_per_minute"), nonNegative(b, "tokens_per_minute"),
-                nonNegative(b, "max_concurrent"), nonNegative(b, "budget_tokens"), period, priority);
+                nonNegative(b, "max_concurrent"), nonNegative(b, "budget_tokens"), period, priority,
+                nonNegative(b, "max_output_tokens"));
         KeyStore.CreatedKey created = ctx.state().auth().store().create(name, b.path("tenant").asText(name), policy);
         ObjectNode out = describe(created.key());
         out.put("key", created.plaintext());
@@ -157,7 +158,8 @@ final class AdminHandlers {
         p.allowedModels().forEach(models::add);
         n.put("requests_per_minute", p.requestsPerMinute()).put("tokens_per_minute", p.tokensPerMinute())
                 .put("max_concurrent", p.maxConcurrent()).put("budget_tokens", p.budgetTokens())
-                .put("budget_period", p.period().name().toLowerCase()).put("priority", p.priority());
+                .put("budget_period", p.period().name().toLowerCase()).put("priority", p.priority())
+                .put("max_output_tokens", p.maxOutputTokens());
         return n;
     }
 

@@ -240,6 +240,11 @@ final class Generation {
         if (!policy.allows(model)) {
             throw new GatewayException(403, "permission_error", "this API key may not use model " + info.model, null);
         }
+        long asked = Math.max(json.path("max_tokens").asLong(0), json.path("max_completion_tokens").asLong(0));
+        if (policy.maxOutputTokens() > 0 && asked > policy.maxOutputTokens()) {
+            throw new GatewayException(400, "invalid_request_error", "max_tokens " + asked
+                    + " is above this API key's ceiling of " + policy.maxOutputTokens(), null);
+        }
         Limits.Decision d = ctx.state().limits().admit(who.keyId(), policy, estimateTokens(json));
         if (d instanceof Limits.Limited limited) {
             long s = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);

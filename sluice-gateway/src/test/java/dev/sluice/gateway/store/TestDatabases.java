@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestDatabases {
 
     public static final String POSTGRES_BASE = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** Schemas this JVM created: only these are dropped (another build may share the database). */
+    private static final java.util.Set<String> CREATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private TestDatabases() {
     }
@@ -44,6 +46,7 @@ public final class TestDatabases {
              Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         }
+        CREATED.add(schema);
         return new StoreSettings(POSTGRES_BASE + "?currentSchema=" + schema, "postgres", "", 4,
                 Duration.ofSeconds(5), Duration.ofSeconds(2));
     }
@@ -66,22 +69,18 @@ public final class TestDatabases {
         Assumptions.assumeTrue(up, "Redis not reachable at 127.0.0.1:6379: Redis case skipped");
     }
 
-    /** Drops the PostgreSQL schemas tests created (best effort). */
+    /** Drops the PostgreSQL schemas this JVM's tests created (best effort). */
     public static void dropTestSchemas() {
-        if (!reachable("127.0.0.1", 5432)) {
+        if (CREATED.isEmpty() || !reachable("127.0.0.1", 5432)) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(POSTGRES_BASE, "postgres", "");
-             Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")) {
-            List<String> names = new ArrayList<>();
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
+        List<String> names = new ArrayList<>(CREATED);
+        try (Connection c = DriverManager.getConnection(POSTGRES_BASE, "postgres", "")) {
             for (String n : names) {
                 try (Statement drop = c.createStatement()) {
-                    drop.execute("DROP SCHEMA " + n + " CASCADE");
+                    drop.execute("DROP SCHEMA IF EXISTS " + n + " CASCADE");
                 }
+                CREATED.remove(n);
             }
         } catch (SQLException ignored) {
             // best effort
