@@ -64,13 +64,20 @@ final class SqlTier {
                 ps.setLong(1, now);
                 deleted += ps.executeUpdate();
             }
-            while (totalBytes(c) > maxBytes) {
-                long cutoff;
+            long excess = totalBytes(c) - maxBytes;
+            while (excess > 0) { // oldest first, only as many as free the excess
+                long cutoff = Long.MIN_VALUE;
+                long freed = 0;
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT created_at FROM response_cache ORDER BY created_at LIMIT 1 OFFSET " + (CHUNK - 1))) {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        cutoff = rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+                        "SELECT created_at, size_bytes FROM response_cache ORDER BY created_at LIMIT " + CHUNK);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (freed < excess && rs.next()) {
+                        cutoff = rs.getLong(1);
+                        freed += rs.getLong(2);
                     }
+                }
+                if (cutoff == Long.MIN_VALUE) {
+                    break;
                 }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM response_cache WHERE created_at <= ?")) {
                     ps.setLong(1, cutoff);
@@ -80,6 +87,7 @@ final class SqlTier {
                         break;
                     }
                 }
+                excess = totalBytes(c) - maxBytes;
             }
         }
         return deleted;

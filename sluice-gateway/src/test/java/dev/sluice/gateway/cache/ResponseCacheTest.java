@@ -115,8 +115,20 @@ class ResponseCacheTest {
                 assertThat(second.stats().sqlHits()).isEqualTo(1);
                 for (int i = 0; i < 30; i++) {
                     second.put("fill" + i, "t", answer(5_000, 600_000));
+                    Thread.sleep(2); // distinct creation times, so "oldest" is well defined
                 }
                 await().atMost(Duration.ofSeconds(5)).until(() -> second.sqlRows() <= 10);
+                // only the oldest went: the newest entries are kept, up to the byte bound (~9 of ~5 KB in 50 KB)
+                assertThat(second.sqlRows()).isBetween(8L, 10L);
+                try (var c = store.dataSource().getConnection();
+                     var ps = c.prepareStatement("SELECT COUNT(*) FROM response_cache WHERE cache_key IN (?, ?)")) {
+                    ps.setString(1, "fill29");
+                    ps.setString(2, "fill28");
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        assertThat(rs.getLong(1)).isEqualTo(2);
+                    }
+                }
             }
         }
     }
