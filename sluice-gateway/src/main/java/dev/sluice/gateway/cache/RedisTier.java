@@ -1,10 +1,7 @@
 package dev.sluice.gateway.cache;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.sluice.gateway.store.RedisLink;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,24 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RedisTier implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("sluice.cache");
-    private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisLink redis;
     private final String prefix;
     final AtomicLong errors = new AtomicLong();
 
     RedisTier(String url, String prefix) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(Duration.ofMillis(500));
-        this.client = RedisClient.create(uri);
-        client.setOptions(io.lettuce.core.ClientOptions.builder() // fail fast while disconnected; reconnect behind
-                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        this.connection = client.connect(ByteArrayCodec.INSTANCE);
+        this.redis = new RedisLink(url, Duration.ofMillis(500));
         this.prefix = prefix + "cache:";
     }
 
     Optional<byte[]> get(String key) {
         try {
-            return Optional.ofNullable(connection.sync().get(k(key)));
+            return Optional.ofNullable(redis.connection().sync().get(k(key)));
         } catch (RuntimeException e) {
             failed(e);
             return Optional.empty();
@@ -40,7 +31,7 @@ final class RedisTier implements AutoCloseable {
 
     void put(String key, byte[] body, long ttlMillis) {
         try {
-            connection.sync().set(k(key), body, SetArgs.Builder.px(Math.max(1, ttlMillis)));
+            redis.connection().sync().set(k(key), body, SetArgs.Builder.px(Math.max(1, ttlMillis)));
         } catch (RuntimeException e) {
             failed(e);
         }
@@ -59,7 +50,6 @@ final class RedisTier implements AutoCloseable {
 
     @Override
     public void close() {
-        connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
     }
 }

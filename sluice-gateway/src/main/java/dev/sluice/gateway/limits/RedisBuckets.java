@@ -5,10 +5,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
+import dev.sluice.gateway.store.RedisLink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,21 +21,15 @@ final class RedisBuckets implements RateBuckets {
 
     private static final System.Logger LOG = System.getLogger("sluice.limits");
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisLink redis;
     private final ProxyManager<byte[]> proxies;
     private final String prefix;
     private final boolean failOpen;
     private final AtomicLong errors = new AtomicLong();
 
     RedisBuckets(String url, String prefix, boolean failOpen) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(Duration.ofSeconds(1));
-        this.client = RedisClient.create(uri);
-        client.setOptions(io.lettuce.core.ClientOptions.builder() // fail fast while disconnected; reconnect behind
-                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        this.connection = client.connect(ByteArrayCodec.INSTANCE);
-        this.proxies = Bucket4jLettuce.casBasedBuilder(connection)
+        this.redis = new RedisLink(url, Duration.ofSeconds(1));
+        this.proxies = Bucket4jLettuce.casBasedBuilder(redis.connection())
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
         this.prefix = prefix;
@@ -96,7 +87,6 @@ final class RedisBuckets implements RateBuckets {
 
     @Override
     public void close() {
-        connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.auth.ApiKey;
 import dev.sluice.gateway.auth.KeyPolicy;
 import dev.sluice.gateway.auth.KeyStore;
-import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.usage.UsageQueries;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -32,26 +31,10 @@ final class AdminHandlers {
     }
 
     void register(HttpRouting.Builder routing) {
-        routing.post("/admin/keys", (req, res) -> guarded(req, res, this::create));
-        routing.get("/admin/keys", (req, res) -> guarded(req, res, this::list));
-        routing.delete("/admin/keys/{id}", (req, res) -> guarded(req, res, this::revoke));
-        routing.get("/admin/usage", (req, res) -> guarded(req, res, this::usage));
-    }
-
-    private interface Action {
-        void run(ServerRequest req, ServerResponse res) throws GatewayException, SQLException;
-    }
-
-    private void guarded(ServerRequest req, ServerResponse res, Action action) {
-        try {
-            Access.requireAdmin(req, ctx);
-            action.run(req, res);
-        } catch (GatewayException e) {
-            ClientErrors.send(res, Dialect.ANTHROPIC, e);
-        } catch (SQLException e) {
-            ClientErrors.send(res, Dialect.ANTHROPIC, new GatewayException(503, "api_error",
-                    "store unavailable: " + e.getMessage(), "1"));
-        }
+        routing.post("/admin/keys", (req, res) -> AdminGuard.run(ctx, req, res, this::create));
+        routing.get("/admin/keys", (req, res) -> AdminGuard.run(ctx, req, res, this::list));
+        routing.delete("/admin/keys/{id}", (req, res) -> AdminGuard.run(ctx, req, res, this::revoke));
+        routing.get("/admin/usage", (req, res) -> AdminGuard.run(ctx, req, res, this::usage));
     }
 
     private void create(ServerRequest req, ServerResponse res) throws GatewayException, SQLException {

@@ -245,7 +245,8 @@ final class Generation {
             throw new GatewayException(400, "invalid_request_error", "max_tokens " + asked
                     + " is above this API key's ceiling of " + policy.maxOutputTokens(), null);
         }
-        Limits.Decision d = ctx.state().limits().admit(who.keyId(), policy, estimateTokens(json));
+        long estimate = policy.tokensPerMinute() > 0 ? estimateTokens(json) : 0; // only a tokens/min limit uses it
+        Limits.Decision d = ctx.state().limits().admit(who.keyId(), policy, estimate);
         if (d instanceof Limits.Limited limited) {
             long s = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
             throw new GatewayException(429, "rate_limit_error", "rate limited: " + limited.reason(), Long.toString(s));

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.sluice.core.ResourceInfo;
-import dev.sluice.gateway.translate.Dialect;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,23 +36,8 @@ final class SystemActions {
         routing.get("/system/resources", (req, res) -> resources(res));
         routing.get("/system/live", (req, res) -> feeds.serve(res, String.valueOf(req.remotePeer().address()),
                 () -> stats.stats().toString(), () -> !ctx.drain().accepting()));
-        routing.post("/system/gc", (req, res) -> admin(req, res, this::gc));
-        routing.get("/system/heapdump", (req, res) -> admin(req, res, this::heapDump));
-    }
-
-    private interface Action {
-        void run(ServerResponse res) throws Exception;
-    }
-
-    private void admin(ServerRequest req, ServerResponse res, Action action) {
-        try {
-            Access.requireAdmin(req, ctx);
-            action.run(res);
-        } catch (GatewayException e) {
-            ClientErrors.send(res, Dialect.ANTHROPIC, e);
-        } catch (Exception e) {
-            ClientErrors.send(res, Dialect.ANTHROPIC, new GatewayException(500, "api_error", e.getMessage(), null));
-        }
+        routing.post("/system/gc", (req, res) -> AdminGuard.run(ctx, req, res, (q, r) -> gc(r)));
+        routing.get("/system/heapdump", (req, res) -> AdminGuard.run(ctx, req, res, (q, r) -> heapDump(r)));
     }
 
     private void resources(ServerResponse res) {
