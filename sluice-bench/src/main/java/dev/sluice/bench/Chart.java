@@ -2,19 +2,10 @@ package dev.sluice.bench;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The overload chart, two panels against offered load (log scale) for the baseline and the load
@@ -22,10 +13,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * target of 1.2x the baseline. Rendered headless (java.awt.headless=true) to PNG.
  */
 final class Chart {
-    private static final Color GOODPUT = new Color(0x1f77b4);
-    private static final Color P99 = new Color(0xd62728);
-    private static final int WIDTH = 960;
-    private static final int PANEL_HEIGHT = 360;
+    private static final Color GOODPUT = Plots.BLUE;
+    private static final Color P99 = Plots.RED;
 
     private Chart() {
     }
@@ -60,40 +49,20 @@ final class Chart {
         if (baseline > 0) {
             line(bottom, "target: 1.2x baseline (0.8x C)", ends, new double[] {1.2 * baseline, 1.2 * baseline}, P99, true);
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(List.of(top, bottom), 2, 1, out, BitmapEncoder.BitmapFormat.PNG);
-        }
+        Plots.save(file, List.of(top, bottom));
     }
 
     private static XYChart panel(String title, String yTitle, double yMax) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(PANEL_HEIGHT).title(title)
-                .xAxisTitle("offered load (x C, log scale)").yAxisTitle(yTitle).build();
-        XYStyler styler = chart.getStyler();
-        styler.setXAxisLogarithmic(true);
-        styler.setXAxisLogarithmicDecadeOnly(false);
-        styler.setXAxisDecimalPattern("0.#");
-        styler.setYAxisMin(0.0);
-        styler.setYAxisMax(Math.ceil(yMax));
-        styler.setLegendPosition(Styler.LegendPosition.InsideSE);
-        styler.setChartBackgroundColor(Color.WHITE);
-        styler.setAntiAlias(true);
+        XYChart chart = Plots.panel(title, "offered load (x C, log scale)", yTitle, true);
+        chart.getStyler().setYAxisMax(Math.ceil(yMax));
         return chart;
     }
 
     private static void line(XYChart chart, String name, double[] x, double[] y, Color color, boolean dashed) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setLineColor(color);
-        s.setMarkerColor(color);
-        s.setLineStyle(dashed ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
-        s.setMarker(dashed ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        Plots.line(chart, name, x, y, color, dashed);
     }
 
     private static double max(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
+        return Plots.max(values);
     }
 }

@@ -39,14 +39,14 @@ final class HeapSampler implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AnthropicStreamClient client;
+    private final TrafficClient client;
     private final URI stats;
     private final int maxSamples;
     private final List<Sample> samples = new ArrayList<>(); // guarded by this, at most maxSamples
     private final Thread thread;
     private volatile boolean running = true;
 
-    private HeapSampler(AnthropicStreamClient client, URI sluice, Duration longest) {
+    private HeapSampler(TrafficClient client, URI sluice, Duration longest) {
         this.client = client;
         this.stats = sluice.resolve("/system/stats");
         this.maxSamples = (int) Math.min(1_000_000, longest.toSeconds() / INTERVAL.toSeconds() + 1);
@@ -54,7 +54,7 @@ final class HeapSampler implements AutoCloseable {
     }
 
     /** Starts sampling {@code sluice}'s stats; stops by itself after {@code longest}. */
-    static HeapSampler start(AnthropicStreamClient client, URI sluice, Duration longest) {
+    static HeapSampler start(TrafficClient client, URI sluice, Duration longest) {
         HeapSampler sampler = new HeapSampler(client, sluice, longest);
         sampler.thread.start();
         return sampler;

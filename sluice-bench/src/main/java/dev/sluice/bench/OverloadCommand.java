@@ -58,7 +58,7 @@ final class OverloadCommand implements Callable<Integer> {
         log.printf("sluice-bench: overload, S = %d, C = %.1f req/s, about %d s%n", slots,
                 settings.capacityPerSecond(), settings.total().toSeconds() + 2);
         OverloadScenario.Result result = OverloadScenario.run(settings, log);
-        Report report = new Report(result, Machine.current(), commandLine());
+        Report report = new Report(result, Machine.current(), Output.commandLine(spec));
         Files.createDirectories(out);
         Files.writeString(out.resolve("overload.json"), report.json(), StandardCharsets.UTF_8);
         String md = report.markdown();
@@ -68,10 +68,5 @@ final class OverloadCommand implements Callable<Integer> {
         System.out.flush();
         log.println("sluice-bench: wrote " + out.resolve("overload.json") + ", overload.md, overload.png");
         return 0;
-    }
-
-    private String commandLine() {
-        String launcher = System.getProperty("sluice.bench.launcher", "sluice-bench");
-        return launcher + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 }

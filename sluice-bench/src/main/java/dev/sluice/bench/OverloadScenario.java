@@ -125,11 +125,12 @@ final class OverloadScenario {
         List<PhaseSummary> summaries = new ArrayList<>();
         Set<String> sources = new TreeSet<>();
         List<HeapSampler.Sample> samples;
-        try (AnthropicStreamClient client = AnthropicStreamClient.create(sluice.baseUri(), HEADERS_TIMEOUT)) {
+        try (TrafficClient client = TrafficClient.create(sluice.baseUri(), HEADERS_TIMEOUT)) {
             Duration longest = s.total().plus(DRAIN_TIMEOUT).plusSeconds(10);
             HeapSampler sampler = HeapSampler.start(client, sluice.baseUri(), longest);
             try {
-                OpenLoop loop = new OpenLoop(client::call, s.maxOutstanding());
+                TrafficClient.Call call = TrafficClient.Call.complete(TrafficClient.Dialect.ANTHROPIC, true, "bench");
+                OpenLoop loop = new OpenLoop(() -> client.call(call), s.maxOutstanding());
                 loop.run(recorders, r -> log.printf("sluice-bench: phase %-14s %7.1f req/s for %d s%n",
                         r.phase.name(), r.schedule.perSecond(), r.phase.length().toSeconds()));
                 drained = loop.awaitIdle(DRAIN_TIMEOUT);

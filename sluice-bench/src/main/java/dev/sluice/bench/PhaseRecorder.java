@@ -31,6 +31,7 @@ final class PhaseRecorder {
     private final LongAdder shedByUpstream = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder clientOverflow = new LongAdder();
+    private final LongAdder disconnected = new LongAdder();
     private final AtomicLong lastShedNanos = new AtomicLong(Long.MIN_VALUE);
     private final Map<String, Long> errorKinds = new LinkedHashMap<>(); // guarded by this, bounded
 
@@ -61,6 +62,7 @@ final class PhaseRecorder {
                 countError(r.error());
             }
             case CLIENT_OVERFLOW -> clientOverflow.increment();
+            case DISCONNECTED -> disconnected.increment();
         }
     }
 
@@ -87,6 +89,11 @@ final class PhaseRecorder {
 
     long clientOverflow() {
         return clientOverflow.sum();
+    }
+
+    /** Requests the client left on purpose before their end. */
+    long disconnected() {
+        return disconnected.sum();
     }
 
     /** When the last shed answer of this phase's requests arrived, if any was shed. */

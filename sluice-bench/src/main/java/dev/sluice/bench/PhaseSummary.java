@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
  *
  * @param sent               requests due in the phase (offered rate x length)
  * @param errors             error answers, plus requests that never reported (still open at the end)
+ * @param disconnected       requests the client left on purpose before their end
  * @param goodputPerSecond   completed / phase seconds
  * @param goodputOfCapacity  goodput / C
  * @param endToEnd           completed answers: intended send time to end of stream
@@ -28,6 +29,7 @@ record PhaseSummary(
         long shedByUpstream,
         long errors,
         long clientOverflow,
+        long disconnected,
         double goodputPerSecond,
         double goodputOfCapacity,
         Latency endToEnd,
@@ -45,13 +47,13 @@ record PhaseSummary(
         long completed = r.completed();
         long shed = r.shed();
         long overflow = r.clientOverflow();
-        long unaccounted = Math.max(0, sent - completed - shed - r.errors() - overflow);
+        long unaccounted = Math.max(0, sent - completed - shed - r.errors() - overflow - r.disconnected());
         double goodput = completed / seconds;
         OptionalDouble lastShed = r.lastShedNanos().isPresent()
                 ? OptionalDouble.of(Math.max(0, r.lastShedNanos().getAsLong() - r.schedule.startNanos()) / 1e9)
                 : OptionalDouble.empty();
         return new PhaseSummary(r.phase, r.schedule.perSecond(), sent, completed, shed, r.shedByUpstream(),
-                r.errors() + unaccounted, overflow, goodput, goodput / capacityPerSecond,
+                r.errors() + unaccounted, overflow, r.disconnected(), goodput, goodput / capacityPerSecond,
                 Latency.of(r.endToEnd), Latency.of(r.firstEvent), Latency.of(r.shedAnswer), Latency.of(r.sendLag),
                 lastShed, heapFloorMiB, r.errorKinds());
     }
