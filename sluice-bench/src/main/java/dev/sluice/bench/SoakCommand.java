@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
 final class SoakCommand implements Callable<Integer> {
     static final double TARGET_SLOPE = 0.25;
 
+    /** Shares of the rate the warm-up climbs through, an equal number of requests at each. */
+    private static final double[] WARMUP_RAMP = {0.1, 0.25, 0.5, 1.0};
+
     @Option(names = "--requests", paramLabel = "N", defaultValue = "1000000", description = "requests (default: ${DEFAULT-VALUE})")
     long requests;
 
@@ -43,8 +46,9 @@ final class SoakCommand implements Callable<Integer> {
             description = "full GCs (heap floor readings) over the run (default: ${DEFAULT-VALUE})")
     int checkpoints;
 
-    @Option(names = "--idle-seconds", paramLabel = "N", defaultValue = "15",
-            description = "idle time before the baseline and after the run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--idle-seconds", paramLabel = "N", defaultValue = "40",
+            description = "idle time before the baseline and after the run, longer than the clients' 30 s keep-alive "
+                    + "so connections pooled by the warm-up are closed (default: ${DEFAULT-VALUE})")
     int idleSeconds;
 
     @Option(names = "--max-outstanding", paramLabel = "N", defaultValue = "4000",
@@ -108,8 +112,12 @@ final class SoakCommand implements Callable<Integer> {
             return r;
         }, maxOutstanding);
         long warmup = Math.max(1000, requests / 50);
-        log.printf("sluice-bench: soak, warm-up %d requests at %.0f req/s%n", warmup, rate);
-        segment(loop, warmup, "warm-up");
+        log.printf("sluice-bench: soak, warm-up %d requests ramping to %.0f req/s%n", warmup, rate);
+        // ramped: a cold JVM at the full rate piles up hundreds of requests, and the connections they open stay
+        // pooled (idle) for tens of seconds, which would put them in the baseline and the first checkpoints
+        for (double share : WARMUP_RAMP) {
+            segment(loop, warmup / WARMUP_RAMP.length, rate * share, "warm-up");
+        }
         loop.awaitIdle(Duration.ofSeconds(60));
         Thread.sleep(idleSeconds * 1000L);
         ProcStats.Sample base = sluice.proc();
@@ -121,7 +129,7 @@ final class SoakCommand implements Callable<Integer> {
         List<PhaseRecorder> segments = new ArrayList<>();
         long per = requests / checkpoints;
         for (int c = 0; c < checkpoints; c++) {
-            segments.add(segment(loop, per, "segment " + (c + 1)));
+            segments.add(segment(loop, per, rate, "segment " + (c + 1)));
             Point p = point(sluice, t0, ended.get());
             points.add(p);
             log.printf("sluice-bench: %,d requests ended, floor %.1f MiB, RSS %.0f MiB, threads %d, FDs %d, in flight %d%n",
@@ -135,7 +143,7 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     /** Sends {@code count} requests at the rate, returning when the last is due (it may still be open). */
-    private PhaseRecorder segment(OpenLoop loop, long count, String name) {
+    private static PhaseRecorder segment(OpenLoop loop, long count, double rate, String name) {
         Phase phase = new Phase(name, rate, Duration.ofNanos((long) (count / rate * 1e9)), Phase.Kind.LOAD);
         List<PhaseRecorder> recs = OpenLoop.plan(List.of(phase), 1, System.nanoTime() + 1_000_000);
         loop.run(recs, r -> { });
