@@ -175,13 +175,36 @@ final class SoakCommand implements Callable<Integer> {
         return d == 0 ? 0 : (n * sxy - sx * sy) / d;
     }
 
+    /** Standard error of the least-squares slope of y over x (NaN with fewer than 3 points or no spread in x). */
+    static double slopeStandardError(double[] x, double[] y) {
+        int n = x.length;
+        double mx = java.util.Arrays.stream(x).average().orElse(0);
+        double my = java.util.Arrays.stream(y).average().orElse(0);
+        double sxx = 0;
+        for (double v : x) {
+            sxx += (v - mx) * (v - mx);
+        }
+        if (n < 3 || sxx == 0) {
+            return Double.NaN;
+        }
+        double b = slope(x, y);
+        double rss = 0;
+        for (int i = 0; i < n; i++) {
+            double r = y[i] - (my + b * (x[i] - mx));
+            rss += r * r;
+        }
+        return Math.sqrt(rss / (n - 2) / sxx);
+    }
+
     private void report(Instant started, Machine machine, SluiceProcess sluice, List<Point> points, Point idle,
                         ProcStats.Sample base, List<PhaseRecorder> segments, boolean drained, JsonNode finalStats,
                         PrintStream log) throws Exception {
         // the first segment is warm-up too (JIT, pools, bounded caches reaching working size): measured from its end
         List<Point> measured = points.subList(1, points.size());
         double[] x = measured.stream().mapToDouble(Point::requestsEnded).toArray();
-        double slope = slope(x, measured.stream().mapToDouble(Point::floorBytes).toArray());
+        double[] floors = measured.stream().mapToDouble(Point::floorBytes).toArray();
+        double slope = slope(x, floors);
+        double slopeError = slopeStandardError(x, floors);
         long growth = measured.get(measured.size() - 1).floorBytes() - measured.get(0).floorBytes();
         List<Point> late = measured.subList(measured.size() / 2, measured.size());
         double rssPerMin = slope(late.stream().mapToDouble(p -> p.atSeconds() / 60).toArray(),
@@ -199,7 +222,7 @@ final class SoakCommand implements Callable<Integer> {
         ObjectNode root = Output.root("soak", command, started, machine, sluice);
         root.put("requests", requests).put("rate", rate).put("seed", seed).put("drained", drained);
         root.put("sluiceCpuMicrosPerRequest", Output.round(cpuPerRequest, 1));
-        root.put("slopeBytesPerRequest", slope).put("floorGrowthBytes", growth).put("rssGrowthMiBPerMinuteSecondHalf", rssPerMin);
+        root.put("slopeBytesPerRequest", slope).put("slopeStandardError", slopeError).put("floorGrowthBytes", growth).put("rssGrowthMiBPerMinuteSecondHalf", rssPerMin);
         root.putObject("outcomes").put("completed", completed).put("disconnected", disconnected).put("shed", shed)
                 .put("errors", errors).put("clientOverflow", overflow);
         root.set("baseline", Output.JSON.valueToTree(base));
@@ -218,8 +241,9 @@ final class SoakCommand implements Callable<Integer> {
         md.append(String.format("%n- Outcomes: %,d completed, %,d disconnected by the client, %,d shed, %,d errors "
                 + "(faults and the outage answer with errors by design), %,d client overflows.%n", completed, disconnected,
                 shed, errors, overflow));
-        md.append(String.format("- Heap floor slope after the first segment: **%.3f B/request** (target <= %.2f over 10M: %s at %,d), "
-                + "growth %+.2f MiB.%n", slope, TARGET_SLOPE, slope <= TARGET_SLOPE ? "PASS" : "FAIL", requests, growth / 1048576.0));
+        md.append(String.format("- Heap floor slope after the first segment: **%.3f B/request** (standard error %.3f; target <= %.2f "
+                + "over 10M: %s at %,d), growth %+.2f MiB.%n", slope, slopeError, TARGET_SLOPE,
+                slope <= TARGET_SLOPE ? "PASS" : "FAIL", requests, growth / 1048576.0));
         md.append(String.format("- RSS: baseline %.0f MiB, peak %.0f MiB, second-half growth %.2f MiB/min, %.0f MiB idle after.%n",
                 base.rssBytes() / 1048576.0, peakRss / 1048576.0, rssPerMin, idle.rssBytes() / 1048576.0));
         md.append(String.format("- Sluice CPU: %.0f µs per request (user + system, including the checkpoints' full GCs).%n",

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.logging;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,7 +17,8 @@ import java.util.logging.LogRecord;
  */
 public final class JsonLogFormatter extends Formatter {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Shared, bounded buffer recyclers: log calls come from virtual threads (see translate's Json). */
+    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(16)).build();
 
     @Override
     public String format(LogRecord r) {

@@ -3,6 +3,7 @@ package dev.sluice.gateway.translate;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,7 +12,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The package's JSON mapper (read constraints so hostile input cannot take the heap) and small helpers. */
 final class Json {
 
+    /**
+     * Jackson's buffer recyclers shared by all threads, at most this many kept. Jackson's default keeps one per
+     * thread in a thread-local: with a virtual thread per request that is a new recycler per request, held for
+     * the request's life (8 KiB per open stream, measured in docs/benchmarks.md) and never reused.
+     */
+    static final int RECYCLERS = 64;
+
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLERS))
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(256)
                     .maxStringLength(32 * 1024 * 1024)
