@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,64 @@ final class Output {
         }
     }
 
+    /**
+     * For the scenarios that compare a gateway with the bare fake (overhead, throughput): aim them at a
+     * gateway already running on loopback, e.g. a peer, routed to the bench's fake on a fixed port.
+     */
+    static final class Target {
+        @Option(names = "--target", paramLabel = "URL",
+                description = "measure a gateway already running at this loopback URL (routed to the bench's fake at "
+                        + "--fake-port) instead of starting Sluice")
+        URI url;
+
+        @Option(names = "--fake-port", paramLabel = "P", defaultValue = "0",
+                description = "the bench's fake provider listens here, for a --target gateway to route to (default: any free port)")
+        int fakePort;
+
+        /** Refuses a gateway that is not on loopback, before anything starts. */
+        void requireLoopback() {
+            if (url != null) {
+                TrafficClient.requireLoopback(url);
+            }
+        }
+
+        /** Null when a gateway is given, else a Sluice started with the options' flags and these settings. */
+        SluiceProcess startSluiceUnlessTargeted(Options options, Map<String, String> settings)
+                throws IOException, InterruptedException {
+            if (url != null) {
+                return null;
+            }
+            return SluiceProcess.start(options.jvmFlags(), options.settings(settings));
+        }
+
+        /** The gateway measured: the given URL, else the started Sluice. */
+        URI gateway(SluiceProcess sluice) {
+            return url != null ? url : sluice.baseUri();
+        }
+
+        /** How reports name the gateway path. */
+        String label() {
+            return url != null ? "target" : "Sluice";
+        }
+    }
+
     private Output() {
+    }
+
+    /** {@link #root} plus, for a gateway the bench did not start, its URL. */
+    static ObjectNode root(String scenario, String command, Instant started, Machine machine, SluiceProcess sluice,
+                           Target target) {
+        ObjectNode root = root(scenario, command, started, machine, sluice);
+        if (target.url != null) {
+            root.put("target", target.url.toString());
+        }
+        return root;
+    }
+
+    /** {@link #context} plus, for a gateway the bench did not start, its URL. */
+    static String context(String command, Machine machine, SluiceProcess sluice, Target target) {
+        String md = context(command, machine, sluice);
+        return target.url == null ? md : md + "- Gateway: " + target.url + ", already running (not started by the bench)\n";
     }
 
     /** The launcher and arguments this run was started with. */

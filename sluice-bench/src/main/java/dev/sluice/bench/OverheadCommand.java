@@ -47,6 +47,9 @@ final class OverheadCommand implements Callable<Integer> {
     @Mixin
     Output.Options options;
 
+    @Mixin
+    Output.Target target;
+
     @Spec
     CommandSpec spec;
 
@@ -64,6 +67,7 @@ final class OverheadCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("sluice-bench: --rounds and --per-round must be >= 1, --warmup >= 0");
             return 2;
         }
+        target.requireLoopback();
         PrintStream log = System.err;
         Instant started = Instant.now();
         Machine machine = Machine.current();
@@ -73,11 +77,11 @@ final class OverheadCommand implements Callable<Integer> {
             hist.add(new Histogram[] {new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)});
             roundP50.add(new double[rounds][2]);
         }
-        try (FakeProvider fake = FakeProvider.builder().start();
-             SluiceProcess sluice = SluiceProcess.start(options.jvmFlags(), options.settings(Map.of(
-                     "upstream.url", fake.baseUri().toString(), "upstream.api-key", "bench")));
+        try (FakeProvider fake = FakeProvider.builder().port(target.fakePort).start();
+             SluiceProcess sluice = target.startSluiceUnlessTargeted(options, Map.of(
+                     "upstream.url", fake.baseUri().toString(), "upstream.api-key", "bench"));
              TrafficClient direct = TrafficClient.create(fake.baseUri(), Duration.ofSeconds(30));
-             TrafficClient through = TrafficClient.create(sluice.baseUri(), Duration.ofSeconds(30))) {
+             TrafficClient through = TrafficClient.create(target.gateway(sluice), Duration.ofSeconds(30))) {
             log.printf("sluice-bench: overhead, %d warm-up + %d rounds x %d requests per case and path%n",
                     warmup, rounds, perRound);
             for (Case c : CASES) {
@@ -98,7 +102,7 @@ final class OverheadCommand implements Callable<Integer> {
                             long t0 = System.nanoTime();
                             CallResult res = client.call(CASES.get(c).call());
                             long micros = (System.nanoTime() - t0) / 1000;
-                            expectCompleted(res, path == 0 ? "direct" : "through Sluice");
+                            expectCompleted(res, path == 0 ? "direct" : "through " + target.label());
                             round.recordValue(micros);
                         }
                         hist.get(c)[path].add(round);
@@ -108,11 +112,11 @@ final class OverheadCommand implements Callable<Integer> {
                 log.printf("sluice-bench: round %d of %d done%n", r + 1, rounds);
             }
             String command = Output.commandLine(spec);
-            ObjectNode root = Output.root("overhead", command, started, machine, sluice);
+            ObjectNode root = Output.root("overhead", command, started, machine, sluice, target);
             root.put("rounds", rounds).put("perRound", perRound).put("warmup", warmup);
             ArrayNode cases = root.putArray("cases");
             StringBuilder md = new StringBuilder("Overhead at concurrency 1 (µs, from send to the end of the answer)\n\n");
-            md.append("| request | direct p50 / p99 | through Sluice p50 / p99 | added p50 / p99 | added p50 per round (min–max) |\n");
+            md.append("| request | direct p50 / p99 | through " + target.label() + " p50 / p99 | added p50 / p99 | added p50 per round (min–max) |\n");
             md.append("|---|--:|--:|--:|--:|\n");
             Map<String, double[]> added = new LinkedHashMap<>();
             for (int c = 0; c < CASES.size(); c++) {
@@ -142,8 +146,8 @@ final class OverheadCommand implements Callable<Integer> {
             md.append(String.format("%nTarget: added p99 <= %.0f µs (Anthropic whole answer): %s — %.0f µs%n%n",
                     TARGET_ADDED_P99_MICROS, headline <= TARGET_ADDED_P99_MICROS ? "PASS" : "FAIL", headline));
             root.put("targetAddedP99Micros", TARGET_ADDED_P99_MICROS).put("pass", headline <= TARGET_ADDED_P99_MICROS);
-            md.append(Output.context(command, machine, sluice));
-            Output.write(options.out, "overhead", root, md.toString(), List.of(chart(hist)), log);
+            md.append(Output.context(command, machine, sluice, target));
+            Output.write(options.out, "overhead", root, md.toString(), List.of(chart(hist, target.label())), log);
         }
         return 0;
     }
@@ -160,14 +164,14 @@ final class OverheadCommand implements Callable<Integer> {
                 .put("p999", h.getValueAtPercentile(99.9)).put("max", h.getMaxValue());
     }
 
-    private static CategoryChart chart(List<Histogram[]> hist) {
+    private static CategoryChart chart(List<Histogram[]> hist, String gateway) {
         CategoryChart chart = new CategoryChartBuilder().width(Plots.WIDTH).height(Plots.PANEL_HEIGHT + 120)
-                .title("Latency at concurrency 1: straight to the fake vs through Sluice")
+                .title("Latency at concurrency 1: straight to the fake vs through " + gateway)
                 .xAxisTitle("request").yAxisTitle("µs").build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         List<String> names = List.of("Anthropic whole", "Anthropic stream", "OpenAI whole (translated)");
-        String[] labels = {"direct p50", "Sluice p50", "direct p99", "Sluice p99"};
+        String[] labels = {"direct p50", gateway + " p50", "direct p99", gateway + " p99"};
         double[] pct = {50, 50, 99, 99};
         for (int k = 0; k < labels.length; k++) {
             List<Double> values = new ArrayList<>();

@@ -59,6 +59,9 @@ final class ThroughputCommand implements Callable<Integer> {
     @Mixin
     Output.Options options;
 
+    @Mixin
+    Output.Target target;
+
     @Spec
     CommandSpec spec;
 
@@ -76,10 +79,11 @@ final class ThroughputCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("sluice-bench: --start-rate > 0, --step-factor > 1, --step-seconds and --max-steps >= 1");
             return 2;
         }
+        target.requireLoopback();
         PrintStream log = System.err;
         Instant started = Instant.now();
         Machine machine = Machine.current();
-        try (FakeProvider fake = FakeProvider.builder().ttft(TTFT).start()) {
+        try (FakeProvider fake = FakeProvider.builder().ttft(TTFT).port(target.fakePort).start()) {
             log.println("sluice-bench: throughput, straight to the fake");
             List<Step> direct = ramp(fake.baseUri(), null, log);
             Map<String, String> settings = new LinkedHashMap<>();
@@ -88,9 +92,9 @@ final class ThroughputCommand implements Callable<Integer> {
             settings.put("admission.max-in-flight", Integer.toString(maxOutstanding));
             settings.put("upstream.max-connections", "2048");
             settings.put("upstream.max-queued-requests", Integer.toString(maxOutstanding));
-            try (SluiceProcess sluice = SluiceProcess.start(options.jvmFlags(), options.settings(settings))) {
-                log.println("sluice-bench: throughput, through Sluice");
-                List<Step> through = ramp(sluice.baseUri(), sluice, log);
+            try (SluiceProcess sluice = target.startSluiceUnlessTargeted(options, settings)) {
+                log.println("sluice-bench: throughput, through " + target.label() + " " + target.gateway(sluice));
+                List<Step> through = ramp(target.gateway(sluice), sluice, log);
                 report(started, machine, sluice, direct, through, log);
             }
         }
@@ -153,7 +157,7 @@ final class ThroughputCommand implements Callable<Integer> {
     private void report(Instant started, Machine machine, SluiceProcess sluice, List<Step> direct, List<Step> through,
                         PrintStream log) throws Exception {
         String command = Output.commandLine(spec);
-        ObjectNode root = Output.root("throughput", command, started, machine, sluice);
+        ObjectNode root = Output.root("throughput", command, started, machine, sluice, target);
         root.put("fakeTtftMs", TTFT.toMillis()).put("stepSeconds", stepSeconds).put("stepFactor", stepFactor);
         root.put("mix", "50% Anthropic streams (12 deltas) read to the end, 50% OpenAI whole answers");
         double d = maxSustained(direct);
@@ -168,13 +172,13 @@ final class ThroughputCommand implements Callable<Integer> {
         md.append("| path | offered req/s | goodput req/s | p50 / p99 / max ms | failed / sent | client send lag max ms "
                 + "| CPU µs/request: Sluice / client + fake | passed |\n|---|--:|--:|--:|--:|--:|--:|---|\n");
         table(md, "direct", direct);
-        table(md, "Sluice", through);
+        table(md, target.label(), through);
         boolean pass = d > 0 && t >= TARGET_OF_DIRECT * d;
-        md.append(String.format("%nMax sustained: direct %.0f req/s, through Sluice %.0f req/s = %.0f%% of direct.%n"
-                        + "Target: >= 60%% of direct: %s%n%n", d, t, d == 0 ? 0 : 100 * t / d, pass ? "PASS" : "FAIL"));
+        md.append(String.format("%nMax sustained: direct %.0f req/s, through %s %.0f req/s = %.0f%% of direct.%n"
+                        + "Target: >= 60%% of direct: %s%n%n", d, target.label(), t, d == 0 ? 0 : 100 * t / d, pass ? "PASS" : "FAIL"));
         root.put("pass", pass);
-        md.append(Output.context(command, machine, sluice));
-        Output.write(options.out, "throughput", root, md.toString(), charts(direct, through), log);
+        md.append(Output.context(command, machine, sluice, target));
+        Output.write(options.out, "throughput", root, md.toString(), charts(direct, through, target.label()), log);
     }
 
     private static void steps(ArrayNode arr, List<Step> steps) {
@@ -202,12 +206,12 @@ final class ThroughputCommand implements Callable<Integer> {
         }
     }
 
-    private static List<XYChart> charts(List<Step> direct, List<Step> through) {
+    private static List<XYChart> charts(List<Step> direct, List<Step> through, String gateway) {
         XYChart goodput = Plots.panel("Throughput: goodput against offered load", "offered (req/s, log scale)",
                 "goodput (req/s)", true);
         XYChart p99 = Plots.panel("End-to-end p99 from the intended send time", "offered (req/s, log scale)", "p99 (ms)", true);
         series(goodput, p99, "direct to the fake", direct, Plots.BLUE);
-        series(goodput, p99, "through Sluice", through, Plots.RED);
+        series(goodput, p99, "through " + gateway, through, Plots.RED);
         double[] all = java.util.stream.Stream.concat(direct.stream(), through.stream())
                 .mapToDouble(s -> s.summary().offeredPerSecond()).toArray();
         if (all.length > 0) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.testkit.LeakChecked;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -42,6 +44,39 @@ class ScenarioCommandsTest {
             assertThat(c.path("sluiceMicros").path("count").asLong()).isEqualTo(40);
             assertThat(c.path("sluiceMicros").path("p50").asLong()).isPositive();
         }
+    }
+
+    @Test
+    void overheadMeasuresAGatewayItDidNotStartAtTheGivenUrl() throws Exception {
+        int fakePort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            fakePort = free.getLocalPort();
+        }
+        try (SluiceProcess gateway = SluiceProcess.start(List.of("-Xmx256m"), Map.of(
+                "upstream.url", "http://127.0.0.1:" + fakePort, "upstream.api-key", "bench"))) {
+            String[] args = {"--target", gateway.baseUri().toString(), "--fake-port", Integer.toString(fakePort),
+                    "--rounds", "1", "--per-round", "10", "--warmup", "5", "--out", out.toString()};
+            assertThat(new CommandLine(new OverheadCommand()).execute(args)).isZero();
+            JsonNode json = Output.JSON.readTree(Files.readString(out.resolve("overhead.json")));
+            assertThat(json.path("target").asText()).isEqualTo(gateway.baseUri().toString());
+            assertThat(json.has("sluiceProcess")).as("no Sluice started by the command").isFalse();
+            for (JsonNode c : json.path("cases")) {
+                assertThat(c.path("sluiceMicros").path("count").asLong()).isEqualTo(10);
+            }
+            assertThat(Files.readString(out.resolve("overhead.md"))).contains("through target", "already running");
+            // every measured request went through the gateway the test started: its own count says so
+            assertThat(gateway.stats().path("admission").path("admitted").asLong()).isGreaterThanOrEqualTo(3 * 15);
+        }
+    }
+
+    @Test
+    void aTargetOffLoopbackIsRefused() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new ThroughputCommand()).setErr(new java.io.PrintWriter(err));
+        int code = cli.execute("--target", "http://192.0.2.1:8080", "--out", out.toString());
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("only sends to loopback");
+        assertThat(out.resolve("throughput.json")).doesNotExist();
     }
 
     @Test
