@@ -120,12 +120,12 @@ final class SoakCommand implements Callable<Integer> {
         }
         loop.awaitIdle(Duration.ofSeconds(60));
         Thread.sleep(idleSeconds * 1000L);
-        ProcStats.Sample base = sluice.proc();
         long t0 = System.nanoTime();
         List<Point> points = new ArrayList<>();
         next.set(0);
         ended.set(0);
         points.add(point(sluice, t0, ended.get()));
+        ProcStats.Sample base = sluice.proc(); // after the checkpoint's full GC, which may give heap back (RSS)
         List<PhaseRecorder> segments = new ArrayList<>();
         long per = requests / checkpoints;
         for (int c = 0; c < checkpoints; c++) {
