@@ -64,9 +64,13 @@ final class SoakCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** One checkpoint: requests ended so far, the post-GC floor and the process. */
+    /**
+     * One checkpoint: requests ended so far, the post-GC floor and the process.
+     *
+     * @param upstreamConnections connections open in Sluice's upstream pools (active + idle, all providers)
+     */
     record Point(double atSeconds, long requestsEnded, long floorBytes, long rssBytes, long threads, long fds,
-                 long inFlight, long usageDropped, long cpuMillis) {}
+                 long inFlight, long usageDropped, long cpuMillis, long upstreamConnections) {}
 
     @Override
     public Integer call() throws Exception {
@@ -155,7 +159,17 @@ final class SoakCommand implements Callable<Integer> {
         ProcStats.Sample proc = sluice.proc();
         JsonNode stats = sluice.stats();
         return new Point((System.nanoTime() - t0) / 1e9, endedSoFar, floor, proc.rssBytes(), proc.threads(), proc.fds(),
-                stats.path("inFlight").asLong(-1), stats.path("usage").path("dropped").asLong(-1), proc.cpuMillis());
+                stats.path("inFlight").asLong(-1), stats.path("usage").path("dropped").asLong(-1), proc.cpuMillis(),
+                upstreamConnections(stats));
+    }
+
+    /** Active plus idle connections over every upstream pool in a {@code /system/stats} document. */
+    static long upstreamConnections(JsonNode stats) {
+        long n = 0;
+        for (JsonNode u : stats.path("upstreams")) {
+            n += u.path("activeConnections").asLong() + u.path("idleConnections").asLong();
+        }
+        return n;
     }
 
     /** Least-squares slope of y over x. */
@@ -233,10 +247,12 @@ final class SoakCommand implements Callable<Integer> {
 
         StringBuilder md = new StringBuilder(String.format("Soak: %,d mixed requests at %.0f req/s (seed %d)%n%n",
                 requests, rate, seed));
-        md.append("| requests ended | minutes | post-GC heap floor MiB | RSS MiB | threads | FDs | in flight |\n|--:|--:|--:|--:|--:|--:|--:|\n");
+        md.append("| requests ended | minutes | post-GC heap floor MiB | RSS MiB | threads | FDs | upstream connections | in flight |\n"
+                + "|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Point p : points) {
-            md.append(String.format("| %,d | %.1f | %.2f | %.0f | %d | %d | %d |%n", p.requestsEnded(), p.atSeconds() / 60,
-                    p.floorBytes() / 1048576.0, p.rssBytes() / 1048576.0, p.threads(), p.fds(), p.inFlight()));
+            md.append(String.format("| %,d | %.1f | %.2f | %.0f | %d | %d | %d | %d |%n", p.requestsEnded(), p.atSeconds() / 60,
+                    p.floorBytes() / 1048576.0, p.rssBytes() / 1048576.0, p.threads(), p.fds(), p.upstreamConnections(),
+                    p.inFlight()));
         }
         md.append(String.format("%n- Outcomes: %,d completed, %,d disconnected by the client, %,d shed, %,d errors "
                 + "(faults and the outage answer with errors by design), %,d client overflows.%n", completed, disconnected,
@@ -249,8 +265,9 @@ final class SoakCommand implements Callable<Integer> {
         md.append(String.format("- Sluice CPU: %.0f µs per request (user + system, including the checkpoints' full GCs).%n",
                 cpuPerRequest));
         md.append(String.format("- Idle after the run (%d s): in flight %d, threads %d (baseline %d), FDs %d (baseline %d), "
-                        + "every request ended: %s.%n", idleSeconds, idle.inFlight(), idle.threads(), base.threads(), idle.fds(),
-                base.fds(), drained ? "yes" : "no"));
+                        + "upstream connections %d (baseline %d), every request ended: %s.%n", idleSeconds, idle.inFlight(),
+                idle.threads(), base.threads(), idle.fds(), base.fds(), idle.upstreamConnections(),
+                points.get(0).upstreamConnections(), drained ? "yes" : "no"));
         md.append('\n').append(Output.context(command, machine, sluice));
         Output.write(options.out, "soak", root, md.toString(), charts(points), log);
     }
