@@ -73,8 +73,13 @@ final class SluiceProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sluice.gateway.cli.SluiceCli", "serve",
                 "--port", Integer.toString(port)));
         all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sluice.log").toFile()).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("sluice.log").toFile()).start();
+        } catch (IOException e) {
+            deleteQuietly(dir);
+            throw e;
+        }
         SluiceProcess sluice = new SluiceProcess(p, URI.create("http://127.0.0.1:" + port), dir, List.copyOf(jvmFlags), all);
         try {
             sluice.awaitReady();

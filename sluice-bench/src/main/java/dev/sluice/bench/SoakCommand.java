@@ -3,6 +3,7 @@ package dev.sluice.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.LeastSquares;
 import dev.sluice.fake.FakeProvider;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -172,44 +173,6 @@ final class SoakCommand implements Callable<Integer> {
         return n;
     }
 
-    /** Least-squares slope of y over x. */
-    static double slope(double[] x, double[] y) {
-        int n = x.length;
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        for (int i = 0; i < n; i++) {
-            sx += x[i];
-            sy += y[i];
-            sxx += x[i] * x[i];
-            sxy += x[i] * y[i];
-        }
-        double d = n * sxx - sx * sx;
-        return d == 0 ? 0 : (n * sxy - sx * sy) / d;
-    }
-
-    /** Standard error of the least-squares slope of y over x (NaN with fewer than 3 points or no spread in x). */
-    static double slopeStandardError(double[] x, double[] y) {
-        int n = x.length;
-        double mx = java.util.Arrays.stream(x).average().orElse(0);
-        double my = java.util.Arrays.stream(y).average().orElse(0);
-        double sxx = 0;
-        for (double v : x) {
-            sxx += (v - mx) * (v - mx);
-        }
-        if (n < 3 || sxx == 0) {
-            return Double.NaN;
-        }
-        double b = slope(x, y);
-        double rss = 0;
-        for (int i = 0; i < n; i++) {
-            double r = y[i] - (my + b * (x[i] - mx));
-            rss += r * r;
-        }
-        return Math.sqrt(rss / (n - 2) / sxx);
-    }
-
     private void report(Instant started, Machine machine, SluiceProcess sluice, List<Point> points, Point idle,
                         ProcStats.Sample base, List<PhaseRecorder> segments, boolean drained, JsonNode finalStats,
                         PrintStream log) throws Exception {
@@ -217,11 +180,11 @@ final class SoakCommand implements Callable<Integer> {
         List<Point> measured = points.subList(1, points.size());
         double[] x = measured.stream().mapToDouble(Point::requestsEnded).toArray();
         double[] floors = measured.stream().mapToDouble(Point::floorBytes).toArray();
-        double slope = slope(x, floors);
-        double slopeError = slopeStandardError(x, floors);
+        double slope = LeastSquares.slope(x, floors);
+        double slopeError = LeastSquares.slopeStandardError(x, floors);
         long growth = measured.get(measured.size() - 1).floorBytes() - measured.get(0).floorBytes();
         List<Point> late = measured.subList(measured.size() / 2, measured.size());
-        double rssPerMin = slope(late.stream().mapToDouble(p -> p.atSeconds() / 60).toArray(),
+        double rssPerMin = LeastSquares.slope(late.stream().mapToDouble(p -> p.atSeconds() / 60).toArray(),
                 late.stream().mapToDouble(p -> p.rssBytes() / 1048576.0).toArray());
         long peakRss = points.stream().mapToLong(Point::rssBytes).max().orElse(-1);
         long completed = segments.stream().mapToLong(PhaseRecorder::completed).sum();

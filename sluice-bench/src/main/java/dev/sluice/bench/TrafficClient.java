@@ -152,6 +152,9 @@ final class TrafficClient implements AutoCloseable {
             return CallResult.disconnected(System.nanoTime());
         } catch (ExecutionException e) {
             return CallResult.error(System.nanoTime(), e.getCause().getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            pending.cancel(true); // the request must not outlive the caller
+            throw e;
         }
     }
 

@@ -54,17 +54,4 @@ class SoakMixTest {
         }
         assertThat(differ).isGreaterThan(100);
     }
-
-    @Test
-    void slopeIsTheLeastSquaresLine() {
-        double[] x = {0, 1000, 2000, 3000};
-        assertThat(SoakCommand.slope(x, new double[] {100, 350, 600, 850})).isEqualTo(0.25);
-        assertThat(SoakCommand.slope(x, new double[] {5, 5, 5, 5})).isZero();
-        assertThat(SoakCommand.slope(new double[] {1, 1}, new double[] {1, 2})).isZero(); // no spread in x
-        assertThat(SoakCommand.slopeStandardError(x, new double[] {100, 350, 600, 850})).isZero(); // on a line
-        // residuals +1, -1, -1, +1 around slope 0.25 over x = 0, 1000, 2000, 3000: sqrt(4 / 2 / 5e6)
-        assertThat(SoakCommand.slopeStandardError(x, new double[] {101, 349, 599, 851}))
-                .isCloseTo(Math.sqrt(4.0 / 2 / 5e6), org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(SoakCommand.slopeStandardError(new double[] {1, 1, 1}, new double[] {1, 2, 3})).isNaN();
-    }
 }

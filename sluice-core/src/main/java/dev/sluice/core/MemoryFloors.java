@@ -65,28 +65,18 @@ final class MemoryFloors {
         return true;
     }
 
-    /** Least-squares slope of floor against {@code xs}; x taken relative to the oldest to keep precision. */
+    /** Least-squares slope of floor against {@code xs}, oldest first; 0 with fewer than 3 floors. */
     private double slope(long[] xs) {
         if (size < 3) {
             return 0;
         }
-        long x0 = xs[slot(0)];
-        double meanX = 0;
-        double meanY = 0;
+        double[] x = new double[size];
+        double[] y = new double[size];
         for (int i = 0; i < size; i++) {
-            meanX += xs[slot(i)] - x0;
-            meanY += floors[slot(i)];
+            x[i] = xs[slot(i)];
+            y[i] = floors[slot(i)];
         }
-        meanX /= size;
-        meanY /= size;
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < size; i++) {
-            double dx = (xs[slot(i)] - x0) - meanX;
-            sxy += dx * (floors[slot(i)] - meanY);
-            sxx += dx * dx;
-        }
-        return sxx == 0 ? 0 : sxy / sxx;
+        return LeastSquares.slope(x, y);
     }
 
     /** The array slot of the i-th oldest floor. */

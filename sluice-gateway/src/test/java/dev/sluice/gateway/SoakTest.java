@@ -5,6 +5,7 @@ import static dev.sluice.gateway.Http.openAiHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.core.LeastSquares;
 import dev.sluice.testkit.FakeProviderExtension;
 import dev.sluice.testkit.LeakChecked;
 import dev.sluice.testkit.SseStream;
@@ -178,19 +179,8 @@ class SoakTest {
 
     /** Least-squares slope of bytes over requests. */
     static double slope(List<long[]> points) {
-        double n = points.size();
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        for (long[] p : points) {
-            sx += p[0];
-            sy += p[1];
-            sxx += (double) p[0] * p[0];
-            sxy += (double) p[0] * p[1];
-        }
-        double d = n * sxx - sx * sx;
-        return d == 0 ? 0 : (n * sxy - sx * sy) / d;
+        return LeastSquares.slope(points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray());
     }
 
     static String describe(List<long[]> points) {

@@ -23,12 +23,6 @@ public final class SseReader implements FrameReader {
 
     private final InputStream in;
     private final int maxEventBytes;
-    /**
-     * Bytes taken from the upstream per read. Every open stream holds this buffer while it waits for
-     * the next event, so it is small: 2 KiB instead of 8 saves 6 KiB per parked stream (docs/benchmarks.md).
-     */
-    static final int READ_CHUNK = 2048;
-
     private final byte[] buf = new byte[READ_CHUNK];
     private int pos;
     private int limit;

@@ -76,8 +76,8 @@ class SseReaderTest {
 
     @Test
     void eventsLargerThanOneReadChunkArriveWhole() throws IOException {
-        String big = "x".repeat(SseReader.READ_CHUNK * 3 + 17); // spans four reads
-        String pad = "y".repeat(SseReader.READ_CHUNK - "data: ".length() - 1);
+        String big = "x".repeat(FrameReader.READ_CHUNK * 3 + 17); // spans four reads
+        String pad = "y".repeat(FrameReader.READ_CHUNK - "data: ".length() - 1);
         String wire = "event: a\r\ndata: " + big + "\r\n\r\ndata: " + pad + "\r\n\r\nevent: b\ndata: 2\n\n";
 
         assertThat(readAll(wire, 1 << 20)).containsExactly(
