@@ -14,6 +14,7 @@ import static dev.sluice.gateway.config.ValueType.PORT;
 import static dev.sluice.gateway.config.ValueType.POSITIVE_INT;
 import static dev.sluice.gateway.config.ValueType.SECRET_LIST;
 import static dev.sluice.gateway.config.ValueType.SIZE;
+import static dev.sluice.gateway.config.ValueType.SIZE_OR_ZERO;
 import static dev.sluice.gateway.config.ValueType.URL;
 import static dev.sluice.gateway.config.ValueType.PROVIDER_KIND;
 import static dev.sluice.gateway.config.ValueType.TEXT;
@@ -45,6 +46,19 @@ final class Registry {
                     c -> c.server().maxBodySize()),
             row("server.max-header-size", INT_SIZE, "64KiB", "largest request header block accepted",
                     c -> c.server().maxHeaderSize()),
+            row("server.max-request-line", INT_SIZE, "16KiB", "longest request line (method, path, version) accepted;"
+                    + " longer is answered 414", c -> c.server().maxRequestLine()),
+            row("server.max-connections", POSITIVE_INT, "10000", "client connections open at once; more wait in the"
+                    + " kernel's accept backlog (capped at startup to half of the process's file-descriptor limit)",
+                    c -> c.server().maxConnections()),
+            row("server.idle-timeout", DURATION, "60s", "a connection that sends no request (or no complete request"
+                    + " line) for this long is closed", c -> c.server().idleTimeout()),
+            row("server.header-timeout", DURATION, "10s", "from the end of the request line to the end of the headers",
+                    c -> c.server().headerTimeout()),
+            row("server.body-timeout", DURATION, "60s", "from the end of the headers to the end of the request body",
+                    c -> c.server().bodyTimeout()),
+            row("server.min-upload-rate", SIZE_OR_ZERO, "4KiB", "per second: an upload slower than this (measured"
+                    + " after its first 5 s) is cut; 0: off", c -> c.server().minUploadRate()),
             row("request.max-messages", POSITIVE_INT, "2000", "messages per request at most",
                     c -> c.request().maxMessages()),
             row("request.max-tools", POSITIVE_INT, "256", "tools per request at most", c -> c.request().maxTools()),

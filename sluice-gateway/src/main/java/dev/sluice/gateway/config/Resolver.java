@@ -173,7 +173,10 @@ final class Resolver {
                 this.<Duration>get("routing.probe-min"), this.<Duration>get("routing.probe-max"));
         return new SluiceConfig(
                 new SluiceConfig.Server(get("server.host"), this.<Integer>get("server.port"),
-                        this.<Long>get("server.max-body-size"), this.<Integer>get("server.max-header-size")),
+                        this.<Long>get("server.max-body-size"), this.<Integer>get("server.max-header-size"),
+                        this.<Integer>get("server.max-request-line"), this.<Integer>get("server.max-connections"),
+                        this.<Duration>get("server.idle-timeout"), this.<Duration>get("server.header-timeout"),
+                        this.<Duration>get("server.body-timeout"), this.<Long>get("server.min-upload-rate")),
                 new SluiceConfig.Admission(this.<Integer>get("admission.max-in-flight"),
                         get("admission.limit-algorithm"), this.<Integer>get("admission.min-in-flight"),
                         this.<Integer>get("admission.queue-size"), this.<Duration>get("admission.queue-timeout"),

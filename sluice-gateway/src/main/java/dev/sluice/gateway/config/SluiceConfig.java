@@ -18,7 +18,9 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
     public enum LimitAlgorithm { FIXED, GRADIENT2, VEGAS }
 
     /** Listener: address, port and request size limits (bytes). */
-    public record Server(String host, int port, long maxBodySize, int maxHeaderSize) {}
+    public record Server(String host, int port, long maxBodySize, int maxHeaderSize, int maxRequestLine,
+                         int maxConnections, Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout,
+                         long minUploadRate) {}
 
     /**
      * Admission control: at most {@code maxInFlight} concurrent requests (the adaptive algorithms move

@@ -25,6 +25,8 @@ enum ValueType {
     PATH("path (empty: none)", String::strip, String::valueOf),
     SIZE("size", t -> positiveSize(t, Long.MAX_VALUE), v -> Units.formatSize((Long) v)),
     INT_SIZE("size", t -> (int) positiveSize(t, Integer.MAX_VALUE), v -> Units.formatSize((Integer) v)),
+    SIZE_OR_ZERO("size (0: off)", t -> t.strip().equals("0") ? 0L : positiveSize(t, Long.MAX_VALUE),
+            v -> (Long) v == 0 ? "0" : Units.formatSize((Long) v)),
     URL("http(s) URL", ValueType::url, String::valueOf),
     SECRET("secret", ValueType::secret, v -> ((Secret) v).isEmpty() ? "" : "****"),
     SECRET_LIST("list of secrets", t -> secrets(split(t)), v -> ValueType.formatSecrets((List<?>) v)),

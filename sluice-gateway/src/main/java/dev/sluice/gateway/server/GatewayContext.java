@@ -4,6 +4,7 @@ import dev.sluice.core.Limiter;
 import dev.sluice.core.MemoryMonitor;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.Router;
 import java.util.Map;
@@ -11,5 +12,5 @@ import java.util.Map;
 /** What every handler shares: config, accounting, drain state, the providers and the router. */
 record GatewayContext(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory, Drain drain,
                       Map<String, ProviderEndpoint> providers, Router router, GatewayState state, AccessLog accessLog,
-                      long startedAtMillis) {
+                      long startedAtMillis, ConnectionWatch edge) {
 }

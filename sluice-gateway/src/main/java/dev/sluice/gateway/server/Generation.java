@@ -41,6 +41,8 @@ final class Generation {
     private final RequestInfo info;
     private CacheUse cache;
     private Optional<SessionUse> session = Optional.empty();
+    /** timeouts.total is one deadline for the whole request, across all its attempts (System.nanoTime). */
+    private long deadlineNanos;
 
     Generation(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, RequestInfo info) {
         this.ctx = ctx;
@@ -51,6 +53,7 @@ final class Generation {
     }
 
     Outcome run(byte[] requestBody, JsonNode requestJson) throws GatewayException, InterruptedException {
+        deadlineNanos = System.nanoTime() + ctx.config().timeouts().total().toNanos();
         byte[] body = requestBody;
         JsonNode json = requestJson;
         String model = json.path("model").asText();
@@ -81,26 +84,47 @@ final class Generation {
         GatewayException last = null;
         Optional<Attempt> next;
         while ((next = plan.next()).isPresent()) {
+            if (info.clientGone.gone()) {
+                return Outcome.CANCELLED; // the client left while an attempt failed: nobody to try again for
+            }
             Duration delay = plan.delayBeforeNext();
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis());
+            }
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                next.get().close();
+                throw new GatewayException(504, "timeout_error", "no answer within timeouts.total ("
+                        + ctx.config().timeouts().total().toMillis() + " ms) over " + info.tried.size() + " attempt(s)",
+                        null);
             }
             try (Attempt attempt = next.get()) {
                 info.tried.add(attempt.target().id());
                 info.provider = attempt.target().provider();
                 info.upstreamModel = attempt.target().model();
-                AttemptResult r = attempt(attempt, body, json, model);
+                AttemptResult r;
+                try {
+                    r = attempt(attempt, body, json, model);
+                } finally {
+                    info.clientGone.clear();
+                }
                 if (r.outcome() != null) {
                     lease.ifPresent(l -> l.record(info.usage.inputTokens(), info.usage.outputTokens()));
                     return r.outcome();
                 }
                 last = r.failure();
+                if (info.clientGone.gone()) {
+                    return Outcome.CANCELLED;
+                }
                 if (last.status() == 400 || last.status() == 413 || last.status() == 422) {
                     break; // the request itself is at fault: no other target will take it
                 }
             }
         }
         throw last != null ? last : noTarget(plan);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Either the request's outcome (answered, no more attempts) or why this attempt failed before the first byte. */
@@ -127,11 +151,14 @@ final class Generation {
                     "cannot send this request to " + attempt.target().id() + ": " + e.getMessage(), null));
         }
         var t = ctx.config().timeouts();
-        Duration firstByte = info.stream ? t.firstByte() : t.total();
+        Duration remaining = Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
+        Duration firstByte = info.stream ? min(t.firstByte(), remaining) : remaining;
         Optional<String> apiKey = info.principal != null && info.principal.passThroughKey().isPresent()
                 ? info.principal.passThroughKey() : attempt.apiKey();
         UpstreamCall call = scope.own("upstream-call", UpstreamSend.send(req, info.client, provider, apiKey,
-                attempt.target().model(), upstreamBody, firstByte, t));
+                attempt.target().model(), upstreamBody, firstByte, t, remaining));
+        info.clientGone.onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
+                "client went away", null)));
         try (call) {
             UpstreamHead head;
             try (Drain.Registration tracked = ctx.drain().track(reason ->
@@ -181,6 +208,7 @@ final class Generation {
         }
         byte[] out;
         try {
+            WholeAnswers.check(upstream, answer);
             out = Exchanges.answer(upstream, info.client, answer, clientModel);
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
@@ -193,7 +221,13 @@ final class Generation {
         UpstreamHeaders.copy(head.headers(), res);
         res.status(200);
         res.header("content-type", "application/json");
-        res.send(out);
+        var client = ctx.edge().current();
+        client.writeStarts(System.nanoTime() + ctx.config().timeouts().idle().toNanos());
+        try {
+            res.send(out); // a client that does not read a large answer is cut after the idle timeout
+        } finally {
+            client.writeDone();
+        }
         cache.storeWhole(info.principal.tenant(), out);
         session.ifPresent(sess -> sess.remember(out));
         return AttemptResult.done(Outcome.SUCCESS);
@@ -212,7 +246,7 @@ final class Generation {
                         capture.add(frame);
                     }
                     session.ifPresent(sess -> sess.frame(frame));
-                }));
+                }, ctx.edge().current()));
         try (Drain.Registration tracked = ctx.drain().track(relay)) {
             UpstreamHeaders.copy(head.headers(), res);
             res.status(200);

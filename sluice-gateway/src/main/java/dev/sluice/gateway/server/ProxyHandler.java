@@ -7,9 +7,12 @@ import dev.sluice.core.Permit;
 import dev.sluice.core.Priority;
 import dev.sluice.core.ResourceScope;
 import dev.sluice.core.ScopeRegistry;
+import dev.sluice.gateway.edge.ClientGoneWatch;
+import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -61,31 +64,41 @@ final class ProxyHandler implements Handler {
         Outcome outcome = Outcome.FAILURE;
         RequestInfo info = new RequestInfo(id, client);
         ScopeRegistry scopes = ctx.scopes();
+        ConnectionWatch.Connection connection = ctx.edge().current();
         try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
              ResourceScope scope = scopes.open("request", id)) {
             try {
                 if (!ctx.drain().accepting()) {
                     throw new GatewayException(503, "overloaded_error", "Sluice is shutting down", "1");
                 }
-                RequestChecks.contentLength(req, ctx.config().server().maxBodySize());
+                long maxBody = ctx.config().server().maxBodySize();
+                RequestChecks.contentLength(req, maxBody);
                 Principal who = Access.check(req, ctx);
                 info.principal = who;
+                // the body is read and checked before admission: a slow upload holds a connection, never a permit
+                byte[] body = RequestChecks.readBody(req, maxBody, connection);
+                JsonNode json = route == Route.MODELS ? null : RequestChecks.parse(body, route);
+                if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
+                    RequestLimits.check(json, ctx.config().request());
+                    info.stream = json.path("stream").asBoolean(false);
+                }
                 Permit permit = admit(req, scope, who);
-                byte[] body = RequestChecks.readBody(req, ctx.config().server().maxBodySize());
+                if (route != Route.MODELS && !info.stream) {
+                    info.clientGone = ClientGoneWatch.start(connection, ctx.config().server().idleTimeout(),
+                            req.headers().contains(HeaderValues.CONNECTION_CLOSE));
+                }
                 outcome = switch (route) {
-                    case MESSAGES, CHAT_COMPLETIONS -> {
-                        JsonNode json = RequestChecks.parse(body, route);
-                        RequestLimits.check(json, ctx.config().request());
-                        info.stream = json.path("stream").asBoolean(false);
-                        yield new Generation(ctx, req, res, scope, info).run(body, json);
-                    }
-                    case COUNT_TOKENS -> new CountTokens(ctx, req, res, scope, info).run(body,
-                            RequestChecks.parse(body, route));
+                    case MESSAGES, CHAT_COMPLETIONS -> new Generation(ctx, req, res, scope, info).run(body, json);
+                    case COUNT_TOKENS -> new CountTokens(ctx, req, res, scope, info).run(body, json);
                     case MODELS -> new Models(ctx, req, res, scope, info).run();
                 };
                 permit.outcome(outcome);
             } catch (GatewayException e) {
-                ClientErrors.send(res, client, e);
+                if (info.clientGone.gone()) {
+                    outcome = Outcome.CANCELLED; // nobody to answer: the upstream call was aborted for that
+                } else {
+                    ClientErrors.send(res, client, e);
+                }
             } catch (UncheckedIOException | ServerConnectionException e) {
                 outcome = Outcome.CANCELLED; // the client's connection failed under us
             }
@@ -94,10 +107,11 @@ final class ProxyHandler implements Handler {
             outcome = Outcome.CANCELLED;
         } catch (RuntimeException e) {
             System.getLogger("sluice.request").log(System.Logger.Level.ERROR, "request " + id + " failed", e);
-            if (!res.isSent()) {
+            if (!res.isSent() && !info.clientGone.gone()) {
                 ClientErrors.send(res, client, new GatewayException(500, "internal error in Sluice (request " + id + ")"));
             }
         } finally {
+            connection.bodyDone();
             ctx.accessLog().record(info, req, res, route.path, outcome, start);
             if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
                 Usages.record(ctx, info, res.status().code(), outcome, start);
@@ -107,6 +121,16 @@ final class ProxyHandler implements Handler {
                         info.firstByteNanos == 0 ? 0 : info.firstByteNanos - start, u.inputTokens(), u.outputTokens(),
                         u.cacheReadTokens(), u.cacheWriteTokens());
             }
+        }
+        finishWatch(info.clientGone);
+    }
+
+    /** After the request is fully accounted: hand the connection back to Helidon (see {@link ClientGoneWatch}). */
+    private static void finishWatch(ClientGoneWatch watch) {
+        try {
+            watch.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

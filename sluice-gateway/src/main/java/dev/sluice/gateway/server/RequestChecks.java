@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.Secret;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import dev.sluice.gateway.edge.ConnectionWatch;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.OptionalLong;
@@ -24,18 +27,46 @@ final class RequestChecks {
     }
 
     static byte[] readBody(ServerRequest req, long max) throws GatewayException {
+        return readBody(req, max, null);
+    }
+
+    /**
+     * Reads the whole body, at most {@code max} bytes, telling {@code connection} (when given) how far
+     * it got so a slow upload can be cut. A body Helidon cannot decode (a bad chunk size or extension,
+     * fewer bytes than Content-Length) is a 400.
+     */
+    static byte[] readBody(ServerRequest req, long max, ConnectionWatch.Connection connection)
+            throws GatewayException {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
             int cap = (int) Math.min(Integer.MAX_VALUE - 8, max + 1);
-            byte[] body = in.readNBytes(cap);
-            if (body.length > max) {
-                throw tooLarge(body.length, max);
+            ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(cap, 64 * 1024));
+            byte[] chunk = new byte[16 * 1024];
+            int n;
+            while (body.size() < cap && (n = in.read(chunk, 0, Math.min(chunk.length, cap - body.size()))) >= 0) {
+                body.write(chunk, 0, n);
+                if (connection != null) {
+                    connection.bodyRead(n);
+                }
             }
-            return body;
-        } catch (IOException e) {
-            throw new GatewayException(400, "could not read the request body: " + e.getMessage());
+            if (body.size() > max) {
+                throw tooLarge(body.size(), max);
+            }
+            if (connection != null) {
+                connection.bodyDone();
+            }
+            return body.toByteArray();
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            if (e instanceof UncheckedIOException u && u.getCause() instanceof java.net.SocketException) {
+                throw u; // the connection itself failed: nobody to answer
+            }
+            if (connection != null) {
+                connection.closeAfterAnswer(); // where the next request would start is unknown
+            }
+            throw new GatewayException(400, "could not read the request body: the chunked encoding or the length"
+                    + " does not match the data sent");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.server;
 
+import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.Usage;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ final class RequestInfo {
     Principal principal;
     /** Whether the answer came from the response cache. */
     boolean cacheHit;
+    /** Watches the client's connection while a whole answer is prepared; {@link ClientGoneWatch#NONE} otherwise. */
+    ClientGoneWatch clientGone = ClientGoneWatch.NONE;
 
     RequestInfo(String id, Dialect client) {
         this.id = id;

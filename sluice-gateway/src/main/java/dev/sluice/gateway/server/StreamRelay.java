@@ -1,6 +1,7 @@
 package dev.sluice.gateway.server;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.provider.SseReader;
@@ -45,14 +46,21 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private final String requestId;
     private final Duration heartbeat;
     private final Duration idle;
+    /** Upstream events waiting for the client: at most 32, and at most {@value #MAX_QUEUED_CHARS} characters
+     *  of event data unless a single event is larger (it then waits alone). */
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
+    static final long MAX_QUEUED_CHARS = 1024 * 1024;
+    private final java.util.concurrent.atomic.AtomicLong queuedChars = new java.util.concurrent.atomic.AtomicLong();
+    private final ConnectionWatch.Connection client;
     private volatile String terminateReason;
     private volatile long firstWriteNanos;
     private volatile boolean closed;
     private Thread reader;
 
     StreamRelay(UpstreamCall call, Function<InputStream, FrameReader> frames, StreamTranslator translator,
-                String requestId, Duration heartbeat, Duration idle, java.util.function.Consumer<byte[]> written) {
+                String requestId, Duration heartbeat, Duration idle, java.util.function.Consumer<byte[]> written,
+                ConnectionWatch.Connection client) {
+        this.client = client;
         this.written = written;
         this.call = call;
         this.frames = frames;
@@ -104,6 +112,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                     return fail(out, endType(end.failure()), endMessage(end.failure()));
                 }
                 SseEvent e = ((Event) item).event();
+                queuedChars.addAndGet(-e.data().length());
                 lastUpstream = now;
                 if (sawStop) {
                     continue; // complete: anything after the terminator is read (connection reuse) but not sent
@@ -166,13 +175,21 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         return UpstreamCall.classify(failure).getMessage();
     }
 
-    private static void write(OutputStream out, byte[] bytes) throws ClientGoneException {
+    /**
+     * Writes and flushes one frame. A client that stops reading blocks the write once the socket's
+     * buffers are full: if it is still blocked after the idle timeout, the connection watch closes the
+     * socket, the write fails and the stream ends as cancelled (upstream aborted, permit released).
+     */
+    private void write(OutputStream out, byte[] bytes) throws ClientGoneException {
+        client.writeStarts(System.nanoTime() + idle.toNanos());
         try {
             out.write(bytes);
             out.flush();
         } catch (java.io.IOException | RuntimeException e) {
             // Helidon reports a vanished client as ServerConnectionException / UncheckedIOException
             throw new ClientGoneException(e);
+        } finally {
+            client.writeDone();
         }
     }
 
@@ -192,9 +209,16 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     }
 
     private boolean put(Item item) {
+        long size = item instanceof Event e ? e.event().data().length() : 0;
         try {
             while (!closed) {
+                long queued = queuedChars.get();
+                if (queued > 0 && queued + size > MAX_QUEUED_CHARS) {
+                    Thread.sleep(2); // the client is behind: hold this event (and the upstream) back
+                    continue;
+                }
                 if (queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                    queuedChars.addAndGet(size);
                     return true;
                 }
             }

@@ -17,13 +17,15 @@ import io.helidon.webserver.http.DirectHandlers;
 final class TransportErrors implements DirectHandler {
 
     private final int maxHeaderSize;
+    private final int maxRequestLine;
 
-    private TransportErrors(int maxHeaderSize) {
+    private TransportErrors(int maxHeaderSize, int maxRequestLine) {
         this.maxHeaderSize = maxHeaderSize;
+        this.maxRequestLine = maxRequestLine;
     }
 
-    static DirectHandlers handlers(int maxHeaderSize) {
-        TransportErrors handler = new TransportErrors(maxHeaderSize);
+    static DirectHandlers handlers(int maxHeaderSize, int maxRequestLine) {
+        TransportErrors handler = new TransportErrors(maxHeaderSize, maxRequestLine);
         DirectHandlers.Builder b = DirectHandlers.builder();
         for (EventType type : EventType.values()) {
             b.addHandler(type, handler);
@@ -34,19 +36,24 @@ final class TransportErrors implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
                                     ServerResponseHeaders responseHeaders, String message) {
+        Status status = defaultStatus != null ? defaultStatus
+                : eventType == EventType.HTTP_VERSION_NOT_SUPPORTED ? Status.HTTP_VERSION_NOT_SUPPORTED_505
+                : Status.BAD_REQUEST_400; // Helidon leaves it empty for HTTP/1.0, which then got no answer at all
         String text = switch (eventType) {
-            case BAD_REQUEST -> "malformed HTTP request: bad request line or headers, or headers larger than "
-                    + maxHeaderSize + " bytes";
             case PAYLOAD_TOO_LARGE -> "request body too large";
-            case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported";
-            default -> "request rejected (" + defaultStatus.code() + ")";
+            case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported: send HTTP/1.1";
+            case BAD_REQUEST -> status.code() == 414
+                    ? "request line longer than " + maxRequestLine + " bytes (server.max-request-line)"
+                    : "malformed HTTP request: bad request line or headers, or headers larger than " + maxHeaderSize
+                    + " bytes";
+            default -> "request rejected (" + status.code() + ")";
         };
         return TransportResponse.builder()
-                .status(defaultStatus)
+                .status(status)
                 .headers(responseHeaders)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .keepAlive(false)
-                .entity(ErrorBodies.body(Dialect.ANTHROPIC, defaultStatus.code(), text))
+                .entity(ErrorBodies.body(Dialect.ANTHROPIC, status.code(), text))
                 .build();
     }
 }

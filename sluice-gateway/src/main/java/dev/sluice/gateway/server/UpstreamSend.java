@@ -36,7 +36,8 @@ final class UpstreamSend {
     }
 
     static UpstreamCall send(ServerRequest req, Dialect client, ProviderEndpoint provider, Optional<String> apiKey,
-                             String model, byte[] body, Duration firstByte, SluiceConfig.Timeouts t) {
+                             String model, byte[] body, Duration firstByte, SluiceConfig.Timeouts t,
+                             Duration total) {
         Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(apiKey));
         boolean anthropicToAnthropic = client == Dialect.ANTHROPIC
                 && Exchanges.dialectOf(provider.kind()) == Dialect.ANTHROPIC;
@@ -54,6 +55,6 @@ final class UpstreamSend {
                 ? "application/x-ndjson, application/json" : "text/event-stream, application/json"));
         String query = anthropicToAnthropic ? req.query().rawValue() : "";
         String path = provider.generationPath(model, query);
-        return provider.client().send("POST", path, headers, body, new UpstreamTimeouts(firstByte, t.idle(), t.total()));
+        return provider.client().send("POST", path, headers, body, new UpstreamTimeouts(firstByte, t.idle(), total));
     }
 }

@@ -17,7 +17,8 @@ class ConfigDefaultsTest {
     void everyKeyHasItsDocumentedDefault() throws Exception {
         SluiceConfig c = ConfigLoader.of(Map.of());
 
-        assertThat(c.server()).isEqualTo(new SluiceConfig.Server("127.0.0.1", 8080, 32L << 20, 64 << 10));
+        assertThat(c.server()).isEqualTo(new SluiceConfig.Server("127.0.0.1", 8080, 32L << 20, 64 << 10,
+                16 << 10, 10_000, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60), 4L << 10));
         assertThat(c.admission().maxInFlight()).isEqualTo(256);
         assertThat(c.upstream()).isEqualTo(new SluiceConfig.Upstream(ProviderKind.ANTHROPIC,
                 URI.create("https://api.anthropic.com"), Secret.none(), 64, 1024));
@@ -43,7 +44,7 @@ class ConfigDefaultsTest {
 
     @Test
     void registryListsEveryKeyOnceWithItsEnvName() {
-        assertThat(ConfigLoader.keys()).hasSize(98);
+        assertThat(ConfigLoader.keys()).hasSize(104);
         assertThat(ConfigLoader.keys()).extracting(ConfigKey::key).doesNotHaveDuplicates();
         assertThat(ConfigLoader.keys()).allSatisfy(k -> {
             assertThat(k.key()).matches("[a-z]+(\\.<name>)?(\\.[a-z-]+)+");

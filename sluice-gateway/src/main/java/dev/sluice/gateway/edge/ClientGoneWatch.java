@@ -1,0 +1,110 @@
+package dev.sluice.gateway.edge;
+
+import io.helidon.webserver.ConnectionContext;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Notices a client that closes its connection (FIN or RST) while its whole answer is being
+ * prepared, so the upstream call can be aborted at once instead of running to its end.
+ * <p>
+ * Helidon's handler does not read the socket while it works, and Helidon's own idle monitor
+ * ({@code HelidonSocket.idle()}) reports a socket without a read timeout as closed after 101 ms, so
+ * it cannot serve. Instead a virtual thread blocks in the connection's own {@code DataReader}:
+ * end of stream or a reset means the client is gone; bytes (a pipelined next request) are only
+ * buffered there for Helidon to parse later, and end the watch. Because two threads must never use
+ * the reader at once, {@link #finish()} — called after the answer was written, when the handler
+ * is done with the request — waits for the watcher, which returns when the client sends its next
+ * request or closes; a client that does neither within the idle timeout has its connection closed,
+ * the same bound as any idle keep-alive connection.
+ */
+public final class ClientGoneWatch {
+
+    /** Watches nothing (streams, detached handlers): never gone. */
+    public static final ClientGoneWatch NONE = new ClientGoneWatch(null, null, Duration.ZERO, false);
+
+    private static final Runnable NOTHING = () -> { };
+
+    private final ConnectionWatch.Connection connection;
+    private final Thread watcher;
+    private final Duration idle;
+    private final boolean closeAfter;
+    private final AtomicReference<Runnable> onGone = new AtomicReference<>(NOTHING);
+    private volatile boolean gone;
+
+    private ClientGoneWatch(ConnectionWatch.Connection connection, ConnectionContext ctx, Duration idle,
+                            boolean closeAfter) {
+        this.connection = connection;
+        this.idle = idle;
+        this.closeAfter = closeAfter;
+        this.watcher = ctx == null ? null
+                : Thread.ofVirtual().name("sluice-client-watch-" + ctx.childSocketId()).start(() -> watch(ctx));
+    }
+
+    /**
+     * Starts watching the connection of the request on this thread.
+     *
+     * @param closeAfter the request asked for {@code Connection: close}: the socket is closed when the
+     *                   answer is out, which also ends the watch
+     */
+    public static ClientGoneWatch start(ConnectionWatch.Connection connection, Duration idle, boolean closeAfter) {
+        return connection.context().map(ctx -> new ClientGoneWatch(connection, ctx, idle, closeAfter)).orElse(NONE);
+    }
+
+    private void watch(ConnectionContext ctx) {
+        try {
+            ctx.dataReader().ensureAvailable(); // returns when bytes arrive; throws at end of stream or reset
+        } catch (RuntimeException closedOrReset) {
+            gone = true;
+            onGone.getAndSet(NOTHING).run();
+        }
+    }
+
+    /** Whether the client has gone away. */
+    public boolean gone() {
+        return gone;
+    }
+
+    /**
+     * Runs {@code action} once, at once if the client is already gone, else when it goes (on the watch
+     * thread). Replaces an earlier action that has not run.
+     */
+    public void onGone(Runnable action) {
+        if (this == NONE) {
+            return;
+        }
+        onGone.set(action);
+        if (gone) {
+            onGone.getAndSet(NOTHING).run();
+        }
+    }
+
+    /** No action any more (the attempt it aborted is over). */
+    public void clear() {
+        onGone.set(NOTHING);
+    }
+
+    /**
+     * Ends the watch once the answer is written: waits for the client's next request or its close
+     * (at most the idle timeout, then the connection is closed), so Helidon reads on alone.
+     */
+    public void finish() throws InterruptedException {
+        if (watcher == null) {
+            return;
+        }
+        clear();
+        if (closeAfter) {
+            connection.cut();
+        }
+        try {
+            if (!watcher.join(idle)) {
+                connection.cut(); // an idle keep-alive connection: closed as Helidon closes idle ones
+                watcher.join();
+            }
+        } catch (InterruptedException e) {
+            connection.cut(); // shutdown: end the watcher before giving the connection back
+            watcher.join(1000);
+            throw e;
+        }
+    }
+}

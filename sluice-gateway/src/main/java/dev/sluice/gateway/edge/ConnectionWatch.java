@@ -1,0 +1,256 @@
+package dev.sluice.gateway.edge;
+
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The deadlines Helidon does not keep: headers, body, upload rate, and writes to a client that does
+ * not read. Helidon calls {@link #receiveListener()} on the connection's own thread when a request
+ * line and when the headers have been read; the request handler runs on that same thread, so a
+ * connection is known here by its thread. A sweep every {@code period} closes the socket of every
+ * connection past its deadline (the blocked read or write then fails and Helidon ends the
+ * connection) and forgets connections that have ended. Bounded by the listener's connection limit.
+ * <p>
+ * Helidon itself bounds the request line and keep-alive idleness ({@code idleConnectionTimeout}:
+ * it interrupts a connection that is waiting for a request line).
+ */
+public final class ConnectionWatch implements AutoCloseable {
+
+    /** Why a connection was cut; the metric's tag. */
+    public enum Cut { HEADER_TIMEOUT, BODY_TIMEOUT, SLOW_UPLOAD, WRITE_STALLED, IDLE }
+
+    private static final System.Logger LOG = System.getLogger("sluice.edge");
+    private static final long RATE_GRACE_NANOS = 5_000_000_000L;
+
+    private final Map<Thread, Connection> byThread = new ConcurrentHashMap<>();
+    private final Map<Cut, LongAdder> cuts = new ConcurrentHashMap<>();
+    private final long headerNanos;
+    private final long bodyNanos;
+    private final long minUploadRate;
+    private final LongSupplier clock;
+    private final ScheduledExecutorService sweeper;
+
+    private ConnectionWatch(Duration headerTimeout, Duration bodyTimeout, long minUploadRate, LongSupplier clock,
+                            Duration period) {
+        this.headerNanos = headerTimeout.toNanos();
+        this.bodyNanos = bodyTimeout.toNanos();
+        this.minUploadRate = minUploadRate;
+        this.clock = clock;
+        for (Cut c : Cut.values()) {
+            cuts.put(c, new LongAdder());
+        }
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-connection-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = Math.max(10, period.toMillis());
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the sweep. {@code minUploadRate} is in bytes per second, 0 for none. */
+    public static ConnectionWatch start(Duration headerTimeout, Duration bodyTimeout, long minUploadRate) {
+        return new ConnectionWatch(headerTimeout, bodyTimeout, minUploadRate, System::nanoTime, Duration.ofMillis(50));
+    }
+
+    /** The listener Helidon calls on each connection's thread as a request arrives. */
+    public Http1ConnectionListener receiveListener() {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+                Connection c = byThread.computeIfAbsent(Thread.currentThread(), t -> new Connection(t, ctx));
+                c.phase(Phase.HEADERS, clock.getAsLong() + headerNanos);
+            }
+
+            @Override
+            public void headers(ConnectionContext ctx, Headers headers) {
+                Connection c = byThread.get(Thread.currentThread());
+                if (c == null) {
+                    return;
+                }
+                boolean entity = headers.contains(HeaderNames.TRANSFER_ENCODING)
+                        || headers.contentLength().orElse(0) > 0;
+                c.bodyBytes = 0;
+                long now = clock.getAsLong();
+                c.bodyStart = now;
+                c.phase(entity ? Phase.BODY : Phase.HANDLER, entity ? now + bodyNanos : Long.MAX_VALUE);
+            }
+        };
+    }
+
+    /**
+     * The connection of the request being handled on this thread; a detached handle (no deadlines,
+     * never cut) when the thread is not a connection's.
+     */
+    public Connection current() {
+        Connection c = byThread.get(Thread.currentThread());
+        return c != null ? c : Connection.DETACHED;
+    }
+
+    /** Connections being watched now. */
+    public int size() {
+        return byThread.size();
+    }
+
+    /** Connections cut for {@code why} since start. */
+    public long cuts(Cut why) {
+        return cuts.get(why).sum();
+    }
+
+    /** One pass over the connections; the scheduled sweep calls it, tests may too. */
+    void sweep() {
+        long now = clock.getAsLong();
+        for (Connection c : byThread.values()) {
+            if (!c.thread.isAlive() || !c.socketOpen()) {
+                byThread.remove(c.thread, c);
+                continue;
+            }
+            Cut why = c.overdue(now, minUploadRate);
+            if (why != null) {
+                cuts.get(why).increment();
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing connection " + c.id() + ": " + why);
+                c.cut();
+                byThread.remove(c.thread, c);
+            }
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException | Error e) { // a failed pass must not end the schedule
+            LOG.log(System.Logger.Level.WARNING, "connection sweep failed", e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        sweeper.shutdownNow();
+        sweeper.awaitTermination(2, TimeUnit.SECONDS);
+        byThread.clear();
+    }
+
+    enum Phase { HEADERS, BODY, HANDLER }
+
+    /** One client connection, as its request handler sees it. */
+    public static final class Connection {
+
+        static final Connection DETACHED = new Connection(null, null);
+
+        private final Thread thread;
+        private final ConnectionContext ctx;
+        private volatile Phase phase = Phase.HANDLER;
+        private volatile long deadline = Long.MAX_VALUE;
+        private volatile long bodyStart;
+        private volatile long bodyBytes;
+        private volatile long writeDeadline = Long.MAX_VALUE;
+        private volatile boolean closeAfterAnswer;
+
+        Connection(Thread thread, ConnectionContext ctx) {
+            this.thread = thread;
+            this.ctx = ctx;
+        }
+
+        void phase(Phase p, long until) {
+            if (p == Phase.HEADERS) {
+                closeAfterAnswer = false; // a new request on a connection that was kept
+            }
+            deadline = until;
+            phase = p;
+            writeDeadline = Long.MAX_VALUE;
+        }
+
+        /** The handler read {@code n} more bytes of the body. */
+        public void bodyRead(long n) {
+            bodyBytes += n;
+        }
+
+        /** The handler has the whole body: no body deadline from here on. */
+        public void bodyDone() {
+            if (this != DETACHED) {
+                phase(Phase.HANDLER, Long.MAX_VALUE);
+            }
+        }
+
+        /** A write to the client starts: if it has not returned by {@code deadlineNanos}, the connection is cut. */
+        public void writeStarts(long deadlineNanos) {
+            writeDeadline = deadlineNanos;
+        }
+
+        /** The request cannot be followed by another on this connection (its body could not be read). */
+        public void closeAfterAnswer() {
+            closeAfterAnswer = true;
+        }
+
+        /** Whether the connection is to be closed once the answer is out. */
+        public boolean closingAfterAnswer() {
+            return closeAfterAnswer;
+        }
+
+        /** The write returned. */
+        public void writeDone() {
+            writeDeadline = Long.MAX_VALUE;
+        }
+
+        /** The connection's socket, for a watch on the client going away; empty when detached. */
+        java.util.Optional<ConnectionContext> context() {
+            return java.util.Optional.ofNullable(ctx);
+        }
+
+        Cut overdue(long now, long minRate) {
+            if (now - writeDeadline > 0) {
+                return Cut.WRITE_STALLED;
+            }
+            Phase p = phase;
+            if (p == Phase.HANDLER) {
+                return null;
+            }
+            if (now - deadline > 0) {
+                return p == Phase.HEADERS ? Cut.HEADER_TIMEOUT : Cut.BODY_TIMEOUT;
+            }
+            long elapsed = now - bodyStart;
+            if (p == Phase.BODY && minRate > 0 && elapsed > RATE_GRACE_NANOS
+                    && bodyBytes < minRate * (elapsed / 1_000_000_000.0)) {
+                return Cut.SLOW_UPLOAD;
+            }
+            return null;
+        }
+
+        boolean socketOpen() {
+            try {
+                return ctx.serverSocket().isConnected();
+            } catch (UnsupportedOperationException e) {
+                return true;
+            }
+        }
+
+        /** Closes the socket: a read or write blocked on it fails at once. */
+        public void cut() {
+            if (ctx == null) {
+                return;
+            }
+            try {
+                HelidonSocket s = ctx.serverSocket();
+                s.close();
+            } catch (RuntimeException alreadyClosed) {
+                // closed by the client or by Helidon meanwhile
+            }
+        }
+
+        String id() {
+            return ctx == null ? "detached" : ctx.childSocketId();
+        }
+    }
+}
