@@ -37,6 +37,8 @@ final class States {
         Authenticator auth = new Authenticator(new KeyStore(store.dataSource()), a.cacheSize(), a.cacheTtl(),
                 new FailureLimiter(a.failureLimit(), a.failureWindow(), MAX_TRACKED_ADDRESSES, Ticker.systemTicker()),
                 Ticker.systemTicker());
+        FailureLimiter adminFailures = new FailureLimiter(a.failureLimit(), a.failureWindow(), MAX_TRACKED_ADDRESSES,
+                Ticker.systemTicker());
         UsageQueries queries = new UsageQueries(store.dataSource());
         BudgetReader budgets = new BudgetReader(queries, Duration.ofSeconds(5), MAX_LIMITED_KEYS);
         String redisUrl = config.redis().url().isEmpty() ? "" : config.redis().url().reveal();
@@ -72,7 +74,7 @@ final class States {
             cache = Optional.of(lifecycle.register("response-cache", "memory+" + (c.sqlTier() ? "sql" : "")
                     + (c.redisTier() ? "+redis" : ""), rc, c::memoryMaxBytes, () -> rc.stats().memoryBytes()));
         }
-        return new GatewayState(store, auth, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs,
+        return new GatewayState(store, auth, adminFailures, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs,
                 sessions, lifecycle.register("metrics", "prometheus", new GatewayMetrics(config.routing().routes().keySet(),
                         config.routing().providers().keySet())), lifecycle);
     }

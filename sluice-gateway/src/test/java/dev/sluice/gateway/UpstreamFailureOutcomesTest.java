@@ -129,7 +129,7 @@ class UpstreamFailureOutcomesTest {
     }
 
     @Test
-    void aRefusedUpstreamConnectionIsA502() throws Exception {
+    void aRefusedUpstreamConnectionIsA502WithAShortPlainMessageNamingTheTargetAndRequest() throws Exception {
         int closedPort;
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
@@ -137,12 +137,37 @@ class UpstreamFailureOutcomesTest {
         try (Sluice other = Sluice.start(SluiceExtension.config(Map.of(
                 "server.port", "0", "demo.mode", "off", "upstream.api-key", "k",
                 "upstream.url", "http://127.0.0.1:" + closedPort, "shutdown.pre-drain", "0s")))) {
-            HttpResponse<String> r = Http.post(other.baseUri(), "/v1/messages", messageBody("fake-model", true),
-                    anthropicHeaders());
+            for (boolean stream : new boolean[] {false, true}) {
+                HttpResponse<String> r = Http.post(other.baseUri(), "/v1/messages", messageBody("fake-model", stream),
+                        anthropicHeaders("x-request-id", "req-refused-" + stream));
 
-            assertThat(r.statusCode()).isEqualTo(502);
-            assertThat(r.body()).contains("connect");
+                assertThat(r.statusCode()).isEqualTo(502);
+                String message = JSON.readTree(r.body()).path("error").path("message").asText();
+                assertThat(message).hasSizeLessThan(200).contains("refused").contains("req-refused-" + stream)
+                        .contains("fake-model");
+                assertPlain(message, r.body(), other.baseUri().getPort());
+            }
         }
+    }
+
+    @Test
+    void aConnectionResetBeforeTheAnswerNamesTheResetNotJettysConnectionDump() throws Exception {
+        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-reset", false),
+                anthropicHeaders("x-request-id", "req-reset"));
+
+        assertThat(r.statusCode()).isEqualTo(502);
+        String message = JSON.readTree(r.body()).path("error").path("message").asText();
+        assertThat(message).hasSizeLessThan(200).containsAnyOf("reset", "closed the connection").contains("req-reset");
+        assertPlain(message, r.body(), SLUICE.baseUri().getPort());
+    }
+
+    /** No Jetty text and no port of Sluice's side of the connection (the upstream's local port is unknown). */
+    private static void assertPlain(String message, String body, int sluicePort) {
+        assertThat(message).doesNotContainIgnoringCase("jetty").doesNotContain("HttpConnection", "EndPoint", "@",
+                "<->", "Exception");
+        assertThat(message.replaceAll("req-[a-z-]+", "")).doesNotContainPattern(":\\d{4,5}")
+                .doesNotContain(Integer.toString(sluicePort));
+        assertThat(body).doesNotContainIgnoringCase("jetty");
     }
 
     static Map<String, String> headers() {

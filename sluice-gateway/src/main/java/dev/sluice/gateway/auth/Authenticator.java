@@ -12,8 +12,9 @@ import java.util.Optional;
  * Checks stored keys through a bounded cache (max size; a found key is trusted for the TTL, an unknown
  * one for a tenth of it, so a flood of bad keys does not reach the database). A revocation through this
  * instance clears the cache at once; other instances see it within the TTL. When the store is down,
- * cached keys still pass and others fail closed (503). Failures per client address are limited by
- * {@link FailureLimiter}.
+ * cached keys still pass and others fail closed (503). Client-key failures per address are limited by
+ * this instance's own {@link FailureLimiter}; admin-key failures have a separate one (see
+ * {@code GatewayState#adminFailures}), so neither kind of failure blocks the other kind of request.
  */
 public final class Authenticator {
 
@@ -68,6 +69,18 @@ public final class Authenticator {
             return new Denied(429, "rate_limit_error", "too many failed authentications from this address",
                     blocked);
         }
+        Result r = find(presented);
+        if (r instanceof Unknown) {
+            failures.fail(address);
+        }
+        return r;
+    }
+
+    /**
+     * Looks a presented key up without counting failures or consulting the failure limiter (open mode,
+     * where an unknown key is not a failed authentication).
+     */
+    public Result find(String presented) {
         String hash = KeyStore.hash(presented);
         Optional<ApiKey> found = cache.getIfPresent(hash);
         if (found == null) {
@@ -81,7 +94,6 @@ public final class Authenticator {
         if (found.isPresent() && !found.get().revoked()) {
             return new Allowed(found.get());
         }
-        failures.fail(address);
         return new Unknown(found.isPresent());
     }
 

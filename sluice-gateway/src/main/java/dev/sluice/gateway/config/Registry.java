@@ -180,9 +180,11 @@ final class Registry {
                     "how long a cached key (or unknown key) is trusted; a revocation reaches other instances within it",
                     c -> c.auth().cacheTtl()),
             row("auth.failure-limit", POSITIVE_INT, "20",
-                    "failed authentications per client IP within auth.failure-window before 429",
+                    "failed authentications per client IP within auth.failure-window before 429; wrong client keys"
+                            + " and wrong admin keys are counted apart: the first block client routes only (never in"
+                            + " open mode), the second the admin API only, even for the right admin key",
                     c -> c.auth().failureLimit()),
-            row("auth.failure-window", DURATION, "1m", "window of the per-IP failure count",
+            row("auth.failure-window", DURATION, "1m", "window of each per-IP failure count",
                     c -> c.auth().failureWindow()),
             row("log.requests", BOOLEAN, "true", "one log line per request", c -> c.log().requests()),
             row("log.json", BOOLEAN, "false",

@@ -50,7 +50,7 @@ public final class UpstreamCall implements AutoCloseable {
         } catch (TimeoutException e) {
             abort(new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, "no response", e));
             throw new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT,
-                    "upstream sent no response headers within " + timeout.toMillis() + " ms", e);
+                    "timed out waiting for response headers (" + timeout.toMillis() + " ms)", e);
         } catch (ExecutionException e) {
             throw classify(e.getCause());
         }
@@ -78,7 +78,11 @@ public final class UpstreamCall implements AutoCloseable {
         }
     }
 
-    /** Maps a Jetty failure to a kind a client outcome can be chosen from. */
+    /**
+     * Maps a Jetty failure to a kind a client outcome can be chosen from, with a message in plain words
+     * (connection refused, connection reset, ...). Jetty's own text, which can hold a dump of the
+     * connection with its local and remote ports, stays in the cause for the log, never in the message.
+     */
     public static UpstreamFailure classify(Throwable t) {
         if (t instanceof UpstreamFailure f) {
             return f;
@@ -87,32 +91,56 @@ public final class UpstreamCall implements AutoCloseable {
             if (c instanceof UpstreamFailure f) {
                 return f;
             }
-            if (c instanceof ConnectException || c instanceof UnresolvedAddressException
-                    || c instanceof java.net.UnknownHostException || c instanceof java.net.NoRouteToHostException) {
-                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "upstream connect failed: " + describe(c), t);
+            String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+            if (c instanceof ConnectException) {
+                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, m.contains("refused")
+                        ? "connection refused" : m.contains("timed out") ? "connect timed out" : "could not connect", t);
             }
-            if (c instanceof SocketTimeoutException && String.valueOf(c.getMessage()).contains("onnect")) {
-                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "upstream connect timed out", t);
+            if (c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "host name not found", t);
             }
-            if (c instanceof TimeoutException && String.valueOf(c.getMessage()).startsWith("Total timeout")) {
+            if (c instanceof java.net.NoRouteToHostException) {
+                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "no route to host", t);
+            }
+            if (c instanceof SocketTimeoutException && m.contains("onnect")) {
+                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "connect timed out", t);
+            }
+            if (c instanceof javax.net.ssl.SSLHandshakeException) {
+                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "TLS handshake failed", t);
+            }
+            if (c instanceof TimeoutException && m.startsWith("total timeout")) {
                 return new UpstreamFailure(UpstreamFailure.Kind.TOTAL_TIMEOUT, "upstream exceeded the total timeout", t);
             }
-            if (c instanceof TimeoutException && String.valueOf(c.getMessage()).startsWith("Idle timeout")) {
-                return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, "upstream was silent too long: " + c.getMessage(), t);
+            if (c instanceof TimeoutException && m.startsWith("idle timeout")) {
+                return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT,
+                        "upstream was silent longer than the idle timeout", t);
             }
             if (c instanceof java.util.concurrent.RejectedExecutionException) {
-                return new UpstreamFailure(UpstreamFailure.Kind.QUEUE_FULL,
-                        "upstream connection pool queue is full: " + describe(c), t);
+                return new UpstreamFailure(UpstreamFailure.Kind.QUEUE_FULL, "upstream connection pool queue is full", t);
             }
             if (c instanceof HttpResponseException) {
                 break;
             }
         }
-        return new UpstreamFailure(UpstreamFailure.Kind.BROKEN, "upstream connection broke: " + describe(t), t);
+        return new UpstreamFailure(UpstreamFailure.Kind.BROKEN, broken(t), t);
     }
 
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+    /** Why a connection broke, in plain words. */
+    private static String broken(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("reset")) {
+                return "connection reset";
+            }
+            if (c instanceof javax.net.ssl.SSLException) {
+                return "TLS failure on the connection";
+            }
+            if (c instanceof java.io.EOFException || c instanceof java.nio.channels.ClosedChannelException
+                    || c.getClass().getSimpleName().equals("EofException") || m.contains("closed")
+                    || m.contains("broken pipe")) {
+                return "upstream closed the connection";
+            }
+        }
+        return "upstream connection broke";
     }
 }

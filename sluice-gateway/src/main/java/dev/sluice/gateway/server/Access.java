@@ -1,6 +1,7 @@
 package dev.sluice.gateway.server;
 
 import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.auth.KeyStore;
 import dev.sluice.gateway.config.Secret;
 import dev.sluice.gateway.config.SluiceConfig;
@@ -13,8 +14,13 @@ import java.util.Optional;
 
 /**
  * Authenticates a client request by auth.mode: pass-through takes any key (it goes upstream); a
- * static key or a stored {@code sk-sluice-} key is checked; open mode accepts any other key. Failed
- * attempts count per client address, and an address over the limit gets 429 with Retry-After.
+ * static key or a stored {@code sk-sluice-} key is checked; open mode accepts any other key.
+ *
+ * <p>Two failure limiters, each counting per client address with its own counters
+ * (auth.failure-limit within auth.failure-window): wrong client keys block client routes only, wrong
+ * admin keys block the admin API only. In open mode client routes are never blocked and no client-key
+ * failure is counted. An address blocked for admin failures is refused even with the right admin key
+ * until its window ends (otherwise the block would not stop a brute force), but its client traffic flows.
  */
 final class Access {
 
@@ -28,11 +34,14 @@ final class Access {
         if (auth.mode() == SluiceConfig.AuthMode.PASS_THROUGH) {
             return Principal.passThrough(key);
         }
+        boolean open = auth.mode() == SluiceConfig.AuthMode.OPEN;
         Authenticator authenticator = ctx.state().auth();
         String address = address(req);
-        Optional<Duration> blocked = authenticator.blockedFor(address);
-        if (blocked.isPresent()) {
-            throw tooMany(blocked.get());
+        if (!open) {
+            Optional<Duration> blocked = authenticator.blockedFor(address);
+            if (blocked.isPresent()) {
+                throw tooMany(blocked.get());
+            }
         }
         List<Secret> statics = auth.apiKeys();
         int match = -1;
@@ -45,7 +54,7 @@ final class Access {
             return Principal.staticKey(match);
         }
         if (key.startsWith(KeyStore.PREFIX)) {
-            Authenticator.Result r = authenticator.authenticate(key, address);
+            Authenticator.Result r = open ? authenticator.find(key) : authenticator.authenticate(key, address);
             if (r instanceof Authenticator.Allowed allowed) {
                 return Principal.stored(allowed.key());
             }
@@ -53,33 +62,37 @@ final class Access {
                 throw d.status() == 429 ? tooMany(d.retryAfter().orElse(Duration.ofSeconds(1)))
                         : new GatewayException(d.status(), d.type(), d.message(), "1");
             }
-            if (auth.mode() == SluiceConfig.AuthMode.OPEN) {
+            if (open) {
                 return Principal.anonymous();
             }
             throw new GatewayException(401, "authentication_error",
                     ((Authenticator.Unknown) r).revoked() ? "API key revoked" : "invalid API key", null);
         }
-        if (auth.mode() == SluiceConfig.AuthMode.OPEN) {
+        if (open) {
             return Principal.anonymous();
         }
         authenticator.fail(address);
         throw new GatewayException(401, "authentication_error", "invalid API key", null);
     }
 
-    /** Whether the request carries the admin key (counting a wrong one as a failed authentication). */
+    /**
+     * Whether the request carries the admin key, counting a wrong or missing one as an admin failure. An
+     * address over the admin failure limit gets 429 even with the right key until its window ends.
+     */
     static void requireAdmin(ServerRequest req, GatewayContext ctx) throws GatewayException {
         Secret admin = ctx.config().auth().adminKey();
         if (admin.isEmpty()) {
             throw new GatewayException(404, "not_found_error", "the admin API is off: set auth.admin-key", null);
         }
+        FailureLimiter failures = ctx.state().adminFailures();
         String address = address(req);
-        Optional<Duration> blocked = ctx.state().auth().blockedFor(address);
+        Optional<Duration> blocked = failures.blockedFor(address);
         if (blocked.isPresent()) {
             throw tooMany(blocked.get());
         }
         Optional<String> key = presentedKey(req);
         if (key.isEmpty() || !admin.matches(key.get())) {
-            ctx.state().auth().fail(address);
+            failures.fail(address);
             throw new GatewayException(401, "authentication_error", "admin key required", null);
         }
     }

@@ -75,9 +75,9 @@ final class CountTokens {
             res.send(head.ok() ? answer : ErrorBodies.fromUpstream(Dialect.ANTHROPIC, Dialect.ANTHROPIC, head.status(), answer));
             return head.ok() ? Outcome.SUCCESS : Outcome.FAILURE;
         } catch (UpstreamFailure f) {
-            throw Outcomes.error(f);
+            throw Outcomes.error(f, target.provider() + "/" + target.model(), info.id);
         } catch (IOException e) {
-            throw Outcomes.error(UpstreamCall.classify(e));
+            throw Outcomes.error(UpstreamCall.classify(e), target.provider() + "/" + target.model(), info.id);
         }
     }
 

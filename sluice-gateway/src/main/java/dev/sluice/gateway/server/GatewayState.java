@@ -1,6 +1,7 @@
 package dev.sluice.gateway.server;
 
 import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.core.Lifecycle;
 import dev.sluice.gateway.limits.Limits;
@@ -16,9 +17,11 @@ import java.util.Optional;
 /**
  * The persistent and shared state the request path uses: the store, stored keys, per-key limits,
  * usage records (absent when usage.enabled is false), prices, the response cache (absent unless
- * cache.enabled) and the record of background job runs.
+ * cache.enabled) and the record of background job runs. {@code adminFailures} counts wrong admin keys per
+ * address apart from the client-key failures {@code auth} counts, so a brute force on the admin key never
+ * blocks client routes.
  */
-public record GatewayState(Store store, Authenticator auth, Limits limits, Optional<UsageRecorder> usage,
+public record GatewayState(Store store, Authenticator auth, FailureLimiter adminFailures, Limits limits, Optional<UsageRecorder> usage,
                            UsageQueries usageQueries, PriceTable prices, Optional<ResponseCache> cache, JobRuns jobRuns,
                            Optional<SessionStore> sessions, GatewayMetrics metrics, Lifecycle lifecycle) {
 }

@@ -167,7 +167,7 @@ final class Generation {
                     head = call.awaitHead(firstByte);
                 } catch (UpstreamFailure f) {
                     attempt.finish(Outcomes.of(f), Optional.empty());
-                    return AttemptResult.failed(Outcomes.error(f));
+                    return AttemptResult.failed(Outcomes.error(f, attempt.target().id(), info.id));
                 }
                 if (head.status() >= 300 && head.status() < 400) {
                     attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
@@ -199,7 +199,7 @@ final class Generation {
         } catch (IOException e) {
             UpstreamFailure f = UpstreamCall.classify(e);
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
-            return AttemptResult.failed(Outcomes.error(f));
+            return AttemptResult.failed(Outcomes.error(f, attempt.target().id(), info.id));
         }
         if (answer.length > ProxyHandler.MAX_RESPONSE_BYTES) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());

@@ -70,7 +70,7 @@ final class Models {
             }
             return ids.stream().filter(s -> !s.isEmpty()).toList();
         } catch (UpstreamFailure f) {
-            throw Outcomes.error(f);
+            throw Outcomes.error(f, provider.name(), info.id);
         } catch (IOException e) {
             throw new GatewayException(502, "api_error", "provider " + provider.name()
                     + " sent a model list Sluice cannot read: " + e.getMessage(), null);

@@ -16,6 +16,8 @@ import java.util.Optional;
 /** Classifies an attempt's result for the router (retry, fallback, breaker) and the client's error answer. */
 final class Outcomes {
 
+    private static final System.Logger LOG = System.getLogger("sluice.upstream");
+
     private Outcomes() {
     }
 
@@ -64,13 +66,27 @@ final class Outcomes {
         });
     }
 
-    /** The client's answer for a failure without an HTTP answer: 502, 504 or 529. */
-    static GatewayException error(UpstreamFailure f) {
+    /**
+     * The client's answer for a failure without an HTTP answer: 502, 504 or 529, its message the cause in
+     * plain words, the target and the request id. The underlying exception (which may quote the
+     * connection with its ports) goes only to the log: one WARNING line, the stack at DEBUG.
+     */
+    static GatewayException error(UpstreamFailure f, String target, String requestId) {
+        String what = "upstream " + target + ": " + f.getMessage();
+        String message = what + " (request " + requestId + ")";
+        if (f.kind() != UpstreamFailure.Kind.ABORTED) {
+            Throwable cause = f.getCause();
+            LOG.log(System.Logger.Level.WARNING, () -> "request " + requestId + ": " + what
+                    + (cause == null ? "" : "; detail: " + cause));
+            if (cause != null) {
+                LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": upstream failure detail", cause);
+            }
+        }
         return switch (f.kind()) {
-            case FIRST_BYTE_TIMEOUT, TOTAL_TIMEOUT, IDLE_TIMEOUT -> new GatewayException(504, "timeout_error", f.getMessage(), null);
-            case QUEUE_FULL -> new GatewayException(529, "overloaded_error", f.getMessage(), "1");
-            case ABORTED -> new GatewayException(503, "overloaded_error", "request ended by Sluice: " + f.getMessage(), "1");
-            case CONNECT, BROKEN -> new GatewayException(502, "api_error", f.getMessage(), null);
+            case FIRST_BYTE_TIMEOUT, TOTAL_TIMEOUT, IDLE_TIMEOUT -> new GatewayException(504, "timeout_error", message, null);
+            case QUEUE_FULL -> new GatewayException(529, "overloaded_error", message, "1");
+            case ABORTED -> new GatewayException(503, "overloaded_error", "request ended by Sluice: " + message, "1");
+            case CONNECT, BROKEN -> new GatewayException(502, "api_error", message, null);
         };
     }
 

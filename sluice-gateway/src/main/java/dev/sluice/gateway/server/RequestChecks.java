@@ -1,6 +1,5 @@
 package dev.sluice.gateway.server;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.Secret;
 import io.helidon.http.HeaderNames;
@@ -72,38 +71,28 @@ final class RequestChecks {
 
     /** Parses a JSON object body (admin API), 400 otherwise. */
     static JsonNode parseObject(byte[] body) throws GatewayException {
-        try {
-            JsonNode json = Json.MAPPER.readTree(body);
-            if (json == null || !json.isObject()) {
-                throw new GatewayException(400, "request body must be a JSON object");
-            }
-            return json;
-        } catch (IOException e) {
-            throw new GatewayException(400, "request body is not valid JSON");
+        JsonNode json = JsonBodies.read(body);
+        if (json == null || !json.isObject()) {
+            throw new GatewayException(400, "request body must be a JSON object");
         }
+        return json;
     }
 
     /** Parses the body and checks the fields the route needs, naming the first one missing. */
     static JsonNode parse(byte[] body, ProxyHandler.Route route) throws GatewayException {
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(body);
-        } catch (JacksonException e) {
-            throw new GatewayException(400, "request body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new GatewayException(400, "could not read the request body: " + e.getMessage());
-        }
+        JsonNode json = JsonBodies.read(body);
         if (json == null || !json.isObject()) {
             throw new GatewayException(400, "request body must be a JSON object");
         }
         require(json, "model", JsonNode::isTextual, "a string");
         require(json, "messages", JsonNode::isArray, "an array");
         if (route == ProxyHandler.Route.MESSAGES) {
-            require(json, "max_tokens", JsonNode::isIntegralNumber, "an integer");
+            require(json, "max_tokens", FieldRules::positiveInteger, FieldRules.POSITIVE_INTEGER);
         }
         if (json.has("stream") && !json.get("stream").isBoolean()) {
             throw new GatewayException(400, "stream: must be a boolean");
         }
+        FieldRules.check(json, route);
         return json;
     }
 

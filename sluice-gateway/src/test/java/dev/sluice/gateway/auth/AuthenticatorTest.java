@@ -105,6 +105,28 @@ class AuthenticatorTest {
         assertThat(limiter.trackedAddresses()).isLessThanOrEqualTo(1000);
     }
 
+    @Test
+    void findLooksAKeyUpWithoutCountingAFailureWhileAuthenticateCountsUnknownKeys() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        Store store = Store.open(TestDatabases.settings(Store.Kind.SQLITE));
+        try {
+            KeyStore keys = new KeyStore(store.dataSource());
+            FailureLimiter limiter = new FailureLimiter(2, Duration.ofMinutes(1), 1000, ticker);
+            Authenticator auth = new Authenticator(keys, 100, Duration.ofSeconds(30), limiter, ticker);
+            for (int i = 0; i < 5; i++) {
+                assertThat(auth.find(KeyStore.PREFIX + "unknown" + i)).isInstanceOf(Authenticator.Unknown.class);
+            }
+            assertThat(auth.blockedFor("7.7.7.7")).isEmpty();
+            auth.authenticate(KeyStore.PREFIX + "unknown-a", "7.7.7.7");
+            auth.authenticate(KeyStore.PREFIX + "unknown-b", "7.7.7.7");
+            assertThat(auth.blockedFor("7.7.7.7")).isPresent();
+            assertThat(auth.authenticate(KeyStore.PREFIX + "unknown-c", "7.7.7.7"))
+                    .isInstanceOfSatisfying(Authenticator.Denied.class, d -> assertThat(d.status()).isEqualTo(429));
+        } finally {
+            store.close();
+        }
+    }
+
     @AfterAll
     static void drop() {
         TestDatabases.dropTestSchemas();
