@@ -60,6 +60,12 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
         }
     }
 
+    /** A chunk with a finish_reason was seen. */
+    @Override
+    public boolean finishSeen() {
+        return finished;
+    }
+
     private void toolCall(JsonNode call, String where) throws TranslationException {
         String id = Json.text(call, "id");
         int index = call.path("index").asInt(id != null && !id.equals(toolId) ? toolIndex + 1 : toolIndex);
