@@ -30,7 +30,7 @@ final class OllamaUpstreamReader implements Streams.UpstreamReader {
             sink.error(ErrorMapping.ofOllama(0, line.path("error").asText()));
             return;
         }
-        writer.start(Ids.message());
+        writer.start(Ids.message(), Json.text(line, "model"));
         JsonNode message = line.path("message");
         String thinking = Json.text(message, "thinking");
         if (thinking != null) writer.thinking(thinking);

@@ -66,10 +66,11 @@ public interface StreamTranslator {
      * A translator for one stream.
      *
      * @param client {@link Dialect#ANTHROPIC} or {@link Dialect#OPENAI}
-     * @param clientModel the model name the client asked for, put in translated frames
+     * @param targetModel the model the request was sent to, named in translated frames when the
+     *     upstream's own frames name none (they name the model that answered, which wins)
      * @param includeUsage the OpenAI client's {@code stream_options.include_usage}: end with a usage chunk
      */
-    static StreamTranslator of(Dialect upstream, Dialect client, String clientModel, boolean includeUsage) {
-        return Streams.translator(upstream, client, clientModel, includeUsage, InstantSource.system());
+    static StreamTranslator of(Dialect upstream, Dialect client, String targetModel, boolean includeUsage) {
+        return Streams.translator(upstream, client, targetModel, includeUsage, InstantSource.system());
     }
 }

@@ -19,18 +19,18 @@ final class Streams {
         boolean finishSeen();
     }
 
-    static StreamTranslator translator(Dialect upstream, Dialect client, String clientModel, boolean includeUsage,
+    static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
                                        InstantSource clock) {
         boolean passThrough = upstream == client;
         ClientSink sink = switch (client) {
             case ANTHROPIC -> new AnthropicClientSink(passThrough);
-            case OPENAI -> new OpenAiClientSink(passThrough, clientModel, includeUsage, clock);
+            case OPENAI -> new OpenAiClientSink(passThrough, targetModel, includeUsage, clock);
             case OLLAMA -> throw new IllegalArgumentException("client dialect must be ANTHROPIC or OPENAI, not OLLAMA");
         };
         UpstreamReader reader = switch (upstream) {
             case ANTHROPIC -> new AnthropicUpstreamReader(sink);
-            case OPENAI -> new OpenAiUpstreamReader(sink, new AnthropicEventWriter(sink, clientModel));
-            case OLLAMA -> new OllamaUpstreamReader(sink, new AnthropicEventWriter(sink, clientModel));
+            case OPENAI -> new OpenAiUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
+            case OLLAMA -> new OllamaUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
         };
         return new Translator(upstream, reader, sink, passThrough);
     }
