@@ -76,7 +76,7 @@ class AnthropicSdkToOtherDialectsTest {
         Message streamed = stream(params(model).build());
 
         assertThat(streamed.stopReason()).contains(StopReason.END_TURN);
-        assertThat(streamed.model().asString()).isEqualTo(model);
+        assertThat(streamed.model().asString()).as("the model that answered").isEqualTo(upstreamModel);
         assertThat(streamed.usage().inputTokens()).isPositive();
         assertThat(streamed.usage().outputTokens()).isPositive();
         RecordedRequest seen = last();
@@ -87,6 +87,7 @@ class AnthropicSdkToOtherDialectsTest {
         Message whole = client.messages().create(params(model).build());
         assertThat(whole.content().get(0).text().orElseThrow().text())
                 .isEqualTo(streamed.content().get(0).text().orElseThrow().text());
+        assertThat(whole.model().asString()).isEqualTo(upstreamModel);
         assertThat(whole.usage().inputTokens()).isEqualTo(streamed.usage().inputTokens());
         assertThat(whole.usage().outputTokens()).isEqualTo(streamed.usage().outputTokens());
     }

@@ -34,6 +34,8 @@ class RoutingThroughSluiceTest {
             "providers.oai.api-keys", "sk-one,sk-two",
             "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
             "providers.oll.kind", "ollama", "providers.oll.url", "{fake}",
+            "providers.oai2.kind", "openai", "providers.oai2.url", "{fake}/v1", "providers.oai2.api-keys", "sk-2",
+            "routes.answered-by.targets", "oai2:fault-server-error,ant:fake-model",
             "routes.falls-back.targets", "oai:fault-server-error,ant:fake-model",
             "routes.breaks.targets", "oai:fault-overloaded",
             "routes.sticky.targets", "ant:sticky-a,oai:sticky-b,oll:sticky-c",
@@ -55,6 +57,31 @@ class RoutingThroughSluiceTest {
         assertThat(seen).extracting(RecordedRequest::path).containsExactly("/v1/chat/completions", "/v1/messages");
         assertThat(seen.get(0).headers().get("authorization")).containsExactly("Bearer sk-one");
         assertThat(seen.get(1).headers().get("x-api-key")).containsExactly("sk-ant");
+    }
+
+    @Test
+    void aFallbackAnswerNamesTheTargetThatAnsweredInItsHeaderAndItsModel() throws Exception {
+        for (boolean stream : new boolean[] {false, true}) {
+            int before = FAKE.provider().recentRequests().size();
+            HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
+                    Http.chatBody("answered-by", stream), openAiHeaders());
+            assertThat(o.statusCode()).isEqualTo(200);
+            assertThat(since(before)).extracting(RecordedRequest::path).as("fell back")
+                    .containsExactly("/v1/chat/completions", "/v1/messages");
+            assertThat(o.headers().firstValue("x-sluice-target")).as("stream=%s", stream).contains("ant/fake-model");
+            List<String> chunks = stream ? o.body().lines().filter(l -> l.startsWith("data: {"))
+                    .map(l -> l.substring("data: ".length())).toList() : List.of(o.body());
+            assertThat(chunks).isNotEmpty();
+            for (String chunk : chunks) {
+                assertThat(JSON.readTree(chunk).path("model").asText()).as("translated, stream=%s", stream)
+                        .isEqualTo("fake-model");
+            }
+        }
+        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("answered-by", false),
+                anthropicHeaders());
+        assertThat(a.statusCode()).isEqualTo(200);
+        assertThat(a.headers().firstValue("x-sluice-target")).contains("ant/fake-model");
+        assertThat(JSON.readTree(a.body()).path("model").asText()).as("same dialect").isEqualTo("fake-model");
     }
 
     @Test

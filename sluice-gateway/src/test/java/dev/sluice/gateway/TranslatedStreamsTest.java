@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Streams that cross dialects: thinking survives translation both ways, a client that leaves a
- * translated stream cancels the upstream exchange at once, and a pooled connection the upstream
- * closed while idle does not fail the next request.
+ * Streams that cross dialects: thinking survives translation both ways, an upstream body that ends
+ * cleanly after its finish signal but without its terminator gets the client's own end, a client
+ * that leaves a translated stream cancels the upstream exchange at once, and a pooled connection
+ * the upstream closed while idle does not fail the next request.
  */
 @LeakChecked
 class TranslatedStreamsTest {
@@ -35,7 +36,9 @@ class TranslatedStreamsTest {
             "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
             "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
             "routes.to-openai.targets", "oai:fake-gpt",
-            "routes.to-anthropic.targets", "ant:fake-claude");
+            "routes.to-anthropic.targets", "ant:fake-claude",
+            "routes.a-no-terminator.targets", "oai:fault-no-terminator",
+            "routes.o-no-terminator.targets", "ant:fault-no-terminator");
 
     @Test
     void anthropicThinkingComesBackFromAnOpenAiUpstreamsReasoning() throws Exception {
@@ -62,6 +65,21 @@ class TranslatedStreamsTest {
         assertThat(r.body()).contains("\"reasoning_content\":\"").contains("step").endsWith("data: [DONE]\n\n");
         assertThat(FAKE.provider().recentRequests().get(FAKE.provider().recentRequests().size() - 1).body())
                 .contains("\"thinking\":{\"type\":\"enabled\"");
+    }
+
+    @Test
+    void aStreamEndingCleanlyAfterItsFinishSignalWithoutTerminatorGetsTheClientsEnd() throws Exception {
+        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages",
+                Http.messageBody("a-no-terminator", true), anthropicHeaders());
+        assertThat(a.statusCode()).isEqualTo(200);
+        assertThat(a.body()).doesNotContain("event: error").contains("\"stop_reason\":\"end_turn\"")
+                .endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+
+        HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
+                Http.chatBody("o-no-terminator", true), openAiHeaders());
+        assertThat(o.statusCode()).isEqualTo(200);
+        assertThat(o.body()).doesNotContain("{\"error\"").contains("\"finish_reason\":\"stop\"")
+                .endsWith("data: [DONE]\n\n");
     }
 
     @Test

@@ -100,7 +100,6 @@ class UpstreamFailureOutcomesTest {
             "stream-cut, api_error",
             "stall, timeout_error",
             "malformed, api_error",
-            "no-terminator, api_error",
             "slow-first-token, timeout_error",
     })
     void failuresAfterTheFirstByteEndWithAnErrorEventAndNeverAFakeStop(String fault, String type) throws Exception {
@@ -114,6 +113,19 @@ class UpstreamFailureOutcomesTest {
             SseEvent last = events.get(events.size() - 1);
             assertThat(last.event()).isEqualTo("error");
             assertThat(JSON.readTree(last.data()).path("error").path("type").asText()).isEqualTo(type);
+        }
+    }
+
+    @Test
+    void aStreamEndingCleanlyAfterItsStopReasonWithoutMessageStopIsCompletedNotFailed() throws Exception {
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages",
+                headers(), messageBody("fault-no-terminator", true))) {
+            assertThat(s.status()).isEqualTo(200);
+            List<SseEvent> events = s.readAll(Duration.ofSeconds(10));
+
+            assertThat(events).extracting(SseEvent::event).doesNotContain("error").endsWith("message_delta", "message_stop");
+            JsonNode delta = JSON.readTree(events.get(events.size() - 2).data());
+            assertThat(delta.path("usage").path("output_tokens").asInt()).isPositive();
         }
     }
 

@@ -47,8 +47,11 @@ final class Exchanges {
         return bytes(out);
     }
 
-    /** The upstream's whole (non-streaming) answer in the client's dialect; {@code clientModel} as its model. */
-    static byte[] answer(Dialect upstream, Dialect client, byte[] body, String clientModel)
+    /**
+     * The upstream's whole (non-streaming) answer in the client's dialect, naming the model that
+     * answered: the answer's own {@code model}, else {@code targetModel}.
+     */
+    static byte[] answer(Dialect upstream, Dialect client, byte[] body, String targetModel)
             throws TranslationException {
         if (upstream == client) {
             return body;
@@ -64,10 +67,10 @@ final class Exchanges {
         }
         ObjectNode anthropic = switch (upstream) {
             case ANTHROPIC -> (ObjectNode) json;
-            case OPENAI -> Translate.openAiResponseToAnthropic(json, clientModel);
-            case OLLAMA -> Translate.ollamaResponseToAnthropic(json, clientModel);
+            case OPENAI -> Translate.openAiResponseToAnthropic(json, targetModel);
+            case OLLAMA -> Translate.ollamaResponseToAnthropic(json, targetModel);
         };
-        return bytes(client == Dialect.ANTHROPIC ? anthropic : Translate.anthropicResponseToOpenAi(anthropic, clientModel));
+        return bytes(client == Dialect.ANTHROPIC ? anthropic : Translate.anthropicResponseToOpenAi(anthropic, targetModel));
     }
 
     private static byte[] bytes(JsonNode node) {

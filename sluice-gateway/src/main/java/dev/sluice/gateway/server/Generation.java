@@ -12,6 +12,7 @@ import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.route.Plan;
+import dev.sluice.gateway.route.Target;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.ErrorBodies;
 import dev.sluice.gateway.translate.StreamTranslator;
@@ -33,6 +34,9 @@ import java.util.Optional;
  * left only before the first byte reaches the client; after it, failures go in-band.
  */
 final class Generation {
+
+    /** On every answer: {@code <provider>/<model>}, the target that answered (after any fallback). */
+    static final String TARGET_HEADER = "x-sluice-target";
 
     private final GatewayContext ctx;
     private final ServerRequest req;
@@ -103,7 +107,7 @@ final class Generation {
                 info.upstreamModel = attempt.target().model();
                 AttemptResult r;
                 try {
-                    r = attempt(attempt, body, json, model);
+                    r = attempt(attempt, body, json);
                 } finally {
                     info.clientGone.clear();
                 }
@@ -138,7 +142,7 @@ final class Generation {
         }
     }
 
-    private AttemptResult attempt(Attempt attempt, byte[] body, JsonNode json, String clientModel)
+    private AttemptResult attempt(Attempt attempt, byte[] body, JsonNode json)
             throws InterruptedException {
         ProviderEndpoint provider = ctx.providers().get(attempt.target().provider());
         Dialect upstream = Exchanges.dialectOf(provider.kind());
@@ -181,18 +185,17 @@ final class Generation {
                             ErrorBodies.fromUpstream(upstream, info.client, head.status(), answer), head.headers()));
                 }
                 if (!info.stream) {
-                    return whole(attempt, call, head, upstream, clientModel);
+                    return whole(attempt, call, head, upstream);
                 }
             }
-            Outcome o = stream(call, head, upstream, clientModel, json); // the relay registers for drain itself
+            Outcome o = stream(attempt.target(), call, head, upstream, json); // the relay registers for drain itself
             attempt.finish(o == Outcome.SUCCESS ? AttemptOutcome.SUCCESS
                     : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR, Optional.empty());
             return AttemptResult.done(o);
         }
     }
 
-    private AttemptResult whole(Attempt attempt, UpstreamCall call, UpstreamHead head, Dialect upstream,
-                                String clientModel) {
+    private AttemptResult whole(Attempt attempt, UpstreamCall call, UpstreamHead head, Dialect upstream) {
         byte[] answer;
         try {
             answer = call.body().readNBytes(ProxyHandler.MAX_RESPONSE_BYTES + 1);
@@ -209,7 +212,7 @@ final class Generation {
         byte[] out;
         try {
             WholeAnswers.check(upstream, answer);
-            out = Exchanges.answer(upstream, info.client, answer, clientModel);
+            out = Exchanges.answer(upstream, info.client, answer, attempt.target().model());
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
             return AttemptResult.failed(new GatewayException(502, "api_error",
@@ -219,6 +222,7 @@ final class Generation {
         info.usage = Outcomes.usage(upstream, answer);
         info.firstByteNanos = System.nanoTime();
         UpstreamHeaders.copy(head.headers(), res);
+        res.header(TARGET_HEADER, attempt.target().id());
         res.status(200);
         res.header("content-type", "application/json");
         var client = ctx.edge().current();
@@ -233,9 +237,9 @@ final class Generation {
         return AttemptResult.done(Outcome.SUCCESS);
     }
 
-    private Outcome stream(UpstreamCall call, UpstreamHead head, Dialect upstream, String clientModel, JsonNode json) {
+    private Outcome stream(Target target, UpstreamCall call, UpstreamHead head, Dialect upstream, JsonNode json) {
         boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
-        StreamTranslator translator = StreamTranslator.of(upstream, info.client, clientModel, includeUsage);
+        StreamTranslator translator = StreamTranslator.of(upstream, info.client, target.model(), includeUsage);
         StreamCapture capture = cache.capture();
         StreamRelay relay = scope.own("stream-relay", new StreamRelay(call,
                 in -> upstream == Dialect.OLLAMA ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
@@ -249,6 +253,7 @@ final class Generation {
                 }, ctx.edge().current()));
         try (Drain.Registration tracked = ctx.drain().track(relay)) {
             UpstreamHeaders.copy(head.headers(), res);
+            res.header(TARGET_HEADER, target.id());
             res.status(200);
             res.header("content-type", "text/event-stream; charset=utf-8");
             res.header("cache-control", "no-cache");

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * reaches the upstream through Jetty's demand); the request thread translates each into the client's
  * dialect and writes it, sends {@code : ping} heartbeats when nothing was written for a while (so a
  * vanished client is noticed), enforces the idle deadline and ends the stream with an in-band error
- * in the client's dialect on any failure — never a fabricated message_stop or [DONE].
+ * in the client's dialect on any failure — never a fabricated message_stop or [DONE]; only an upstream
+ * body that ends cleanly after its finish signal gets the client's terminator in place of its own.
  */
 final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
@@ -107,6 +108,16 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 }
                 if (item instanceof End end) {
                     if (sawStop) {
+                        return Outcome.SUCCESS;
+                    }
+                    if (end.failure() == null && translator.finishSeen()) {
+                        // a clean end after the finish signal and usage, only without the terminator: the
+                        // answer is whole, so the client gets its own closing frames
+                        byte[] closing = translator.closingFrames();
+                        write(out, closing);
+                        if (written != null) {
+                            written.accept(closing);
+                        }
                         return Outcome.SUCCESS;
                     }
                     return fail(out, endType(end.failure()), endMessage(end.failure()));

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Reading Anthropic request content for dialects that only take plain text in some places.
  *
- * <p>System blocks are joined with a blank line ({@code cache_control} has no equivalent and is
- * dropped). A tool result's text blocks are joined with a newline; an error result
+ * <p>System blocks, top-level or in a mid-conversation {@code system} message, are joined with a
+ * blank line ({@code cache_control} has no equivalent and is dropped). A tool result's text blocks are joined with a newline; an error result
  * ({@code is_error: true}) is prefixed with {@value #ERROR_PREFIX}, since OpenAI and Ollama tool
  * messages have no error flag.
  */
@@ -27,21 +27,30 @@ final class AnthropicContent {
         ObjectNode out = Json.object();
         Json.copy(request, "model", out, "model");
         ArrayNode messages = out.putArray("messages");
-        String system = systemText(request.path("system"));
-        if (!system.isEmpty()) messages.addObject().put("role", "system").put("content", system);
+        systemMessage(request.path("system"), "system", messages);
         return out;
     }
 
-    /** The top-level {@code system} as one text; empty when absent. */
-    static String systemText(JsonNode system) throws TranslationException {
+    /**
+     * A system prompt (the top-level {@code system}, or the content of a {@code system} message in
+     * {@code messages}, which Claude Code sends mid-conversation) as one OpenAI/Ollama system
+     * message appended to {@code out}; nothing when it is absent or empty.
+     */
+    static void systemMessage(JsonNode system, String where, ArrayNode out) throws TranslationException {
+        String text = systemText(system, where);
+        if (!text.isEmpty()) out.addObject().put("role", "system").put("content", text);
+    }
+
+    /** A system prompt as one text; empty when absent. */
+    private static String systemText(JsonNode system, String where) throws TranslationException {
         if (system.isMissingNode() || system.isNull()) return "";
         if (system.isTextual()) return system.asText();
-        if (!system.isArray()) throw new TranslationException("system: expected a string or an array of text blocks");
+        if (!system.isArray()) throw new TranslationException(where + ": expected a string or an array of text blocks");
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < system.size(); i++) {
             JsonNode block = system.get(i);
             if (!"text".equals(block.path("type").asText())) {
-                throw new TranslationException("system[" + i + "].type: unsupported block type \""
+                throw new TranslationException(where + "[" + i + "].type: unsupported block type \""
                         + block.path("type").asText() + "\"");
             }
             if (!text.isEmpty()) text.append("\n\n");

@@ -16,17 +16,23 @@ final class AnthropicEventWriter {
     private int index = -1;
     private Block open = Block.NONE;
 
+    /** {@code model}: the target model, named when the upstream's frames name none. */
     AnthropicEventWriter(ClientSink sink, String model) {
         this.sink = sink;
         this.model = model;
     }
 
-    /** message_start, once; usage is unknown yet and says 0. */
+    /** message_start, once, naming the target model; usage is unknown yet and says 0. */
     void start(String id) {
+        start(id, null);
+    }
+
+    /** message_start, once, naming {@code answeredBy} (the upstream frame's model), else the target model. */
+    void start(String id, String answeredBy) {
         if (started) return;
         started = true;
         ObjectNode message = Json.object().put("id", id).put("type", "message").put("role", "assistant")
-                .put("model", model);
+                .put("model", answeredBy != null ? answeredBy : model);
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");
         message.putObject("usage").put("input_tokens", 0).put("output_tokens", 0);

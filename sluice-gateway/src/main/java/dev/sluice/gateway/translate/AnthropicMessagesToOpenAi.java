@@ -20,6 +20,7 @@ final class AnthropicMessagesToOpenAi {
             switch (role) {
                 case "user" -> user(content, where + ".content", out);
                 case "assistant" -> assistant(content, where + ".content", out);
+                case "system" -> AnthropicContent.systemMessage(content, where + ".content", out); // kept in place
                 default -> throw new TranslationException(where + ".role: unsupported role \"" + role + "\"");
             }
         }

@@ -10,6 +10,8 @@ import java.util.Map;
  * Anthropic Messages request -> Ollama {@code /api/chat} request.
  *
  * <ul>
+ *   <li>{@code system} messages inside {@code messages} (Claude Code sends some mid-conversation)
+ *       stay where they are as Ollama system messages, their blocks joined as for the top-level one.</li>
  *   <li>{@code stream} is always written, since Ollama streams unless told {@code false}.</li>
  *   <li>{@code max_tokens}, {@code temperature}, {@code top_p}, {@code top_k} and
  *       {@code stop_sequences} go to {@code options} (num_predict, ..., stop).</li>
@@ -36,10 +38,11 @@ final class AnthropicRequestToOllama {
             JsonNode message = in.get(i);
             String where = "messages[" + i + "]";
             String role = message.path("role").asText("");
-            if (!"user".equals(role) && !"assistant".equals(role)) {
-                throw new TranslationException(where + ".role: unsupported role \"" + role + "\"");
+            switch (role) {
+                case "user", "assistant" -> message(role, message.path("content"), where + ".content", toolNames, messages);
+                case "system" -> AnthropicContent.systemMessage(message.path("content"), where + ".content", messages);
+                default -> throw new TranslationException(where + ".role: unsupported role \"" + role + "\"");
             }
-            message(role, message.path("content"), where + ".content", toolNames, messages);
         }
         out.put("stream", request.path("stream").asBoolean(false));
         JsonNode tools = request.path("tools");

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <ul>
  *   <li>{@code system} becomes one leading {@code system} message (blocks joined with a blank line,
- *       {@code cache_control} dropped: OpenAI has no equivalent).</li>
+ *       {@code cache_control} dropped: OpenAI has no equivalent). A {@code system} message inside
+ *       {@code messages} (Claude Code sends some mid-conversation) becomes a system message at the
+ *       same position, joined the same way.</li>
  *   <li>Assistant {@code thinking} and {@code redacted_thinking} blocks are dropped: their signatures
  *       only mean something to Anthropic (an Anthropic upstream gets the request untranslated, so
  *       they reach it untouched).</li>

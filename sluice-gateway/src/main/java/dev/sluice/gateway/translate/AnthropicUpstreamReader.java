@@ -15,6 +15,7 @@ final class AnthropicUpstreamReader implements Streams.UpstreamReader {
     private final ClientSink sink;
     private State state = State.BEFORE_START;
     private int nextIndex;
+    private boolean finishSeen;
 
     AnthropicUpstreamReader(ClientSink sink) {
         this.sink = sink;
@@ -58,6 +59,7 @@ final class AnthropicUpstreamReader implements Streams.UpstreamReader {
             case "message_delta" -> {
                 expect(State.IN_MESSAGE, where);
                 state = State.AFTER_DELTA;
+                finishSeen = data.path("delta").path("stop_reason").isTextual();
             }
             case "message_stop" -> {
                 if (state != State.AFTER_DELTA && state != State.IN_MESSAGE) expect(State.AFTER_DELTA, where);
@@ -68,6 +70,12 @@ final class AnthropicUpstreamReader implements Streams.UpstreamReader {
             }
         }
         sink.event(type, data);
+    }
+
+    /** A message_delta with a stop_reason was seen. */
+    @Override
+    public boolean finishSeen() {
+        return finishSeen;
     }
 
     private void expect(State expected, String where) throws TranslationException {

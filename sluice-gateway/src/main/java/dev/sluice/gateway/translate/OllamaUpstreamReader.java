@@ -15,6 +15,7 @@ final class OllamaUpstreamReader implements Streams.UpstreamReader {
     private final ClientSink sink;
     private final AnthropicEventWriter writer;
     private boolean anyTool;
+    private boolean done;
 
     OllamaUpstreamReader(ClientSink sink, AnthropicEventWriter writer) {
         this.sink = sink;
@@ -29,7 +30,7 @@ final class OllamaUpstreamReader implements Streams.UpstreamReader {
             sink.error(ErrorMapping.ofOllama(0, line.path("error").asText()));
             return;
         }
-        writer.start(Ids.message());
+        writer.start(Ids.message(), Json.text(line, "model"));
         JsonNode message = line.path("message");
         String thinking = Json.text(message, "thinking");
         if (thinking != null) writer.thinking(thinking);
@@ -48,7 +49,14 @@ final class OllamaUpstreamReader implements Streams.UpstreamReader {
             writer.close();
         }
         if (line.path("done").asBoolean(false)) {
+            done = true;
             writer.finish(StopReasons.fromOllama(line.path("done_reason").asText(""), anyTool), Usages.fromOllama(line));
         }
+    }
+
+    /** The {@code done: true} line, which is also the terminator, was seen. */
+    @Override
+    public boolean finishSeen() {
+        return done;
     }
 }

@@ -9,9 +9,10 @@ import java.time.InstantSource;
  * reasoning_content / tool_calls deltas (a call's first delta has index, id, type and name, later
  * ones argument fragments only), a finish_reason chunk, the usage chunk if asked for, {@code [DONE]}.
  * Signature deltas and blocks OpenAI cannot express (redacted thinking, server tools) are skipped.
+ * Chunks name the model message_start names (the one that answered), else the target model.
  */
 final class OpenAiClientSink extends ClientSink {
-    private final String model;
+    private String model;
     private final boolean includeUsage;
     private final long created;
     private String id = "";
@@ -30,6 +31,7 @@ final class OpenAiClientSink extends ClientSink {
         switch (type) {
             case "message_start" -> {
                 id = data.path("message").path("id").asText(Ids.completion());
+                model = Responses.answeredBy(data.path("message"), model);
                 chunk(Json.object().put("role", "assistant").put("content", ""), null, out);
             }
             case "content_block_start" -> blockStart(data.path("content_block"), out);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** OpenAI {@code messages} -> Anthropic {@code messages} (and system blocks, collected on the side). */
+/**
+ * OpenAI {@code messages} -> Anthropic {@code messages} (and system blocks, collected on the side in
+ * order; a system or developer message anywhere in the conversation goes there, see below).
+ */
 final class OpenAiMessagesToAnthropic {
 
     private OpenAiMessagesToAnthropic() {
@@ -18,6 +21,11 @@ final class OpenAiMessagesToAnthropic {
             String where = "messages[" + i + "]";
             String role = message.path("role").asText("");
             switch (role) {
+                // Hoisted, in order, into the top-level system, even when they come after user or assistant
+                // messages: the Messages API documents only user and assistant roles inside messages, so
+                // a system entry there is not generally accepted. A late system message's position is
+                // therefore lost on purpose: it reaches Anthropic as a later block of the system prompt,
+                // applying from the start of the conversation rather than from where it stood.
                 case "system", "developer" -> texts(message.path("content"), where + ".content", system, false);
                 case "user" -> append(out, "user", userBlocks(message.path("content"), where + ".content"));
                 case "assistant" -> append(out, "assistant", assistantBlocks(message, where));

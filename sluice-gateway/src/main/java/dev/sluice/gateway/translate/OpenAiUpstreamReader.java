@@ -39,7 +39,7 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
             sink.error(error != null ? error : ErrorMapping.ofAnthropic("api_error", Json.write(chunk)));
             return;
         }
-        writer.start(chunk.path("id").isTextual() ? chunk.path("id").asText() : Ids.message());
+        writer.start(chunk.path("id").isTextual() ? chunk.path("id").asText() : Ids.message(), Json.text(chunk, "model"));
         if (chunk.path("usage").isObject()) usage = Usages.fromOpenAi(chunk.get("usage"));
         JsonNode choice = chunk.path("choices").path(0);
         if (!choice.isObject()) return;
@@ -58,6 +58,12 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
             finishReason = choice.path("finish_reason").asText();
             writer.close();
         }
+    }
+
+    /** A chunk with a finish_reason was seen. */
+    @Override
+    public boolean finishSeen() {
+        return finished;
     }
 
     private void toolCall(JsonNode call, String where) throws TranslationException {

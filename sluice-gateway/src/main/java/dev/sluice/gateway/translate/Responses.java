@@ -8,7 +8,8 @@ import java.time.InstantSource;
 /**
  * Non-streaming answers. Upstream ids are kept ({@code chatcmpl-...} stays the message id,
  * {@code call_...} the tool_use id and back); Ollama gives no message id (and tool-call ids only
- * lately), so {@code msg_}/{@code toolu_} ids are generated. Reasoning text becomes a thinking block with an empty {@code signature} (there
+ * lately), so {@code msg_}/{@code toolu_} ids are generated. The {@code model} named is the one that
+ * answered: the upstream answer's own {@code model}, else the target model given. Reasoning text becomes a thinking block with an empty {@code signature} (there
  * is none to give); Anthropic thinking becomes OpenAI {@code reasoning_content}.
  */
 final class Responses {
@@ -16,7 +17,7 @@ final class Responses {
     private Responses() {
     }
 
-    static ObjectNode openAiToAnthropic(JsonNode completion, String clientModel) throws TranslationException {
+    static ObjectNode openAiToAnthropic(JsonNode completion, String targetModel) throws TranslationException {
         JsonNode choice = completion.path("choices").path(0);
         if (!choice.isObject()) throw new TranslationException("choices: expected at least one choice");
         JsonNode message = choice.path("message");
@@ -39,7 +40,7 @@ final class Responses {
         String stop = refusal != null ? "refusal"
                 : StopReasons.fromOpenAi(choice.path("finish_reason").textValue(), !calls.isEmpty());
         String id = completion.path("id").isTextual() ? completion.path("id").asText() : Ids.message();
-        return message(id, clientModel, content, stop, Usages.fromOpenAi(completion.get("usage")));
+        return message(id, answeredBy(completion, targetModel), content, stop, Usages.fromOpenAi(completion.get("usage")));
     }
 
     /** OpenAI-compatible servers name the reasoning text {@code reasoning_content} or {@code reasoning}. */
@@ -48,7 +49,7 @@ final class Responses {
         return reasoning != null ? reasoning : Json.text(messageOrDelta, "reasoning");
     }
 
-    static ObjectNode ollamaToAnthropic(JsonNode response, String clientModel) throws TranslationException {
+    static ObjectNode ollamaToAnthropic(JsonNode response, String targetModel) throws TranslationException {
         if (response.path("error").isTextual()) throw new TranslationException("error: " + response.path("error").asText());
         JsonNode message = response.path("message");
         if (!message.isObject()) throw new TranslationException("message: required");
@@ -67,7 +68,13 @@ final class Responses {
                     "message.tool_calls[" + i + "].function.arguments"));
         }
         String stop = StopReasons.fromOllama(response.path("done_reason").asText(""), !calls.isEmpty());
-        return message(Ids.message(), clientModel, content, stop, Usages.fromOllama(response));
+        return message(Ids.message(), answeredBy(response, targetModel), content, stop, Usages.fromOllama(response));
+    }
+
+    /** The model that answered: the answer's (or frame's) own {@code model}, else the target's. */
+    static String answeredBy(JsonNode answer, String targetModel) {
+        String model = Json.text(answer, "model");
+        return model != null ? model : targetModel;
     }
 
     private static ObjectNode message(String id, String model, ArrayNode content, String stop, Usage usage) {
@@ -79,7 +86,7 @@ final class Responses {
         return out;
     }
 
-    static ObjectNode anthropicToOpenAi(JsonNode answer, String clientModel, InstantSource clock)
+    static ObjectNode anthropicToOpenAi(JsonNode answer, String targetModel, InstantSource clock)
             throws TranslationException {
         JsonNode content = answer.path("content");
         if (!content.isArray()) throw new TranslationException("content: expected an array of blocks");
@@ -101,7 +108,7 @@ final class Responses {
         }
         ObjectNode out = Json.object();
         out.put("id", answer.path("id").isTextual() ? answer.path("id").asText() : Ids.completion());
-        out.put("object", "chat.completion").put("created", clock.instant().getEpochSecond()).put("model", clientModel);
+        out.put("object", "chat.completion").put("created", clock.instant().getEpochSecond()).put("model", answeredBy(answer, targetModel));
         ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
         if (text.isEmpty()) message.putNull("content");

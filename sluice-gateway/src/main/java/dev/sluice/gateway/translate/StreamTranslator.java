@@ -7,8 +7,9 @@ import java.time.InstantSource;
  * Translates one streamed answer, frame by frame, from the upstream's dialect to the client's.
  * Not thread-safe: one per stream, fed from one thread. Tool-call arguments are passed on as
  * they arrive, never buffered; the only delay is OpenAI upstream -> Anthropic client, where
- * {@code message_delta} and {@code message_stop} wait for {@code [DONE]} so that they carry the
- * real usage of the final usage chunk ({@code message_start} then says 0 input tokens and
+ * {@code message_delta} and {@code message_stop} wait for {@code [DONE]} (or for a clean end of
+ * the body after the finish_reason, see {@link #closingFrames()}) so that they carry the real
+ * usage of the final usage chunk ({@code message_start} then says 0 input tokens and
  * {@code message_delta.usage} carries input_tokens too).
  *
  * <p>Same-dialect translators pass frames through byte for byte ({@link SseEvent#toWire()}) and
@@ -26,8 +27,28 @@ public interface StreamTranslator {
      */
     byte[] onFrame(SseEvent frame) throws TranslationException;
 
-    /** Whether the upstream's terminator was seen and the client's terminator has been emitted. */
+    /**
+     * Whether the client's terminator has been emitted: the upstream's terminator was seen, or
+     * {@link #closingFrames()} stood in for it.
+     */
     boolean complete();
+
+    /**
+     * Whether the upstream's finish signal was seen: Anthropic {@code message_delta} with a
+     * {@code stop_reason}, an OpenAI chunk with a {@code finish_reason}, Ollama {@code done: true}.
+     */
+    boolean finishSeen();
+
+    /**
+     * The client's closing frames for an upstream body that ended cleanly after its finish signal
+     * but without its terminator (Anthropic {@code message_stop}, OpenAI {@code [DONE]}): the answer
+     * is whole, so the client gets its own end (Anthropic client: {@code message_delta} if not yet
+     * sent and {@code message_stop}; OpenAI client: the usage chunk if asked for and
+     * {@code [DONE]}), with the usage seen so far, and {@link #complete()} becomes true.
+     * None when the finish signal was not seen, or the stream already completed or failed: a stream
+     * cut before its finish signal stays incomplete.
+     */
+    byte[] closingFrames();
 
     /** Whether the upstream sent its own in-band error, already translated by {@link #onFrame}. */
     boolean failed();
@@ -45,10 +66,11 @@ public interface StreamTranslator {
      * A translator for one stream.
      *
      * @param client {@link Dialect#ANTHROPIC} or {@link Dialect#OPENAI}
-     * @param clientModel the model name the client asked for, put in translated frames
+     * @param targetModel the model the request was sent to, named in translated frames when the
+     *     upstream's own frames name none (they name the model that answered, which wins)
      * @param includeUsage the OpenAI client's {@code stream_options.include_usage}: end with a usage chunk
      */
-    static StreamTranslator of(Dialect upstream, Dialect client, String clientModel, boolean includeUsage) {
-        return Streams.translator(upstream, client, clientModel, includeUsage, InstantSource.system());
+    static StreamTranslator of(Dialect upstream, Dialect client, String targetModel, boolean includeUsage) {
+        return Streams.translator(upstream, client, targetModel, includeUsage, InstantSource.system());
     }
 }

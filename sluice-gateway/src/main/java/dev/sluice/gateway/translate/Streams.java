@@ -14,30 +14,38 @@ final class Streams {
     /** Reads one upstream frame and feeds what it means to a sink. */
     interface UpstreamReader {
         void read(SseEvent frame) throws TranslationException;
+
+        /** Whether the upstream's finish signal (its stop reason) was seen; its terminator may still follow. */
+        boolean finishSeen();
     }
 
-    static StreamTranslator translator(Dialect upstream, Dialect client, String clientModel, boolean includeUsage,
+    static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
                                        InstantSource clock) {
         boolean passThrough = upstream == client;
         ClientSink sink = switch (client) {
             case ANTHROPIC -> new AnthropicClientSink(passThrough);
-            case OPENAI -> new OpenAiClientSink(passThrough, clientModel, includeUsage, clock);
+            case OPENAI -> new OpenAiClientSink(passThrough, targetModel, includeUsage, clock);
             case OLLAMA -> throw new IllegalArgumentException("client dialect must be ANTHROPIC or OPENAI, not OLLAMA");
         };
         UpstreamReader reader = switch (upstream) {
             case ANTHROPIC -> new AnthropicUpstreamReader(sink);
-            case OPENAI -> new OpenAiUpstreamReader(sink, new AnthropicEventWriter(sink, clientModel));
-            case OLLAMA -> new OllamaUpstreamReader(sink, new AnthropicEventWriter(sink, clientModel));
+            case OPENAI -> new OpenAiUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
+            case OLLAMA -> new OllamaUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
         };
-        return new Translator(reader, sink, passThrough);
+        return new Translator(upstream, reader, sink, passThrough);
     }
 
     private static final class Translator implements StreamTranslator {
+        private static final SseEvent MESSAGE_STOP = new SseEvent("message_stop", "{\"type\":\"message_stop\"}");
+        private static final SseEvent DONE = new SseEvent("message", "[DONE]");
+
+        private final Dialect upstream;
         private final UpstreamReader reader;
         private final ClientSink sink;
         private final boolean passThrough;
 
-        Translator(UpstreamReader reader, ClientSink sink, boolean passThrough) {
+        Translator(Dialect upstream, UpstreamReader reader, ClientSink sink, boolean passThrough) {
+            this.upstream = upstream;
             this.reader = reader;
             this.sink = sink;
             this.passThrough = passThrough;
@@ -53,6 +61,27 @@ final class Streams {
         @Override
         public boolean complete() {
             return sink.complete();
+        }
+
+        @Override
+        public boolean finishSeen() {
+            return reader.finishSeen();
+        }
+
+        /** Feeds the upstream's own terminator, as if it had sent it, so every translation path stays the one tested. */
+        @Override
+        public byte[] closingFrames() {
+            if (sink.complete() || sink.failed() || !reader.finishSeen()) return NOTHING;
+            SseEvent terminator = switch (upstream) {
+                case ANTHROPIC -> MESSAGE_STOP;
+                case OPENAI -> DONE;
+                case OLLAMA -> throw new IllegalStateException("Ollama's finish (done: true) is its terminator");
+            };
+            try {
+                return onFrame(terminator);
+            } catch (TranslationException e) {
+                throw new IllegalStateException("a terminator after the finish signal was refused", e);
+            }
         }
 
         @Override

@@ -8,7 +8,8 @@ import java.time.InstantSource;
  * Request and non-streaming response translation between the dialects; the Anthropic Messages API
  * is the hub. Pure functions over Jackson trees: inputs are never modified. A request's
  * {@code model} is copied as is (the caller replaces it with the upstream model); a response's
- * {@code model} is the {@code clientModel} given. Nothing the client did not send is added, with
+ * {@code model} names the model that answered: the upstream answer's own, else the
+ * {@code targetModel} given. Nothing the client did not send is added, with
  * one exception: an OpenAI request without a token limit gets Anthropic's required
  * {@code max_tokens} of {@value OpenAiRequestToAnthropic#DEFAULT_MAX_TOKENS}.
  *
@@ -43,21 +44,21 @@ public final class Translate {
     }
 
     /** An OpenAI {@code chat.completion} as an Anthropic {@code message}. */
-    public static ObjectNode openAiResponseToAnthropic(JsonNode openAiCompletion, String clientModel)
+    public static ObjectNode openAiResponseToAnthropic(JsonNode openAiCompletion, String targetModel)
             throws TranslationException {
-        return Responses.openAiToAnthropic(openAiCompletion, clientModel);
+        return Responses.openAiToAnthropic(openAiCompletion, targetModel);
     }
 
     /** An Ollama {@code /api/chat} answer ({@code stream: false}) as an Anthropic {@code message}. */
-    public static ObjectNode ollamaResponseToAnthropic(JsonNode ollamaChatResponse, String clientModel)
+    public static ObjectNode ollamaResponseToAnthropic(JsonNode ollamaChatResponse, String targetModel)
             throws TranslationException {
-        return Responses.ollamaToAnthropic(ollamaChatResponse, clientModel);
+        return Responses.ollamaToAnthropic(ollamaChatResponse, targetModel);
     }
 
     /** An Anthropic {@code message} as an OpenAI {@code chat.completion} ({@code created} is now). */
-    public static ObjectNode anthropicResponseToOpenAi(JsonNode anthropicMessage, String clientModel)
+    public static ObjectNode anthropicResponseToOpenAi(JsonNode anthropicMessage, String targetModel)
             throws TranslationException {
-        return Responses.anthropicToOpenAi(anthropicMessage, clientModel, InstantSource.system());
+        return Responses.anthropicToOpenAi(anthropicMessage, targetModel, InstantSource.system());
     }
 
     /** The usage a non-streaming answer in {@code dialect} reports; {@link Usage#NONE} when absent. */

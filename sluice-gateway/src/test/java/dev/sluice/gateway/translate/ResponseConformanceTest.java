@@ -22,12 +22,12 @@ class ResponseConformanceTest {
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochSecond(1735689600L));
 
     private static String message(String content, String stop, String usage) {
-        return "{'id':'chatcmpl-1','type':'message','role':'assistant','model':'client-model','content':" + content
+        return "{'id':'chatcmpl-1','type':'message','role':'assistant','model':'upstream-model','content':" + content
                 + ",'stop_reason':'" + stop + "','stop_sequence':null,'usage':" + usage + "}";
     }
 
     private static String completion(String message, String finish, String usage) {
-        return "{'id':'chatcmpl-1','object':'chat.completion','created':1735689600,'model':'client-model','choices':[{'index':0,"
+        return "{'id':'chatcmpl-1','object':'chat.completion','created':1735689600,'model':'upstream-model','choices':[{'index':0,"
                 + "'message':" + message + ",'logprobs':null,'finish_reason':'" + finish + "'}],'usage':" + usage + "}";
     }
 
@@ -66,8 +66,8 @@ class ResponseConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("twoWay")
     void translatesBothWays(String name, String anthropic, String openAi) throws TranslationException {
-        assertThat(reparsed(Responses.anthropicToOpenAi(json(anthropic), "client-model", CLOCK))).isEqualTo(json(openAi));
-        assertThat(reparsed(Translate.openAiResponseToAnthropic(json(openAi), "client-model"))).isEqualTo(json(anthropic));
+        assertThat(reparsed(Responses.anthropicToOpenAi(json(anthropic), "target-model", CLOCK))).isEqualTo(json(openAi));
+        assertThat(reparsed(Translate.openAiResponseToAnthropic(json(openAi), "target-model"))).isEqualTo(json(anthropic));
     }
 
     @Test
@@ -78,7 +78,18 @@ class ResponseConformanceTest {
                 "{'prompt_tokens':160,'completion_tokens':3,'total_tokens':163,'prompt_tokens_details':{'cached_tokens':100}}"));
         assertThat(out.path("choices").path(0).path("finish_reason").asText()).isEqualTo("stop");
         assertThat(out.path("choices").path(0).path("message").path("content").isNull()).isTrue();
-        assertThat(out.path("model").asText()).isEqualTo("m");
+        assertThat(out.path("model").asText()).as("the answer's own model").isEqualTo("upstream-model");
+    }
+
+    @Test
+    void anAnswerNamingNoModelNamesTheTargetModel() throws TranslationException {
+        String bare = "{'id':'x','choices':[{'message':{'role':'assistant','content':'hi'},'finish_reason':'stop'}]}";
+        assertThat(Translate.openAiResponseToAnthropic(json(bare), "target-model").path("model").asText())
+                .isEqualTo("target-model");
+        assertThat(Translate.ollamaResponseToAnthropic(json("{'done':true,'message':{'role':'assistant','content':'hi'}}"),
+                "target-model").path("model").asText()).isEqualTo("target-model");
+        assertThat(Translate.anthropicResponseToOpenAi(json("{'id':'msg_1','content':[],'stop_reason':'end_turn'}"),
+                "target-model").path("model").asText()).isEqualTo("target-model");
     }
 
     @Test
@@ -93,7 +104,7 @@ class ResponseConformanceTest {
     }
 
     static List<Arguments> ollama() {
-        String done = "'model':'llama3.2','created_at':'2025-01-01T00:00:00Z','done':true,'total_duration':1,"
+        String done = "'model':'upstream-model','created_at':'2025-01-01T00:00:00Z','done':true,'total_duration':1,"
                 + "'prompt_eval_count':26,'eval_count':9";
         return List.of(
                 Arguments.of("text, stop -> end_turn",
@@ -112,7 +123,7 @@ class ResponseConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("ollama")
     void ollamaAnswersBecomeAnthropicMessages(String name, String ollama, String content, String stop) throws TranslationException {
-        ObjectNode out = Translate.ollamaResponseToAnthropic(json(ollama), "client-model");
+        ObjectNode out = Translate.ollamaResponseToAnthropic(json(ollama), "target-model");
         assertThat(out.path("id").asText()).startsWith("msg_");
         for (JsonNode block : out.path("content")) {
             if (block.has("id")) {

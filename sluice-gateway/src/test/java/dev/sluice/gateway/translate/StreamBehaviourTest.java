@@ -41,6 +41,20 @@ class StreamBehaviourTest {
     }
 
     @Test
+    void translatedFramesNameTheTargetModelWhenTheUpstreamsFramesNameNone() throws Exception {
+        StreamTranslator toAnthropic = StreamTranslator.of(Dialect.OPENAI, Dialect.ANTHROPIC, "target-model", false);
+        String anthropic = text(toAnthropic.onFrame(new SseEvent("message", "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":null}]}")));
+        assertThat(MAPPER.readTree(WireFrames.parse(anthropic).get(0).data()).path("message").path("model").asText())
+                .isEqualTo("target-model");
+
+        StreamTranslator toOpenAi = StreamTranslator.of(Dialect.ANTHROPIC, Dialect.OPENAI, "target-model", false);
+        String openAi = text(toOpenAi.onFrame(new SseEvent("message_start", "{\"type\":\"message_start\",\"message\":"
+                + "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"usage\":{}}}")));
+        assertThat(MAPPER.readTree(WireFrames.parse(openAi).get(0).data()).path("model").asText()).isEqualTo("target-model");
+    }
+
+    @Test
     void anthropicInputJsonDeltasBecomeOpenAiArgumentFragmentsOneForOneAsTheyArrive() throws Exception {
         StreamTranslator translator = StreamTranslator.of(Dialect.ANTHROPIC, Dialect.OPENAI, "m", false);
         int fragments = 0;

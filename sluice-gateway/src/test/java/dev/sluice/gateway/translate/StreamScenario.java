@@ -34,6 +34,15 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
         }
     }
 
+    /** The model each upstream dialect's frames name: the model that answered. */
+    static String answeredBy(Dialect upstream) {
+        return switch (upstream) {
+            case ANTHROPIC -> "claude-sonnet-4-5";
+            case OPENAI -> "gpt-4o-2024-08-06";
+            case OLLAMA -> "llama3.2";
+        };
+    }
+
     /** The usage each upstream dialect can carry of {@link #usage}. */
     Usage usageThrough(Dialect upstream) {
         return switch (upstream) {
