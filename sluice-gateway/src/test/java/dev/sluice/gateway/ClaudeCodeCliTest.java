@@ -11,7 +11,6 @@ import dev.sluice.fake.RecordedRequest;
 import dev.sluice.testkit.FakeProviderExtension;
 import dev.sluice.testkit.LeakChecked;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,21 +108,7 @@ class ClaudeCodeCliTest {
 
     @BeforeAll
     static void installClaudeCode() throws Exception {
-        boolean tools = onPath("node") && onPath("npm");
-        if (!tools && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true but node or npm is missing");
-        }
-        Assumptions.assumeTrue(tools, "node or npm missing: Claude Code CLI test skipped");
-        Path clients = clientsDir();
-        claude = clients.resolve("node_modules/.bin/claude");
-        if (!Files.isExecutable(claude)) {
-            run(clients, 300, "npm", "ci", "--no-audit", "--no-fund");
-        }
-        if (new ProcessBuilder(claude.toString(), "--version").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() != 0) {
-            // npm skipped the postinstall that puts the native binary in place of the placeholder
-            run(clients.resolve("node_modules/@anthropic-ai/claude-code"), 60, "node", "install.cjs");
-        }
+        claude = NodeClients.installed().resolve("node_modules/.bin/claude");
         ACCESS.addHandler(ACCESS_TAP);
     }
 
@@ -279,25 +263,8 @@ class ClaudeCodeCliTest {
     }
 
     private static String version() throws Exception {
-        return JSON.readTree(clientsDir().resolve("node_modules/@anthropic-ai/claude-code/package.json").toFile())
+        return JSON.readTree(NodeClients.dir().resolve("node_modules/@anthropic-ai/claude-code/package.json").toFile())
                 .path("version").asText();
-    }
-
-    private static void run(Path dir, int seconds, String... cmd) throws Exception {
-        Path log = Files.createTempFile("clients-setup", ".log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
-        if (!done) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        String text = Files.readString(log);
-        Files.deleteIfExists(log);
-        if (!done) {
-            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + seconds + " s:\n" + text);
-        }
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + " output:\n" + text).isZero();
     }
 
     private static void deleteTree(Path root) throws Exception {
@@ -307,26 +274,5 @@ class ClaudeCodeCliTest {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static Path clientsDir() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("sluice-gateway/src/test/clients"))) {
-                return d.resolve("sluice-gateway/src/test/clients");
-            }
-            if (Files.isDirectory(d.resolve("src/test/clients"))) {
-                return d.resolve("src/test/clients");
-            }
-        }
-        throw new AssertionError("no src/test/clients above " + Path.of("").toAbsolutePath());
     }
 }
