@@ -28,6 +28,8 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
     /** The reasoning every thinking answer starts with: one token per word. */
     static final String THINKING_TEXT = "Let me think about this step by step before I answer.";
     static final int MAX_TOOL_PIECES = 4;
+    /** How the answer to a scripted Bash loop's tool result starts ({@link Tools#bashLoop}); the result follows. */
+    static final String TOOL_SAID = "tool said: ";
     private static final String[] WORDS = {
         "sluice", "river", "gate", "stream", "token", "flow", "water", "channel", "lock", "weir",
         "current", "basin", "quiet", "steady", "bright", "swift", "clear", "deep", "open", "calm",
@@ -75,6 +77,12 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
             List<ToolCall> calls = conversation.tools().stream().map(tool -> toolCall(tool, deltas)).toList();
             return new Answer(thinking, List.of(), calls, Stop.TOOL_USE);
         }
+        if (conversation.toolLoop() && conversation.toolResult().isPresent()) {
+            List<String> said = words(TOOL_SAID + conversation.toolResult().get());
+            int room = conversation.maxTokens() - thinking.size();
+            if (said.size() > room) return new Answer(thinking, said.subList(0, room), List.of(), Stop.MAX_TOKENS);
+            return new Answer(thinking, said, List.of(), Stop.END);
+        }
         List<String> words = new ArrayList<>(deltas);
         int fromWords = deltas;
         if (conversation.toolResult().isPresent()) {
@@ -103,8 +111,8 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
     }
 
     private static ToolCall toolCall(Conversation.Tool tool, int deltas) {
-        ObjectNode input = Json.MAPPER.createObjectNode();
-        JsonNode properties = tool.schema().path("properties");
+        ObjectNode input = tool.input() != null ? tool.input().deepCopy() : Json.MAPPER.createObjectNode();
+        JsonNode properties = tool.input() != null ? Json.MAPPER.missingNode() : tool.schema().path("properties");
         for (Map.Entry<String, JsonNode> property : properties.properties()) {
             switch (property.getValue().path("type").asText("")) {
                 case "string" -> input.put(property.getKey(), "sluice");

@@ -31,12 +31,16 @@ final class AnthropicDialect implements Dialect {
         Optional<String> toolResult = toolResult(lastUser.path("content"));
         JsonNode choice = root.path("tool_choice");
         String choiceType = choice.path("type").asText();
-        List<Conversation.Tool> tools = toolResult.isPresent() ? List.of() : Tools.choose(root.path("tools"),
-                tool -> new Conversation.Tool(tool.path("name").asText(), tool.path("input_schema")),
-                "tool".equals(choiceType) ? Optional.of(choice.path("name").asText()) : Optional.empty(),
-                "none".equals(choiceType), !choice.path("disable_parallel_tool_use").asBoolean(false), lastUserText);
+        java.util.function.Function<JsonNode, Conversation.Tool> read =
+                tool -> new Conversation.Tool(tool.path("name").asText(), tool.path("input_schema"));
+        Optional<String> named = "tool".equals(choiceType) ? Optional.of(choice.path("name").asText()) : Optional.empty();
+        Optional<List<Conversation.Tool>> loop = Tools.bashLoop(root.path("tools"), read, named,
+                "none".equals(choiceType), anyToolResult(messages), lastUser.path("content"));
+        List<Conversation.Tool> tools = loop.orElseGet(() -> toolResult.isPresent() ? List.of()
+                : Tools.choose(root.path("tools"), read, named, "none".equals(choiceType),
+                        !choice.path("disable_parallel_tool_use").asBoolean(false), lastUserText));
         return new Conversation(model, root.path("stream").asBoolean(false), maxTokens, lastUserText, toolResult,
-                tools, Tokens.count(root), false, thinking, digest);
+                tools, Tokens.count(root), false, thinking, digest, loop.isPresent());
     }
 
     /** {@code thinking: {type: enabled, budget_tokens: 1024..max_tokens-1}} or {@code {type: adaptive}} asks for it. */
@@ -67,6 +71,16 @@ final class AnthropicDialect implements Dialect {
             }
             default -> throw new BadRequest("thinking.type: expected 'enabled', 'disabled' or 'adaptive', was '" + type + "'");
         }
+    }
+
+    /** Whether any message holds a {@code tool_result} block. */
+    private static boolean anyToolResult(JsonNode messages) {
+        for (JsonNode message : messages) {
+            for (JsonNode block : message.path("content")) {
+                if ("tool_result".equals(block.path("type").asText())) return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<String> toolResult(JsonNode content) {

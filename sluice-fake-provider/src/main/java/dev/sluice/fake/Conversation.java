@@ -1,6 +1,7 @@
 package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,13 +15,21 @@ import java.util.Optional;
  * @param prompt       the request's input tokens, as {@link Tokens} reckons them
  * @param thinking     whether the request asks for reasoning output before the answer
  * @param digest       a hash of the whole request body, for deterministic ids
+ * @param toolLoop     whether the request is a scripted Bash tool loop ({@link Tools#bashLoop})
  */
 record Conversation(String model, boolean stream, int maxTokens, String lastUserText,
                     Optional<String> toolResult, List<Tool> tools, Tokens.Prompt prompt, boolean includeUsage,
-                    boolean thinking, long digest) {
+                    boolean thinking, long digest, boolean toolLoop) {
 
-    /** A tool the request offers: its name and JSON schema of its input. */
-    record Tool(String name, JsonNode schema) { }
+    /**
+     * A tool the request offers: its name and JSON schema of its input, and the input to call it with when
+     * scripted (null: filled in from the schema).
+     */
+    record Tool(String name, JsonNode schema, ObjectNode input) {
+        Tool(String name, JsonNode schema) {
+            this(name, schema, null);
+        }
+    }
 
     Conversation {
         tools = List.copyOf(tools);

@@ -26,9 +26,11 @@ final class OllamaDialect implements Dialect {
         }
         String lastUserText = Conversation.text(lastUser.path("content"));
         Optional<String> toolResult = Conversation.trailingToolMessages(messages);
-        List<Conversation.Tool> tools = toolResult.isPresent() ? List.of() : OpenAiDialect.functionTools(root, lastUserText);
+        Optional<List<Conversation.Tool>> loop = OpenAiDialect.bashLoop(root, messages, lastUser);
+        List<Conversation.Tool> tools = loop.orElseGet(
+                () -> toolResult.isPresent() ? List.of() : OpenAiDialect.functionTools(root, lastUserText));
         return new Conversation(model, root.path("stream").asBoolean(true), maxTokens, lastUserText, toolResult,
-                tools, Tokens.count(root), false, thinks(root.path("think")), digest);
+                tools, Tokens.count(root), false, thinks(root.path("think")), digest, loop.isPresent());
     }
 
     /** {@code think: true}, or a level ({@code "low"}, {@code "medium"}, {@code "high"}). */

@@ -27,12 +27,29 @@ final class OpenAiDialect implements Dialect {
         }
         String lastUserText = Conversation.text(lastUser.path("content"));
         Optional<String> toolResult = Conversation.trailingToolMessages(messages);
-        List<Conversation.Tool> tools = toolResult.isPresent() ? List.of() : functionTools(root, lastUserText);
+        Optional<List<Conversation.Tool>> loop = bashLoop(root, messages, lastUser);
+        List<Conversation.Tool> tools = loop.orElseGet(
+                () -> toolResult.isPresent() ? List.of() : functionTools(root, lastUserText));
         JsonNode effort = root.path("reasoning_effort");
         boolean thinking = effort.isTextual() && !effort.asText().equals("none");
         return new Conversation(model, root.path("stream").asBoolean(false), maxTokens, lastUserText, toolResult,
                 tools, Tokens.count(root), root.path("stream_options").path("include_usage").asBoolean(false),
-                thinking, digest);
+                thinking, digest, loop.isPresent());
+    }
+
+    /** The scripted Bash loop ({@link Tools#bashLoop}) over OpenAI-shaped tools; answered by any {@code role:"tool"} message. */
+    static Optional<List<Conversation.Tool>> bashLoop(JsonNode root, JsonNode messages, JsonNode lastUser) {
+        boolean answered = false;
+        for (JsonNode message : messages) answered |= "tool".equals(message.path("role").asText());
+        JsonNode choice = root.path("tool_choice");
+        JsonNode named = choice.path("function").path("name");
+        return Tools.bashLoop(root.path("tools"), OpenAiDialect::functionTool,
+                named.isTextual() ? Optional.of(named.asText()) : Optional.empty(), "none".equals(choice.asText()),
+                answered, lastUser.path("content"));
+    }
+
+    private static Conversation.Tool functionTool(JsonNode tool) {
+        return new Conversation.Tool(tool.path("function").path("name").asText(), tool.path("function").path("parameters"));
     }
 
     /** The tools to call from OpenAI-shaped {@code tools} ({@code {"type":"function","function":{...}}}). */
@@ -40,8 +57,7 @@ final class OpenAiDialect implements Dialect {
         JsonNode choice = root.path("tool_choice");
         JsonNode named = choice.path("function").path("name");
         return Tools.choose(root.path("tools"),
-                tool -> new Conversation.Tool(tool.path("function").path("name").asText(),
-                        tool.path("function").path("parameters")),
+                OpenAiDialect::functionTool,
                 named.isTextual() ? Optional.of(named.asText()) : Optional.empty(), "none".equals(choice.asText()),
                 root.path("parallel_tool_calls").asBoolean(true), lastUserText);
     }
