@@ -41,9 +41,11 @@ public final class ConnectionWatch implements AutoCloseable {
     private final long minUploadRate;
     private final LongSupplier clock;
     private final ScheduledExecutorService sweeper;
+    private final int bound;
 
     private ConnectionWatch(Duration headerTimeout, Duration bodyTimeout, long minUploadRate, LongSupplier clock,
-                            Duration period) {
+                            Duration period, int bound) {
+        this.bound = bound;
         this.headerNanos = headerTimeout.toNanos();
         this.bodyNanos = bodyTimeout.toNanos();
         this.minUploadRate = minUploadRate;
@@ -60,9 +62,19 @@ public final class ConnectionWatch implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts the sweep. {@code minUploadRate} is in bytes per second, 0 for none. */
-    public static ConnectionWatch start(Duration headerTimeout, Duration bodyTimeout, long minUploadRate) {
-        return new ConnectionWatch(headerTimeout, bodyTimeout, minUploadRate, System::nanoTime, Duration.ofMillis(50));
+    /**
+     * Starts the sweep. {@code minUploadRate} is in bytes per second, 0 for none; {@code maxConnections}
+     * is the listener's connection limit, which bounds what is watched.
+     */
+    public static ConnectionWatch start(Duration headerTimeout, Duration bodyTimeout, long minUploadRate,
+                                        int maxConnections) {
+        return new ConnectionWatch(headerTimeout, bodyTimeout, minUploadRate, System::nanoTime, Duration.ofMillis(50),
+                maxConnections);
+    }
+
+    /** The listener's connection limit. */
+    public int bound() {
+        return bound;
     }
 
     /** The listener Helidon calls on each connection's thread as a request arrives. */

@@ -32,7 +32,9 @@ public final class GatewayServer implements AutoCloseable {
                                       Drain drain, Map<String, ProviderEndpoint> providers, Router router,
                                       GatewayState state) {
         SluiceConfig.Server edge = config.server();
-        ConnectionWatch watch = ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate());
+        int maxConnections = ConnectionLimit.effective(edge.maxConnections());
+        ConnectionWatch watch = ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate(),
+                maxConnections);
         GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
                 new AccessLog(config.log().requests()), System.currentTimeMillis(), watch);
         HttpRouting.Builder routing = HttpRouting.builder();
@@ -62,7 +64,7 @@ public final class GatewayServer implements AutoCloseable {
                     .shutdownHook(false)
                     .shutdownGracePeriod(Duration.ofMillis(200))
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .maxTcpConnections(ConnectionLimit.effective(edge.maxConnections()))
+                    .maxTcpConnections(maxConnections)
                     .idleConnectionTimeout(edge.idleTimeout())
                     .idleConnectionPeriod(idleSweep(edge.idleTimeout()))
                     .protocolsDiscoverServices(false) // one HTTP/1.1 selector: Helidon then bounds silent connections too

@@ -56,6 +56,13 @@ final class MetricsBinder {
                 r -> r.retryStats().retriesGranted());
         m.counter("sluice.retries.denied", "retries refused by the retry budget", Tags.empty(), ctx.router(),
                 r -> r.retryStats().retriesDenied());
+        var edge = ctx.edge();
+        m.gauge("sluice.connections.watched", "client connections with a request under way (deadlines kept)",
+                edge::size);
+        for (var why : dev.sluice.gateway.edge.ConnectionWatch.Cut.values()) {
+            m.counter("sluice.connections.cut", "client connections closed by a deadline of the edge",
+                    Tags.of("reason", why.name().toLowerCase(Locale.ROOT)), edge, w -> w.cuts(why));
+        }
         var store = ctx.state().store();
         m.gauge("sluice.store.connections.active", "database connections borrowed", () -> store.activeConnections());
         m.gauge("sluice.store.connections.pending", "callers waiting for a connection", () -> store.pendingThreads());

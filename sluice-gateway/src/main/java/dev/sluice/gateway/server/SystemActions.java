@@ -58,6 +58,8 @@ final class SystemActions {
         list.addObject().put("kind", "request-scopes").put("owner", "system").put("name", "requests")
                 .put("bound", ctx.config().admission().maxInFlight() + ctx.config().admission().queueSize())
                 .put("size", ctx.scopes().liveScopes());
+        list.addObject().put("kind", "client-connections").put("owner", "edge").put("name", "requests under way")
+                .put("bound", ctx.edge().bound()).put("size", ctx.edge().size());
         res.header("content-type", "application/json");
         res.header("cache-control", "no-store");
         res.send(root.toString());

@@ -64,6 +64,12 @@ final class SystemHandlers {
         memory.put("leakSuspected", m.leakSuspected());
         memory.put("samples", m.samples());
         memory.put("gcCount", m.gcCount());
+        ObjectNode edge = root.putObject("edge");
+        edge.put("maxConnections", ctx.edge().bound()).put("watched", ctx.edge().size());
+        ObjectNode cuts = edge.putObject("cut");
+        for (var why : dev.sluice.gateway.edge.ConnectionWatch.Cut.values()) {
+            cuts.put(why.name().toLowerCase(java.util.Locale.ROOT), ctx.edge().cuts(why));
+        }
         RoutingStats.write(ctx, root);
         var metrics = ctx.state().metrics();
         root.putObject("requests").put("total", metrics.requests()).put("errors", metrics.errors())
