@@ -49,7 +49,7 @@ final class Registry {
             row("server.max-request-line", INT_SIZE, "16KiB", "longest request line (method, path, version) accepted;"
                     + " longer is answered 414", c -> c.server().maxRequestLine()),
             row("server.max-connections", POSITIVE_INT, "10000", "client connections open at once; more wait in the"
-                    + " kernel's accept backlog (capped at startup to half of the process's file-descriptor limit)",
+                    + " kernel's accept backlog (lowered at startup so clients cannot exhaust the process's file descriptors)",
                     c -> c.server().maxConnections()),
             row("server.idle-timeout", DURATION, "60s", "a connection that sends no request (or no complete request"
                     + " line) for this long is closed", c -> c.server().idleTimeout()),

@@ -94,9 +94,8 @@ public final class ConnectionWatch implements AutoCloseable {
                 }
                 boolean entity = headers.contains(HeaderNames.TRANSFER_ENCODING)
                         || headers.contentLength().orElse(0) > 0;
-                c.bodyBytes = 0;
                 long now = clock.getAsLong();
-                c.bodyStart = now;
+                c.bodyStarted(now);
                 c.phase(entity ? Phase.BODY : Phase.HANDLER, entity ? now + bodyNanos : Long.MAX_VALUE);
             }
         };
@@ -182,6 +181,11 @@ public final class ConnectionWatch implements AutoCloseable {
             deadline = until;
             phase = p;
             writeDeadline = Long.MAX_VALUE;
+        }
+
+        void bodyStarted(long now) {
+            bodyBytes = 0;
+            bodyStart = now;
         }
 
         /** The handler read {@code n} more bytes of the body. */

@@ -6,24 +6,37 @@ import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.edge.ConnectionLimit;
 import dev.sluice.gateway.edge.ConnectionWatch;
+import dev.sluice.gateway.edge.ListenerProbe;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.Router;
-import java.util.Map;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Builds the Helidon server and its routes around the configured providers. */
+/**
+ * Builds the Helidon server and its routes around the configured providers, with the edge's bounds
+ * (connections, request line, headers, idle connections). Helidon's listener thread ends for good
+ * when {@code accept} fails (descriptors exhausted); the {@link ListenerProbe} notices and a new
+ * server is started on the same port, backing off until it binds.
+ */
 public final class GatewayServer implements AutoCloseable {
 
-    private final WebServer server;
-    private final ConnectionWatch watch;
+    private static final System.Logger LOG = System.getLogger("sluice.edge");
 
-    private GatewayServer(WebServer server, ConnectionWatch watch) {
-        this.server = server;
+    private final GatewayContext ctx;
+    private final ConnectionWatch watch;
+    private volatile ListenerProbe probe;
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile WebServer server;
+    private volatile int port;
+
+    private GatewayServer(GatewayContext ctx, ConnectionWatch watch) {
+        this.ctx = ctx;
         this.watch = watch;
     }
 
@@ -32,11 +45,61 @@ public final class GatewayServer implements AutoCloseable {
                                       Drain drain, Map<String, ProviderEndpoint> providers, Router router,
                                       GatewayState state) {
         SluiceConfig.Server edge = config.server();
-        int maxConnections = ConnectionLimit.effective(edge.maxConnections());
+        long pooled = providers.values().stream().mapToLong(p -> p.client().maxConnections()).sum();
+        int maxConnections = ConnectionLimit.effective(edge.maxConnections(), pooled);
         ConnectionWatch watch = ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate(),
                 maxConnections);
         GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
                 new AccessLog(config.log().requests()), System.currentTimeMillis(), watch);
+        MetricsBinder.bind(ctx);
+        GatewayServer gateway = new GatewayServer(ctx, watch);
+        try {
+            gateway.server = gateway.listen(edge.port());
+        } catch (RuntimeException e) {
+            closeQuietly(watch);
+            throw e;
+        }
+        gateway.port = gateway.server.port();
+        gateway.probe = ListenerProbe.start(edge.host(), () -> gateway.port, gateway::restart, Duration.ofSeconds(1));
+        drain.phase(Drain.Phase.SERVING);
+        return gateway;
+    }
+
+    private WebServer listen(int onPort) {
+        SluiceConfig.Server edge = ctx.config().server();
+        WebServer started;
+        try {
+            started = WebServer.builder()
+                    .host(edge.host())
+                    .port(onPort)
+                    .shutdownHook(false)
+                    .shutdownGracePeriod(Duration.ofMillis(200))
+                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .maxTcpConnections(watch.bound())
+                    .idleConnectionTimeout(edge.idleTimeout())
+                    .idleConnectionPeriod(idleSweep(edge.idleTimeout()))
+                    .protocolsDiscoverServices(false) // one HTTP/1.1 selector: Helidon then bounds silent connections too
+                    .addProtocol(Http1Config.builder()
+                            .maxHeadersSize(edge.maxHeaderSize())
+                            .maxPrologueLength(edge.maxRequestLine())
+                            .addReceiveListener(watch.receiveListener())
+                            .build())
+                    .directHandlers(TransportErrors.handlers(edge.maxHeaderSize(), edge.maxRequestLine()))
+                    .routing(routing())
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot listen on " + edge.host() + ":" + onPort + ": " + rootMessage(e), e);
+        }
+        if (!started.isRunning() || started.port() < 0) {
+            started.stop();
+            throw new IllegalStateException("cannot listen on " + edge.host() + ":" + onPort
+                    + " (address in use, or not an address of this machine)");
+        }
+        return started;
+    }
+
+    private HttpRouting.Builder routing() {
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
             chain.proceed();
@@ -50,50 +113,41 @@ public final class GatewayServer implements AutoCloseable {
         new SystemActions(ctx, system).register(routing);
         Dashboard.register(routing);
         new AdminHandlers(ctx).register(routing);
-        MetricsBinder.bind(ctx);
         for (ProxyHandler.Route route : ProxyHandler.Route.values()) {
             routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx));
         }
         routing.any((req, res) -> ProxyHandler.sendError(res, new GatewayException(404,
                 "no route for " + req.prologue().method().text() + " " + req.path().path())));
-        WebServer server;
-        try {
-            server = WebServer.builder()
-                    .host(edge.host())
-                    .port(edge.port())
-                    .shutdownHook(false)
-                    .shutdownGracePeriod(Duration.ofMillis(200))
-                    .connectionOptions(o -> o.tcpNoDelay(true))
-                    .maxTcpConnections(maxConnections)
-                    .idleConnectionTimeout(edge.idleTimeout())
-                    .idleConnectionPeriod(idleSweep(edge.idleTimeout()))
-                    .protocolsDiscoverServices(false) // one HTTP/1.1 selector: Helidon then bounds silent connections too
-                    .addProtocol(Http1Config.builder()
-                            .maxHeadersSize(edge.maxHeaderSize())
-                            .maxPrologueLength(edge.maxRequestLine())
-                            .addReceiveListener(watch.receiveListener())
-                            .build())
-                    .directHandlers(TransportErrors.handlers(edge.maxHeaderSize(), edge.maxRequestLine()))
-                    .routing(routing)
-                    .build()
-                    .start();
-        } catch (RuntimeException e) {
-            closeQuietly(watch);
-            throw new IllegalStateException("cannot listen on " + edge.host() + ":" + edge.port() + ": "
-                    + rootMessage(e), e);
-        }
-        if (!server.isRunning() || server.port() < 0) {
-            server.stop();
-            closeQuietly(watch);
-            throw new IllegalStateException("cannot listen on " + edge.host() + ":" + edge.port()
-                    + " (address in use, or not an address of this machine)");
-        }
-        drain.phase(Drain.Phase.SERVING);
-        return new GatewayServer(server, watch);
+        return routing;
     }
 
-    public int port() {
-        return server.port();
+    /** Called once the listener has stopped on its own: a new server on the same port, until one binds. */
+    private void restart() {
+        long backoff = 100;
+        while (!probe.closing()) {
+            try {
+                server.stop(); // frees what the dead listener still holds
+                server = listen(port);
+                long n = restarts.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, "listener restarted on port " + port + " (restart " + n + ")");
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "listener restart failed, again in " + backoff + " ms: "
+                        + rootMessage(e));
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = Math.min(5_000, backoff * 2);
+        }
+    }
+
+    /** Times the listener was started again after it died. */
+    public long restarts() {
+        return restarts.get();
     }
 
     /** Helidon checks idle connections every period: often enough that the bound holds within a tenth. */
@@ -118,8 +172,17 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    public int port() {
+        return port;
+    }
+
     @Override
     public void close() {
+        try {
+            probe.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             server.stop();
         } finally {
