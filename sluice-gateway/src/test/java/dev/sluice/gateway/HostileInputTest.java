@@ -88,6 +88,8 @@ class HostileInputTest {
         assertThat(h).doesNotContainKeys("proxy-authorization", "authorization", "x-forwarded-for", "cookie",
                 "x-custom-header", "te", "upgrade");
         assertThat(h.get("x-api-key")).containsExactly(SluiceExtension.UPSTREAM_KEY);
+        assertThat(h.get("accept-encoding")).as("Sluice relays bytes as sent and asks for no compression")
+                .containsExactly("identity");
     }
 
     @Test

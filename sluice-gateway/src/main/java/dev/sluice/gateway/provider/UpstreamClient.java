@@ -9,6 +9,7 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
@@ -104,7 +105,11 @@ public final class UpstreamClient implements AutoCloseable {
                 // a backstop only: the relay's own first-byte and idle deadlines fire first and say which it was
                 .idleTimeout(Math.max(timeouts.idle().toMillis(), timeouts.firstByte().toMillis()) + 1000,
                         TimeUnit.MILLISECONDS)
-                .headers(h -> headers.forEach((k, values) -> values.forEach(v -> h.add(k, v))));
+                .headers(h -> {
+                    headers.forEach((k, values) -> values.forEach(v -> h.add(k, v)));
+                    // Jetty 12.1 asks for gzip even with no decoder installed; ask for the bytes as they are
+                    h.put(HttpHeader.ACCEPT_ENCODING, "identity");
+                });
         if (body.length > 0) {
             String type = headers.getOrDefault("content-type", List.of("application/json")).get(0);
             request.body(new BytesRequestContent(type, body));
