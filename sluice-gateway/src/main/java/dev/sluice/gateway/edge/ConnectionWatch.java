@@ -42,6 +42,7 @@ public final class ConnectionWatch implements AutoCloseable {
     private final LongSupplier clock;
     private final ScheduledExecutorService sweeper;
     private final int bound;
+    private final LongAdder listenerRestarts = new LongAdder();
 
     private ConnectionWatch(Duration headerTimeout, Duration bodyTimeout, long minUploadRate, LongSupplier clock,
                             Duration period, int bound) {
@@ -70,6 +71,16 @@ public final class ConnectionWatch implements AutoCloseable {
                                         int maxConnections) {
         return new ConnectionWatch(headerTimeout, bodyTimeout, minUploadRate, System::nanoTime, Duration.ofMillis(50),
                 maxConnections);
+    }
+
+    /** The listener died and was started again ({@link ListenerProbe}). */
+    public void listenerRestarted() {
+        listenerRestarts.increment();
+    }
+
+    /** Times the listener was started again since start. */
+    public long listenerRestarts() {
+        return listenerRestarts.sum();
     }
 
     /** The listener's connection limit. */

@@ -129,6 +129,7 @@ public final class GatewayServer implements AutoCloseable {
                 server.stop(); // frees what the dead listener still holds
                 server = listen(port);
                 long n = restarts.incrementAndGet();
+                watch.listenerRestarted();
                 LOG.log(System.Logger.Level.WARNING, "listener restarted on port " + port + " (restart " + n + ")");
                 return;
             } catch (RuntimeException e) {

@@ -59,6 +59,8 @@ final class MetricsBinder {
         var edge = ctx.edge();
         m.gauge("sluice.connections.watched", "client connections with a request under way (deadlines kept)",
                 edge::size);
+        m.counter("sluice.listener.restarts", "times the listener stopped on its own and was started again",
+                Tags.empty(), edge, w -> w.listenerRestarts());
         for (var why : dev.sluice.gateway.edge.ConnectionWatch.Cut.values()) {
             m.counter("sluice.connections.cut", "client connections closed by a deadline of the edge",
                     Tags.of("reason", why.name().toLowerCase(Locale.ROOT)), edge, w -> w.cuts(why));

@@ -65,7 +65,8 @@ final class SystemHandlers {
         memory.put("samples", m.samples());
         memory.put("gcCount", m.gcCount());
         ObjectNode edge = root.putObject("edge");
-        edge.put("maxConnections", ctx.edge().bound()).put("watched", ctx.edge().size());
+        edge.put("maxConnections", ctx.edge().bound()).put("watched", ctx.edge().size())
+                .put("listenerRestarts", ctx.edge().listenerRestarts());
         ObjectNode cuts = edge.putObject("cut");
         for (var why : dev.sluice.gateway.edge.ConnectionWatch.Cut.values()) {
             cuts.put(why.name().toLowerCase(java.util.Locale.ROOT), ctx.edge().cuts(why));
