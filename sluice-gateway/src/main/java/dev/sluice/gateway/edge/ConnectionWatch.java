@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
 public final class ConnectionWatch implements AutoCloseable {
 
     /** Why a connection was cut; the metric's tag. */
-    public enum Cut { HEADER_TIMEOUT, BODY_TIMEOUT, SLOW_UPLOAD, WRITE_STALLED, IDLE }
+    public enum Cut { HEADER_TIMEOUT, BODY_TIMEOUT, SLOW_UPLOAD, WRITE_STALLED }
 
     private static final System.Logger LOG = System.getLogger("sluice.edge");
     private static final long RATE_GRACE_NANOS = 5_000_000_000L;
