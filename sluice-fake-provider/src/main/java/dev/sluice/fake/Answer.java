@@ -30,6 +30,9 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
     static final int MAX_TOOL_PIECES = 4;
     /** How the answer to a scripted Bash loop's tool result starts ({@link Tools#bashLoop}); the result follows. */
     static final String TOOL_SAID = "tool said: ";
+    /** The size of the big-events fault's one text delta: 16 KiB of words. */
+    static final int BIG_EVENT_CHARS = 16 * 1024;
+    private static final String BIG_WORD = " sluice".repeat(BIG_EVENT_CHARS / 7 + 1).substring(0, BIG_EVENT_CHARS);
     private static final String[] WORDS = {
         "sluice", "river", "gate", "stream", "token", "flow", "water", "channel", "lock", "weir",
         "current", "basin", "quiet", "steady", "bright", "swift", "clear", "deep", "open", "calm",
@@ -100,6 +103,14 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
         int room = conversation.maxTokens() - thinking.size();
         if (words.size() > room) return new Answer(thinking, words.subList(0, room), List.of(), Stop.MAX_TOKENS);
         return new Answer(thinking, words, List.of(), Stop.END);
+    }
+
+    /**
+     * The big-events fault's answer: one text delta of {@link #BIG_EVENT_CHARS} characters, which
+     * {@link Player} streams again and again (one String, whatever the count); usage counts it once.
+     */
+    static Answer bigEvent() {
+        return new Answer(List.of(), List.of(BIG_WORD), List.of(), Stop.END);
     }
 
     /** {@code "a b c"} as {@code ["a", " b", " c"]}. */

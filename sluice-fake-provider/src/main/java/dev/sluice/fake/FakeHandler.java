@@ -158,7 +158,8 @@ final class FakeHandler extends Handler.Abstract {
             return;
         }
         try {
-            Answer answer = Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
+            Answer answer = fault == Fault.BIG_EVENTS ? Answer.bigEvent()
+                    : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
             Player.play(ex, dialect, conversation, answer, plan, fault);
         } finally {
             permit.get().close();

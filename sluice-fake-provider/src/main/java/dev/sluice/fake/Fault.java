@@ -23,7 +23,9 @@ enum Fault {
     NO_TERMINATOR("no-terminator"),
     CONTEXT_LENGTH("context-length"),
     CONTENT_FILTER("content-filter"),
-    FLAPPING("flapping");
+    FLAPPING("flapping"),
+    /** One text delta of {@link Answer#BIG_EVENT_CHARS} characters, streamed max_tokens times (for clients that do not read). */
+    BIG_EVENTS("big-events");
 
     static final String HEADER = "x-fake-fault";
     static final String MODEL_PREFIX = "fault-";

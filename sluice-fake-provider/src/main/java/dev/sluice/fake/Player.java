@@ -12,7 +12,10 @@ final class Player {
 
     static void play(Exchange ex, Dialect dialect, Conversation c, Answer answer, Plan plan, Fault fault) {
         ex.await(plan.latency());
-        if (c.stream()) stream(ex, dialect, dialect.frames(c, answer), plan, fault);
+        if (c.stream()) {
+            int repeat = fault == Fault.BIG_EVENTS ? Math.min(c.maxTokens(), Plan.MAX_DELTAS) : 1;
+            stream(ex, dialect, dialect.frames(c, answer), plan, fault, repeat);
+        }
         else whole(ex, dialect, c, answer, plan, fault);
     }
 
@@ -21,6 +24,11 @@ final class Player {
      * later one the delta interval. At half the deltas, stream-cut, stall and malformed strike.
      */
     static void stream(Exchange ex, Dialect dialect, List<Dialect.Frame> frames, Plan plan, Fault fault) {
+        stream(ex, dialect, frames, plan, fault, 1);
+    }
+
+    /** As above, each delta frame written {@code repeat} times (the big-events fault), paced like deltas. */
+    static void stream(Exchange ex, Dialect dialect, List<Dialect.Frame> frames, Plan plan, Fault fault, int repeat) {
         int deltas = (int) frames.stream().filter(Dialect.Frame::delta).count();
         int half = deltas / 2;
         int seen = 0;
@@ -46,6 +54,10 @@ final class Player {
                 }
                 ex.await(seen == 0 ? plan.ttft() : plan.deltaInterval());
                 seen++;
+                for (int r = 1; r < repeat; r++) {
+                    ex.write(frame.text());
+                    ex.await(plan.deltaInterval());
+                }
             }
             ex.write(frame.text());
         }

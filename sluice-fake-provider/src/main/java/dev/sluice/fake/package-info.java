@@ -62,6 +62,8 @@
  * answers; ends when the client leaves), {@code slow-headers}, {@code slow-first-token},
  * {@code stream-cut} (connection closed after half the deltas), {@code stall} (pause after half),
  * {@code malformed} (a non-JSON event mid-stream), {@code no-terminator} (no final event, clean end),
- * {@code content-filter} (stop reason refusal / content_filter), {@code flapping} (odd requests 503).
+ * {@code content-filter} (stop reason refusal / content_filter), {@code flapping} (odd requests 503),
+ * {@code big-events} (one 16 KiB text delta streamed max_tokens times, at most 100,000: tens of MiB
+ * for a client that never reads; usage counts it once).
  */
 package dev.sluice.fake;

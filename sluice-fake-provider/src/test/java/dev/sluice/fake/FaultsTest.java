@@ -144,6 +144,17 @@ class FaultsTest {
     }
 
     @Test
+    void bigEventsStreamsOneSixteenKibDeltaMaxTokensTimes() {
+        String body = http.post("/v1/messages", Http.HELLO_ANTHROPIC_STREAM.replace("\"max_tokens\":100", "\"max_tokens\":5"),
+                "x-fake-fault", "big-events").body();
+        List<String> deltas = Http.sse(body).stream().filter(e -> e.getKey().equals("content_block_delta"))
+                .map(Map.Entry::getValue).toList();
+        assertThat(deltas).hasSize(5).allSatisfy(data -> assertThat(Http.json(data).path("delta").path("text").asText())
+                .hasSize(Answer.BIG_EVENT_CHARS));
+        assertThat(body).endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    @Test
     void contentFilterStopsWithRefusalOrContentFilter() {
         JsonNode anthropic = Http.json(http.post("/v1/messages", Http.HELLO_ANTHROPIC, "x-fake-fault", "content-filter").body());
         assertThat(anthropic.path("stop_reason").asText()).isEqualTo("refusal");

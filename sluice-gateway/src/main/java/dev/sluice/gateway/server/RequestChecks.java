@@ -2,6 +2,7 @@ package dev.sluice.gateway.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.Secret;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import dev.sluice.gateway.edge.ConnectionWatch;
@@ -57,7 +58,8 @@ final class RequestChecks {
                 connection.bodyDone();
             }
             return body.toByteArray();
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException
+                 | DataReader.InsufficientDataAvailableException e) { // the last: the body ended short (client EOF)
             if (e instanceof UncheckedIOException u && u.getCause() instanceof java.net.SocketException) {
                 throw u; // the connection itself failed: nobody to answer
             }
