@@ -98,13 +98,20 @@ public final class ClientGoneWatch {
         }
         try {
             if (!watcher.join(idle)) {
-                connection.cut(); // an idle keep-alive connection: closed as Helidon closes idle ones
-                watcher.join();
+                end(); // an idle keep-alive connection: closed as Helidon closes idle ones
             }
         } catch (InterruptedException e) {
-            connection.cut(); // shutdown: end the watcher before giving the connection back
-            watcher.join(1000);
+            end(); // shutdown: end the watcher before giving the connection back
             throw e;
+        }
+    }
+
+    /** Closes the connection so the watcher returns; interrupting it closes the channel if the close did not. */
+    private void end() throws InterruptedException {
+        connection.cut();
+        if (!watcher.join(Duration.ofSeconds(1))) {
+            watcher.interrupt();
+            watcher.join(Duration.ofSeconds(1));
         }
     }
 }

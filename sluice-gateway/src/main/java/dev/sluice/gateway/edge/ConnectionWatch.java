@@ -33,6 +33,7 @@ public final class ConnectionWatch implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("sluice.edge");
     private static final long RATE_GRACE_NANOS = 5_000_000_000L;
+    private static final long CUT_GRACE_NANOS = 1_000_000_000L;
 
     private final Map<Thread, Connection> byThread = new ConcurrentHashMap<>();
     private final Map<Cut, LongAdder> cuts = new ConcurrentHashMap<>();
@@ -139,12 +140,18 @@ public final class ConnectionWatch implements AutoCloseable {
                 byThread.remove(c.thread, c);
                 continue;
             }
+            if (c.cutAt != 0) {
+                if (now - c.cutAt > CUT_GRACE_NANOS) {
+                    c.thread.interrupt(); // the close did not take: Helidon's own way, it closes a blocked channel
+                }
+                continue; // forgotten once its socket is closed or its thread has ended
+            }
             Cut why = c.overdue(now, minUploadRate);
             if (why != null) {
                 cuts.get(why).increment();
+                c.cutAt = now == 0 ? 1 : now;
                 LOG.log(System.Logger.Level.DEBUG, () -> "closing connection " + c.id() + ": " + why);
                 c.cut();
-                byThread.remove(c.thread, c);
             }
         }
     }
@@ -179,6 +186,8 @@ public final class ConnectionWatch implements AutoCloseable {
         private volatile long bodyBytes;
         private volatile long writeDeadline = Long.MAX_VALUE;
         private volatile boolean closeAfterAnswer;
+        /** When the sweep cut this connection (its clock), 0 if never. */
+        private volatile long cutAt;
 
         Connection(Thread thread, ConnectionContext ctx) {
             this.thread = thread;
@@ -270,9 +279,10 @@ public final class ConnectionWatch implements AutoCloseable {
             }
             try {
                 HelidonSocket s = ctx.serverSocket();
-                s.close();
-            } catch (RuntimeException alreadyClosed) {
-                // closed by the client or by Helidon meanwhile
+                s.close(); // shutdownOutput, shutdownInput, close: the first may fail on a reset socket
+            } catch (RuntimeException partly) {
+                // closed meanwhile, or the shutdown failed on a reset socket: a cut the sweep made is
+                // followed up by interrupting the connection's thread if the socket is still open
             }
         }
 
