@@ -83,7 +83,7 @@ final class FakeHandler extends Handler.Abstract {
             case "POST /v1/messages" -> generate(ex, request, anthropic, body, Optional.empty());
             case "POST /v1/chat/completions", "POST /chat/completions" -> generate(ex, request, openAi, body, Optional.empty());
             case "POST /api/chat" -> generate(ex, request, ollama, body, Optional.empty());
-            case "POST /v1/messages/count_tokens" -> countTokens(ex, body);
+            case "POST /v1/messages/count_tokens" -> countTokens(ex, request, body);
             case "GET /v1/models" -> ex.respond(200, Player.JSON, Map.of(), request.getHeaders().contains("anthropic-version")
                     ? AnthropicDialect.models() : OpenAiDialect.models());
             case "GET /api/tags" -> ex.respond(200, Player.JSON, Map.of(), OllamaDialect.tags());
@@ -171,12 +171,27 @@ final class FakeHandler extends Handler.Abstract {
         return ((ObjectNode) root.deepCopy()).put("model", deployment.get());
     }
 
-    private void countTokens(Exchange ex, byte[] body) {
+    /** Counts at once, unless the timing faults {@code slow-headers} or {@code no-answer} ask it to wait first. */
+    private void countTokens(Exchange ex, Request request, byte[] body) {
         try {
             JsonNode root = Json.parseObject(body).orElseThrow(() -> new BadRequest("request body is not a JSON object"));
+            Fault fault = timingFault(request, root);
+            if (fault == Fault.NO_ANSWER) ex.parkUntilGone();
+            if (fault == Fault.SLOW_HEADERS) ex.await(Plan.of(settings, fault, name -> header(request, name)).latency());
             ex.respond(200, Player.JSON, Map.of(), AnthropicDialect.countTokens(root));
         } catch (BadRequest e) {
             respondError(ex, anthropic, ErrorKind.INVALID_REQUEST, e.getMessage());
+        }
+    }
+
+    /** The request's fault if it is a timing one count_tokens honours; any other (or unknown) fault is ignored there. */
+    private static Fault timingFault(Request request, JsonNode root) {
+        try {
+            Fault fault = Fault.select(header(request, Fault.HEADER),
+                    Optional.of(root.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText));
+            return fault == Fault.SLOW_HEADERS || fault == Fault.NO_ANSWER ? fault : Fault.NONE;
+        } catch (BadRequest unknown) {
+            return Fault.NONE;
         }
     }
 

@@ -66,6 +66,8 @@ final class CountTokens {
         UpstreamCall call = scope.own("upstream-call", provider.client().send("POST", "/v1/messages/count_tokens",
                 headers, forwarded.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 new UpstreamTimeouts(t.firstByte(), t.idle(), t.firstByte())));
+        info.clientGone.onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
+                "client went away", null)));
         try {
             UpstreamHead head = call.awaitHead(t.firstByte());
             byte[] answer = call.body().readNBytes(1024 * 1024);
@@ -78,6 +80,8 @@ final class CountTokens {
             throw Outcomes.error(f, target.provider() + "/" + target.model(), info.id);
         } catch (IOException e) {
             throw Outcomes.error(UpstreamCall.classify(e), target.provider() + "/" + target.model(), info.id);
+        } finally {
+            info.clientGone.clear();
         }
     }
 

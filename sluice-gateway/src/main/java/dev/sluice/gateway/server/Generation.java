@@ -89,7 +89,8 @@ final class Generation {
         Optional<Attempt> next;
         while ((next = plan.next()).isPresent()) {
             if (info.clientGone.gone()) {
-                return Outcome.CANCELLED; // the client left while an attempt failed: nobody to try again for
+                next.get().close(); // releases the target's in-flight slot and breaker permission it took
+                return Outcome.CANCELLED; // the client left before this attempt: nobody to try (again) for
             }
             Duration delay = plan.delayBeforeNext();
             if (!delay.isZero()) {
