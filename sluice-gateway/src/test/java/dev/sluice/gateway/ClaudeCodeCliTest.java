@@ -199,7 +199,11 @@ class ClaudeCodeCliTest {
             RecordedRequest first = recorded.stream().filter(r -> r.body().contains("\"Bash\"")).findFirst()
                     .orElseThrow(() -> new AssertionError("no request offered Bash: " + recorded));
             assertThat(recorded).anySatisfy(r -> assertThat(r.body()).contains(tag));
-            saveRequest(kind, model, first);
+            saveRequest(kind, model, first, "");
+            RecordedRequest answer = recorded.stream()
+                    .filter(r -> r.body().contains("\"tool_result\"") || r.body().contains("\"role\":\"tool\"")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no request carried the tool result: " + recorded));
+            saveRequest(kind, model, answer, "-tool-result");
         } finally {
             deleteTree(home);
             deleteTree(work);
@@ -397,10 +401,10 @@ class ClaudeCodeCliTest {
     }
 
     /**
-     * The first request of the run as the fake got it, with long texts cut and the user id blanked, in
+     * A request of the run (the first, or the one carrying the tool result) as the fake got it, with long texts cut and the user id blanked, in
      * target/client-requests/ (the anthropic-kind ones are kept in src/test/resources/client-requests/).
      */
-    private static void saveRequest(String kind, String model, RecordedRequest request) throws Exception {
+    private static void saveRequest(String kind, String model, RecordedRequest request, String suffix) throws Exception {
         JsonNode body = cut(JSON.readTree(request.body()));
         if (body.path("metadata").has("user_id")) {
             ((ObjectNode) body.path("metadata")).put("user_id", "<cut>");
@@ -413,7 +417,7 @@ class ClaudeCodeCliTest {
         saved.set("body", body);
         Path dir = Path.of("target", "client-requests");
         Files.createDirectories(dir);
-        String name = "claude-code-" + (model.equals("default") ? "default" : "haiku") + "-" + kind + ".json";
+        String name = "claude-code-" + (model.equals("default") ? "default" : "haiku") + "-" + kind + suffix + ".json";
         Files.writeString(dir.resolve(name), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(saved) + "\n");
     }
 
