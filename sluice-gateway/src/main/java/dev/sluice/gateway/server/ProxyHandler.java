@@ -45,6 +45,8 @@ final class ProxyHandler implements Handler {
     }
 
     static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    private static final io.helidon.http.Status CLIENT_CLOSED_REQUEST =
+            io.helidon.http.Status.create(499, "Client Closed Request");
 
     private final Route route;
     private final GatewayContext ctx;
@@ -112,6 +114,9 @@ final class ProxyHandler implements Handler {
             }
         } finally {
             connection.bodyDone();
+            if (outcome == Outcome.CANCELLED && !res.isSent()) {
+                answerNobody(res);
+            }
             ctx.accessLog().record(info, req, res, route.path, outcome, start);
             if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
                 Usages.record(ctx, info, res.status().code(), outcome, start);
@@ -123,6 +128,21 @@ final class ProxyHandler implements Handler {
             }
         }
         finishWatch(info.clientGone);
+    }
+
+    /**
+     * The client left before its answer: Helidon still wants the exchange ended (else it logs a
+     * warning and tries a 500), so it is ended with 499 (nginx's "client closed request", what the
+     * access log and metrics show) and the connection closed; the write itself is expected to fail.
+     */
+    private static void answerNobody(ServerResponse res) {
+        try {
+            res.status(CLIENT_CLOSED_REQUEST);
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            res.send();
+        } catch (RuntimeException clientGone) {
+            // nobody to tell
+        }
     }
 
     /** After the request is fully accounted: hand the connection back to Helidon (see {@link ClientGoneWatch}). */
