@@ -25,6 +25,9 @@ public final class Router implements AutoCloseable, LeakSource {
 
     private final Map<String, RouteSpec> routes;
     private final Map<String, List<RouteTarget>> routeTargets;
+    /** The route for every model that has no route of its own (Claude Code's default model changes often). */
+    public static final String CATCH_ALL = "*";
+
     private final Optional<String> defaultProvider;
     private final RouterEnv env;
     private final RoutingPolicy policy;
@@ -83,13 +86,15 @@ public final class Router implements AutoCloseable, LeakSource {
     /**
      * The plan for one request. A route's targets whose breaker is open are left out; when all
      * are, the plan is empty and {@link Plan#reason()} names them and when they reopen. An unknown
-     * model goes to the default provider, if there is one, as a single target.
+     * model goes to the route named {@value #CATCH_ALL} if there is one, else to the default provider,
+     * if there is one, as a single target.
      */
     public Plan plan(String requestedModel, Optional<String> sessionKey) {
         Objects.requireNonNull(requestedModel, "requestedModel");
         Objects.requireNonNull(sessionKey, "sessionKey");
-        List<RouteTarget> targets = routeTargets.get(requestedModel);
-        Balance balance = targets == null ? Balance.FALLBACK : routes.get(requestedModel).balance();
+        String route = routeTargets.containsKey(requestedModel) ? requestedModel : CATCH_ALL;
+        List<RouteTarget> targets = routeTargets.get(route);
+        Balance balance = targets == null ? Balance.FALLBACK : routes.get(route).balance();
         if (targets == null) {
             if (defaultProvider.isEmpty()) {
                 return new Plan(ctx, List.of(), "no route for model " + requestedModel, null);

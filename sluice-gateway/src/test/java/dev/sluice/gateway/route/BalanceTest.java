@@ -40,6 +40,16 @@ class BalanceTest {
     }
 
     @Test
+    void aModelWithoutARouteTakesTheCatchAllRouteAndAModelWithOneKeepsIt() {
+        Map<String, RouteSpec> routes = new HashMap<>(route("m", Balance.FALLBACK, "p/a"));
+        routes.putAll(route(Router.CATCH_ALL, Balance.FALLBACK, "q/b", "r/c"));
+        router = router(routes, generous(Fixtures.NEVER_OPENS), clock);
+
+        assertThat(runAll(router, "claude-opus-9", AttemptOutcome.SERVER_ERROR).tried()).containsExactly("q/b", "r/c");
+        assertThat(runAll(router, "m", AttemptOutcome.SERVER_ERROR).tried()).containsExactly("p/a");
+    }
+
+    @Test
     void weightedPicksTheFirstTargetByWeightAndKeepsTheRestInListedOrder() {
         router = router(route("m", Balance.WEIGHTED, "p/a/1", "q/b/3", "r/c/0"), generous(Fixtures.NEVER_OPENS), clock);
         Map<List<String>, Integer> orders = new HashMap<>();
