@@ -23,7 +23,9 @@ class ExampleConfigsTest {
         assertThat(c.routing().providers().get("local").kind()).isEqualTo(ProviderKind.OLLAMA);
         assertThat(c.routing().routes().get("claude-sonnet-4-5").targets()).containsExactly(
                 new SluiceConfig.Target("openai", "gpt-4.1", 1), new SluiceConfig.Target("local", "qwen2.5-coder:7b", 1));
-        assertThat(c.routing().defaultProvider()).isEqualTo("openai");
+        assertThat(c.routing().routes().get("*").targets()).as("Claude Code's default model, whatever its name")
+                .containsExactly(new SluiceConfig.Target("openai", "gpt-4.1", 1),
+                        new SluiceConfig.Target("local", "qwen2.5-coder:7b", 1));
     }
 
     private static Path examples() {
