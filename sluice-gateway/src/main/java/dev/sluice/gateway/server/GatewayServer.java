@@ -67,6 +67,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private WebServer listen(int onPort) {
         SluiceConfig.Server edge = ctx.config().server();
+        requireFree(edge.host(), onPort);
         WebServer started;
         try {
             started = WebServer.builder()
@@ -97,6 +98,23 @@ public final class GatewayServer implements AutoCloseable {
                     + " (address in use, or not an address of this machine)");
         }
         return started;
+    }
+
+    /**
+     * Binds and releases the address first, so a taken port is one clear line instead of Helidon's
+     * logged stack traces (a race with another process binding meanwhile still ends in the check
+     * after Helidon's start).
+     */
+    private static void requireFree(String host, int onPort) {
+        if (onPort == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, onPort), 1);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + onPort + ": " + e.getMessage(), e);
+        }
     }
 
     private HttpRouting.Builder routing() {
