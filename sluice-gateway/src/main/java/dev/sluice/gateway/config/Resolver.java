@@ -1,6 +1,7 @@
 package dev.sluice.gateway.config;
 
 import dev.sluice.gateway.config.ValueType.DemoMode;
+import io.lettuce.core.RedisURI;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Layers raw settings over the defaults, parses every key, checks keys against each other, builds the tree. */
 final class Resolver {
@@ -49,6 +51,7 @@ final class Resolver {
         r.parseAll();
         r.checkAuthOnOpenListener();
         r.checkOrderedPairs();
+        r.checkStartupRules();
         RoutingResolver routing = new RoutingResolver(List.copyOf(r.named.values()), env, r.problems);
         SluiceConfig config = null;
         try {
@@ -87,6 +90,64 @@ final class Resolver {
                     + ") is above admission.max-in-flight " + max + " (from "
                     + effective.get("admission.max-in-flight").source() + ")");
         }
+    }
+
+    /**
+     * Rules the components used to enforce only when {@code serve} built them, one failure at a time;
+     * here they are reported with every other problem, by key, so {@code config check} refuses what
+     * {@code serve} would. The components keep their checks as assertions.
+     */
+    private void checkStartupRules() {
+        // route.RoutingPolicy and core Backoff: the probes' backoff starts at probe-min and is capped at probe-max
+        if (values.get("routing.probe-min") instanceof Duration min && values.get("routing.probe-max") instanceof Duration max
+                && max.compareTo(min) < 0) {
+            problems.add("routing.probe-max: " + Units.formatDuration(max) + " (from " + source("routing.probe-max")
+                    + ") is below routing.probe-min (" + Units.formatDuration(min) + ", from "
+                    + source("routing.probe-min") + ")");
+        }
+        // route.BreakerPolicy takes the threshold as a float percentage in (0, 100]
+        if (values.get("routing.breaker.failure-rate") instanceof Double rate && !((float) (rate * 100) > 0)) {
+            problems.add("routing.breaker.failure-rate: " + rate + " (from " + source("routing.breaker.failure-rate")
+                    + ") is too small: the breaker's threshold would be 0 %, so it would open on any call");
+        }
+        // core LimiterBuilder: batch requests must keep some share of the limit
+        if (values.get("admission.interactive-reserve") instanceof Double reserve && !(reserve < 1)) {
+            problems.add("admission.interactive-reserve: " + reserve + " (from " + source("admission.interactive-reserve")
+                    + ") must be below 1: batch requests (x-sluice-priority: batch) would get no share of the limit");
+        }
+        // States: the Redis cache tier needs Redis
+        if (Boolean.TRUE.equals(values.get("cache.enabled")) && Boolean.TRUE.equals(values.get("cache.redis-tier"))
+                && values.get("redis.url") instanceof Secret url && url.isEmpty()) {
+            problems.add("cache.redis-tier: true (from " + source("cache.redis-tier") + ") needs redis.url, which is not"
+                    + " set (from " + source("redis.url") + "): set redis.url (env " + ConfigKey.envName("redis.url")
+                    + ") or turn cache.redis-tier off");
+        }
+        // limits.Limits and cache.RedisTier hand redis.url to Lettuce when it is set
+        if (values.get("redis.url") instanceof Secret url && !url.isEmpty()) {
+            redisUrlProblem(url.reveal()).ifPresent(why -> problems.add("redis.url: <redacted> (from "
+                    + source("redis.url") + ") " + why));
+        }
+        // usage.PriceTable, parsed at startup whether or not usage is recorded
+        if (values.get("usage.prices") instanceof List<?> prices) {
+            for (Object entry : prices) {
+                Prices.problem((String) entry).ifPresent(why -> problems.add("usage.prices: entry "
+                        + Setting.quote((String) entry) + " (from " + source("usage.prices") + ") " + why));
+            }
+        }
+    }
+
+    /** Why Lettuce would refuse {@code url}, without repeating it (it may hold a password). */
+    static Optional<String> redisUrlProblem(String url) {
+        try {
+            RedisURI.create(url);
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("is not a Redis URL: write redis://host:6379 (or rediss:// for TLS)");
+        }
+    }
+
+    private String source(String key) {
+        return effective.get(key).source();
     }
 
     private void lessThan(String lowKey, String highKey) {

@@ -84,6 +84,10 @@ final class RoutingResolver {
         Map<String, Route> out = new LinkedHashMap<>();
         named.getOrDefault("routes", Map.of()).forEach((name, fields) -> {
             String where = "routes." + name;
+            if (name.isBlank()) { // route.RouteSpec refuses a blank name
+                problems.add("routes." + Setting.quote(name) + ": a route name must not be blank");
+                return;
+            }
             @SuppressWarnings("unchecked")
             List<String> targets = (List<String>) fields.get("targets");
             if (targets == null || targets.isEmpty()) {
@@ -100,7 +104,7 @@ final class RoutingResolver {
             for (int i = 0; i < targets.size(); i++) {
                 String t = targets.get(i);
                 int colon = t.indexOf(':');
-                if (colon <= 0 || colon == t.length() - 1) {
+                if (colon <= 0 || t.substring(0, colon).isBlank() || t.substring(colon + 1).isBlank()) {
                     problems.add(where + ".targets: entry " + Setting.quote(t) + " is not provider:model");
                     return;
                 }
@@ -114,7 +118,13 @@ final class RoutingResolver {
                 if (weight < 1) {
                     return;
                 }
-                parsed.add(new Target(provider, t.substring(colon + 1), weight));
+                Target target = new Target(provider, t.substring(colon + 1), weight);
+                if (parsed.stream().anyMatch(p -> p.provider().equals(provider) && p.model().equals(target.model()))) {
+                    // route.RouteSpec refuses a target listed twice: it would share one breaker and count
+                    problems.add(where + ".targets: entry " + Setting.quote(t) + " is listed twice");
+                    return;
+                }
+                parsed.add(target);
             }
             out.put(name, new Route(name, parsed, (Balance) fields.getOrDefault("balance", Balance.FALLBACK)));
         });

@@ -43,6 +43,11 @@ enum ValueType {
     BALANCE("fallback/weighted/least-in-flight", ValueType::balance,
             v -> v.toString().toLowerCase(Locale.ROOT).replace('_', '-'));
 
+    /** The shortest non-zero duration a key takes. */
+    static final Duration MIN_DURATION = Duration.ofMillis(1);
+    /** The longest duration a key takes: whole hours that still fit in a long count of nanoseconds. */
+    static final Duration MAX_DURATION = Duration.ofHours(Duration.ofNanos(Long.MAX_VALUE).toHours());
+
     /** demo.mode values. */
     enum DemoMode { AUTO, ON, OFF }
 
@@ -191,6 +196,14 @@ enum ValueType {
         Duration d = Units.parseDuration(t);
         if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
             throw new IllegalArgumentException("must be " + (zeroAllowed ? ">= 0" : "> 0"));
+        }
+        if (!d.isZero() && d.compareTo(MIN_DURATION) < 0) {
+            // timers and the breaker count in whole milliseconds: 0.5 ms would be 0 to them (and refused)
+            throw new IllegalArgumentException("is below 1ms, the smallest duration" + (zeroAllowed ? " besides 0" : ""));
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            // deadlines and backoffs are counted in nanoseconds, which a longer duration overflows
+            throw new IllegalArgumentException("is too long a duration: at most " + Units.formatDuration(MAX_DURATION));
         }
         return d;
     }

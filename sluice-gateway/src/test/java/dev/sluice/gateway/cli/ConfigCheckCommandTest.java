@@ -2,6 +2,7 @@ package dev.sluice.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.gateway.config.StartupRuleCases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,6 +38,25 @@ class ConfigCheckCommandTest {
         assertThat(r.err()).startsWith("sluice: invalid configuration (4 problems):")
                 .contains("server.prot", "SLUICE_SERVER_MAX_BODY_SIZE", "upstream.api-key", "timeouts.idle")
                 .doesNotContain(CANARY).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void everyRuleServeEnforcesAtStartupFailsTheCheck() throws Exception {
+        Path all = Files.writeString(dir.resolve("all.yaml"), StartupRuleCases.ALL_FOUR);
+        CliRun r = CliRun.run(Map.of(), dir, "config", "check", "-c", all.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("sluice: invalid configuration (4 problems):").contains("usage.prices",
+                "cache.redis-tier", "routing.probe-max", "routing.breaker.failure-rate").doesNotContain("probeMax");
+
+        int i = 0;
+        for (var c : StartupRuleCases.eachAlone().entrySet()) {
+            Path f = Files.writeString(dir.resolve("case" + i++ + ".yaml"), c.getKey());
+            CliRun one = CliRun.run(Map.of(), dir, "config", "check", "-c", f.toString());
+            assertThat(one.exitCode()).as(c.getKey()).isEqualTo(2);
+            assertThat(one.err()).as(c.getKey()).startsWith("sluice: invalid configuration (1 problem):")
+                    .contains("  - " + c.getValue() + ":");
+        }
     }
 
     @Test
