@@ -1,4 +1,5 @@
-# Sourced by ./sluice and .ci/run: sets JAVA_HOME to a JDK 21 or newer, or exits with a clear message.
+# Sourced by ./sluice, ./sluice-bench-run, ./mvnw and bin/provision.sh: sets JAVA_HOME to a JDK 21 or newer,
+# or exits with a clear message.
 # Order: $JAVA_HOME if it is 21+, then the newest 21+ JDK under /usr/lib/jvm (or $SLUICE_JVM_DIR).
 sluice_java_major() { # prints the feature version of the java binary given, e.g. 21
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1

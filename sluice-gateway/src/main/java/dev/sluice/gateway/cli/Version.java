@@ -5,30 +5,33 @@ import java.io.InputStream;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** The build's version: the jar manifest, else the Maven pom.properties in the jar, else {@code dev}. */
-final class Version {
-    static final String POM_PROPERTIES = "/META-INF/maven/dev.sluice/sluice-gateway/pom.properties";
+/**
+ * The build's version, for {@code sluice version} and {@code /system/stats}: {@code version} in
+ * {@value #RESOURCE}, which Maven fills in from the pom's version (resource filtering in sluice-gateway/pom.xml);
+ * {@code dev} when the file is missing or was not filtered (classes compiled outside Maven).
+ */
+public final class Version {
+    static final String RESOURCE = "/dev/sluice/gateway/version.properties";
+    private static final String CURRENT = read();
 
     private Version() {}
 
-    static String current() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        if (v == null || v.isBlank()) {
-            v = fromPomProperties();
-        }
-        return v == null || v.isBlank() ? "dev" : v;
+    /** The version this build was made from, e.g. {@code 0.1.0-SNAPSHOT}, else {@code dev}. */
+    public static String current() {
+        return CURRENT;
     }
 
-    private static String fromPomProperties() {
-        try (InputStream in = Version.class.getResourceAsStream(POM_PROPERTIES)) {
+    private static String read() {
+        try (InputStream in = Version.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                return null;
+                return "dev";
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version");
+            String v = p.getProperty("version", "").strip();
+            return v.isEmpty() || v.contains("${") ? "dev" : v;
         } catch (IOException e) {
-            return null;
+            return "dev";
         }
     }
 

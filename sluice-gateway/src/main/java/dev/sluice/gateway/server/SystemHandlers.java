@@ -37,8 +37,7 @@ final class SystemHandlers {
         root.put("inFlight", s.inFlight());
         root.put("liveScopes", ctx.scopes().liveScopes());
         root.put("phase", ctx.drain().phase().name());
-        root.put("version", java.util.Optional.ofNullable(SystemHandlers.class.getPackage().getImplementationVersion())
-                .orElse("dev"));
+        root.put("version", dev.sluice.gateway.cli.Version.current());
         root.put("uptimeSeconds", (System.currentTimeMillis() - ctx.startedAtMillis()) / 1000);
         ObjectNode admission = root.putObject("admission");
         admission.put("inFlight", s.inFlight());
