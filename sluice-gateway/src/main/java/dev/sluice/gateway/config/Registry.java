@@ -254,7 +254,8 @@ final class Registry {
             "ANTHROPIC_API_KEY", "upstream.api-key");
 
     /** SLUICE_* variables that are not config keys but are used elsewhere (launcher, CLI). */
-    static final Set<String> RESERVED_ENV = Set.of("SLUICE_CONFIG", "SLUICE_JVM_DIR");
+    static final Set<String> RESERVED_ENV = Set.of("SLUICE_CONFIG", "SLUICE_JVM_DIR", "SLUICE_JAVA_OPTS",
+            "SLUICE_LOGGING_CONFIG", "SLUICE_BENCH_JAVA_OPTS");
 
     static final Map<String, Entry> BY_KEY = index();
 
