@@ -1,0 +1,210 @@
+package dev.sluice.gateway;
+
+import dev.sluice.core.Limiter;
+import dev.sluice.core.MemoryMonitor;
+import dev.sluice.core.ScopeRegistry;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.edge.ConnectionLimit;
+import dev.sluice.gateway.edge.ConnectionWatch;
+import dev.sluice.gateway.edge.ListenerProbe;
+import dev.sluice.gateway.edge.TransportErrors;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.proxy.AccessLog;
+import dev.sluice.gateway.proxy.Drain;
+import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.proxy.GatewayState;
+import dev.sluice.gateway.proxy.ProxyHandler;
+import dev.sluice.gateway.route.Router;
+import dev.sluice.gateway.system.MetricsBinder;
+import dev.sluice.gateway.system.SystemRoutes;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds the Helidon server and its routes around the configured providers, with the edge's bounds
+ * (connections, request line, headers, idle connections). Helidon's listener thread ends for good
+ * when {@code accept} fails (descriptors exhausted); the {@link ListenerProbe} notices and a new
+ * server is started on the same port, backing off until it binds.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("sluice.edge");
+
+    private final GatewayContext ctx;
+    private final ConnectionWatch watch;
+    private volatile ListenerProbe probe;
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile WebServer server;
+    private volatile int port;
+
+    private GatewayServer(GatewayContext ctx, ConnectionWatch watch) {
+        this.ctx = ctx;
+        this.watch = watch;
+    }
+
+    /** Starts listening; the drain phase moves to SERVING once the listener is up. */
+    public static GatewayServer start(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory,
+                                      Drain drain, Map<String, ProviderEndpoint> providers, Router router,
+                                      GatewayState state) {
+        SluiceConfig.Server edge = config.server();
+        long pooled = providers.values().stream().mapToLong(p -> p.client().maxConnections()).sum();
+        int maxConnections = ConnectionLimit.effective(edge.maxConnections(), pooled);
+        ConnectionWatch watch = ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate(),
+                maxConnections);
+        GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
+                new AccessLog(config.log().requests()), System.currentTimeMillis(), watch);
+        MetricsBinder.bind(ctx);
+        GatewayServer gateway = new GatewayServer(ctx, watch);
+        try {
+            gateway.server = gateway.listen(edge.port());
+        } catch (RuntimeException e) {
+            closeQuietly(watch);
+            throw e;
+        }
+        gateway.port = gateway.server.port();
+        gateway.probe = ListenerProbe.start(edge.host(), () -> gateway.port, gateway::restart, Duration.ofSeconds(1));
+        drain.phase(Drain.Phase.SERVING);
+        return gateway;
+    }
+
+    private WebServer listen(int onPort) {
+        SluiceConfig.Server edge = ctx.config().server();
+        requireFree(edge.host(), onPort);
+        WebServer started;
+        try {
+            started = WebServer.builder()
+                    .host(edge.host())
+                    .port(onPort)
+                    .shutdownHook(false)
+                    .shutdownGracePeriod(Duration.ofMillis(200))
+                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .maxTcpConnections(watch.bound())
+                    .idleConnectionTimeout(edge.idleTimeout())
+                    .idleConnectionPeriod(idleSweep(edge.idleTimeout()))
+                    .protocolsDiscoverServices(false) // one HTTP/1.1 selector: Helidon then bounds silent connections too
+                    .addProtocol(Http1Config.builder()
+                            .maxHeadersSize(edge.maxHeaderSize())
+                            .maxPrologueLength(edge.maxRequestLine())
+                            .addReceiveListener(watch.receiveListener())
+                            .build())
+                    .directHandlers(TransportErrors.handlers(edge.maxHeaderSize(), edge.maxRequestLine()))
+                    .routing(routing())
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot listen on " + edge.host() + ":" + onPort + ": " + rootMessage(e), e);
+        }
+        if (!started.isRunning() || started.port() < 0) {
+            started.stop();
+            throw new IllegalStateException("cannot listen on " + edge.host() + ":" + onPort
+                    + " (address in use, or not an address of this machine)");
+        }
+        return started;
+    }
+
+    /**
+     * Binds and releases the address first, so a taken port is one clear line instead of Helidon's
+     * logged stack traces (a race with another process binding meanwhile still ends in the check
+     * after Helidon's start).
+     */
+    private static void requireFree(String host, int onPort) {
+        if (onPort == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, onPort), 1);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + onPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    private HttpRouting.Builder routing() {
+        HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter((chain, req, res) -> {
+            chain.proceed();
+            ConnectionWatch.Connection c = watch.current();
+            if (c.closingAfterAnswer() || req.headers().contains(HeaderValues.CONNECTION_CLOSE)) {
+                c.cut(); // Helidon answers "Connection: close" but kept the socket open
+            }
+        });
+        SystemRoutes.register(routing, ctx);
+        ProxyHandler.register(routing, ctx); // last: it also answers every path no route takes
+        return routing;
+    }
+
+    /** Called once the listener has stopped on its own: a new server on the same port, until one binds. */
+    private void restart() {
+        long backoff = 100;
+        while (!probe.closing()) {
+            try {
+                server.stop(); // frees what the dead listener still holds
+                server = listen(port);
+                long n = restarts.incrementAndGet();
+                watch.listenerRestarted();
+                LOG.log(System.Logger.Level.WARNING, "listener restarted on port " + port + " (restart " + n + ")");
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "listener restart failed, again in " + backoff + " ms: "
+                        + rootMessage(e));
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = Math.min(5_000, backoff * 2);
+        }
+    }
+
+    /** Times the listener was started again after it died. */
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /** Helidon checks idle connections every period: often enough that the bound holds within a tenth. */
+    private static Duration idleSweep(Duration idle) {
+        long ms = Math.max(100, Math.min(5_000, idle.toMillis() / 10));
+        return Duration.ofMillis(ms);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private static void closeQuietly(ConnectionWatch watch) {
+        try {
+            watch.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        try {
+            probe.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            server.stop();
+        } finally {
+            closeQuietly(watch);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.sluice.gateway.auth;
+
+/**
+ * A request {@link Access} refuses: the status, the Anthropic error type (null when the status decides
+ * it) and the Retry-After seconds (null for none). The request path answers it in the caller's dialect.
+ */
+public final class AccessDenied extends Exception {
+
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final String type;
+    private final String retryAfter;
+
+    /** A refusal whose type follows from its status. */
+    AccessDenied(int status, String message) {
+        this(status, null, message, null);
+    }
+
+    AccessDenied(int status, String type, String message, String retryAfter) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.retryAfter = retryAfter;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The Anthropic error type, or null when the status decides it. */
+    public String type() {
+        return type;
+    }
+
+    /** Seconds to wait before trying again, or null. */
+    public String retryAfter() {
+        return retryAfter;
+    }
+}

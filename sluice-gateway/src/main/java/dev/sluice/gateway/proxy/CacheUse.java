@@ -1,0 +1,106 @@
+package dev.sluice.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.cache.CacheDirective;
+import dev.sluice.gateway.cache.CacheKeys;
+import dev.sluice.gateway.cache.CachedAnswer;
+import dev.sluice.gateway.cache.ResponseCache;
+import dev.sluice.gateway.cache.StreamCapture;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The response cache's part in one request: whether to look up and whether to store (cache.enabled,
+ * a deterministic request or cache.non-deterministic, the client's cache-control), the key (tenant,
+ * dialect, shape, canonical request), the {@code x-sluice-cache} header (hit, miss, bypass), replay of
+ * a hit (as a stream when the request streams) and capture of a completed answer.
+ */
+final class CacheUse {
+
+    private static final CacheUse OFF = new CacheUse(null, null, CacheDirective.NO_STORE, 0, 0);
+
+    private final ResponseCache cache;
+    private final String key;
+    private final CacheDirective directive;
+    private final long maxEntryBytes;
+    private final long ttlMillis;
+
+    private CacheUse(ResponseCache cache, String key, CacheDirective directive, long maxEntryBytes, long ttlMillis) {
+        this.cache = cache;
+        this.key = key;
+        this.directive = directive;
+        this.maxEntryBytes = maxEntryBytes;
+        this.ttlMillis = ttlMillis;
+    }
+
+    static CacheUse of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json) {
+        Optional<ResponseCache> cache = ctx.state().cache();
+        var cfg = ctx.config().cache();
+        if (cache.isEmpty() || info.principal == null || info.principal.passThroughKey().isPresent()
+                || !CacheKeys.cacheable(json, cfg.nonDeterministic())) {
+            return OFF;
+        }
+        CacheDirective d = CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
+        String key = CacheKeys.key(info.principal.tenant(), info.client.name().toLowerCase(Locale.ROOT), info.stream, json);
+        return new CacheUse(cache.get(), key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
+    }
+
+    boolean active() {
+        return cache != null;
+    }
+
+    /** A stored answer, unless the client said no-cache / no-store. */
+    Optional<CachedAnswer> lookup() {
+        return cache == null || directive != CacheDirective.NORMAL ? Optional.empty() : cache.get(key);
+    }
+
+    /** Marks a miss (or a bypass) on the response; call before the answer's first byte. */
+    void markMiss(ServerResponse res) {
+        if (cache != null) {
+            res.header("x-sluice-cache", directive == CacheDirective.NORMAL ? "miss" : "bypass");
+        }
+    }
+
+    /** A capture for a streamed answer, or null when it will not be stored. */
+    StreamCapture capture() {
+        return cache == null || directive == CacheDirective.NO_STORE ? null : new StreamCapture(maxEntryBytes);
+    }
+
+    void storeWhole(String tenant, byte[] body) {
+        if (cache != null && directive != CacheDirective.NO_STORE) {
+            long now = System.currentTimeMillis();
+            cache.put(key, tenant, new CachedAnswer("application/json", List.of(body), now, now + ttlMillis));
+        }
+    }
+
+    void storeStream(String tenant, StreamCapture capture, boolean complete) {
+        if (capture != null) {
+            capture.completed(complete, "text/event-stream; charset=utf-8", System.currentTimeMillis(), ttlMillis)
+                    .ifPresent(a -> cache.put(key, tenant, a));
+        }
+    }
+
+    /** Replays a stored answer; streamed answers frame by frame with a flush each, as they were sent. */
+    static void replay(CachedAnswer a, ServerResponse res) throws IOException {
+        res.header("x-sluice-cache", "hit");
+        res.header("content-type", a.contentType());
+        res.status(200);
+        if (a.frames().size() == 1 && !a.contentType().startsWith("text/event-stream")) {
+            res.send(a.frames().get(0));
+            return;
+        }
+        res.header("cache-control", "no-cache");
+        try (OutputStream out = res.outputStream()) {
+            for (byte[] f : a.frames()) {
+                out.write(f);
+                out.flush();
+            }
+        }
+    }
+}

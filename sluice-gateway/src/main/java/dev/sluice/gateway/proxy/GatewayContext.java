@@ -1,0 +1,16 @@
+package dev.sluice.gateway.proxy;
+
+import dev.sluice.core.Limiter;
+import dev.sluice.core.MemoryMonitor;
+import dev.sluice.core.ScopeRegistry;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.edge.ConnectionWatch;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.route.Router;
+import java.util.Map;
+
+/** What every handler shares: config, accounting, drain state, the providers and the router. */
+public record GatewayContext(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory, Drain drain,
+                      Map<String, ProviderEndpoint> providers, Router router, GatewayState state, AccessLog accessLog,
+                      long startedAtMillis, ConnectionWatch edge) {
+}

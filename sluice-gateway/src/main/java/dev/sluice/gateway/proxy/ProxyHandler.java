@@ -1,0 +1,203 @@
+package dev.sluice.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.Admission;
+import dev.sluice.core.Outcome;
+import dev.sluice.core.Permit;
+import dev.sluice.core.Priority;
+import dev.sluice.core.ResourceScope;
+import dev.sluice.core.ScopeRegistry;
+import dev.sluice.gateway.auth.Access;
+import dev.sluice.gateway.auth.AccessDenied;
+import dev.sluice.gateway.auth.Principal;
+import dev.sluice.gateway.edge.ClientGoneWatch;
+import dev.sluice.gateway.edge.ConnectionWatch;
+import dev.sluice.gateway.shed.Admissions;
+import dev.sluice.gateway.translate.Dialect;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * The request path shared by every client-facing route: size limits, auth, admission, parse, then the
+ * route's work, with the request scope closed on every path and every error in the caller's dialect.
+ */
+public final class ProxyHandler implements Handler {
+
+    /** The client-facing routes, their dialect and what they do. */
+    enum Route {
+        MESSAGES("POST", "/v1/messages", Dialect.ANTHROPIC),
+        COUNT_TOKENS("POST", "/v1/messages/count_tokens", Dialect.ANTHROPIC),
+        CHAT_COMPLETIONS("POST", "/v1/chat/completions", Dialect.OPENAI),
+        MODELS("GET", "/v1/models", null);
+
+        final String method;
+        final String path;
+        final Dialect dialect;
+
+        Route(String method, String path, Dialect dialect) {
+            this.method = method;
+            this.path = path;
+            this.dialect = dialect;
+        }
+    }
+
+    private static final io.helidon.http.Status CLIENT_CLOSED_REQUEST =
+            io.helidon.http.Status.create(499, "Client Closed Request");
+
+    private final Route route;
+    private final GatewayContext ctx;
+
+    ProxyHandler(Route route, GatewayContext ctx) {
+        this.route = route;
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long start = System.nanoTime();
+        String id = RequestIds.choose(req.headers().first(HeaderNames.create("x-request-id")).orElse(null));
+        res.header("request-id", id);
+        res.header("x-request-id", id);
+        Dialect client = route.dialect != null ? route.dialect : dialectOfModelsCall(req);
+        Outcome outcome = Outcome.FAILURE;
+        RequestInfo info = new RequestInfo(id, client);
+        ScopeRegistry scopes = ctx.scopes();
+        ConnectionWatch.Connection connection = ctx.edge().current();
+        try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
+             ResourceScope scope = scopes.open("request", id)) {
+            try {
+                if (!ctx.drain().accepting()) {
+                    throw new GatewayException(503, "overloaded_error", "Sluice is shutting down", "1");
+                }
+                long maxBody = ctx.config().server().maxBodySize();
+                RequestChecks.contentLength(req, maxBody);
+                Principal who;
+                try {
+                    who = Access.check(req, ctx.config().auth(), ctx.state().auth());
+                } catch (AccessDenied denied) {
+                    throw GatewayException.of(denied);
+                }
+                info.principal = who;
+                // the body is read and checked before admission: a slow upload holds a connection, never a permit
+                byte[] body = RequestChecks.readBody(req, maxBody, connection);
+                JsonNode json = route == Route.MODELS ? null : RequestChecks.parse(body, route);
+                if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
+                    RequestLimits.check(json, ctx.config().request());
+                    info.stream = json.path("stream").asBoolean(false);
+                }
+                Permit permit = admit(req, scope, who);
+                if (route != Route.MODELS && !info.stream) {
+                    info.clientGone = ClientGoneWatch.start(connection, ctx.config().server().idleTimeout(),
+                            req.headers().contains(HeaderValues.CONNECTION_CLOSE));
+                }
+                outcome = switch (route) {
+                    case MESSAGES, CHAT_COMPLETIONS -> new Generation(ctx, req, res, scope, info).run(body, json);
+                    case COUNT_TOKENS -> new CountTokens(ctx, req, res, scope, info).run(body, json);
+                    case MODELS -> new Models(ctx, req, res, scope, info).run();
+                };
+                permit.outcome(outcome);
+            } catch (GatewayException e) {
+                if (info.clientGone.gone()) {
+                    outcome = Outcome.CANCELLED; // nobody to answer: the upstream call was aborted for that
+                } else {
+                    ClientErrors.send(res, client, e);
+                }
+            } catch (UncheckedIOException | ServerConnectionException e) {
+                outcome = Outcome.CANCELLED; // the client's connection failed under us
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = Outcome.CANCELLED;
+        } catch (RuntimeException e) {
+            System.getLogger("sluice.request").log(System.Logger.Level.ERROR, "request " + id + " failed", e);
+            if (!res.isSent() && !info.clientGone.gone()) {
+                ClientErrors.send(res, client, new GatewayException(500, "internal error in Sluice (request " + id + ")"));
+            }
+        } finally {
+            connection.bodyDone();
+            if (outcome == Outcome.CANCELLED && !res.isSent()) {
+                answerNobody(res);
+            }
+            ctx.accessLog().record(info, req, res, route.path, outcome, start);
+            if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
+                Usages.record(ctx, info, res.status().code(), outcome, start);
+                var u = info.usage;
+                ctx.state().metrics().request(info.client.name().toLowerCase(java.util.Locale.ROOT), info.model,
+                        info.provider, res.status().code(), outcome.name(), info.cacheHit, System.nanoTime() - start,
+                        info.firstByteNanos == 0 ? 0 : info.firstByteNanos - start, u.inputTokens(), u.outputTokens(),
+                        u.cacheReadTokens(), u.cacheWriteTokens());
+            }
+        }
+        finishWatch(info.clientGone);
+    }
+
+    /**
+     * The client left before its answer: Helidon still wants the exchange ended (else it logs a
+     * warning and tries a 500), so it is ended with 499 (nginx's "client closed request", what the
+     * access log and metrics show) and the connection closed; the write itself is expected to fail.
+     */
+    private static void answerNobody(ServerResponse res) {
+        try {
+            res.status(CLIENT_CLOSED_REQUEST);
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            res.send();
+        } catch (RuntimeException clientGone) {
+            // nobody to tell
+        }
+    }
+
+    /** After the request is fully accounted: hand the connection back to Helidon (see {@link ClientGoneWatch}). */
+    private static void finishWatch(ClientGoneWatch watch) {
+        try {
+            watch.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code /v1/models} answers in the dialect the caller shows: Anthropic clients send anthropic-version or x-api-key. */
+    private static Dialect dialectOfModelsCall(ServerRequest req) {
+        boolean anthropic = req.headers().contains(HeaderNames.create("anthropic-version"))
+                || req.headers().contains(HeaderNames.create("x-api-key"));
+        return anthropic ? Dialect.ANTHROPIC : Dialect.OPENAI;
+    }
+
+    private Permit admit(ServerRequest req, ResourceScope scope, Principal who)
+            throws GatewayException, InterruptedException {
+        Optional<String> header = req.headers().first(HeaderNames.create(Admissions.PRIORITY_HEADER))
+                .or(() -> who.policy().map(p -> p.priority()));
+        Priority priority = Admissions.priority(header).orElseThrow(() -> new GatewayException(400,
+                Admissions.PRIORITY_HEADER + ": must be interactive or batch"));
+        Admission admission = ctx.limiter().acquire(priority, ctx.config().admission().queueTimeout());
+        if (admission instanceof Admission.Granted granted) {
+            return scope.own("permit", granted.permit());
+        }
+        String reason = ((Admission.Rejected) admission).reason();
+        throw new GatewayException(529, "overloaded_error", "Sluice is overloaded: " + reason, "1");
+    }
+
+    /**
+     * Registers the client-facing routes, then the answer for every path no route takes: register this
+     * after every other route.
+     */
+    public static void register(HttpRouting.Builder routing, GatewayContext ctx) {
+        for (Route route : Route.values()) {
+            routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx));
+        }
+        routing.any((req, res) -> sendError(res, new GatewayException(404,
+                "no route for " + req.prologue().method().text() + " " + req.path().path())));
+    }
+
+    /** Errors outside any route (unknown path), in the Anthropic dialect unless the path is OpenAI's. */
+    private static void sendError(ServerResponse res, GatewayException e) {
+        ClientErrors.send(res, Dialect.ANTHROPIC, e);
+    }
+}

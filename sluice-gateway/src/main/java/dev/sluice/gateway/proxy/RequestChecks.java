@@ -1,0 +1,116 @@
+package dev.sluice.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.config.Secret;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import dev.sluice.gateway.edge.ConnectionWatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** The checks a request passes before it reaches an upstream, each failing with a clear 4xx. */
+public final class RequestChecks {
+
+    private RequestChecks() {
+    }
+
+    static void contentLength(ServerRequest req, long max) throws GatewayException {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > max) {
+            throw tooLarge(declared.getAsLong(), max);
+        }
+    }
+
+    public static byte[] readBody(ServerRequest req, long max) throws GatewayException {
+        return readBody(req, max, null);
+    }
+
+    /**
+     * Reads the whole body, at most {@code max} bytes, telling {@code connection} (when given) how far
+     * it got so a slow upload can be cut. A body Helidon cannot decode (a bad chunk size or extension,
+     * fewer bytes than Content-Length) is a 400.
+     */
+    static byte[] readBody(ServerRequest req, long max, ConnectionWatch.Connection connection)
+            throws GatewayException {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8, max + 1);
+            ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(cap, 64 * 1024));
+            byte[] chunk = new byte[16 * 1024];
+            int n;
+            while (body.size() < cap && (n = in.read(chunk, 0, Math.min(chunk.length, cap - body.size()))) >= 0) {
+                body.write(chunk, 0, n);
+                if (connection != null) {
+                    connection.bodyRead(n);
+                }
+            }
+            if (body.size() > max) {
+                throw tooLarge(body.size(), max);
+            }
+            if (connection != null) {
+                connection.bodyDone();
+            }
+            return body.toByteArray();
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException
+                 | DataReader.InsufficientDataAvailableException e) { // the last: the body ended short (client EOF)
+            if (e instanceof UncheckedIOException u && u.getCause() instanceof java.net.SocketException) {
+                throw u; // the connection itself failed: nobody to answer
+            }
+            if (connection != null) {
+                connection.closeAfterAnswer(); // where the next request would start is unknown
+            }
+            throw new GatewayException(400, "could not read the request body: the chunked encoding or the length"
+                    + " does not match the data sent");
+        }
+    }
+
+    /** Parses a JSON object body (admin API), 400 otherwise. */
+    public static JsonNode parseObject(byte[] body) throws GatewayException {
+        JsonNode json = JsonBodies.read(body);
+        if (json == null || !json.isObject()) {
+            throw new GatewayException(400, "request body must be a JSON object");
+        }
+        return json;
+    }
+
+    /** Parses the body and checks the fields the route needs, naming the first one missing. */
+    static JsonNode parse(byte[] body, ProxyHandler.Route route) throws GatewayException {
+        JsonNode json = JsonBodies.read(body);
+        if (json == null || !json.isObject()) {
+            throw new GatewayException(400, "request body must be a JSON object");
+        }
+        require(json, "model", JsonNode::isTextual, "a string");
+        require(json, "messages", JsonNode::isArray, "an array");
+        if (route == ProxyHandler.Route.MESSAGES) {
+            require(json, "max_tokens", FieldRules::positiveInteger, FieldRules.POSITIVE_INTEGER);
+        }
+        if (json.has("stream") && !json.get("stream").isBoolean()) {
+            throw new GatewayException(400, "stream: must be a boolean");
+        }
+        FieldRules.check(json, route);
+        return json;
+    }
+
+    private static void require(JsonNode json, String field, java.util.function.Predicate<JsonNode> ok, String what)
+            throws GatewayException {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            throw new GatewayException(400, field + ": field required");
+        }
+        if (!ok.test(v)) {
+            throw new GatewayException(400, field + ": must be " + what);
+        }
+    }
+
+    private static GatewayException tooLarge(long size, long max) {
+        return new GatewayException(413, "request_too_large",
+                "request body is " + size + " bytes, larger than the limit of " + max + " bytes", null);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sluice.gateway.proxy;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.TranslationException;
+import java.io.IOException;
+
+/**
+ * Checks an upstream's whole (non-streaming) answer before any byte of it reaches the client, also
+ * when it would pass through untranslated: one complete JSON object, nothing after it, of the shape
+ * its dialect answers with. A truncated or empty body is a 502, never a 200.
+ */
+final class WholeAnswers {
+
+    /** The largest whole upstream answer (or model list) Sluice reads; a larger one is a 502. */
+    static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+    private static final ObjectReader STRICT = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private WholeAnswers() {
+    }
+
+    static void check(Dialect upstream, byte[] body) throws TranslationException {
+        if (body.length == 0) {
+            throw new TranslationException("the answer body is empty");
+        }
+        JsonNode json;
+        try {
+            json = STRICT.readTree(body);
+        } catch (JacksonException e) {
+            throw new TranslationException("the answer is not one complete JSON value (cut short, or followed by"
+                    + " other data)");
+        } catch (IOException e) {
+            throw new TranslationException("the answer could not be read");
+        }
+        if (json == null || !json.isObject()) {
+            throw new TranslationException("the answer is not a JSON object");
+        }
+        boolean shaped = switch (upstream) {
+            case ANTHROPIC -> "message".equals(json.path("type").asText()) && json.path("content").isArray();
+            case OPENAI -> json.path("choices").isArray();
+            case OLLAMA -> json.path("message").isObject();
+        };
+        if (!shaped) {
+            throw new TranslationException("the answer is JSON but not a " + upstream.name().toLowerCase(java.util.Locale.ROOT)
+                    + " answer (" + expected(upstream) + " missing)");
+        }
+    }
+
+    private static String expected(Dialect d) {
+        return switch (d) {
+            case ANTHROPIC -> "type \"message\" with a content array";
+            case OPENAI -> "a choices array";
+            case OLLAMA -> "a message object";
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sluice.gateway.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * The bodies of one exchange across dialects: the request as the upstream speaks it, and the
+ * upstream's whole answer as the client speaks it. Same dialect: the client's bytes go as sent, only
+ * the model replaced when the route names another; nothing is ever added that the client did not ask for.
+ */
+public final class Exchanges {
+
+    private Exchanges() {
+    }
+
+    /** The request body for {@code upstream}, calling {@code model}. */
+    public static byte[] request(Dialect client, Dialect upstream, byte[] body, JsonNode json, String model, boolean stream)
+            throws TranslationException {
+        if (client == upstream) {
+            if (model.equals(json.path("model").asText())) {
+                return body;
+            }
+            ObjectNode copy = json.deepCopy();
+            copy.put("model", model);
+            return bytes(copy);
+        }
+        ObjectNode anthropic = client == Dialect.ANTHROPIC ? (ObjectNode) json : Translate.openAiRequestToAnthropic(json);
+        ObjectNode out = switch (upstream) {
+            case ANTHROPIC -> anthropic;
+            case OPENAI -> Translate.anthropicRequestToOpenAi(anthropic);
+            case OLLAMA -> Translate.anthropicRequestToOllama(anthropic);
+        };
+        out.put("model", model);
+        if (upstream == Dialect.OLLAMA) {
+            out.put("stream", stream); // Ollama streams unless told not to; keep the client's choice
+        }
+        return bytes(out);
+    }
+
+    /**
+     * The upstream's whole (non-streaming) answer in the client's dialect, naming the model that
+     * answered: the answer's own {@code model}, else {@code targetModel}.
+     */
+    public static byte[] answer(Dialect upstream, Dialect client, byte[] body, String targetModel)
+            throws TranslationException {
+        if (upstream == client) {
+            return body;
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new TranslationException("upstream answer is not valid JSON: " + e.getMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw new TranslationException("upstream answer is not a JSON object");
+        }
+        ObjectNode anthropic = switch (upstream) {
+            case ANTHROPIC -> (ObjectNode) json;
+            case OPENAI -> Translate.openAiResponseToAnthropic(json, targetModel);
+            case OLLAMA -> Translate.ollamaResponseToAnthropic(json, targetModel);
+        };
+        return bytes(client == Dialect.ANTHROPIC ? anthropic : Translate.anthropicResponseToOpenAi(anthropic, targetModel));
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree failed to serialize", e);
+        }
+    }
+}
