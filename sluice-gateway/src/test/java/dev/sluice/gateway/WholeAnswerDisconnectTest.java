@@ -263,17 +263,17 @@ class WholeAnswerDisconnectTest {
             String id = "wad-early-" + IDS.incrementAndGet();
             ids.add(id);
             try (Socket socket = open()) {
-                socket.getOutputStream().write(request(call.path, call.body(call.model.replace("-slow", "-fast")),
-                        call.anthropicClient, id, false));
+                socket.getOutputStream().write(request(call.path, call.body(call.model), call.anthropicClient, id,
+                        false));
                 socket.getOutputStream().flush();
                 socket.shutdownOutput(); // FIN right behind the request
             }
         }
+        // the watch starts 25 ms after admission (an answer faster than that never pays for it): a client
+        // that left before is seen gone the moment it starts
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ids).allSatisfy(id ->
                 assertThat(accessLine(id)).as("access log line of %s", id).isNotNull()
-                        .containsAnyOf("outcome=CANCELLED", "outcome=SUCCESS")));
-        assertThat(ids.stream().map(WholeAnswerDisconnectTest::accessLine).filter(l -> l.contains("outcome=CANCELLED")))
-                .as("most are seen gone before their answer").isNotEmpty();
+                        .contains("outcome=CANCELLED")));
         awaitIdle();
     }
 

@@ -9,7 +9,10 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -55,11 +58,13 @@ public final class ConnectionWatch implements AutoCloseable {
         for (Cut c : Cut.values()) {
             cuts.put(c, new LongAdder());
         }
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "sluice-connection-watch");
             t.setDaemon(true);
             return t;
         });
+        timer.setRemoveOnCancelPolicy(true); // whole-answer watches are cancelled far more often than run
+        this.sweeper = timer;
         long ms = Math.max(10, period.toMillis());
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
@@ -120,6 +125,15 @@ public final class ConnectionWatch implements AutoCloseable {
     public Connection current() {
         Connection c = byThread.get(Thread.currentThread());
         return c != null ? c : Connection.DETACHED;
+    }
+
+    /** Runs {@code task} on the watch's thread after {@code delay}; a cancelled future once closed. */
+    Future<?> schedule(Runnable task, Duration delay) {
+        try {
+            return sweeper.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /** Connections being watched now. */

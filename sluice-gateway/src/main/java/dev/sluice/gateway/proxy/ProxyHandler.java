@@ -95,7 +95,7 @@ public final class ProxyHandler implements Handler {
                 }
                 Permit permit = admit(req, scope, who);
                 if (route != Route.MODELS && !info.stream) {
-                    info.clientGone = ClientGoneWatch.start(connection, ctx.config().server().idleTimeout(),
+                    info.clientGone = ClientGoneWatch.start(ctx.edge(), connection, ctx.config().server().idleTimeout(),
                             req.headers().contains(HeaderValues.CONNECTION_CLOSE));
                 }
                 outcome = switch (route) {
