@@ -101,6 +101,42 @@ class GracefulShutdownTest {
         }
     }
 
+    @Test
+    void sigtermWithTwentyStuckUploadsExitsWithinTheDrainDeadline() throws Exception {
+        Process sluice = startSluiceProcess();
+        List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<java.net.Socket> uploads = new ArrayList<>();
+        try {
+            URI base = awaitListening(sluice, output);
+            for (int i = 0; i < 20; i++) {
+                java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort());
+                s.getOutputStream().write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\n"
+                        + "content-type: application/json\r\nContent-Length: 100000\r\n\r\n{\"model\":")
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                uploads.add(s);
+            }
+            Thread.sleep(300); // every upload is in its body now
+            long t0 = System.nanoTime();
+            sluice.toHandle().destroy(); // SIGTERM
+            boolean exited = sluice.waitFor(DRAIN_MILLIS + 3000, TimeUnit.MILLISECONDS);
+            long exitMillis = (System.nanoTime() - t0) / 1_000_000;
+            output.add("test: exited=" + exited + " after " + exitMillis + " ms");
+
+            assertThat(exited).as("process exited; output:%n%s", String.join("\n", output)).isTrue();
+            // uploads hold no permit, so the drain has nothing to wait for
+            assertThat(exitMillis).as("exit time after SIGTERM").isLessThanOrEqualTo(DRAIN_MILLIS + 1000);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(output)
+                    .anySatisfy(l -> assertThat(l).contains("shutdown: drain (all requests finished)")));
+        } finally {
+            for (java.net.Socket s : uploads) {
+                s.close();
+            }
+            sluice.destroyForcibly();
+            sluice.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static Process startSluiceProcess() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"),
