@@ -8,6 +8,8 @@ import dev.sluice.gateway.edge.ConnectionLimit;
 import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.edge.ListenerProbe;
 import dev.sluice.gateway.edge.TransportErrors;
+import dev.sluice.gateway.exchange.CompletionListener;
+import dev.sluice.gateway.exchange.CompletionListeners;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.proxy.AccessLog;
 import dev.sluice.gateway.proxy.Drain;
@@ -17,11 +19,14 @@ import dev.sluice.gateway.proxy.ProxyHandler;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.system.MetricsBinder;
 import dev.sluice.gateway.system.SystemRoutes;
+import dev.sluice.gateway.usage.UsageListener;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
         ConnectionWatch watch = ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate(),
                 maxConnections);
         GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
-                new AccessLog(config.log().requests()), System.currentTimeMillis(), watch);
+                completions(config, state), System.currentTimeMillis(), watch);
         MetricsBinder.bind(ctx);
         GatewayServer gateway = new GatewayServer(ctx, watch);
         try {
@@ -70,6 +75,18 @@ public final class GatewayServer implements AutoCloseable {
         gateway.probe = ListenerProbe.start(edge.host(), () -> gateway.port, gateway::restart, Duration.ofSeconds(1));
         drain.phase(Drain.Phase.SERVING);
         return gateway;
+    }
+
+    /**
+     * Who is told of each finished client request, in this order: the access log, the usage record (only
+     * when usage is kept), the metrics.
+     */
+    private static CompletionListeners completions(SluiceConfig config, GatewayState state) {
+        List<CompletionListener> listeners = new ArrayList<>(3);
+        listeners.add(new AccessLog(config.log().requests()));
+        state.usage().ifPresent(recorder -> listeners.add(new UsageListener(recorder, state.prices())));
+        listeners.add(state.metrics());
+        return new CompletionListeners(listeners);
     }
 
     private WebServer listen(int onPort) {

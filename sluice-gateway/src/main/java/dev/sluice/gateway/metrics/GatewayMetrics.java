@@ -1,5 +1,8 @@
 package dev.sluice.gateway.metrics;
 
+import dev.sluice.gateway.exchange.Completion;
+import dev.sluice.gateway.exchange.CompletionListener;
+import dev.sluice.gateway.translate.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -25,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  * by class. Latency and time to first byte are histograms (buckets, no client-side quantiles);
  * the dashboard's live p50/p99 come from a small ring of recent samples instead.
  */
-public final class GatewayMetrics implements AutoCloseable {
+public final class GatewayMetrics implements AutoCloseable, CompletionListener {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -48,12 +51,21 @@ public final class GatewayMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** One finished client request. */
-    public void request(String dialect, String model, String provider, int status, String outcome, boolean cacheHit,
-                        long durationNanos, long ttftNanos, long inTokens, long outTokens, long cacheRead,
-                        long cacheWrite) {
+    /** One finished client request; only generation requests (messages, chat completions) are counted. */
+    @Override
+    public void completed(Completion c) {
+        if (!c.generation()) {
+            return;
+        }
+        String dialect = c.dialect();
+        String model = c.model();
+        String provider = c.provider();
+        int status = c.status();
+        String outcome = c.outcome().name();
+        long durationNanos = c.durationNanos();
+        long ttftNanos = c.firstByteAfterNanos();
         String m = models.contains(model) ? model : "other";
-        String p = cacheHit ? "cache" : providers.contains(provider) ? provider : provider.isEmpty() ? "none" : "other";
+        String p = c.cacheHit() ? "cache" : providers.contains(provider) ? provider : provider.isEmpty() ? "none" : "other";
         Tags tags = Tags.of("dialect", dialect, "model", m, "provider", p, "status", status / 100 + "xx",
                 "outcome", outcome.toLowerCase(java.util.Locale.ROOT));
         Timer.builder("sluice.request.duration").description("client requests, from accept to the last byte")
@@ -66,10 +78,11 @@ public final class GatewayMetrics implements AutoCloseable {
                     .register(registry).record(Duration.ofNanos(ttftNanos));
             ttfts.add(ttftNanos / 1000);
         }
-        tokens(m, p, "input", inTokens);
-        tokens(m, p, "output", outTokens);
-        tokens(m, p, "cache_read", cacheRead);
-        tokens(m, p, "cache_write", cacheWrite);
+        Usage u = c.usage();
+        tokens(m, p, "input", u.inputTokens());
+        tokens(m, p, "output", u.outputTokens());
+        tokens(m, p, "cache_read", u.cacheReadTokens());
+        tokens(m, p, "cache_write", u.cacheWriteTokens());
         latencies.add(durationNanos / 1000);
         total.incrementAndGet();
         if (status >= 400 || !outcome.equals("SUCCESS")) {

@@ -1,11 +1,10 @@
 package dev.sluice.gateway.proxy;
 
-import dev.sluice.core.Outcome;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.sluice.gateway.exchange.Completion;
+import dev.sluice.gateway.exchange.CompletionListener;
 
 /** One line per request: id, method, route, status, model, targets tried, outcome, duration. Never headers or bodies. */
-public final class AccessLog {
+public final class AccessLog implements CompletionListener {
 
     private static final System.Logger LOG = System.getLogger("sluice.access");
     private final boolean enabled;
@@ -14,19 +13,24 @@ public final class AccessLog {
         this.enabled = enabled;
     }
 
-    void record(RequestInfo info, ServerRequest req, ServerResponse res, String route, Outcome outcome,
-                long startNanos) {
+    @Override
+    public void completed(Completion c) {
         if (!enabled || !LOG.isLoggable(System.Logger.Level.INFO)) {
             return;
         }
-        long micros = (System.nanoTime() - startNanos) / 1000;
-        LOG.log(System.Logger.Level.INFO, "request id=" + info.id + " method=" + req.prologue().method().text()
-                + " route=" + route + " status=" + res.status().code() + " stream=" + info.stream
-                + (info.model.isEmpty() ? "" : " model=" + info.model)
-                + (info.tried.isEmpty() ? "" : " targets=" + String.join(",", info.tried))
-                + (info.cacheHit ? " cache=hit" : "")
-                + (info.usage.inputTokens() + info.usage.outputTokens() == 0 ? ""
-                        : " tokens_in=" + info.usage.inputTokens() + " tokens_out=" + info.usage.outputTokens())
-                + " outcome=" + outcome + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100);
+        LOG.log(System.Logger.Level.INFO, line(c));
+    }
+
+    /** The line's format is read by operators' log parsers: keep it as it is. */
+    static String line(Completion c) {
+        long micros = c.durationNanos() / 1000;
+        return "request id=" + c.id() + " method=" + c.method()
+                + " route=" + c.route() + " status=" + c.status() + " stream=" + c.stream()
+                + (c.model().isEmpty() ? "" : " model=" + c.model())
+                + (c.tried().isEmpty() ? "" : " targets=" + String.join(",", c.tried()))
+                + (c.cacheHit() ? " cache=hit" : "")
+                + (c.usage().inputTokens() + c.usage().outputTokens() == 0 ? ""
+                        : " tokens_in=" + c.usage().inputTokens() + " tokens_out=" + c.usage().outputTokens())
+                + " outcome=" + c.outcome() + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100;
     }
 }

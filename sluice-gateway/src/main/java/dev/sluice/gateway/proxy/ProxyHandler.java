@@ -12,6 +12,7 @@ import dev.sluice.gateway.auth.AccessDenied;
 import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.edge.ConnectionWatch;
+import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
@@ -126,17 +127,20 @@ public final class ProxyHandler implements Handler {
             if (outcome == Outcome.CANCELLED && !res.isSent()) {
                 answerNobody(res);
             }
-            ctx.accessLog().record(info, req, res, route.path, outcome, start);
-            if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
-                Usages.record(ctx, info, res.status().code(), outcome, start);
-                var u = info.usage;
-                ctx.state().metrics().request(info.client.name().toLowerCase(java.util.Locale.ROOT), info.model,
-                        info.provider, res.status().code(), outcome.name(), info.cacheHit, System.nanoTime() - start,
-                        info.firstByteNanos == 0 ? 0 : info.firstByteNanos - start, u.inputTokens(), u.outputTokens(),
-                        u.cacheReadTokens(), u.cacheWriteTokens());
-            }
+            ctx.completions().completed(completion(info, req.prologue().method().text(), res.status().code(),
+                    outcome, start));
         }
         finishWatch(info.clientGone);
+    }
+
+    /** What happened, fixed once from the in-flight scratchpad for every completion listener. */
+    private Completion completion(RequestInfo info, String method, int status, Outcome outcome, long start) {
+        Principal who = info.principal;
+        return new Completion(info.id, route.path, method, info.client,
+                route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS, info.model, info.stream, status, outcome,
+                info.tried, info.provider, info.upstreamModel, info.usage, info.cacheHit,
+                who == null ? null : who.keyId(), who == null ? null : who.tenant(), start, info.firstByteNanos,
+                System.nanoTime(), System.currentTimeMillis());
     }
 
     /**

@@ -1,0 +1,63 @@
+package dev.sluice.gateway.exchange;
+
+import dev.sluice.core.Outcome;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.Usage;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What happened to one client request, fixed once it is over: built once by the request path and handed
+ * to every {@link CompletionListener}, so the access log, the usage record and the metrics tell the same
+ * story (one end time, one status) instead of each reading the request's mutable scratchpad.
+ *
+ * @param id the request id
+ * @param route the route's path ({@code /v1/messages}, ...)
+ * @param method the HTTP method
+ * @param client the caller's dialect
+ * @param generation whether the route generates an answer (messages, chat completions): only those are
+ *        metered and recorded as usage
+ * @param model the model asked for, {@code ""} when none was read
+ * @param stream whether a streamed answer was asked for
+ * @param status the HTTP status sent (499 when the client left)
+ * @param outcome how the request ended
+ * @param tried the targets tried, in order
+ * @param provider the provider that answered, {@code ""} when none did
+ * @param upstreamModel the model that answered upstream, {@code ""} when none did
+ * @param usage the tokens the upstream reported, {@link Usage#NONE} when none
+ * @param cacheHit whether the answer came from the response cache
+ * @param keyId the caller's key id, {@code null} when the request never got past auth
+ * @param tenant the caller's tenant, {@code null} when the request never got past auth
+ * @param startNanos when the request was taken ({@link System#nanoTime})
+ * @param firstByteNanos when the answer's first byte went out ({@link System#nanoTime}), 0 if never
+ * @param endNanos when the request was over ({@link System#nanoTime})
+ * @param endMillis the wall-clock time of the end, for records kept beyond the process
+ */
+public record Completion(String id, String route, String method, Dialect client, boolean generation, String model,
+                         boolean stream, int status, Outcome outcome, List<String> tried, String provider,
+                         String upstreamModel, Usage usage, boolean cacheHit, String keyId, String tenant,
+                         long startNanos, long firstByteNanos, long endNanos, long endMillis) {
+
+    public Completion {
+        tried = List.copyOf(tried); // a snapshot: the request path's own list is a mutable scratchpad
+    }
+
+    /** Whether the caller was authenticated (a usage record needs a key). */
+    public boolean authenticated() {
+        return keyId != null;
+    }
+
+    /** The client dialect as a metric tag and usage column: {@code anthropic}, {@code openai}. */
+    public String dialect() {
+        return client.name().toLowerCase(Locale.ROOT);
+    }
+
+    public long durationNanos() {
+        return endNanos - startNanos;
+    }
+
+    /** Time to the first byte of the answer, 0 when none was sent. */
+    public long firstByteAfterNanos() {
+        return firstByteNanos == 0 ? 0 : firstByteNanos - startNanos;
+    }
+}
