@@ -6,9 +6,11 @@ import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.auth.KeyStore;
 import dev.sluice.gateway.cache.ResponseCache;
+import dev.sluice.gateway.cache.TieredResponseCache;
 import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.store.Retention;
 import dev.sluice.gateway.session.SessionStore;
+import dev.sluice.gateway.session.SqlSessionStore;
 import dev.sluice.gateway.translate.Translate;
 import java.util.List;
 import dev.sluice.gateway.config.SluiceConfig;
@@ -60,19 +62,19 @@ final class States {
                 new Retention.Policy("sessions", "last_used_at", se.maxAge(), se.maxMessages()),
                 new Retention.Policy("session_messages", "created_at", se.maxAge(), se.maxMessages())),
                 u.retentionInterval(), runs));
-        Optional<SessionStore> sessions = se.enabled()
-                ? Optional.of(new SessionStore(store.dataSource(), Translate.mapper())) : Optional.empty();
+        SessionStore sessions = se.enabled()
+                ? new SqlSessionStore(store.dataSource(), Translate.mapper()) : SessionStore.disabled();
         var c = config.cache();
-        Optional<ResponseCache> cache = Optional.empty();
+        ResponseCache cache = ResponseCache.disabled();
         if (c.enabled()) {
             if (c.redisTier() && redisUrl.isEmpty()) {
                 throw new IllegalStateException("cache.redis-tier is on but redis.url is not set");
             }
-            ResponseCache rc = new ResponseCache(c.memoryMaxBytes(), c.maxEntryBytes(),
+            TieredResponseCache rc = new TieredResponseCache(c.memoryMaxBytes(), c.maxEntryBytes(),
                     c.sqlTier() ? Optional.of(store.dataSource()) : Optional.empty(), c.sqlMaxBytes(), c.pruneInterval(),
                     c.redisTier() ? Optional.of(redisUrl) : Optional.empty(), config.redis().prefix(), runs);
-            cache = Optional.of(lifecycle.register("response-cache", "memory+" + (c.sqlTier() ? "sql" : "")
-                    + (c.redisTier() ? "+redis" : ""), rc, c::memoryMaxBytes, () -> rc.stats().memoryBytes()));
+            cache = lifecycle.register("response-cache", "memory+" + (c.sqlTier() ? "sql" : "")
+                    + (c.redisTier() ? "+redis" : ""), rc, c::memoryMaxBytes, () -> rc.stats().memoryBytes());
         }
         return new GatewayState(store, auth, adminFailures, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs,
                 sessions, lifecycle.register("metrics", "prometheus", new GatewayMetrics(config.routing().routes().keySet(),

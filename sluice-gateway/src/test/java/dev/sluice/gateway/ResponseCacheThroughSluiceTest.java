@@ -100,4 +100,20 @@ class ResponseCacheThroughSluiceTest {
         assertThat(again.headers().firstValue("x-sluice-cache")).contains("miss");
         assertThat(again.body()).contains("event: error");
     }
+
+    @Test
+    void withSessionsOffAKeepRequestGetsNoHistoryAndTheStatsCarryTheCacheBlock() throws Exception {
+        String key = key("tenant-s");
+        String body = "{\"model\":\"fake-model\",\"max_tokens\":64,\"stream\":false," // not cacheable: no temperature
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"remember me\"}]}";
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = ask(key, body, "x-sluice-session", "keep", "x-session-id", "s-off");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            var seen = FAKE.provider().recentRequests();
+            assertThat(JSON.readTree(seen.get(seen.size() - 1).body()).path("messages")).hasSize(1);
+        }
+        var cache = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body()).path("cache");
+        assertThat(cache.isObject()).isTrue();
+        assertThat(cache.path("memoryMaxBytes").asLong()).isPositive();
+    }
 }

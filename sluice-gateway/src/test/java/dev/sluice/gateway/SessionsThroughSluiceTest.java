@@ -64,4 +64,21 @@ class SessionsThroughSluiceTest {
         assertThat(sent(bob, "s-1", "bob asks", false, true)).hasSize(1);
         assertThat(sent(alice, "s-1", "without opting in", false, false)).hasSize(1);
     }
+
+    @Test
+    void withCachingOffThereIsNoCacheHeaderStatsBlockOrMeter() throws Exception {
+        String carol = key("carol");
+        String body = "{\"model\":\"fake-model\",\"max_tokens\":64,\"temperature\":0,\"stream\":false,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"deterministic\"}]}";
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", body, "x-api-key", carol,
+                    "anthropic-version", "2023-06-01", "content-type", "application/json");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-sluice-cache")).isEmpty();
+        }
+        JsonNode stats = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
+        assertThat(stats.has("requests")).isTrue();
+        assertThat(stats.has("cache")).isFalse();
+        assertThat(Http.get(SLUICE.baseUri(), "/metrics").body()).doesNotContain("sluice_cache_");
+    }
 }

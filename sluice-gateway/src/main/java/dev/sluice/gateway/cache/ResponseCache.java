@@ -1,195 +1,33 @@
 package dev.sluice.gateway.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import dev.sluice.core.LeakSource;
-import dev.sluice.gateway.store.JobRuns;
-import java.io.IOException;
-import java.sql.SQLException;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 
 /**
- * Exact-match response cache in tiers, looked up memory -> Redis -> SQL with promotion on a hit:
- * memory is a Caffeine cache bounded in BYTES (a weigher on each answer's size) with each entry's TTL;
- * the SQL tier is pruned on a schedule (expired rows, then the oldest over its byte bound) — not only
- * when written to — and every prune run is recorded; the Redis tier keeps entries with their TTL.
- * Answers larger than the per-entry bound are not cached.
+ * The exact-match response cache as the request path and the system API see it: {@link TieredResponseCache}
+ * when cache.enabled, otherwise {@link #disabled()}, which never hits, stores nothing and reports zero
+ * counters. Callers do not test for the cache's presence; where an output depends on whether caching is
+ * on (the {@code cache} block of {@code /system/stats}, the cache meters) they ask {@link #enabled()}.
  */
-public final class ResponseCache implements AutoCloseable, LeakSource {
+public interface ResponseCache {
 
     /** Counters for {@code /system/stats}. */
-    public record Stats(long hits, long misses, long memoryHits, long redisHits, long sqlHits, long evictions,
-                        long memoryBytes, long memoryMaxBytes, long entries, long tierErrors) {
+    record Stats(long hits, long misses, long memoryHits, long redisHits, long sqlHits, long evictions,
+                 long memoryBytes, long memoryMaxBytes, long entries, long tierErrors) {
     }
 
-    private final long maxEntryBytes;
-    private final long memoryMaxBytes;
-    private final Cache<String, CachedAnswer> memory;
-    private final Optional<SqlTier> sql;
-    private final Optional<RedisTier> redis;
-    private final ScheduledExecutorService pruner;
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
-    private final AtomicLong memoryHits = new AtomicLong();
-    private final AtomicLong redisHits = new AtomicLong();
-    private final AtomicLong sqlHits = new AtomicLong();
-    private final AtomicLong evictions = new AtomicLong();
-    private final AtomicLong tierErrors = new AtomicLong();
-
-    /**
-     * @param sqlDb      the SQL tier's database, or empty for none
-     * @param redisUrl   the Redis tier's URL, or empty for none
-     * @param pruneEvery how often the SQL tier is pruned
-     */
-    public ResponseCache(long memoryMaxBytes, long maxEntryBytes, Optional<DataSource> sqlDb, long sqlMaxBytes,
-                         java.time.Duration pruneEvery, Optional<String> redisUrl, String redisPrefix, JobRuns runs) {
-        this.maxEntryBytes = maxEntryBytes;
-        this.memoryMaxBytes = memoryMaxBytes;
-        this.memory = Caffeine.newBuilder()
-                .maximumWeight(memoryMaxBytes)
-                .weigher((String k, CachedAnswer a) -> (int) Math.min(Integer.MAX_VALUE, a.sizeBytes() + k.length()))
-                .expireAfter(new Expiry<String, CachedAnswer>() {
-                    @Override
-                    public long expireAfterCreate(String k, CachedAnswer a, long now) {
-                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, a.expiresAt() - System.currentTimeMillis()));
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String k, CachedAnswer a, long now, long current) {
-                        return expireAfterCreate(k, a, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String k, CachedAnswer a, long now, long current) {
-                        return current;
-                    }
-                })
-                .removalListener((String k, CachedAnswer a, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (cause.wasEvicted()) {
-                        evictions.incrementAndGet();
-                    }
-                })
-                .executor(Runnable::run)
-                .build();
-        this.sql = sqlDb.map(db -> new SqlTier(db, sqlMaxBytes));
-        this.redis = redisUrl.map(url -> new RedisTier(url, redisPrefix));
-        this.pruner = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
-                .name("sluice-cache-prune").unstarted(r));
-        sql.ifPresent(tier -> pruner.scheduleWithFixedDelay(() -> prune(tier, runs), pruneEvery.toMillis(),
-                pruneEvery.toMillis(), TimeUnit.MILLISECONDS));
+    /** The cache when cache.enabled is false: never hits, keeps nothing, counts nothing. */
+    static ResponseCache disabled() {
+        return DisabledResponseCache.INSTANCE;
     }
 
-    public Optional<CachedAnswer> get(String key) {
-        long now = System.currentTimeMillis();
-        CachedAnswer a = memory.getIfPresent(key);
-        if (a != null && a.expiresAt() > now) {
-            memoryHits.incrementAndGet();
-            return hit(a);
-        }
-        Optional<byte[]> found = redis.flatMap(r -> r.get(key));
-        if (found.isPresent()) {
-            redisHits.incrementAndGet();
-        } else if (sql.isPresent()) {
-            try {
-                found = sql.get().get(key, now);
-                found.ifPresent(b -> sqlHits.incrementAndGet());
-            } catch (SQLException e) {
-                tierErrors.incrementAndGet();
-            }
-        }
-        if (found.isPresent()) {
-            try {
-                CachedAnswer loaded = CachedAnswer.fromBytes(found.get(), maxEntryBytes * 2);
-                if (loaded.expiresAt() > now) {
-                    memory.put(key, loaded);
-                    return hit(loaded);
-                }
-            } catch (IOException corrupt) {
-                tierErrors.incrementAndGet();
-            }
-        }
-        misses.incrementAndGet();
-        return Optional.empty();
-    }
+    /** False only for {@link #disabled()}. */
+    boolean enabled();
 
-    private Optional<CachedAnswer> hit(CachedAnswer a) {
-        hits.incrementAndGet();
-        return Optional.of(a);
-    }
+    /** A stored, unexpired answer for the key. */
+    Optional<CachedAnswer> get(String key);
 
-    /** Stores a complete answer in every tier, unless it is larger than the per-entry bound. */
-    public void put(String key, String tenant, CachedAnswer a) {
-        if (a.sizeBytes() > maxEntryBytes) {
-            return;
-        }
-        memory.put(key, a);
-        if (sql.isEmpty() && redis.isEmpty()) {
-            return;
-        }
-        byte[] body = a.toBytes();
-        redis.ifPresent(r -> r.put(key, body, a.expiresAt() - a.storedAt()));
-        sql.ifPresent(tier -> {
-            try {
-                tier.put(key, tenant, a, body);
-            } catch (SQLException e) {
-                tierErrors.incrementAndGet();
-            }
-        });
-    }
+    /** Stores a complete answer (unless it is larger than the per-entry bound). */
+    void put(String key, String tenant, CachedAnswer a);
 
-    private void prune(SqlTier tier, JobRuns runs) {
-        long start = System.currentTimeMillis();
-        try {
-            long deleted = tier.prune(start);
-            runs.record(new JobRuns.Run("cache-prune", start, System.currentTimeMillis(), deleted, ""));
-        } catch (SQLException | RuntimeException e) {
-            runs.record(new JobRuns.Run("cache-prune", start, System.currentTimeMillis(), 0, String.valueOf(e.getMessage())));
-        }
-    }
-
-    /** Rows in the SQL tier (tests, stats); -1 without one or when it cannot be read. */
-    public long sqlRows() {
-        try {
-            return sql.isPresent() ? sql.get().rows() : -1;
-        } catch (SQLException e) {
-            return -1;
-        }
-    }
-
-    public Stats stats() {
-        memory.cleanUp();
-        long bytes = memory.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
-        return new Stats(hits.get(), misses.get(), memoryHits.get(), redisHits.get(), sqlHits.get(), evictions.get(),
-                bytes, memoryMaxBytes, memory.estimatedSize(),
-                tierErrors.get() + redis.map(r -> r.errors.get()).orElse(0L));
-    }
-
-    @Override
-    public String leakSourceName() {
-        return "response cache";
-    }
-
-    @Override
-    public List<String> leaks() {
-        return List.of();
-    }
-
-    @Override
-    public void close() {
-        pruner.shutdownNow();
-        try {
-            pruner.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        redis.ifPresent(RedisTier::close);
-        memory.invalidateAll();
-    }
+    Stats stats();
 }

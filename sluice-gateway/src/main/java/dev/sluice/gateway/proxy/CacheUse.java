@@ -23,7 +23,8 @@ import java.util.Optional;
  */
 final class CacheUse {
 
-    private static final CacheUse OFF = new CacheUse(null, null, CacheDirective.NO_STORE, 0, 0);
+    /** No caching for this request: the disabled cache, never looked up or stored to, and no header. */
+    private static final CacheUse OFF = new CacheUse(ResponseCache.disabled(), "", CacheDirective.NO_STORE, 0, 0);
 
     private final ResponseCache cache;
     private final String key;
@@ -40,40 +41,41 @@ final class CacheUse {
     }
 
     static CacheUse of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json) {
-        Optional<ResponseCache> cache = ctx.state().cache();
+        ResponseCache cache = ctx.state().cache();
         var cfg = ctx.config().cache();
-        if (cache.isEmpty() || info.principal == null || info.principal.passThroughKey().isPresent()
+        if (!cache.enabled() || info.principal == null || info.principal.passThroughKey().isPresent()
                 || !CacheKeys.cacheable(json, cfg.nonDeterministic())) {
             return OFF;
         }
         CacheDirective d = CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
         String key = CacheKeys.key(info.principal.tenant(), info.client.name().toLowerCase(Locale.ROOT), info.stream, json);
-        return new CacheUse(cache.get(), key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
+        return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
     }
 
+    /** Whether this request uses the cache at all (and so gets an {@code x-sluice-cache} header). */
     boolean active() {
-        return cache != null;
+        return cache.enabled();
     }
 
-    /** A stored answer, unless the client said no-cache / no-store. */
+    /** A stored answer, unless the client said no-cache / no-store (OFF is no-store). */
     Optional<CachedAnswer> lookup() {
-        return cache == null || directive != CacheDirective.NORMAL ? Optional.empty() : cache.get(key);
+        return directive != CacheDirective.NORMAL ? Optional.empty() : cache.get(key);
     }
 
     /** Marks a miss (or a bypass) on the response; call before the answer's first byte. */
     void markMiss(ServerResponse res) {
-        if (cache != null) {
+        if (active()) {
             res.header("x-sluice-cache", directive == CacheDirective.NORMAL ? "miss" : "bypass");
         }
     }
 
     /** A capture for a streamed answer, or null when it will not be stored. */
     StreamCapture capture() {
-        return cache == null || directive == CacheDirective.NO_STORE ? null : new StreamCapture(maxEntryBytes);
+        return directive == CacheDirective.NO_STORE ? null : new StreamCapture(maxEntryBytes);
     }
 
     void storeWhole(String tenant, byte[] body) {
-        if (cache != null && directive != CacheDirective.NO_STORE) {
+        if (directive != CacheDirective.NO_STORE) {
             long now = System.currentTimeMillis();
             cache.put(key, tenant, new CachedAnswer("application/json", List.of(body), now, now + ttlMillis));
         }

@@ -16,12 +16,13 @@ import java.util.Optional;
 
 /**
  * The persistent and shared state the request path uses: the store, stored keys, per-key limits,
- * usage records (absent when usage.enabled is false), prices, the response cache (absent unless
- * cache.enabled) and the record of background job runs. {@code adminFailures} counts wrong admin keys per
+ * usage records (absent when usage.enabled is false), prices, the response cache
+ * ({@link ResponseCache#disabled()} unless cache.enabled), the session store ({@link SessionStore#disabled()}
+ * unless sessions.enabled) and the record of background job runs. {@code adminFailures} counts wrong admin keys per
  * address apart from the client-key failures {@code auth} counts, so a brute force on the admin key never
  * blocks client routes.
  */
 public record GatewayState(Store store, Authenticator auth, FailureLimiter adminFailures, Limits limits, Optional<UsageRecorder> usage,
-                           UsageQueries usageQueries, PriceTable prices, Optional<ResponseCache> cache, JobRuns jobRuns,
-                           Optional<SessionStore> sessions, GatewayMetrics metrics, Lifecycle lifecycle) {
+                           UsageQueries usageQueries, PriceTable prices, ResponseCache cache, JobRuns jobRuns,
+                           SessionStore sessions, GatewayMetrics metrics, Lifecycle lifecycle) {
 }

@@ -46,7 +46,7 @@ final class Generation {
     private final ResourceScope scope;
     private final RequestInfo info;
     private CacheUse cache;
-    private Optional<SessionUse> session = Optional.empty();
+    private SessionUse session;
     /** timeouts.total is one deadline for the whole request, across all its attempts (System.nanoTime). */
     private long deadlineNanos;
 
@@ -66,8 +66,8 @@ final class Generation {
         info.model = Sanitize.token(model);
         Optional<Limits.Lease> lease = admitByKey(model, json);
         session = SessionUse.of(ctx, req, info, json);
-        if (session.isPresent()) {
-            json = session.get().withHistory(json, ctx.config().sessions().historyTokenBudget());
+        if (session.active()) {
+            json = session.withHistory(json, ctx.config().sessions().historyTokenBudget());
             body = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         CacheUse cache = CacheUse.of(ctx, req, info, json);
@@ -236,7 +236,7 @@ final class Generation {
             client.writeDone();
         }
         cache.storeWhole(info.principal.tenant(), out);
-        session.ifPresent(sess -> sess.remember(out));
+        session.remember(out);
         return AttemptResult.done(Outcome.SUCCESS);
     }
 
@@ -252,7 +252,7 @@ final class Generation {
                     if (capture != null) {
                         capture.add(frame);
                     }
-                    session.ifPresent(sess -> sess.frame(frame));
+                    session.frame(frame);
                 }, ctx.edge().current()));
         try (Drain.Registration tracked = ctx.drain().track(relay)) {
             UpstreamHeaders.copy(head.headers(), res);
@@ -266,7 +266,7 @@ final class Generation {
             boolean complete = o == Outcome.SUCCESS && translator.complete();
             cache.storeStream(info.principal.tenant(), capture, complete);
             if (complete) {
-                session.ifPresent(sess -> sess.remember(null));
+                session.remember(null);
             }
             return o;
         }

@@ -2,6 +2,7 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.session.SessionStore;
 import dev.sluice.gateway.session.StreamedMessage;
@@ -25,6 +26,8 @@ import java.util.Optional;
 final class SessionUse {
 
     private static final System.Logger LOG = System.getLogger("sluice.sessions");
+    /** No session for this request: the disabled store; history, frames and answers are left alone. */
+    private static final SessionUse NONE = new SessionUse(SessionStore.disabled(), "", "", MissingNode.getInstance());
     private final SessionStore store;
     private final String tenant;
     private final String sessionId;
@@ -38,20 +41,25 @@ final class SessionUse {
         this.newMessages = newMessages;
     }
 
-    static Optional<SessionUse> of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json) {
-        Optional<SessionStore> store = ctx.state().sessions();
+    static SessionUse of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json) {
+        SessionStore store = ctx.state().sessions();
         boolean keep = req.headers().first(HeaderNames.create("x-sluice-session")).map("keep"::equalsIgnoreCase)
                 .orElse(false);
         Optional<String> id = req.headers().first(HeaderNames.create("x-session-id"))
                 .or(() -> req.headers().first(HeaderNames.create("x-claude-code-session-id")))
                 .filter(s -> !s.isBlank() && s.length() <= 256);
-        if (store.isEmpty() || !keep || id.isEmpty() || info.client != Dialect.ANTHROPIC || info.principal == null) {
-            return Optional.empty();
+        if (!store.enabled() || !keep || id.isEmpty() || info.client != Dialect.ANTHROPIC || info.principal == null) {
+            return NONE;
         }
-        return Optional.of(new SessionUse(store.get(), info.principal.tenant(), id.get(), json.path("messages")));
+        return new SessionUse(store, info.principal.tenant(), id.get(), json.path("messages"));
     }
 
-    /** The request with the session's history before its own messages. */
+    /** Whether this request keeps server-side history (false for NONE, whose store is the disabled one). */
+    boolean active() {
+        return store.enabled();
+    }
+
+    /** The request with the session's history before its own messages; call only when {@link #active()}. */
     ObjectNode withHistory(JsonNode json, int tokenBudget) {
         ObjectNode out = json.deepCopy();
         try {
@@ -69,11 +77,16 @@ final class SessionUse {
 
     /** Receives the streamed answer's frames as written. */
     void frame(byte[] frame) {
-        streamed.add(frame);
+        if (active()) { // NONE is shared by all requests: it collects nothing
+            streamed.add(frame);
+        }
     }
 
     /** Appends the request's messages and the answer (a whole Anthropic message body, or the streamed one). */
     void remember(byte[] wholeAnswer) {
+        if (!active()) {
+            return;
+        }
         try {
             JsonNode answer;
             if (wholeAnswer != null) {

@@ -77,12 +77,13 @@ public final class MetricsBinder {
                     x -> x.stats().dropped());
             m.counter("sluice.usage.written", "usage records written", Tags.empty(), u, x -> x.stats().written());
         });
-        ctx.state().cache().ifPresent(c -> {
+        var c = ctx.state().cache();
+        if (c.enabled()) { // no cache meters when caching is off
             m.counter("sluice.cache.hits", "response cache hits", Tags.empty(), c, x -> x.stats().hits());
             m.counter("sluice.cache.misses", "response cache misses", Tags.empty(), c, x -> x.stats().misses());
             m.counter("sluice.cache.evictions", "memory tier evictions", Tags.empty(), c, x -> x.stats().evictions());
             m.gauge("sluice.cache.memory.bytes", "memory tier size", () -> c.stats().memoryBytes());
-        });
+        }
     }
 
     private static double breaker(TargetStats s) {

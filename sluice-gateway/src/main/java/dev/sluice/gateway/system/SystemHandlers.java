@@ -84,13 +84,14 @@ final class SystemHandlers {
                     .put("writeFailures", st.writeFailures()).put("lastError", st.lastError())
                     .put("lastFlushAtMillis", st.lastFlushAtMillis());
         });
-        ctx.state().cache().ifPresent(cache -> {
+        var cache = ctx.state().cache();
+        if (cache.enabled()) { // the block is left out when caching is off
             var c = cache.stats();
             root.putObject("cache").put("hits", c.hits()).put("misses", c.misses()).put("memoryHits", c.memoryHits())
                     .put("redisHits", c.redisHits()).put("sqlHits", c.sqlHits()).put("evictions", c.evictions())
                     .put("memoryBytes", c.memoryBytes()).put("memoryMaxBytes", c.memoryMaxBytes())
                     .put("entries", c.entries()).put("tierErrors", c.tierErrors());
-        });
+        }
         var jobs = root.putArray("jobRuns");
         ctx.state().jobRuns().recent().forEach(r -> jobs.addObject().put("job", r.job()).put("startedAt", r.startedAt())
                 .put("endedAt", r.endedAt()).put("rowsDeleted", r.rowsDeleted()).put("error", r.error()));

@@ -63,14 +63,14 @@ class ResponseCacheTest {
     @Test
     void theMemoryTierStaysWithinItsByteBoundUnderAFloodOfLargeAnswers() {
         long max = 1_000_000;
-        try (ResponseCache cache = new ResponseCache(max, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
+        try (TieredResponseCache cache = new TieredResponseCache(max, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
                 Optional.empty(), "", null)) {
             for (int i = 0; i < 100; i++) { // 10x the bound
                 cache.put("k" + i, "t", answer(90_000, 60_000));
             }
             cache.put("too-big", "t", answer(200_000, 60_000));
 
-            ResponseCache.Stats s = cache.stats();
+            TieredResponseCache.Stats s = cache.stats();
             assertThat(s.memoryBytes()).isLessThanOrEqualTo(max);
             assertThat(s.evictions()).isGreaterThan(80);
             assertThat(cache.get("too-big")).isEmpty();
@@ -84,7 +84,7 @@ class ResponseCacheTest {
     void expiredSqlRowsArePrunedOnTheScheduleWithNoWritesHappening(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind))) {
             JobRuns runs = new JobRuns(store.dataSource());
-            try (ResponseCache cache = new ResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 10_000_000,
+            try (TieredResponseCache cache = new TieredResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 10_000_000,
                      Duration.ofMillis(200), Optional.empty(), "", runs)) {
             for (int i = 0; i < 5; i++) {
                 cache.put("short" + i, "t", answer(100, 300));
@@ -105,11 +105,11 @@ class ResponseCacheTest {
     @MethodSource("kinds")
     void theSqlTierServesAfterMemoryIsGoneAndIsBoundedInBytes(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind))) {
-            try (ResponseCache first = new ResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
+            try (TieredResponseCache first = new TieredResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
                     Duration.ofMillis(200), Optional.empty(), "", new JobRuns(store.dataSource()))) {
                 first.put("kept", "t", answer(1000, 600_000));
             }
-            try (ResponseCache second = new ResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
+            try (TieredResponseCache second = new TieredResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
                     Duration.ofMillis(200), Optional.empty(), "", new JobRuns(store.dataSource()))) {
                 assertThat(second.get("kept")).isPresent();
                 assertThat(second.stats().sqlHits()).isEqualTo(1);
@@ -137,14 +137,24 @@ class ResponseCacheTest {
     void theRedisTierIsSharedAndAnUnreachableRedisIsAMiss() throws Exception {
         TestDatabases.requireRedis();
         String prefix = "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
-        try (ResponseCache a = new ResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
+        try (TieredResponseCache a = new TieredResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
                 Optional.of("redis://127.0.0.1:6379"), prefix, null);
-             ResponseCache b = new ResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
+             TieredResponseCache b = new TieredResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
                      Optional.of("redis://127.0.0.1:6379"), prefix, null)) {
             a.put("shared", "t", answer(500, 5_000));
             assertThat(b.get("shared")).isPresent();
             assertThat(b.stats().redisHits()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void theDisabledCacheNeverHitsKeepsNothingAndCountsNothing() {
+        ResponseCache off = ResponseCache.disabled();
+        assertThat(off.enabled()).isFalse();
+        off.put("k", "t", answer(100, 60_000));
+        assertThat(off.get("k")).isEmpty();
+        assertThat(off.stats()).isEqualTo(new ResponseCache.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(ResponseCache.disabled()).isSameAs(off);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.store.TestDatabases;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,7 +29,7 @@ class SessionStoreTest {
     @MethodSource("kinds")
     void newestWholeTurnsWithinTheBudgetAndTenantScoped(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind))) {
-            SessionStore s = new SessionStore(store.dataSource(), JSON);
+            SessionStore s = new SqlSessionStore(store.dataSource(), JSON);
             s.append("t", "s", List.of(m("{\"role\":\"user\",\"content\":\"old\"}", 10),
                     m("{\"role\":\"assistant\",\"content\":\"old answer\"}", 10)));
             s.append("t", "s", List.of(m("{\"role\":\"user\",\"content\":\"use the tool\"}", 10),
@@ -45,6 +46,15 @@ class SessionStoreTest {
             assertThat(s.history("other-tenant", "s", 1000)).isEmpty();
             assertThat(store.leaks()).isEmpty();
         }
+    }
+
+    @Test
+    void theDisabledStoreHasNoHistoryAndKeepsNothing() throws Exception {
+        SessionStore off = SessionStore.disabled();
+        assertThat(off.enabled()).isFalse();
+        off.append("t", "s", List.of(m("{\"role\":\"user\",\"content\":\"hi\"}", 10)));
+        assertThat(off.history("t", "s", 1000)).isEmpty();
+        assertThat(SessionStore.disabled()).isSameAs(off);
     }
 
     @AfterAll
