@@ -68,7 +68,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             gateway.server = gateway.listen(edge.port());
         } catch (RuntimeException e) {
-            closeQuietly(watch);
+            watch.close();
             throw e;
         }
         gateway.port = gateway.server.port();
@@ -199,29 +199,17 @@ public final class GatewayServer implements AutoCloseable {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
-    private static void closeQuietly(ConnectionWatch watch) {
-        try {
-            watch.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     public int port() {
         return port;
     }
 
     @Override
     public void close() {
-        try {
-            probe.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        probe.close();
         try {
             server.stop();
         } finally {
-            closeQuietly(watch);
+            watch.close();
         }
     }
 }

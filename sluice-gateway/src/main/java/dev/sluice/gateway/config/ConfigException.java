@@ -12,6 +12,7 @@ public final class ConfigException extends Exception {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    @SuppressWarnings("serial") // List.copyOf's immutable lists are serializable; the declared type only is not
     private final List<String> problems;
 
     ConfigException(List<String> problems) {

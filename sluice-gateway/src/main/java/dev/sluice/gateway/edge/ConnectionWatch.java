@@ -178,10 +178,15 @@ public final class ConnectionWatch implements AutoCloseable {
         }
     }
 
+    /** Stops the sweeper, waiting up to 2 s; an interrupt while waiting stays set on the thread, not thrown. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         sweeper.shutdownNow();
-        sweeper.awaitTermination(2, TimeUnit.SECONDS);
+        try {
+            sweeper.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // AutoCloseable: close should not throw it; the caller sees the flag
+        }
         byThread.clear();
     }
 

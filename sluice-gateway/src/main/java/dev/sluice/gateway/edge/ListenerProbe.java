@@ -84,10 +84,15 @@ public final class ListenerProbe implements AutoCloseable {
         return closing;
     }
 
+    /** Stops the probe, waiting up to 2 s; an interrupt while waiting stays set on the thread, not thrown. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closing = true;
         scheduler.shutdownNow();
-        scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // AutoCloseable: close should not throw it; the caller sees the flag
+        }
     }
 }

@@ -94,7 +94,7 @@ public final class ProviderEndpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         client.close();
     }
 }

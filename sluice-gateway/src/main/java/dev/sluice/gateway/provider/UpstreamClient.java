@@ -127,8 +127,18 @@ public final class UpstreamClient implements AutoCloseable {
         return URI.create(base + pathAndQuery);
     }
 
+    /**
+     * Stops the Jetty client. An interrupt during the stop stays set on the thread rather than thrown
+     * (AutoCloseable's advice); any other failure is rethrown unchecked.
+     */
     @Override
-    public void close() throws Exception {
-        http.stop();
+    public void close() {
+        try {
+            http.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping upstream client " + name + " failed", e);
+        }
     }
 }

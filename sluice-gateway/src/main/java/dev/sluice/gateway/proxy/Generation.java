@@ -145,6 +145,9 @@ final class Generation {
         }
     }
 
+    // "try": the drain registration is held only for its scope; javac ignores the annotation on the
+    // resource variable itself, so it sits on the method
+    @SuppressWarnings("try")
     private AttemptResult attempt(Attempt attempt, byte[] body, JsonNode json)
             throws InterruptedException {
         ProviderEndpoint provider = ctx.providers().get(attempt.target().provider());
@@ -240,6 +243,9 @@ final class Generation {
         return AttemptResult.done(Outcome.SUCCESS);
     }
 
+    // "try": the drain registration is held only for its scope; javac ignores the annotation on the
+    // resource variable itself, so it sits on the method
+    @SuppressWarnings("try")
     private Outcome stream(Target target, UpstreamCall call, UpstreamHead head, Dialect upstream, JsonNode json) {
         boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
         StreamTranslator translator = StreamTranslator.of(upstream, info.client, target.model(), includeUsage);

@@ -61,6 +61,9 @@ public final class ProxyHandler implements Handler {
         this.ctx = ctx;
     }
 
+    // "try": logId (the request id bound for logging) is held only for its scope; javac ignores the
+    // annotation on the resource variable itself, so it sits on the method
+    @SuppressWarnings("try")
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();

@@ -42,7 +42,7 @@ public final class RequestChecks {
         }
         try (InputStream in = req.content().inputStream()) {
             int cap = (int) Math.min(Integer.MAX_VALUE - 8, max + 1);
-            ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(cap, 64 * 1024));
+            ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(cap, 64 * 1024));
             byte[] chunk = new byte[16 * 1024];
             int n;
             while (body.size() < cap && (n = in.read(chunk, 0, Math.min(chunk.length, cap - body.size()))) >= 0) {

@@ -249,16 +249,23 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         terminateReason = reason;
     }
 
-    /** Aborts the upstream exchange unless it completed, stops the reader thread and waits for it (bounded). */
+    /**
+     * Aborts the upstream exchange unless it completed, stops the reader thread and waits for it (bounded).
+     * An interrupt while waiting stays set on the thread rather than thrown.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
         // abort first: a reader blocked in an upstream read returns at once, so the join below never waits
         call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "stream relay closed", null));
         Thread r = reader;
         if (r != null) {
             r.interrupt();
-            r.join(2000);
+            try {
+                r.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // AutoCloseable: close should not throw it; the caller sees the flag
+            }
         }
         queue.clear();
     }
