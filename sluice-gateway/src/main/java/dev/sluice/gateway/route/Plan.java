@@ -23,7 +23,16 @@ import java.util.Optional;
  */
 public final class Plan {
 
+    /** Why a plan is empty from the start; {@link #reason()} keeps the human message. */
+    public enum Empty {
+        /** No route for the model and no default provider. */
+        NO_ROUTE,
+        /** Every target of the route has its circuit breaker open (or in trial). */
+        ALL_BREAKERS_OPEN
+    }
+
     private final PlanContext ctx;
+    private final Empty whyEmpty; // null when the plan has targets
     private final List<RouteTarget> order;
     private final List<String> tried = new ArrayList<>(); // at most maxAttempts
     private String reason;
@@ -36,15 +45,24 @@ public final class Plan {
     private boolean staleRetried;
     private boolean usedFallback;
 
-    Plan(PlanContext ctx, List<RouteTarget> order, String reasonIfEmpty, Duration retryAfterIfEmpty) {
+    Plan(PlanContext ctx, List<RouteTarget> order, Empty whyEmpty, String reasonIfEmpty, Duration retryAfterIfEmpty) {
+        if (order.isEmpty() != (whyEmpty != null)) {
+            throw new IllegalArgumentException("an empty plan needs a reason why, a non-empty one none: " + whyEmpty);
+        }
         this.ctx = ctx;
         this.order = order;
+        this.whyEmpty = whyEmpty;
         this.reason = order.isEmpty() ? reasonIfEmpty : "";
         this.retryAfter = retryAfterIfEmpty;
     }
 
     public boolean isEmpty() {
         return order.isEmpty();
+    }
+
+    /** Why the plan is empty from the start, or empty when it has targets. */
+    public Optional<Empty> whyEmpty() {
+        return Optional.ofNullable(whyEmpty);
     }
 
     /**

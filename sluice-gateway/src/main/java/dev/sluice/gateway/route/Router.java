@@ -97,7 +97,7 @@ public final class Router implements AutoCloseable, LeakSource {
         Balance balance = targets == null ? Balance.FALLBACK : routes.get(route).balance();
         if (targets == null) {
             if (defaultProvider.isEmpty()) {
-                return new Plan(ctx, List.of(), "no route for model " + requestedModel, null);
+                return new Plan(ctx, List.of(), Plan.Empty.NO_ROUTE, "no route for model " + requestedModel, null);
             }
             Target t = new Target(defaultProvider.get(), requestedModel.isBlank() ? "?" : requestedModel);
             targets = List.of(new RouteTarget(t, dynamicState(t)));
@@ -109,10 +109,11 @@ public final class Router implements AutoCloseable, LeakSource {
             }
         }
         if (available.isEmpty()) {
-            return new Plan(ctx, List.of(), allOpenReason(targets), untilFirstReopens(targets));
+            return new Plan(ctx, List.of(), Plan.Empty.ALL_BREAKERS_OPEN, allOpenReason(targets),
+                    untilFirstReopens(targets));
         }
         ctx.budget().recordInbound();
-        return new Plan(ctx, Ordering.order(available, balance, sessionKey, env.random()), "", null);
+        return new Plan(ctx, Ordering.order(available, balance, sessionKey, env.random()), null, "", null);
     }
 
     private TargetState dynamicState(Target t) {

@@ -77,6 +77,7 @@ class BreakerAndAffinityTest {
         Plan plan = router.plan("m", Optional.empty());
 
         assertThat(plan.isEmpty()).isTrue();
+        assertThat(plan.whyEmpty()).contains(Plan.Empty.ALL_BREAKERS_OPEN);
         assertThat(plan.next()).isEmpty();
         assertThat(plan.reason()).startsWith("all targets unavailable: circuit open for p/a until ")
                 .contains("q/b until " + clock.instant().plusSeconds(30));
@@ -91,6 +92,7 @@ class BreakerAndAffinityTest {
 
         assertThat(plan.isEmpty()).isTrue();
         assertThat(plan.reason()).isEqualTo("no route for model gpt-9");
+        assertThat(plan.whyEmpty()).contains(Plan.Empty.NO_ROUTE);
         assertThat(router.retryStats().inbound()).isZero();
     }
 
