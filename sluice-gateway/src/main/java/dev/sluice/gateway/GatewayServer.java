@@ -16,6 +16,7 @@ import dev.sluice.gateway.proxy.Drain;
 import dev.sluice.gateway.proxy.GatewayContext;
 import dev.sluice.gateway.proxy.GatewayState;
 import dev.sluice.gateway.proxy.ProxyHandler;
+import dev.sluice.gateway.proxy.Timing;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.system.MetricsBinder;
 import dev.sluice.gateway.system.SystemRoutes;
@@ -62,7 +63,7 @@ public final class GatewayServer implements AutoCloseable {
         ConnectionWatch watch = ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate(),
                 maxConnections);
         GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
-                completions(config, state), System.currentTimeMillis(), watch);
+                completions(config, state), System.currentTimeMillis(), watch, Timing.system());
         MetricsBinder.bind(ctx);
         GatewayServer gateway = new GatewayServer(ctx, watch);
         try {
