@@ -5,6 +5,7 @@ import dev.sluice.core.MemoryMonitor;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.edge.ConnectionLimit;
+import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.edge.ListenerProbe;
 import dev.sluice.gateway.edge.TransportErrors;
@@ -146,7 +147,7 @@ public final class GatewayServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
             chain.proceed();
-            ConnectionWatch.Connection c = watch.current();
+            ClientConnection c = watch.current();
             if (c.closingAfterAnswer() || req.headers().contains(HeaderValues.CONNECTION_CLOSE)) {
                 c.cut(); // Helidon answers "Connection: close" but kept the socket open
             }

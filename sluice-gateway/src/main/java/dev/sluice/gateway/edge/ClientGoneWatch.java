@@ -33,7 +33,7 @@ public final class ClientGoneWatch {
 
     private static final Runnable NOTHING = () -> { };
 
-    private final ConnectionWatch.Connection connection;
+    private final ClientConnection connection;
     private final ConnectionContext ctx;
     private final Duration idle;
     private final boolean closeAfter;
@@ -43,7 +43,7 @@ public final class ClientGoneWatch {
     private Thread watcher;
     private boolean finished;
 
-    private ClientGoneWatch(ConnectionWatch.Connection connection, ConnectionContext ctx, Duration idle,
+    private ClientGoneWatch(ClientConnection connection, ConnectionContext ctx, Duration idle,
                             boolean closeAfter) {
         this.connection = connection;
         this.ctx = ctx;
@@ -57,7 +57,7 @@ public final class ClientGoneWatch {
      * @param closeAfter the request asked for {@code Connection: close}: the socket is closed when the
      *                   answer is out, which also ends the watch
      */
-    public static ClientGoneWatch start(ConnectionWatch edge, ConnectionWatch.Connection connection, Duration idle,
+    public static ClientGoneWatch start(ConnectionWatch edge, ClientConnection connection, Duration idle,
                                         boolean closeAfter) {
         return connection.context().map(ctx -> {
             ClientGoneWatch w = new ClientGoneWatch(connection, ctx, idle, closeAfter);

@@ -35,10 +35,9 @@ public final class ConnectionWatch implements AutoCloseable {
     public enum Cut { HEADER_TIMEOUT, BODY_TIMEOUT, SLOW_UPLOAD, WRITE_STALLED }
 
     private static final System.Logger LOG = System.getLogger("sluice.edge");
-    private static final long RATE_GRACE_NANOS = 5_000_000_000L;
     private static final long CUT_GRACE_NANOS = 1_000_000_000L;
 
-    private final Map<Thread, Connection> byThread = new ConcurrentHashMap<>();
+    private final Map<Thread, ClientConnection> byThread = new ConcurrentHashMap<>();
     private final Map<Cut, LongAdder> cuts = new ConcurrentHashMap<>();
     private final long headerNanos;
     private final long bodyNanos;
@@ -99,13 +98,13 @@ public final class ConnectionWatch implements AutoCloseable {
         return new Http1ConnectionListener() {
             @Override
             public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-                Connection c = byThread.computeIfAbsent(Thread.currentThread(), t -> new Connection(t, ctx));
+                ClientConnection c = byThread.computeIfAbsent(Thread.currentThread(), t -> new ClientConnection(t, ctx));
                 c.phase(Phase.HEADERS, clock.getAsLong() + headerNanos);
             }
 
             @Override
             public void headers(ConnectionContext ctx, Headers headers) {
-                Connection c = byThread.get(Thread.currentThread());
+                ClientConnection c = byThread.get(Thread.currentThread());
                 if (c == null) {
                     return;
                 }
@@ -122,9 +121,9 @@ public final class ConnectionWatch implements AutoCloseable {
      * The connection of the request being handled on this thread; a detached handle (no deadlines,
      * never cut) when the thread is not a connection's.
      */
-    public Connection current() {
-        Connection c = byThread.get(Thread.currentThread());
-        return c != null ? c : Connection.DETACHED;
+    public ClientConnection current() {
+        ClientConnection c = byThread.get(Thread.currentThread());
+        return c != null ? c : ClientConnection.DETACHED;
     }
 
     /** Runs {@code task} on the watch's thread after {@code delay}; a cancelled future once closed. */
@@ -149,7 +148,7 @@ public final class ConnectionWatch implements AutoCloseable {
     /** One pass over the connections; the scheduled sweep calls it, tests may too. */
     void sweep() {
         long now = clock.getAsLong();
-        for (Connection c : byThread.values()) {
+        for (ClientConnection c : byThread.values()) {
             if (!c.thread.isAlive() || !c.socketOpen()) {
                 byThread.remove(c.thread, c);
                 continue;
@@ -191,122 +190,4 @@ public final class ConnectionWatch implements AutoCloseable {
     }
 
     enum Phase { HEADERS, BODY, HANDLER }
-
-    /** One client connection, as its request handler sees it. */
-    public static final class Connection {
-
-        static final Connection DETACHED = new Connection(null, null);
-
-        private final Thread thread;
-        private final ConnectionContext ctx;
-        private volatile Phase phase = Phase.HANDLER;
-        private volatile long deadline = Long.MAX_VALUE;
-        private volatile long bodyStart;
-        private volatile long bodyBytes;
-        private volatile long writeDeadline = Long.MAX_VALUE;
-        private volatile boolean closeAfterAnswer;
-        /** When the sweep cut this connection (its clock), 0 if never. */
-        private volatile long cutAt;
-
-        Connection(Thread thread, ConnectionContext ctx) {
-            this.thread = thread;
-            this.ctx = ctx;
-        }
-
-        void phase(Phase p, long until) {
-            if (p == Phase.HEADERS) {
-                closeAfterAnswer = false; // a new request on a connection that was kept
-            }
-            deadline = until;
-            phase = p;
-            writeDeadline = Long.MAX_VALUE;
-        }
-
-        void bodyStarted(long now) {
-            bodyBytes = 0;
-            bodyStart = now;
-        }
-
-        /** The handler read {@code n} more bytes of the body. */
-        public void bodyRead(long n) {
-            bodyBytes += n;
-        }
-
-        /** The handler has the whole body: no body deadline from here on. */
-        public void bodyDone() {
-            if (this != DETACHED) {
-                phase(Phase.HANDLER, Long.MAX_VALUE);
-            }
-        }
-
-        /** A write to the client starts: if it has not returned by {@code deadlineNanos}, the connection is cut. */
-        public void writeStarts(long deadlineNanos) {
-            writeDeadline = deadlineNanos;
-        }
-
-        /** The request cannot be followed by another on this connection (its body could not be read). */
-        public void closeAfterAnswer() {
-            closeAfterAnswer = true;
-        }
-
-        /** Whether the connection is to be closed once the answer is out. */
-        public boolean closingAfterAnswer() {
-            return closeAfterAnswer;
-        }
-
-        /** The write returned. */
-        public void writeDone() {
-            writeDeadline = Long.MAX_VALUE;
-        }
-
-        /** The connection's socket, for a watch on the client going away; empty when detached. */
-        java.util.Optional<ConnectionContext> context() {
-            return java.util.Optional.ofNullable(ctx);
-        }
-
-        Cut overdue(long now, long minRate) {
-            if (now - writeDeadline > 0) {
-                return Cut.WRITE_STALLED;
-            }
-            Phase p = phase;
-            if (p == Phase.HANDLER) {
-                return null;
-            }
-            if (now - deadline > 0) {
-                return p == Phase.HEADERS ? Cut.HEADER_TIMEOUT : Cut.BODY_TIMEOUT;
-            }
-            long elapsed = now - bodyStart;
-            if (p == Phase.BODY && minRate > 0 && elapsed > RATE_GRACE_NANOS
-                    && bodyBytes < minRate * (elapsed / 1_000_000_000.0)) {
-                return Cut.SLOW_UPLOAD;
-            }
-            return null;
-        }
-
-        boolean socketOpen() {
-            try {
-                return ctx.serverSocket().isConnected();
-            } catch (UnsupportedOperationException e) {
-                return true;
-            }
-        }
-
-        /** Closes the socket: a read or write blocked on it fails at once. */
-        public void cut() {
-            if (ctx == null) {
-                return;
-            }
-            try {
-                HelidonSocket s = ctx.serverSocket();
-                s.close(); // shutdownOutput, shutdownInput, close: the first may fail on a reset socket
-            } catch (RuntimeException partly) {
-                // closed meanwhile, or the shutdown failed on a reset socket: a cut the sweep made is
-                // followed up by interrupting the connection's thread if the socket is still open
-            }
-        }
-
-        String id() {
-            return ctx == null ? "detached" : ctx.childSocketId();
-        }
-    }
 }

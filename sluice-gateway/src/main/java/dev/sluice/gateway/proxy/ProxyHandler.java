@@ -11,6 +11,7 @@ import dev.sluice.gateway.auth.Access;
 import dev.sluice.gateway.auth.AccessDenied;
 import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.edge.ClientGoneWatch;
+import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.shed.Admissions;
@@ -74,7 +75,7 @@ public final class ProxyHandler implements Handler {
         Outcome outcome = Outcome.FAILURE;
         RequestInfo info = new RequestInfo(id, client);
         ScopeRegistry scopes = ctx.scopes();
-        ConnectionWatch.Connection connection = ctx.edge().current();
+        ClientConnection connection = ctx.edge().current();
         try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
              ResourceScope scope = scopes.open("request", id)) {
             try {

@@ -5,6 +5,7 @@ import dev.sluice.gateway.config.Secret;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ConnectionWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +36,7 @@ public final class RequestChecks {
      * it got so a slow upload can be cut. A body Helidon cannot decode (a bad chunk size or extension,
      * fewer bytes than Content-Length) is a 400.
      */
-    static byte[] readBody(ServerRequest req, long max, ConnectionWatch.Connection connection)
+    static byte[] readBody(ServerRequest req, long max, ClientConnection connection)
             throws GatewayException {
         if (!req.content().hasEntity()) {
             return new byte[0];

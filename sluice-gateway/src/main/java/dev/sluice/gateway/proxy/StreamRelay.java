@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;
@@ -52,7 +53,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
     static final long MAX_QUEUED_CHARS = 1024 * 1024;
     private final java.util.concurrent.atomic.AtomicLong queuedChars = new java.util.concurrent.atomic.AtomicLong();
-    private final ConnectionWatch.Connection client;
+    private final ClientConnection client;
     private volatile String terminateReason;
     private volatile long firstWriteNanos;
     private volatile boolean closed;
@@ -60,7 +61,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     StreamRelay(UpstreamCall call, Function<InputStream, FrameReader> frames, StreamTranslator translator,
                 String requestId, Duration heartbeat, Duration idle, java.util.function.Consumer<byte[]> written,
-                ConnectionWatch.Connection client) {
+                ClientConnection client) {
         this.client = client;
         this.written = written;
         this.call = call;

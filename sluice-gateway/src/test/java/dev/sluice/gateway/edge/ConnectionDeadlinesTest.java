@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The deadline rules of {@link ConnectionWatch.Connection}, with time given by the test. */
+/** The deadline rules of {@link ClientConnection}, with time given by the test. */
 class ConnectionDeadlinesTest {
 
     private static final long S = 1_000_000_000L;
 
     @Test
     void headersPastTheirDeadlineAreOverdue() {
-        var c = new ConnectionWatch.Connection(null, null);
+        var c = new ClientConnection(null, null);
         c.phase(ConnectionWatch.Phase.HEADERS, 10 * S);
         assertThat(c.overdue(10 * S, 0)).isNull();
         assertThat(c.overdue(10 * S + 1, 0)).isEqualTo(ConnectionWatch.Cut.HEADER_TIMEOUT);
@@ -19,7 +19,7 @@ class ConnectionDeadlinesTest {
 
     @Test
     void aBodyIsCutAtItsDeadlineOrWhenSlowerThanTheMinimumRateAfterTheGrace() {
-        var c = new ConnectionWatch.Connection(null, null);
+        var c = new ClientConnection(null, null);
         c.phase(ConnectionWatch.Phase.BODY, 60 * S);
         c.bodyStarted(0);
         c.bodyRead(100);
@@ -33,7 +33,7 @@ class ConnectionDeadlinesTest {
 
     @Test
     void theHandlerPhaseHasNoDeadlineButABlockedWriteHasOne() {
-        var c = new ConnectionWatch.Connection(null, null);
+        var c = new ClientConnection(null, null);
         c.phase(ConnectionWatch.Phase.BODY, 1);
         c.bodyDone();
         c.bodyDone(); // idempotent
@@ -47,7 +47,7 @@ class ConnectionDeadlinesTest {
 
     @Test
     void aNewRequestForgetsThatTheLastOneClosesTheConnection() {
-        var c = new ConnectionWatch.Connection(null, null);
+        var c = new ClientConnection(null, null);
         c.closeAfterAnswer();
         assertThat(c.closingAfterAnswer()).isTrue();
         c.phase(ConnectionWatch.Phase.HEADERS, S);
