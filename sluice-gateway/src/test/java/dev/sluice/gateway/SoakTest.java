@@ -76,6 +76,29 @@ class SoakTest {
                 .filter(n -> !n.startsWith("HttpClient-") && !n.startsWith("pool-")).count();
     }
 
+    private static int pooledStoreConnections() {
+        var store = SLUICE.sluice().storeForTests();
+        return store.activeConnections() + store.idleConnections();
+    }
+
+    /** What each open descriptor points at (sockets, files), for a failure message. */
+    private static String fdTargets() {
+        String[] fds = new File("/proc/self/fd").list();
+        if (fds == null) {
+            return "(no /proc)";
+        }
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (String fd : fds) {
+            try {
+                String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", fd)).toString();
+                kinds.merge(target.startsWith("socket:") ? "socket" : target, 1, Integer::sum);
+            } catch (java.io.IOException gone) {
+                // closed meanwhile
+            }
+        }
+        return kinds.toString();
+    }
+
     static long openFds() {
         String[] fds = new File("/proc/self/fd").list();
         return fds == null ? -1 : fds.length;
@@ -133,6 +156,7 @@ class SoakTest {
         Thread.sleep(6000); // let the pools' idle threads and connections be evicted
         long threads0 = platformThreads();
         long fds0 = openFds();
+        int pooled0 = pooledStoreConnections();
         List<long[]> floors = new ArrayList<>();
         floors.add(new long[] {0, usedAfterGc()});
 
@@ -184,7 +208,12 @@ class SoakTest {
             assertThat(SLUICE.sluice().inFlight()).isZero();
             assertThat(SLUICE.sluice().liveScopes()).isZero();
             assertThat(platformThreads()).as("threads vs baseline " + threads0).isLessThanOrEqualTo(threads0 + 2);
-            assertThat(openFds()).as("file descriptors vs baseline " + fds0).isLessThanOrEqualTo(fds0 + 4);
+            // each pooled SQLite connection holds the database, its WAL and its shared-memory file; HikariCP
+            // keeps connections it grew to under load until its idle timeout, which is not a leak
+            int grown = Math.max(0, pooledStoreConnections() - pooled0);
+            assertThat(openFds()).as("file descriptors vs baseline " + fds0 + " (store pool grew by " + grown + "): "
+                            + fdTargets())
+                    .isLessThanOrEqualTo(fds0 + 4 + 3L * grown);
             assertThat(FAKE.provider().activeExchanges()).isZero();
         });
     }
