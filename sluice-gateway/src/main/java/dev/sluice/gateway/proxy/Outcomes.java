@@ -4,9 +4,6 @@ import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.route.AttemptOutcome;
-import dev.sluice.gateway.translate.Dialect;
-import dev.sluice.gateway.translate.Translate;
-import dev.sluice.gateway.translate.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,16 +85,6 @@ final class Outcomes {
             case ABORTED -> new GatewayException(503, "overloaded_error", "request ended by Sluice: " + message, "1");
             case CONNECT, BROKEN -> new GatewayException(502, "api_error", message, null);
         };
-    }
-
-    /** The usage a whole upstream answer reports; {@link Usage#NONE} when it is not JSON or has none. */
-    static Usage usage(Dialect upstream, byte[] answer) {
-        try {
-            var json = Json.MAPPER.readTree(answer);
-            return json == null ? Usage.NONE : Translate.usageOf(upstream, json);
-        } catch (IOException e) {
-            return Usage.NONE;
-        }
     }
 
     /** Up to 1 MiB of an error answer; whatever arrived when the connection fails. */

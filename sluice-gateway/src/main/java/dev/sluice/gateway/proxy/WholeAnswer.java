@@ -8,7 +8,10 @@ import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.Exchanges;
+import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -47,16 +50,18 @@ final class WholeAnswer {
                     "upstream answer larger than " + WholeAnswers.MAX_RESPONSE_BYTES + " bytes", null));
         }
         byte[] out;
+        Usage usage;
         try {
-            WholeAnswers.check(upstream, answer);
-            out = Exchanges.answer(upstream, info.client, answer, attempt.target().model());
+            ObjectNode parsed = WholeAnswers.check(upstream, answer); // the one parse of the answer
+            usage = Translate.usageOf(upstream, parsed);
+            out = Exchanges.answer(upstream, info.client, answer, parsed, attempt.target().model());
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
             return failed(new GatewayException(502, "api_error",
                     "upstream " + attempt.target().id() + " sent an answer Sluice cannot read: " + e.getMessage(), null));
         }
         attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
-        info.usage = Outcomes.usage(upstream, answer);
+        info.usage = usage;
         info.firstByteNanos = timing.now();
         var res = r.res();
         UpstreamHeaders.copy(head.headers(), res);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.TranslationException;
 import java.io.IOException;
@@ -24,7 +25,8 @@ final class WholeAnswers {
     private WholeAnswers() {
     }
 
-    static void check(Dialect upstream, byte[] body) throws TranslationException {
+    /** The answer, parsed once: the caller translates and reads its usage from this tree. */
+    static ObjectNode check(Dialect upstream, byte[] body) throws TranslationException {
         if (body.length == 0) {
             throw new TranslationException("the answer body is empty");
         }
@@ -49,6 +51,7 @@ final class WholeAnswers {
             throw new TranslationException("the answer is JSON but not a " + upstream.name().toLowerCase(java.util.Locale.ROOT)
                     + " answer (" + expected(upstream) + " missing)");
         }
+        return (ObjectNode) json;
     }
 
     private static String expected(Dialect d) {

@@ -42,24 +42,15 @@ public final class Exchanges {
      * The upstream's whole (non-streaming) answer in the client's dialect, naming the model that
      * answered: the answer's own {@code model}, else {@code targetModel}.
      */
-    public static byte[] answer(Dialect upstream, Dialect client, byte[] body, String targetModel)
+    public static byte[] answer(Dialect upstream, Dialect client, byte[] body, ObjectNode parsed, String targetModel)
             throws TranslationException {
         if (upstream == client) {
             return body;
         }
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new TranslationException("upstream answer is not valid JSON: " + e.getMessage());
-        }
-        if (json == null || !json.isObject()) {
-            throw new TranslationException("upstream answer is not a JSON object");
-        }
         ObjectNode anthropic = switch (upstream) {
-            case ANTHROPIC -> (ObjectNode) json;
-            case OPENAI -> Translate.openAiResponseToAnthropic(json, targetModel);
-            case OLLAMA -> Translate.ollamaResponseToAnthropic(json, targetModel);
+            case ANTHROPIC -> parsed;
+            case OPENAI -> Translate.openAiResponseToAnthropic(parsed, targetModel);
+            case OLLAMA -> Translate.ollamaResponseToAnthropic(parsed, targetModel);
         };
         return bytes(client == Dialect.ANTHROPIC ? anthropic : Translate.anthropicResponseToOpenAi(anthropic, targetModel));
     }
