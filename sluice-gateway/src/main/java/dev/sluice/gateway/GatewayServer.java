@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the Helidon server and its routes around the configured providers, with the edge's bounds
@@ -45,7 +44,6 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayContext ctx;
     private final ConnectionWatch watch;
     private volatile ListenerProbe probe;
-    private final AtomicLong restarts = new AtomicLong();
     private volatile WebServer server;
     private volatile int port;
 
@@ -157,35 +155,23 @@ public final class GatewayServer implements AutoCloseable {
         return routing;
     }
 
-    /** Called once the listener has stopped on its own: a new server on the same port, until one binds. */
+    /**
+     * Called by the probe once the listener has stopped on its own: one new server on the same port.
+     * If it cannot bind yet (descriptors still exhausted), the probe's next two refusals, two seconds
+     * on, call again: the probe's period is the back-off.
+     */
     private void restart() {
-        long backoff = 100;
-        while (!probe.closing()) {
-            try {
-                server.stop(); // frees what the dead listener still holds
-                server = listen(port);
-                long n = restarts.incrementAndGet();
-                watch.listenerRestarted();
-                LOG.log(System.Logger.Level.WARNING, "listener restarted on port " + port + " (restart " + n + ")");
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener restart failed, again in " + backoff + " ms: "
-                        + rootMessage(e));
-            }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            backoff = Math.min(5_000, backoff * 2);
+        try {
+            server.stop(); // frees what the dead listener still holds
+            server = listen(port);
+            watch.listenerRestarted();
+            LOG.log(System.Logger.Level.WARNING, "listener restarted on port " + port + " (restart "
+                    + watch.listenerRestarts() + ")");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "listener restart failed; the probe tries again: " + rootMessage(e));
         }
     }
 
-    /** Times the listener was started again after it died. */
-    public long restarts() {
-        return restarts.get();
-    }
 
     /** Helidon checks idle connections every period: often enough that the bound holds within a tenth. */
     private static Duration idleSweep(Duration idle) {

@@ -79,10 +79,6 @@ public final class ListenerProbe implements AutoCloseable {
         }
     }
 
-    /** Whether the server is being closed on purpose. */
-    public boolean closing() {
-        return closing;
-    }
 
     /** Stops the probe, waiting up to 2 s; an interrupt while waiting stays set on the thread, not thrown. */
     @Override

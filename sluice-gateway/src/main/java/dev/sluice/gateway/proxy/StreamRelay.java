@@ -51,8 +51,9 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     /** Upstream events waiting for the client: at most 32, and at most {@value #MAX_QUEUED_CHARS} characters
      *  of event data unless a single event is larger (it then waits alone). */
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
-    static final long MAX_QUEUED_CHARS = 1024 * 1024;
-    private final java.util.concurrent.atomic.AtomicLong queuedChars = new java.util.concurrent.atomic.AtomicLong();
+    static final int MAX_QUEUED_CHARS = 1024 * 1024;
+    /** Characters of event data the queue may still take; the reader waits for room, the writer frees it. */
+    private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_QUEUED_CHARS);
     private final ClientConnection client;
     private volatile String terminateReason;
     private volatile long firstWriteNanos;
@@ -124,7 +125,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                     return fail(out, endType(end.failure()), endMessage(end.failure()));
                 }
                 SseEvent e = ((Event) item).event();
-                queuedChars.addAndGet(-e.data().length());
+                room.release(weight(e));
                 lastUpstream = now;
                 if (sawStop) {
                     continue; // complete: anything after the terminator is read (connection reuse) but not sent
@@ -221,23 +222,28 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     }
 
     private boolean put(Item item) {
-        long size = item instanceof Event e ? e.event().data().length() : 0;
+        int weight = item instanceof Event e ? weight(e.event()) : 0;
         try {
-            while (!closed) {
-                long queued = queuedChars.get();
-                if (queued > 0 && queued + size > MAX_QUEUED_CHARS) {
-                    Thread.sleep(2); // the client is behind: hold this event (and the upstream) back
-                    continue;
+            while (!room.tryAcquire(weight, 100, TimeUnit.MILLISECONDS)) { // the client is behind: hold back
+                if (closed) {
+                    return false;
                 }
+            }
+            while (!closed) {
                 if (queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                    queuedChars.addAndGet(size);
                     return true;
                 }
             }
+            room.release(weight);
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
         }
         return false;
+    }
+
+    /** An event's share of the queue's room: its data, capped so that a larger event waits alone. */
+    private static int weight(SseEvent e) {
+        return Math.min(e.data().length(), MAX_QUEUED_CHARS);
     }
 
     /** When the first translated frame was written to the client (System.nanoTime), 0 if none yet. */
