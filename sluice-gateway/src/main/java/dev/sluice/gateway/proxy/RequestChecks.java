@@ -42,23 +42,16 @@ public final class RequestChecks {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
-            int cap = (int) Math.min(Integer.MAX_VALUE - 8, max + 1);
-            ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(cap, 64 * 1024));
-            byte[] chunk = new byte[16 * 1024];
-            int n;
-            while (body.size() < cap && (n = in.read(chunk, 0, Math.min(chunk.length, cap - body.size()))) >= 0) {
-                body.write(chunk, 0, n);
-                if (connection != null) {
-                    connection.bodyRead(n);
-                }
+            OptionalLong declared = req.headers().contentLength();
+            if (declared.isPresent() && declared.getAsLong() > max) {
+                throw tooLarge(declared.getAsLong(), max); // before an array of that size is made
             }
-            if (body.size() > max) {
-                throw tooLarge(body.size(), max);
-            }
+            byte[] body = declared.isPresent() ? readDeclared(in, (int) declared.getAsLong(), connection)
+                    : readChunked(in, max, connection);
             if (connection != null) {
                 connection.bodyDone();
             }
-            return body.toByteArray();
+            return body;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException
                  | DataReader.InsufficientDataAvailableException e) { // the last: the body ended short (client EOF)
             if (e instanceof UncheckedIOException u && u.getCause() instanceof java.net.SocketException) {
@@ -70,6 +63,43 @@ public final class RequestChecks {
             throw new GatewayException(400, "could not read the request body: the chunked encoding or the length"
                     + " does not match the data sent");
         }
+    }
+
+    /** A body of known length, read straight into its array (no growing buffer, no final copy). */
+    private static byte[] readDeclared(InputStream in, int length, ClientConnection connection)
+            throws IOException, GatewayException {
+        byte[] body = new byte[length];
+        int off = 0;
+        int n;
+        while (off < length && (n = in.read(body, off, Math.min(16 * 1024, length - off))) >= 0) {
+            off += n;
+            if (connection != null) {
+                connection.bodyRead(n);
+            }
+        }
+        if (off < length) {
+            throw new IOException("body shorter than its Content-Length");
+        }
+        return body;
+    }
+
+    /** A chunked body: at most {@code max} bytes, in a buffer that grows as it arrives. */
+    private static byte[] readChunked(InputStream in, long max, ClientConnection connection)
+            throws IOException, GatewayException {
+        int cap = (int) Math.min(Integer.MAX_VALUE - 8, max + 1);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(cap, 64 * 1024));
+        byte[] chunk = new byte[16 * 1024];
+        int n;
+        while (body.size() < cap && (n = in.read(chunk, 0, Math.min(chunk.length, cap - body.size()))) >= 0) {
+            body.write(chunk, 0, n);
+            if (connection != null) {
+                connection.bodyRead(n);
+            }
+        }
+        if (body.size() > max) {
+            throw tooLarge(body.size(), max);
+        }
+        return body.toByteArray();
     }
 
     /** Parses a JSON object body (admin API), 400 otherwise. */
