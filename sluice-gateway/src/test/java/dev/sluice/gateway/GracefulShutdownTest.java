@@ -116,7 +116,8 @@ class GracefulShutdownTest {
                 s.getOutputStream().flush();
                 uploads.add(s);
             }
-            Thread.sleep(300); // every upload is in its body now
+            // every upload is in its body now: the edge watches all 20
+            await().atMost(Duration.ofSeconds(10)).until(() -> HostileClientsTest.watchedConnections(base) >= 20);
             long t0 = System.nanoTime();
             sluice.toHandle().destroy(); // SIGTERM
             boolean exited = sluice.waitFor(DRAIN_MILLIS + 3000, TimeUnit.MILLISECONDS);

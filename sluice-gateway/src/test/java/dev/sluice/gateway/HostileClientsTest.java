@@ -225,7 +225,8 @@ class HostileClientsTest {
         int normal = latencies.length;
         {
             assertThat(allOpen.await(30, TimeUnit.SECONDS)).as("300 slow uploads under way").isTrue();
-            Thread.sleep(300); // every upload has sent some body bytes: before the fix each held a permit by now
+            // every upload is past its headers (the edge watches its body): before the fix each held a permit now
+            await().atMost(Duration.ofSeconds(10)).until(() -> watchedConnections(SLUICE.baseUri()) >= slow);
             HttpRequest request = HttpRequest.newBuilder(SLUICE.baseUri().resolve("/v1/messages"))
                     .timeout(Duration.ofSeconds(10))
                     .headers(Http.anthropicHeaders())
@@ -613,6 +614,11 @@ class HostileClientsTest {
         s.getOutputStream().write(bytes(post("/v1/messages", body, "")));
         s.getOutputStream().flush();
         return s;
+    }
+
+    /** Connections the edge watches now (a request under way), from /system/stats. */
+    static long watchedConnections(java.net.URI base) throws Exception {
+        return new ObjectMapper().readTree(Http.get(base, "/system/stats").body()).path("edge").path("watched").asLong();
     }
 
     private static long heapAfterGc() throws InterruptedException {
