@@ -133,8 +133,8 @@ public final class ProxyHandler implements Handler {
             }
             ctx.completions().completed(completion(info, req.prologue().method().text(), res.status().code(),
                     outcome, start));
+            finishWatch(info.clientGone); // on every path, an Error's too: Helidon must never read beside the watcher
         }
-        finishWatch(info.clientGone);
     }
 
     /** What happened, fixed once from the in-flight scratchpad for every completion listener. */
