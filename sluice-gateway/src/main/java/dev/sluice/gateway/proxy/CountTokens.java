@@ -35,12 +35,12 @@ final class CountTokens {
     private final ResourceScope scope;
     private final RequestInfo info;
 
-    CountTokens(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, RequestInfo info) {
-        this.ctx = ctx;
-        this.req = req;
-        this.res = res;
-        this.scope = scope;
-        this.info = info;
+    CountTokens(ProxyRequest r) {
+        this.ctx = r.ctx();
+        this.req = r.req();
+        this.res = r.res();
+        this.scope = r.scope();
+        this.info = r.info();
     }
 
     Outcome run(byte[] body, JsonNode json) throws GatewayException, InterruptedException {

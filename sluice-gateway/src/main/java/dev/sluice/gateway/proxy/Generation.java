@@ -2,13 +2,10 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
-import dev.sluice.core.ResourceScope;
 import dev.sluice.gateway.cache.CachedAnswer;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.route.Plan;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -27,8 +24,8 @@ final class Generation {
 
     private final ProxyRequest r;
 
-    Generation(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, RequestInfo info) {
-        this.r = new ProxyRequest(ctx, req, res, scope, info);
+    Generation(ProxyRequest r) {
+        this.r = r;
     }
 
     Outcome run(byte[] requestBody, JsonNode requestJson) throws GatewayException, InterruptedException {

@@ -12,7 +12,6 @@ import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
 import dev.sluice.gateway.translate.Dialect;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,11 +28,11 @@ final class Models {
     private final ResourceScope scope;
     private final RequestInfo info;
 
-    Models(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, RequestInfo info) {
-        this.ctx = ctx;
-        this.res = res;
-        this.scope = scope;
-        this.info = info;
+    Models(ProxyRequest r) {
+        this.ctx = r.ctx();
+        this.res = r.res();
+        this.scope = r.scope();
+        this.info = r.info();
     }
 
     Outcome run() throws GatewayException, InterruptedException {

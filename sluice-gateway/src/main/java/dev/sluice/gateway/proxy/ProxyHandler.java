@@ -103,10 +103,11 @@ public final class ProxyHandler implements Handler {
                     info.clientGone = ClientGoneWatch.start(ctx.edge(), connection, ctx.config().server().idleTimeout(),
                             req.headers().contains(HeaderValues.CONNECTION_CLOSE));
                 }
+                ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, info);
                 outcome = switch (route) {
-                    case MESSAGES, CHAT_COMPLETIONS -> new Generation(ctx, req, res, scope, info).run(body, json);
-                    case COUNT_TOKENS -> new CountTokens(ctx, req, res, scope, info).run(body, json);
-                    case MODELS -> new Models(ctx, req, res, scope, info).run();
+                    case MESSAGES, CHAT_COMPLETIONS -> new Generation(exchange).run(body, json);
+                    case COUNT_TOKENS -> new CountTokens(exchange).run(body, json);
+                    case MODELS -> new Models(exchange).run();
                 };
                 permit.outcome(outcome);
             } catch (GatewayException e) {
