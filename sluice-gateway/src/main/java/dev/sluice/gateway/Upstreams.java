@@ -41,7 +41,8 @@ final class Upstreams {
             List<String> keys = demo ? List.of("demo") : p.apiKeys().stream().map(Secret::reveal).toList();
             UpstreamClient client = lifecycle.register("upstream-client", p.name(), UpstreamClient.start(p.name(), url,
                     p.maxConnections(), p.maxQueuedRequests(), config.timeouts().connect()));
-            out.put(p.name(), new ProviderEndpoint(p.name(), p.kind(), client, p.apiVersion(), keys));
+            out.put(p.name(), new ProviderEndpoint(p.name(), p.kind(), client, p.apiVersion(), keys,
+                    p.nativeResponses()));
         }
         return Map.copyOf(out);
     }

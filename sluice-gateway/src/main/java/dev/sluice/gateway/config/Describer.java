@@ -37,6 +37,9 @@ final class Describer {
                 if (p.kind() == ProviderKind.AZURE_OPENAI) {
                     sb.append("    api-version: ").append(plain(p.apiVersion())).append('\n');
                 }
+                if (p.nativeResponses()) {
+                    sb.append("    native-responses: true\n");
+                }
                 sb.append("    max-connections: ").append(p.maxConnections()).append('\n')
                         .append("    max-queued-requests: ").append(p.maxQueuedRequests()).append('\n');
             }

@@ -37,6 +37,9 @@ final class NamedSections {
                             + " OPENROUTER_API_KEY, AZURE_OPENAI_API_KEY, DATABRICKS_TOKEN)"),
             new Field("providers", "api-version", ValueType.TEXT, "",
                     "azure-openai: the api-version query parameter; default AZURE_OPENAI_API_VERSION, else 2024-10-21"),
+            new Field("providers", "native-responses", ValueType.BOOLEAN, "false",
+                    "openai, openrouter, azure-openai: the provider serves the Responses API itself, so /v1/responses"
+                            + " requests reach it untranslated (its own store and previous_response_id apply)"),
             new Field("providers", "max-connections", ValueType.POSITIVE_INT, "",
                     "connection pool bound; default upstream.max-connections"),
             new Field("providers", "max-queued-requests", ValueType.POSITIVE_INT, "",

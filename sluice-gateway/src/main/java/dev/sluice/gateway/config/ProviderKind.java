@@ -59,6 +59,16 @@ public enum ProviderKind {
         return this == OPENAI || this == OPENROUTER || this == AZURE_OPENAI || this == DATABRICKS;
     }
 
+    /** Whether it can serve the OpenAI Responses API natively ({@code providers.<name>.native-responses}). */
+    public boolean canSpeakResponses() {
+        return this == OPENAI || this == OPENROUTER || this == AZURE_OPENAI;
+    }
+
+    /** Whether it serves embeddings (OpenAI's {@code /embeddings}, or Ollama's {@code /api/embed}). */
+    public boolean servesEmbeddings() {
+        return this != ANTHROPIC;
+    }
+
     static ProviderKind parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         for (ProviderKind k : values()) {

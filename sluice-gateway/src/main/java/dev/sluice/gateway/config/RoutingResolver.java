@@ -48,7 +48,7 @@ final class RoutingResolver {
         if (withDefault) {
             List<Secret> keys = upstream.apiKey().isEmpty() ? List.of() : List.of(upstream.apiKey());
             out.put(Routing.DEFAULT_PROVIDER, new Provider(Routing.DEFAULT_PROVIDER, upstream.kind(), upstream.url(),
-                    keys, azureVersion(null), upstream.maxConnections(), upstream.maxQueuedRequests()));
+                    keys, azureVersion(null), upstream.maxConnections(), upstream.maxQueuedRequests(), false));
         }
         named.getOrDefault("providers", Map.of()).forEach((name, fields) -> {
             String where = "providers." + name;
@@ -74,9 +74,19 @@ final class RoutingResolver {
             List<Secret> keys = (List<Secret>) fields.getOrDefault("api-keys", envKeys(kind));
             out.put(name, new Provider(name, kind, url.get(), keys, azureVersion((String) fields.get("api-version")),
                     (Integer) fields.getOrDefault("max-connections", upstream.maxConnections()),
-                    (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests())));
+                    (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests()),
+                    nativeResponses(kind, fields.get("native-responses"), where)));
         });
         return out;
+    }
+
+    private boolean nativeResponses(ProviderKind kind, Object value, String where) {
+        boolean on = Boolean.TRUE.equals(value);
+        if (on && !kind.canSpeakResponses()) {
+            problems.add(where + ".native-responses: a " + kind.id() + " provider does not serve the Responses API;"
+                    + " remove the key (Sluice translates /v1/responses for it)");
+        }
+        return on;
     }
 
     /** The routes, each target checked against {@code providers}. */

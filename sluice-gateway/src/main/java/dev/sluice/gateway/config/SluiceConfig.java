@@ -105,7 +105,7 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
      * connection pool bounds. The provider named {@link Routing#DEFAULT_PROVIDER} comes from {@code upstream.*}.
      */
     public record Provider(String name, ProviderKind kind, URI url, List<Secret> apiKeys, String apiVersion,
-                           int maxConnections, int maxQueuedRequests) {
+                           int maxConnections, int maxQueuedRequests, boolean nativeResponses) {
         public Provider {
             apiKeys = List.copyOf(apiKeys);
         }

@@ -20,13 +20,21 @@ public final class ProviderEndpoint implements AutoCloseable {
     private final UpstreamClient client;
     private final String apiVersion;
     private final List<String> keys;
+    private final boolean nativeResponses;
 
-    public ProviderEndpoint(String name, ProviderKind kind, UpstreamClient client, String apiVersion, List<String> keys) {
+    public ProviderEndpoint(String name, ProviderKind kind, UpstreamClient client, String apiVersion, List<String> keys,
+                            boolean nativeResponses) {
         this.name = name;
         this.kind = kind;
         this.client = client;
         this.apiVersion = apiVersion;
         this.keys = List.copyOf(keys);
+        this.nativeResponses = nativeResponses;
+    }
+
+    /** Whether Responses requests reach this provider untranslated ({@code providers.<name>.native-responses}). */
+    public boolean nativeResponses() {
+        return nativeResponses;
     }
 
     /** The first configured key, for calls outside routing (model list, token count, probes). */
@@ -55,6 +63,25 @@ public final class ProviderEndpoint implements AutoCloseable {
                     + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
             case DATABRICKS -> "/serving-endpoints/" + segment(model) + "/invocations";
             case OLLAMA -> "/api/chat";
+        };
+    }
+
+    /** Path of a native Responses request (only for kinds that {@link ProviderKind#canSpeakResponses()}). */
+    public String responsesPath() {
+        return kind == ProviderKind.AZURE_OPENAI
+                ? "/openai/responses?api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8)
+                : "/responses";
+    }
+
+    /** Path of an embeddings request for {@code model}: OpenAI's, the Azure deployment's, Databricks', Ollama's. */
+    public String embeddingsPath(String model) {
+        return switch (kind) {
+            case ANTHROPIC -> throw new IllegalStateException("Anthropic serves no embeddings");
+            case OPENAI, OPENROUTER -> "/embeddings";
+            case AZURE_OPENAI -> "/openai/deployments/" + segment(model) + "/embeddings?api-version="
+                    + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
+            case DATABRICKS -> "/serving-endpoints/" + segment(model) + "/invocations";
+            case OLLAMA -> "/api/embed";
         };
     }
 

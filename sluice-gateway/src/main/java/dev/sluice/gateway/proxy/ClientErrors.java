@@ -15,7 +15,7 @@ public final class ClientErrors {
             return;
         }
         try {
-            int status = client == Dialect.OPENAI && e.status() == 529 ? 503 : e.status();
+            int status = client.openAiErrors() && e.status() == 529 ? 503 : e.status();
             res.status(status);
             res.header("content-type", "application/json");
             if (e.body() != null) {

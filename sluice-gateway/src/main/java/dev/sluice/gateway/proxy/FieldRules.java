@@ -21,6 +21,12 @@ final class FieldRules {
             optional(json, "max_completion_tokens", FieldRules::positiveInteger, POSITIVE_INTEGER);
             optional(json, "stream_options", JsonNode::isObject, "an object");
         }
+        if (route == ProxyHandler.Route.RESPONSES) {
+            optional(json, "max_output_tokens", FieldRules::positiveInteger, POSITIVE_INTEGER);
+            optional(json, "instructions", JsonNode::isTextual, "a string");
+            optional(json, "previous_response_id", JsonNode::isTextual, "a string");
+            optional(json, "store", JsonNode::isBoolean, "a boolean");
+        }
         optional(json, "temperature", JsonNode::isNumber, "a number");
         optional(json, "top_p", JsonNode::isNumber, "a number");
         optional(json, "tools", JsonNode::isArray, "an array");

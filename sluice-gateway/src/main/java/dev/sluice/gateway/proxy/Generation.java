@@ -53,7 +53,7 @@ final class Generation {
             throw Attempts.noTarget(plan);
         }
         UpstreamAttempt attempt = new UpstreamAttempt(r, deadline, body, json,
-                new WholeAnswer(r, ctx.timing(), cache, session), new StreamAnswer(r, cache, session, json));
+                new WholeAnswer(r, ctx.timing(), cache, session, json), new StreamAnswer(r, cache, session, json));
         return new Attempts(ctx.timing().sleeper(), deadline, info).run(plan, attempt,
                 () -> lease.ifPresent(l -> l.record(info.usage.inputTokens(), info.usage.outputTokens())));
     }

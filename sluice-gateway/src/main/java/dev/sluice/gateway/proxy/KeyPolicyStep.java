@@ -25,7 +25,8 @@ final class KeyPolicyStep {
             throw new GatewayException(403, "permission_error", "this API key may not use model " + r.info().model,
                     null);
         }
-        long asked = Math.max(json.path("max_tokens").asLong(0), json.path("max_completion_tokens").asLong(0));
+        long asked = Math.max(json.path("max_output_tokens").asLong(0),
+                Math.max(json.path("max_tokens").asLong(0), json.path("max_completion_tokens").asLong(0)));
         if (policy.maxOutputTokens() > 0 && asked > policy.maxOutputTokens()) {
             throw new GatewayException(400, "invalid_request_error", "max_tokens " + asked
                     + " is above this API key's ceiling of " + policy.maxOutputTokens(), null);

@@ -35,19 +35,23 @@ public final class ProxyHandler implements Handler {
 
     /** The client-facing routes, their dialect and what they do. */
     enum Route {
-        MESSAGES("POST", "/v1/messages", Dialect.ANTHROPIC),
-        COUNT_TOKENS("POST", "/v1/messages/count_tokens", Dialect.ANTHROPIC),
-        CHAT_COMPLETIONS("POST", "/v1/chat/completions", Dialect.OPENAI),
-        MODELS("GET", "/v1/models", null);
+        MESSAGES("POST", "/v1/messages", Dialect.ANTHROPIC, true),
+        COUNT_TOKENS("POST", "/v1/messages/count_tokens", Dialect.ANTHROPIC, false),
+        CHAT_COMPLETIONS("POST", "/v1/chat/completions", Dialect.OPENAI, true),
+        RESPONSES("POST", "/v1/responses", Dialect.RESPONSES, true),
+        MODELS("GET", "/v1/models", null, false);
 
         final String method;
         final String path;
         final Dialect dialect;
+        /** Whether it generates an answer (routed, streamed or whole, cached, recorded as usage). */
+        final boolean generation;
 
-        Route(String method, String path, Dialect dialect) {
+        Route(String method, String path, Dialect dialect, boolean generation) {
             this.method = method;
             this.path = path;
             this.dialect = dialect;
+            this.generation = generation;
         }
     }
 
@@ -94,8 +98,8 @@ public final class ProxyHandler implements Handler {
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
                 JsonNode json = route == Route.MODELS ? null : RequestChecks.parse(body, route);
-                if (route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS) {
-                    RequestLimits.check(json, ctx.config().request());
+                if (route.generation) {
+                    RequestLimits.check(RequestChecks.messagesView(json, route), ctx.config().request());
                     info.stream = json.path("stream").asBoolean(false);
                 }
                 Permit permit = admit(req, scope, who);
@@ -105,7 +109,7 @@ public final class ProxyHandler implements Handler {
                 }
                 ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, info);
                 outcome = switch (route) {
-                    case MESSAGES, CHAT_COMPLETIONS -> new Generation(exchange).run(body, json);
+                    case MESSAGES, CHAT_COMPLETIONS, RESPONSES -> new Generation(exchange).run(body, json);
                     case COUNT_TOKENS -> new CountTokens(exchange).run(body, json);
                     case MODELS -> new Models(exchange).run();
                 };
@@ -142,7 +146,7 @@ public final class ProxyHandler implements Handler {
     private Completion completion(RequestInfo info, String method, int status, Outcome outcome, long start) {
         Principal who = info.principal;
         return new Completion(info.id, route.path, method, info.client,
-                route == Route.MESSAGES || route == Route.CHAT_COMPLETIONS, info.model, info.stream, status, outcome,
+                route.generation, info.model, info.stream, status, outcome,
                 info.tried, info.provider, info.upstreamModel, info.usage, info.cacheHit,
                 who == null ? null : who.keyId(), who == null ? null : who.tenant(), start, info.firstByteNanos,
                 System.nanoTime(), System.currentTimeMillis());

@@ -2,6 +2,8 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.Secret;
+import dev.sluice.gateway.translate.Translate;
+import dev.sluice.gateway.translate.TranslationException;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -118,7 +120,11 @@ public final class RequestChecks {
             throw new GatewayException(400, "request body must be a JSON object");
         }
         require(json, "model", JsonNode::isTextual, "a string");
-        require(json, "messages", JsonNode::isArray, "an array");
+        if (route == ProxyHandler.Route.RESPONSES) {
+            require(json, "input", v -> v.isTextual() || v.isArray(), "a string or an array of items");
+        } else {
+            require(json, "messages", JsonNode::isArray, "an array");
+        }
         if (route == ProxyHandler.Route.MESSAGES) {
             require(json, "max_tokens", FieldRules::positiveInteger, FieldRules.POSITIVE_INTEGER);
         }
@@ -127,6 +133,22 @@ public final class RequestChecks {
         }
         FieldRules.check(json, route);
         return json;
+    }
+
+    /**
+     * The request as messages, for the shape limits: a Responses request as the Chat Completions request it
+     * becomes (so its items are counted as messages, and a request no translation can take is refused here,
+     * before admission), any other as it is.
+     */
+    static JsonNode messagesView(JsonNode json, ProxyHandler.Route route) throws GatewayException {
+        if (route != ProxyHandler.Route.RESPONSES) {
+            return json;
+        }
+        try {
+            return Translate.responsesRequestToChat(json);
+        } catch (TranslationException e) {
+            throw new GatewayException(400, e.getMessage());
+        }
     }
 
     private static void require(JsonNode json, String field, java.util.function.Predicate<JsonNode> ok, String what)

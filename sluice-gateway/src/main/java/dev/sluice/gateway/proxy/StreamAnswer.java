@@ -22,12 +22,15 @@ final class StreamAnswer {
     private final CacheUse cache;
     private final SessionUse session;
     private final boolean includeUsage;
+    /** The request as the client sent it: a Responses answer echoes its settings. */
+    private final JsonNode request;
 
     StreamAnswer(ProxyRequest r, CacheUse cache, SessionUse session, JsonNode json) {
         this.r = r;
         this.cache = cache;
         this.session = session;
         this.includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
+        this.request = json;
     }
 
     /** The headers go out before the first frame; from then on failures are in-band. */
@@ -37,7 +40,7 @@ final class StreamAnswer {
     Outcome relay(Target target, UpstreamCall call, UpstreamHead head, Dialect upstream) {
         RequestInfo info = r.info();
         var config = r.ctx().config();
-        StreamTranslator translator = StreamTranslator.of(upstream, info.client, target.model(), includeUsage);
+        StreamTranslator translator = StreamTranslator.of(upstream, info.client, target.model(), includeUsage, request);
         StreamCapture capture = cache.capture();
         StreamRelay relay = r.scope().own("stream-relay", new StreamRelay(call,
                 in -> upstream == Dialect.OLLAMA ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)

@@ -46,7 +46,7 @@ final class UpstreamAttempt implements Attempts.Step {
     public AttemptResult run(Attempt attempt) throws InterruptedException {
         RequestInfo info = r.info();
         ProviderEndpoint provider = r.ctx().providers().get(attempt.target().provider());
-        Dialect upstream = Dialect.of(provider.kind());
+        Dialect upstream = Dialect.upstream(info.client, provider.kind(), provider.nativeResponses());
         byte[] upstreamBody;
         try {
             upstreamBody = Exchanges.request(info.client, upstream, body, json, attempt.target().model(), info.stream);
@@ -60,7 +60,7 @@ final class UpstreamAttempt implements Attempts.Step {
         Duration firstByte = info.stream ? min(t.firstByte(), remaining) : remaining;
         Optional<String> apiKey = info.principal != null && info.principal.passThroughKey().isPresent()
                 ? info.principal.passThroughKey() : attempt.apiKey();
-        UpstreamCall call = r.scope().own("upstream-call", UpstreamSend.send(r.req(), info.client, provider, apiKey,
+        UpstreamCall call = r.scope().own("upstream-call", UpstreamSend.send(r.req(), info.client, upstream, provider, apiKey,
                 attempt.target().model(), upstreamBody, firstByte, t, remaining));
         info.clientGone.onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
                 "client went away", null)));

@@ -35,12 +35,12 @@ final class UpstreamSend {
         return v.length() <= 1024;
     }
 
-    static UpstreamCall send(ServerRequest req, Dialect client, ProviderEndpoint provider, Optional<String> apiKey,
+    static UpstreamCall send(ServerRequest req, Dialect client, Dialect upstream, ProviderEndpoint provider,
+                             Optional<String> apiKey,
                              String model, byte[] body, Duration firstByte, SluiceConfig.Timeouts t,
                              Duration total) {
         Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(apiKey));
-        boolean anthropicToAnthropic = client == Dialect.ANTHROPIC
-                && Dialect.of(provider.kind()) == Dialect.ANTHROPIC;
+        boolean anthropicToAnthropic = client == Dialect.ANTHROPIC && upstream == Dialect.ANTHROPIC;
         if (anthropicToAnthropic) {
             for (String name : ANTHROPIC_FORWARDED) {
                 List<String> values = req.headers().values(HeaderNames.create(name)).stream()
@@ -51,10 +51,10 @@ final class UpstreamSend {
             }
         }
         headers.put("content-type", List.of("application/json"));
-        headers.put("accept", List.of(Dialect.of(provider.kind()) == Dialect.OLLAMA
+        headers.put("accept", List.of(upstream == Dialect.OLLAMA
                 ? "application/x-ndjson, application/json" : "text/event-stream, application/json"));
         String query = anthropicToAnthropic ? req.query().rawValue() : "";
-        String path = provider.generationPath(model, query);
+        String path = upstream == Dialect.RESPONSES ? provider.responsesPath() : provider.generationPath(model, query);
         return provider.client().send("POST", path, headers, body, new UpstreamTimeouts(firstByte, t.idle(), total));
     }
 }

@@ -11,6 +11,7 @@ import dev.sluice.gateway.translate.Exchanges;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.Usage;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
@@ -26,12 +27,14 @@ final class WholeAnswer {
     private final Timing timing;
     private final CacheUse cache;
     private final SessionUse session;
+    private final JsonNode request;
 
-    WholeAnswer(ProxyRequest r, Timing timing, CacheUse cache, SessionUse session) {
+    WholeAnswer(ProxyRequest r, Timing timing, CacheUse cache, SessionUse session, JsonNode request) {
         this.r = r;
         this.timing = timing;
         this.cache = cache;
         this.session = session;
+        this.request = request;
     }
 
     AttemptResult deliver(Attempt attempt, UpstreamCall call, UpstreamHead head, Dialect upstream) {
@@ -54,7 +57,7 @@ final class WholeAnswer {
         try {
             ObjectNode parsed = WholeAnswers.check(upstream, answer); // the one parse of the answer
             usage = Translate.usageOf(upstream, parsed);
-            out = Exchanges.answer(upstream, info.client, answer, parsed, attempt.target().model());
+            out = Exchanges.answer(upstream, info.client, answer, parsed, attempt.target().model(), request);
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
             return failed(new GatewayException(502, "api_error",

@@ -46,6 +46,7 @@ final class WholeAnswers {
             case ANTHROPIC -> "message".equals(json.path("type").asText()) && json.path("content").isArray();
             case OPENAI -> json.path("choices").isArray();
             case OLLAMA -> json.path("message").isObject();
+            case RESPONSES -> "response".equals(json.path("object").asText()) && json.path("output").isArray();
         };
         if (!shaped) {
             throw new TranslationException("the answer is JSON but not a " + upstream.name().toLowerCase(java.util.Locale.ROOT)
@@ -59,6 +60,7 @@ final class WholeAnswers {
             case ANTHROPIC -> "type \"message\" with a content array";
             case OPENAI -> "a choices array";
             case OLLAMA -> "a message object";
+            case RESPONSES -> "object \"response\" with an output array";
         };
     }
 }

@@ -102,8 +102,13 @@ record ErrorMapping(String anthropicType, String openAiType, String openAiCode, 
         return root;
     }
 
+    /** The Responses API's {@code error} of a failed response: {@code {"code":...,"message":...}}. */
+    ObjectNode responsesJson() {
+        return Json.object().put("code", openAiCode != null ? openAiCode : openAiType).put("message", message);
+    }
+
     ObjectNode json(Dialect client) {
-        return client == Dialect.ANTHROPIC ? anthropicJson() : openAiJson();
+        return client.openAiErrors() ? openAiJson() : anthropicJson();
     }
 
     /** The error an in-band or HTTP error body in {@code dialect} carries, or null if it carries none. */
@@ -115,7 +120,7 @@ record ErrorMapping(String anthropicType, String openAiType, String openAiCode, 
                     return ofAnthropic(error.path("type").asText("api_error"), error.path("message").asText(""));
                 }
             }
-            case OPENAI -> {
+            case OPENAI, RESPONSES -> {
                 if (error.isObject() && error.has("message")) {
                     return ofOpenAi(status, error.path("type").textValue(), code(error.path("code")),
                             error.path("message").asText(""));

@@ -3,6 +3,7 @@ package dev.sluice.gateway.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.InstantSource;
 
 /**
  * The bodies of one exchange across dialects: the request as the upstream speaks it, and the
@@ -25,12 +26,25 @@ public final class Exchanges {
             copy.put("model", model);
             return bytes(copy);
         }
-        ObjectNode anthropic = client == Dialect.ANTHROPIC ? (ObjectNode) json : Translate.openAiRequestToAnthropic(json);
-        ObjectNode out = switch (upstream) {
-            case ANTHROPIC -> anthropic;
-            case OPENAI -> Translate.anthropicRequestToOpenAi(anthropic);
-            case OLLAMA -> Translate.anthropicRequestToOllama(anthropic);
-        };
+        JsonNode request = json;
+        Dialect from = client;
+        if (client == Dialect.RESPONSES) { // to Chat Completions first: from there on as an OpenAI client's
+            request = ResponsesRequests.toChat(json);
+            from = Dialect.OPENAI;
+        }
+        ObjectNode out;
+        if (from == Dialect.OPENAI && upstream == Dialect.OPENAI) {
+            out = (ObjectNode) request;
+        } else {
+            ObjectNode anthropic = from == Dialect.ANTHROPIC ? (ObjectNode) request
+                    : Translate.openAiRequestToAnthropic(request);
+            out = switch (upstream) {
+                case ANTHROPIC -> anthropic;
+                case OPENAI -> Translate.anthropicRequestToOpenAi(anthropic);
+                case OLLAMA -> Translate.anthropicRequestToOllama(anthropic);
+                case RESPONSES -> throw new IllegalArgumentException("only Responses clients reach a Responses upstream");
+            };
+        }
         out.put("model", model);
         if (upstream == Dialect.OLLAMA) {
             out.put("stream", stream); // Ollama streams unless told not to; keep the client's choice
@@ -42,8 +56,8 @@ public final class Exchanges {
      * The upstream's whole (non-streaming) answer in the client's dialect, naming the model that
      * answered: the answer's own {@code model}, else {@code targetModel}.
      */
-    public static byte[] answer(Dialect upstream, Dialect client, byte[] body, ObjectNode parsed, String targetModel)
-            throws TranslationException {
+    public static byte[] answer(Dialect upstream, Dialect client, byte[] body, ObjectNode parsed, String targetModel,
+                                JsonNode clientRequest) throws TranslationException {
         if (upstream == client) {
             return body;
         }
@@ -51,8 +65,14 @@ public final class Exchanges {
             case ANTHROPIC -> parsed;
             case OPENAI -> Translate.openAiResponseToAnthropic(parsed, targetModel);
             case OLLAMA -> Translate.ollamaResponseToAnthropic(parsed, targetModel);
+            case RESPONSES -> throw new IllegalArgumentException("a Responses upstream answers Responses clients only");
         };
-        return bytes(client == Dialect.ANTHROPIC ? anthropic : Translate.anthropicResponseToOpenAi(anthropic, targetModel));
+        return bytes(switch (client) {
+            case ANTHROPIC -> anthropic;
+            case OPENAI -> Translate.anthropicResponseToOpenAi(anthropic, targetModel);
+            case RESPONSES -> ResponsesAnswers.fromAnthropic(anthropic, clientRequest, targetModel, InstantSource.system());
+            case OLLAMA -> throw new IllegalArgumentException("Ollama is not a client dialect");
+        });
     }
 
     private static byte[] bytes(JsonNode node) {

@@ -20,6 +20,15 @@ final class Ids {
         return "toolu_" + random(24);
     }
 
+    static String response() {
+        return "resp_" + random(32);
+    }
+
+    /** An output item's id in the Responses style: {@code msg_}, {@code fc_}, {@code rs_} and random. */
+    static String item(String prefix) {
+        return prefix + random(32);
+    }
+
     static String completion() {
         return "chatcmpl-" + random(24);
     }

@@ -31,7 +31,7 @@ final class OpenAiClientSink extends ClientSink {
         switch (type) {
             case "message_start" -> {
                 id = data.path("message").path("id").asText(Ids.completion());
-                model = Responses.answeredBy(data.path("message"), model);
+                model = Answers.answeredBy(data.path("message"), model);
                 chunk(Json.object().put("role", "assistant").put("content", ""), null, out);
             }
             case "content_block_start" -> blockStart(data.path("content_block"), out);

@@ -44,7 +44,7 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
         JsonNode choice = chunk.path("choices").path(0);
         if (!choice.isObject()) return;
         JsonNode delta = choice.path("delta");
-        String reasoning = Responses.reasoning(delta);
+        String reasoning = Answers.reasoning(delta);
         String content = Json.text(delta, "content");
         JsonNode calls = delta.path("tool_calls");
         if (finished && (reasoning != null || content != null || !calls.isEmpty())) {

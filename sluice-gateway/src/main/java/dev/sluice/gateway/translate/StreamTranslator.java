@@ -1,5 +1,6 @@
 package dev.sluice.gateway.translate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.provider.SseEvent;
 import java.time.InstantSource;
 
@@ -65,12 +66,23 @@ public interface StreamTranslator {
     /**
      * A translator for one stream.
      *
-     * @param client {@link Dialect#ANTHROPIC} or {@link Dialect#OPENAI}
+     * @param client {@link Dialect#ANTHROPIC}, {@link Dialect#OPENAI} or {@link Dialect#RESPONSES}
      * @param targetModel the model the request was sent to, named in translated frames when the
      *     upstream's own frames name none (they name the model that answered, which wins)
      * @param includeUsage the OpenAI client's {@code stream_options.include_usage}: end with a usage chunk
      */
     static StreamTranslator of(Dialect upstream, Dialect client, String targetModel, boolean includeUsage) {
-        return Streams.translator(upstream, client, targetModel, includeUsage, InstantSource.system());
+        return of(upstream, client, targetModel, includeUsage, Json.object());
+    }
+
+    /**
+     * A translator for one stream whose client request is at hand: a Responses client's response object
+     * echoes the request's settings (instructions, tools, temperature...).
+     *
+     * @param clientRequest the request as the client sent it
+     */
+    static StreamTranslator of(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
+                               JsonNode clientRequest) {
+        return Streams.translator(upstream, client, targetModel, includeUsage, clientRequest, InstantSource.system());
     }
 }

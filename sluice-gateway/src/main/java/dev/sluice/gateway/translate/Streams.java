@@ -1,5 +1,6 @@
 package dev.sluice.gateway.translate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.provider.SseEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -21,16 +22,23 @@ final class Streams {
 
     static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
                                        InstantSource clock) {
+        return translator(upstream, client, targetModel, includeUsage, Json.object(), clock);
+    }
+
+    static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
+                                       JsonNode clientRequest, InstantSource clock) {
         boolean passThrough = upstream == client;
         ClientSink sink = switch (client) {
             case ANTHROPIC -> new AnthropicClientSink(passThrough);
             case OPENAI -> new OpenAiClientSink(passThrough, targetModel, includeUsage, clock);
-            case OLLAMA -> throw new IllegalArgumentException("client dialect must be ANTHROPIC or OPENAI, not OLLAMA");
+            case RESPONSES -> new ResponsesClientSink(passThrough, clientRequest, targetModel, clock);
+            case OLLAMA -> throw new IllegalArgumentException("client dialect must be ANTHROPIC, OPENAI or RESPONSES");
         };
         UpstreamReader reader = switch (upstream) {
             case ANTHROPIC -> new AnthropicUpstreamReader(sink);
             case OPENAI -> new OpenAiUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
             case OLLAMA -> new OllamaUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
+            case RESPONSES -> new ResponsesUpstreamReader(sink); // only ever passed through to a Responses client
         };
         return new Translator(upstream, reader, sink, passThrough);
     }
@@ -75,7 +83,7 @@ final class Streams {
             SseEvent terminator = switch (upstream) {
                 case ANTHROPIC -> MESSAGE_STOP;
                 case OPENAI -> DONE;
-                case OLLAMA -> throw new IllegalStateException("Ollama's finish (done: true) is its terminator");
+                case OLLAMA, RESPONSES -> throw new IllegalStateException("the finish is this dialect's terminator");
             };
             try {
                 return onFrame(terminator);

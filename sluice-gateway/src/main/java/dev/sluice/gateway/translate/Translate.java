@@ -46,19 +46,24 @@ public final class Translate {
     /** An OpenAI {@code chat.completion} as an Anthropic {@code message}. */
     public static ObjectNode openAiResponseToAnthropic(JsonNode openAiCompletion, String targetModel)
             throws TranslationException {
-        return Responses.openAiToAnthropic(openAiCompletion, targetModel);
+        return Answers.openAiToAnthropic(openAiCompletion, targetModel);
     }
 
     /** An Ollama {@code /api/chat} answer ({@code stream: false}) as an Anthropic {@code message}. */
     public static ObjectNode ollamaResponseToAnthropic(JsonNode ollamaChatResponse, String targetModel)
             throws TranslationException {
-        return Responses.ollamaToAnthropic(ollamaChatResponse, targetModel);
+        return Answers.ollamaToAnthropic(ollamaChatResponse, targetModel);
+    }
+
+    /** A Responses request as a Chat Completions request (see {@link ResponsesRequests}). */
+    public static ObjectNode responsesRequestToChat(JsonNode responsesRequest) throws TranslationException {
+        return ResponsesRequests.toChat(responsesRequest);
     }
 
     /** An Anthropic {@code message} as an OpenAI {@code chat.completion} ({@code created} is now). */
     public static ObjectNode anthropicResponseToOpenAi(JsonNode anthropicMessage, String targetModel)
             throws TranslationException {
-        return Responses.anthropicToOpenAi(anthropicMessage, targetModel, InstantSource.system());
+        return Answers.anthropicToOpenAi(anthropicMessage, targetModel, InstantSource.system());
     }
 
     /** The usage a non-streaming answer in {@code dialect} reports; {@link Usage#NONE} when absent. */
@@ -66,6 +71,7 @@ public final class Translate {
         return switch (dialect) {
             case ANTHROPIC -> Usages.fromAnthropic(nonStreamingResponse.get("usage"));
             case OPENAI -> Usages.fromOpenAi(nonStreamingResponse.get("usage"));
+            case RESPONSES -> Usages.fromResponses(nonStreamingResponse.get("usage"));
             case OLLAMA -> Usages.fromOllama(nonStreamingResponse);
         };
     }

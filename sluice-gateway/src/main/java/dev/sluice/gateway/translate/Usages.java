@@ -30,6 +30,25 @@ final class Usages {
         return new Usage(response.path("prompt_eval_count").asLong(0), response.path("eval_count").asLong(0), 0, 0);
     }
 
+    /** Responses {@code usage}: input_tokens includes input_tokens_details.cached_tokens. */
+    static Usage fromResponses(JsonNode usage) {
+        if (usage == null || !usage.isObject()) return Usage.NONE;
+        long cached = usage.path("input_tokens_details").path("cached_tokens").asLong(0);
+        return new Usage(Math.max(0, usage.path("input_tokens").asLong(0) - cached),
+                usage.path("output_tokens").asLong(0), cached, 0);
+    }
+
+    /** Responses usage; like OpenAI's, cache writes count as uncached input. */
+    static ObjectNode toResponses(Usage usage) {
+        ObjectNode node = Json.object();
+        node.put("input_tokens", usage.promptTokens());
+        node.putObject("input_tokens_details").put("cached_tokens", usage.cacheReadTokens());
+        node.put("output_tokens", usage.outputTokens());
+        node.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        node.put("total_tokens", usage.promptTokens() + usage.outputTokens());
+        return node;
+    }
+
     static ObjectNode toAnthropic(Usage usage) {
         ObjectNode node = Json.object();
         node.put("input_tokens", usage.inputTokens());

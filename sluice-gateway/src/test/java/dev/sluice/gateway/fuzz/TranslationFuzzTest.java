@@ -60,7 +60,8 @@ class TranslationFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void streamTranslatorsFailOnlyWithATranslationException(FuzzedDataProvider in) {
         Dialect upstream = in.pickValue(Dialect.values());
-        Dialect client = in.pickValue(new Dialect[] {Dialect.ANTHROPIC, Dialect.OPENAI});
+        Dialect client = upstream == Dialect.RESPONSES ? Dialect.RESPONSES // a Responses upstream is passed through
+                : in.pickValue(new Dialect[] {Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES});
         StreamTranslator t = StreamTranslator.of(upstream, client, "m", in.consumeBoolean());
         for (int i = 0; i < 20 && in.remainingBytes() > 0; i++) {
             try {

@@ -67,6 +67,83 @@ record ClientStream(List<Block> blocks, String stop, Usage usage) {
         return new ClientStream(blocks, stop, usage);
     }
 
+    /**
+     * A Responses stream, its order checked as it is read: every event's data names its type and the next
+     * sequence number; response.created and response.in_progress first; each output item added, its deltas
+     * and done events naming it, then done, one at a time, with the text the deltas built; one final
+     * response.completed or response.incomplete whose output equals the items done.
+     */
+    static ClientStream ofResponses(String wire) {
+        List<Block> blocks = new ArrayList<>();
+        List<JsonNode> done = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        JsonNode open = null;
+        JsonNode finished = null;
+        int sequence = 0;
+        for (WireFrames.Frame frame : WireFrames.parse(wire)) {
+            JsonNode data = StreamJson.parse(frame.data(), frame.event());
+            check(data.path("type").asText().equals(frame.event()), "data.type names the event: " + frame);
+            check(data.path("sequence_number").asInt(-1) == sequence, "sequence_number " + sequence + ": " + frame);
+            check(finished == null, "nothing after the final event: " + frame);
+            check(sequence > 1 || frame.event().equals(sequence == 0 ? "response.created" : "response.in_progress"),
+                    "created, then in_progress first: " + frame);
+            sequence++;
+            switch (frame.event()) {
+                case "response.output_item.added" -> {
+                    check(open == null, "one item open at a time");
+                    check(data.path("output_index").asInt() == done.size(), "output_index in order");
+                    open = data.path("item");
+                    text.setLength(0);
+                }
+                case "response.output_text.delta", "response.reasoning_summary_text.delta",
+                     "response.function_call_arguments.delta" -> {
+                    check(open != null && data.path("item_id").asText().equals(open.path("id").asText()),
+                            "a delta names the open item: " + frame);
+                    text.append(data.path("delta").asText());
+                }
+                case "response.output_text.done", "response.reasoning_summary_text.done" ->
+                        check(data.path("text").asText().equals(text.toString()), "done text = deltas: " + frame);
+                case "response.function_call_arguments.done" ->
+                        check(data.path("arguments").asText().equals(text.isEmpty() ? "{}" : text.toString()),
+                                "done arguments = deltas: " + frame);
+                case "response.output_item.done" -> {
+                    JsonNode item = data.path("item");
+                    check(open != null && item.path("id").asText().equals(open.path("id").asText()), "done names the open item");
+                    done.add(item);
+                    blocks.add(switch (item.path("type").asText()) {
+                        case "message" -> new Block("text", item.path("content").path(0).path("text").asText(), null, null);
+                        case "reasoning" -> new Block("thinking", item.path("summary").path(0).path("text").asText(), null,
+                                null);
+                        case "function_call" -> new Block("tool_use", item.path("arguments").asText(),
+                                item.path("call_id").asText(), item.path("name").asText());
+                        default -> throw new AssertionError("unexpected item " + item);
+                    });
+                    open = null;
+                }
+                case "response.completed", "response.incomplete" -> finished = data.path("response");
+                case "response.created", "response.in_progress", "response.content_part.added",
+                     "response.content_part.done", "response.reasoning_summary_part.added",
+                     "response.reasoning_summary_part.done" -> { }
+                default -> throw new AssertionError("unexpected event " + frame);
+            }
+        }
+        check(finished != null, "the stream ends with response.completed or response.incomplete");
+        check(finished.path("output").size() == done.size(), "the final output holds every item done");
+        for (int i = 0; i < done.size(); i++) {
+            check(finished.path("output").get(i).equals(done.get(i)), "final output item " + i + " = its done event");
+        }
+        String stop = switch (finished.path("incomplete_details").path("reason").asText("")) {
+            case "max_output_tokens" -> "max_tokens";
+            case "content_filter" -> "refusal";
+            default -> "end_turn";
+        };
+        return new ClientStream(blocks, stop, Usages.fromResponses(finished.get("usage")));
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) throw new AssertionError(what);
+    }
+
     private static void append(List<Block> blocks, String kind, String text) {
         if (text.isEmpty()) return;
         Block last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);

@@ -66,7 +66,7 @@ class ResponseConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("twoWay")
     void translatesBothWays(String name, String anthropic, String openAi) throws TranslationException {
-        assertThat(reparsed(Responses.anthropicToOpenAi(json(anthropic), "target-model", CLOCK))).isEqualTo(json(openAi));
+        assertThat(reparsed(Answers.anthropicToOpenAi(json(anthropic), "target-model", CLOCK))).isEqualTo(json(openAi));
         assertThat(reparsed(Translate.openAiResponseToAnthropic(json(openAi), "target-model"))).isEqualTo(json(anthropic));
     }
 

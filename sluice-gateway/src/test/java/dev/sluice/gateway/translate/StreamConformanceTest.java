@@ -43,9 +43,9 @@ class StreamConformanceTest {
     Stream<DynamicTest> everyScenarioThroughEveryPair() {
         List<DynamicTest> tests = new ArrayList<>();
         for (StreamScenario scenario : scenarios()) {
-            for (Dialect upstream : Dialect.values()) {
+            for (Dialect upstream : StreamScenario.UPSTREAMS) {
                 if (upstream == Dialect.OLLAMA && scenario.stop().equals("refusal")) continue; // Ollama has no refusal
-                for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI)) {
+                for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES)) {
                     tests.add(DynamicTest.dynamicTest(scenario.name() + ": " + upstream + " -> " + client,
                             () -> check(scenario, upstream, client)));
                 }
@@ -67,6 +67,11 @@ class StreamConformanceTest {
             seen = ClientStream.ofAnthropic(wire);
             assertThat(seen.stop()).isEqualTo(scenario.stop());
             assertThat(seen.usage()).as("usage the client sees").isEqualTo(expectedUsage);
+        } else if (client == Dialect.RESPONSES) {
+            seen = ClientStream.ofResponses(wire); // checks the event order as it reads
+            assertThat(seen.stop()).isEqualTo(scenario.stop().equals("tool_use") ? "end_turn" : scenario.stop());
+            assertThat(seen.usage()).as("usage the client sees").isEqualTo(new Usage(expectedUsage.inputTokens()
+                    + expectedUsage.cacheWriteTokens(), expectedUsage.outputTokens(), expectedUsage.cacheReadTokens(), 0));
         } else {
             OpenAiStreamOrder.check(wire);
             seen = ClientStream.ofOpenAi(wire);

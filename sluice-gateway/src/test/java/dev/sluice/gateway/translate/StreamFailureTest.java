@@ -60,9 +60,9 @@ class StreamFailureTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Dialect.class)
+    @EnumSource(value = Dialect.class, names = {"ANTHROPIC", "OPENAI", "OLLAMA"})
     void streamWithoutItsTerminatorIsNotComplete(Dialect upstream) throws Exception {
-        for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI)) {
+        for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES)) {
             List<SseEvent> frames = TEXT.frames(upstream);
             // OpenAI: drop the usage chunk and [DONE], keeping the finish_reason chunk last
             List<SseEvent> cut = frames.subList(0, frames.size() - (upstream == Dialect.OPENAI ? 2 : 1));
@@ -70,7 +70,7 @@ class StreamFailureTest {
             String wire = StreamConformanceTest.feed(translator, cut);
             assertThat(translator.complete()).as(upstream + " -> " + client).isFalse();
             assertThat(translator.failed()).isFalse();
-            assertThat(wire).doesNotContain("message_stop", "[DONE]");
+            assertThat(wire).doesNotContain("message_stop", "[DONE]", "response.completed");
         }
     }
 
@@ -90,7 +90,7 @@ class StreamFailureTest {
     @MethodSource("inBandErrors")
     void upstreamInBandErrorFailsTheStreamWithTheClientsErrorFrame(Dialect upstream, SseEvent error, String anthropicType,
                                                                     String openAiType, String message) throws Exception {
-        for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI)) {
+        for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES)) {
             List<SseEvent> frames = TEXT.frames(upstream);
             StreamTranslator translator = StreamTranslator.of(upstream, client, "m", true);
             String wire = StreamConformanceTest.feed(translator, frames.subList(0, 2))
@@ -100,6 +100,14 @@ class StreamFailureTest {
             assertThat(translator.onFrame(frames.get(2))).as("after the error").isEmpty();
             List<WireFrames.Frame> out = WireFrames.parse(wire);
             JsonNode last = MAPPER.readTree(out.get(out.size() - 1).data());
+            if (client == Dialect.RESPONSES) {
+                assertThat(out.get(out.size() - 2).event()).isEqualTo("error");
+                assertThat(out.get(out.size() - 1).event()).isEqualTo("response.failed");
+                assertThat(wire).doesNotContain("response.completed");
+                assertThat(last.path("response").path("status").asText()).isEqualTo("failed");
+                assertThat(last.path("response").path("error").path("message").asText()).isEqualTo(message);
+                continue;
+            }
             if (client == Dialect.ANTHROPIC) {
                 AnthropicStreamOrder.checkFailed(wire);
                 assertThat(last.path("error").path("type").asText()).isEqualTo(anthropicType);

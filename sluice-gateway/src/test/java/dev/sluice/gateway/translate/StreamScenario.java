@@ -40,6 +40,7 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
             case ANTHROPIC -> "claude-sonnet-4-5";
             case OPENAI -> "gpt-4o-2024-08-06";
             case OLLAMA -> "llama3.2";
+            case RESPONSES -> throw notRendered();
         };
     }
 
@@ -49,6 +50,7 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
             case ANTHROPIC -> usage;
             case OPENAI -> new Usage(usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), 0);
             case OLLAMA -> new Usage(usage.inputTokens(), usage.outputTokens(), 0, 0);
+            case RESPONSES -> throw notRendered();
         };
     }
 
@@ -57,7 +59,15 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
             case ANTHROPIC -> anthropic();
             case OPENAI -> openAi();
             case OLLAMA -> ollama();
+            case RESPONSES -> throw notRendered();
         };
+    }
+
+    /** The upstream dialects whose frames a scenario renders: those translated to clients. */
+    static final List<Dialect> UPSTREAMS = List.of(Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.OLLAMA);
+
+    private static IllegalArgumentException notRendered() {
+        return new IllegalArgumentException("a Responses upstream is only ever passed through; no frames rendered");
     }
 
     private List<SseEvent> anthropic() {

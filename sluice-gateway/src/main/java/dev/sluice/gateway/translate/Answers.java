@@ -12,9 +12,9 @@ import java.time.InstantSource;
  * answered: the upstream answer's own {@code model}, else the target model given. Reasoning text becomes a thinking block with an empty {@code signature} (there
  * is none to give); Anthropic thinking becomes OpenAI {@code reasoning_content}.
  */
-final class Responses {
+final class Answers {
 
-    private Responses() {
+    private Answers() {
     }
 
     static ObjectNode openAiToAnthropic(JsonNode completion, String targetModel) throws TranslationException {
