@@ -245,7 +245,22 @@ final class Registry {
                     c -> c.sessions().historyTokenBudget()),
             row("sessions.max-age", DURATION, "168h", "sessions unused this long are deleted", c -> c.sessions().maxAge()),
             row("sessions.max-messages", POSITIVE_INT, "1000000", "session messages kept at most (oldest deleted)",
-                    c -> c.sessions().maxMessages()));
+                    c -> c.sessions().maxMessages()),
+            row("responses.omit-unsupported-tools", BOOLEAN, "false",
+                    "/v1/responses translated for a provider: leave out tools other than function tools (web_search,"
+                            + " namespace...) instead of answering 400 naming them",
+                    c -> c.responses().omitUnsupportedTools()),
+            row("responses.store", BOOLEAN, "true",
+                    "keep translated responses whose request says store (the Responses API's default) in the state"
+                            + " store, for previous_response_id and GET/DELETE /v1/responses/{id}; false: never",
+                    c -> c.responses().store()),
+            row("responses.max-age", DURATION, "720h", "stored responses older than this are deleted",
+                    c -> c.responses().maxAge()),
+            row("responses.max-rows", POSITIVE_INT, "100000", "stored responses kept at most (oldest deleted)",
+                    c -> c.responses().maxRows()),
+            row("responses.max-size", SIZE, "256MiB",
+                    "bytes of stored responses kept at most (oldest deleted); one larger than a tenth of it is not stored",
+                    c -> c.responses().maxSize()));
 
     /** Other environment names for a key; the canonical {@code SLUICE_*} name wins over these. */
     static final Map<String, String> ENV_ALIASES = Map.of(

@@ -275,7 +275,10 @@ final class Resolver {
                 new SluiceConfig.Limits(get("limits.fail-open")),
                 new SluiceConfig.Request(this.<Integer>get("request.max-messages"), this.<Integer>get("request.max-tools"),
                         this.<Integer>get("request.max-content-blocks"), this.<Integer>get("request.max-json-depth"),
-                        this.<Integer>get("request.max-output-tokens")));
+                        this.<Integer>get("request.max-output-tokens")),
+                new SluiceConfig.Responses(get("responses.omit-unsupported-tools"), get("responses.store"),
+                        get("responses.max-age"), this.<Integer>get("responses.max-rows"),
+                        this.<Long>get("responses.max-size")));
     }
 
     @SuppressWarnings("unchecked")

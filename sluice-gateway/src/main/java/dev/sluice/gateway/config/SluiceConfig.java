@@ -12,7 +12,7 @@ import java.util.List;
 public record SluiceConfig(Server server, Admission admission, Memory memory, Upstream upstream, Timeouts timeouts,
                            Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log, Routing routing,
                            Store store, Redis redis, Cache cache, Usage usage, Sessions sessions, Limits limits,
-                           Request request) {
+                           Request request, Responses responses) {
 
     /** How the admission limit is set: fixed, or adapted by a Netflix concurrency-limits algorithm. */
     public enum LimitAlgorithm { FIXED, GRADIENT2, VEGAS }
@@ -90,6 +90,12 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
 
     /** Server-side session history (opt-in per request), its token budget and retention. */
     public record Sessions(boolean enabled, int historyTokenBudget, Duration maxAge, long maxMessages) {}
+
+    /**
+     * The Responses ingress: whether tools a translation cannot carry are left out (else refused), and the
+     * stored responses ({@code store}, {@code previous_response_id}) with their bounds.
+     */
+    public record Responses(boolean omitUnsupportedTools, boolean store, Duration maxAge, int maxRows, long maxSize) {}
 
     /** Shape limits on each generation request; maxOutputTokens 0 means no ceiling. */
     public record Request(int maxMessages, int maxTools, int maxContentBlocks, int maxJsonDepth, int maxOutputTokens) {}

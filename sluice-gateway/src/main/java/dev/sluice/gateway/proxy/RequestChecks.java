@@ -145,7 +145,8 @@ public final class RequestChecks {
             return json;
         }
         try {
-            return Translate.responsesRequestToChat(json);
+            // tool types are checked per target: a provider with native Responses takes them all
+            return Translate.responsesRequestToChat(Translate.responsesWithFunctionToolsOnly(json));
         } catch (TranslationException e) {
             throw new GatewayException(400, e.getMessage());
         }

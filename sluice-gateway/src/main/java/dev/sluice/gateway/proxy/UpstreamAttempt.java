@@ -11,6 +11,7 @@ import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.ErrorBodies;
 import dev.sluice.gateway.translate.Exchanges;
+import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,7 +50,10 @@ final class UpstreamAttempt implements Attempts.Step {
         Dialect upstream = Dialect.upstream(info.client, provider.kind(), provider.nativeResponses());
         byte[] upstreamBody;
         try {
-            upstreamBody = Exchanges.request(info.client, upstream, body, json, attempt.target().model(), info.stream);
+            JsonNode sent = info.client == Dialect.RESPONSES && upstream != Dialect.RESPONSES
+                    && r.ctx().config().responses().omitUnsupportedTools()
+                    ? Translate.responsesWithFunctionToolsOnly(json) : json;
+            upstreamBody = Exchanges.request(info.client, upstream, body, sent, attempt.target().model(), info.stream);
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
             return failed(new GatewayException(400, "invalid_request_error",

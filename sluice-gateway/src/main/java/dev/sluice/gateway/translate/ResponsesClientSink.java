@@ -21,7 +21,6 @@ final class ResponsesClientSink extends ClientSink {
     private final ResponseShell shell;
     private final ArrayNode output = Json.array();
     private int sequence;
-    private boolean started;
     private Open open = Open.NONE;
     private ObjectNode item;
     private final StringBuilder buffer = new StringBuilder();
@@ -37,7 +36,6 @@ final class ResponsesClientSink extends ClientSink {
         switch (type) {
             case "message_start" -> {
                 shell.answeredBy(Answers.answeredBy(data.path("message"), shell.model()));
-                started = true;
                 emit("response.created", Json.object().set("response", shell.inProgress()), out);
                 emit("response.in_progress", Json.object().set("response", shell.inProgress()), out);
             }
@@ -175,9 +173,8 @@ final class ResponsesClientSink extends ClientSink {
                 .put("message", error.message());
         data.putNull("param");
         emit("error", data, out);
-        if (started) {
-            emit("response.failed", Json.object().set("response", shell.failed(output, usage(), error)), out);
-        }
+        // response.failed also when nothing had started: clients such as Codex act on it, not on error
+        emit("response.failed", Json.object().set("response", shell.failed(output, usage(), error)), out);
         return out.toString();
     }
 }

@@ -35,6 +35,18 @@ final class ResponsesRequests {
     private ResponsesRequests() {
     }
 
+    /** The request with only its function tools (a copy; the request itself when it has no others). */
+    static JsonNode withFunctionToolsOnly(JsonNode request) {
+        JsonNode tools = request.path("tools");
+        boolean others = false;
+        for (JsonNode t : tools) others |= !"function".equals(t.path("type").asText());
+        if (!others) return request;
+        ObjectNode copy = request.deepCopy();
+        ArrayNode kept = copy.putArray("tools");
+        for (JsonNode t : tools) if ("function".equals(t.path("type").asText())) kept.add(t.deepCopy());
+        return copy;
+    }
+
     static ObjectNode toChat(JsonNode request) throws TranslationException {
         if (!request.isObject()) throw new TranslationException("request: expected a JSON object");
         for (String field : REFUSED) {
@@ -176,8 +188,9 @@ final class ResponsesRequests {
                 JsonNode tool = tools.get(i);
                 String type = tool.path("type").asText("");
                 if (!"function".equals(type)) {
-                    throw new TranslationException("tools[" + i + "].type: \"" + type + "\" tools are not available"
-                            + " through Sluice (function tools are)");
+                    throw new TranslationException("tools[" + i + "].type: \"" + type + "\" tools cannot be"
+                            + " translated for this provider (function tools can; responses.omit-unsupported-tools"
+                            + " leaves the others out)");
                 }
                 ObjectNode function = translated.addObject().put("type", "function").putObject("function");
                 function.put("name", required(tool, "name", "tools[" + i + "]"));

@@ -60,6 +60,14 @@ public final class Translate {
         return ResponsesRequests.toChat(responsesRequest);
     }
 
+    /**
+     * A Responses request without the tools a translation cannot carry (all but function tools), for
+     * {@code responses.omit-unsupported-tools}; the request itself when it has none.
+     */
+    public static JsonNode responsesWithFunctionToolsOnly(JsonNode responsesRequest) {
+        return ResponsesRequests.withFunctionToolsOnly(responsesRequest);
+    }
+
     /** An Anthropic {@code message} as an OpenAI {@code chat.completion} ({@code created} is now). */
     public static ObjectNode anthropicResponseToOpenAi(JsonNode anthropicMessage, String targetModel)
             throws TranslationException {
