@@ -141,12 +141,12 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
         return new ToolCall(tool.name(), input, json, parts);
     }
 
-    private static long next(long state) {
+    static long next(long state) {
         return state + 0x9E3779B97F4A7C15L;
     }
 
-    /** SplitMix64's finaliser. */
-    private static long mix(long z) {
+    /** SplitMix64's finaliser (also the source of {@link Embeddings}' vectors). */
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -2,6 +2,7 @@ package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** One provider API's shape: how its requests are read and its answers, streams and errors are written. */
 interface Dialect {
@@ -32,12 +33,17 @@ interface Dialect {
     int status(ErrorKind kind);
 
     static int maxTokens(JsonNode node, String field) {
+        return positiveInt(node, field).orElse(Integer.MAX_VALUE);
+    }
+
+    /** The positive integer {@code field} of {@code node}; empty when absent or null. @throws BadRequest naming it */
+    static OptionalInt positiveInt(JsonNode node, String field) {
         JsonNode value = node.path(field);
-        if (value.isMissingNode() || value.isNull()) return Integer.MAX_VALUE;
+        if (value.isMissingNode() || value.isNull()) return OptionalInt.empty();
         if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
             throw new BadRequest(field + ": must be a positive integer, was " + value);
         }
-        return value.asInt();
+        return OptionalInt.of(value.asInt());
     }
 
     static String requireModel(JsonNode root, String message) {

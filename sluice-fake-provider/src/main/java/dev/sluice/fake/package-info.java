@@ -14,6 +14,11 @@
  *   <li>{@code POST /serving-endpoints/{endpoint}/invocations} (Databricks): needs
  *       {@code Authorization: Bearer <token>} (else 401)
  *   <li>{@code POST /api/chat} (NDJSON streaming unless {@code "stream":false}); {@code GET /api/tags}
+ *   <li>Embeddings ({@link dev.sluice.fake.Embeddings}): {@code POST /v1/embeddings}, {@code POST /embeddings},
+ *       Azure {@code POST /openai/deployments/{deployment}/embeddings?api-version=...}, Databricks
+ *       {@code POST /serving-endpoints/{endpoint}/invocations} with {@code input} and no {@code messages};
+ *       Ollama {@code POST /api/embed}. The same text always gives the same unit vector (8 dimensions
+ *       unless {@code dimensions} says); faults apply as to a whole chat answer
  *   <li>{@code GET /v1/models} (Anthropic shape when {@code anthropic-version} is sent, else OpenAI)
  *   <li>{@code GET /}: 200 {@code ok}, for health probes
  * </ul>
