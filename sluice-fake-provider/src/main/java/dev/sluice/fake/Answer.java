@@ -28,7 +28,7 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
     /** The reasoning every thinking answer starts with: one token per word. */
     static final String THINKING_TEXT = "Let me think about this step by step before I answer.";
     static final int MAX_TOOL_PIECES = 4;
-    /** How the answer to a scripted Bash loop's tool result starts ({@link Tools#bashLoop}); the result follows. */
+    /** How the answer to a scripted shell loop's tool result starts ({@link Tools#shellLoop}); the result follows. */
     static final String TOOL_SAID = "tool said: ";
     /** The size of the big-events fault's one text delta: 16 KiB of words. */
     static final int BIG_EVENT_CHARS = 16 * 1024;
