@@ -178,6 +178,12 @@ final class AnthropicDialect implements Dialect {
         return "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"delta\": {tru\n\n";
     }
 
+    /** {@code event: error} with the error body, and no {@code message_stop}. */
+    @Override
+    public String streamError(Conversation c, ErrorKind kind, String message, int framesSent) {
+        return "event: error\ndata: " + error(kind, message) + "\n\n";
+    }
+
     @Override
     public String error(ErrorKind kind, String message) {
         ObjectNode root = Json.object();

@@ -27,6 +27,12 @@ interface Dialect {
     /** A frame whose data is not JSON, for the {@code malformed} fault. */
     String malformedFrame();
 
+    /**
+     * The in-band error of the {@code stream-error} fault, mid-stream after {@code framesSent} frames: the
+     * dialect's error event, and whatever must follow it; the stream ends after it.
+     */
+    String streamError(Conversation conversation, ErrorKind kind, String message, int framesSent);
+
     /** The error body in this dialect. */
     String error(ErrorKind kind, String message);
 

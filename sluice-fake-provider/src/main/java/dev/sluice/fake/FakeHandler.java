@@ -37,6 +37,7 @@ final class FakeHandler extends Handler.Abstract {
     private final Dialect anthropic = new AnthropicDialect();
     private final Dialect openAi = new OpenAiDialect();
     private final Dialect ollama = new OllamaDialect();
+    private final Dialect responses = new ResponsesDialect();
 
     FakeHandler(Settings settings, Stats stats, Slots slots, BooleanSupplier stopping) {
         this.settings = settings;
@@ -84,6 +85,8 @@ final class FakeHandler extends Handler.Abstract {
             case "POST /v1/messages" -> generate(ex, request, anthropic, body, Json.parseObject(body), Optional.empty());
             case "POST /v1/chat/completions", "POST /chat/completions" ->
                     generate(ex, request, openAi, body, Json.parseObject(body), Optional.empty());
+            case "POST /v1/responses", "POST /responses" ->
+                    generate(ex, request, responses, body, Json.parseObject(body), Optional.empty());
             case "POST /api/chat" -> generate(ex, request, ollama, body, Json.parseObject(body), Optional.empty());
             case "POST /v1/embeddings", "POST /embeddings" -> embed(ex, request, false, Json.parseObject(body), Optional.empty());
             case "POST /api/embed" -> embed(ex, request, true, Json.parseObject(body), Optional.empty());

@@ -114,6 +114,12 @@ final class OllamaDialect implements Dialect {
         return "{\"model\": \"fake\", \"message\": {tru\n";
     }
 
+    /** A line with the error string, and no done line. */
+    @Override
+    public String streamError(Conversation c, ErrorKind kind, String message, int framesSent) {
+        return error(kind, message) + "\n";
+    }
+
     @Override
     public String error(ErrorKind kind, String message) {
         return Json.write(Json.object().put("error", message));

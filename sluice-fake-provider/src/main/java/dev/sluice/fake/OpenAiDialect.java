@@ -142,6 +142,12 @@ final class OpenAiDialect implements Dialect {
         return "data: {\"object\": \"chat.completion.chunk\", \"choices\": [{tru\n\n";
     }
 
+    /** A chunk with the error object instead of choices, and no {@code [DONE]}. */
+    @Override
+    public String streamError(Conversation c, ErrorKind kind, String message, int framesSent) {
+        return "data: " + error(kind, message) + "\n\n";
+    }
+
     @Override
     public String error(ErrorKind kind, String message) {
         ObjectNode error = Json.object();

@@ -15,7 +15,7 @@ final class Player {
         ex.await(plan.latency());
         if (c.stream()) {
             int repeat = fault == Fault.BIG_EVENTS ? Math.min(c.maxTokens(), Plan.MAX_DELTAS) : 1;
-            stream(ex, dialect, dialect.frames(c, answer), plan, fault, repeat);
+            stream(ex, dialect, c, dialect.frames(c, answer), plan, fault, repeat);
         }
         else whole(ex, plan, fault, answer.outputTokens(), () -> dialect.body(c, answer), dialect.malformedBody());
     }
@@ -28,14 +28,11 @@ final class Player {
 
     /**
      * Frames before the first delta go out at once; the first delta waits the time to first token, each
-     * later one the delta interval. At half the deltas, stream-cut, stall and malformed strike.
+     * later one the delta interval. At half the deltas, stream-cut, stall, malformed and stream-error
+     * strike. Each delta frame is written {@code repeat} times (the big-events fault), paced like deltas.
      */
-    static void stream(Exchange ex, Dialect dialect, List<Dialect.Frame> frames, Plan plan, Fault fault) {
-        stream(ex, dialect, frames, plan, fault, 1);
-    }
-
-    /** As above, each delta frame written {@code repeat} times (the big-events fault), paced like deltas. */
-    static void stream(Exchange ex, Dialect dialect, List<Dialect.Frame> frames, Plan plan, Fault fault, int repeat) {
+    static void stream(Exchange ex, Dialect dialect, Conversation c, List<Dialect.Frame> frames, Plan plan, Fault fault,
+                       int repeat) {
         int deltas = (int) frames.stream().filter(Dialect.Frame::delta).count();
         int half = deltas / 2;
         int seen = 0;
@@ -56,6 +53,10 @@ final class Player {
                         }
                         case STALL -> ex.await(plan.stall());
                         case MALFORMED -> ex.write(dialect.malformedFrame());
+                        case STREAM_ERROR -> {
+                            ex.finish(dialect.streamError(c, ErrorKind.SERVER_ERROR, ErrorKind.SERVER_ERROR.defaultMessage, i));
+                            return;
+                        }
                         default -> { }
                     }
                 }
