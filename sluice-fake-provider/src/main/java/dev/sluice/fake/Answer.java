@@ -28,7 +28,7 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
     /** The reasoning every thinking answer starts with: one token per word. */
     static final String THINKING_TEXT = "Let me think about this step by step before I answer.";
     static final int MAX_TOOL_PIECES = 4;
-    /** How the answer to a scripted Bash loop's tool result starts ({@link Tools#bashLoop}); the result follows. */
+    /** How the answer to a scripted shell loop's tool result starts ({@link Tools#shellLoop}); the result follows. */
     static final String TOOL_SAID = "tool said: ";
     /** The size of the big-events fault's one text delta: 16 KiB of words. */
     static final int BIG_EVENT_CHARS = 16 * 1024;
@@ -141,12 +141,12 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
         return new ToolCall(tool.name(), input, json, parts);
     }
 
-    private static long next(long state) {
+    static long next(long state) {
         return state + 0x9E3779B97F4A7C15L;
     }
 
-    /** SplitMix64's finaliser. */
-    private static long mix(long z) {
+    /** SplitMix64's finaliser (also the source of {@link Embeddings}' vectors). */
+    static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -34,7 +34,7 @@ final class AnthropicDialect implements Dialect {
         java.util.function.Function<JsonNode, Conversation.Tool> read =
                 tool -> new Conversation.Tool(tool.path("name").asText(), tool.path("input_schema"));
         Optional<String> named = "tool".equals(choiceType) ? Optional.of(choice.path("name").asText()) : Optional.empty();
-        Optional<List<Conversation.Tool>> loop = Tools.bashLoop(root.path("tools"), read, named,
+        Optional<List<Conversation.Tool>> loop = Tools.shellLoop(root.path("tools"), read, named,
                 "none".equals(choiceType), anyToolResult(messages), lastUser.path("content"));
         List<Conversation.Tool> tools = loop.orElseGet(() -> toolResult.isPresent() ? List.of()
                 : Tools.choose(root.path("tools"), read, named, "none".equals(choiceType),
@@ -176,6 +176,12 @@ final class AnthropicDialect implements Dialect {
     @Override
     public String malformedFrame() {
         return "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"delta\": {tru\n\n";
+    }
+
+    /** {@code event: error} with the error body, and no {@code message_stop}. */
+    @Override
+    public String streamError(Conversation c, ErrorKind kind, String message, int framesSent) {
+        return "event: error\ndata: " + error(kind, message) + "\n\n";
     }
 
     @Override

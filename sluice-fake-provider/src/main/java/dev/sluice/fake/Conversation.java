@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param prompt       the request's input tokens, as {@link Tokens} reckons them
  * @param thinking     whether the request asks for reasoning output before the answer
  * @param digest       a hash of the whole request body, for deterministic ids
- * @param toolLoop     whether the request is a scripted Bash tool loop ({@link Tools#bashLoop})
+ * @param toolLoop     whether the request is a scripted shell tool loop ({@link Tools#shellLoop})
  */
 record Conversation(String model, boolean stream, int maxTokens, String lastUserText,
                     Optional<String> toolResult, List<Tool> tools, Tokens.Prompt prompt, boolean includeUsage,

@@ -1,23 +1,31 @@
 package dev.sluice.fake;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The OpenAI-compatible deployment routes, whose path names the model: Azure OpenAI
- * {@code POST /openai/deployments/{deployment}/chat/completions?api-version=...} (with an {@code api-key}
- * header) and Databricks {@code POST /serving-endpoints/{endpoint}/invocations} (with
- * {@code Authorization: Bearer ...}).
+ * {@code POST /openai/deployments/{deployment}/chat/completions?api-version=...} and
+ * {@code .../embeddings?api-version=...} (with an {@code api-key} header) and Databricks
+ * {@code POST /serving-endpoints/{endpoint}/invocations} (with {@code Authorization: Bearer ...}), chat or
+ * embeddings by its body.
  */
 final class Deployments {
     static final String AZURE_PREFIX = "/openai/deployments/";
     static final String AZURE_SUFFIX = "/chat/completions";
+    static final String AZURE_EMBEDDINGS_SUFFIX = "/embeddings";
     static final String DATABRICKS_PREFIX = "/serving-endpoints/";
     static final String DATABRICKS_SUFFIX = "/invocations";
 
-    /** A matched route: which service, and the deployment or endpoint name. */
-    record Deployment(boolean azure, String name) { }
+    /** A matched route: which service, the deployment or endpoint name, and whether Azure's path asks for embeddings. */
+    record Deployment(boolean azure, String name, boolean embeddingsPath) {
+        /** Azure says so by its path; Databricks has one path for both, so a body with {@code input} and no {@code messages}. */
+        boolean embeddings(Optional<JsonNode> root) {
+            return azure ? embeddingsPath : root.filter(r -> r.has("input") && !r.has("messages")).isPresent();
+        }
+    }
 
     /** A refusal before the request is read, as the real service gives it. */
     record Refusal(ErrorKind kind, String message) { }
@@ -26,8 +34,9 @@ final class Deployments {
 
     /** The deployment this path names, or empty when it is no deployment route. */
     static Optional<Deployment> match(String path) {
-        return name(path, AZURE_PREFIX, AZURE_SUFFIX).map(name -> new Deployment(true, name))
-                .or(() -> name(path, DATABRICKS_PREFIX, DATABRICKS_SUFFIX).map(name -> new Deployment(false, name)));
+        return name(path, AZURE_PREFIX, AZURE_SUFFIX).map(name -> new Deployment(true, name, false))
+                .or(() -> name(path, AZURE_PREFIX, AZURE_EMBEDDINGS_SUFFIX).map(name -> new Deployment(true, name, true)))
+                .or(() -> name(path, DATABRICKS_PREFIX, DATABRICKS_SUFFIX).map(name -> new Deployment(false, name, false)));
     }
 
     private static Optional<String> name(String path, String prefix, String suffix) {

@@ -2,6 +2,7 @@ package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** One provider API's shape: how its requests are read and its answers, streams and errors are written. */
 interface Dialect {
@@ -26,18 +27,29 @@ interface Dialect {
     /** A frame whose data is not JSON, for the {@code malformed} fault. */
     String malformedFrame();
 
+    /**
+     * The in-band error of the {@code stream-error} fault, mid-stream after {@code framesSent} frames: the
+     * dialect's error event, and whatever must follow it; the stream ends after it.
+     */
+    String streamError(Conversation conversation, ErrorKind kind, String message, int framesSent);
+
     /** The error body in this dialect. */
     String error(ErrorKind kind, String message);
 
     int status(ErrorKind kind);
 
     static int maxTokens(JsonNode node, String field) {
+        return positiveInt(node, field).orElse(Integer.MAX_VALUE);
+    }
+
+    /** The positive integer {@code field} of {@code node}; empty when absent or null. @throws BadRequest naming it */
+    static OptionalInt positiveInt(JsonNode node, String field) {
         JsonNode value = node.path(field);
-        if (value.isMissingNode() || value.isNull()) return Integer.MAX_VALUE;
+        if (value.isMissingNode() || value.isNull()) return OptionalInt.empty();
         if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
             throw new BadRequest(field + ": must be a positive integer, was " + value);
         }
-        return value.asInt();
+        return OptionalInt.of(value.asInt());
     }
 
     static String requireModel(JsonNode root, String message) {

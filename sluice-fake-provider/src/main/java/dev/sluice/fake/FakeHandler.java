@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -21,8 +22,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Routes requests to the three dialects (and the OpenAI-compatible deployments), and applies the
- * request's fault, timing and the model slots.
+ * Routes requests to the dialects (and the OpenAI-compatible deployments) and the embeddings endpoints,
+ * and applies the request's fault, timing and the model slots.
  */
 final class FakeHandler extends Handler.Abstract {
     private static final System.Logger LOG = System.getLogger(FakeHandler.class.getName());
@@ -36,6 +37,7 @@ final class FakeHandler extends Handler.Abstract {
     private final Dialect anthropic = new AnthropicDialect();
     private final Dialect openAi = new OpenAiDialect();
     private final Dialect ollama = new OllamaDialect();
+    private final Dialect responses = new ResponsesDialect();
 
     FakeHandler(Settings settings, Stats stats, Slots slots, BooleanSupplier stopping) {
         this.settings = settings;
@@ -80,9 +82,14 @@ final class FakeHandler extends Handler.Abstract {
             return;
         }
         switch (request.getMethod() + " " + path) {
-            case "POST /v1/messages" -> generate(ex, request, anthropic, body, Optional.empty());
-            case "POST /v1/chat/completions", "POST /chat/completions" -> generate(ex, request, openAi, body, Optional.empty());
-            case "POST /api/chat" -> generate(ex, request, ollama, body, Optional.empty());
+            case "POST /v1/messages" -> generate(ex, request, anthropic, body, Json.parseObject(body), Optional.empty());
+            case "POST /v1/chat/completions", "POST /chat/completions" ->
+                    generate(ex, request, openAi, body, Json.parseObject(body), Optional.empty());
+            case "POST /v1/responses", "POST /responses" ->
+                    generate(ex, request, responses, body, Json.parseObject(body), Optional.empty());
+            case "POST /api/chat" -> generate(ex, request, ollama, body, Json.parseObject(body), Optional.empty());
+            case "POST /v1/embeddings", "POST /embeddings" -> embed(ex, request, false, Json.parseObject(body), Optional.empty());
+            case "POST /api/embed" -> embed(ex, request, true, Json.parseObject(body), Optional.empty());
             case "POST /v1/messages/count_tokens" -> countTokens(ex, request, body);
             case "GET /v1/models" -> ex.respond(200, Player.JSON, Map.of(), request.getHeaders().contains("anthropic-version")
                     ? AnthropicDialect.models() : OpenAiDialect.models());
@@ -92,7 +99,7 @@ final class FakeHandler extends Handler.Abstract {
         }
     }
 
-    /** Azure OpenAI and Databricks: OpenAI chat, their own credentials, the path's name standing in as the model. */
+    /** Azure OpenAI and Databricks: OpenAI chat or embeddings, their own credentials, the path's name standing in as the model. */
     private void deployment(Exchange ex, Request request, String path, String query, byte[] body) {
         Optional<Deployments.Deployment> deployment = Deployments.match(path).filter(d -> request.getMethod().equals("POST"));
         if (deployment.isEmpty()) {
@@ -105,19 +112,55 @@ final class FakeHandler extends Handler.Abstract {
             respondError(ex, openAi, refusal.get().kind(), refusal.get().message());
             return;
         }
-        generate(ex, request, openAi, body, Optional.of(deployment.get().name()));
+        Optional<JsonNode> root = Json.parseObject(body);
+        Optional<String> name = Optional.of(deployment.get().name());
+        if (deployment.get().embeddings(root)) embed(ex, request, false, root, name);
+        else generate(ex, request, openAi, body, root, name);
     }
 
     private Dialect dialectFor(String path) {
         return path.startsWith("/api/") ? ollama : path.startsWith("/v1/messages") ? anthropic : openAi;
     }
 
+    /** A chat answer in {@code dialect}, streamed or whole. */
+    private void generate(Exchange ex, Request request, Dialect dialect, byte[] body, Optional<JsonNode> parsed,
+                          Optional<String> deployment) {
+        answer(ex, request, dialect, parsed, deployment, root -> {
+            Conversation conversation = dialect.parse(root, Conversation.digest(body));
+            return (plan, fault) -> {
+                Answer answer = fault == Fault.BIG_EVENTS ? Answer.bigEvent()
+                        : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
+                Player.play(ex, dialect, conversation, answer, plan, fault);
+            };
+        });
+    }
+
+    /** Embeddings in OpenAI's form (errors in OpenAI's shape) or Ollama's: always whole, one token's time. */
+    private void embed(Exchange ex, Request request, boolean ollamaForm, Optional<JsonNode> parsed,
+                       Optional<String> deployment) {
+        answer(ex, request, ollamaForm ? ollama : openAi, parsed, deployment, root -> {
+            Embeddings embeddings = ollamaForm ? Embeddings.ollama(root) : Embeddings.openAi(root);
+            return (plan, fault) -> Player.playWhole(ex, plan, fault, 1, embeddings::body, embeddings.malformedBody());
+        });
+    }
+
+    /** A request read and checked, to be answered with its plan under its fault. */
+    @FunctionalInterface
+    private interface Reply {
+        void play(Plan plan, Fault fault);
+    }
+
     /**
+     * Applies the request's fault (unknown: 400; reset, no-answer, error statuses), reads it with
+     * {@code read} (which throws {@link BadRequest} for a 400), takes a model slot and plays the reply.
+     *
+     * @param dialect    the dialect errors are answered in
      * @param deployment the deployment or endpoint name of an OpenAI-compatible route: the model when the
      *                   body names none, and the fault when it is {@code fault-<name>}
      */
-    private void generate(Exchange ex, Request request, Dialect dialect, byte[] body, Optional<String> deployment) {
-        Optional<JsonNode> root = Json.parseObject(body).map(r -> withModel(r, deployment));
+    private void answer(Exchange ex, Request request, Dialect dialect, Optional<JsonNode> parsed,
+                        Optional<String> deployment, Function<JsonNode, Reply> read) {
+        Optional<JsonNode> root = parsed.map(r -> withModel(r, deployment));
         Fault fault;
         Plan plan;
         try {
@@ -144,10 +187,10 @@ final class FakeHandler extends Handler.Abstract {
             respondError(ex, dialect, error.get(), error.get().defaultMessage);
             return;
         }
-        Conversation conversation;
+        Reply reply;
         try {
             if (root.isEmpty()) throw new BadRequest("request body is not a JSON object");
-            conversation = dialect.parse(root.get(), Conversation.digest(body));
+            reply = read.apply(root.get());
         } catch (BadRequest e) {
             respondError(ex, dialect, ErrorKind.INVALID_REQUEST, e.getMessage());
             return;
@@ -158,9 +201,7 @@ final class FakeHandler extends Handler.Abstract {
             return;
         }
         try {
-            Answer answer = fault == Fault.BIG_EVENTS ? Answer.bigEvent()
-                    : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
-            Player.play(ex, dialect, conversation, answer, plan, fault);
+            reply.play(plan, fault);
         } finally {
             permit.get().close();
         }

@@ -20,6 +20,8 @@ enum Fault {
     STREAM_CUT("stream-cut"),
     STALL("stall"),
     MALFORMED("malformed"),
+    /** The dialect's in-band error event after half the deltas, then the end (streams only). */
+    STREAM_ERROR("stream-error"),
     NO_TERMINATOR("no-terminator"),
     CONTEXT_LENGTH("context-length"),
     CONTENT_FILTER("content-filter"),

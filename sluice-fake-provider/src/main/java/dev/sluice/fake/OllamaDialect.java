@@ -26,7 +26,7 @@ final class OllamaDialect implements Dialect {
         }
         String lastUserText = Conversation.text(lastUser.path("content"));
         Optional<String> toolResult = Conversation.trailingToolMessages(messages);
-        Optional<List<Conversation.Tool>> loop = OpenAiDialect.bashLoop(root, messages, lastUser);
+        Optional<List<Conversation.Tool>> loop = OpenAiDialect.shellLoop(root, messages, lastUser);
         List<Conversation.Tool> tools = loop.orElseGet(
                 () -> toolResult.isPresent() ? List.of() : OpenAiDialect.functionTools(root, lastUserText));
         return new Conversation(model, root.path("stream").asBoolean(true), maxTokens, lastUserText, toolResult,
@@ -112,6 +112,12 @@ final class OllamaDialect implements Dialect {
     @Override
     public String malformedFrame() {
         return "{\"model\": \"fake\", \"message\": {tru\n";
+    }
+
+    /** A line with the error string, and no done line. */
+    @Override
+    public String streamError(Conversation c, ErrorKind kind, String message, int framesSent) {
+        return error(kind, message) + "\n";
     }
 
     @Override

@@ -27,7 +27,7 @@ final class OpenAiDialect implements Dialect {
         }
         String lastUserText = Conversation.text(lastUser.path("content"));
         Optional<String> toolResult = Conversation.trailingToolMessages(messages);
-        Optional<List<Conversation.Tool>> loop = bashLoop(root, messages, lastUser);
+        Optional<List<Conversation.Tool>> loop = shellLoop(root, messages, lastUser);
         List<Conversation.Tool> tools = loop.orElseGet(
                 () -> toolResult.isPresent() ? List.of() : functionTools(root, lastUserText));
         JsonNode effort = root.path("reasoning_effort");
@@ -37,13 +37,13 @@ final class OpenAiDialect implements Dialect {
                 thinking, digest, loop.isPresent());
     }
 
-    /** The scripted Bash loop ({@link Tools#bashLoop}) over OpenAI-shaped tools; answered by any {@code role:"tool"} message. */
-    static Optional<List<Conversation.Tool>> bashLoop(JsonNode root, JsonNode messages, JsonNode lastUser) {
+    /** The scripted shell loop ({@link Tools#shellLoop}) over OpenAI-shaped tools; answered by any {@code role:"tool"} message. */
+    static Optional<List<Conversation.Tool>> shellLoop(JsonNode root, JsonNode messages, JsonNode lastUser) {
         boolean answered = false;
         for (JsonNode message : messages) answered |= "tool".equals(message.path("role").asText());
         JsonNode choice = root.path("tool_choice");
         JsonNode named = choice.path("function").path("name");
-        return Tools.bashLoop(root.path("tools"), OpenAiDialect::functionTool,
+        return Tools.shellLoop(root.path("tools"), OpenAiDialect::functionTool,
                 named.isTextual() ? Optional.of(named.asText()) : Optional.empty(), "none".equals(choice.asText()),
                 answered, lastUser.path("content"));
     }
@@ -140,6 +140,12 @@ final class OpenAiDialect implements Dialect {
     @Override
     public String malformedFrame() {
         return "data: {\"object\": \"chat.completion.chunk\", \"choices\": [{tru\n\n";
+    }
+
+    /** A chunk with the error object instead of choices, and no {@code [DONE]}. */
+    @Override
+    public String streamError(Conversation c, ErrorKind kind, String message, int framesSent) {
+        return "data: " + error(kind, message) + "\n\n";
     }
 
     @Override

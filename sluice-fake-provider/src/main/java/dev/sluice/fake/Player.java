@@ -3,6 +3,7 @@ package dev.sluice.fake;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Plays an answer to the wire with its timing and its fault: streamed frame by frame, or whole. */
 final class Player {
@@ -14,21 +15,24 @@ final class Player {
         ex.await(plan.latency());
         if (c.stream()) {
             int repeat = fault == Fault.BIG_EVENTS ? Math.min(c.maxTokens(), Plan.MAX_DELTAS) : 1;
-            stream(ex, dialect, dialect.frames(c, answer), plan, fault, repeat);
+            stream(ex, dialect, c, dialect.frames(c, answer), plan, fault, repeat);
         }
-        else whole(ex, dialect, c, answer, plan, fault);
+        else whole(ex, plan, fault, answer.outputTokens(), () -> dialect.body(c, answer), dialect.malformedBody());
+    }
+
+    /** A reply that is only ever whole (embeddings): the latency, then {@link #whole}. */
+    static void playWhole(Exchange ex, Plan plan, Fault fault, int outputTokens, Supplier<String> answer, String malformed) {
+        ex.await(plan.latency());
+        whole(ex, plan, fault, outputTokens, answer, malformed);
     }
 
     /**
      * Frames before the first delta go out at once; the first delta waits the time to first token, each
-     * later one the delta interval. At half the deltas, stream-cut, stall and malformed strike.
+     * later one the delta interval. At half the deltas, stream-cut, stall, malformed and stream-error
+     * strike. Each delta frame is written {@code repeat} times (the big-events fault), paced like deltas.
      */
-    static void stream(Exchange ex, Dialect dialect, List<Dialect.Frame> frames, Plan plan, Fault fault) {
-        stream(ex, dialect, frames, plan, fault, 1);
-    }
-
-    /** As above, each delta frame written {@code repeat} times (the big-events fault), paced like deltas. */
-    static void stream(Exchange ex, Dialect dialect, List<Dialect.Frame> frames, Plan plan, Fault fault, int repeat) {
+    static void stream(Exchange ex, Dialect dialect, Conversation c, List<Dialect.Frame> frames, Plan plan, Fault fault,
+                       int repeat) {
         int deltas = (int) frames.stream().filter(Dialect.Frame::delta).count();
         int half = deltas / 2;
         int seen = 0;
@@ -49,6 +53,10 @@ final class Player {
                         }
                         case STALL -> ex.await(plan.stall());
                         case MALFORMED -> ex.write(dialect.malformedFrame());
+                        case STREAM_ERROR -> {
+                            ex.finish(dialect.streamError(c, ErrorKind.SERVER_ERROR, ErrorKind.SERVER_ERROR.defaultMessage, i));
+                            return;
+                        }
                         default -> { }
                     }
                 }
@@ -63,12 +71,16 @@ final class Player {
         }
     }
 
-    /** A non-streamed answer takes as long as the stream would have, then comes all at once. */
-    static void whole(Exchange ex, Dialect dialect, Conversation c, Answer answer, Plan plan, Fault fault) {
+    /**
+     * A non-streamed answer (a chat answer, embeddings) of {@code outputTokens} tokens takes as long as the
+     * stream would have (time to first token, a delta interval per later token, the stall), then comes all
+     * at once: the body, the {@code malformed} one, or half of it before the {@code stream-cut}.
+     */
+    static void whole(Exchange ex, Plan plan, Fault fault, int outputTokens, Supplier<String> answer, String malformed) {
         ex.await(plan.ttft());
-        ex.await(plan.deltaInterval().multipliedBy(Math.max(0, answer.outputTokens() - 1)));
+        ex.await(plan.deltaInterval().multipliedBy(Math.max(0, outputTokens - 1)));
         if (fault == Fault.STALL) ex.await(plan.stall());
-        String body = fault == Fault.MALFORMED ? dialect.malformedBody() : dialect.body(c, answer);
+        String body = fault == Fault.MALFORMED ? malformed : answer.get();
         if (fault == Fault.STREAM_CUT) {
             ex.start(200, JSON);
             ex.header("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));

@@ -35,6 +35,11 @@ final class Tokens {
 
     private Tokens() { }
 
+    /** Tokens of {@code chars} characters of text: / 4, at least 1. */
+    static int ofChars(long chars) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, chars / CHARS_PER_TOKEN));
+    }
+
     static Prompt count(JsonNode root) {
         Walk walk = new Walk();
         JsonNode system = root.path("system");
@@ -55,7 +60,7 @@ final class Tokens {
             }
             walk.add(0, message);
         }
-        int total = Math.max(1, walk.chars / CHARS_PER_TOKEN);
+        int total = ofChars(walk.chars);
         List<Integer> marks = walk.marks;
         if (marks.isEmpty()) return new Prompt(total, 0, 0, false);
         int last = marks.get(marks.size() - 1) / CHARS_PER_TOKEN;

@@ -1,6 +1,7 @@
 /**
  * A fake LLM provider: a real HTTP server (Jetty 12, virtual threads) speaking Anthropic Messages,
- * OpenAI Chat Completions and Ollama chat, streaming and not, with scripted faults. Answers are
+ * OpenAI Chat Completions, OpenAI Responses and Ollama chat, streaming and not, and OpenAI and Ollama
+ * embeddings, with scripted faults. Answers are
  * deterministic: the same request gives the same bytes. Start one with
  * {@link dev.sluice.fake.FakeProvider#builder()}; the module's README has examples.
  *
@@ -13,7 +14,13 @@
  *       "Resource not found"), errors in OpenAI error JSON with {@code code} "401" / "404"
  *   <li>{@code POST /serving-endpoints/{endpoint}/invocations} (Databricks): needs
  *       {@code Authorization: Bearer <token>} (else 401)
+ *   <li>{@code POST /v1/responses}, and {@code POST /responses} (OpenAI Responses, {@link dev.sluice.fake.ResponsesDialect})
  *   <li>{@code POST /api/chat} (NDJSON streaming unless {@code "stream":false}); {@code GET /api/tags}
+ *   <li>Embeddings ({@link dev.sluice.fake.Embeddings}): {@code POST /v1/embeddings}, {@code POST /embeddings},
+ *       Azure {@code POST /openai/deployments/{deployment}/embeddings?api-version=...}, Databricks
+ *       {@code POST /serving-endpoints/{endpoint}/invocations} with {@code input} and no {@code messages};
+ *       Ollama {@code POST /api/embed}. The same text always gives the same unit vector (8 dimensions
+ *       unless {@code dimensions} says); faults apply as to a whole chat answer
  *   <li>{@code GET /v1/models} (Anthropic shape when {@code anthropic-version} is sent, else OpenAI)
  *   <li>{@code GET /}: 200 {@code ok}, for health probes
  * </ul>
@@ -61,7 +68,9 @@
  * {@code context-length} (400), {@code reset} (TCP RST, no response), {@code no-answer} (never
  * answers; ends when the client leaves), {@code slow-headers}, {@code slow-first-token},
  * {@code stream-cut} (connection closed after half the deltas), {@code stall} (pause after half),
- * {@code malformed} (a non-JSON event mid-stream), {@code no-terminator} (no final event, clean end),
+ * {@code malformed} (a non-JSON event mid-stream), {@code stream-error} (the dialect's in-band error event
+ * after half the deltas, then the end; Responses: {@code error} then {@code response.failed}; whole
+ * answers unaffected), {@code no-terminator} (no final event, clean end),
  * {@code content-filter} (stop reason refusal / content_filter), {@code flapping} (odd requests 503),
  * {@code big-events} (one 16 KiB text delta streamed max_tokens times, at most 100,000: tens of MiB
  * for a client that never reads; usage counts it once).
