@@ -9,6 +9,8 @@ import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.TieredResponseCache;
 import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.store.Retention;
+import dev.sluice.gateway.responses.ResponseStore;
+import dev.sluice.gateway.responses.SqlResponseStore;
 import dev.sluice.gateway.session.SessionStore;
 import dev.sluice.gateway.session.SqlSessionStore;
 import dev.sluice.gateway.translate.Translate;
@@ -23,6 +25,7 @@ import dev.sluice.gateway.usage.PriceTable;
 import dev.sluice.gateway.usage.UsageQueries;
 import dev.sluice.gateway.usage.UsageRecorder;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 
 /** Builds the state services over the store (and Redis when configured), each registered for closing. */
@@ -56,14 +59,21 @@ final class States {
         }
         JobRuns runs = new JobRuns(store.dataSource());
         var se = config.sessions();
-        lifecycle.register("retention", "usage_records,job_runs,sessions", new Retention(store.dataSource(), List.of(
+        var rs = config.responses();
+        lifecycle.register("retention", "usage_records,job_runs,sessions,stored_responses", new Retention(
+                store.dataSource(), List.of(
                 new Retention.Policy("usage_records", "ts", u.maxAge(), u.maxRows()),
                 new Retention.Policy("job_runs", "started_at", Duration.ofDays(30), 10_000),
                 new Retention.Policy("sessions", "last_used_at", se.maxAge(), se.maxMessages()),
-                new Retention.Policy("session_messages", "created_at", se.maxAge(), se.maxMessages())),
+                new Retention.Policy("session_messages", "created_at", se.maxAge(), se.maxMessages()),
+                new Retention.Policy("stored_responses", "created_at", rs.maxAge(), rs.maxRows(), "size_bytes",
+                        rs.maxSize())),
                 u.retentionInterval(), runs));
         SessionStore sessions = se.enabled()
                 ? new SqlSessionStore(store.dataSource(), Translate.mapper()) : SessionStore.disabled();
+        ResponseStore responses = rs.store()
+                ? new SqlResponseStore(store.dataSource(), rs.maxSize() / 10, InstantSource.system())
+                : ResponseStore.disabled();
         var c = config.cache();
         ResponseCache cache = ResponseCache.disabled();
         if (c.enabled()) {
@@ -77,7 +87,7 @@ final class States {
                     + (c.redisTier() ? "+redis" : ""), rc, c::memoryMaxBytes, () -> rc.stats().memoryBytes());
         }
         return new GatewayState(store, auth, adminFailures, limits, usage, queries, PriceTable.parse(u.prices()), cache, runs,
-                sessions, lifecycle.register("metrics", "prometheus", new GatewayMetrics(config.routing().routes().keySet(),
+                sessions, responses, lifecycle.register("metrics", "prometheus", new GatewayMetrics(config.routing().routes().keySet(),
                         config.routing().providers().keySet())), lifecycle);
     }
 }

@@ -7,6 +7,7 @@ import dev.sluice.core.Lifecycle;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.store.JobRuns;
+import dev.sluice.gateway.responses.ResponseStore;
 import dev.sluice.gateway.session.SessionStore;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.usage.PriceTable;
@@ -24,5 +25,5 @@ import java.util.Optional;
  */
 public record GatewayState(Store store, Authenticator auth, FailureLimiter adminFailures, Limits limits, Optional<UsageRecorder> usage,
                            UsageQueries usageQueries, PriceTable prices, ResponseCache cache, JobRuns jobRuns,
-                           SessionStore sessions, GatewayMetrics metrics, Lifecycle lifecycle) {
+                           SessionStore sessions, ResponseStore responses, GatewayMetrics metrics, Lifecycle lifecycle) {
 }

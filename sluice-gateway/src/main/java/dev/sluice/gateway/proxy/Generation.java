@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * One generation request (Messages or Chat Completions) as a pipeline of steps: the key's policy
- * ({@link KeyPolicyStep}), the session's history ({@link SessionUse}), the response cache
+ * ({@link KeyPolicyStep}), the session's history ({@link SessionUse}), a Responses request's previous response
+ * ({@link StoredResponseUse}), the response cache
  * ({@link CacheUse}), the router's plan, then its {@link Attempts}, each an {@link UpstreamAttempt}
  * answered as a {@link WholeAnswer} or a {@link StreamAnswer}. Failing targets are left only before
  * the first byte reaches the client; after it, failures go in-band.
@@ -42,10 +43,16 @@ final class Generation {
             json = session.withHistory(json, ctx.config().sessions().historyTokenBudget());
             body = json.toString().getBytes(StandardCharsets.UTF_8);
         }
+        StoredResponseUse stored = StoredResponseUse.of(ctx, info, json);
+        JsonNode expanded = stored.withPrevious(ctx, json);
+        if (expanded != json) {
+            json = expanded;
+            body = json.toString().getBytes(StandardCharsets.UTF_8);
+        }
         CacheUse cache = CacheUse.of(ctx, r.req(), info, json);
-        Optional<CachedAnswer> stored = cache.lookup();
-        if (stored.isPresent()) {
-            return replay(stored.get());
+        Optional<CachedAnswer> hit = cache.lookup();
+        if (hit.isPresent()) {
+            return replay(hit.get());
         }
         cache.markMiss(r.res());
         Plan plan = ctx.router().plan(model, sessionKey());
@@ -53,15 +60,15 @@ final class Generation {
             throw Attempts.noTarget(plan);
         }
         UpstreamAttempt attempt = new UpstreamAttempt(r, deadline, body, json,
-                new WholeAnswer(r, ctx.timing(), cache, session, json), new StreamAnswer(r, cache, session, json));
+                new WholeAnswer(r, ctx.timing(), cache, session, stored, json), new StreamAnswer(r, cache, session, stored, json));
         return new Attempts(ctx.timing().sleeper(), deadline, info).run(plan, attempt,
                 () -> lease.ifPresent(l -> l.record(info.usage.inputTokens(), info.usage.outputTokens())));
     }
 
-    private Outcome replay(CachedAnswer stored) {
+    private Outcome replay(CachedAnswer hit) {
         r.info().cacheHit = true;
         try {
-            CacheUse.replay(stored, r.res());
+            CacheUse.replay(hit, r.res());
         } catch (IOException clientGone) {
             return Outcome.CANCELLED;
         }

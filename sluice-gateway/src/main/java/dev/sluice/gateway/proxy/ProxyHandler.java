@@ -39,6 +39,8 @@ public final class ProxyHandler implements Handler {
         COUNT_TOKENS("POST", "/v1/messages/count_tokens", Dialect.ANTHROPIC, false),
         CHAT_COMPLETIONS("POST", "/v1/chat/completions", Dialect.OPENAI, true),
         RESPONSES("POST", "/v1/responses", Dialect.RESPONSES, true),
+        STORED_RESPONSE("GET", "/v1/responses/{id}", Dialect.RESPONSES, false),
+        DELETE_RESPONSE("DELETE", "/v1/responses/{id}", Dialect.RESPONSES, false),
         MODELS("GET", "/v1/models", null, false);
 
         final String method;
@@ -46,12 +48,15 @@ public final class ProxyHandler implements Handler {
         final Dialect dialect;
         /** Whether it generates an answer (routed, streamed or whole, cached, recorded as usage). */
         final boolean generation;
+        /** Whether it takes a JSON body (and calls an upstream); the others are GETs and DELETEs. */
+        final boolean takesBody;
 
         Route(String method, String path, Dialect dialect, boolean generation) {
             this.method = method;
             this.path = path;
             this.dialect = dialect;
             this.generation = generation;
+            this.takesBody = method.equals("POST");
         }
     }
 
@@ -97,13 +102,13 @@ public final class ProxyHandler implements Handler {
                 info.principal = who;
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
-                JsonNode json = route == Route.MODELS ? null : RequestChecks.parse(body, route);
+                JsonNode json = route.takesBody ? RequestChecks.parse(body, route) : null;
                 if (route.generation) {
                     RequestLimits.check(RequestChecks.messagesView(json, route), ctx.config().request());
                     info.stream = json.path("stream").asBoolean(false);
                 }
                 Permit permit = admit(req, scope, who);
-                if (route != Route.MODELS && !info.stream) {
+                if (route.takesBody && !info.stream) {
                     info.clientGone = ClientGoneWatch.start(ctx.edge(), connection, ctx.config().server().idleTimeout(),
                             req.headers().contains(HeaderValues.CONNECTION_CLOSE));
                 }
@@ -112,6 +117,7 @@ public final class ProxyHandler implements Handler {
                     case MESSAGES, CHAT_COMPLETIONS, RESPONSES -> new Generation(exchange).run(body, json);
                     case COUNT_TOKENS -> new CountTokens(exchange).run(body, json);
                     case MODELS -> new Models(exchange).run();
+                    case STORED_RESPONSE, DELETE_RESPONSE -> new StoredResponses(exchange).run(route == Route.STORED_RESPONSE);
                 };
                 permit.outcome(outcome);
             } catch (GatewayException e) {

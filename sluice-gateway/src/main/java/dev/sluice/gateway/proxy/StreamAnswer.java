@@ -24,8 +24,10 @@ final class StreamAnswer {
     private final boolean includeUsage;
     /** The request as the client sent it: a Responses answer echoes its settings. */
     private final JsonNode request;
+    private final StoredResponseUse stored;
 
-    StreamAnswer(ProxyRequest r, CacheUse cache, SessionUse session, JsonNode json) {
+    StreamAnswer(ProxyRequest r, CacheUse cache, SessionUse session, StoredResponseUse stored, JsonNode json) {
+        this.stored = stored;
         this.r = r;
         this.cache = cache;
         this.session = session;
@@ -51,6 +53,7 @@ final class StreamAnswer {
                         capture.add(frame);
                     }
                     session.frame(frame);
+                    stored.frame(frame);
                 }, r.ctx().edge().current()));
         try (Drain.Registration tracked = r.ctx().drain().track(relay)) {
             var res = r.res();
@@ -66,6 +69,7 @@ final class StreamAnswer {
             cache.storeStream(info.principal.tenant(), capture, complete);
             if (complete) {
                 session.remember(null);
+                stored.remember(upstream, null);
             }
             return o;
         }

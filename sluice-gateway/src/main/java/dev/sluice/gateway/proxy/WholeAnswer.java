@@ -27,13 +27,16 @@ final class WholeAnswer {
     private final Timing timing;
     private final CacheUse cache;
     private final SessionUse session;
+    private final StoredResponseUse stored;
     private final JsonNode request;
 
-    WholeAnswer(ProxyRequest r, Timing timing, CacheUse cache, SessionUse session, JsonNode request) {
+    WholeAnswer(ProxyRequest r, Timing timing, CacheUse cache, SessionUse session, StoredResponseUse stored,
+                JsonNode request) {
         this.r = r;
         this.timing = timing;
         this.cache = cache;
         this.session = session;
+        this.stored = stored;
         this.request = request;
     }
 
@@ -80,6 +83,7 @@ final class WholeAnswer {
         }
         cache.storeWhole(info.principal.tenant(), out);
         session.remember(out);
+        stored.remember(upstream, out);
         return new AttemptResult.Answered(Outcome.SUCCESS);
     }
 

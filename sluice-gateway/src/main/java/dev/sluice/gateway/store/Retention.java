@@ -18,12 +18,20 @@ import javax.sql.DataSource;
  */
 public final class Retention implements AutoCloseable {
 
-    /** One table's policy. */
-    public record Policy(String table, String timeColumn, Duration maxAge, long maxRows) {
+    /**
+     * One table's policy: rows older than {@code maxAge}, then the oldest beyond {@code maxRows}, then (when
+     * {@code sizeColumn} is not empty) the oldest beyond {@code maxBytes} summed over that column.
+     */
+    public record Policy(String table, String timeColumn, Duration maxAge, long maxRows, String sizeColumn,
+                         long maxBytes) {
         public Policy {
-            if (!table.matches("[a-z_]+") || !timeColumn.matches("[a-z_]+")) {
+            if (!table.matches("[a-z_]+") || !timeColumn.matches("[a-z_]+") || !sizeColumn.matches("[a-z_]*")) {
                 throw new IllegalArgumentException("table and column names are identifiers: " + table + "." + timeColumn);
             }
+        }
+
+        public Policy(String table, String timeColumn, Duration maxAge, long maxRows) {
+            this(table, timeColumn, maxAge, maxRows, "", Long.MAX_VALUE);
         }
     }
 
@@ -68,15 +76,41 @@ public final class Retention implements AutoCloseable {
                     }
                 }
             }
-            if (cutoff != Long.MIN_VALUE) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM " + p.table() + " WHERE " + p.timeColumn() + " <= ?")) {
-                    ps.setLong(1, cutoff);
-                    deleted += ps.executeUpdate();
-                }
+            deleted += deleteUpTo(c, p, cutoff);
+            if (!p.sizeColumn().isEmpty()) {
+                deleted += deleteUpTo(c, p, bytesCutoff(c, p));
             }
         }
         return deleted;
+    }
+
+    /** The time of the newest row that no longer fits {@code maxBytes}, counting from the newest. */
+    private static long bytesCutoff(Connection c, Policy p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + p.timeColumn() + ", " + p.sizeColumn()
+                + " FROM " + p.table() + " ORDER BY " + p.timeColumn() + " DESC")) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                long sum = 0;
+                while (rs.next()) {
+                    sum += rs.getLong(2);
+                    if (sum > p.maxBytes()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
+    private static long deleteUpTo(Connection c, Policy p, long cutoff) throws SQLException {
+        if (cutoff == Long.MIN_VALUE) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM " + p.table() + " WHERE " + p.timeColumn() + " <= ?")) {
+            ps.setLong(1, cutoff);
+            return ps.executeUpdate();
+        }
     }
 
     @Override
