@@ -15,8 +15,8 @@ import java.util.Locale;
  * @param route the route's path ({@code /v1/messages}, ...)
  * @param method the HTTP method
  * @param client the caller's dialect
- * @param generation whether the route generates an answer (messages, chat completions): only those are
- *        metered and recorded as usage
+ * @param metered whether the route is routed to a target and metered (messages, chat completions, responses,
+ *        embeddings): only those are counted in the request metrics and recorded as usage
  * @param model the model asked for, {@code ""} when none was read
  * @param stream whether a streamed answer was asked for
  * @param status the HTTP status sent (499 when the client left)
@@ -33,7 +33,7 @@ import java.util.Locale;
  * @param endNanos when the request was over ({@link System#nanoTime})
  * @param endMillis the wall-clock time of the end, for records kept beyond the process
  */
-public record Completion(String id, String route, String method, Dialect client, boolean generation, String model,
+public record Completion(String id, String route, String method, Dialect client, boolean metered, String model,
                          boolean stream, int status, Outcome outcome, List<String> tried, String provider,
                          String upstreamModel, Usage usage, boolean cacheHit, String keyId, String tenant,
                          long startNanos, long firstByteNanos, long endNanos, long endMillis) {

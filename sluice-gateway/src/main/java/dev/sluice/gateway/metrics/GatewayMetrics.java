@@ -54,7 +54,7 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
     /** One finished client request; only generation requests (messages, chat completions) are counted. */
     @Override
     public void completed(Completion c) {
-        if (!c.generation()) {
+        if (!c.metered()) {
             return;
         }
         String dialect = c.dialect();

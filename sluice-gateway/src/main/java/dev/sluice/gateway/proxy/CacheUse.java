@@ -40,15 +40,17 @@ final class CacheUse {
         this.ttlMillis = ttlMillis;
     }
 
-    static CacheUse of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json) {
+    /** @param deterministic whether the answer depends on the request alone (embeddings), whatever its fields */
+    static CacheUse of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json, boolean deterministic) {
         ResponseCache cache = ctx.state().cache();
         var cfg = ctx.config().cache();
         if (!cache.enabled() || info.principal == null || info.principal.passThroughKey().isPresent()
-                || !CacheKeys.cacheable(json, cfg.nonDeterministic())) {
+                || !CacheKeys.cacheable(json, cfg.nonDeterministic() || deterministic)) {
             return OFF;
         }
         CacheDirective d = CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
-        String key = CacheKeys.key(info.principal.tenant(), info.client.name().toLowerCase(Locale.ROOT), info.stream, json);
+        String shape = deterministic ? "embeddings" : info.client.name().toLowerCase(Locale.ROOT);
+        String key = CacheKeys.key(info.principal.tenant(), shape, info.stream, json);
         return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
     }
 

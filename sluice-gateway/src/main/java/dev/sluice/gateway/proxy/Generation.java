@@ -49,7 +49,7 @@ final class Generation {
             json = expanded;
             body = json.toString().getBytes(StandardCharsets.UTF_8);
         }
-        CacheUse cache = CacheUse.of(ctx, r.req(), info, json);
+        CacheUse cache = CacheUse.of(ctx, r.req(), info, json, r.embeddings());
         Optional<CachedAnswer> hit = cache.lookup();
         if (hit.isPresent()) {
             return replay(hit.get());

@@ -39,6 +39,7 @@ public final class ProxyHandler implements Handler {
         COUNT_TOKENS("POST", "/v1/messages/count_tokens", Dialect.ANTHROPIC, false),
         CHAT_COMPLETIONS("POST", "/v1/chat/completions", Dialect.OPENAI, true),
         RESPONSES("POST", "/v1/responses", Dialect.RESPONSES, true),
+        EMBEDDINGS("POST", "/v1/embeddings", Dialect.OPENAI, false),
         STORED_RESPONSE("GET", "/v1/responses/{id}", Dialect.RESPONSES, false),
         DELETE_RESPONSE("DELETE", "/v1/responses/{id}", Dialect.RESPONSES, false),
         MODELS("GET", "/v1/models", null, false);
@@ -50,6 +51,8 @@ public final class ProxyHandler implements Handler {
         final boolean generation;
         /** Whether it takes a JSON body (and calls an upstream); the others are GETs and DELETEs. */
         final boolean takesBody;
+        /** Whether it is routed to a target and recorded as usage: generation and embeddings. */
+        final boolean metered;
 
         Route(String method, String path, Dialect dialect, boolean generation) {
             this.method = method;
@@ -57,6 +60,7 @@ public final class ProxyHandler implements Handler {
             this.dialect = dialect;
             this.generation = generation;
             this.takesBody = method.equals("POST");
+            this.metered = generation || "/v1/embeddings".equals(path);
         }
     }
 
@@ -112,9 +116,9 @@ public final class ProxyHandler implements Handler {
                     info.clientGone = ClientGoneWatch.start(ctx.edge(), connection, ctx.config().server().idleTimeout(),
                             req.headers().contains(HeaderValues.CONNECTION_CLOSE));
                 }
-                ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, info);
+                ProxyRequest exchange = new ProxyRequest(ctx, route, req, res, scope, info);
                 outcome = switch (route) {
-                    case MESSAGES, CHAT_COMPLETIONS, RESPONSES -> new Generation(exchange).run(body, json);
+                    case MESSAGES, CHAT_COMPLETIONS, RESPONSES, EMBEDDINGS -> new Generation(exchange).run(body, json);
                     case COUNT_TOKENS -> new CountTokens(exchange).run(body, json);
                     case MODELS -> new Models(exchange).run();
                     case STORED_RESPONSE, DELETE_RESPONSE -> new StoredResponses(exchange).run(route == Route.STORED_RESPONSE);
@@ -152,7 +156,7 @@ public final class ProxyHandler implements Handler {
     private Completion completion(RequestInfo info, String method, int status, Outcome outcome, long start) {
         Principal who = info.principal;
         return new Completion(info.id, route.path, method, info.client,
-                route.generation, info.model, info.stream, status, outcome,
+                route.metered, info.model, info.stream, status, outcome,
                 info.tried, info.provider, info.upstreamModel, info.usage, info.cacheHit,
                 who == null ? null : who.keyId(), who == null ? null : who.tenant(), start, info.firstByteNanos,
                 System.nanoTime(), System.currentTimeMillis());

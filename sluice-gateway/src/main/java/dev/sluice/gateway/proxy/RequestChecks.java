@@ -120,6 +120,10 @@ public final class RequestChecks {
             throw new GatewayException(400, "request body must be a JSON object");
         }
         require(json, "model", JsonNode::isTextual, "a string");
+        if (route == ProxyHandler.Route.EMBEDDINGS) {
+            EmbeddingsChecks.check(json);
+            return json;
+        }
         if (route == ProxyHandler.Route.RESPONSES) {
             require(json, "input", v -> v.isTextual() || v.isArray(), "a string or an array of items");
         } else {

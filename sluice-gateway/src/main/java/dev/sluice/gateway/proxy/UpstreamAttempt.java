@@ -10,6 +10,7 @@ import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.ErrorBodies;
+import dev.sluice.gateway.translate.Embeddings;
 import dev.sluice.gateway.translate.Exchanges;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
@@ -48,12 +49,21 @@ final class UpstreamAttempt implements Attempts.Step {
         RequestInfo info = r.info();
         ProviderEndpoint provider = r.ctx().providers().get(attempt.target().provider());
         Dialect upstream = Dialect.upstream(info.client, provider.kind(), provider.nativeResponses());
+        if (r.embeddings() && !provider.kind().servesEmbeddings()) {
+            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty()); // not the target's fault: no breaker
+            return failed(new GatewayException(404, "not_found_error", "target " + attempt.target().id()
+                    + " cannot answer embeddings: " + provider.kind().id() + " providers serve none", null));
+        }
         byte[] upstreamBody;
         try {
+            if (r.embeddings()) {
+                upstreamBody = Embeddings.request(upstream, body, json, attempt.target().model());
+            } else {
             JsonNode sent = info.client == Dialect.RESPONSES && upstream != Dialect.RESPONSES
                     && r.ctx().config().responses().omitUnsupportedTools()
                     ? Translate.responsesWithFunctionToolsOnly(json) : json;
             upstreamBody = Exchanges.request(info.client, upstream, body, sent, attempt.target().model(), info.stream);
+            }
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
             return failed(new GatewayException(400, "invalid_request_error",
@@ -65,7 +75,7 @@ final class UpstreamAttempt implements Attempts.Step {
         Optional<String> apiKey = info.principal != null && info.principal.passThroughKey().isPresent()
                 ? info.principal.passThroughKey() : attempt.apiKey();
         UpstreamCall call = r.scope().own("upstream-call", UpstreamSend.send(r.req(), info.client, upstream, provider, apiKey,
-                attempt.target().model(), upstreamBody, firstByte, t, remaining));
+                attempt.target().model(), r.embeddings(), upstreamBody, firstByte, t, remaining));
         info.clientGone.onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
                 "client went away", null)));
         try (call) {

@@ -37,7 +37,7 @@ final class UpstreamSend {
 
     static UpstreamCall send(ServerRequest req, Dialect client, Dialect upstream, ProviderEndpoint provider,
                              Optional<String> apiKey,
-                             String model, byte[] body, Duration firstByte, SluiceConfig.Timeouts t,
+                             String model, boolean embeddings, byte[] body, Duration firstByte, SluiceConfig.Timeouts t,
                              Duration total) {
         Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(apiKey));
         boolean anthropicToAnthropic = client == Dialect.ANTHROPIC && upstream == Dialect.ANTHROPIC;
@@ -54,7 +54,8 @@ final class UpstreamSend {
         headers.put("accept", List.of(upstream == Dialect.OLLAMA
                 ? "application/x-ndjson, application/json" : "text/event-stream, application/json"));
         String query = anthropicToAnthropic ? req.query().rawValue() : "";
-        String path = upstream == Dialect.RESPONSES ? provider.responsesPath() : provider.generationPath(model, query);
+        String path = embeddings ? provider.embeddingsPath(model)
+                : upstream == Dialect.RESPONSES ? provider.responsesPath() : provider.generationPath(model, query);
         return provider.client().send("POST", path, headers, body, new UpstreamTimeouts(firstByte, t.idle(), total));
     }
 }

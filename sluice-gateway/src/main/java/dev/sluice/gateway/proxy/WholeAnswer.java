@@ -7,6 +7,7 @@ import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.Embeddings;
 import dev.sluice.gateway.translate.Exchanges;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
@@ -58,9 +59,10 @@ final class WholeAnswer {
         byte[] out;
         Usage usage;
         try {
-            ObjectNode parsed = WholeAnswers.check(upstream, answer); // the one parse of the answer
+            ObjectNode parsed = WholeAnswers.check(upstream, answer, r.embeddings()); // the one parse of the answer
             usage = Translate.usageOf(upstream, parsed);
-            out = Exchanges.answer(upstream, info.client, answer, parsed, attempt.target().model(), request);
+            out = r.embeddings() ? Embeddings.answer(upstream, answer, parsed, request, attempt.target().model())
+                    : Exchanges.answer(upstream, info.client, answer, parsed, attempt.target().model(), request);
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
             return failed(new GatewayException(502, "api_error",

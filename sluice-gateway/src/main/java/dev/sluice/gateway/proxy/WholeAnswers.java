@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.Embeddings;
 import dev.sluice.gateway.translate.TranslationException;
 import java.io.IOException;
 
@@ -26,7 +27,7 @@ final class WholeAnswers {
     }
 
     /** The answer, parsed once: the caller translates and reads its usage from this tree. */
-    static ObjectNode check(Dialect upstream, byte[] body) throws TranslationException {
+    static ObjectNode check(Dialect upstream, byte[] body, boolean embeddings) throws TranslationException {
         if (body.length == 0) {
             throw new TranslationException("the answer body is empty");
         }
@@ -41,6 +42,10 @@ final class WholeAnswers {
         }
         if (json == null || !json.isObject()) {
             throw new TranslationException("the answer is not a JSON object");
+        }
+        if (embeddings) {
+            Embeddings.check(upstream, json);
+            return (ObjectNode) json;
         }
         boolean shaped = switch (upstream) {
             case ANTHROPIC -> "message".equals(json.path("type").asText()) && json.path("content").isArray();

@@ -2,7 +2,6 @@ package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.InstantSource;
 
 /**
@@ -24,7 +23,7 @@ public final class Exchanges {
             }
             ObjectNode copy = json.deepCopy();
             copy.put("model", model);
-            return bytes(copy);
+            return Json.bytes(copy);
         }
         JsonNode request = json;
         Dialect from = client;
@@ -49,7 +48,7 @@ public final class Exchanges {
         if (upstream == Dialect.OLLAMA) {
             out.put("stream", stream); // Ollama streams unless told not to; keep the client's choice
         }
-        return bytes(out);
+        return Json.bytes(out);
     }
 
     /**
@@ -67,19 +66,11 @@ public final class Exchanges {
             case OLLAMA -> Translate.ollamaResponseToAnthropic(parsed, targetModel);
             case RESPONSES -> throw new IllegalArgumentException("a Responses upstream answers Responses clients only");
         };
-        return bytes(switch (client) {
+        return Json.bytes(switch (client) {
             case ANTHROPIC -> anthropic;
             case OPENAI -> Translate.anthropicResponseToOpenAi(anthropic, targetModel);
             case RESPONSES -> ResponsesAnswers.fromAnthropic(anthropic, clientRequest, targetModel, InstantSource.system());
             case OLLAMA -> throw new IllegalArgumentException("Ollama is not a client dialect");
         });
-    }
-
-    private static byte[] bytes(JsonNode node) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree failed to serialize", e);
-        }
     }
 }

@@ -57,6 +57,14 @@ final class Json {
         return (ObjectNode) node;
     }
 
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree failed to serialize", e);
+        }
+    }
+
     static String write(JsonNode node) {
         return node.toString();
     }

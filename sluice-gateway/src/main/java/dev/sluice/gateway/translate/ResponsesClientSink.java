@@ -107,7 +107,9 @@ final class ResponsesClientSink extends ClientSink {
         String text = buffer.toString();
         switch (open) {
             case TEXT -> {
-                emit("response.output_text.done", part().put("text", text), out);
+                ObjectNode textDone = part().put("text", text);
+                textDone.putArray("logprobs");
+                emit("response.output_text.done", textDone, out);
                 emit("response.content_part.done", part().set("part", ResponseItems.outputText(text)), out);
                 item = ResponseItems.message(item.path("id").asText(), "completed", text);
             }
@@ -119,7 +121,8 @@ final class ResponsesClientSink extends ClientSink {
             }
             case CALL -> {
                 String arguments = text.isEmpty() ? "{}" : text;
-                emit("response.function_call_arguments.done", itemRef().put("arguments", arguments), out);
+                emit("response.function_call_arguments.done", itemRef().put("name", item.path("name").asText())
+                        .put("arguments", arguments), out);
                 item = ResponseItems.functionCall(item.path("id").asText(), "completed", item.path("call_id").asText(),
                         item.path("name").asText(), arguments);
             }

@@ -20,7 +20,7 @@ public final class UsageListener implements CompletionListener {
 
     @Override
     public void completed(Completion c) {
-        if (!c.generation() || !c.authenticated()) {
+        if (!c.metered() || !c.authenticated()) {
             return;
         }
         recorder.record(record(c, prices));
