@@ -1,12 +1,17 @@
 // Drives the pinned Anthropic and OpenAI JS SDKs through Sluice: for each model given, a whole and a
 // streamed answer and a tool call round trip (call, then the tool result sent back), in each SDK.
-// Usage: node sdk-check.mjs <sluice base URL> <client key> <model>...
+// With --responses first, the OpenAI SDK's Responses API instead (client.responses.create, whole and with
+// stream: true, the client.responses.stream helper, and a function tool round trip), each checked here too
+// (event order, deltas joined equal to the final text): a failed check is an error.
+// Usage: node sdk-check.mjs [--responses] <sluice base URL> <client key> <model>...
 // Prints one JSON line: {"<sdk>/<model>/<case>": {...}} with what each call returned; exits 1 on the
 // first error (its message on stderr).
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
-const [base, key, ...models] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const responsesMode = args[0] === '--responses';
+const [base, key, ...models] = responsesMode ? args.slice(1) : args;
 const anthropic = new Anthropic({ baseURL: base, apiKey: key, maxRetries: 0, timeout: 20_000 });
 const openai = new OpenAI({ baseURL: base + '/v1', apiKey: key, maxRetries: 0, timeout: 20_000 });
 const out = {};
@@ -102,8 +107,96 @@ async function openaiChecks(model) {
   };
 }
 
+function check(ok, what, seen) {
+  if (!ok) throw new Error(`${what}${seen === undefined ? '' : `: ${JSON.stringify(seen)}`}`);
+}
+
+const fnTool = { type: 'function', name: weather.name, description: weather.description,
+  parameters: weather.input_schema, strict: false };
+
+/** Reads a Responses event stream: checks their order, returns the events' types, deltas and final response. */
+async function readResponseEvents(stream) {
+  const types = [];
+  let text = '', deltas = 0, final = null, seq = -1, args = '';
+  for await (const event of stream) {
+    check(event.sequence_number === seq + 1, 'sequence_number counts up by one', event);
+    seq = event.sequence_number;
+    check(final === null, 'nothing after the terminal event', event.type);
+    types.push(event.type);
+    if (event.type === 'response.output_text.delta') { text += event.delta; deltas++; }
+    if (event.type === 'response.function_call_arguments.delta') args += event.delta;
+    if (['response.completed', 'response.incomplete', 'response.failed'].includes(event.type)) final = event.response;
+    if (event.type === 'error') throw new Error(`error event: ${event.message}`);
+  }
+  check(types[0] === 'response.created', 'response.created first', types);
+  check(types[1] === 'response.in_progress', 'response.in_progress second', types);
+  check(types.at(-1) === 'response.completed', 'response.completed last', types);
+  return { types, text, deltas, final, args };
+}
+
+const textOf = (response) => response.output.filter((i) => i.type === 'message')
+  .flatMap((i) => i.content).filter((c) => c.type === 'output_text').map((c) => c.text).join('');
+
+async function responsesChecks(model) {
+  const chat = await openai.chat.completions.create({
+    model, max_tokens: 64, messages: [{ role: 'user', content: 'Say hello' }],
+  });
+  const expected = chat.choices[0].message.content;
+
+  const whole = await openai.responses.create({ model, max_output_tokens: 64, input: 'Say hello' });
+  check(whole.object === 'response' && whole.status === 'completed', 'whole: status completed', whole);
+  check(whole.output_text === expected, 'whole: output_text is the Chat Completions answer',
+    { got: whole.output_text, expected });
+  check(whole.usage.input_tokens > 0 && whole.usage.output_tokens > 0, 'whole: usage', whole.usage);
+  out[`responses/${model}/whole`] = {
+    text: whole.output_text, expected, status: whole.status, model: whole.model,
+    input: whole.usage.input_tokens, output: whole.usage.output_tokens,
+  };
+
+  const raw = await readResponseEvents(await openai.responses.create({
+    model, max_output_tokens: 64, input: 'Say hello', stream: true,
+  }));
+  check(raw.text === expected && textOf(raw.final) === raw.text, 'stream: deltas joined are the final text',
+    { deltas: raw.text, final: textOf(raw.final), expected });
+  check(raw.final.status === 'completed', 'stream: status completed', raw.final.status);
+  out[`responses/${model}/stream`] = {
+    text: raw.text, deltas: raw.deltas, first: raw.types[0], last: raw.types.at(-1), status: raw.final.status,
+    input: raw.final.usage.input_tokens, output: raw.final.usage.output_tokens,
+  };
+
+  // the SDK's own stream helper, which checks the events against the response it builds from them
+  const helper = openai.responses.stream({ model, max_output_tokens: 64, input: 'Say hello' });
+  let helperDeltas = 0;
+  helper.on('response.output_text.delta', () => helperDeltas++);
+  const helped = await helper.finalResponse();
+  check(helped.output_text === expected, 'stream helper: final output_text', helped.output_text);
+  out[`responses/${model}/helper`] = { text: helped.output_text, deltas: helperDeltas, status: helped.status };
+
+  const question = [{ role: 'user', content: 'What is the weather in Paris?' }];
+  const calling = await readResponseEvents(await openai.responses.create({
+    model, max_output_tokens: 256, tools: [fnTool], input: question, stream: true,
+  }));
+  const call = calling.final.output.find((i) => i.type === 'function_call');
+  check(call !== undefined, 'tool: a function_call item', calling.final.output);
+  check(call.arguments === calling.args, 'tool: argument deltas joined are the final arguments',
+    { deltas: calling.args, final: call.arguments });
+  const answered = await openai.responses.create({
+    model, max_output_tokens: 256, tools: [fnTool],
+    input: [...question, call, { type: 'function_call_output', call_id: call.call_id, output: 'sunny, 21 C' }],
+  });
+  check(answered.status === 'completed', 'tool: answer status completed', answered);
+  out[`responses/${model}/tool`] = {
+    name: call.name, input: JSON.parse(call.arguments), callId: call.call_id, status: calling.final.status,
+    answer: answered.output_text, answerStatus: answered.status,
+  };
+}
+
 try {
   for (const model of models) {
+    if (responsesMode) {
+      await responsesChecks(model);
+      continue;
+    }
     await anthropicChecks(model);
     await openaiChecks(model);
   }

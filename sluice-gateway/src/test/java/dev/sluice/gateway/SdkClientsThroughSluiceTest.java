@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The pinned Anthropic and OpenAI JS SDKs (src/test/clients, {@code sdk-check.mjs}) through Sluice to an
  * Anthropic-kind and an OpenAI-kind upstream (the fake): a whole and a streamed answer with the same
- * text and usage, and a tool call round trip (call streamed, result sent back and quoted). Skipped
- * when node or npm is missing, except under CI=true.
+ * text and usage, and a tool call round trip (call streamed, result sent back and quoted); and the OpenAI
+ * JS SDK's Responses API the same way to those and an Ollama-kind upstream. Skipped when node or npm is
+ * missing, except under CI=true.
  */
 @LeakChecked
 class SdkClientsThroughSluiceTest {
@@ -30,12 +31,15 @@ class SdkClientsThroughSluiceTest {
             "auth.api-keys", SluiceExtension.CLIENT_KEY,
             "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
             "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
+            "providers.oll.kind", "ollama", "providers.oll.url", "{fake}",
             "routes.via-anthropic.targets", "ant:fake-model",
-            "routes.via-openai.targets", "oai:fake-model");
+            "routes.via-openai.targets", "oai:fake-model",
+            "routes.via-ollama.targets", "oll:fake-model");
 
     @Test
     void bothJsSdksGetWholeStreamedAndToolAnswersFromBothUpstreamKinds() throws Exception {
         Path clients = NodeClients.installed();
+        Stats before = Stats.now();
         String out = NodeClients.run(clients, 60, "node", "sdk-check.mjs",
                 SLUICE.baseUri().toString().replaceAll("/$", ""), SluiceExtension.CLIENT_KEY, "via-anthropic", "via-openai");
         JsonNode r = new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
@@ -75,8 +79,64 @@ class SdkClientsThroughSluiceTest {
             assertThat(oTool.path("answer").asText()).startsWith("Tool result: sunny, 21 C.");
             assertThat(oTool.path("answerStop").asText()).isEqualTo("stop");
         }
-        JsonNode stats = new ObjectMapper().readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
-        assertThat(stats.path("requests").path("total").asInt()).isEqualTo(16);
-        assertThat(stats.path("requests").path("errors").asInt()).isZero();
+        Stats after = Stats.now();
+        assertThat(after.total() - before.total()).isEqualTo(16);
+        assertThat(after.errors() - before.errors()).isZero();
+    }
+
+    /**
+     * The OpenAI JS SDK's Responses API through {@code /v1/responses} to each upstream dialect: a whole and a
+     * streamed response (raw events and the SDK's {@code responses.stream} helper) with the text the same
+     * prompt gets through Chat Completions, and a function tool round trip; {@code sdk-check.mjs --responses}
+     * checks the event order and fails on any mismatch itself.
+     */
+    @Test
+    void theOpenAiJsSdksResponsesApiGetsWholeStreamedAndToolAnswersFromEveryUpstreamKind() throws Exception {
+        Path clients = NodeClients.installed();
+        Stats before = Stats.now();
+        String[] models = {"via-anthropic", "via-openai", "via-ollama"};
+        String out = NodeClients.run(clients, 60, "node", "sdk-check.mjs", "--responses",
+                SLUICE.baseUri().toString().replaceAll("/$", ""), SluiceExtension.CLIENT_KEY, models[0], models[1],
+                models[2]);
+        JsonNode r = new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
+
+        for (String model : models) {
+            JsonNode whole = r.path("responses/" + model + "/whole");
+            assertThat(whole.path("text").asText()).as(out).isNotBlank().isEqualTo(whole.path("expected").asText());
+            assertThat(whole.path("status").asText()).isEqualTo("completed");
+            assertThat(whole.path("model").asText()).isEqualTo("fake-model");
+            assertThat(whole.path("input").asInt()).isPositive();
+            assertThat(whole.path("output").asInt()).isEqualTo(5);
+            JsonNode stream = r.path("responses/" + model + "/stream");
+            assertThat(stream.path("text").asText()).as(out).isEqualTo(whole.path("text").asText());
+            assertThat(stream.path("deltas").asInt()).isEqualTo(5);
+            assertThat(stream.path("first").asText()).isEqualTo("response.created");
+            assertThat(stream.path("last").asText()).isEqualTo("response.completed");
+            assertThat(stream.path("status").asText()).isEqualTo("completed");
+            assertThat(stream.path("input").asInt()).isPositive();
+            assertThat(stream.path("output").asInt()).isEqualTo(5);
+            JsonNode helper = r.path("responses/" + model + "/helper");
+            assertThat(helper.path("text").asText()).as(out).isEqualTo(whole.path("text").asText());
+            assertThat(helper.path("deltas").asInt()).isEqualTo(5);
+            assertThat(helper.path("status").asText()).isEqualTo("completed");
+            JsonNode tool = r.path("responses/" + model + "/tool");
+            assertThat(tool.path("name").asText()).as(out).isEqualTo("get_weather");
+            assertThat(tool.path("input").toString()).isEqualTo("{\"city\":\"sluice\"}");
+            assertThat(tool.path("callId").asText()).isNotBlank();
+            assertThat(tool.path("status").asText()).isEqualTo("completed");
+            assertThat(tool.path("answer").asText()).startsWith("Tool result: sunny, 21 C.");
+            assertThat(tool.path("answerStatus").asText()).isEqualTo("completed");
+        }
+        Stats after = Stats.now();
+        assertThat(after.total() - before.total()).as("6 calls per model").isEqualTo(18);
+        assertThat(after.errors() - before.errors()).isZero();
+    }
+
+    /** Sluice's request counters: the tests share one Sluice, so each compares its own before and after. */
+    private record Stats(int total, int errors) {
+        static Stats now() throws Exception {
+            JsonNode stats = new ObjectMapper().readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
+            return new Stats(stats.path("requests").path("total").asInt(), stats.path("requests").path("errors").asInt());
+        }
     }
 }
