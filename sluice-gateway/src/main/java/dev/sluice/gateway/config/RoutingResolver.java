@@ -83,7 +83,7 @@ final class RoutingResolver {
     private boolean nativeResponses(ProviderKind kind, Object value, String where) {
         boolean on = Boolean.TRUE.equals(value);
         if (on && !kind.canSpeakResponses()) {
-            problems.add(where + ".native-responses: a " + kind.id() + " provider does not serve the Responses API;"
+            problems.add(where + ".native-responses: " + kind.id() + " providers do not serve the Responses API;"
                     + " remove the key (Sluice translates /v1/responses for it)");
         }
         return on;

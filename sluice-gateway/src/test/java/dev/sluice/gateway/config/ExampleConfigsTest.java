@@ -28,6 +28,29 @@ class ExampleConfigsTest {
                         new SluiceConfig.Target("local", "qwen2.5-coder:7b", 1));
     }
 
+    @Test
+    void codexViaAnthropicRoutesToClaudeWithNativeOpenAiResponsesFallback() throws Exception {
+        SluiceConfig c = ConfigLoader.load(Optional.of(examples().resolve("codex-via-anthropic.yaml")),
+                Map.of("OPENAI_API_KEY", "sk-test", "ANTHROPIC_API_KEY", "sk-ant-test"), Map.of());
+
+        assertThat(c.routing().providers().get("anthropic").kind()).isEqualTo(ProviderKind.ANTHROPIC);
+        assertThat(c.routing().providers().get("anthropic").nativeResponses()).isFalse();
+        assertThat(c.routing().providers().get("openai").nativeResponses()).isTrue();
+        assertThat(c.routing().routes().get("gpt-5-codex").targets()).containsExactly(
+                new SluiceConfig.Target("anthropic", "claude-sonnet-4-5", 1),
+                new SluiceConfig.Target("openai", "gpt-5-codex", 1));
+        assertThat(c.responses().omitUnsupportedTools()).isTrue();
+        assertThat(c.responses().store()).as("the default").isTrue();
+    }
+
+    @Test
+    void nativeResponsesOnAProviderThatCannotServeThemIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("providers.local.kind", "ollama", "providers.local.native-responses", "true")))
+                .hasMessageContaining("providers.local.native-responses: ollama providers do not serve the"
+                        + " Responses API");
+    }
+
     private static Path examples() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isDirectory(d.resolve("examples"))) {
