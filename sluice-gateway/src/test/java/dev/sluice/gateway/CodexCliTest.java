@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -38,9 +40,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OpenAI with {@code native-responses: true} (passed through). Codex is configured as docs/codex-recipe.md
  * says: a throwaway CODEX_HOME whose config.toml points a {@code responses} provider at Sluice with no
  * retries and no plugin sync, a throwaway HOME, a cleared environment, every proxy variable at a closed
- * port. A second run per dialect uses the fake's {@code fault-stream-error} model, whose stream carries the
- * dialect's in-band error halfway: Codex must fail, showing the error, and run nothing. Skipped when node or
- * npm is missing, except under CI=true.
+ * port. More runs per dialect use the fake's fault models whose streams break halfway ({@code stream-error}: the
+ * dialect's in-band error; {@code malformed}: a frame that is not JSON; {@code stream-cut}: the connection
+ * closed): Codex must fail with Sluice's error ({@code response.failed}, or an HTTP 502 when the stream broke
+ * before Sluice sent anything), print no answer, and run nothing. ({@code no-terminator} is left out: a stream
+ * ending cleanly after its finish reason is a completed answer by design, see UpstreamFailureOutcomesTest.)
+ * Skipped when node or npm is missing, except under CI=true.
  */
 @LeakChecked
 class CodexCliTest {
@@ -165,30 +170,46 @@ class CodexCliTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} upstream")
-    @ValueSource(strings = {"anthropic", "openai", "ollama", "native"})
-    void aStreamBrokenUpstreamFailsCodexWithSluicesError(String dialect) throws Exception {
+    static Stream<Arguments> brokenStreams() {
+        return Stream.of("anthropic", "openai", "ollama", "native").flatMap(dialect -> Stream.of(
+                Arguments.of(dialect, "stream-error"), Arguments.of(dialect, "malformed"),
+                Arguments.of(dialect, "stream-cut")));
+    }
+
+    @ParameterizedTest(name = "{0} upstream, fault {1}")
+    @MethodSource("brokenStreams")
+    void aBrokenUpstreamStreamFailsCodexWithSluicesError(String dialect, String fault) throws Exception {
         SluiceExtension sluice = BY_DIALECT.get(dialect);
         String tag = "sluice-codex-fail-" + dialect;
+        String model = "fault-" + fault;
         Path root = Files.createTempDirectory("codex-run");
         try {
             Path work = Files.createDirectories(root.resolve("work"));
             long before = FAKE.provider().exchangesStarted();
             ACCESS_LINES.clear();
 
-            Run run = codex(root, sluice, "fault-stream-error", "Write the marker file.\nrun: echo " + tag
-                    + " > out.txt && cat out.txt");
+            Run run = codex(root, sluice, model, "Write the marker file.\nrun: echo " + tag + " > out.txt && cat out.txt");
 
             assertThat(run.exit).as(run.describe()).isNotZero();
             assertThat(run.stdout).as("no answer on stdout: " + run.describe()).doesNotContain("tool said:");
             assertThat(work.resolve("out.txt")).as("the broken call ran nothing").doesNotExist();
-            assertThat(run.stderr).as(run.describe()).contains("stream disconnected before completion")
-                    .contains("fake internal server error");
-            assertThat(since(before)).as("one upstream attempt, no retries").hasSize(1);
+            // mid-stream, Sluice ends with response.failed; a failure before Sluice sent its headers is an HTTP error
+            // (the Ollama tool-call stream is cut before any event reaches the client)
+            assertThat(run.stderr).as(run.describe()).containsAnyOf("stream disconnected before completion: ",
+                    "unexpected status 502 Bad Gateway: upstream p/" + model + ": ");
+            if (fault.equals("stream-error")) {
+                assertThat(run.stderr).as(run.describe()).contains("fake internal server error");
+            }
             List<String> lines = List.copyOf(ACCESS_LINES);
-            assertThat(lines).as("Sluice's access log during the run").hasSize(1);
-            assertThat(lines.get(0)).contains(" route=/v1/responses ").contains(" model=fault-stream-error ")
+            assertThat(lines).as("Sluice's access log during the run: one request, Codex retries nothing").hasSize(1);
+            assertThat(lines.get(0)).contains(" route=/v1/responses ").contains(" model=" + model + " ")
                     .contains(" outcome=FAILURE ");
+            if (lines.get(0).contains(" status=200 ")) {
+                assertThat(since(before)).as("one upstream attempt once the stream was sent").hasSize(1);
+            } else { // Sluice may retry an upstream failure before it sent its first byte
+                assertThat(lines.get(0)).contains(" status=502 ");
+                assertThat(since(before)).as("upstream attempts").isNotEmpty();
+            }
         } finally {
             deleteTree(root);
         }
