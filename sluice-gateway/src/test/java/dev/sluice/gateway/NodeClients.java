@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The npm clients pinned in src/test/clients (Claude Code, the Anthropic and OpenAI JS SDKs), installed
- * with {@code npm ci} when node_modules is missing. Tests using them are skipped when node or npm is
+ * The npm clients pinned in src/test/clients (Claude Code, Codex CLI, the Anthropic and OpenAI JS SDKs),
+ * installed with {@code npm ci} when node_modules is missing or lacks one of them (an older node_modules
+ * without Codex, or Codex without its native binary, an optional dependency). Tests using them are skipped when node or npm is
  * missing, except under CI=true, where they fail.
  */
 final class NodeClients {
@@ -26,8 +27,10 @@ final class NodeClients {
         Assumptions.assumeTrue(tools, "node or npm missing: npm client test skipped");
         Path clients = dir();
         Path claude = clients.resolve("node_modules/.bin/claude");
-        if (!Files.isExecutable(claude) || !Files.isDirectory(clients.resolve("node_modules/openai"))) {
+        if (!Files.isExecutable(claude) || !Files.isDirectory(clients.resolve("node_modules/openai"))
+                || !codexRuns(clients)) {
             run(clients, 300, "npm", "ci", "--no-audit", "--no-fund");
+            assertThat(codexRuns(clients)).as("codex --version after npm ci").isTrue();
         }
         if (new ProcessBuilder(claude.toString(), "--version").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() != 0) {
@@ -35,6 +38,42 @@ final class NodeClients {
             run(clients.resolve("node_modules/@anthropic-ai/claude-code"), 60, "node", "install.cjs");
         }
         return clients;
+    }
+
+    /** The Codex CLI launcher in an installed clients directory ({@link #installed()}). */
+    static Path codex(Path clients) {
+        return clients.resolve("node_modules/.bin/codex");
+    }
+
+    /**
+     * Whether {@code node_modules/.bin/codex --version} exits 0 within 30 s. It runs with HOME and CODEX_HOME
+     * in a throwaway directory, as even {@code --version} creates {@code $CODEX_HOME/tmp}.
+     */
+    private static boolean codexRuns(Path clients) throws Exception {
+        Path codex = codex(clients);
+        if (!Files.isExecutable(codex)) {
+            return false;
+        }
+        Path home = Files.createTempDirectory("codex-version");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(codex.toString(), "--version").directory(home.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().put("HOME", home.toString());
+            pb.environment().put("CODEX_HOME", home.toString());
+            Process p = pb.start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                return false;
+            }
+            return p.exitValue() == 0;
+        } finally {
+            try (var paths = Files.walk(home)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     /**

@@ -20,11 +20,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every recorded client request in src/test/resources/client-requests/ ({@code {"client", "path",
  * "body", ...}}; the path tells the dialect: {@code /v1/messages} Anthropic, {@code /v1/chat/completions}
- * OpenAI) through the translate package's public entry points. An Anthropic request must translate to
- * OpenAI and to Ollama keeping every message (roles in order, system messages where they stood), every
- * tool (name, input schema) and the pairing of tool calls with their results; an OpenAI request must
- * translate to Anthropic likewise; Anthropic -> OpenAI -> Anthropic keeps the conversation's texts and tool
- * ids. The expectations are computed from the recorded request, not copied from the translator.
+ * OpenAI, {@code /v1/responses} OpenAI Responses) through the translate package's public entry points. An
+ * Anthropic request must translate to OpenAI and to Ollama keeping every message (roles in order, system
+ * messages where they stood), every tool (name, input schema) and the pairing of tool calls with their
+ * results; an OpenAI request must translate to Anthropic likewise; Anthropic -> OpenAI -> Anthropic keeps
+ * the conversation's texts and tool ids. A Responses request, its non-function tools left out (as
+ * {@code responses.omit-unsupported-tools} does), must translate to Chat Completions, on to Anthropic and
+ * on to Ollama keeping its developer/system texts (as system), its user and assistant texts in order, every
+ * function tool (name, parameters) and each function_call paired with its function_call_output by call_id.
+ * The expectations are computed from the recorded request, not copied from the translator.
  */
 class ClientRequestCorpusTest {
 
@@ -55,6 +59,22 @@ class ClientRequestCorpusTest {
                 .anySatisfy(b -> assertThat(roles(b.path("messages"))).contains("system"));
     }
 
+    @Test
+    void theCorpusHoldsResponsesRequestsWithFunctionCallOutputs() throws Exception {
+        List<JsonNode> bodies = new ArrayList<>();
+        for (Path p : corpus().toList()) {
+            JsonNode recorded = JSON.readTree(p.toFile());
+            if (recorded.path("path").asText().equals("/v1/responses")) bodies.add(recorded.path("body"));
+        }
+        assertThat(bodies).as("Responses requests in the corpus").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(bodies).as("some carry a function call and its output")
+                .anySatisfy(b -> assertThat(b.toString()).contains("\"function_call\"").contains("\"function_call_output\""));
+        assertThat(bodies).as("some carry developer messages in input")
+                .anySatisfy(b -> assertThat(roles(b.path("input"))).contains("developer"));
+        assertThat(bodies).as("some offer tools other than function tools")
+                .anySatisfy(b -> assertThat(toolTypes(b.path("tools"))).contains("web_search"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void eachRecordedRequestTranslatesKeepingItsConversation(Path file) throws Exception {
@@ -64,6 +84,7 @@ class ClientRequestCorpusTest {
         switch (recorded.path("path").asText()) {
             case "/v1/messages" -> anthropic(body);
             case "/v1/chat/completions" -> openAi(body);
+            case "/v1/responses" -> responses(body);
             default -> throw new AssertionError(file + ": unknown path " + recorded.path("path"));
         }
     }
@@ -122,6 +143,142 @@ class ClientRequestCorpusTest {
             if (m.path("role").asText().equals("tool")) ids.add("result:" + m.path("tool_call_id").asText());
         }
         assertThat(toolIdsAnthropic(anthropic)).as("Anthropic tool ids").isEqualTo(ids);
+    }
+
+    private static void responses(JsonNode request) throws Exception {
+        JsonNode original = request.deepCopy();
+        List<Map.Entry<String, JsonNode>> functions = responsesFunctionTools(request.path("tools"));
+
+        JsonNode functionsOnly = Translate.responsesWithFunctionToolsOnly(request);
+        assertThat(toolTypes(functionsOnly.path("tools"))).as("only function tools left")
+                .containsOnly("function");
+        assertThat(responsesFunctionTools(functionsOnly.path("tools"))).as("every function tool kept")
+                .isEqualTo(functions);
+        assertThat(request).as("leaving tools out leaves its input alone").isEqualTo(original);
+
+        List<String> system = new ArrayList<>();
+        String instructions = request.path("instructions").asText("");
+        if (!instructions.isEmpty()) system.add(instructions);
+        StringBuilder conversation = new StringBuilder(); // user and assistant texts, tool outputs, in order
+        List<String> ids = new ArrayList<>();
+        List<String> callNames = new ArrayList<>();
+        List<String> outputNames = new ArrayList<>();
+        Map<String, String> nameOfCall = new HashMap<>();
+        List<String> chatRoles = new ArrayList<>();
+        List<String> anthropicRoles = new ArrayList<>();
+        List<String> ollamaRoles = new ArrayList<>();
+        if (!instructions.isEmpty()) chatRoles.add("system");
+        JsonNode input = request.path("input");
+        if (input.isTextual()) {
+            conversation.append(input.asText());
+            chatRoles.add("user");
+            anthropicRoles.add("user");
+            ollamaRoles.add("user");
+        }
+        for (JsonNode item : input) {
+            String type = item.path("type").asText(item.has("role") ? "message" : "");
+            switch (type) {
+                case "message" -> {
+                    String role = item.path("role").asText();
+                    String text = text(item.path("content"), "");
+                    chatRoles.add(role);
+                    if (role.equals("developer") || role.equals("system")) {
+                        system.add(text);
+                    } else {
+                        conversation.append(text);
+                        addMerged(anthropicRoles, role);
+                        addMerged(ollamaRoles, role);
+                    }
+                }
+                case "function_call" -> {
+                    String id = item.path("call_id").asText();
+                    ids.add("use:" + id);
+                    callNames.add(item.path("name").asText());
+                    nameOfCall.put(id, item.path("name").asText());
+                    addMerged(chatRoles, "assistant"); // calls join the assistant message before them
+                    addMerged(anthropicRoles, "assistant");
+                    addMerged(ollamaRoles, "assistant");
+                }
+                case "function_call_output" -> {
+                    String id = item.path("call_id").asText();
+                    ids.add("result:" + id);
+                    assertThat(nameOfCall).as("recorded output %s answers an earlier call", id).containsKey(id);
+                    outputNames.add(nameOfCall.get(id));
+                    conversation.append(item.path("output").isTextual() ? item.path("output").asText()
+                            : text(item.path("output"), ""));
+                    chatRoles.add("tool");
+                    addMerged(anthropicRoles, "user"); // tool results go in a user turn
+                    ollamaRoles.add("tool"); // a user turn of tool results is only tool messages in Ollama
+                }
+                case "reasoning" -> { }
+                default -> throw new AssertionError("unexpected input item " + item);
+            }
+        }
+
+        ObjectNode chat = Translate.responsesRequestToChat(functionsOnly);
+        assertThat(roles(chat.path("messages"))).as("Chat roles").isEqualTo(chatRoles);
+        List<String> chatSystem = new ArrayList<>();
+        StringBuilder chatConversation = new StringBuilder();
+        for (JsonNode m : chat.path("messages")) {
+            String role = m.path("role").asText();
+            if (role.equals("system") || role.equals("developer")) chatSystem.add(text(m.path("content"), ""));
+            else if (!m.path("content").isNull()) chatConversation.append(text(m.path("content"), ""));
+        }
+        assertThat(chatSystem).as("Chat system and developer texts").isEqualTo(system);
+        assertThat(chatConversation.toString()).as("Chat conversation texts").isEqualTo(conversation.toString());
+        assertThat(openAiTools(chat.path("tools"))).as("Chat tools").isEqualTo(functions);
+        assertPairedOpenAi(chat.path("messages"));
+        assertThat(toolIdsOpenAi(chat.path("messages"))).as("Chat tool ids").isEqualTo(ids);
+
+        ObjectNode anthropic = Translate.openAiRequestToAnthropic(chat);
+        assertThat(String.join("\n\n", topLevelSystem(anthropic))).as("Anthropic system")
+                .isEqualTo(String.join("\n\n", system));
+        assertThat(roles(anthropic.path("messages"))).as("Anthropic roles").isEqualTo(anthropicRoles);
+        assertThat(String.join("", conversationTexts(anthropic))).as("Anthropic conversation texts")
+                .isEqualTo(conversation.toString());
+        assertThat(anthropicTools(anthropic.path("tools"))).as("Anthropic tools").isEqualTo(functions);
+        assertThat(toolIdsAnthropic(anthropic)).as("Anthropic tool ids").isEqualTo(ids);
+
+        ObjectNode ollama = Translate.anthropicRequestToOllama(anthropic);
+        List<String> expectedOllamaRoles = new ArrayList<>();
+        if (!system.isEmpty()) expectedOllamaRoles.add("system");
+        expectedOllamaRoles.addAll(ollamaRoles);
+        assertThat(roles(ollama.path("messages"))).as("Ollama roles").isEqualTo(expectedOllamaRoles);
+        assertThat(String.join("\n\n", systemTexts(ollama.path("messages")))).as("Ollama system")
+                .isEqualTo(String.join("\n\n", system));
+        assertThat(openAiTools(ollama.path("tools"))).as("Ollama tools").isEqualTo(functions);
+        assertPairedOllama(ollama.path("messages"));
+        List<String> ollamaCalls = new ArrayList<>();
+        List<String> ollamaOutputs = new ArrayList<>();
+        for (JsonNode m : ollama.path("messages")) {
+            for (JsonNode call : m.path("tool_calls")) ollamaCalls.add(call.path("function").path("name").asText());
+            if (m.path("role").asText().equals("tool")) ollamaOutputs.add(m.path("tool_name").asText());
+        }
+        assertThat(ollamaCalls).as("Ollama tool calls").isEqualTo(callNames);
+        assertThat(ollamaOutputs).as("Ollama tool messages name their calls").isEqualTo(outputNames);
+
+        anthropic(anthropic); // and on through every Anthropic check
+        assertThat(request).as("translation leaves its input alone").isEqualTo(original);
+    }
+
+    /** Appends {@code role} unless it is the last one (consecutive turns of one role merge). */
+    private static void addMerged(List<String> roles, String role) {
+        if (roles.isEmpty() || !roles.get(roles.size() - 1).equals(role)) roles.add(role);
+    }
+
+    private static List<String> toolTypes(JsonNode tools) {
+        List<String> types = new ArrayList<>();
+        for (JsonNode t : tools) types.add(t.path("type").asText());
+        return types;
+    }
+
+    /** name -> parameters, in order, of the function tools among Responses tools (flat, no "function" wrapper). */
+    private static List<Map.Entry<String, JsonNode>> responsesFunctionTools(JsonNode tools) {
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        for (JsonNode t : tools) {
+            if (t.path("type").asText().equals("function")) out.add(Map.entry(t.path("name").asText(), t.path("parameters")));
+        }
+        return out;
     }
 
     // ---- expectations from an Anthropic request
