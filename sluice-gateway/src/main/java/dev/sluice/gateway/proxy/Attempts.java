@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.Plan;
 import java.time.Duration;
@@ -21,12 +22,14 @@ final class Attempts {
 
     private final Timing.Sleeper sleeper;
     private final Deadline deadline;
-    private final RequestInfo info;
+    private final ClientGoneWatch clientGone;
+    private final Tally tally;
 
-    Attempts(Timing.Sleeper sleeper, Deadline deadline, RequestInfo info) {
+    Attempts(Timing.Sleeper sleeper, Deadline deadline, ClientGoneWatch clientGone, Tally tally) {
         this.sleeper = sleeper;
         this.deadline = deadline;
-        this.info = info;
+        this.clientGone = clientGone;
+        this.tally = tally;
     }
 
     /**
@@ -38,7 +41,7 @@ final class Attempts {
         GatewayException last = null;
         Optional<Attempt> next;
         while ((next = plan.next()).isPresent()) {
-            if (info.clientGone.gone()) {
+            if (clientGone.gone()) {
                 next.get().close(); // releases the target's in-flight slot and breaker permission it took
                 return Outcome.CANCELLED; // the client left before this attempt: nobody to try (again) for
             }
@@ -49,17 +52,15 @@ final class Attempts {
             if (deadline.passed()) {
                 next.get().close();
                 throw new GatewayException(504, "timeout_error", "no answer within timeouts.total ("
-                        + deadline.total().toMillis() + " ms) over " + info.tried.size() + " attempt(s)", null);
+                        + deadline.total().toMillis() + " ms) over " + tally.attempts() + " attempt(s)", null);
             }
             try (Attempt attempt = next.get()) {
-                info.tried.add(attempt.target().id());
-                info.provider = attempt.target().provider();
-                info.upstreamModel = attempt.target().model();
+                tally.attempting(attempt.target().id(), attempt.target().provider(), attempt.target().model());
                 AttemptResult result;
                 try {
                     result = step.run(attempt);
                 } finally {
-                    info.clientGone.clear();
+                    clientGone.clear();
                 }
                 switch (result) {
                     case AttemptResult.Answered answered -> {
@@ -68,7 +69,7 @@ final class Attempts {
                     }
                     case AttemptResult.FailedBeforeFirstByte failed -> last = failed.failure();
                 }
-                if (info.clientGone.gone()) {
+                if (clientGone.gone()) {
                     return Outcome.CANCELLED;
                 }
                 if (last.status() == 400 || last.status() == 413 || last.status() == 422) {

@@ -41,16 +41,16 @@ final class CacheUse {
     }
 
     /** @param deterministic whether the answer depends on the request alone (embeddings), whatever its fields */
-    static CacheUse of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json, boolean deterministic) {
+    static CacheUse of(GatewayContext ctx, ServerRequest req, Exchange x, JsonNode json, boolean deterministic) {
         ResponseCache cache = ctx.state().cache();
         var cfg = ctx.config().cache();
-        if (!cache.enabled() || info.principal == null || info.principal.passThroughKey().isPresent()
+        if (!cache.enabled() || x.principal().passThroughKey().isPresent()
                 || !CacheKeys.cacheable(json, cfg.nonDeterministic() || deterministic)) {
             return OFF;
         }
         CacheDirective d = CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
-        String shape = deterministic ? "embeddings" : info.client.name().toLowerCase(Locale.ROOT);
-        String key = CacheKeys.key(info.principal.tenant(), shape, info.stream, json);
+        String shape = deterministic ? "embeddings" : x.client().name().toLowerCase(Locale.ROOT);
+        String key = CacheKeys.key(x.principal().tenant(), shape, x.stream(), json);
         return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
     }
 

@@ -33,22 +33,23 @@ final class CountTokens {
     private final ServerRequest req;
     private final ServerResponse res;
     private final ResourceScope scope;
-    private final RequestInfo info;
+    private final Exchange x;
+    private final Tally tally;
 
     CountTokens(ProxyRequest r) {
         this.ctx = r.ctx();
         this.req = r.req();
         this.res = r.res();
         this.scope = r.scope();
-        this.info = r.info();
+        this.x = r.x();
+        this.tally = r.tally();
     }
 
     Outcome run(byte[] body, JsonNode json) throws GatewayException, InterruptedException {
         String model = json.path("model").asText();
-        info.model = Sanitize.token(model);
         SluiceConfig.Target target = firstTarget(model);
         ProviderEndpoint provider = ctx.providers().get(target.provider());
-        info.tried.add(target.provider() + "/" + target.model());
+        tally.calling(target.provider() + "/" + target.model());
         if (provider.kind() != ProviderKind.ANTHROPIC) {
             ObjectNode answer = Json.MAPPER.createObjectNode().put("input_tokens", TokenEstimator.estimate(json));
             res.header("x-sluice-token-count", "estimate");
@@ -66,7 +67,7 @@ final class CountTokens {
         UpstreamCall call = scope.own("upstream-call", provider.client().send("POST", "/v1/messages/count_tokens",
                 headers, forwarded.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 new UpstreamTimeouts(t.firstByte(), t.idle(), t.firstByte())));
-        info.clientGone.onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
+        x.clientGone().onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
                 "client went away", null)));
         try {
             UpstreamHead head = call.awaitHead(t.firstByte());
@@ -77,11 +78,11 @@ final class CountTokens {
             res.send(head.ok() ? answer : ErrorBodies.fromUpstream(Dialect.ANTHROPIC, Dialect.ANTHROPIC, head.status(), answer));
             return head.ok() ? Outcome.SUCCESS : Outcome.FAILURE;
         } catch (UpstreamFailure f) {
-            throw Outcomes.error(f, target.provider() + "/" + target.model(), info.id);
+            throw Outcomes.error(f, target.provider() + "/" + target.model(), x.id());
         } catch (IOException e) {
-            throw Outcomes.error(UpstreamCall.classify(e), target.provider() + "/" + target.model(), info.id);
+            throw Outcomes.error(UpstreamCall.classify(e), target.provider() + "/" + target.model(), x.id());
         } finally {
-            info.clientGone.clear();
+            x.clientGone().clear();
         }
     }
 

@@ -31,25 +31,23 @@ final class Generation {
 
     Outcome run(byte[] requestBody, JsonNode requestJson) throws GatewayException, InterruptedException {
         GatewayContext ctx = r.ctx();
-        RequestInfo info = r.info();
         Deadline deadline = Deadline.after(ctx.timing(), ctx.config().timeouts().total());
         byte[] body = requestBody;
         JsonNode json = requestJson;
         String model = json.path("model").asText();
-        info.model = Sanitize.token(model);
         Optional<Limits.Lease> lease = KeyPolicyStep.admit(r, model, json);
-        SessionUse session = SessionUse.of(ctx, r.req(), info, json);
+        SessionUse session = SessionUse.of(ctx, r.req(), r.x(), json);
         if (session.active()) {
             json = session.withHistory(json, ctx.config().sessions().historyTokenBudget());
             body = json.toString().getBytes(StandardCharsets.UTF_8);
         }
-        StoredResponseUse stored = StoredResponseUse.of(ctx, info, json);
+        StoredResponseUse stored = StoredResponseUse.of(ctx, r.x(), json);
         JsonNode expanded = stored.withPrevious(ctx, json);
         if (expanded != json) {
             json = expanded;
             body = json.toString().getBytes(StandardCharsets.UTF_8);
         }
-        CacheUse cache = CacheUse.of(ctx, r.req(), info, json, r.embeddings());
+        CacheUse cache = CacheUse.of(ctx, r.req(), r.x(), json, r.embeddings());
         Optional<CachedAnswer> hit = cache.lookup();
         if (hit.isPresent()) {
             return replay(hit.get());
@@ -61,12 +59,13 @@ final class Generation {
         }
         UpstreamAttempt attempt = new UpstreamAttempt(r, deadline, body, json,
                 new WholeAnswer(r, ctx.timing(), cache, session, stored, json), new StreamAnswer(r, cache, session, stored, json));
-        return new Attempts(ctx.timing().sleeper(), deadline, info).run(plan, attempt,
-                () -> lease.ifPresent(l -> l.record(info.usage.inputTokens(), info.usage.outputTokens())));
+        Tally tally = r.tally();
+        return new Attempts(ctx.timing().sleeper(), deadline, r.x().clientGone(), tally).run(plan, attempt,
+                () -> lease.ifPresent(l -> l.record(tally.usage().inputTokens(), tally.usage().outputTokens())));
     }
 
     private Outcome replay(CachedAnswer hit) {
-        r.info().cacheHit = true;
+        r.tally().cacheHit();
         try {
             CacheUse.replay(hit, r.res());
         } catch (IOException clientGone) {

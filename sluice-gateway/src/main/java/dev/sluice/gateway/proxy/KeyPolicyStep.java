@@ -16,13 +16,13 @@ final class KeyPolicyStep {
 
     /** Empty when the request has no key policy (no principal, or a key without one). */
     static Optional<Limits.Lease> admit(ProxyRequest r, String model, JsonNode json) throws GatewayException {
-        Principal who = r.info().principal;
-        if (who == null || who.policy().isEmpty()) {
+        Principal who = r.x().principal();
+        if (who.policy().isEmpty()) {
             return Optional.empty();
         }
         var policy = who.policy().get();
         if (!policy.allows(model)) {
-            throw new GatewayException(403, "permission_error", "this API key may not use model " + r.info().model,
+            throw new GatewayException(403, "permission_error", "this API key may not use model " + r.x().model(),
                     null);
         }
         long asked = Math.max(json.path("max_output_tokens").asLong(0),

@@ -26,13 +26,15 @@ final class Models {
     private final GatewayContext ctx;
     private final ServerResponse res;
     private final ResourceScope scope;
-    private final RequestInfo info;
+    private final Exchange x;
+    private final Tally tally;
 
     Models(ProxyRequest r) {
         this.ctx = r.ctx();
         this.res = r.res();
         this.scope = r.scope();
-        this.info = r.info();
+        this.x = r.x();
+        this.tally = r.tally();
     }
 
     Outcome run() throws GatewayException, InterruptedException {
@@ -42,12 +44,12 @@ final class Models {
             ids.addAll(upstreamModels(ctx.providers().get(routing.defaultProvider())));
         }
         res.header("content-type", "application/json");
-        res.send(render(ids.stream().distinct().toList(), info.client).toString());
+        res.send(render(ids.stream().distinct().toList(), x.client()).toString());
         return Outcome.SUCCESS;
     }
 
     private List<String> upstreamModels(ProviderEndpoint provider) throws GatewayException, InterruptedException {
-        info.tried.add(provider.name());
+        tally.calling(provider.name());
         var t = ctx.config().timeouts();
         UpstreamCall call = scope.own("upstream-call", provider.client().send("GET", provider.modelsPath(),
                 provider.authHeaders(provider.firstKey()), new byte[0],
@@ -69,7 +71,7 @@ final class Models {
             }
             return ids.stream().filter(s -> !s.isEmpty()).toList();
         } catch (UpstreamFailure f) {
-            throw Outcomes.error(f, provider.name(), info.id);
+            throw Outcomes.error(f, provider.name(), x.id());
         } catch (IOException e) {
             throw new GatewayException(502, "api_error", "provider " + provider.name()
                     + " sent a model list Sluice cannot read: " + e.getMessage(), null);

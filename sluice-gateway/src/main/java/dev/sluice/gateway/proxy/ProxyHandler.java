@@ -86,7 +86,9 @@ public final class ProxyHandler implements Handler {
         res.header("x-request-id", id);
         Dialect client = route.dialect != null ? route.dialect : dialectOfModelsCall(req);
         Outcome outcome = Outcome.FAILURE;
-        RequestInfo info = new RequestInfo(id, client);
+        // what is known of the request so far: replaced (never changed) as the edge learns more, then fixed
+        Exchange x = new Exchange(id, route, client, null, "", false, ClientGoneWatch.NONE);
+        Tally tally = new Tally();
         ScopeRegistry scopes = ctx.scopes();
         ClientConnection connection = ctx.edge().current();
         try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
@@ -103,20 +105,22 @@ public final class ProxyHandler implements Handler {
                 } catch (AccessDenied denied) {
                     throw GatewayException.of(denied);
                 }
-                info.principal = who;
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
                 JsonNode json = route.takesBody ? RequestChecks.parse(body, route) : null;
+                boolean stream = false;
                 if (route.generation) {
                     RequestLimits.check(RequestChecks.messagesView(json, route), ctx.config().request());
-                    info.stream = json.path("stream").asBoolean(false);
+                    stream = json.path("stream").asBoolean(false);
                 }
+                String model = json == null ? "" : Sanitize.token(json.path("model").asText());
+                x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.NONE);
                 Permit permit = admit(req, scope, who);
-                if (route.takesBody && !info.stream) {
-                    info.clientGone = ClientGoneWatch.start(ctx.edge(), connection, ctx.config().server().idleTimeout(),
-                            req.headers().contains(HeaderValues.CONNECTION_CLOSE));
+                if (route.takesBody && !stream) {
+                    x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.start(ctx.edge(), connection,
+                            ctx.config().server().idleTimeout(), req.headers().contains(HeaderValues.CONNECTION_CLOSE)));
                 }
-                ProxyRequest exchange = new ProxyRequest(ctx, route, req, res, scope, info);
+                ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, x, tally);
                 outcome = switch (route) {
                     case MESSAGES, CHAT_COMPLETIONS, RESPONSES, EMBEDDINGS -> new Generation(exchange).run(body, json);
                     case COUNT_TOKENS -> new CountTokens(exchange).run(body, json);
@@ -125,7 +129,7 @@ public final class ProxyHandler implements Handler {
                 };
                 permit.outcome(outcome);
             } catch (GatewayException e) {
-                if (info.clientGone.gone()) {
+                if (x.clientGone().gone()) {
                     outcome = Outcome.CANCELLED; // nobody to answer: the upstream call was aborted for that
                 } else {
                     ClientErrors.send(res, client, e);
@@ -138,7 +142,7 @@ public final class ProxyHandler implements Handler {
             outcome = Outcome.CANCELLED;
         } catch (RuntimeException e) {
             System.getLogger("sluice.request").log(System.Logger.Level.ERROR, "request " + id + " failed", e);
-            if (!res.isSent() && !info.clientGone.gone()) {
+            if (!res.isSent() && !x.clientGone().gone()) {
                 ClientErrors.send(res, client, new GatewayException(500, "internal error in Sluice (request " + id + ")"));
             }
         } finally {
@@ -146,20 +150,20 @@ public final class ProxyHandler implements Handler {
             if (outcome == Outcome.CANCELLED && !res.isSent()) {
                 answerNobody(res);
             }
-            ctx.completions().completed(completion(info, req.prologue().method().text(), res.status().code(),
+            ctx.completions().completed(completion(x, tally, req.prologue().method().text(), res.status().code(),
                     outcome, start));
-            finishWatch(info.clientGone); // on every path, an Error's too: Helidon must never read beside the watcher
+            finishWatch(x.clientGone()); // on every path, an Error's too: Helidon must never read beside the watcher
         }
     }
 
-    /** What happened, fixed once from the in-flight scratchpad for every completion listener. */
-    private Completion completion(RequestInfo info, String method, int status, Outcome outcome, long start) {
-        Principal who = info.principal;
-        return new Completion(info.id, route.path, method, info.client,
-                route.metered, info.model, info.stream, status, outcome,
-                info.tried, info.provider, info.upstreamModel, info.usage, info.cacheHit,
-                who == null ? null : who.keyId(), who == null ? null : who.tenant(), start, info.firstByteNanos,
-                System.nanoTime(), System.currentTimeMillis());
+    /** What happened, fixed once from the request as taken and its tally, for every completion listener. */
+    private static Completion completion(Exchange x, Tally tally, String method, int status, Outcome outcome,
+                                         long start) {
+        Principal who = x.principal(); // null when the request never got past auth
+        return new Completion(x.id(), x.route().path, method, x.client(), x.route().metered, x.model(), x.stream(),
+                status, outcome, tally.tried(), tally.provider(), tally.upstreamModel(), tally.usage(),
+                tally.wasCacheHit(), who == null ? null : who.keyId(), who == null ? null : who.tenant(), start,
+                tally.firstByteNanos(), System.nanoTime(), System.currentTimeMillis());
     }
 
     /**

@@ -4,12 +4,14 @@ import dev.sluice.core.ResourceScope;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** What each step of a {@link Generation} works on: the gateway, the route, the exchange, the request scope and its record. */
-record ProxyRequest(GatewayContext ctx, ProxyHandler.Route route, ServerRequest req, ServerResponse res,
-                    ResourceScope scope, RequestInfo info) {
+/**
+ * What each step of a request's work takes: the gateway, the HTTP exchange, the request scope, the request as
+ * taken ({@link Exchange}, immutable) and what is happening to it ({@link Tally}).
+ */
+record ProxyRequest(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, Exchange x,
+                    Tally tally) {
 
-    /** Whether this is an embeddings request (routed like a generation, answered whole, never streamed). */
     boolean embeddings() {
-        return route == ProxyHandler.Route.EMBEDDINGS;
+        return x.embeddings();
     }
 }

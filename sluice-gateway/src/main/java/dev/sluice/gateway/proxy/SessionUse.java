@@ -41,17 +41,17 @@ final class SessionUse {
         this.newMessages = newMessages;
     }
 
-    static SessionUse of(GatewayContext ctx, ServerRequest req, RequestInfo info, JsonNode json) {
+    static SessionUse of(GatewayContext ctx, ServerRequest req, Exchange x, JsonNode json) {
         SessionStore store = ctx.state().sessions();
         boolean keep = req.headers().first(HeaderNames.create("x-sluice-session")).map("keep"::equalsIgnoreCase)
                 .orElse(false);
         Optional<String> id = req.headers().first(HeaderNames.create("x-session-id"))
                 .or(() -> req.headers().first(HeaderNames.create("x-claude-code-session-id")))
                 .filter(s -> !s.isBlank() && s.length() <= 256);
-        if (!store.enabled() || !keep || id.isEmpty() || info.client != Dialect.ANTHROPIC || info.principal == null) {
+        if (!store.enabled() || !keep || id.isEmpty() || x.client() != Dialect.ANTHROPIC) {
             return NONE;
         }
-        return new SessionUse(store, info.principal.tenant(), id.get(), json.path("messages"));
+        return new SessionUse(store, x.principal().tenant(), id.get(), json.path("messages"));
     }
 
     /** Whether this request keeps server-side history (false for NONE, whose store is the disabled one). */

@@ -35,12 +35,12 @@ final class StoredResponseUse {
         this.keep = keep;
     }
 
-    static StoredResponseUse of(GatewayContext ctx, RequestInfo info, JsonNode json) {
+    static StoredResponseUse of(GatewayContext ctx, Exchange x, JsonNode json) {
         ResponseStore store = ctx.state().responses();
-        if (info.client != Dialect.RESPONSES || info.principal == null) {
+        if (x.client() != Dialect.RESPONSES) {
             return new StoredResponseUse(ResponseStore.disabled(), "", false);
         }
-        return new StoredResponseUse(store, info.principal.tenant(), json.path("store").asBoolean(true));
+        return new StoredResponseUse(store, x.principal().tenant(), json.path("store").asBoolean(true));
     }
 
     /** The request with its previous response's conversation before its input; as it is when it names none. */

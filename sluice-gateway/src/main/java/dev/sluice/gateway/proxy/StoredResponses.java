@@ -20,7 +20,7 @@ final class StoredResponses {
     Outcome run(boolean get) throws GatewayException {
         String id = r.req().path().pathParameters().first("id").orElse("");
         ResponseStore store = r.ctx().state().responses();
-        String tenant = r.info().principal.tenant();
+        String tenant = r.x().principal().tenant();
         try {
             if (get) {
                 Optional<ResponseStore.Stored> stored = store.get(tenant, id);

@@ -40,14 +40,14 @@ final class StreamAnswer {
     // resource variable itself, so it sits on the method
     @SuppressWarnings("try")
     Outcome relay(Target target, UpstreamCall call, UpstreamHead head, Dialect upstream) {
-        RequestInfo info = r.info();
+        Exchange x = r.x();
         var config = r.ctx().config();
-        StreamTranslator translator = StreamTranslator.of(upstream, info.client, target.model(), includeUsage, request);
+        StreamTranslator translator = StreamTranslator.of(upstream, x.client(), target.model(), includeUsage, request);
         StreamCapture capture = cache.capture();
         StreamRelay relay = r.scope().own("stream-relay", new StreamRelay(call,
                 in -> upstream == Dialect.OLLAMA ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
                         : new SseReader(in, StreamRelay.MAX_EVENT_BYTES),
-                translator, info.id, config.stream().heartbeatInterval(), config.timeouts().idle(),
+                translator, x.id(), config.stream().heartbeatInterval(), config.timeouts().idle(),
                 frame -> {
                     if (capture != null) {
                         capture.add(frame);
@@ -63,10 +63,9 @@ final class StreamAnswer {
             res.header("content-type", "text/event-stream; charset=utf-8");
             res.header("cache-control", "no-cache");
             Outcome o = relay.relay(res.outputStream());
-            info.firstByteNanos = relay.firstWriteNanos();
-            info.usage = translator.usage();
+            r.tally().answered(translator.usage(), relay.firstWriteNanos());
             boolean complete = o == Outcome.SUCCESS && translator.complete();
-            cache.storeStream(info.principal.tenant(), capture, complete);
+            cache.storeStream(x.principal().tenant(), capture, complete);
             if (complete) {
                 session.remember(null);
                 stored.remember(upstream, null);

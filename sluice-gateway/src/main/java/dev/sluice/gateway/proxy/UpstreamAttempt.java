@@ -46,9 +46,9 @@ final class UpstreamAttempt implements Attempts.Step {
     @SuppressWarnings("try")
     @Override
     public AttemptResult run(Attempt attempt) throws InterruptedException {
-        RequestInfo info = r.info();
+        Exchange x = r.x();
         ProviderEndpoint provider = r.ctx().providers().get(attempt.target().provider());
-        Dialect upstream = Dialect.upstream(info.client, provider.kind(), provider.nativeResponses());
+        Dialect upstream = Dialect.upstream(x.client(), provider.kind(), provider.nativeResponses());
         if (r.embeddings() && !provider.kind().servesEmbeddings()) {
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty()); // not the target's fault: no breaker
             return failed(new GatewayException(404, "not_found_error", "target " + attempt.target().id()
@@ -59,10 +59,10 @@ final class UpstreamAttempt implements Attempts.Step {
             if (r.embeddings()) {
                 upstreamBody = Embeddings.request(upstream, body, json, attempt.target().model());
             } else {
-            JsonNode sent = info.client == Dialect.RESPONSES && upstream != Dialect.RESPONSES
+            JsonNode sent = x.client() == Dialect.RESPONSES && upstream != Dialect.RESPONSES
                     && r.ctx().config().responses().omitUnsupportedTools()
                     ? Translate.responsesWithFunctionToolsOnly(json) : json;
-            upstreamBody = Exchanges.request(info.client, upstream, body, sent, attempt.target().model(), info.stream);
+            upstreamBody = Exchanges.request(x.client(), upstream, body, sent, attempt.target().model(), x.stream());
             }
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
@@ -71,12 +71,12 @@ final class UpstreamAttempt implements Attempts.Step {
         }
         var t = r.ctx().config().timeouts();
         Duration remaining = deadline.remaining();
-        Duration firstByte = info.stream ? min(t.firstByte(), remaining) : remaining;
-        Optional<String> apiKey = info.principal != null && info.principal.passThroughKey().isPresent()
-                ? info.principal.passThroughKey() : attempt.apiKey();
-        UpstreamCall call = r.scope().own("upstream-call", UpstreamSend.send(r.req(), info.client, upstream, provider, apiKey,
+        Duration firstByte = x.stream() ? min(t.firstByte(), remaining) : remaining;
+        Optional<String> apiKey = x.principal().passThroughKey().isPresent()
+                ? x.principal().passThroughKey() : attempt.apiKey();
+        UpstreamCall call = r.scope().own("upstream-call", UpstreamSend.send(r.req(), x.client(), upstream, provider, apiKey,
                 attempt.target().model(), r.embeddings(), upstreamBody, firstByte, t, remaining));
-        info.clientGone.onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
+        x.clientGone().onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
                 "client went away", null)));
         try (call) {
             UpstreamHead head;
@@ -86,7 +86,7 @@ final class UpstreamAttempt implements Attempts.Step {
                     head = call.awaitHead(firstByte);
                 } catch (UpstreamFailure f) {
                     attempt.finish(Outcomes.of(f), Optional.empty());
-                    return failed(Outcomes.error(f, attempt.target().id(), info.id));
+                    return failed(Outcomes.error(f, attempt.target().id(), x.id()));
                 }
                 if (head.status() >= 300 && head.status() < 400) {
                     attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
@@ -97,9 +97,9 @@ final class UpstreamAttempt implements Attempts.Step {
                     byte[] answer = Outcomes.readQuietly(call);
                     attempt.finish(Outcomes.of(head.status(), answer), Outcomes.retryAfter(head));
                     return failed(GatewayException.upstreamAnswer(head.status(),
-                            ErrorBodies.fromUpstream(upstream, info.client, head.status(), answer), head.headers()));
+                            ErrorBodies.fromUpstream(upstream, x.client(), head.status(), answer), head.headers()));
                 }
-                if (!info.stream) {
+                if (!x.stream()) {
                     return whole.deliver(attempt, call, head, upstream);
                 }
             }

@@ -42,14 +42,14 @@ final class WholeAnswer {
     }
 
     AttemptResult deliver(Attempt attempt, UpstreamCall call, UpstreamHead head, Dialect upstream) {
-        RequestInfo info = r.info();
+        Exchange x = r.x();
         byte[] answer;
         try {
             answer = call.body().readNBytes(WholeAnswers.MAX_RESPONSE_BYTES + 1);
         } catch (IOException e) {
             UpstreamFailure f = UpstreamCall.classify(e);
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
-            return failed(Outcomes.error(f, attempt.target().id(), info.id));
+            return failed(Outcomes.error(f, attempt.target().id(), x.id()));
         }
         if (answer.length > WholeAnswers.MAX_RESPONSE_BYTES) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
@@ -62,15 +62,14 @@ final class WholeAnswer {
             ObjectNode parsed = WholeAnswers.check(upstream, answer, r.embeddings()); // the one parse of the answer
             usage = Translate.usageOf(upstream, parsed);
             out = r.embeddings() ? Embeddings.answer(upstream, answer, parsed, request, attempt.target().model())
-                    : Exchanges.answer(upstream, info.client, answer, parsed, attempt.target().model(), request);
+                    : Exchanges.answer(upstream, x.client(), answer, parsed, attempt.target().model(), request);
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
             return failed(new GatewayException(502, "api_error",
                     "upstream " + attempt.target().id() + " sent an answer Sluice cannot read: " + e.getMessage(), null));
         }
         attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
-        info.usage = usage;
-        info.firstByteNanos = timing.now();
+        r.tally().answered(usage, timing.now());
         var res = r.res();
         UpstreamHeaders.copy(head.headers(), res);
         res.header(Generation.TARGET_HEADER, attempt.target().id());
@@ -83,7 +82,7 @@ final class WholeAnswer {
         } finally {
             client.writeDone();
         }
-        cache.storeWhole(info.principal.tenant(), out);
+        cache.storeWhole(x.principal().tenant(), out);
         session.remember(out);
         stored.remember(upstream, out);
         return new AttemptResult.Answered(Outcome.SUCCESS);

@@ -38,7 +38,7 @@ class AttemptsTest {
         slept.add(d);
         now.addAndGet(d.toNanos());
     });
-    private final RequestInfo info = new RequestInfo("req-1", Dialect.ANTHROPIC);
+    private final Tally tally = new Tally();
     private final AtomicInteger answered = new AtomicInteger();
     private Router router;
 
@@ -56,7 +56,7 @@ class AttemptsTest {
     }
 
     private Attempts attempts(Duration total) {
-        return new Attempts(timing.sleeper(), Deadline.after(timing, total), info);
+        return new Attempts(timing.sleeper(), Deadline.after(timing, total), dev.sluice.gateway.edge.ClientGoneWatch.NONE, tally);
     }
 
     /** The first attempt is overloaded with Retry-After 1.5 s, the second answers. */
@@ -80,7 +80,7 @@ class AttemptsTest {
 
         assertThat(o).isEqualTo(Outcome.SUCCESS);
         assertThat(slept).containsExactly(Duration.ofMillis(1500));
-        assertThat(info.tried).containsExactly("p/a", "p/a");
+        assertThat(tally.tried()).containsExactly("p/a", "p/a");
         assertThat(answered).hasValue(1);
     }
 
@@ -102,7 +102,7 @@ class AttemptsTest {
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
             return new AttemptResult.FailedBeforeFirstByte(bad);
         }, answered::incrementAndGet)).isSameAs(bad);
-        assertThat(info.tried).containsExactly("p/a");
+        assertThat(tally.tried()).containsExactly("p/a");
         assertThat(slept).isEmpty();
     }
 

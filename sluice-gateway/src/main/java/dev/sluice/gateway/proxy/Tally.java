@@ -1,0 +1,69 @@
+package dev.sluice.gateway.proxy;
+
+import dev.sluice.gateway.translate.Usage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What happened to one request while it was served: the targets tried, the one that answered, the usage
+ * it reported, when the first byte went out, whether the cache answered. Written only by the thread
+ * serving the request, through these named events, and read once for the request's completion record.
+ */
+final class Tally {
+    private final List<String> tried = new ArrayList<>(3);
+    private String provider = "";
+    private String upstreamModel = "";
+    private Usage usage = Usage.NONE;
+    private long firstByteNanos;
+    private boolean cacheHit;
+
+    /** An attempt on a target ({@code provider/model}) begins. */
+    void attempting(String targetId, String provider, String model) {
+        tried.add(targetId);
+        this.provider = provider;
+        this.upstreamModel = model;
+    }
+
+    /** A call that is not a routed attempt (model list, token count) goes to {@code label}. */
+    void calling(String label) {
+        tried.add(label);
+    }
+
+    /** The answer went out: its first byte at {@code firstByteNanos} ({@link System#nanoTime}), with this usage. */
+    void answered(Usage usage, long firstByteNanos) {
+        this.usage = usage;
+        this.firstByteNanos = firstByteNanos;
+    }
+
+    void cacheHit() {
+        cacheHit = true;
+    }
+
+    int attempts() {
+        return tried.size();
+    }
+
+    List<String> tried() {
+        return tried;
+    }
+
+    String provider() {
+        return provider;
+    }
+
+    String upstreamModel() {
+        return upstreamModel;
+    }
+
+    Usage usage() {
+        return usage;
+    }
+
+    long firstByteNanos() {
+        return firstByteNanos;
+    }
+
+    boolean wasCacheHit() {
+        return cacheHit;
+    }
+}
