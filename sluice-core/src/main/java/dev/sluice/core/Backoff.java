@@ -10,13 +10,17 @@ import java.util.random.RandomGenerator;
  */
 public record Backoff(Duration base, Duration cap) {
 
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
     public Backoff {
         Durations.positive(base, "backoff base");
         Objects.requireNonNull(cap, "backoff cap");
         if (cap.compareTo(base) < 0) {
             throw new IllegalArgumentException("backoff cap " + cap + " must not be below base " + base);
         }
-        cap.toNanos(); // fails now, not on the first failure, if the cap does not fit in nanoseconds
+        if (cap.compareTo(LONGEST) > 0) { // fail now, not on the first failure, as toNanos() would then
+            throw new ArithmeticException("backoff cap " + cap + " does not fit in nanoseconds");
+        }
     }
 
     /** The delay before jitter: {@code min(cap, base * 2^(consecutiveFailures-1))}, overflow-safe. */

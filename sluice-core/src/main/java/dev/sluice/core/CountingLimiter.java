@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one {@link Limiter}: an in-flight counter moved only by a grant (a CAS against the limit
@@ -153,7 +154,7 @@ final class CountingLimiter implements Limiter {
     }
 
     /** For {@link Waiters}: a permit if in-flight is below this priority's share now, else null. */
-    Admission.Granted grantIfBelowShare(Priority priority) {
+    Admission.@Nullable Granted grantIfBelowShare(Priority priority) {
         while (true) {
             long current = inFlight.get();
             if (current >= share(priority, algorithm.limit())) {
@@ -207,14 +208,18 @@ final class CountingLimiter implements Limiter {
 
     private Admission counted(Admission admission) {
         if (admission instanceof Admission.Rejected r) {
-            shed.get(r.cause()).increment();
+            shedCount(r.cause()).increment();
         }
         return admission;
     }
 
     Admission.Rejected shed(ShedReason cause, String reason) {
-        shed.get(cause).increment();
+        shedCount(cause).increment();
         return new Admission.Rejected(cause, reason);
+    }
+
+    private LongAdder shedCount(ShedReason cause) {
+        return Objects.requireNonNull(shed.get(cause), "the constructor puts an adder for every reason");
     }
 
     @Override

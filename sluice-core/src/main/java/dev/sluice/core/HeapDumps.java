@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Heap dumps on entering CRITICAL: at most one at a time and at most one per minimum interval,
@@ -29,7 +30,7 @@ final class HeapDumps {
     private final HeapDumper dumper;
     private final Clock clock;
     private final AtomicBoolean busy = new AtomicBoolean();
-    private volatile Instant lastAttempt; // written only while busy
+    private volatile @Nullable Instant lastAttempt; // written only while busy
 
     HeapDumps(Path directory, Duration minInterval, HeapDumper dumper, Clock clock) {
         this.directory = Objects.requireNonNull(directory, "heapDumpDirectory");

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's registry of long-lived resources: executors, schedulers, HTTP clients,
@@ -25,7 +26,6 @@ import java.util.function.LongSupplier;
 public final class Lifecycle implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(Lifecycle.class.getName());
-    private static final LongSupplier NOT_APPLICABLE = () -> -1;
 
     private final String owner;
     private final Duration stepDeadline;
@@ -51,7 +51,7 @@ public final class Lifecycle implements AutoCloseable {
 
     /** Registers a resource with no bound or size; returns it. */
     public <T extends AutoCloseable> T register(String kind, String name, T resource) {
-        return register(kind, name, resource, NOT_APPLICABLE, NOT_APPLICABLE);
+        return register(kind, name, resource, Lifecycle::notApplicable, Lifecycle::notApplicable);
     }
 
     /**
@@ -92,6 +92,11 @@ public final class Lifecycle implements AutoCloseable {
         return infos;
     }
 
+    /** Bound and size of a resource registered without them. */
+    private static long notApplicable() {
+        return -1;
+    }
+
     private static long read(LongSupplier supplier) {
         try {
             return supplier.getAsLong();
@@ -130,7 +135,7 @@ public final class Lifecycle implements AutoCloseable {
         for (int i = toClose.size() - 1; i >= 0; i--) {
             Entry e = toClose.get(i);
             long start = System.nanoTime();
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
             Thread step = Thread.ofPlatform()
                     .daemon()
                     .name("sluice-close-" + owner + "-" + e.name)

@@ -45,6 +45,6 @@ public record LimiterStats(
 
     /** Requests shed for {@code reason} so far. */
     public long shed(ShedReason reason) {
-        return shed.get(reason);
+        return shed.getOrDefault(reason, 0L); // every reason has an entry (see the constructor)
     }
 }

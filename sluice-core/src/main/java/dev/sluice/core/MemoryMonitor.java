@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Memory pressure from the old generation's usage right after garbage collection, never from raw
@@ -41,12 +42,12 @@ public final class MemoryMonitor implements AutoCloseable {
     private boolean pressure; // guarded by lock
     private boolean leakSuspected; // guarded by lock
 
-    private volatile String shedReason; // null while admitting; read on every request
+    private volatile @Nullable String shedReason; // null while admitting; read on every request
     private volatile MemoryReport report = MemoryReport.none();
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile List<Supervised> jobs = List.of();
-    private volatile ScheduledExecutorService ownExecutor;
+    private volatile @Nullable ScheduledExecutorService ownExecutor;
 
     MemoryMonitor(MemoryMonitorBuilder.Settings config) {
         this.config = config;
@@ -58,7 +59,7 @@ public final class MemoryMonitor implements AutoCloseable {
     }
 
     /** Schedules refresh and health logging; called once by the builder. */
-    void start(ScheduledExecutorService sharedExecutor) {
+    void start(@Nullable ScheduledExecutorService sharedExecutor) {
         ScheduledExecutorService executor = sharedExecutor;
         if (executor == null) {
             executor = OwnScheduler.create("sluice-memory-monitor");
@@ -115,7 +116,7 @@ public final class MemoryMonitor implements AutoCloseable {
                 : "old gen after GC " + pct + ", not yet below " + MemoryHealthLine.percent(config.admitBelow());
     }
 
-    private void announce(State was, State now, boolean pressureEnded, MemoryReport newLeak, MemorySample s) {
+    private void announce(State was, State now, boolean pressureEnded, @Nullable MemoryReport newLeak, MemorySample s) {
         String floor = "old gen after GC " + MemoryHealthLine.percent(s.fraction()) + " ("
                 + MemoryHealthLine.mib(s.usedBytes()) + " of " + MemoryHealthLine.mib(s.maxBytes()) + ")";
         if (now != was) {

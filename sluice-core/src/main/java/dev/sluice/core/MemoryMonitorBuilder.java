@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configures a {@link MemoryMonitor}; from {@link MemoryMonitor#builder()}. Every default sits next
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  */
 public final class MemoryMonitorBuilder {
 
-    private MemoryProbe probe;
+    private @Nullable MemoryProbe probe;
     private Clock clock = Clock.systemUTC();
     private Duration refreshInterval = Duration.ofMillis(250);
     private double shedAbove = 0.92;
@@ -31,7 +32,7 @@ public final class MemoryMonitorBuilder {
     private Path heapDumpDirectory = Path.of("data", "heapdumps");
     private Duration heapDumpMinInterval = Duration.ofHours(1);
     private HeapDumper heapDumper = HeapDumper.hotSpot();
-    private ScheduledExecutorService executor;
+    private @Nullable ScheduledExecutorService executor;
     private Duration healthLogInterval = Duration.ofHours(1);
     private Supplier<? extends Map<String, ?>> healthFields = Map::of;
     private final List<Runnable> criticalHooks = new ArrayList<>();

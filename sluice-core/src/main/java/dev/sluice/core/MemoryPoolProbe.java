@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The real {@link MemoryProbe}: the collection usage of one heap pool, never its current usage.
@@ -34,8 +35,8 @@ final class MemoryPoolProbe implements MemoryProbe {
     private final Clock clock;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private MemoryUsage lastUsage; // guarded by lock
-    private MemorySample last; // guarded by lock
+    private @Nullable MemoryUsage lastUsage; // guarded by lock
+    private @Nullable MemorySample last; // guarded by lock
 
     MemoryPoolProbe(MemoryPoolMXBean pool, LongSupplier collections, LongSupplier heapMax, Clock clock) {
         this.pool = Objects.requireNonNull(pool, "pool");
@@ -92,7 +93,8 @@ final class MemoryPoolProbe implements MemoryProbe {
         }
         lock.lock();
         try {
-            if (last == null || !sameUsage(usage, lastUsage)) {
+            MemoryUsage previous = lastUsage; // set together with last
+            if (last == null || previous == null || !sameUsage(usage, previous)) {
                 long gcCount = last == null ? count : Math.max(count, last.gcCount() + 1);
                 last = new MemorySample(usage.getUsed(), max(usage), gcCount, Instant.now(clock));
                 lastUsage = usage;

@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The right to do one unit of admitted work. Release it on every path with try-with-resources:
@@ -15,7 +16,7 @@ public final class Permit implements AutoCloseable {
     private final long grantedAtNanos;
     private final long inFlightAtGrant;
     private final AtomicBoolean released = new AtomicBoolean();
-    private volatile Outcome outcome;
+    private volatile @Nullable Outcome outcome; // null until the first outcome(...)
 
     Permit(CountingLimiter limiter, long grantedAtNanos, long inFlightAtGrant) {
         this.limiter = limiter;

@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import org.jspecify.annotations.Nullable;
 
 /** Running one close step so that nothing it throws escapes: shared by scopes and registration. */
 final class Steps {
@@ -12,7 +13,7 @@ final class Steps {
      * Closes {@code resource}, returning what it threw (or {@code null}). An
      * {@link InterruptedException} restores the caller's interrupt flag.
      */
-    static Throwable closeQuietly(AutoCloseable resource) {
+    static @Nullable Throwable closeQuietly(AutoCloseable resource) {
         try {
             resource.close();
             return null;

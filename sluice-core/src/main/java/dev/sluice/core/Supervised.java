@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scheduled background job whose failures are isolated. Each run is scheduled one-shot after the
@@ -42,15 +43,15 @@ public final class Supervised implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock(); // orders scheduling against close
     private final Semaphore running = new Semaphore(1); // held by a run, and by close() for good
-    private ScheduledFuture<?> next; // guarded by lock
+    private @Nullable ScheduledFuture<?> next; // guarded by lock
     private volatile boolean closed; // written under lock
-    private volatile Thread runner;
+    private volatile @Nullable Thread runner;
 
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    private volatile Instant lastSuccess;
-    private volatile String lastError;
+    private volatile @Nullable Instant lastSuccess;
+    private volatile @Nullable String lastError;
     private volatile Duration nextDelay;
 
     private Supervised(Builder b, ScheduledExecutorService executor, boolean ownsExecutor) {
@@ -63,6 +64,7 @@ public final class Supervised implements AutoCloseable {
         this.closeTimeout = b.closeTimeout;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
+        this.nextDelay = b.initialDelay != null ? b.initialDelay : b.period; // what start() schedules first
     }
 
     /** Runs {@code job} every {@code period} (first after one period) on its own daemon thread. */
@@ -100,7 +102,7 @@ public final class Supervised implements AutoCloseable {
         }
     }
 
-    private Duration attempt() {
+    private @Nullable Duration attempt() {
         try {
             job.run();
             runs.incrementAndGet();
@@ -215,10 +217,10 @@ public final class Supervised implements AutoCloseable {
         private final String name;
         private final Runnable job;
         private final Duration period;
-        private ScheduledExecutorService executor;
-        private Duration initialDelay;
-        private Backoff backoff;
-        private RandomGenerator random;
+        private @Nullable ScheduledExecutorService executor;
+        private @Nullable Duration initialDelay;
+        private @Nullable Backoff backoff;
+        private @Nullable RandomGenerator random;
         private Clock clock = Clock.systemUTC();
         private Duration closeTimeout = Duration.ofSeconds(10);
 
@@ -247,8 +249,9 @@ public final class Supervised implements AutoCloseable {
         public Builder closeTimeout(Duration d) { this.closeTimeout = Durations.notNegative(d, "closeTimeout"); return this; }
 
         public Supervised start() {
-            boolean own = executor == null;
-            ScheduledExecutorService exec = own ? OwnScheduler.create("sluice-" + name) : executor;
+            ScheduledExecutorService shared = executor;
+            boolean own = shared == null;
+            ScheduledExecutorService exec = shared != null ? shared : OwnScheduler.create("sluice-" + name);
             Supervised s = new Supervised(this, exec, own);
             s.schedule(initialDelay != null ? initialDelay : period);
             return s;

@@ -1,6 +1,7 @@
 package dev.sluice.core;
 
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bounded queue of requests waiting for a permit: interactive waiters in FIFO order ahead of
@@ -15,7 +16,7 @@ final class WaitQueue {
         final Priority priority;
         final Thread thread;
         final long enqueuedAtNanos;
-        volatile Admission result;
+        volatile @Nullable Admission result;
 
         Waiter(Priority priority, Thread thread, long enqueuedAtNanos) {
             this.priority = priority;

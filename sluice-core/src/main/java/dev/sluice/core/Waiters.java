@@ -4,6 +4,7 @@ import dev.sluice.core.WaitQueue.Waiter;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The waiting side of a {@link CountingLimiter}: queueing, eviction, timeouts, interrupts and the
@@ -78,7 +79,7 @@ final class Waiters {
     }
 
     /** Under the lock: queues {@code w}, evicting the newest batch waiter for an interactive one. */
-    private Admission enqueue(Waiter w) {
+    private @Nullable Admission enqueue(Waiter w) {
         if (!queue.isFull()) {
             queue.add(w);
             return null;

@@ -33,6 +33,10 @@ abstract class BodyInput extends InputStream {
         }
     }
 
+    /** Every body reads in blocks; {@link #read()} is built on this. */
+    @Override
+    public abstract int read(byte[] buffer, int offset, int count) throws IOException;
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];

@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link FakeProvider} for one test class, on 127.0.0.1 and a free port:
@@ -46,8 +47,8 @@ public final class FakeProviderExtension implements BeforeAllCallback, AfterAllC
 
     private final UnaryOperator<FakeProvider.Builder> customizer;
     private final Duration drainTimeout;
-    private volatile FakeProvider provider;
-    private volatile String ownerId;
+    private volatile @Nullable FakeProvider provider;
+    private volatile @Nullable String ownerId;
 
     private FakeProviderExtension(UnaryOperator<FakeProvider.Builder> customizer, Duration drainTimeout) {
         this.customizer = customizer;
@@ -101,7 +102,7 @@ public final class FakeProviderExtension implements BeforeAllCallback, AfterAllC
             return;
         }
         ownerId = null;
-        FakeProvider running = provider;
+        FakeProvider running = Objects.requireNonNull(provider, "set by beforeAll together with ownerId");
         int[] held = Waits.lastObserved(
                 () -> new int[] {running.openConnections(), running.activeExchanges()},
                 counts -> counts[0] == 0 && counts[1] == 0,

@@ -4,7 +4,11 @@ import dev.sluice.core.LeakSource;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the {@link LeakSource}s a test holds in its fields and asks them what they still hold.
@@ -63,7 +67,7 @@ final class LeakSources {
         return c != null && c != Object.class && !c.getName().startsWith("java.");
     }
 
-    private static void collectFields(Class<?> c, Object instance, List<LeakSource> found) {
+    private static void collectFields(Class<?> c, @Nullable Object instance, List<LeakSource> found) {
         for (Field field : c.getDeclaredFields()) {
             boolean isStatic = Modifier.isStatic(field.getModifiers());
             if (field.getType().isPrimitive() || (!isStatic && instance == null)) {
@@ -99,11 +103,11 @@ final class LeakSources {
     }
 
     private static void addOnce(LeakSource source, List<LeakSource> found) {
-        for (LeakSource known : found) {
-            if (known == source) {
-                return;
-            }
+        // by identity: two sources that are equal() are still two things to check
+        Set<LeakSource> known = Collections.newSetFromMap(new IdentityHashMap<>());
+        known.addAll(found);
+        if (known.add(source)) {
+            found.add(source);
         }
-        found.add(source);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One response from {@link SseTestClient#post}: its status and headers are read; its body is read
@@ -34,7 +35,7 @@ public final class SseStream implements AutoCloseable {
     private final AtomicBoolean socketClosed = new AtomicBoolean();
     private volatile boolean closedByCaller;
     private volatile boolean ended;
-    private volatile IOException transportError;
+    private volatile @Nullable IOException transportError;
     private int events;
 
     SseStream(Socket socket, DeadlineInput deadline, ResponseHead head, BodyInput body, String request) {
@@ -181,7 +182,7 @@ public final class SseStream implements AutoCloseable {
         }
     }
 
-    private void end(IOException cause) {
+    private void end(@Nullable IOException cause) {
         ended = true;
         if (cause != null && !closedByCaller) {
             transportError = cause;

@@ -10,9 +10,11 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deliberately low-level HTTP/1.1 client for the gateway's streaming endpoints. Each
@@ -116,16 +118,17 @@ public final class SseTestClient {
 
     private byte[] requestHead(String target, Map<String, String> headers, int contentLength) {
         StringBuilder head = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\n");
-        Map<String, String> defaults = Map.of(
-                "host", host + ":" + port,
-                "content-type", "application/json",
-                "accept", "text/event-stream",
-                "content-length", Integer.toString(contentLength),
-                "connection", "close");
-        for (String name : new String[] {"host", "content-type", "accept", "content-length", "connection"}) {
+        List<Map.Entry<String, String>> defaults = List.of( // in the order they are sent
+                Map.entry("host", host + ":" + port),
+                Map.entry("content-type", "application/json"),
+                Map.entry("accept", "text/event-stream"),
+                Map.entry("content-length", Integer.toString(contentLength)),
+                Map.entry("connection", "close"));
+        for (Map.Entry<String, String> header : defaults) {
+            String name = header.getKey();
             boolean given = headers.keySet().stream().anyMatch(key -> key.toLowerCase(Locale.ROOT).equals(name));
             if (!given) {
-                appendHeader(head, name, defaults.get(name));
+                appendHeader(head, name, header.getValue());
             }
         }
         headers.forEach((name, value) -> appendHeader(head, name, value));
@@ -140,7 +143,7 @@ public final class SseTestClient {
     }
 
     /** Writes the request; a failure is returned, not thrown, since the server may have answered early. */
-    private static IOException send(Socket socket, byte[] head, byte[] payload) {
+    private static @Nullable IOException send(Socket socket, byte[] head, byte[] payload) {
         try {
             OutputStream out = socket.getOutputStream();
             out.write(head);
@@ -152,7 +155,7 @@ public final class SseTestClient {
         }
     }
 
-    private static ResponseHead readHead(BufferedInputStream in, IOException writeFailure) throws IOException {
+    private static ResponseHead readHead(BufferedInputStream in, @Nullable IOException writeFailure) throws IOException {
         try {
             return ResponseHead.read(in);
         } catch (IOException e) {

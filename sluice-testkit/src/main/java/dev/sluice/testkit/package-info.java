@@ -10,5 +10,11 @@
  *   <li>{@link dev.sluice.testkit.SseTestClient}: a raw-socket HTTP/1.1 client for streaming
  *       endpoints that parses server-sent events and can drop the connection abruptly.
  * </ul>
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at
+ * compile time.
  */
+@NullMarked
 package dev.sluice.testkit;
+
+import org.jspecify.annotations.NullMarked;
