@@ -26,6 +26,10 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import dev.sluice.gateway.realtime.RealtimeRoutes;
+import dev.sluice.gateway.realtime.Sessions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final GatewayContext ctx;
     private final ConnectionWatch watch;
+    private final Sessions realtime;
     private volatile ListenerProbe probe;
     private volatile WebServer server;
     private volatile int port;
@@ -50,6 +55,13 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer(GatewayContext ctx, ConnectionWatch watch) {
         this.ctx = ctx;
         this.watch = watch;
+        this.realtime = new Sessions(ctx.config().realtime(), System::nanoTime, ctx.completions(), ctx.state().metrics(),
+                true);
+    }
+
+    /** The realtime sessions: shutdown waits for them within the drain window, then closes them 1001. */
+    public Sessions realtime() {
+        return realtime;
     }
 
     /** Starts listening; the drain phase moves to SERVING once the listener is up. */
@@ -91,6 +103,8 @@ public final class GatewayServer implements AutoCloseable {
 
     private WebServer listen(int onPort) {
         SluiceConfig.Server edge = ctx.config().server();
+        WsRouting.Builder wsRouting = WsRouting.builder();
+        HttpRouting.Builder http = routing(wsRouting);
         requireFree(edge.host(), onPort);
         WebServer started;
         try {
@@ -104,13 +118,15 @@ public final class GatewayServer implements AutoCloseable {
                     .idleConnectionTimeout(edge.idleTimeout())
                     .idleConnectionPeriod(idleSweep(edge.idleTimeout()))
                     .protocolsDiscoverServices(false) // one HTTP/1.1 selector: Helidon then bounds silent connections too
+                    .addProtocol(WsConfig.builder().maxFrameLength(ctx.config().realtime().maxMessageSize()).build())
                     .addProtocol(Http1Config.builder()
                             .maxHeadersSize(edge.maxHeaderSize())
                             .maxPrologueLength(edge.maxRequestLine())
                             .addReceiveListener(watch.receiveListener())
                             .build())
                     .directHandlers(TransportErrors.handlers(edge.maxHeaderSize(), edge.maxRequestLine()))
-                    .routing(routing())
+                    .routing(http)
+                    .addRouting(wsRouting)
                     .build()
                     .start();
         } catch (RuntimeException e) {
@@ -141,7 +157,7 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private HttpRouting.Builder routing() {
+    private HttpRouting.Builder routing(WsRouting.Builder ws) {
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
             chain.proceed();
@@ -150,7 +166,8 @@ public final class GatewayServer implements AutoCloseable {
                 c.cut(); // Helidon answers "Connection: close" but kept the socket open
             }
         });
-        SystemRoutes.register(routing, ctx);
+        SystemRoutes.register(routing, ctx, realtime);
+        RealtimeRoutes.register(routing, ws, ctx, realtime);
         ProxyHandler.register(routing, ctx); // last: it also answers every path no route takes
         return routing;
     }
@@ -195,6 +212,7 @@ public final class GatewayServer implements AutoCloseable {
     public void close() {
         probe.close();
         try {
+            realtime.close(); // every session closed 1001 while the listener can still write the close frames
             server.stop();
         } finally {
             watch.close();

@@ -1,5 +1,7 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.realtime.Sessions;
+
 import dev.sluice.core.Lifecycle;
 import dev.sluice.core.Limiter;
 import dev.sluice.gateway.config.SluiceConfig;
@@ -17,12 +19,14 @@ final class Shutdown {
     private final SluiceConfig.Shutdown cfg;
     private final Drain drain;
     private final Limiter limiter;
+    private final Sessions realtime;
     private final Lifecycle lifecycle;
 
-    Shutdown(SluiceConfig.Shutdown cfg, Drain drain, Limiter limiter, Lifecycle lifecycle) {
+    Shutdown(SluiceConfig.Shutdown cfg, Drain drain, Limiter limiter, Sessions realtime, Lifecycle lifecycle) {
         this.cfg = cfg;
         this.drain = drain;
         this.limiter = limiter;
+        this.realtime = realtime;
         this.lifecycle = lifecycle;
     }
 
@@ -36,10 +40,17 @@ final class Shutdown {
 
         long t1 = System.nanoTime();
         drain.phase(Drain.Phase.DRAINING);
-        boolean drained = waitUntil(() -> limiter.inFlight() == 0, cfg.drainTimeout());
-        step("drain (" + (drained ? "all requests finished" : limiter.inFlight() + " still in flight at the deadline") + ")", t1);
+        // realtime sessions are waited for too (new handshakes are already refused), then told 1001
+        boolean drained = waitUntil(() -> limiter.inFlight() == 0 && realtime.open() == 0, cfg.drainTimeout());
+        step("drain (" + (drained ? "all requests and sessions finished" : limiter.inFlight() + " requests and "
+                + realtime.open() + " realtime sessions still open at the deadline") + ")", t1);
+        int sessions = realtime.goingAway("Sluice is shutting down: the drain deadline of "
+                + cfg.drainTimeout().toMillis() + " ms passed");
+        if (sessions > 0) {
+            step("closed " + sessions + " realtime sessions 1001", t1);
+        }
 
-        if (!drained) {
+        if (limiter.inFlight() != 0) {
             long t2 = System.nanoTime();
             int n = drain.terminateAll("Sluice is shutting down: the drain deadline of "
                     + cfg.drainTimeout().toMillis() + " ms passed");

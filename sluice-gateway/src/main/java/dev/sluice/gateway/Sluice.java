@@ -156,6 +156,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
         leaks.addAll(router.leaks());
         leaks.addAll(store.leaks());
         leaks.addAll(state.limits().leaks());
+        leaks.addAll(server.realtime().leaks());
         state.usage().ifPresent(u -> leaks.addAll(u.leaks()));
         return leaks;
     }
@@ -168,7 +169,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
             return;
         }
         try {
-            new Shutdown(config.shutdown(), drain, limiter, lifecycle).run();
+            new Shutdown(config.shutdown(), drain, limiter, server.realtime(), lifecycle).run();
         } finally {
             closed.countDown();
         }

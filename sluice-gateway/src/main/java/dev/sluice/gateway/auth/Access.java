@@ -21,6 +21,9 @@ import java.util.Optional;
  */
 public final class Access {
 
+    /** The subprotocol prefix that carries a client key on a WebSocket handshake. */
+    public static final String WEBSOCKET_KEY_PREFIX = "openai-insecure-api-key.";
+
     private Access() {
     }
 
@@ -100,7 +103,23 @@ public final class Access {
                 key = Optional.of(h.substring(7).trim());
             }
         }
+        if (key.isEmpty()) { // browser WebSocket clients can set no header but the subprotocols they offer
+            key = websocketKey(req.headers().values(HeaderNames.create("sec-websocket-protocol")));
+        }
         return key.filter(k -> !k.isEmpty());
+    }
+
+    /** The key browser clients of the Realtime API offer as the subprotocol {@code openai-insecure-api-key.<key>}. */
+    static Optional<String> websocketKey(List<String> headerValues) {
+        for (String value : headerValues) {
+            for (String protocol : value.split(",")) {
+                String p = protocol.strip();
+                if (p.startsWith(WEBSOCKET_KEY_PREFIX)) {
+                    return Optional.of(p.substring(WEBSOCKET_KEY_PREFIX.length()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static String address(ServerRequest req) {

@@ -64,6 +64,11 @@ public enum ProviderKind {
         return this == OPENAI || this == OPENROUTER || this == AZURE_OPENAI;
     }
 
+    /** Whether it serves the Realtime API over WebSocket ({@code /realtime}, Azure {@code /openai/realtime}). */
+    public boolean servesRealtime() {
+        return this == OPENAI || this == AZURE_OPENAI;
+    }
+
     /** Whether it serves embeddings (OpenAI's {@code /embeddings}, or Ollama's {@code /api/embed}). */
     public boolean servesEmbeddings() {
         return this != ANTHROPIC;

@@ -260,7 +260,26 @@ final class Registry {
                     c -> c.responses().maxRows()),
             row("responses.max-size", SIZE, "256MiB",
                     "bytes of stored responses kept at most (oldest deleted); one larger than a tenth of it is not stored",
-                    c -> c.responses().maxSize()));
+                    c -> c.responses().maxSize()),
+            row("realtime.max-sessions", POSITIVE_INT, "64",
+                    "open /v1/realtime sessions at most (each holds a session permit for its life); more get 503",
+                    c -> c.realtime().maxSessions()),
+            row("realtime.max-sessions-per-key", POSITIVE_INT, "8", "open realtime sessions per client key; more get 429",
+                    c -> c.realtime().maxSessionsPerKey()),
+            row("realtime.max-message-size", INT_SIZE, "1MiB",
+                    "largest WebSocket message either way (frames and whole messages); a larger one closes the session 1009",
+                    c -> c.realtime().maxMessageSize()),
+            row("realtime.queue-size", INT_SIZE, "1MiB",
+                    "bytes queued towards the client per session; when full the upstream is not read until it drains",
+                    c -> c.realtime().queueSize()),
+            row("realtime.stall-timeout", DURATION, "10s",
+                    "a client whose queue stays full this long is closed 1013 (it does not read)",
+                    c -> c.realtime().stallTimeout()),
+            row("realtime.idle-timeout", DURATION, "60s",
+                    "a session with no message either way for this long is closed 1000",
+                    c -> c.realtime().idleTimeout()),
+            row("realtime.max-duration", DURATION, "30m", "a session open this long is closed 1000",
+                    c -> c.realtime().maxDuration()));
 
     /** Other environment names for a key; the canonical {@code SLUICE_*} name wins over these. */
     static final Map<String, String> ENV_ALIASES = Map.of(

@@ -278,7 +278,11 @@ final class Resolver {
                         this.<Integer>get("request.max-output-tokens")),
                 new SluiceConfig.Responses(get("responses.omit-unsupported-tools"), get("responses.store"),
                         get("responses.max-age"), this.<Integer>get("responses.max-rows"),
-                        this.<Long>get("responses.max-size")));
+                        this.<Long>get("responses.max-size")),
+                new SluiceConfig.Realtime(this.<Integer>get("realtime.max-sessions"),
+                        this.<Integer>get("realtime.max-sessions-per-key"), this.<Integer>get("realtime.max-message-size"),
+                        this.<Integer>get("realtime.queue-size"), get("realtime.stall-timeout"),
+                        get("realtime.idle-timeout"), get("realtime.max-duration")));
     }
 
     @SuppressWarnings("unchecked")

@@ -12,7 +12,7 @@ import java.util.List;
 public record SluiceConfig(Server server, Admission admission, Memory memory, Upstream upstream, Timeouts timeouts,
                            Stream stream, Shutdown shutdown, Demo demo, Auth auth, Log log, Routing routing,
                            Store store, Redis redis, Cache cache, Usage usage, Sessions sessions, Limits limits,
-                           Request request, Responses responses) {
+                           Request request, Responses responses, Realtime realtime) {
 
     /** How the admission limit is set: fixed, or adapted by a Netflix concurrency-limits algorithm. */
     public enum LimitAlgorithm { FIXED, GRADIENT2, VEGAS }
@@ -96,6 +96,13 @@ public record SluiceConfig(Server server, Admission admission, Memory memory, Up
      * stored responses ({@code store}, {@code previous_response_id}) with their bounds.
      */
     public record Responses(boolean omitUnsupportedTools, boolean store, Duration maxAge, int maxRows, long maxSize) {}
+
+    /**
+     * The realtime WebSocket relay: sessions at most (all, per key), message and queue bounds in bytes, how
+     * long a full queue, an idle session and any session may last.
+     */
+    public record Realtime(int maxSessions, int maxSessionsPerKey, int maxMessageSize, int queueSize,
+                           Duration stallTimeout, Duration idleTimeout, Duration maxDuration) {}
 
     /** Shape limits on each generation request; maxOutputTokens 0 means no ceiling. */
     public record Request(int maxMessages, int maxTools, int maxContentBlocks, int maxJsonDepth, int maxOutputTokens) {}

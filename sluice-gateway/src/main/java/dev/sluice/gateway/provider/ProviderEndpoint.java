@@ -66,6 +66,11 @@ public final class ProviderEndpoint implements AutoCloseable {
         };
     }
 
+    /** The api-version Azure OpenAI paths carry. */
+    public String apiVersion() {
+        return apiVersion;
+    }
+
     /** Path of a native Responses request (only for kinds that {@link ProviderKind#canSpeakResponses()}). */
     public String responsesPath() {
         return kind == ProviderKind.AZURE_OPENAI

@@ -50,7 +50,7 @@ public final class GatewayException extends Exception {
                 clientBody, headers);
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 

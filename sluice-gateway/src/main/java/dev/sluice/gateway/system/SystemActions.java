@@ -1,6 +1,7 @@
 package dev.sluice.gateway.system;
 
 import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.realtime.Sessions;
 import dev.sluice.gateway.proxy.GatewayException;
 import dev.sluice.gateway.proxy.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,9 +31,12 @@ final class SystemActions {
     private final LiveFeeds feeds = new LiveFeeds(16, Duration.ofMinutes(30));
     private final AtomicBoolean dumping = new AtomicBoolean();
 
-    SystemActions(GatewayContext ctx, SystemHandlers stats) {
+    private final Sessions realtime;
+
+    SystemActions(GatewayContext ctx, SystemHandlers stats, Sessions realtime) {
         this.ctx = ctx;
         this.stats = stats;
+        this.realtime = realtime;
     }
 
     void register(HttpRouting.Builder routing) {
@@ -61,6 +65,12 @@ final class SystemActions {
         list.addObject().put("kind", "request-scopes").put("owner", "system").put("name", "requests")
                 .put("bound", ctx.config().admission().maxInFlight() + ctx.config().admission().queueSize())
                 .put("size", ctx.scopes().liveScopes());
+        list.addObject().put("kind", "realtime-sessions").put("owner", "realtime").put("name", "open sessions")
+                .put("bound", ctx.config().realtime().maxSessions()).put("size", realtime.open());
+        for (String session : realtime.describe()) {
+            list.addObject().put("kind", "realtime-session").put("owner", "realtime").put("name", session)
+                    .put("bound", ctx.config().realtime().queueSize());
+        }
         list.addObject().put("kind", "client-connections").put("owner", "edge").put("name", "requests under way")
                 .put("bound", ctx.edge().bound()).put("size", ctx.edge().size());
         res.header("content-type", "application/json");

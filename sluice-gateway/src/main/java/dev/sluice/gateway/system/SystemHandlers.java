@@ -1,6 +1,7 @@
 package dev.sluice.gateway.system;
 
 import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.realtime.Sessions;
 import dev.sluice.gateway.proxy.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.LimiterStats;
@@ -13,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 final class SystemHandlers {
 
     private final GatewayContext ctx;
+    private final Sessions realtime;
 
-    SystemHandlers(GatewayContext ctx) {
+    SystemHandlers(GatewayContext ctx, Sessions realtime) {
         this.ctx = ctx;
+        this.realtime = realtime;
     }
 
     void register(HttpRouting.Builder routing) {
@@ -53,6 +56,7 @@ final class SystemHandlers {
         admission.put("queued", s.queued());
         ObjectNode shed = admission.putObject("shed");
         s.shed().forEach((reason, n) -> shed.put(reason.name().toLowerCase(java.util.Locale.ROOT), n));
+        root.set("realtime", Json.MAPPER.valueToTree(realtime.stats()));
         MemoryReport m = ctx.memory().report();
         ObjectNode memory = root.putObject("memory");
         memory.put("state", m.state().name());
