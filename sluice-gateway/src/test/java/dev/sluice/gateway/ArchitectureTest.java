@@ -63,11 +63,24 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheCompositionRootUsesProxyAndSystem() {
+    void onlyTheCompositionRootAndTheFrontRoomsUseProxyAndSystem() {
         noClasses().that().resideInAPackage("dev.sluice.gateway.*..")
-                .and().resideOutsideOfPackages("dev.sluice.gateway.proxy..", "dev.sluice.gateway.system..")
+                .and().resideOutsideOfPackages("dev.sluice.gateway.proxy..", "dev.sluice.gateway.system..",
+                        "dev.sluice.gateway.realtime..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.gateway.proxy..",
-                        "dev.sluice.gateway.system..")
+                        "dev.sluice.gateway.system..", "dev.sluice.gateway.realtime..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void theRealtimeRoomUsesTheRequestPathOnlyForItsContextErrorsAndJson() {
+        noClasses().that().resideInAPackage("dev.sluice.gateway.proxy..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway.realtime..")
+                .check(GATEWAY);
+        noClasses().that().resideInAPackage("dev.sluice.gateway.realtime..")
+                .should().dependOnClassesThat(resideInAPackage("dev.sluice.gateway.proxy..")
+                        .and(not(belongToAnyOf(GatewayContext.class, GatewayState.class, GatewayException.class,
+                                ClientErrors.class, Json.class))))
                 .check(GATEWAY);
     }
 
