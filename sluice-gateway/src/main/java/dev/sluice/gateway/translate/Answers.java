@@ -3,6 +3,11 @@ package dev.sluice.gateway.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.shared.Ids;
+import dev.sluice.gateway.translate.shared.Json;
+import dev.sluice.gateway.translate.shared.StopReasons;
+import dev.sluice.gateway.translate.shared.ToolArguments;
+import dev.sluice.gateway.translate.shared.Usages;
 import java.time.InstantSource;
 
 /**

@@ -1,6 +1,8 @@
 package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.shared.ErrorMapping;
+import dev.sluice.gateway.translate.shared.Json;
 
 /** Anthropic SSE: {@code event: <type>\ndata: <json>\n\n}. */
 final class AnthropicClientSink extends ClientSink {

@@ -1,6 +1,9 @@
 package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.shared.Ids;
+import dev.sluice.gateway.translate.shared.Json;
+import dev.sluice.gateway.translate.shared.Usages;
 
 /**
  * Builds a well-ordered Anthropic event sequence from content as it arrives: message_start once,

@@ -3,6 +3,8 @@ package dev.sluice.gateway.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.shared.Json;
+import dev.sluice.gateway.translate.shared.ToolArguments;
 
 /** Anthropic {@code messages} -> OpenAI {@code messages} (appended to {@code out}). */
 final class AnthropicMessagesToOpenAi {

@@ -2,6 +2,8 @@ package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.translate.shared.ErrorMapping;
+import dev.sluice.gateway.translate.shared.Json;
 
 /**
  * Reads an Anthropic Messages stream, enforcing its order: message_start; per content block

@@ -1,6 +1,8 @@
 package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.shared.ErrorMapping;
+import dev.sluice.gateway.translate.shared.Usages;
 
 /**
  * Receives a stream as Anthropic events (already in order) and writes the client's wire form.

@@ -2,6 +2,7 @@ package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.shared.Json;
 
 /** Image blocks: Anthropic base64/url sources <-> OpenAI image_url (data: or https: URLs) <-> Ollama base64. */
 final class Images {

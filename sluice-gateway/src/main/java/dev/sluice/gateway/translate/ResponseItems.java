@@ -1,6 +1,7 @@
 package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.shared.Json;
 
 /**
  * The Responses output items Sluice writes, for whole answers and streams alike: an assistant

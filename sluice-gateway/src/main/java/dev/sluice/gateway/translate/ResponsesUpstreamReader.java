@@ -3,6 +3,9 @@ package dev.sluice.gateway.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.translate.shared.ErrorMapping;
+import dev.sluice.gateway.translate.shared.Json;
+import dev.sluice.gateway.translate.shared.Usages;
 
 /**
  * Reads a native Responses stream passed through to a Responses client (the only pairing with a

@@ -1,16 +1,17 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.shared;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 
 /** OpenAI's tool arguments (a JSON string) <-> Anthropic's tool input (a JSON object). */
-final class ToolArguments {
+public final class ToolArguments {
 
     private ToolArguments() {
     }
 
     /** A JSON-string (or, as Ollama sends, object) argument value as an object; empty means {@code {}}. */
-    static ObjectNode parse(JsonNode arguments, String where) throws TranslationException {
+    public static ObjectNode parse(JsonNode arguments, String where) throws TranslationException {
         if (arguments.isObject()) return (ObjectNode) arguments.deepCopy();
         if (arguments.isMissingNode() || arguments.isNull() || arguments.asText().isBlank()) return Json.object();
         if (!arguments.isTextual()) throw new TranslationException(where + ": expected a JSON string");
@@ -20,7 +21,7 @@ final class ToolArguments {
     }
 
     /** Anthropic input as OpenAI's argument string. */
-    static String format(JsonNode input) {
+    public static String format(JsonNode input) {
         return input == null || input.isMissingNode() || input.isNull() ? "{}" : Json.write(input);
     }
 }

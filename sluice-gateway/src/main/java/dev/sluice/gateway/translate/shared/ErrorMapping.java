@@ -1,7 +1,8 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.shared;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.Dialect;
 import java.util.Locale;
 
 /**
@@ -11,12 +12,12 @@ import java.util.Locale;
  * {@code invalid_request_error} whose message starts with {@value #PROMPT_TOO_LONG} (what Anthropic
  * clients look for), the upstream text kept after it; and back.
  */
-record ErrorMapping(String anthropicType, String openAiType, String openAiCode, String message) {
+public record ErrorMapping(String anthropicType, String openAiType, String openAiCode, String message) {
     static final String PROMPT_TOO_LONG = "prompt is too long";
     static final String CONTEXT_LENGTH = "context_length_exceeded";
 
     /** From an Anthropic error type. */
-    static ErrorMapping ofAnthropic(String anthropicType, String message) {
+    public static ErrorMapping ofAnthropic(String anthropicType, String message) {
         if ("invalid_request_error".equals(anthropicType) && message.toLowerCase(Locale.ROOT).contains(PROMPT_TOO_LONG)) {
             return new ErrorMapping(anthropicType, "invalid_request_error", CONTEXT_LENGTH, message);
         }
@@ -35,7 +36,7 @@ record ErrorMapping(String anthropicType, String openAiType, String openAiCode, 
     }
 
     /** From an OpenAI error's type and code; {@code status} 0 for an in-band (streamed) error. */
-    static ErrorMapping ofOpenAi(int status, String type, String code, String message) {
+    public static ErrorMapping ofOpenAi(int status, String type, String code, String message) {
         String c = code == null ? "" : code;
         String anthropicType = switch (c) {
             case CONTEXT_LENGTH, "content_filter", "content_policy_violation" -> "invalid_request_error";
@@ -50,7 +51,7 @@ record ErrorMapping(String anthropicType, String openAiType, String openAiCode, 
     }
 
     /** From an Ollama {@code {"error": "..."}}; {@code status} 0 for an in-band error. */
-    static ErrorMapping ofOllama(int status, String message) {
+    public static ErrorMapping ofOllama(int status, String message) {
         if (message.toLowerCase(Locale.ROOT).contains("context length")) {
             return new ErrorMapping("invalid_request_error", "invalid_request_error", CONTEXT_LENGTH,
                     promptTooLong(message));
@@ -73,7 +74,7 @@ record ErrorMapping(String anthropicType, String openAiType, String openAiCode, 
     }
 
     /** The Anthropic error type for an HTTP status. */
-    static String anthropicTypeFor(int status) {
+    public static String anthropicTypeFor(int status) {
         return switch (status) {
             case 400, 422 -> "invalid_request_error";
             case 401 -> "authentication_error";
@@ -89,30 +90,30 @@ record ErrorMapping(String anthropicType, String openAiType, String openAiCode, 
     }
 
     /** {@code {"type":"error","error":{"type":...,"message":...}}}. */
-    ObjectNode anthropicJson() {
+    public ObjectNode anthropicJson() {
         ObjectNode root = Json.object().put("type", "error");
         root.putObject("error").put("type", anthropicType).put("message", message);
         return root;
     }
 
     /** {@code {"error":{"message":...,"type":...,"code":...}}}. */
-    ObjectNode openAiJson() {
+    public ObjectNode openAiJson() {
         ObjectNode root = Json.object();
         root.putObject("error").put("message", message).put("type", openAiType).put("code", openAiCode);
         return root;
     }
 
     /** The Responses API's {@code error} of a failed response: {@code {"code":...,"message":...}}. */
-    ObjectNode responsesJson() {
+    public ObjectNode responsesJson() {
         return Json.object().put("code", openAiCode != null ? openAiCode : openAiType).put("message", message);
     }
 
-    ObjectNode json(Dialect client) {
+    public ObjectNode json(Dialect client) {
         return client.openAiErrors() ? openAiJson() : anthropicJson();
     }
 
     /** The error an in-band or HTTP error body in {@code dialect} carries, or null if it carries none. */
-    static ErrorMapping read(Dialect dialect, int status, JsonNode body) {
+    public static ErrorMapping read(Dialect dialect, int status, JsonNode body) {
         JsonNode error = body.path("error");
         switch (dialect) {
             case ANTHROPIC -> {

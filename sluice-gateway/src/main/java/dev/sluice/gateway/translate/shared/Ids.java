@@ -1,10 +1,10 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.shared;
 
 import java.security.SecureRandom;
 import java.util.random.RandomGenerator;
 
 /** Ids in each dialect's style, for answers whose upstream gave none (Ollama gives none). */
-final class Ids {
+public final class Ids {
     private static final char[] ALPHABET =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final RandomGenerator RANDOM = new SecureRandom();
@@ -12,24 +12,24 @@ final class Ids {
     private Ids() {
     }
 
-    static String message() {
+    public static String message() {
         return "msg_" + random(24);
     }
 
-    static String toolUse() {
+    public static String toolUse() {
         return "toolu_" + random(24);
     }
 
-    static String response() {
+    public static String response() {
         return "resp_" + random(32);
     }
 
     /** An output item's id in the Responses style: {@code msg_}, {@code fc_}, {@code rs_} and random. */
-    static String item(String prefix) {
+    public static String item(String prefix) {
         return prefix + random(32);
     }
 
-    static String completion() {
+    public static String completion() {
         return "chatcmpl-" + random(24);
     }
 

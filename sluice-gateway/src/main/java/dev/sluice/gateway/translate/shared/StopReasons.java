@@ -1,13 +1,13 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.shared;
 
 /** Anthropic {@code stop_reason} <-> OpenAI {@code finish_reason} <-> Ollama {@code done_reason}. */
-final class StopReasons {
+public final class StopReasons {
 
     private StopReasons() {
     }
 
     /** OpenAI finish_reason to Anthropic stop_reason; tool calls present win over a plain "stop". */
-    static String fromOpenAi(String finishReason, boolean toolCalls) {
+    public static String fromOpenAi(String finishReason, boolean toolCalls) {
         if (toolCalls && (finishReason == null || "stop".equals(finishReason))) return "tool_use";
         if (finishReason == null) return "end_turn";
         return switch (finishReason) {
@@ -19,7 +19,7 @@ final class StopReasons {
     }
 
     /** Anthropic stop_reason to OpenAI finish_reason. */
-    static String toOpenAi(String stopReason) {
+    public static String toOpenAi(String stopReason) {
         if (stopReason == null) return "stop";
         return switch (stopReason) {
             case "max_tokens", "model_context_window_exceeded" -> "length";
@@ -30,7 +30,7 @@ final class StopReasons {
     }
 
     /** Ollama done_reason to Anthropic stop_reason. */
-    static String fromOllama(String doneReason, boolean toolCalls) {
+    public static String fromOllama(String doneReason, boolean toolCalls) {
         if (toolCalls) return "tool_use";
         return "length".equals(doneReason) ? "max_tokens" : "end_turn";
     }

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.shared;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 
 /** The package's JSON mapper (read constraints so hostile input cannot take the heap) and small helpers. */
-final class Json {
+public final class Json {
 
     /**
      * Jackson's buffer recyclers shared by all threads, at most this many kept. Jackson's default keeps one per
@@ -19,7 +20,7 @@ final class Json {
      */
     static final int RECYCLERS = 64;
 
-    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLERS))
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(256)
@@ -31,16 +32,16 @@ final class Json {
     private Json() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
-    static ArrayNode array() {
+    public static ArrayNode array() {
         return MAPPER.createArrayNode();
     }
 
     /** Parses {@code text}; {@code where} names the field for the error message. */
-    static JsonNode parse(String text, String where) throws TranslationException {
+    public static JsonNode parse(String text, String where) throws TranslationException {
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node == null || node.isMissingNode()) throw new TranslationException(where + ": empty, expected JSON");
@@ -51,13 +52,13 @@ final class Json {
     }
 
     /** Parses {@code text} as a JSON object. */
-    static ObjectNode parseObject(String text, String where) throws TranslationException {
+    public static ObjectNode parseObject(String text, String where) throws TranslationException {
         JsonNode node = parse(text, where);
         if (!node.isObject()) throw new TranslationException(where + ": expected a JSON object");
         return (ObjectNode) node;
     }
 
-    static byte[] bytes(JsonNode node) {
+    public static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
@@ -65,18 +66,18 @@ final class Json {
         }
     }
 
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         return node.toString();
     }
 
     /** Copies {@code from.name} to {@code to.as} when present and not null. */
-    static void copy(JsonNode from, String name, ObjectNode to, String as) {
+    public static void copy(JsonNode from, String name, ObjectNode to, String as) {
         JsonNode value = from.get(name);
         if (value != null && !value.isNull()) to.set(as, value.deepCopy());
     }
 
     /** A non-empty text value, or null. */
-    static String text(JsonNode node, String name) {
+    public static String text(JsonNode node, String name) {
         JsonNode value = node.get(name);
         return value != null && value.isTextual() && !value.asText().isEmpty() ? value.asText() : null;
     }

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
