@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
 
 /**
@@ -25,12 +26,12 @@ import dev.sluice.gateway.translate.shared.Json;
  *   <li>Server tools (a {@code type} other than {@code custom}) cannot be expressed and are refused.</li>
  * </ul>
  */
-final class AnthropicRequestToOpenAi {
+public final class AnthropicRequestToOpenAi {
 
     private AnthropicRequestToOpenAi() {
     }
 
-    static ObjectNode translate(JsonNode request) throws TranslationException {
+    public static ObjectNode translate(JsonNode request) throws TranslationException {
         ObjectNode out = AnthropicContent.withSystemMessage(request);
         ArrayNode messages = (ArrayNode) out.get("messages");
         AnthropicMessagesToOpenAi.translate(request.path("messages"), messages);

@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
 
 /**

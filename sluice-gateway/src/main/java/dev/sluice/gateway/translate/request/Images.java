@@ -1,7 +1,8 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
 
 /** Image blocks: Anthropic base64/url sources <-> OpenAI image_url (data: or https: URLs) <-> Ollama base64. */

@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
 
 /**
@@ -24,14 +25,14 @@ import dev.sluice.gateway.translate.shared.Json;
  *   <li>Empty assistant text parts are dropped, and an assistant message left empty with them.</li>
  * </ul>
  */
-final class OpenAiRequestToAnthropic {
+public final class OpenAiRequestToAnthropic {
     /** Anthropic's {@code max_tokens} when the OpenAI request set no limit (Anthropic requires one). */
-    static final int DEFAULT_MAX_TOKENS = 4096;
+    public static final int DEFAULT_MAX_TOKENS = 4096;
 
     private OpenAiRequestToAnthropic() {
     }
 
-    static ObjectNode translate(JsonNode request) throws TranslationException {
+    public static ObjectNode translate(JsonNode request) throws TranslationException {
         if (!request.isObject()) throw new TranslationException("request: expected a JSON object");
         refuseInexpressible(request);
         ObjectNode out = Json.object();

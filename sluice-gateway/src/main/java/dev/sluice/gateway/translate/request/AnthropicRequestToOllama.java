@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.ToolArguments;
 import java.util.HashMap;
@@ -25,12 +26,12 @@ import java.util.Map;
  *       drops the tools instead, which means the same.</li>
  * </ul>
  */
-final class AnthropicRequestToOllama {
+public final class AnthropicRequestToOllama {
 
     private AnthropicRequestToOllama() {
     }
 
-    static ObjectNode translate(JsonNode request) throws TranslationException {
+    public static ObjectNode translate(JsonNode request) throws TranslationException {
         ObjectNode out = AnthropicContent.withSystemMessage(request);
         ArrayNode messages = (ArrayNode) out.get("messages");
         JsonNode in = request.path("messages");

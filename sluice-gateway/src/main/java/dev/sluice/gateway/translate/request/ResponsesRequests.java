@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
 import java.util.Set;
 
@@ -29,7 +30,7 @@ import java.util.Set;
  *       cannot serve ({@code background}, {@code conversation}, {@code prompt}) are refused.</li>
  * </ul>
  */
-final class ResponsesRequests {
+public final class ResponsesRequests {
 
     private static final Set<String> REFUSED = Set.of("background", "conversation", "prompt");
 
@@ -37,7 +38,7 @@ final class ResponsesRequests {
     }
 
     /** The request with only its function tools (a copy; the request itself when it has no others). */
-    static JsonNode withFunctionToolsOnly(JsonNode request) {
+    public static JsonNode withFunctionToolsOnly(JsonNode request) {
         JsonNode tools = request.path("tools");
         boolean others = false;
         for (JsonNode t : tools) others |= !"function".equals(t.path("type").asText());
@@ -48,7 +49,7 @@ final class ResponsesRequests {
         return copy;
     }
 
-    static ObjectNode toChat(JsonNode request) throws TranslationException {
+    public static ObjectNode toChat(JsonNode request) throws TranslationException {
         if (!request.isObject()) throw new TranslationException("request: expected a JSON object");
         for (String field : REFUSED) {
             JsonNode v = request.path(field);
