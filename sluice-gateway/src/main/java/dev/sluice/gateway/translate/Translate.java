@@ -2,6 +2,7 @@ package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.answer.Answers;
 import dev.sluice.gateway.translate.request.AnthropicRequestToOllama;
 import dev.sluice.gateway.translate.request.AnthropicRequestToOpenAi;
 import dev.sluice.gateway.translate.request.OpenAiRequestToAnthropic;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.gateway.provider.SseEvent;
-import dev.sluice.gateway.translate.StreamScenario.Part;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.StreamTranslator;
+import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
+import dev.sluice.gateway.translate.stream.StreamScenario.Part;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;

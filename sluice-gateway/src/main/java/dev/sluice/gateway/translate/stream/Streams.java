@@ -1,14 +1,21 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.StreamTranslator;
+import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 
-/** Wiring: an upstream reader feeding Anthropic events to a client sink. */
-final class Streams {
+/**
+ * Wiring: an upstream reader feeding Anthropic events to a client sink, behind
+ * {@link StreamTranslator} (which is how every package outside translate gets one).
+ */
+public final class Streams {
     private static final byte[] NOTHING = new byte[0];
 
     private Streams() {
@@ -27,8 +34,9 @@ final class Streams {
         return translator(upstream, client, targetModel, includeUsage, Json.object(), clock);
     }
 
-    static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
-                                       JsonNode clientRequest, InstantSource clock) {
+    /** The translator {@link StreamTranslator#of} describes, on {@code clock}. */
+    public static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel,
+                                              boolean includeUsage, JsonNode clientRequest, InstantSource clock) {
         boolean passThrough = upstream == client;
         ClientSink sink = switch (client) {
             case ANTHROPIC -> new AnthropicClientSink(passThrough);

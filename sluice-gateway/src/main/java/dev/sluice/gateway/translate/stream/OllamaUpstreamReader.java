@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;

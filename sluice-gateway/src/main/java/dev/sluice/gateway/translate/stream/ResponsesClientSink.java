@@ -1,8 +1,11 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.answer.Answers;
+import dev.sluice.gateway.translate.answer.ResponseItems;
+import dev.sluice.gateway.translate.answer.ResponseShell;
 import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;

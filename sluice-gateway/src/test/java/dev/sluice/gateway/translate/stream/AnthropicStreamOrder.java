@@ -1,4 +1,4 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;

@@ -1,8 +1,10 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.Usages;

@@ -1,6 +1,7 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.Usages;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,12 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.provider.SseEvent;
-import dev.sluice.gateway.translate.StreamScenario.Part;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.StreamTranslator;
+import dev.sluice.gateway.translate.Usage;
+import dev.sluice.gateway.translate.stream.StreamScenario.Part;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;

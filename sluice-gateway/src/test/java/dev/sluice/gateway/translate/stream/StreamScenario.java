@@ -1,9 +1,11 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.Usage;
 import java.util.ArrayList;
 import java.util.List;
 

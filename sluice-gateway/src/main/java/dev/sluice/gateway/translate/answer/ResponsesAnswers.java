@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.answer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.ToolArguments;
@@ -14,12 +15,12 @@ import java.time.InstantSource;
  * {@code response}: text blocks become message items, tool_use blocks function_call items, thinking
  * blocks reasoning items; blocks Responses cannot express (redacted thinking, server tools) are left out.
  */
-final class ResponsesAnswers {
+public final class ResponsesAnswers {
 
     private ResponsesAnswers() {
     }
 
-    static ObjectNode fromAnthropic(JsonNode answer, JsonNode request, String targetModel, InstantSource clock)
+    public static ObjectNode fromAnthropic(JsonNode answer, JsonNode request, String targetModel, InstantSource clock)
             throws TranslationException {
         JsonNode content = answer.path("content");
         if (!content.isArray()) throw new TranslationException("content: expected an array of blocks");

@@ -1,8 +1,9 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.answer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
@@ -14,23 +15,23 @@ import java.time.InstantSource;
  * so every streamed event names the same), the model that answered, the request's settings echoed as the
  * Responses API does (the SDKs read them), and the output items built by {@link ResponseItems}.
  */
-final class ResponseShell {
+public final class ResponseShell {
     private final String id = Ids.response();
     private final long createdAt;
     private final JsonNode request;
     private String model;
 
-    ResponseShell(JsonNode request, String model, InstantSource clock) {
+    public ResponseShell(JsonNode request, String model, InstantSource clock) {
         this.request = request;
         this.model = model;
         this.createdAt = clock.instant().getEpochSecond();
     }
 
-    void answeredBy(String model) {
+    public void answeredBy(String model) {
         this.model = model;
     }
 
-    String model() {
+    public String model() {
         return model;
     }
 
@@ -39,12 +40,12 @@ final class ResponseShell {
     }
 
     /** A response still being generated: no output yet, no usage. */
-    ObjectNode inProgress() {
+    public ObjectNode inProgress() {
         return response("in_progress", Json.array(), null);
     }
 
     /** The finished response: completed, or incomplete when the answer stopped at its token limit or a filter. */
-    ObjectNode finished(ArrayNode output, Usage usage, String anthropicStopReason) {
+    public ObjectNode finished(ArrayNode output, Usage usage, String anthropicStopReason) {
         String incomplete = switch (anthropicStopReason == null ? "" : anthropicStopReason) {
             case "max_tokens", "model_context_window_exceeded" -> "max_output_tokens";
             case "refusal" -> "content_filter";
@@ -56,7 +57,7 @@ final class ResponseShell {
     }
 
     /** A response that failed after it started: the output so far, and the error. */
-    ObjectNode failed(ArrayNode output, Usage usage, ErrorMapping error) {
+    public ObjectNode failed(ArrayNode output, Usage usage, ErrorMapping error) {
         ObjectNode out = response("failed", output, usage);
         out.set("error", error.responsesJson());
         return out;

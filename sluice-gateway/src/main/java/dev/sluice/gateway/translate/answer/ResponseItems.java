@@ -1,4 +1,4 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.answer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.shared.Json;
@@ -9,12 +9,12 @@ import dev.sluice.gateway.translate.shared.Json;
  * upstream's tool-call id, so the client's {@code function_call_output} finds its way back), and a
  * {@code reasoning} item whose summary holds the upstream's thinking text.
  */
-final class ResponseItems {
+public final class ResponseItems {
 
     private ResponseItems() {
     }
 
-    static ObjectNode message(String id, String status, String text) {
+    public static ObjectNode message(String id, String status, String text) {
         ObjectNode item = Json.object().put("type", "message").put("id", id).put("status", status)
                 .put("role", "assistant");
         item.putArray("content");
@@ -22,26 +22,26 @@ final class ResponseItems {
         return item;
     }
 
-    static ObjectNode outputText(String text) {
+    public static ObjectNode outputText(String text) {
         ObjectNode part = Json.object().put("type", "output_text").put("text", text);
         part.putArray("annotations");
         part.putArray("logprobs");
         return part;
     }
 
-    static ObjectNode functionCall(String id, String status, String callId, String name, String arguments) {
+    public static ObjectNode functionCall(String id, String status, String callId, String name, String arguments) {
         return Json.object().put("type", "function_call").put("id", id).put("status", status)
                 .put("arguments", arguments).put("call_id", callId).put("name", name);
     }
 
-    static ObjectNode reasoning(String id, String text) {
+    public static ObjectNode reasoning(String id, String text) {
         ObjectNode item = Json.object().put("type", "reasoning").put("id", id);
         item.putArray("summary");
         if (text != null) item.withArray("summary").add(summaryText(text));
         return item;
     }
 
-    static ObjectNode summaryText(String text) {
+    public static ObjectNode summaryText(String text) {
         return Json.object().put("type", "summary_text").put("text", text);
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.shared.ErrorMapping;

@@ -1,8 +1,10 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.answer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.StopReasons;
@@ -17,12 +19,12 @@ import java.time.InstantSource;
  * answered: the upstream answer's own {@code model}, else the target model given. Reasoning text becomes a thinking block with an empty {@code signature} (there
  * is none to give); Anthropic thinking becomes OpenAI {@code reasoning_content}.
  */
-final class Answers {
+public final class Answers {
 
     private Answers() {
     }
 
-    static ObjectNode openAiToAnthropic(JsonNode completion, String targetModel) throws TranslationException {
+    public static ObjectNode openAiToAnthropic(JsonNode completion, String targetModel) throws TranslationException {
         JsonNode choice = completion.path("choices").path(0);
         if (!choice.isObject()) throw new TranslationException("choices: expected at least one choice");
         JsonNode message = choice.path("message");
@@ -49,12 +51,12 @@ final class Answers {
     }
 
     /** OpenAI-compatible servers name the reasoning text {@code reasoning_content} or {@code reasoning}. */
-    static String reasoning(JsonNode messageOrDelta) {
+    public static String reasoning(JsonNode messageOrDelta) {
         String reasoning = Json.text(messageOrDelta, "reasoning_content");
         return reasoning != null ? reasoning : Json.text(messageOrDelta, "reasoning");
     }
 
-    static ObjectNode ollamaToAnthropic(JsonNode response, String targetModel) throws TranslationException {
+    public static ObjectNode ollamaToAnthropic(JsonNode response, String targetModel) throws TranslationException {
         if (response.path("error").isTextual()) throw new TranslationException("error: " + response.path("error").asText());
         JsonNode message = response.path("message");
         if (!message.isObject()) throw new TranslationException("message: required");
@@ -77,7 +79,7 @@ final class Answers {
     }
 
     /** The model that answered: the answer's (or frame's) own {@code model}, else the target's. */
-    static String answeredBy(JsonNode answer, String targetModel) {
+    public static String answeredBy(JsonNode answer, String targetModel) {
         String model = Json.text(answer, "model");
         return model != null ? model : targetModel;
     }
@@ -91,7 +93,7 @@ final class Answers {
         return out;
     }
 
-    static ObjectNode anthropicToOpenAi(JsonNode answer, String targetModel, InstantSource clock)
+    public static ObjectNode anthropicToOpenAi(JsonNode answer, String targetModel, InstantSource clock)
             throws TranslationException {
         JsonNode content = answer.path("content");
         if (!content.isArray()) throw new TranslationException("content: expected an array of blocks");

@@ -1,6 +1,7 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Usages;
 

@@ -1,6 +1,8 @@
-package dev.sluice.gateway.translate;
+package dev.sluice.gateway.translate.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.Usages;
