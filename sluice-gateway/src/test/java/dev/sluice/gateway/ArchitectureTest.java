@@ -18,6 +18,10 @@ import dev.sluice.gateway.proxy.GatewayState;
 import dev.sluice.gateway.proxy.Json;
 import dev.sluice.gateway.proxy.RequestChecks;
 import dev.sluice.gateway.proxy.Sanitize;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.StreamTranslator;
+import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +103,29 @@ class ArchitectureTest {
                         .and(not(belongToAnyOf(GatewayContext.class, GatewayState.class, Drain.class,
                                 GatewayException.class, ClientErrors.class, RequestChecks.class, Json.class,
                                 Sanitize.class))))
+                .check(GATEWAY);
+    }
+
+    @Test
+    void onlyTranslateUsesItsInternalSubPackages() {
+        noClasses().that().resideOutsideOfPackage("dev.sluice.gateway.translate..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway.translate.*..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void noCyclesAmongTranslatesSubPackages() {
+        slices().matching("dev.sluice.gateway.translate.(*)..").should().beFreeOfCycles().check(GATEWAY);
+    }
+
+    @Test
+    void translatesSubPackagesUseItsApiOnlyForTheVocabularyTypes() {
+        // the facades (Translate, Exchanges, Embeddings, ErrorBodies, TokenEstimator) call into the
+        // sub-packages; the sub-packages see of the API package only the types the facades hand them
+        noClasses().that().resideInAPackage("dev.sluice.gateway.translate.*..")
+                .should().dependOnClassesThat(resideInAPackage("dev.sluice.gateway.translate")
+                        .and(not(belongToAnyOf(Dialect.class, Usage.class, TranslationException.class,
+                                StreamTranslator.class))))
                 .check(GATEWAY);
     }
 

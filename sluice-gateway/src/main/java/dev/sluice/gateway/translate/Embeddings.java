@@ -3,6 +3,8 @@ package dev.sluice.gateway.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.answer.Answers;
+import dev.sluice.gateway.translate.shared.Json;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;

@@ -1,6 +1,8 @@
 package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.translate.shared.ErrorMapping;
+import dev.sluice.gateway.translate.shared.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

@@ -2,6 +2,9 @@ package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.answer.ResponsesAnswers;
+import dev.sluice.gateway.translate.request.ResponsesRequests;
+import dev.sluice.gateway.translate.shared.Json;
 import java.time.InstantSource;
 
 /**

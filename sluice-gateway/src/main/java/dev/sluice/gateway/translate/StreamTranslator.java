@@ -2,6 +2,8 @@ package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.provider.SseEvent;
+import dev.sluice.gateway.translate.shared.Json;
+import dev.sluice.gateway.translate.stream.Streams;
 import java.time.InstantSource;
 
 /**

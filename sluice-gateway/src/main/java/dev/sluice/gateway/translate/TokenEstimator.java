@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.sluice.gateway.translate.shared.Json;
 
 /**
  * An <em>estimate</em> of an Anthropic request's input tokens, for upstreams that cannot count them

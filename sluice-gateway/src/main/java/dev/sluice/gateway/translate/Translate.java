@@ -2,6 +2,13 @@ package dev.sluice.gateway.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.translate.answer.Answers;
+import dev.sluice.gateway.translate.request.AnthropicRequestToOllama;
+import dev.sluice.gateway.translate.request.AnthropicRequestToOpenAi;
+import dev.sluice.gateway.translate.request.OpenAiRequestToAnthropic;
+import dev.sluice.gateway.translate.request.ResponsesRequests;
+import dev.sluice.gateway.translate.shared.Json;
+import dev.sluice.gateway.translate.shared.Usages;
 import java.time.InstantSource;
 
 /**
@@ -11,12 +18,12 @@ import java.time.InstantSource;
  * {@code model} names the model that answered: the upstream answer's own, else the
  * {@code targetModel} given. Nothing the client did not send is added, with
  * one exception: an OpenAI request without a token limit gets Anthropic's required
- * {@code max_tokens} of {@value OpenAiRequestToAnthropic#DEFAULT_MAX_TOKENS}.
+ * {@code max_tokens} of {@value dev.sluice.gateway.translate.request.OpenAiRequestToAnthropic#DEFAULT_MAX_TOKENS}.
  *
  * <p>When client and upstream speak the same dialect there is no translation at all: Anthropic
  * thinking blocks with their {@code signature} reach an Anthropic upstream untouched. Translated to
  * OpenAI or Ollama, history thinking and redacted_thinking blocks are dropped. Error tool results
- * reach OpenAI and Ollama prefixed {@code "Error: "} (see {@link AnthropicContent}).
+ * reach OpenAI and Ollama prefixed {@code "Error: "} (see {@link AnthropicRequestToOpenAi}).
  */
 public final class Translate {
 

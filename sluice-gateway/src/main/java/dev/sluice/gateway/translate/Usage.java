@@ -13,9 +13,4 @@ package dev.sluice.gateway.translate;
 public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens) {
     /** No usage reported. */
     public static final Usage NONE = new Usage(0, 0, 0, 0);
-
-    /** All input tokens, cached or not: OpenAI's {@code prompt_tokens}. */
-    long promptTokens() {
-        return inputTokens + cacheReadTokens + cacheWriteTokens;
-    }
 }

@@ -3,7 +3,7 @@ package dev.sluice.gateway.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.shared.Json;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
