@@ -77,14 +77,14 @@ class ArchitectureTest {
     }
 
     @Test
-    void theRealtimeRoomUsesTheRequestPathOnlyForItsContextErrorsAndJson() {
+    void theRealtimeRoomUsesTheRequestPathOnlyForItsContextDrainErrorsAndJson() {
         noClasses().that().resideInAPackage("dev.sluice.gateway.proxy..")
                 .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway.realtime..")
                 .check(GATEWAY);
         noClasses().that().resideInAPackage("dev.sluice.gateway.realtime..")
                 .should().dependOnClassesThat(resideInAPackage("dev.sluice.gateway.proxy..")
-                        .and(not(belongToAnyOf(GatewayContext.class, GatewayState.class, GatewayException.class,
-                                ClientErrors.class, Json.class))))
+                        .and(not(belongToAnyOf(GatewayContext.class, GatewayState.class, Drain.class,
+                                GatewayException.class, ClientErrors.class, Json.class))))
                 .check(GATEWAY);
     }
 
