@@ -55,8 +55,8 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer(GatewayContext ctx, ConnectionWatch watch) {
         this.ctx = ctx;
         this.watch = watch;
-        this.realtime = new Sessions(ctx.config().realtime(), System::nanoTime, ctx.completions(), ctx.state().metrics(),
-                true);
+        this.realtime = new Sessions(ctx.config().realtime(), ctx.config().server().idleTimeout(), System::nanoTime,
+                ctx.completions(), ctx.state().metrics(), true);
     }
 
     /** The realtime sessions: shutdown waits for them within the drain window, then closes them 1001. */

@@ -36,6 +36,8 @@ final class RealtimeSession implements WebSocket.Listener {
     }
 
     private static final Outbound STOP = new Outbound("", null);
+    /** A ping for the client, so its pong keeps the listener from closing a quiet-but-alive connection. */
+    private static final Outbound PING = new Outbound(null, new byte[0]);
 
     final String id;
     final Sessions.Admitted admitted;
@@ -61,6 +63,8 @@ final class RealtimeSession implements WebSocket.Listener {
     private volatile Usage usage = Usage.NONE;
     private volatile long firstByteNanos;
     private volatile End end;
+    private final AtomicBoolean pingQueued = new AtomicBoolean();
+    private volatile long lastPingNanos;
     private long clientMessageBytes;
 
     RealtimeSession(String id, Sessions.Admitted admitted, Sessions owner, int maxMessage, int queueBytes,
@@ -176,6 +180,11 @@ final class RealtimeSession implements WebSocket.Listener {
                 Outbound m = toClient.take();
                 if (m == STOP) {
                     return;
+                }
+                if (m == PING) {
+                    pingQueued.set(false);
+                    client.ping(BufferData.empty());
+                    continue;
                 }
                 if (m.text() != null) {
                     client.send(m.text(), true);
@@ -297,6 +306,14 @@ final class RealtimeSession implements WebSocket.Listener {
     void abandon() {
         if (closed.compareAndSet(false, true)) {
             owner.abandoned(this);
+        }
+    }
+
+    /** Queues a ping for the client unless one is queued or was sent within {@code everyNanos}. */
+    void pingIfDue(long now, long everyNanos) {
+        if (client != null && now - lastPingNanos > everyNanos && pingQueued.compareAndSet(false, true)) {
+            lastPingNanos = now;
+            toClient.add(PING);
         }
     }
 

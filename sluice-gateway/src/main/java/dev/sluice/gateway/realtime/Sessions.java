@@ -62,10 +62,16 @@ public final class Sessions implements AutoCloseable, LeakSource {
     private final UpstreamDial dial;
     private final AtomicLong opened = new AtomicLong();
     private final Supervised reaper;
+    private final long pingEveryNanos;
 
-    public Sessions(SluiceConfig.Realtime cfg, LongSupplier nanoTime, CompletionListener completions,
-                    GatewayMetrics registry, boolean reap) {
+    /**
+     * @param listenerIdle the listener's idle timeout ({@code server.idle-timeout}): it closes a connection that
+     *        sent nothing for that long, so clients are pinged three times within it (their pongs count)
+     */
+    public Sessions(SluiceConfig.Realtime cfg, Duration listenerIdle, LongSupplier nanoTime,
+                    CompletionListener completions, GatewayMetrics registry, boolean reap) {
         this.cfg = cfg;
+        this.pingEveryNanos = Math.min(listenerIdle.toNanos() / 3, Duration.ofSeconds(20).toNanos());
         this.nanoTime = nanoTime;
         this.completions = completions;
         this.permits = Limiter.builder("realtime-sessions").algorithm(LimitAlgorithm.fixed(cfg.maxSessions()))
@@ -181,6 +187,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
     public void sweep() {
         long now = now();
         for (RealtimeSession s : live.values()) {
+            s.pingIfDue(now, pingEveryNanos);
             String why = s.overdue(now, cfg.idleTimeout().toNanos(), cfg.maxDuration().toNanos(),
                     cfg.stallTimeout().toNanos());
             if (why != null) {
