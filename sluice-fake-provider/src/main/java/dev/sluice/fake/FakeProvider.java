@@ -24,7 +24,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * parallel tool calls and cache usage are described in the package documentation. Start one with {@link #builder()}; each request may pick a
  * fault ({@code x-fake-fault} header or model {@code fault-<name>}) and override the timing with
  * {@code x-fake-latency}, {@code x-fake-ttft}, {@code x-fake-delta-interval}, {@code x-fake-deltas},
- * {@code x-fake-stall}. Answers are deterministic: same request, same bytes.
+ * {@code x-fake-stall}. Answers are deterministic: same request, same bytes. It also speaks the OpenAI
+ * Realtime API over WebSocket ({@code /v1/realtime?model=}, see {@link RealtimeSession}), counting open
+ * sessions in {@link #openRealtimeSessions()}.
  */
 public final class FakeProvider implements AutoCloseable, LeakSource {
     private static final System.Logger LOG = System.getLogger(FakeProvider.class.getName());

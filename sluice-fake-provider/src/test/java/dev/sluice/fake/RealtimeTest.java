@@ -379,6 +379,42 @@ class RealtimeTest {
     }
 
     @Test
+    void malformedSendsAFrameThatIsNotJsonMidResponse() throws Exception {
+        try (RealtimeClient client = RealtimeClient.openAi(provider, "fault-malformed")) {
+            startResponse(client);
+            List<JsonNode> events = client.until("response.done");
+            assertThat(count(events, "response.output_audio.delta")).isEqualTo(DELTAS);
+            assertThat(client.raw).anySatisfy(text -> assertThat(text).startsWith("{\"type\":\"response.output_audio.delta\",\"delta\":")
+                    .doesNotEndWith("}"));
+        }
+    }
+
+    @Test
+    void noTerminatorLeavesOutResponseDone() throws Exception {
+        try (RealtimeClient client = RealtimeClient.openAi(provider, "fault-no-terminator")) {
+            startResponse(client);
+            client.until("response.output_audio_transcript.done");
+            assertThat(client.quietFor(Duration.ofMillis(300))).isTrue();
+        }
+    }
+
+    @Test
+    void aResponseCanBeCancelledAndOnlyOneRunsAtATime() throws Exception {
+        try (RealtimeClient client = RealtimeClient.openAi(provider, "gpt-realtime", "x-fake-delta-interval", "200ms")) {
+            startResponse(client);
+            client.send(RESPONSE_CREATE);
+            JsonNode busy = client.next("error");
+            assertThat(busy.path("error").path("code").asText()).isEqualTo("conversation_already_has_active_response");
+            client.send("{\"type\":\"response.cancel\"}");
+            List<JsonNode> events = client.until("response.done");
+            assertThat(events.get(events.size() - 1).path("response").path("status").asText()).isEqualTo("cancelled");
+            assertThat(count(events, "response.output_audio.delta")).isLessThan(DELTAS);
+            client.send("{\"type\":\"response.cancel\"}");
+            assertThat(client.next().path("error").path("code").asText()).isEqualTo("response_cancel_not_active");
+        }
+    }
+
+    @Test
     void closingTheProviderEndsOpenSessions() throws Exception {
         FakeProvider own = FakeProvider.builder().start();
         try (RealtimeClient client = RealtimeClient.openAi(own, "fault-slow-reader")) {
