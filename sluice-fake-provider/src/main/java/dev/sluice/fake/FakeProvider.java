@@ -4,6 +4,7 @@ import dev.sluice.core.LeakSource;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * A fake LLM provider HTTP server with scripted faults, speaking Anthropic Messages, OpenAI Chat
@@ -22,7 +24,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * parallel tool calls and cache usage are described in the package documentation. Start one with {@link #builder()}; each request may pick a
  * fault ({@code x-fake-fault} header or model {@code fault-<name>}) and override the timing with
  * {@code x-fake-latency}, {@code x-fake-ttft}, {@code x-fake-delta-interval}, {@code x-fake-deltas},
- * {@code x-fake-stall}. Answers are deterministic: same request, same bytes.
+ * {@code x-fake-stall}. Answers are deterministic: same request, same bytes. It also speaks the OpenAI
+ * Realtime API over WebSocket ({@code /v1/realtime?model=}, see {@link RealtimeSession}), counting open
+ * sessions in {@link #openRealtimeSessions()}.
  */
 public final class FakeProvider implements AutoCloseable, LeakSource {
     private static final System.Logger LOG = System.getLogger(FakeProvider.class.getName());
@@ -35,6 +39,7 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
     private final ExecutorService exchangeThreads;
     private final Server server;
     private final ServerConnector connector;
+    private final Realtime realtime;
     private volatile int boundPort = -1;
 
     private FakeProvider(Settings settings) {
@@ -57,7 +62,10 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         connector.addBean(stats);
         server.addConnector(connector);
-        server.setHandler(new FakeHandler(settings, stats, new Slots(settings.slots()), closed::get));
+        this.realtime = new Realtime(settings, stats, exchangeThreads);
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, realtime::configure);
+        upgrades.setHandler(new FakeHandler(settings, stats, new Slots(settings.slots()), closed::get));
+        server.setHandler(upgrades);
         server.setStopTimeout(0);
     }
 
@@ -105,6 +113,16 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         return stats.aborted();
     }
 
+    /** Realtime (WebSocket) sessions open right now. */
+    public int openRealtimeSessions() {
+        return stats.openRealtimeSessions();
+    }
+
+    /** Realtime (WebSocket) sessions opened since start. */
+    public int realtimeSessionsStarted() {
+        return stats.realtimeSessionsStarted();
+    }
+
     /** The last 256 requests, oldest first (fewer when their bodies pass 16 Mi characters in all). */
     public List<RecordedRequest> recentRequests() {
         return stats.recent();
@@ -117,8 +135,12 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
 
     @Override
     public List<String> leaks() {
+        List<String> leaks = new ArrayList<>();
         int active = stats.active();
-        return active > 0 ? List.of("fake provider activeExchanges=" + active + " (expected 0)") : List.of();
+        if (active > 0) leaks.add("fake provider activeExchanges=" + active + " (expected 0)");
+        int sessions = stats.openRealtimeSessions();
+        if (sessions > 0) leaks.add("fake provider openRealtimeSessions=" + sessions + " (expected 0)");
+        return List.copyOf(leaks);
     }
 
     /** Stops the server: waits end at once, connections close; idempotent. */
@@ -131,7 +153,12 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         } catch (Exception e) {
             failures.addSuppressed(e);
         }
+        realtime.disconnectAll();
         try {
+            if (!stats.awaitNoRealtimeSessions(CLOSE_STEP_TIMEOUT)) {
+                failures.addSuppressed(new IllegalStateException(
+                        "realtime sessions still open after " + CLOSE_STEP_TIMEOUT + ": " + stats.openRealtimeSessions()));
+            }
             if (!stats.awaitIdle(CLOSE_STEP_TIMEOUT)) {
                 failures.addSuppressed(new IllegalStateException(
                         "exchanges still active after " + CLOSE_STEP_TIMEOUT + ": " + stats.active()));

@@ -27,7 +27,9 @@ enum Fault {
     CONTENT_FILTER("content-filter"),
     FLAPPING("flapping"),
     /** One text delta of {@link Answer#BIG_EVENT_CHARS} characters, streamed max_tokens times (for clients that do not read). */
-    BIG_EVENTS("big-events");
+    BIG_EVENTS("big-events"),
+    /** Realtime sessions only: the fake reads no client frame for {@code x-fake-stall} (default 30 s) after the handshake. */
+    SLOW_READER("slow-reader");
 
     static final String HEADER = "x-fake-fault";
     static final String MODEL_PREFIX = "fault-";

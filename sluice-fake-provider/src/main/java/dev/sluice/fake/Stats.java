@@ -13,6 +13,8 @@ final class Stats implements Connection.Listener {
     static final long RECENT_BODY_CHARS = 16L * 1024 * 1024;
 
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger openRealtimeSessions = new AtomicInteger();
+    private final AtomicInteger realtimeSessionsStarted = new AtomicInteger();
     private final Object lock = new Object();
     private int active;
     private long started;
@@ -33,6 +35,39 @@ final class Stats implements Connection.Listener {
 
     int openConnections() {
         return openConnections.get();
+    }
+
+    void realtimeOpened() {
+        realtimeSessionsStarted.incrementAndGet();
+        openRealtimeSessions.incrementAndGet();
+    }
+
+    void realtimeClosed() {
+        openRealtimeSessions.decrementAndGet();
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    int openRealtimeSessions() {
+        return openRealtimeSessions.get();
+    }
+
+    int realtimeSessionsStarted() {
+        return realtimeSessionsStarted.get();
+    }
+
+    /** Waits until no realtime session is open or the timeout passes; true when none is. */
+    boolean awaitNoRealtimeSessions(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (openRealtimeSessions.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                lock.wait(Math.max(1, Math.min(50, left / 1_000_000)));
+            }
+            return true;
+        }
     }
 
     void exchangeStarted() {

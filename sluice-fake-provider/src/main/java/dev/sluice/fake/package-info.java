@@ -23,6 +23,10 @@
  *       unless {@code dimensions} says); faults apply as to a whole chat answer
  *   <li>{@code GET /v1/models} (Anthropic shape when {@code anthropic-version} is sent, else OpenAI)
  *   <li>{@code GET /}: 200 {@code ok}, for health probes
+ *   <li>{@code GET /v1/realtime?model=}, {@code GET /realtime?model=} and Azure's
+ *       {@code GET /openai/realtime?deployment=&api-version=}: the OpenAI Realtime API over WebSocket
+ *       ({@link dev.sluice.fake.Realtime}, {@link dev.sluice.fake.RealtimeSession}); a bearer token (Azure:
+ *       {@code api-key}) or 401
  * </ul>
  * The Azure and Databricks routes speak OpenAI chat; the deployment or endpoint name is the model when
  * the body has none, and a name {@code fault-<name>} picks that fault even when the body names a model.
@@ -73,6 +77,9 @@
  * answers unaffected), {@code no-terminator} (no final event, clean end),
  * {@code content-filter} (stop reason refusal / content_filter), {@code flapping} (odd requests 503),
  * {@code big-events} (one 16 KiB text delta streamed max_tokens times, at most 100,000: tens of MiB
- * for a client that never reads; usage counts it once).
+ * for a client that never reads; usage counts it once), {@code slow-reader} (realtime sessions only: no
+ * client frame read for {@code x-fake-stall}). On a realtime session stream-cut drops the connection without
+ * a close frame, stall pauses, stream-error sends an {@code error} event and keeps the session, and the
+ * status faults refuse the handshake.
  */
 package dev.sluice.fake;
