@@ -16,7 +16,7 @@ import dev.sluice.gateway.proxy.AccessLog;
 import dev.sluice.gateway.proxy.Drain;
 import dev.sluice.gateway.proxy.GatewayContext;
 import dev.sluice.gateway.proxy.GatewayState;
-import dev.sluice.gateway.proxy.ProxyHandler;
+import dev.sluice.gateway.proxy.Ingress;
 import dev.sluice.gateway.proxy.Timing;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.system.MetricsBinder;
@@ -151,7 +151,7 @@ public final class GatewayServer implements AutoCloseable {
             }
         });
         SystemRoutes.register(routing, ctx);
-        ProxyHandler.register(routing, ctx); // last: it also answers every path no route takes
+        Ingress.register(routing, ctx); // last: it also answers every path no route takes
         return routing;
     }
 

@@ -15,13 +15,13 @@ final class FieldRules {
     private FieldRules() {
     }
 
-    static void check(JsonNode json, ProxyHandler.Route route) throws GatewayException {
-        if (route == ProxyHandler.Route.CHAT_COMPLETIONS) {
+    static void check(JsonNode json, Route route) throws GatewayException {
+        if (route == Route.CHAT_COMPLETIONS) {
             optional(json, "max_tokens", FieldRules::positiveInteger, POSITIVE_INTEGER);
             optional(json, "max_completion_tokens", FieldRules::positiveInteger, POSITIVE_INTEGER);
             optional(json, "stream_options", JsonNode::isObject, "an object");
         }
-        if (route == ProxyHandler.Route.RESPONSES) {
+        if (route == Route.RESPONSES) {
             optional(json, "max_output_tokens", FieldRules::positiveInteger, POSITIVE_INTEGER);
             optional(json, "instructions", JsonNode::isTextual, "a string");
             optional(json, "previous_response_id", JsonNode::isTextual, "a string");

@@ -2,8 +2,6 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.Secret;
-import dev.sluice.gateway.translate.Translate;
-import dev.sluice.gateway.translate.TranslationException;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -13,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.OptionalLong;
 
 /** The checks a request passes before it reaches an upstream, each failing with a clear 4xx. */
@@ -111,60 +108,6 @@ public final class RequestChecks {
             throw new GatewayException(400, "request body must be a JSON object");
         }
         return json;
-    }
-
-    /** Parses the body and checks the fields the route needs, naming the first one missing. */
-    static JsonNode parse(byte[] body, ProxyHandler.Route route) throws GatewayException {
-        JsonNode json = JsonBodies.read(body);
-        if (json == null || !json.isObject()) {
-            throw new GatewayException(400, "request body must be a JSON object");
-        }
-        require(json, "model", JsonNode::isTextual, "a string");
-        if (route == ProxyHandler.Route.EMBEDDINGS) {
-            EmbeddingsChecks.check(json);
-            return json;
-        }
-        if (route == ProxyHandler.Route.RESPONSES) {
-            require(json, "input", v -> v.isTextual() || v.isArray(), "a string or an array of items");
-        } else {
-            require(json, "messages", JsonNode::isArray, "an array");
-        }
-        if (route == ProxyHandler.Route.MESSAGES) {
-            require(json, "max_tokens", FieldRules::positiveInteger, FieldRules.POSITIVE_INTEGER);
-        }
-        if (json.has("stream") && !json.get("stream").isBoolean()) {
-            throw new GatewayException(400, "stream: must be a boolean");
-        }
-        FieldRules.check(json, route);
-        return json;
-    }
-
-    /**
-     * The request as messages, for the shape limits: a Responses request as the Chat Completions request it
-     * becomes (so its items are counted as messages, and a request no translation can take is refused here,
-     * before admission), any other as it is.
-     */
-    static JsonNode messagesView(JsonNode json, ProxyHandler.Route route) throws GatewayException {
-        if (route != ProxyHandler.Route.RESPONSES) {
-            return json;
-        }
-        try {
-            // tool types are checked per target: a provider with native Responses takes them all
-            return Translate.responsesRequestToChat(Translate.responsesWithFunctionToolsOnly(json));
-        } catch (TranslationException e) {
-            throw new GatewayException(400, e.getMessage());
-        }
-    }
-
-    private static void require(JsonNode json, String field, java.util.function.Predicate<JsonNode> ok, String what)
-            throws GatewayException {
-        JsonNode v = json.get(field);
-        if (v == null || v.isNull()) {
-            throw new GatewayException(400, field + ": field required");
-        }
-        if (!ok.test(v)) {
-            throw new GatewayException(400, field + ": must be " + what);
-        }
     }
 
     private static GatewayException tooLarge(long size, long max) {

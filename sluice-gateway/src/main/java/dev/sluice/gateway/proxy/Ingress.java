@@ -1,0 +1,36 @@
+package dev.sluice.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.Outcome;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * The client-facing routes' work, route by route: each generation route (and embeddings) runs a
+ * {@link Generation}; the others are answered by their own small handler.
+ */
+public final class Ingress implements RouteWork {
+
+    private Ingress() {
+    }
+
+    /** Registers the client-facing routes with the edge ({@link ProxyHandler}): after every other route. */
+    public static void register(HttpRouting.Builder routing, GatewayContext ctx) {
+        ProxyHandler.register(routing, ctx, new Ingress());
+    }
+
+    @Override
+    public JsonNode check(Route route, byte[] body, GatewayContext ctx) throws GatewayException {
+        return RouteChecks.check(route, body, ctx.config().request());
+    }
+
+    @Override
+    public Outcome run(Route route, ProxyRequest r, byte[] body, JsonNode json)
+            throws GatewayException, InterruptedException {
+        return switch (route) {
+            case MESSAGES, CHAT_COMPLETIONS, RESPONSES, EMBEDDINGS -> new Generation(r).run(body, json);
+            case COUNT_TOKENS -> new CountTokens(r).run(body, json);
+            case MODELS -> new Models(r).run();
+            case STORED_RESPONSE, DELETE_RESPONSE -> new StoredResponses(r).run(route == Route.STORED_RESPONSE);
+        };
+    }
+}
