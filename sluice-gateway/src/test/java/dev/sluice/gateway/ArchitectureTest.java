@@ -10,14 +10,14 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.sluice.gateway.proxy.ClientErrors;
-import dev.sluice.gateway.proxy.Drain;
-import dev.sluice.gateway.proxy.GatewayContext;
-import dev.sluice.gateway.proxy.GatewayException;
-import dev.sluice.gateway.proxy.GatewayState;
-import dev.sluice.gateway.proxy.Json;
-import dev.sluice.gateway.proxy.RequestChecks;
-import dev.sluice.gateway.proxy.Sanitize;
+import dev.sluice.gateway.context.ClientErrors;
+import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.GatewayState;
+import dev.sluice.gateway.context.Json;
+import dev.sluice.gateway.context.RequestChecks;
+import dev.sluice.gateway.context.Sanitize;
 import org.junit.jupiter.api.Test;
 
 /**

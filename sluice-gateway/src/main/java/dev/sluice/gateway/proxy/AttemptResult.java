@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.GatewayException;
 
 /** How one upstream attempt ended for the request: answered (no more attempts), or failed before the first byte. */
 sealed interface AttemptResult {

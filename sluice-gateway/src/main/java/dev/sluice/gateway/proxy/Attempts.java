@@ -1,6 +1,8 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.Plan;

@@ -6,6 +6,7 @@ import dev.sluice.gateway.cache.CacheKeys;
 import dev.sluice.gateway.cache.CachedAnswer;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.StreamCapture;
+import dev.sluice.gateway.context.GatewayContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.proxy;
 
+import dev.sluice.gateway.context.Timing;
 import java.time.Duration;
 
 /** timeouts.total: one deadline for the whole request, across all its attempts, on the request's ticker. */

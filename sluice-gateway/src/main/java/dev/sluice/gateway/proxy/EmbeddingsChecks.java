@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.context.GatewayException;
 
 /**
  * An embeddings request's fields, checked by Sluice so every provider behind it refuses the same input the

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.context.GatewayException;
 import java.util.function.Predicate;
 
 /**

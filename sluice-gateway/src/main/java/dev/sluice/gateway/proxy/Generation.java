@@ -3,6 +3,8 @@ package dev.sluice.gateway.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.cache.CachedAnswer;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.route.Plan;
 import io.helidon.http.HeaderNames;

@@ -2,6 +2,8 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
 import io.helidon.webserver.http.HttpRouting;
 
 /**

@@ -2,6 +2,7 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.auth.Principal;
+import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.translate.TokenEstimator;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.context.GatewayException;
 
 /**
  * Shape limits on a parsed generation request, each answered 400 in the caller's dialect naming the

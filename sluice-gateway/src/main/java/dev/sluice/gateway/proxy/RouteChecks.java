@@ -2,6 +2,8 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.RequestChecks;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
 

@@ -2,6 +2,8 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
 
 /**
  * What the routes do once {@link ProxyHandler} has taken a request (id, size, auth, body): the edge knows

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.Json;
 import dev.sluice.gateway.session.SessionStore;
 import dev.sluice.gateway.session.StreamedMessage;
 import dev.sluice.gateway.translate.Dialect;

@@ -1,6 +1,9 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Json;
+import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.responses.ResponseStore;
 import java.sql.SQLException;
 import java.util.Optional;

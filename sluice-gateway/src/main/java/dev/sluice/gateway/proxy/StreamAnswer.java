@@ -3,6 +3,8 @@ package dev.sluice.gateway.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.cache.StreamCapture;
+import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.context.UpstreamHeaders;
 import dev.sluice.gateway.provider.NdjsonReader;
 import dev.sluice.gateway.provider.SseReader;
 import dev.sluice.gateway.provider.UpstreamCall;

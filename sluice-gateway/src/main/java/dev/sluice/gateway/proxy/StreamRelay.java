@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.Drain;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.provider.FrameReader;

@@ -2,6 +2,8 @@ package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;

@@ -1,6 +1,9 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Timing;
+import dev.sluice.gateway.context.UpstreamHeaders;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.context.Json;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.Embeddings;
 import dev.sluice.gateway.translate.TranslationException;

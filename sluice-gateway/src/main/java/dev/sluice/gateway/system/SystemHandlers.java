@@ -1,7 +1,7 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
-import dev.sluice.gateway.proxy.Json;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.LimiterStats;
 import dev.sluice.core.MemoryReport;

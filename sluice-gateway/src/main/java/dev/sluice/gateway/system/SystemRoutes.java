@@ -1,6 +1,6 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.context.GatewayContext;
 import io.helidon.webserver.http.HttpRouting;
 
 /** The package's one entry for the server: health, stats, metrics, live feed, dashboard and admin routes. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.route.Balance;
 import dev.sluice.gateway.route.BreakerPolicy;

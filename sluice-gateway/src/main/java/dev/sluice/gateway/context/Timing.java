@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -30,7 +30,7 @@ public record Timing(LongSupplier nanoTime, Sleeper sleeper) {
         return SYSTEM;
     }
 
-    long now() {
+    public long now() {
         return nanoTime.getAsLong();
     }
 }

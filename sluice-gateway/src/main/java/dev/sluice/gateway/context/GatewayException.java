@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import dev.sluice.gateway.auth.Access;
 import dev.sluice.gateway.auth.AccessDenied;
@@ -44,13 +44,13 @@ public final class GatewayException extends Exception {
     }
 
     /** An upstream's error answer, its body already in the client's dialect. */
-    static GatewayException upstreamAnswer(int status, byte[] clientBody, Map<String, List<String>> headers) {
+    public static GatewayException upstreamAnswer(int status, byte[] clientBody, Map<String, List<String>> headers) {
         String retryAfter = headers.getOrDefault("retry-after", List.of()).stream().findFirst().orElse(null);
         return new GatewayException(status, null, "upstream answered " + status, retryAfter,
                 clientBody, headers);
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +13,7 @@ public final class Drain {
     public enum Phase { STARTING, SERVING, PRE_DRAIN, DRAINING, STOPPED }
 
     /** A request that can be ended at the drain deadline. */
-    interface Terminable {
+    public interface Terminable {
         void terminate(String reason);
     }
 
@@ -39,12 +39,12 @@ public final class Drain {
     }
 
     /** Removes the tracked request when closed; closing never throws. */
-    interface Registration extends AutoCloseable {
+    public interface Registration extends AutoCloseable {
         @Override
         void close();
     }
 
-    Registration track(Terminable t) {
+    public Registration track(Terminable t) {
         active.add(t);
         return () -> active.remove(t);
     }

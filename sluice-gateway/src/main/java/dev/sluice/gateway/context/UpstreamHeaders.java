@@ -1,16 +1,16 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Map;
 
 /** The upstream response headers a client may see: Retry-After, rate-limit state, the upstream's request id. */
-final class UpstreamHeaders {
+public final class UpstreamHeaders {
 
     private UpstreamHeaders() {
     }
 
-    static void copy(Map<String, List<String>> headers, ServerResponse res) {
+    public static void copy(Map<String, List<String>> headers, ServerResponse res) {
         headers.forEach((name, values) -> {
             if (name.equals("retry-after") || name.startsWith("anthropic-ratelimit-") || name.startsWith("x-ratelimit-")) {
                 res.header(name, values.toArray(String[]::new));

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.Secret;
@@ -19,7 +19,7 @@ public final class RequestChecks {
     private RequestChecks() {
     }
 
-    static void contentLength(ServerRequest req, long max) throws GatewayException {
+    public static void contentLength(ServerRequest req, long max) throws GatewayException {
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > max) {
             throw tooLarge(declared.getAsLong(), max);
@@ -35,7 +35,7 @@ public final class RequestChecks {
      * it got so a slow upload can be cut. A body Helidon cannot decode (a bad chunk size or extension,
      * fewer bytes than Content-Length) is a 400.
      */
-    static byte[] readBody(ServerRequest req, long max, ClientConnection connection)
+    public static byte[] readBody(ServerRequest req, long max, ClientConnection connection)
             throws GatewayException {
         if (!req.content().hasEntity()) {
             return new byte[0];

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.gateway.translate.Translate;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 /** Client-supplied text made safe for a log line: printable ASCII without spaces, at most 80 characters. */
 public final class Sanitize {

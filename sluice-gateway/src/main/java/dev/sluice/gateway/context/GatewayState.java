@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.FailureLimiter;
