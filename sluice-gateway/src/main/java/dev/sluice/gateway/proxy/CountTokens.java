@@ -15,6 +15,7 @@ import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
+import dev.sluice.gateway.relay.Outcomes;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.ErrorBodies;
 import dev.sluice.gateway.translate.TokenEstimator;

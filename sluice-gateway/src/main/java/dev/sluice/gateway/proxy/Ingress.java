@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.relay.Generation;
 import io.helidon.webserver.http.HttpRouting;
 
 /**

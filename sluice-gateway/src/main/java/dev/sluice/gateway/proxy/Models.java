@@ -14,6 +14,8 @@ import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
+import dev.sluice.gateway.relay.Outcomes;
+import dev.sluice.gateway.relay.WholeAnswers;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;

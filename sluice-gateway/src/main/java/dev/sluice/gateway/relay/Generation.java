@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
@@ -6,6 +6,8 @@ import dev.sluice.gateway.cache.CachedAnswer;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.proxy.ProxyRequest;
+import dev.sluice.gateway.proxy.Tally;
 import dev.sluice.gateway.route.Plan;
 import io.helidon.http.HeaderNames;
 import java.io.IOException;
@@ -20,18 +22,18 @@ import java.util.Optional;
  * answered as a {@link WholeAnswer} or a {@link StreamAnswer}. Failing targets are left only before
  * the first byte reaches the client; after it, failures go in-band.
  */
-final class Generation {
+public final class Generation {
 
     /** On every answer: {@code <provider>/<model>}, the target that answered (after any fallback). */
     static final String TARGET_HEADER = "x-sluice-target";
 
     private final ProxyRequest r;
 
-    Generation(ProxyRequest r) {
+    public Generation(ProxyRequest r) {
         this.r = r;
     }
 
-    Outcome run(byte[] requestBody, JsonNode requestJson) throws GatewayException, InterruptedException {
+    public Outcome run(byte[] requestBody, JsonNode requestJson) throws GatewayException, InterruptedException {
         GatewayContext ctx = r.ctx();
         Deadline deadline = Deadline.after(ctx.timing(), ctx.config().timeouts().total());
         byte[] body = requestBody;

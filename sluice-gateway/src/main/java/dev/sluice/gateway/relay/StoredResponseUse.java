@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +7,7 @@ import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.Json;
 import dev.sluice.gateway.context.Sanitize;
+import dev.sluice.gateway.proxy.Exchange;
 import dev.sluice.gateway.responses.ResponseStore;
 import dev.sluice.gateway.translate.Dialect;
 import java.io.IOException;

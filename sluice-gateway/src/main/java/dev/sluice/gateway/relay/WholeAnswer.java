@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayException;
@@ -7,6 +7,8 @@ import dev.sluice.gateway.context.UpstreamHeaders;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;
+import dev.sluice.gateway.proxy.Exchange;
+import dev.sluice.gateway.proxy.ProxyRequest;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.translate.Dialect;

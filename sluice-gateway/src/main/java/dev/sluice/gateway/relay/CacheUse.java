@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.cache.CacheDirective;
@@ -7,6 +7,7 @@ import dev.sluice.gateway.cache.CachedAnswer;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.StreamCapture;
 import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.proxy.Exchange;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.provider.ProviderEndpoint;

@@ -1,9 +1,10 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.edge.ClientGoneWatch;
+import dev.sluice.gateway.proxy.Tally;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.Plan;
 import java.time.Duration;

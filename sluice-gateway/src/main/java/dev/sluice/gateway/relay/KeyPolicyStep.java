@@ -1,9 +1,10 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.proxy.ProxyRequest;
 import dev.sluice.gateway.translate.TokenEstimator;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.Json;
+import dev.sluice.gateway.proxy.Exchange;
 import dev.sluice.gateway.session.SessionStore;
 import dev.sluice.gateway.session.StreamedMessage;
 import dev.sluice.gateway.translate.Dialect;

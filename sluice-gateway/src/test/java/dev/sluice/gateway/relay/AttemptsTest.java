@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.Timing;
+import dev.sluice.gateway.proxy.Tally;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.route.Balance;
 import dev.sluice.gateway.route.BreakerPolicy;

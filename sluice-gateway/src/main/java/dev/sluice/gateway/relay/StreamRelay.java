@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.Drain;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
@@ -9,6 +9,8 @@ import dev.sluice.gateway.provider.NdjsonReader;
 import dev.sluice.gateway.provider.SseReader;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamHead;
+import dev.sluice.gateway.proxy.Exchange;
+import dev.sluice.gateway.proxy.ProxyRequest;
 import dev.sluice.gateway.route.Target;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.StreamTranslator;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,10 +16,10 @@ import java.io.IOException;
  * when it would pass through untranslated: one complete JSON object, nothing after it, of the shape
  * its dialect answers with. A truncated or empty body is a 502, never a 200.
  */
-final class WholeAnswers {
+public final class WholeAnswers {
 
     /** The largest whole upstream answer (or model list) Sluice reads; a larger one is a 502. */
-    static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    public static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
     private static final ObjectReader STRICT = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.relay;
 
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.provider.UpstreamCall;
@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Classifies an attempt's result for the router (retry, fallback, breaker) and the client's error answer. */
-final class Outcomes {
+public final class Outcomes {
 
     private static final System.Logger LOG = System.getLogger("sluice.upstream");
 
@@ -69,7 +69,7 @@ final class Outcomes {
      * plain words, the target and the request id. The underlying exception (which may quote the
      * connection with its ports) goes only to the log: one WARNING line, the stack at DEBUG.
      */
-    static GatewayException error(UpstreamFailure f, String target, String requestId) {
+    public static GatewayException error(UpstreamFailure f, String target, String requestId) {
         String what = "upstream " + target + ": " + f.getMessage();
         String message = what + " (request " + requestId + ")";
         if (f.kind() != UpstreamFailure.Kind.ABORTED) {
