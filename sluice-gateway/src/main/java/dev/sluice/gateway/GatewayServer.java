@@ -16,7 +16,7 @@ import dev.sluice.gateway.proxy.AccessLog;
 import dev.sluice.gateway.context.Drain;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayState;
-import dev.sluice.gateway.proxy.Ingress;
+import dev.sluice.gateway.ingress.ClientRoutes;
 import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.system.MetricsBinder;
@@ -151,7 +151,7 @@ public final class GatewayServer implements AutoCloseable {
             }
         });
         SystemRoutes.register(routing, ctx);
-        Ingress.register(routing, ctx); // last: it also answers every path no route takes
+        ClientRoutes.register(routing, ctx); // last: it also answers every path no route takes
         return routing;
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.SluiceConfig;

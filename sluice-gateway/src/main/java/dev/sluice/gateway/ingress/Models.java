@@ -1,4 +1,4 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,6 +14,9 @@ import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
+import dev.sluice.gateway.proxy.Exchange;
+import dev.sluice.gateway.proxy.ProxyRequest;
+import dev.sluice.gateway.proxy.Tally;
 import dev.sluice.gateway.relay.Outcomes;
 import dev.sluice.gateway.relay.WholeAnswers;
 import dev.sluice.gateway.translate.Dialect;

@@ -1,7 +1,8 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.proxy.Route;
 import java.util.function.Predicate;
 
 /**

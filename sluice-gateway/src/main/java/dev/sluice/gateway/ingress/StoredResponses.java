@@ -1,9 +1,10 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.ingress;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.Json;
 import dev.sluice.gateway.context.Sanitize;
+import dev.sluice.gateway.proxy.ProxyRequest;
 import dev.sluice.gateway.responses.ResponseStore;
 import java.sql.SQLException;
 import java.util.Optional;

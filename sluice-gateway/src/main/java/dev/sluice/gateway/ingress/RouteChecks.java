@@ -1,9 +1,10 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.RequestChecks;
+import dev.sluice.gateway.proxy.Route;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
 

@@ -1,24 +1,30 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.proxy.ProxyHandler;
+import dev.sluice.gateway.proxy.ProxyRequest;
+import dev.sluice.gateway.proxy.Route;
+import dev.sluice.gateway.proxy.RouteWork;
 import dev.sluice.gateway.relay.Generation;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
- * The client-facing routes' work, route by route: each generation route (and embeddings) runs a
- * {@link Generation}; the others are answered by their own small handler.
+ * The client-facing routes' work, route by route, for the edge ({@link ProxyHandler}): the body checks
+ * before admission ({@link RouteChecks}), then {@code /v1/messages}, {@code /v1/chat/completions},
+ * {@code /v1/responses} and {@code /v1/embeddings} each run a {@link Generation} (the relay), and the
+ * others are answered by their own small handler: {@link CountTokens}, {@link Models}, {@link StoredResponses}.
  */
-public final class Ingress implements RouteWork {
+public final class ClientRoutes implements RouteWork {
 
-    private Ingress() {
+    private ClientRoutes() {
     }
 
     /** Registers the client-facing routes with the edge ({@link ProxyHandler}): after every other route. */
     public static void register(HttpRouting.Builder routing, GatewayContext ctx) {
-        ProxyHandler.register(routing, ctx, new Ingress());
+        ProxyHandler.register(routing, ctx, new ClientRoutes());
     }
 
     @Override
