@@ -33,8 +33,9 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * The request path shared by every client-facing route: size limits, auth, admission, parse, then the
- * route's work, with the request scope closed on every path and every error in the caller's dialect.
+ * The request path shared by every client-facing route: size limits, auth, the body read and checked by the
+ * route ({@link RouteWork#check}), admission, then the route's work ({@link RouteWork#run}), with the request
+ * scope closed on every path and every error in the caller's dialect.
  */
 public final class ProxyHandler implements Handler {
 
