@@ -13,11 +13,11 @@ import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.exchange.CompletionListeners;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.proxy.AccessLog;
-import dev.sluice.gateway.proxy.Drain;
-import dev.sluice.gateway.proxy.GatewayContext;
-import dev.sluice.gateway.proxy.GatewayState;
-import dev.sluice.gateway.proxy.ProxyHandler;
-import dev.sluice.gateway.proxy.Timing;
+import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayState;
+import dev.sluice.gateway.ingress.ClientRoutes;
+import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.system.MetricsBinder;
 import dev.sluice.gateway.system.SystemRoutes;
@@ -168,7 +168,7 @@ public final class GatewayServer implements AutoCloseable {
         });
         SystemRoutes.register(routing, ctx, realtime);
         RealtimeRoutes.register(routing, ws, ctx, realtime);
-        ProxyHandler.register(routing, ctx); // last: it also answers every path no route takes
+        ClientRoutes.register(routing, ctx); // last: it also answers every path no route takes
         return routing;
     }
 

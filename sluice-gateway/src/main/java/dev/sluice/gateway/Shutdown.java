@@ -5,7 +5,7 @@ import dev.sluice.gateway.realtime.Sessions;
 import dev.sluice.core.Lifecycle;
 import dev.sluice.core.Limiter;
 import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.proxy.Drain;
+import dev.sluice.gateway.context.Drain;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;

@@ -18,7 +18,7 @@ import java.util.List;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.metrics.GatewayMetrics;
-import dev.sluice.gateway.proxy.GatewayState;
+import dev.sluice.gateway.context.GatewayState;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.usage.BudgetReader;
 import dev.sluice.gateway.usage.PriceTable;

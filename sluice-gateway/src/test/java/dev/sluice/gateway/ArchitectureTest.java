@@ -1,23 +1,20 @@
 package dev.sluice.gateway;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.sluice.gateway.proxy.ClientErrors;
-import dev.sluice.gateway.proxy.Drain;
-import dev.sluice.gateway.proxy.GatewayContext;
-import dev.sluice.gateway.proxy.GatewayException;
-import dev.sluice.gateway.proxy.GatewayState;
-import dev.sluice.gateway.proxy.Json;
-import dev.sluice.gateway.proxy.RequestChecks;
-import dev.sluice.gateway.proxy.Sanitize;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.ingress.ClientRoutes;
+import dev.sluice.gateway.proxy.ProxyHandler;
+import dev.sluice.gateway.relay.Generation;
+import java.util.Map;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.StreamTranslator;
 import dev.sluice.gateway.translate.TranslationException;
@@ -26,9 +23,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of docs/architecture.md: dependencies run one way, from the composition root
- * ({@code dev.sluice.gateway}) through system and proxy down to the packages they use, never back up.
+ * ({@code dev.sluice.gateway}) through system and the request path (ingress over relay over proxy, all over
+ * context) down to the packages they use, never back up.
  */
 class ArchitectureTest {
+
+    /** The edge every client route crosses: ids, limits, auth, admission, the exchange, the completion. */
+    private static final String PROXY = "dev.sluice.gateway.proxy..";
+    /** The client routes' own work, over the edge. */
+    private static final String INGRESS = "dev.sluice.gateway.ingress..";
+    /** A generation's pipeline, attempts and answers, for ingress. */
+    private static final String RELAY = "dev.sluice.gateway.relay..";
+    /** What every handler shares (proxy, ingress, relay and system). */
+    private static final String CONTEXT = "dev.sluice.gateway.context..";
+    private static final String SYSTEM = "dev.sluice.gateway.system..";
+    /** The realtime WebSocket room: a front room beside the request path, using only its context. */
+    private static final String REALTIME = "dev.sluice.gateway.realtime..";
 
     private static final JavaClasses GATEWAY = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -43,6 +53,12 @@ class ArchitectureTest {
         // an empty import would let every rule below pass
         org.assertj.core.api.Assertions.assertThat(GATEWAY.contain(Sluice.class)).isTrue();
         org.assertj.core.api.Assertions.assertThat(CORE.contain(dev.sluice.core.Limiter.class)).isTrue();
+        // and so would a misspelt package in a rule below: each package of the request path holds its classes
+        Map.of(ProxyHandler.class, PROXY, ClientRoutes.class, INGRESS, Generation.class, RELAY,
+                GatewayContext.class, CONTEXT).forEach((c, pkg) -> {
+                    org.assertj.core.api.Assertions.assertThat(GATEWAY.contain(c)).as(c.getName()).isTrue();
+                    org.assertj.core.api.Assertions.assertThat(c.getPackageName() + "..").isEqualTo(pkg);
+                });
     }
 
     @Test
@@ -51,40 +67,65 @@ class ArchitectureTest {
     }
 
     @Test
-    void proxyDoesNotDependOnSystem() {
-        noClasses().that().resideInAPackage("dev.sluice.gateway.proxy..")
-                .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway.system..")
+    void theRequestPathDoesNotDependOnSystem() {
+        noClasses().that().resideInAnyPackage(PROXY, INGRESS, RELAY, CONTEXT)
+                .should().dependOnClassesThat().resideInAPackage(SYSTEM)
                 .check(GATEWAY);
     }
 
     @Test
-    void lowerPackagesDoNotDependOnProxyOrSystem() {
+    void systemReadsTheGatewayOnlyThroughTheContext() {
+        noClasses().that().resideInAPackage(SYSTEM)
+                .should().dependOnClassesThat().resideInAnyPackage(PROXY, INGRESS, RELAY)
+                .check(GATEWAY);
+    }
+
+    @Test
+    void theContextDependsOnNoHandlerPackage() {
+        noClasses().that().resideInAPackage(CONTEXT)
+                .should().dependOnClassesThat().resideInAnyPackage(PROXY, INGRESS, RELAY, SYSTEM)
+                .check(GATEWAY);
+    }
+
+    @Test
+    void theEdgeKnowsTheRoutesWorkOnlyThroughRouteWork() {
+        // proxy (ProxyHandler) is crossed by every route; ingress and relay sit on it, never under it
+        noClasses().that().resideInAPackage(PROXY)
+                .should().dependOnClassesThat().resideInAnyPackage(INGRESS, RELAY)
+                .check(GATEWAY);
+    }
+
+    @Test
+    void theRelayDoesNotKnowTheRoutesOwnWork() {
+        // relay serves the generation routes of ingress; ingress may use relay, not the other way round
+        noClasses().that().resideInAPackage(RELAY)
+                .should().dependOnClassesThat().resideInAPackage(INGRESS)
+                .check(GATEWAY);
+    }
+
+    @Test
+    void lowerPackagesDoNotDependOnTheRequestPathOrSystem() {
         noClasses().that().resideInAnyPackage("dev.sluice.gateway.translate..", "dev.sluice.gateway.route..",
                         "dev.sluice.gateway.config..", "dev.sluice.gateway.edge..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.gateway.proxy..",
-                        "dev.sluice.gateway.system..")
+                .should().dependOnClassesThat().resideInAnyPackage(PROXY, INGRESS, RELAY, CONTEXT, SYSTEM)
                 .check(GATEWAY);
     }
 
     @Test
-    void onlyTheCompositionRootAndTheFrontRoomsUseProxyAndSystem() {
+    void onlyTheCompositionRootAndTheFrontRoomsUseTheRequestPathAndSystem() {
         noClasses().that().resideInAPackage("dev.sluice.gateway.*..")
-                .and().resideOutsideOfPackages("dev.sluice.gateway.proxy..", "dev.sluice.gateway.system..",
-                        "dev.sluice.gateway.realtime..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.gateway.proxy..",
-                        "dev.sluice.gateway.system..", "dev.sluice.gateway.realtime..")
+                .and().resideOutsideOfPackages(PROXY, INGRESS, RELAY, CONTEXT, SYSTEM, REALTIME)
+                .should().dependOnClassesThat().resideInAnyPackage(PROXY, INGRESS, RELAY, CONTEXT, SYSTEM, REALTIME)
                 .check(GATEWAY);
     }
 
     @Test
-    void theRealtimeRoomUsesTheRequestPathOnlyForItsContextDrainErrorsAndJson() {
-        noClasses().that().resideInAPackage("dev.sluice.gateway.proxy..")
-                .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway.realtime..")
+    void theRealtimeRoomUsesOnlyTheContextOfTheRequestPathAndNothingUsesIt() {
+        noClasses().that().resideInAnyPackage(PROXY, INGRESS, RELAY, CONTEXT)
+                .should().dependOnClassesThat().resideInAPackage(REALTIME)
                 .check(GATEWAY);
-        noClasses().that().resideInAPackage("dev.sluice.gateway.realtime..")
-                .should().dependOnClassesThat(resideInAPackage("dev.sluice.gateway.proxy..")
-                        .and(not(belongToAnyOf(GatewayContext.class, GatewayState.class, Drain.class,
-                                GatewayException.class, ClientErrors.class, Json.class))))
+        noClasses().that().resideInAPackage(REALTIME)
+                .should().dependOnClassesThat().resideInAnyPackage(PROXY, INGRESS, RELAY)
                 .check(GATEWAY);
     }
 
@@ -93,16 +134,6 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.sluice.gateway.*..")
                 .and().resideOutsideOfPackage("dev.sluice.gateway.cli..")
                 .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway")
-                .check(GATEWAY);
-    }
-
-    @Test
-    void systemReadsProxyOnlyThroughTheContextAndTheErrorAndBodyHelpers() {
-        noClasses().that().resideInAPackage("dev.sluice.gateway.system..")
-                .should().dependOnClassesThat(resideInAPackage("dev.sluice.gateway.proxy..")
-                        .and(not(belongToAnyOf(GatewayContext.class, GatewayState.class, Drain.class,
-                                GatewayException.class, ClientErrors.class, RequestChecks.class, Json.class,
-                                Sanitize.class))))
                 .check(GATEWAY);
     }
 

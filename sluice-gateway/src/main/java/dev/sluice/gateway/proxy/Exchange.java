@@ -18,11 +18,11 @@ import dev.sluice.gateway.translate.Dialect;
  * @param clientGone watches the client's connection while a whole answer is prepared;
  *        {@link ClientGoneWatch#NONE} for streams and bodiless routes
  */
-record Exchange(String id, ProxyHandler.Route route, Dialect client, Principal principal, String model,
+public record Exchange(String id, Route route, Dialect client, Principal principal, String model,
                 boolean stream, ClientGoneWatch clientGone) {
 
     /** Whether this is an embeddings request (routed like a generation, answered whole, never streamed). */
-    boolean embeddings() {
-        return route == ProxyHandler.Route.EMBEDDINGS;
+    public boolean embeddings() {
+        return route == Route.EMBEDDINGS;
     }
 }

@@ -10,6 +10,11 @@ import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.auth.Access;
 import dev.sluice.gateway.auth.AccessDenied;
 import dev.sluice.gateway.auth.Principal;
+import dev.sluice.gateway.context.ClientErrors;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.RequestChecks;
+import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ConnectionWatch;
@@ -28,51 +33,23 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * The request path shared by every client-facing route: size limits, auth, admission, parse, then the
- * route's work, with the request scope closed on every path and every error in the caller's dialect.
+ * The request path shared by every client-facing route: size limits, auth, the body read and checked by the
+ * route ({@link RouteWork#check}), admission, then the route's work ({@link RouteWork#run}), with the request
+ * scope closed on every path and every error in the caller's dialect.
  */
 public final class ProxyHandler implements Handler {
-
-    /** The client-facing routes, their dialect and what they do. */
-    enum Route {
-        MESSAGES("POST", "/v1/messages", Dialect.ANTHROPIC, true),
-        COUNT_TOKENS("POST", "/v1/messages/count_tokens", Dialect.ANTHROPIC, false),
-        CHAT_COMPLETIONS("POST", "/v1/chat/completions", Dialect.OPENAI, true),
-        RESPONSES("POST", "/v1/responses", Dialect.RESPONSES, true),
-        EMBEDDINGS("POST", "/v1/embeddings", Dialect.OPENAI, false),
-        STORED_RESPONSE("GET", "/v1/responses/{id}", Dialect.RESPONSES, false),
-        DELETE_RESPONSE("DELETE", "/v1/responses/{id}", Dialect.RESPONSES, false),
-        MODELS("GET", "/v1/models", null, false);
-
-        final String method;
-        final String path;
-        final Dialect dialect;
-        /** Whether it generates an answer (routed, streamed or whole, cached, recorded as usage). */
-        final boolean generation;
-        /** Whether it takes a JSON body (and calls an upstream); the others are GETs and DELETEs. */
-        final boolean takesBody;
-        /** Whether it is routed to a target and recorded as usage: generation and embeddings. */
-        final boolean metered;
-
-        Route(String method, String path, Dialect dialect, boolean generation) {
-            this.method = method;
-            this.path = path;
-            this.dialect = dialect;
-            this.generation = generation;
-            this.takesBody = method.equals("POST");
-            this.metered = generation || "/v1/embeddings".equals(path);
-        }
-    }
 
     private static final io.helidon.http.Status CLIENT_CLOSED_REQUEST =
             io.helidon.http.Status.create(499, "Client Closed Request");
 
     private final Route route;
     private final GatewayContext ctx;
+    private final RouteWork work;
 
-    ProxyHandler(Route route, GatewayContext ctx) {
+    private ProxyHandler(Route route, GatewayContext ctx, RouteWork work) {
         this.route = route;
         this.ctx = ctx;
+        this.work = work;
     }
 
     // "try": logId (the request id bound for logging) is held only for its scope; javac ignores the
@@ -107,12 +84,8 @@ public final class ProxyHandler implements Handler {
                 }
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
-                JsonNode json = route.takesBody ? RequestChecks.parse(body, route) : null;
-                boolean stream = false;
-                if (route.generation) {
-                    RequestLimits.check(RequestChecks.messagesView(json, route), ctx.config().request());
-                    stream = json.path("stream").asBoolean(false);
-                }
+                JsonNode json = route.takesBody ? work.check(route, body, ctx) : null;
+                boolean stream = route.generation && json.path("stream").asBoolean(false);
                 String model = json == null ? "" : Sanitize.token(json.path("model").asText());
                 x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.NONE);
                 Permit permit = admit(req, scope, who);
@@ -121,12 +94,7 @@ public final class ProxyHandler implements Handler {
                             ctx.config().server().idleTimeout(), req.headers().contains(HeaderValues.CONNECTION_CLOSE)));
                 }
                 ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, x, tally);
-                outcome = switch (route) {
-                    case MESSAGES, CHAT_COMPLETIONS, RESPONSES, EMBEDDINGS -> new Generation(exchange).run(body, json);
-                    case COUNT_TOKENS -> new CountTokens(exchange).run(body, json);
-                    case MODELS -> new Models(exchange).run();
-                    case STORED_RESPONSE, DELETE_RESPONSE -> new StoredResponses(exchange).run(route == Route.STORED_RESPONSE);
-                };
+                outcome = work.run(route, exchange, body, json);
                 permit.outcome(outcome);
             } catch (GatewayException e) {
                 if (x.clientGone().gone()) {
@@ -212,12 +180,12 @@ public final class ProxyHandler implements Handler {
     }
 
     /**
-     * Registers the client-facing routes, then the answer for every path no route takes: register this
-     * after every other route.
+     * Registers the client-facing routes, each doing its part of {@code work}, then the answer for every
+     * path no route takes: register this after every other route.
      */
-    public static void register(HttpRouting.Builder routing, GatewayContext ctx) {
+    public static void register(HttpRouting.Builder routing, GatewayContext ctx, RouteWork work) {
         for (Route route : Route.values()) {
-            routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx));
+            routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx, work));
         }
         routing.any((req, res) -> sendError(res, new GatewayException(404,
                 "no route for " + req.prologue().method().text() + " " + req.path().path())));

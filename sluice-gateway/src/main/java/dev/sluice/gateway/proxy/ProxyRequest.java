@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.core.ResourceScope;
+import dev.sluice.gateway.context.GatewayContext;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -8,10 +9,10 @@ import io.helidon.webserver.http.ServerResponse;
  * What each step of a request's work takes: the gateway, the HTTP exchange, the request scope, the request as
  * taken ({@link Exchange}, immutable) and what is happening to it ({@link Tally}).
  */
-record ProxyRequest(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, Exchange x,
+public record ProxyRequest(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, Exchange x,
                     Tally tally) {
 
-    boolean embeddings() {
+    public boolean embeddings() {
         return x.embeddings();
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * it reported, when the first byte went out, whether the cache answered. Written only by the thread
  * serving the request, through these named events, and read once for the request's completion record.
  */
-final class Tally {
+public final class Tally {
     private final List<String> tried = new ArrayList<>(3);
     private String provider = "";
     private String upstreamModel = "";
@@ -18,32 +18,32 @@ final class Tally {
     private boolean cacheHit;
 
     /** An attempt on a target ({@code provider/model}) begins. */
-    void attempting(String targetId, String provider, String model) {
+    public void attempting(String targetId, String provider, String model) {
         tried.add(targetId);
         this.provider = provider;
         this.upstreamModel = model;
     }
 
     /** A call that is not a routed attempt (model list, token count) goes to {@code label}. */
-    void calling(String label) {
+    public void calling(String label) {
         tried.add(label);
     }
 
     /** The answer went out: its first byte at {@code firstByteNanos} ({@link System#nanoTime}), with this usage. */
-    void answered(Usage usage, long firstByteNanos) {
+    public void answered(Usage usage, long firstByteNanos) {
         this.usage = usage;
         this.firstByteNanos = firstByteNanos;
     }
 
-    void cacheHit() {
+    public void cacheHit() {
         cacheHit = true;
     }
 
-    int attempts() {
+    public int attempts() {
         return tried.size();
     }
 
-    List<String> tried() {
+    public List<String> tried() {
         return tried;
     }
 
@@ -55,7 +55,7 @@ final class Tally {
         return upstreamModel;
     }
 
-    Usage usage() {
+    public Usage usage() {
         return usage;
     }
 

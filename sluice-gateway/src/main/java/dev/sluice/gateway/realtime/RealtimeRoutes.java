@@ -2,7 +2,7 @@ package dev.sluice.gateway.realtime;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sluice.gateway.auth.FailureLimiter;
-import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.context.GatewayContext;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;

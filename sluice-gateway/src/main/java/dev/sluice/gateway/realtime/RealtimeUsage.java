@@ -1,7 +1,7 @@
 package dev.sluice.gateway.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.gateway.proxy.Json;
+import dev.sluice.gateway.context.Json;
 import dev.sluice.gateway.translate.Usage;
 import java.io.IOException;
 

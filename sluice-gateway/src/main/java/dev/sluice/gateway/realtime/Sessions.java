@@ -14,7 +14,7 @@ import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.metrics.GatewayMetrics;
-import dev.sluice.gateway.proxy.GatewayException;
+import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.translate.Dialect;
 import io.micrometer.core.instrument.Tags;
 import java.net.http.HttpClient;

@@ -2,9 +2,9 @@ package dev.sluice.gateway.system;
 
 import dev.sluice.gateway.auth.Access;
 import dev.sluice.gateway.auth.AccessDenied;
-import dev.sluice.gateway.proxy.ClientErrors;
-import dev.sluice.gateway.proxy.GatewayContext;
-import dev.sluice.gateway.proxy.GatewayException;
+import dev.sluice.gateway.context.ClientErrors;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

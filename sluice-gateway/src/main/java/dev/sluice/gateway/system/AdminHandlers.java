@@ -1,10 +1,10 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
-import dev.sluice.gateway.proxy.GatewayException;
-import dev.sluice.gateway.proxy.Json;
-import dev.sluice.gateway.proxy.RequestChecks;
-import dev.sluice.gateway.proxy.Sanitize;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Json;
+import dev.sluice.gateway.context.RequestChecks;
+import dev.sluice.gateway.context.Sanitize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

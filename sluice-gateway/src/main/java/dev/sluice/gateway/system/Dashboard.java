@@ -1,8 +1,8 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.ClientErrors;
-import dev.sluice.gateway.proxy.GatewayException;
-import dev.sluice.gateway.proxy.Sanitize;
+import dev.sluice.gateway.context.ClientErrors;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;

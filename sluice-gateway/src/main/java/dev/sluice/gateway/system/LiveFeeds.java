@@ -1,7 +1,7 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.ClientErrors;
-import dev.sluice.gateway.proxy.GatewayException;
+import dev.sluice.gateway.context.ClientErrors;
+import dev.sluice.gateway.context.GatewayException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.core.ShedReason;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.provider.ProviderEndpoint;

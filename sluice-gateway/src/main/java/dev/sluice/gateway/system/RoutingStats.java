@@ -1,6 +1,6 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.context.GatewayContext;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.provider.ProviderEndpoint;

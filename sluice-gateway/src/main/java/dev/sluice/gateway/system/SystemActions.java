@@ -1,9 +1,9 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Json;
 import dev.sluice.gateway.realtime.Sessions;
-import dev.sluice.gateway.proxy.GatewayException;
-import dev.sluice.gateway.proxy.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.HotSpotDiagnosticMXBean;

@@ -1,8 +1,8 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.Json;
 import dev.sluice.gateway.realtime.Sessions;
-import dev.sluice.gateway.proxy.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.LimiterStats;
 import dev.sluice.core.MemoryReport;

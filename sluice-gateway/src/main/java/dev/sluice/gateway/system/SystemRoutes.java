@@ -1,6 +1,6 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.proxy.GatewayContext;
+import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.realtime.Sessions;
 import io.helidon.webserver.http.HttpRouting;
 

@@ -1,0 +1,22 @@
+package dev.sluice.gateway.context;
+
+import dev.sluice.core.Limiter;
+import dev.sluice.core.MemoryMonitor;
+import dev.sluice.core.ScopeRegistry;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.edge.ConnectionWatch;
+import dev.sluice.gateway.exchange.CompletionListener;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.route.Router;
+import java.util.Map;
+
+/**
+ * What every handler shares: config, accounting, drain state, the providers and the router; {@code completions}
+ * is told of every finished client request (access log, usage records, metrics); {@code timing} is the request
+ * path's ticker and sleeper ({@link Timing#system()} in production).
+ */
+public record GatewayContext(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory, Drain drain,
+                      Map<String, ProviderEndpoint> providers, Router router, GatewayState state,
+                      CompletionListener completions,
+                      long startedAtMillis, ConnectionWatch edge, Timing timing) {
+}

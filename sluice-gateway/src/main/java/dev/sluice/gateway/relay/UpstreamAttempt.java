@@ -1,0 +1,124 @@
+package dev.sluice.gateway.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.Outcome;
+import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.provider.UpstreamCall;
+import dev.sluice.gateway.provider.UpstreamFailure;
+import dev.sluice.gateway.provider.UpstreamHead;
+import dev.sluice.gateway.proxy.Exchange;
+import dev.sluice.gateway.proxy.ProxyRequest;
+import dev.sluice.gateway.route.Attempt;
+import dev.sluice.gateway.route.AttemptOutcome;
+import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.translate.ErrorBodies;
+import dev.sluice.gateway.translate.Embeddings;
+import dev.sluice.gateway.translate.Exchanges;
+import dev.sluice.gateway.translate.Translate;
+import dev.sluice.gateway.translate.TranslationException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One attempt on one target: translate the request for the target's dialect, send it, wait for the
+ * head within the deadline, turn a failed head into the caller's error, and hand a good one to the
+ * {@link WholeAnswer} or the {@link StreamAnswer}. Aborted when the client leaves or the gateway drains.
+ */
+final class UpstreamAttempt implements Attempts.Step {
+
+    private final ProxyRequest r;
+    private final Deadline deadline;
+    private final byte[] body;
+    private final JsonNode json;
+    private final WholeAnswer whole;
+    private final StreamAnswer stream;
+
+    UpstreamAttempt(ProxyRequest r, Deadline deadline, byte[] body, JsonNode json, WholeAnswer whole,
+            StreamAnswer stream) {
+        this.r = r;
+        this.deadline = deadline;
+        this.body = body;
+        this.json = json;
+        this.whole = whole;
+        this.stream = stream;
+    }
+
+    // "try": the drain registration is held only for its scope; javac ignores the annotation on the
+    // resource variable itself, so it sits on the method
+    @SuppressWarnings("try")
+    @Override
+    public AttemptResult run(Attempt attempt) throws InterruptedException {
+        Exchange x = r.x();
+        ProviderEndpoint provider = r.ctx().providers().get(attempt.target().provider());
+        Dialect upstream = Dialect.upstream(x.client(), provider.kind(), provider.nativeResponses());
+        if (r.embeddings() && !provider.kind().servesEmbeddings()) {
+            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty()); // not the target's fault: no breaker
+            return failed(new GatewayException(404, "not_found_error", "target " + attempt.target().id()
+                    + " cannot answer embeddings: " + provider.kind().id() + " providers serve none", null));
+        }
+        byte[] upstreamBody;
+        try {
+            if (r.embeddings()) {
+                upstreamBody = Embeddings.request(upstream, body, json, attempt.target().model());
+            } else {
+            JsonNode sent = x.client() == Dialect.RESPONSES && upstream != Dialect.RESPONSES
+                    && r.ctx().config().responses().omitUnsupportedTools()
+                    ? Translate.responsesWithFunctionToolsOnly(json) : json;
+            upstreamBody = Exchanges.request(x.client(), upstream, body, sent, attempt.target().model(), x.stream());
+            }
+        } catch (TranslationException e) {
+            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
+            return failed(new GatewayException(400, "invalid_request_error",
+                    "cannot send this request to " + attempt.target().id() + ": " + e.getMessage(), null));
+        }
+        var t = r.ctx().config().timeouts();
+        Duration remaining = deadline.remaining();
+        Duration firstByte = x.stream() ? min(t.firstByte(), remaining) : remaining;
+        Optional<String> apiKey = x.principal().passThroughKey().isPresent()
+                ? x.principal().passThroughKey() : attempt.apiKey();
+        UpstreamCall call = r.scope().own("upstream-call", UpstreamSend.send(r.req(), x.client(), upstream, provider, apiKey,
+                attempt.target().model(), r.embeddings(), upstreamBody, firstByte, t, remaining));
+        x.clientGone().onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
+                "client went away", null)));
+        try (call) {
+            UpstreamHead head;
+            try (Drain.Registration tracked = r.ctx().drain().track(reason ->
+                    call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null)))) {
+                try {
+                    head = call.awaitHead(firstByte);
+                } catch (UpstreamFailure f) {
+                    attempt.finish(Outcomes.of(f), Optional.empty());
+                    return failed(Outcomes.error(f, attempt.target().id(), x.id()));
+                }
+                if (head.status() >= 300 && head.status() < 400) {
+                    attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
+                    return failed(new GatewayException(502, "api_error", "upstream " + attempt.target().id()
+                            + " answered a redirect (" + head.status() + "), which Sluice does not follow", null));
+                }
+                if (!head.ok()) {
+                    byte[] answer = Outcomes.readQuietly(call);
+                    attempt.finish(Outcomes.of(head.status(), answer), Outcomes.retryAfter(head));
+                    return failed(GatewayException.upstreamAnswer(head.status(),
+                            ErrorBodies.fromUpstream(upstream, x.client(), head.status(), answer), head.headers()));
+                }
+                if (!x.stream()) {
+                    return whole.deliver(attempt, call, head, upstream);
+                }
+            }
+            Outcome o = stream.relay(attempt.target(), call, head, upstream); // the relay registers for drain itself
+            attempt.finish(o == Outcome.SUCCESS ? AttemptOutcome.SUCCESS
+                    : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR, Optional.empty());
+            return new AttemptResult.Answered(o);
+        }
+    }
+
+    private static AttemptResult failed(GatewayException e) {
+        return new AttemptResult.FailedBeforeFirstByte(e);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
