@@ -63,7 +63,11 @@ class EmbeddingsThroughSluiceTest {
             "routes.e-ollama.targets", "oll:nomic-embed-text",
             "routes.e-ant-first.targets", "ant:claude-embedder,oai:text-embedding-3-small",
             "routes.e-ant-only.targets", "ant:claude-embedder",
-            "routes.e-falls-back.targets", "oai:fault-server-error,oll:nomic-embed-text");
+            "routes.e-falls-back.targets", "oai:fault-server-error,oll:nomic-embed-text",
+            "routes.e-malformed.targets", "oai:fault-malformed",
+            "routes.e-oll-malformed.targets", "oll:fault-malformed",
+            "routes.e-slow.targets", "oai:fault-slow-headers",
+            "routes.e-oll-slow.targets", "oll:fault-no-answer");
 
     /** A second pair for the storm: a slow fake behind a Sluice admitting 4 at once, 4 more waiting. */
     @RegisterExtension
@@ -387,6 +391,74 @@ class EmbeddingsThroughSluiceTest {
         }
     }
 
+    @Test
+    void aBrokenUpstreamAnswerIsA502InTheOpenAiShapeNeverA200() throws Exception {
+        for (String route : List.of("e-malformed", "e-oll-malformed")) {
+            HttpResponse<String> r = embed(body(route, quoted("broken answer")));
+            assertThat(r.statusCode()).as("%s: %s", route, r.body()).isEqualTo(502);
+            assertOpenAiError(r, null);
+        }
+    }
+
+    @Test
+    void aClientLeavingWhileTheUpstreamHoldsItsAnswerCancelsTheUpstreamCall() throws Exception {
+        for (String route : List.of("e-slow", "e-oll-slow")) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> FAKE.provider().activeExchanges() == 0);
+            long started = FAKE.provider().exchangesStarted();
+            long aborted = FAKE.provider().exchangesAborted();
+            byte[] b = body(route, quoted("i will not wait")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String head = "POST /v1/embeddings HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + SluiceExtension.CLIENT_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+                    + "\r\n\r\n";
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", SLUICE.baseUri().getPort()), 5000);
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(b);
+                socket.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(5)).until(() -> FAKE.provider().exchangesStarted() - started == 1
+                        && FAKE.provider().activeExchanges() == 1);
+                assertThat(SLUICE.sluice().inFlight()).isEqualTo(1);
+            } // the client leaves (FIN)
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+                assertThat(FAKE.provider().exchangesAborted() - aborted).as("%s upstream aborted", route).isEqualTo(1);
+                assertThat(FAKE.provider().activeExchanges()).isZero();
+                assertThat(SLUICE.sluice().inFlight()).isZero();
+                assertThat(SLUICE.sluice().liveScopes()).isZero();
+            });
+        }
+    }
+
+    @Test
+    void aStoredKeysModelListAndRequestRateApplyToEmbeddings() throws Exception {
+        HttpResponse<String> created = Http.post(SLUICE.baseUri(), "/admin/keys",
+                "{\"name\":\"embed-only\",\"models\":[\"e-ollama\"]}",
+                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String k = JSON.readTree(created.body()).path("key").asText();
+
+        int before = count();
+        HttpResponse<String> other = embedAs(k, body("e-openai", quoted("not my model")));
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertOpenAiError(other, null);
+        assertThat(since(before)).isEmpty();
+        assertThat(embedAs(k, body("e-ollama", quoted("my model"))).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> limited = Http.post(SLUICE.baseUri(), "/admin/keys",
+                "{\"name\":\"embed-rpm\",\"requests_per_minute\":3}",
+                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+        String rk = JSON.readTree(limited.body()).path("key").asText();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = embedAs(rk, body(i % 2 == 0 ? "e-ollama" : "e-azure", quoted("rate limited " + i)));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        int beforeLimited = count();
+        HttpResponse<String> fourth = embedAs(rk, body("e-ollama", quoted("rate limited 3")));
+        assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
+        assertOpenAiError(fourth, null);
+        assertThat(Long.parseLong(fourth.headers().firstValue("retry-after").orElseThrow())).isPositive();
+        assertThat(since(beforeLimited)).isEmpty();
+    }
+
     // ---- 5. cache
 
     static String key(String tenant, String name) throws Exception {
@@ -429,6 +501,38 @@ class EmbeddingsThroughSluiceTest {
         HttpResponse<String> hit = embedAs(a, ollama);
         assertThat(hit.headers().firstValue("x-sluice-cache")).contains("hit");
         ok(hit);
+    }
+
+    @Test
+    void fiftyConcurrentIdenticalRequestsAllGetTheSameAnswerWhetherCachedOrNot() throws Exception {
+        String k = key("emb-tenant-c", "c").split("\n")[0];
+        String req = body("e-ollama", "[\"together\",\"" + TEXT + "\"]", "encoding_format", "\"base64\"");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try {
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(SLUICE.baseUri().resolve("/v1/embeddings"))
+                        .timeout(Duration.ofSeconds(20)).headers("authorization", "Bearer " + k,
+                                "content-type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(req)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Set<String> bodies = new TreeSet<>();
+            for (var call : calls) {
+                HttpResponse<String> r = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                ok(r);
+                bodies.add(r.body());
+            }
+            assertThat(bodies).as("one answer for one request").hasSize(1);
+            assertThat(embedAs(k, req).headers().firstValue("x-sluice-cache")).contains("hit");
+            JsonNode answer = JSON.readTree(bodies.iterator().next());
+            assertThat(decode(answer.path("data").get(1).path("embedding").asText()))
+                    .as("the cached base64 vector is the text's vector").hasSize(8);
+        } finally {
+            client.shutdownNow();
+            client.awaitTermination(Duration.ofSeconds(5));
+        }
     }
 
     @Test
