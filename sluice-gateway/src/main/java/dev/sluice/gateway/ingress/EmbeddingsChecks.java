@@ -6,8 +6,8 @@ import dev.sluice.gateway.context.GatewayException;
 /**
  * An embeddings request's fields, checked by Sluice so every provider behind it refuses the same input the
  * same way: {@code input} a non-empty string, or a non-empty array (at most {@value #MAX_INPUTS}) of
- * non-empty strings, of token ids, or of non-empty token-id arrays; {@code encoding_format} float or base64;
- * {@code dimensions} a positive integer.
+ * non-empty strings, of token ids, or of non-empty token-id arrays (one of these, never a mix);
+ * {@code encoding_format} float or base64; {@code dimensions} a positive integer.
  */
 final class EmbeddingsChecks {
 
@@ -35,6 +35,10 @@ final class EmbeddingsChecks {
                     throw new GatewayException(400, "input[" + i + "]: must be a non-empty string, a token id or a"
                             + " non-empty array of token ids");
                 }
+                if (!kind(input.get(i)).equals(kind(input.get(0)))) { // strings, token ids or token arrays: never a mix
+                    throw new GatewayException(400, "input[" + i + "]: must be " + kind(input.get(0))
+                            + " like input[0]: an array holds strings, token ids or token-id arrays, not a mix");
+                }
             }
         } else {
             throw new GatewayException(400, "input: must be a string or an array");
@@ -48,6 +52,10 @@ final class EmbeddingsChecks {
         if (dimensions != null && !dimensions.isNull() && !FieldRules.positiveInteger(dimensions)) {
             throw new GatewayException(400, "dimensions: must be " + FieldRules.POSITIVE_INTEGER);
         }
+    }
+
+    private static String kind(JsonNode v) {
+        return v.isTextual() ? "a string" : v.isArray() ? "an array of token ids" : "a token id";
     }
 
     private static boolean item(JsonNode v) {

@@ -54,7 +54,7 @@ final class UpstreamAttempt implements Attempts.Step {
         ProviderEndpoint provider = r.ctx().providers().get(attempt.target().provider());
         Dialect upstream = Dialect.upstream(x.client(), provider.kind(), provider.nativeResponses());
         if (r.embeddings() && !provider.kind().servesEmbeddings()) {
-            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty()); // not the target's fault: no breaker
+            attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // no breaker; the next target is tried
             return failed(new GatewayException(404, "not_found_error", "target " + attempt.target().id()
                     + " cannot answer embeddings: " + provider.kind().id() + " providers serve none", null));
         }

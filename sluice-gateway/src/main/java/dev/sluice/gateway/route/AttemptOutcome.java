@@ -22,6 +22,11 @@ public enum AttemptOutcome {
     CONTEXT_LENGTH,
     /** The upstream's content filter refused: passed through, never retried. */
     CONTENT_FILTER,
+    /**
+     * The target cannot serve this kind of request at all (embeddings to an Anthropic target), known before
+     * any upstream call: the next target is tried; neither success nor failure for the breaker.
+     */
+    UNSUPPORTED,
     /** The client went away or the gateway stopped the attempt: neither success nor failure. */
     CANCELLED
 }

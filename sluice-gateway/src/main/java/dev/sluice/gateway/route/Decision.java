@@ -44,6 +44,7 @@ record Decision(Kind kind, Duration delay, String why) {
                     ? new Decision(Kind.SAME, wait, "overloaded; waiting Retry-After")
                     : new Decision(Kind.NEXT, Duration.ZERO, "overloaded" + tooLong(retryAfter));
             case SERVER_ERROR, CONNECT_FAILED, TIMEOUT -> new Decision(Kind.NEXT, Duration.ZERO, outcome.name());
+            case UNSUPPORTED -> new Decision(Kind.NEXT, Duration.ZERO, "the target cannot serve this request");
         };
     }
 
