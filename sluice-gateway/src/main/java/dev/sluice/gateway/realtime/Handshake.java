@@ -132,7 +132,7 @@ final class Handshake implements ProtocolUpgradeHandler {
             try (Attempt attempt = next.get()) {
                 ProviderEndpoint provider = ctx.providers().get(attempt.target().provider());
                 if (!provider.kind().servesRealtime()) {
-                    attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
+                    attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // the next target is tried
                     continue;
                 }
                 tried.add(attempt.target().id());
