@@ -285,6 +285,36 @@ class ResponsesIngressTest {
     }
 
     @Test
+    void aStoredTurnContinuesOnANativeRouteWholeButAnUnknownIdCannotGoToATranslatingTarget() throws Exception {
+        JsonNode first = JSON.readTree(post(body("r-ant", false, "remember the word plum")).body());
+        String id = first.path("id").asText();
+        HttpResponse<String> next = post("{\"model\":\"r-nat\",\"input\":\"which word?\",\"previous_response_id\":\""
+                + id + "\"}");
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        RecordedRequest seen = last();
+        assertThat(seen.path()).isEqualTo("/v1/responses");
+        JsonNode sent = JSON.readTree(seen.body());
+        assertThat(sent.has("previous_response_id")).as("Sluice's id means nothing to the provider").isFalse();
+        assertThat(sent.path("input")).hasSize(3);
+        assertThat(sent.path("input").toString()).contains("remember the word plum")
+                .contains(ResponsesEvents.outputText(first)).contains("which word?");
+
+        // a native provider is configured, so an id Sluice does not know may be that provider's: only it can
+        // take the request; a translating target would answer without the conversation the client asked for
+        int before = FAKE.provider().recentRequests().size();
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> r = post("{\"model\":\"r-ant\",\"stream\":" + stream
+                    + ",\"input\":\"go on\",\"previous_response_id\":\"resp_not_sluices\"}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+            assertThat(message(r)).contains("resp_not_sluices");
+        }
+        assertThat(FAKE.provider().recentRequests()).hasSize(before);
+        HttpResponse<String> nat = post("{\"model\":\"r-nat\",\"input\":\"go on\",\"previous_response_id\":\"resp_x\"}");
+        assertThat(nat.statusCode()).as(nat.body()).isEqualTo(200);
+        assertThat(JSON.readTree(last().body()).path("previous_response_id").asText()).isEqualTo("resp_x");
+    }
+
+    @Test
     void anUpstream500BeforeTheFirstByteFallsOverToTheNextTarget() throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
             int before = FAKE.provider().recentRequests().size();
