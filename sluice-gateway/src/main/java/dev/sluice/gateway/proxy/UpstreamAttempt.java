@@ -48,6 +48,15 @@ final class UpstreamAttempt implements Attempts.Step {
         RequestInfo info = r.info();
         ProviderEndpoint provider = r.ctx().providers().get(attempt.target().provider());
         Dialect upstream = Dialect.upstream(info.client, provider.kind(), provider.nativeResponses());
+        if (info.client == Dialect.RESPONSES && upstream != Dialect.RESPONSES
+                && json.path("previous_response_id").isTextual()) {
+            // not resolved from the store (see StoredResponseUse): perhaps a native provider's id, which
+            // a translating target cannot continue: answering without the conversation would be wrong
+            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
+            return failed(new GatewayException(404, "not_found_error", "previous response '"
+                    + Sanitize.token(json.path("previous_response_id").asText()) + "' not found (only a provider"
+                    + " serving Responses natively could know it, and " + attempt.target().id() + " does not)", null));
+        }
         byte[] upstreamBody;
         try {
             JsonNode sent = info.client == Dialect.RESPONSES && upstream != Dialect.RESPONSES
