@@ -59,8 +59,10 @@ final class Generation {
         if (plan.isEmpty()) {
             throw Attempts.noTarget(plan);
         }
+        JsonNode echoed = stored.echoed(json); // the answer names the previous response the client did
         UpstreamAttempt attempt = new UpstreamAttempt(r, deadline, body, json,
-                new WholeAnswer(r, ctx.timing(), cache, session, stored, json), new StreamAnswer(r, cache, session, stored, json));
+                new WholeAnswer(r, ctx.timing(), cache, session, stored, echoed),
+                new StreamAnswer(r, cache, session, stored, echoed));
         return new Attempts(ctx.timing().sleeper(), deadline, info).run(plan, attempt,
                 () -> lease.ifPresent(l -> l.record(info.usage.inputTokens(), info.usage.outputTokens())));
     }

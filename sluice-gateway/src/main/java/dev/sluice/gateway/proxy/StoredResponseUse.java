@@ -27,6 +27,7 @@ final class StoredResponseUse {
     private final String tenant;
     private final boolean keep;
     private ArrayNode input;
+    private String previous;
     private byte[] lastFrame;
 
     private StoredResponseUse(ResponseStore store, String tenant, boolean keep) {
@@ -76,6 +77,17 @@ final class StoredResponseUse {
         ObjectNode out = json.deepCopy();
         out.remove("previous_response_id"); // resolved here: an upstream gets the whole conversation
         out.set("input", all);
+        this.previous = previous.asText();
+        return out;
+    }
+
+    /** The request as the response object echoes it: with the client's previous_response_id, once resolved. */
+    JsonNode echoed(JsonNode request) {
+        if (previous == null) {
+            return request;
+        }
+        ObjectNode out = request.deepCopy();
+        out.put("previous_response_id", previous);
         return out;
     }
 
