@@ -11,8 +11,8 @@ import java.time.InstantSource;
  * Responses API does (the SDKs read them), and the output items built by {@link ResponseItems}.
  */
 final class ResponseShell {
-    private final String id = Ids.response();
-    private final long createdAt;
+    private String id = Ids.response();
+    private long createdAt;
     private final JsonNode request;
     private String model;
 
@@ -20,6 +20,13 @@ final class ResponseShell {
         this.request = request;
         this.model = model;
         this.createdAt = clock.instant().getEpochSecond();
+    }
+
+    /** A passed-through upstream's own response (its id, creation time and model) is the one this shell stands for. */
+    void adopt(JsonNode upstreamResponse) {
+        if (upstreamResponse.path("id").isTextual()) id = upstreamResponse.path("id").asText();
+        if (upstreamResponse.path("created_at").canConvertToLong()) createdAt = upstreamResponse.path("created_at").asLong();
+        if (upstreamResponse.path("model").isTextual()) model = upstreamResponse.path("model").asText();
     }
 
     void answeredBy(String model) {
