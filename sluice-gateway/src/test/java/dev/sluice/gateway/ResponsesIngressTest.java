@@ -11,19 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.fake.RecordedRequest;
 import dev.sluice.testkit.FakeProviderExtension;
 import dev.sluice.testkit.LeakChecked;
-import dev.sluice.testkit.SseStream;
-import dev.sluice.testkit.SseTestClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,28 +24,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code POST /v1/responses} as real clients use it, against each upstream dialect: Anthropic, OpenAI Chat
  * Completions and Ollama (translated) and an OpenAI provider serving Responses natively (untranslated).
- * Whole and streamed answers, the streamed event order, usage, function tool round trips, and failures:
- * before the first byte (errors in the OpenAI dialect, failover) and mid-stream (response.failed, never
- * response.completed; the access log and /metrics say failed).
+ * Whole and streamed answers, the streamed event order, usage, function tool round trips, stored turns
+ * continued on a native route, the request metrics. Failures: {@link ResponsesFailuresTest}.
  */
 @LeakChecked
 class ResponsesIngressTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final Logger ACCESS = Logger.getLogger("sluice.access");
-    private static final ConcurrentLinkedQueue<String> ACCESS_LINES = new ConcurrentLinkedQueue<>();
-    private static final Handler ACCESS_TAP = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS_LINES.add(String.valueOf(record.getMessage()));
-        }
-
-        @Override
-        public void flush() { }
-
-        @Override
-        public void close() { }
-    };
 
     @RegisterExtension
     @Order(1)
@@ -84,20 +60,9 @@ class ResponsesIngressTest {
         return s.toArray(String[]::new);
     }
 
-    @BeforeAll
-    static void tap() {
-        ACCESS.addHandler(ACCESS_TAP);
-    }
-
-    @AfterAll
-    static void untap() {
-        ACCESS.removeHandler(ACCESS_TAP);
-    }
-
     static String body(String model, boolean stream, String input) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":\"" + input + "\"}";
     }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({"ant, /v1/messages", "oai, /v1/chat/completions", "oll, /api/chat", "nat, /v1/responses"})
     void aWholeAnswerIsAResponseWithUsageFromEachUpstreamDialect(String d, String upstreamPath) throws Exception {
@@ -227,64 +192,6 @@ class ResponsesIngressTest {
     }
 
     @Test
-    void errorsAreOpenAiErrorJsonWithTheirStatus() throws Exception {
-        HttpResponse<String> noInput = post("{\"model\":\"r-ant\"}");
-        HttpResponse<String> negative = post("{\"model\":\"r-ant\",\"input\":\"hi\",\"max_output_tokens\":-5}");
-        HttpResponse<String> wordy = post("{\"model\":\"r-oai\",\"input\":\"hi\",\"max_output_tokens\":\"lots\"}");
-        HttpResponse<String> unknown = post(body("no-such-model", false, "hi"));
-        HttpResponse<String> webSearch = post("{\"model\":\"r-oai\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}");
-        HttpResponse<String> overloaded = post(body("r-ant-overloaded", false, "hi"));
-        HttpResponse<String> overloadedStream = post(body("r-ant-overloaded", true, "hi"));
-        HttpResponse<String> badJson = post("{\"model\":\"r-ant\",\"input\":");
-
-        assertThat(List.of(noInput.statusCode(), negative.statusCode(), wordy.statusCode(), unknown.statusCode(),
-                webSearch.statusCode(), overloaded.statusCode(), overloadedStream.statusCode(), badJson.statusCode()))
-                .containsExactly(400, 400, 400, 404, 400, 503, 503, 400);
-        for (HttpResponse<String> r : List.of(noInput, negative, wordy, unknown, webSearch, overloaded,
-                overloadedStream, badJson)) {
-            JsonNode e = JSON.readTree(r.body());
-            assertThat(e.has("type")).as(r.body()).isFalse();
-            assertThat(e.path("error").path("message").asText()).as(r.body()).isNotBlank();
-            assertThat(e.path("error").path("type").asText()).as(r.body()).isNotBlank();
-            assertThat(r.headers().firstValue("x-request-id")).isPresent();
-        }
-        assertThat(message(noInput)).contains("input");
-        assertThat(message(negative)).contains("max_output_tokens");
-        assertThat(message(wordy)).contains("max_output_tokens");
-        assertThat(message(unknown)).contains("no-such-model");
-        assertThat(message(webSearch)).contains("web_search");
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"ant, stream-error", "oai, stream-error", "oll, stream-error", "nat, stream-error",
-            "ant, stream-cut", "oai, stream-cut", "oll, stream-cut", "nat, stream-cut"})
-    void aFailureMidStreamEndsInResponseFailedNeverCompletedAndIsLoggedFailed(String d, String fault)
-            throws Exception {
-        String id = "rf-" + d + "-" + fault;
-        double failedBefore = requestsInMetrics("responses", "failure");
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/responses",
-                body("r-" + d + "-" + fault, true, "hi"), openAiHeaders("x-request-id", id));
-
-        assertThat(r.statusCode()).isEqualTo(200);
-        ResponsesEvents ev = ResponsesEvents.parse(r.body());
-        List<String> names = ev.names();
-        assertThat(names).as(r.body()).startsWith("response.created").contains("response.output_text.delta")
-                .contains("error").doesNotContain("response.completed", "response.incomplete");
-        assertThat(ev.last().name()).as(r.body()).isEqualTo("response.failed");
-        assertThat(ev.last().data().path("response").path("status").asText()).isEqualTo("failed");
-        assertThat(ev.last().data().path("response").path("error").path("message").asText()).isNotBlank();
-        assertThat(ev.last().data().path("response").path("id").asText()).as("the failed response is the one created")
-                .isEqualTo(ev.events().get(0).data().path("response").path("id").asText());
-        for (int i = 0; i < ev.events().size(); i++) {
-            assertThat(ev.events().get(i).data().path("sequence_number").asInt(-1)).as("%s", names).isEqualTo(i);
-        }
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(accessLine(id))
-                .as("access log line of %s", id).isNotNull().contains("outcome=FAILURE"));
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(requestsInMetrics("responses", "failure") - failedBefore).isEqualTo(1));
-    }
-
-    @Test
     void aStoredTurnContinuesOnANativeRouteWholeButAnUnknownIdCannotGoToATranslatingTarget() throws Exception {
         JsonNode first = JSON.readTree(post(body("r-ant", false, "remember the word plum")).body());
         String id = first.path("id").asText();
@@ -315,51 +222,6 @@ class ResponsesIngressTest {
     }
 
     @Test
-    void anUpstream500BeforeTheFirstByteFallsOverToTheNextTarget() throws Exception {
-        for (boolean stream : new boolean[] {false, true}) {
-            int before = FAKE.provider().recentRequests().size();
-            HttpResponse<String> r = post(body("r-failover", stream, "hi"));
-
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            assertThat(r.headers().firstValue("x-sluice-target")).contains("ant/fake-claude");
-            if (stream) {
-                assertThat(ResponsesEvents.parse(r.body()).last().name()).isEqualTo("response.completed");
-            } else {
-                assertThat(JSON.readTree(r.body()).path("status").asText()).isEqualTo("completed");
-            }
-            List<RecordedRequest> seen = FAKE.provider().recentRequests();
-            assertThat(seen.subList(before, seen.size())).extracting(RecordedRequest::path)
-                    .containsExactly("/v1/chat/completions", "/v1/messages");
-        }
-    }
-
-    @Test
-    void aClientLeavingAResponsesStreamCancelsTheUpstreamExchange() throws Exception {
-        for (String d : List.of("ant", "nat")) {
-            await().atMost(Duration.ofSeconds(3)).until(() -> FAKE.provider().activeExchanges() == 0);
-            long abortedBefore = FAKE.provider().exchangesAborted();
-            String id = "rd-" + d;
-            try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/responses",
-                    Map.of("authorization", "Bearer " + SluiceExtension.CLIENT_KEY, "content-type", "application/json",
-                            "x-request-id", id),
-                    "{\"model\":\"r-" + d + "-slow-first-token\",\"stream\":true,\"input\":\"hi\"}")) {
-                assertThat(s.status()).isEqualTo(200);
-                assertThat(s.next(Duration.ofSeconds(5))).isPresent();
-                await().atMost(Duration.ofSeconds(3)).until(() -> FAKE.provider().activeExchanges() == 1);
-                s.disconnect();
-            }
-            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
-                assertThat(FAKE.provider().exchangesAborted()).isEqualTo(abortedBefore + 1);
-                assertThat(FAKE.provider().activeExchanges()).isZero();
-                assertThat(SLUICE.sluice().inFlight()).isZero();
-                assertThat(SLUICE.sluice().liveScopes()).isZero();
-            });
-            await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(accessLine(id))
-                    .as("access log line of %s", id).isNotNull().contains("outcome=CANCELLED"));
-        }
-    }
-
-    @Test
     void theRequestMetricsCarryTheResponsesDialect() throws Exception {
         double before = requestsInMetrics("responses", "success");
         assertThat(post(body("r-ant", false, "count me")).statusCode()).isEqualTo(200);
@@ -383,10 +245,6 @@ class ResponsesIngressTest {
     static RecordedRequest last() {
         List<RecordedRequest> seen = FAKE.provider().recentRequests();
         return seen.get(seen.size() - 1);
-    }
-
-    private static String accessLine(String id) {
-        return ACCESS_LINES.stream().filter(l -> l.contains("id=" + id + " ")).findFirst().orElse(null);
     }
 
     /** The sum of sluice_request_duration_seconds_count for this dialect and outcome. */
