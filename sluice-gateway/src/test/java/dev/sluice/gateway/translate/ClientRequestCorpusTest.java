@@ -64,6 +64,7 @@ class ClientRequestCorpusTest {
         switch (recorded.path("path").asText()) {
             case "/v1/messages" -> anthropic(body);
             case "/v1/chat/completions" -> openAi(body);
+            case "/v1/responses" -> responses(body);
             default -> throw new AssertionError(file + ": unknown path " + recorded.path("path"));
         }
     }
@@ -122,6 +123,33 @@ class ClientRequestCorpusTest {
             if (m.path("role").asText().equals("tool")) ids.add("result:" + m.path("tool_call_id").asText());
         }
         assertThat(toolIdsAnthropic(anthropic)).as("Anthropic tool ids").isEqualTo(ids);
+    }
+
+    /** Responses -> Chat Completions keeps every function tool and call/output pairing; then as an OpenAI request. */
+    private static void responses(JsonNode request) throws Exception {
+        ObjectNode chat = Translate.responsesRequestToChat(Translate.responsesWithFunctionToolsOnly(request));
+        List<String> calls = new ArrayList<>();
+        List<String> functions = new ArrayList<>();
+        for (JsonNode item : request.path("input")) {
+            switch (item.path("type").asText()) {
+                case "function_call" -> calls.add("call:" + item.path("call_id").asText());
+                case "function_call_output" -> calls.add("output:" + item.path("call_id").asText());
+                default -> { }
+            }
+        }
+        for (JsonNode tool : request.path("tools")) {
+            if (tool.path("type").asText().equals("function")) functions.add(tool.path("name").asText());
+        }
+        List<String> translated = new ArrayList<>();
+        for (JsonNode m : chat.path("messages")) {
+            for (JsonNode call : m.path("tool_calls")) translated.add("call:" + call.path("id").asText());
+            if (m.path("role").asText().equals("tool")) translated.add("output:" + m.path("tool_call_id").asText());
+        }
+        assertThat(translated).as("Chat tool calls and results").isEqualTo(calls);
+        List<String> chatFunctions = new ArrayList<>();
+        chat.path("tools").forEach(t -> chatFunctions.add(t.path("function").path("name").asText()));
+        assertThat(chatFunctions).as("Chat function tools").isEqualTo(functions);
+        openAi(chat);
     }
 
     // ---- expectations from an Anthropic request
