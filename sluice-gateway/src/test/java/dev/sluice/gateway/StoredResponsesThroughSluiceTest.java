@@ -42,6 +42,12 @@ class StoredResponsesThroughSluiceTest {
             "auth.api-keys", SluiceExtension.CLIENT_KEY, "responses.store", "false",
             "responses.omit-unsupported-tools", "true");
 
+    /** Stored responses on, and at most 4 messages per request. */
+    @RegisterExtension
+    @Order(4)
+    static final SluiceExtension FEW_MESSAGES = SluiceExtension.against(FAKE,
+            "auth.api-keys", SluiceExtension.CLIENT_KEY, "request.max-messages", "4");
+
     static JsonNode createKey(String tenant) throws Exception {
         HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/admin/keys", "{\"name\":\"r\",\"tenant\":\"" + tenant + "\"}",
                 "authorization", "Bearer " + ADMIN, "content-type", "application/json");
@@ -224,6 +230,23 @@ class StoredResponsesThroughSluiceTest {
         HttpResponse<String> refused = ask(key("strict"), body); // the other Sluice, without the setting
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("web_search");
+    }
+
+    @Test
+    void aConversationContinuedByIdIsStillBoundByTheRequestLimits() throws Exception {
+        String previous = null;
+        for (int turn = 1; turn <= 2; turn++) { // 1, then 3 messages upstream
+            HttpResponse<String> r = Http.post(FEW_MESSAGES.baseUri(), "/v1/responses",
+                    turn("turn " + turn, false, previous, ""), Http.openAiHeaders());
+            previous = response(r, false).path("id").asText();
+        }
+        int before = FAKE.provider().recentRequests().size();
+        HttpResponse<String> third = Http.post(FEW_MESSAGES.baseUri(), "/v1/responses", turn("turn 3", false, previous, ""),
+                Http.openAiHeaders()); // would be 5 messages: above request.max-messages
+        assertThat(FAKE.provider().recentRequests().size() - before)
+                .as("upstream requests; the last had %s messages", lastSent().path("messages").size()).isZero();
+        assertThat(third.statusCode()).as(third.body()).isEqualTo(400);
+        assertThat(third.body()).contains("request.max-messages");
     }
 
     private static void assertNotFound(HttpResponse<String> r, String id) throws Exception {
