@@ -46,6 +46,9 @@ final class Generation {
         StoredResponseUse stored = StoredResponseUse.of(ctx, info, json);
         JsonNode expanded = stored.withPrevious(ctx, json);
         if (expanded != json) {
+            // the stored conversation now before the input is bound by the request limits like the client's own
+            RequestLimits.check(RequestChecks.messagesView(expanded, ProxyHandler.Route.RESPONSES),
+                    ctx.config().request());
             json = expanded;
             body = json.toString().getBytes(StandardCharsets.UTF_8);
         }
