@@ -116,6 +116,32 @@ class StoredResponsesThroughSluiceTest {
     }
 
     @Test
+    void aToolCallIsAnsweredByIdWithOnlyTheFunctionCallOutputStreamedAndStoredAsStreamed() throws Exception {
+        String key = key("agent");
+        String tools = ",\"tools\":[{\"type\":\"function\",\"name\":\"get_time\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"zone\":{\"type\":\"string\"}}}}]";
+        for (boolean stream : new boolean[] {false, true}) {
+            JsonNode first = response(ask(key, turn("what time is it?", stream, null, tools)), stream);
+            JsonNode call = first.path("output").get(0);
+            assertThat(call.path("type").asText()).as(first.toString()).isEqualTo("function_call");
+            HttpResponse<String> stored = Http.get(SLUICE.baseUri(), "/v1/responses/" + first.path("id").asText(),
+                    headers(key));
+            assertThat(JSON.readTree(stored.body())).as("GET gives the response as the client got it").isEqualTo(first);
+
+            String output = "{\"model\":\"fake-model\",\"stream\":" + stream + ",\"previous_response_id\":\""
+                    + first.path("id").asText() + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\""
+                    + call.path("call_id").asText() + "\",\"output\":\"noon in Oslo\"}]" + tools + "}";
+            JsonNode answer = response(ask(key, output), stream);
+            assertThat(ResponsesEvents.outputText(answer)).contains("noon in Oslo");
+            JsonNode messages = lastSent().path("messages");
+            assertThat(messages).hasSize(3);
+            assertThat(messages.get(1).path("content").get(0).path("id").asText()).isEqualTo(call.path("call_id").asText());
+            assertThat(messages.get(2).path("content").get(0).path("tool_use_id").asText())
+                    .isEqualTo(call.path("call_id").asText());
+        }
+    }
+
+    @Test
     void aStoredResponseIsReadDeletedAndThenGone() throws Exception {
         String key = key("getter");
         JsonNode answer = response(ask(key, turn("keep me", false, null, "")), false);
