@@ -48,6 +48,12 @@ class StoredResponsesThroughSluiceTest {
     static final SluiceExtension FEW_MESSAGES = SluiceExtension.against(FAKE,
             "auth.api-keys", SluiceExtension.CLIENT_KEY, "request.max-messages", "4");
 
+    /** Stored responses and the response cache on. */
+    @RegisterExtension
+    @Order(5)
+    static final SluiceExtension CACHED = SluiceExtension.against(FAKE,
+            "auth.api-keys", SluiceExtension.CLIENT_KEY, "cache.enabled", "true");
+
     static JsonNode createKey(String tenant) throws Exception {
         HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/admin/keys", "{\"name\":\"r\",\"tenant\":\"" + tenant + "\"}",
                 "authorization", "Bearer " + ADMIN, "content-type", "application/json");
@@ -273,6 +279,23 @@ class StoredResponsesThroughSluiceTest {
                 .as("upstream requests; the last had %s messages", lastSent().path("messages").size()).isZero();
         assertThat(third.statusCode()).as(third.body()).isEqualTo(400);
         assertThat(third.body()).contains("request.max-messages");
+    }
+
+    @Test
+    void aResponseAnsweredFromTheCacheCanBeContinuedEvenAfterTheFirstWasDeleted() throws Exception {
+        String[] h = Http.openAiHeaders();
+        String ask = "{\"model\":\"fake-model\",\"temperature\":0,\"input\":\"cache and store me\"}";
+        HttpResponse<String> first = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
+        String firstId = response(first, false).path("id").asText();
+        assertThat(Http.delete(CACHED.baseUri(), "/v1/responses/" + firstId, h).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
+        JsonNode answer = response(again, false);
+        assertThat(answer.path("store").asBoolean()).isTrue();
+        String id = answer.path("id").asText();
+        HttpResponse<String> next = Http.post(CACHED.baseUri(), "/v1/responses", turn("go on", false, id, ""), h);
+        assertThat(next.statusCode()).as("cache %s; continuing the id %s of a stored response just received: %s",
+                again.headers().firstValue("x-sluice-cache").orElse("-"), id, next.body()).isEqualTo(200);
     }
 
     private static void assertNotFound(HttpResponse<String> r, String id) throws Exception {
