@@ -1,5 +1,7 @@
 package dev.sluice.gateway.ingress;
 
+import dev.sluice.gateway.relay.RequestLimits;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.GatewayException;
@@ -58,12 +60,7 @@ final class RouteChecks {
         if (route != Route.RESPONSES) {
             return json;
         }
-        try {
-            // tool types are checked per target: a provider with native Responses takes them all
-            return Translate.responsesRequestToChat(Translate.responsesWithFunctionToolsOnly(json));
-        } catch (TranslationException e) {
-            throw new GatewayException(400, e.getMessage());
-        }
+        return RequestLimits.responsesView(json);
     }
 
     private static void require(JsonNode json, String field, java.util.function.Predicate<JsonNode> ok, String what)

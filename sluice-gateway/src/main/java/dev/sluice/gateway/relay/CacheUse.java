@@ -56,6 +56,11 @@ final class CacheUse {
         return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
     }
 
+    /** No caching: for a request whose answer must be new each time (a Responses answer that is stored). */
+    static CacheUse off() {
+        return OFF;
+    }
+
     /** Whether this request uses the cache at all (and so gets an {@code x-sluice-cache} header). */
     boolean active() {
         return cache.enabled();

@@ -48,10 +48,14 @@ public final class Generation {
         StoredResponseUse stored = StoredResponseUse.of(ctx, r.x(), json);
         JsonNode expanded = stored.withPrevious(ctx, json);
         if (expanded != json) {
+            // the stored conversation now before the input is bound by the request limits like the client's own
+            RequestLimits.check(RequestLimits.responsesView(expanded), ctx.config().request());
             json = expanded;
             body = json.toString().getBytes(StandardCharsets.UTF_8);
         }
-        CacheUse cache = CacheUse.of(ctx, r.req(), r.x(), json, r.embeddings());
+        // a stored response is a new object with its own id each time: a replayed one would repeat an id
+        // that may be deleted or expired while the client holds it
+        CacheUse cache = stored.keeps() ? CacheUse.off() : CacheUse.of(ctx, r.req(), r.x(), json, r.embeddings());
         Optional<CachedAnswer> hit = cache.lookup();
         if (hit.isPresent()) {
             return replay(hit.get());
@@ -61,8 +65,10 @@ public final class Generation {
         if (plan.isEmpty()) {
             throw Attempts.noTarget(plan);
         }
+        JsonNode echoed = stored.echoed(json); // the answer names the previous response the client did
         UpstreamAttempt attempt = new UpstreamAttempt(r, deadline, body, json,
-                new WholeAnswer(r, ctx.timing(), cache, session, stored, json), new StreamAnswer(r, cache, session, stored, json));
+                new WholeAnswer(r, ctx.timing(), cache, session, stored, echoed),
+                new StreamAnswer(r, cache, session, stored, echoed));
         Tally tally = r.tally();
         return new Attempts(ctx.timing().sleeper(), deadline, r.x().clientGone(), tally).run(plan, attempt,
                 () -> lease.ifPresent(l -> l.record(tally.usage().inputTokens(), tally.usage().outputTokens())));

@@ -32,6 +32,7 @@ final class StoredResponseUse {
     private final String tenant;
     private final boolean keep;
     private ArrayNode input;
+    private String previous;
     private byte[] lastFrame;
 
     private StoredResponseUse(ResponseStore store, String tenant, boolean keep) {
@@ -46,6 +47,11 @@ final class StoredResponseUse {
             return new StoredResponseUse(ResponseStore.disabled(), "", false);
         }
         return new StoredResponseUse(store, x.principal().tenant(), json.path("store").asBoolean(true));
+    }
+
+    /** Whether this request's answer will be kept (a Responses request with {@code store}, the store on). */
+    boolean keeps() {
+        return keep && store.enabled();
     }
 
     /** The request with its previous response's conversation before its input; as it is when it names none. */
@@ -81,6 +87,17 @@ final class StoredResponseUse {
         ObjectNode out = json.deepCopy();
         out.remove("previous_response_id"); // resolved here: an upstream gets the whole conversation
         out.set("input", all);
+        this.previous = previous.asText();
+        return out;
+    }
+
+    /** The request as the response object echoes it: with the client's previous_response_id, once resolved. */
+    JsonNode echoed(JsonNode request) {
+        if (previous == null) {
+            return request;
+        }
+        ObjectNode out = request.deepCopy();
+        out.put("previous_response_id", previous);
         return out;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.Drain;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
@@ -57,6 +58,15 @@ final class UpstreamAttempt implements Attempts.Step {
             attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // no breaker; the next target is tried
             return failed(new GatewayException(404, "not_found_error", "target " + attempt.target().id()
                     + " cannot answer embeddings: " + provider.kind().id() + " providers serve none", null));
+        }
+        if (x.client() == Dialect.RESPONSES && upstream != Dialect.RESPONSES
+                && json.path("previous_response_id").isTextual()) {
+            // not resolved from the store (see StoredResponseUse): perhaps a native provider's id, which
+            // a translating target cannot continue: answering without the conversation would be wrong
+            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
+            return failed(new GatewayException(404, "not_found_error", "previous response '"
+                    + Sanitize.token(json.path("previous_response_id").asText()) + "' not found (only a provider"
+                    + " serving Responses natively could know it, and " + attempt.target().id() + " does not)", null));
         }
         byte[] upstreamBody;
         try {

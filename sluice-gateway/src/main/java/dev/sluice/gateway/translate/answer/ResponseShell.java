@@ -16,8 +16,8 @@ import java.time.InstantSource;
  * Responses API does (the SDKs read them), and the output items built by {@link ResponseItems}.
  */
 public final class ResponseShell {
-    private final String id = Ids.response();
-    private final long createdAt;
+    private String id = Ids.response();
+    private long createdAt;
     private final JsonNode request;
     private String model;
 
@@ -25,6 +25,13 @@ public final class ResponseShell {
         this.request = request;
         this.model = model;
         this.createdAt = clock.instant().getEpochSecond();
+    }
+
+    /** A passed-through upstream's own response (its id, creation time and model) is the one this shell stands for. */
+    public void adopt(JsonNode upstreamResponse) {
+        if (upstreamResponse.path("id").isTextual()) id = upstreamResponse.path("id").asText();
+        if (upstreamResponse.path("created_at").canConvertToLong()) createdAt = upstreamResponse.path("created_at").asLong();
+        if (upstreamResponse.path("model").isTextual()) model = upstreamResponse.path("model").asText();
     }
 
     public void answeredBy(String model) {

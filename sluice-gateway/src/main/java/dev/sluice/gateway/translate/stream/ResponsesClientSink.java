@@ -59,6 +59,17 @@ final class ResponsesClientSink extends ClientSink {
         }
     }
 
+    /**
+     * A frame of a native Responses stream passed through as it came: tracked so that an error Sluice adds
+     * after it (the upstream cut, stalled...) continues its sequence numbers and fails its response, with
+     * the items it finished.
+     */
+    void passedThrough(String type, JsonNode data) {
+        if (data.path("sequence_number").canConvertToInt()) sequence = data.path("sequence_number").asInt() + 1;
+        if (data.path("response").isObject()) shell.adopt(data.path("response"));
+        if ("response.output_item.done".equals(type) && data.path("item").isObject()) output.add(data.get("item").deepCopy());
+    }
+
     private void start(JsonNode block, StringBuilder out) {
         buffer.setLength(0);
         switch (block.path("type").asText("")) {

@@ -33,6 +33,7 @@ final class ResponsesUpstreamReader implements Streams.UpstreamReader {
         if (data.path("type").isTextual() && !type.equals(data.path("type").asText())) {
             throw new TranslationException("event " + type + ": data.type is \"" + data.path("type").asText() + "\"");
         }
+        if (sink instanceof ResponsesClientSink responses) responses.passedThrough(type, data);
         switch (type) {
             case "error" -> lastError = ErrorMapping.ofOpenAi(0, null,
                     data.path("code").textValue(), data.path("message").asText("the upstream reported an error"));

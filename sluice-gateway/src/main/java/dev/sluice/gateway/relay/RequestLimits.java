@@ -1,6 +1,8 @@
-package dev.sluice.gateway.ingress;
+package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.gateway.translate.Translate;
+import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.GatewayException;
 
@@ -10,12 +12,23 @@ import dev.sluice.gateway.context.GatewayException;
  * nesting depth, and the requested output tokens. Jackson's read constraints (nesting 256, strings
  * 32 MiB, numbers 1,000 digits) and {@code server.max-body-size} stop worse input before this.
  */
-final class RequestLimits {
+public final class RequestLimits {
 
     private RequestLimits() {
     }
 
-    static void check(JsonNode json, SluiceConfig.Request limits) throws GatewayException {
+    /** A Responses request as the Chat Completions request it becomes, whose items then count as messages. */
+    public static JsonNode responsesView(JsonNode json) throws GatewayException {
+        try {
+            // tool types are checked per target: a provider with native Responses takes them all
+            return Translate.responsesRequestToChat(Translate.responsesWithFunctionToolsOnly(json));
+        } catch (TranslationException e) {
+            throw new GatewayException(400, e.getMessage());
+        }
+    }
+
+    /** Checks {@code json}, a request as messages (see {@link #responsesView}). */
+    public static void check(JsonNode json, SluiceConfig.Request limits) throws GatewayException {
         JsonNode messages = json.path("messages");
         if (messages.size() > limits.maxMessages()) {
             throw tooMany("messages", messages.size(), limits.maxMessages(), "request.max-messages");
