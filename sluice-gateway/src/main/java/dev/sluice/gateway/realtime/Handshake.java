@@ -142,7 +142,8 @@ final class Handshake implements ProtocolUpgradeHandler {
                 try {
                     WebSocket ws = sessions.dial().dial(provider, UpstreamDial.uri(provider.client().baseUrl(),
                             provider.kind(), attempt.target().model(), provider.apiVersion()), key,
-                            ctx.config().timeouts().connect().plus(ctx.config().timeouts().firstByte()), session);
+                            ctx.config().timeouts().connect().plus(ctx.config().timeouts().firstByte()),
+                            session.upstreamListener());
                     session.upstream(ws);
                     attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
                     return session;

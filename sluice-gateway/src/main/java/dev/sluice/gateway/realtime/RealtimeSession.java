@@ -1,18 +1,14 @@
 package dev.sluice.gateway.realtime;
 
 import dev.sluice.core.Outcome;
-import dev.sluice.gateway.translate.Usage;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One realtime session: a client WebSocket (Helidon) and an upstream one (the JDK client), frames relayed
@@ -23,48 +19,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * next is read (the client's TCP window is the queue). Ends exactly once ({@link #close}): both sides closed
  * with a code and a reason, the writer stopped, and its {@link Sessions} told, which releases the rest.
  */
-final class RealtimeSession implements WebSocket.Listener {
+final class RealtimeSession implements ClientOutbox.Events {
 
     /** How a session ended, for the access log and metrics. */
     record End(int code, String reason, Outcome outcome) {
     }
 
-    private record Outbound(String text, byte[] binary) {
-        int size() {
-            return text != null ? text.length() : binary.length;
-        }
-    }
-
-    private static final Outbound STOP = new Outbound("", null);
-    /** A ping for the client, so its pong keeps the listener from closing a quiet-but-alive connection. */
-    private static final Outbound PING = new Outbound(null, new byte[0]);
-
     final String id;
     final Sessions.Admitted admitted;
     private final Sessions owner;
     private final int maxMessage;
-    private final int queueBytes;
     private final long startNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final LinkedBlockingQueue<Outbound> toClient = new LinkedBlockingQueue<>();
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong framesFromClient = new AtomicLong();
-    private final AtomicLong framesToClient = new AtomicLong();
-    private final AtomicLong bytesFromClient = new AtomicLong();
-    private final AtomicLong bytesToClient = new AtomicLong();
-    private final StringBuilder upstreamText = new StringBuilder();
-    private final java.io.ByteArrayOutputStream upstreamBinary = new java.io.ByteArrayOutputStream();
+    private final ClientOutbox outbox;
+    private final SessionTally tally = new SessionTally();
+    private final UpstreamReader reader;
     private volatile WebSocket upstream;
     private volatile WsSession client;
-    private volatile Thread writer;
     private volatile long lastMessageNanos;
-    private volatile long fullSinceNanos;
-    private volatile boolean paused;
-    private volatile Usage usage = Usage.NONE;
-    private volatile long firstByteNanos;
     private volatile End end;
-    private final AtomicBoolean pingQueued = new AtomicBoolean();
-    private volatile long lastPingNanos;
     private long clientMessageBytes;
 
     RealtimeSession(String id, Sessions.Admitted admitted, Sessions owner, int maxMessage, int queueBytes,
@@ -73,12 +46,18 @@ final class RealtimeSession implements WebSocket.Listener {
         this.admitted = admitted;
         this.owner = owner;
         this.maxMessage = maxMessage;
-        this.queueBytes = queueBytes;
         this.startNanos = nowNanos;
         this.lastMessageNanos = nowNanos;
+        this.outbox = new ClientOutbox(queueBytes, this);
+        this.reader = new UpstreamReader(this, maxMessage);
     }
 
-    /** The upstream socket, once dialed (this session is its listener from the start). */
+    /** The listener to dial the upstream with. */
+    WebSocket.Listener upstreamListener() {
+        return reader;
+    }
+
+    /** The upstream socket, once dialed (its listener is {@link #upstreamListener()} from the start). */
     void upstream(WebSocket ws) {
         this.upstream = ws;
         if (closed.get()) {
@@ -89,11 +68,9 @@ final class RealtimeSession implements WebSocket.Listener {
     /** The client's socket is open: the writer starts and the upstream is read. */
     void open(WsSession session) {
         this.client = session;
-        Thread t = Thread.ofVirtual().name("realtime-writer-" + id).unstarted(this::writeToClient);
-        writer = t;
-        t.start();
+        outbox.start(session, "realtime-writer-" + id);
         if (closed.get()) {
-            t.interrupt();
+            outbox.stop();
         }
         WebSocket ws = upstream;
         if (ws != null) {
@@ -103,111 +80,32 @@ final class RealtimeSession implements WebSocket.Listener {
 
     // ---- upstream -> client ----
 
-    @Override
-    public void onOpen(WebSocket ws) {
-        // reading starts when the client's socket is open (see open)
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        upstreamText.append(data);
-        if (upstreamText.length() > maxMessage) {
-            close(1011, "upstream sent a message larger than realtime.max-message-size", Outcome.FAILURE);
-            return null;
+    /** A whole upstream message, on the upstream reader's thread: counted, then queued for the client. */
+    void fromUpstream(ClientOutbox.Message m) {
+        if (m.text() != null) {
+            tally.upstreamEvent(m.text());
         }
-        if (last) {
-            String text = upstreamText.toString();
-            upstreamText.setLength(0);
-            usage = RealtimeUsage.add(usage, text);
-            enqueue(new Outbound(text, null));
-        } else {
-            ws.request(1);
-        }
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-        byte[] part = new byte[data.remaining()];
-        data.get(part);
-        upstreamBinary.writeBytes(part);
-        if (upstreamBinary.size() > maxMessage) {
-            close(1011, "upstream sent a message larger than realtime.max-message-size", Outcome.FAILURE);
-            return null;
-        }
-        if (last) {
-            byte[] message = upstreamBinary.toByteArray();
-            upstreamBinary.reset();
-            enqueue(new Outbound(null, message));
-        } else {
-            ws.request(1);
-        }
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-        boolean normal = code == 1000 || code == 1001;
-        close(normal ? 1000 : 1011, "upstream closed the session (" + code + (reason.isBlank() ? "" : " " + reason)
-                + ")", normal ? Outcome.SUCCESS : Outcome.FAILURE);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-        close(1011, "upstream connection failed: " + plain(error), Outcome.FAILURE);
-    }
-
-    private void enqueue(Outbound m) {
         long now = owner.now();
         lastMessageNanos = now;
-        if (closed.get()) {
-            return;
-        }
-        long total = queued.addAndGet(m.size());
-        toClient.add(m);
-        if (total < queueBytes) {
+        if (!closed.get() && outbox.offer(m, now)) {
             upstream.request(1);
-        } else {
-            fullSinceNanos = now;
-            paused = true; // the writer asks for more once the client has read half of it
-        }
+        } // else the outbox calls resume() once the client has read half of what waits
     }
 
-    private void writeToClient() {
-        try {
-            while (!closed.get()) {
-                Outbound m = toClient.take();
-                if (m == STOP) {
-                    return;
-                }
-                if (m == PING) {
-                    pingQueued.set(false);
-                    client.ping(BufferData.empty());
-                    continue;
-                }
-                if (m.text() != null) {
-                    client.send(m.text(), true);
-                } else {
-                    client.send(BufferData.create(m.binary()), true);
-                }
-                if (firstByteNanos == 0) {
-                    firstByteNanos = owner.now();
-                }
-                framesToClient.incrementAndGet();
-                bytesToClient.addAndGet(m.size());
-                owner.metrics().frame(false, m.size());
-                long left = queued.addAndGet(-m.size());
-                if (paused && left <= queueBytes / 2) {
-                    paused = false;
-                    upstream.request(1);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException clientGone) {
-            close(1006, "the client's connection failed", Outcome.CANCELLED);
-        }
+    @Override
+    public void written(int size) {
+        tally.toClient(size, owner.now());
+        owner.metrics().frame(false, size);
+    }
+
+    @Override
+    public void resume() {
+        upstream.request(1);
+    }
+
+    @Override
+    public void failed() {
+        close(1006, "the client's connection failed", Outcome.CANCELLED);
     }
 
     // ---- client -> upstream ----
@@ -236,9 +134,8 @@ final class RealtimeSession implements WebSocket.Listener {
         }
         if (last) {
             clientMessageBytes = 0;
-            framesFromClient.incrementAndGet();
         }
-        bytesFromClient.addAndGet(size);
+        tally.fromClient(size, last);
         owner.metrics().frame(true, size);
         return !closed.get();
     }
@@ -293,12 +190,7 @@ final class RealtimeSession implements WebSocket.Listener {
                 u.abort();
             }
         }
-        toClient.clear();
-        toClient.add(STOP);
-        Thread w = writer;
-        if (w != null) {
-            w.interrupt();
-        }
+        outbox.stop();
         owner.ended(this);
     }
 
@@ -311,10 +203,7 @@ final class RealtimeSession implements WebSocket.Listener {
 
     /** Queues a ping for the client unless one is queued or was sent within {@code everyNanos}. */
     void pingIfDue(long now, long everyNanos) {
-        if (client != null && now - lastPingNanos > everyNanos && pingQueued.compareAndSet(false, true)) {
-            lastPingNanos = now;
-            toClient.add(PING);
-        }
+        outbox.pingIfDue(now, everyNanos);
     }
 
     boolean isClosed() {
@@ -336,7 +225,7 @@ final class RealtimeSession implements WebSocket.Listener {
         if (now - lastMessageNanos > idleNanos) {
             return "idle";
         }
-        if (paused && now - fullSinceNanos > stallNanos) {
+        if (outbox.stalled(now, stallNanos)) {
             return "stalled";
         }
         return null;
@@ -346,32 +235,12 @@ final class RealtimeSession implements WebSocket.Listener {
         return startNanos;
     }
 
-    long firstByteNanos() {
-        return firstByteNanos;
-    }
-
-    Usage usage() {
-        return usage;
-    }
-
     long queuedBytes() {
-        return Math.max(0, queued.get());
+        return outbox.queuedBytes();
     }
 
-    long bytesIn() {
-        return bytesFromClient.get();
-    }
-
-    long bytesOut() {
-        return bytesToClient.get();
-    }
-
-    long framesIn() {
-        return framesFromClient.get();
-    }
-
-    long framesOut() {
-        return framesToClient.get();
+    SessionTally tally() {
+        return tally;
     }
 
     private static String plain(Throwable t) {

@@ -1,12 +1,8 @@
 package dev.sluice.gateway.realtime;
 
-import dev.sluice.core.Admission;
 import dev.sluice.core.LeakSource;
-import dev.sluice.core.LimitAlgorithm;
-import dev.sluice.core.Limiter;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Permit;
-import dev.sluice.core.Priority;
 import dev.sluice.core.Supervised;
 import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.config.SluiceConfig;
@@ -16,7 +12,6 @@ import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.translate.Dialect;
-import io.micrometer.core.instrument.Tags;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,8 +48,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
     private final SluiceConfig.Realtime cfg;
     private final LongSupplier nanoTime;
     private final CompletionListener completions;
-    private final Limiter permits;
-    private final Map<String, Integer> perKey = new ConcurrentHashMap<>();
+    private final SessionPermits permits;
     private final Map<String, RealtimeSession> live = new ConcurrentHashMap<>();
     private final RealtimeMetrics metrics;
     private final ExecutorService dialThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -74,9 +68,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
         this.pingEveryNanos = Math.min(listenerIdle.toNanos() / 3, Duration.ofSeconds(20).toNanos());
         this.nanoTime = nanoTime;
         this.completions = completions;
-        this.permits = Limiter.builder("realtime-sessions").algorithm(LimitAlgorithm.fixed(cfg.maxSessions()))
-                .queueCapacity(0).interactiveReserve(0).build();
         this.metrics = new RealtimeMetrics(registry, this::open);
+        this.permits = new SessionPermits(cfg.maxSessions(), cfg.maxSessionsPerKey(), metrics);
         this.client = HttpClient.newBuilder().executor(dialThreads).build();
         this.dial = new UpstreamDial(client);
         this.reaper = reap ? Supervised.builder("realtime-reaper", Duration.ofMillis(250), this::sweep).start() : null;
@@ -102,35 +95,14 @@ public final class Sessions implements AutoCloseable, LeakSource {
         return cfg;
     }
 
-    /** A session permit and a slot of the key's: 503 when Sluice holds its maximum, 429 when the key does. */
+    /** A session permit and a slot of the key's (see {@link SessionPermits}). */
     Permit admit(Principal who) throws GatewayException, InterruptedException {
-        Admission a = permits.acquire(Priority.INTERACTIVE, Duration.ZERO);
-        if (!(a instanceof Admission.Granted granted)) {
-            metrics.refused("max-sessions");
-            throw new GatewayException(503, "overloaded_error", "Sluice holds its maximum of " + cfg.maxSessions()
-                    + " realtime sessions (realtime.max-sessions)", "5");
-        }
-        boolean[] over = new boolean[1];
-        perKey.compute(who.keyId(), (k, n) -> {
-            int count = n == null ? 0 : n;
-            over[0] = count >= cfg.maxSessionsPerKey();
-            return over[0] ? n : count + 1;
-        });
-        if (over[0]) {
-            granted.permit().outcome(Outcome.SUCCESS);
-            granted.permit().close();
-            metrics.refused("max-sessions-per-key");
-            throw new GatewayException(429, "rate_limit_error", "this key holds its maximum of "
-                    + cfg.maxSessionsPerKey() + " realtime sessions (realtime.max-sessions-per-key)", "5");
-        }
-        return granted.permit();
+        return permits.take(who.keyId());
     }
 
     /** Gives back what {@link #admit} took, for a handshake that failed afterwards. */
     void release(Principal who, Permit permit) {
-        perKey.computeIfPresent(who.keyId(), (k, n) -> n <= 1 ? null : n - 1);
-        permit.outcome(Outcome.FAILURE);
-        permit.close();
+        permits.give(who.keyId(), permit, Outcome.FAILURE);
     }
 
     /** A session for an admitted handshake, registered from now on (and reaped if its socket never opens). */
@@ -153,24 +125,22 @@ public final class Sessions implements AutoCloseable, LeakSource {
         }
         Admitted a = s.admitted;
         RealtimeSession.End end = s.end();
-        perKey.computeIfPresent(a.who().keyId(), (k, n) -> n <= 1 ? null : n - 1);
-        a.permit().outcome(end.outcome());
-        a.permit().close();
+        permits.give(a.who().keyId(), a.permit(), end.outcome());
         metrics.closed(end.code());
         Thread.ofVirtual().name("realtime-cut-" + s.id).start(() -> cutLater(a.connection()));
         long endNanos = now();
         try {
             completions.completed(new Completion(a.requestId(), "/v1/realtime", "GET", Dialect.OPENAI, true, a.model(),
-                    true, 101, end.outcome(), a.tried(), a.provider(), a.upstreamModel(), s.usage(), false,
-                    a.who().keyId(), a.who().tenant(), s.startNanos(), s.firstByteNanos(), endNanos,
+                    true, 101, end.outcome(), a.tried(), a.provider(), a.upstreamModel(), s.tally().usage(), false,
+                    a.who().keyId(), a.who().tenant(), s.startNanos(), s.tally().firstByteNanos(), endNanos,
                     System.currentTimeMillis()));
         } catch (RuntimeException e) {
             System.getLogger("sluice.realtime").log(System.Logger.Level.WARNING, "session end not recorded", e);
         }
         System.getLogger("sluice.realtime").log(System.Logger.Level.INFO, () -> "realtime session " + s.id + " ended: "
                 + end.code() + " " + end.reason() + " after " + (endNanos - s.startNanos()) / 1_000_000 + " ms, in "
-                + s.framesIn() + " frames / " + s.bytesIn() + " bytes, out " + s.framesOut() + " / " + s.bytesOut()
-                + ", usage " + s.usage());
+                + s.tally().framesIn() + " frames / " + s.tally().bytesIn() + " bytes, out " + s.tally().framesOut() + " / " + s.tally().bytesOut()
+                + ", usage " + s.tally().usage());
     }
 
     /** The client was told; if its socket is still open after a grace, it is cut (it never answered the close). */
@@ -223,8 +193,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("open", live.size());
         m.put("max", cfg.maxSessions());
-        m.put("permitsInUse", permits.inFlight());
-        m.put("keys", perKey.size());
+        m.put("permitsInUse", permits.inUse());
+        m.put("keys", permits.keys());
         m.put("opened", opened.get());
         m.putAll(metrics.totals());
         return m;
@@ -237,7 +207,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
         for (RealtimeSession s : live.values()) {
             out.add("realtime-session " + s.id + " key=" + s.admitted.who().keyId() + " model=" + s.admitted.model()
                     + " target=" + s.admitted.provider() + "/" + s.admitted.upstreamModel() + " age="
-                    + (now - s.startNanos()) / 1_000_000 + "ms in=" + s.bytesIn() + "B out=" + s.bytesOut()
+                    + (now - s.startNanos()) / 1_000_000 + "ms in=" + s.tally().bytesIn() + "B out=" + s.tally().bytesOut()
                     + "B queued=" + s.queuedBytes() + "B/" + cfg.queueSize() + "B");
         }
         return out;
@@ -251,12 +221,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
     @Override
     public List<String> leaks() {
         List<String> out = new ArrayList<>(describe());
-        if (permits.inFlight() != 0) {
-            out.add("realtime session permits in use: " + permits.inFlight());
-        }
-        if (!perKey.isEmpty()) {
-            out.add("realtime per-key counts left: " + perKey);
-        }
+        out.addAll(permits.leaks(live.size()));
         return out;
     }
 
@@ -278,75 +243,5 @@ public final class Sessions implements AutoCloseable, LeakSource {
         }
         client.close();
         dialThreads.close();
-    }
-
-    /** Metrics of the realtime relay. */
-    static final class RealtimeMetrics {
-        private final AtomicLong framesIn = new AtomicLong();
-        private final AtomicLong framesOut = new AtomicLong();
-        private final AtomicLong bytesIn = new AtomicLong();
-        private final AtomicLong bytesOut = new AtomicLong();
-        private final Map<String, AtomicLong> closes = new ConcurrentHashMap<>();
-        private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
-        private final GatewayMetrics registry;
-
-        RealtimeMetrics(GatewayMetrics registry, java.util.function.Supplier<Number> open) {
-            this.registry = registry;
-            if (registry != null) {
-                registry.gauge("sluice_realtime_sessions_open", "open realtime sessions", open);
-                registry.counter("sluice_realtime_frames", "realtime messages relayed", Tags.of("direction", "in"),
-                        framesIn, AtomicLong::get);
-                registry.counter("sluice_realtime_frames", "realtime messages relayed", Tags.of("direction", "out"),
-                        framesOut, AtomicLong::get);
-                registry.counter("sluice_realtime_bytes", "realtime bytes relayed", Tags.of("direction", "in"),
-                        bytesIn, AtomicLong::get);
-                registry.counter("sluice_realtime_bytes", "realtime bytes relayed", Tags.of("direction", "out"),
-                        bytesOut, AtomicLong::get);
-            }
-        }
-
-        void frame(boolean fromClient, int size) {
-            (fromClient ? framesIn : framesOut).incrementAndGet();
-            (fromClient ? bytesIn : bytesOut).addAndGet(size);
-        }
-
-        void closed(int code) {
-            String c = switch (code) {
-                case 1000, 1001, 1006, 1008, 1009, 1011, 1013 -> Integer.toString(code);
-                default -> "other"; // a client's own codes must not grow the metric's tag values
-            };
-            count(closes, c, "sluice_realtime_closes", "realtime sessions ended, by close code",
-                    "code");
-        }
-
-        void refused(String reason) {
-            count(refusals, reason, "sluice_realtime_refused", "realtime handshakes refused, by reason", "reason");
-        }
-
-        /** Close codes and refusal reasons are few (a handful of each), so the maps stay small. */
-        private void count(Map<String, AtomicLong> map, String key, String name, String help, String tag) {
-            map.computeIfAbsent(key, k -> {
-                AtomicLong n = new AtomicLong();
-                if (registry != null) {
-                    registry.counter(name, help, Tags.of(tag, k), n, AtomicLong::get);
-                }
-                return n;
-            }).incrementAndGet();
-        }
-
-        Map<String, Object> totals() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("framesIn", framesIn.get());
-            m.put("framesOut", framesOut.get());
-            m.put("bytesIn", bytesIn.get());
-            m.put("bytesOut", bytesOut.get());
-            Map<String, Long> c = new LinkedHashMap<>();
-            closes.forEach((k, v) -> c.put(k, v.get()));
-            m.put("closes", c);
-            Map<String, Long> r = new LinkedHashMap<>();
-            refusals.forEach((k, v) -> r.put(k, v.get()));
-            m.put("refused", r);
-            return m;
-        }
     }
 }

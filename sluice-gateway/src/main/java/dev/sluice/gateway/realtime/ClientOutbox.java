@@ -1,0 +1,130 @@
+package dev.sluice.gateway.realtime;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.websocket.WsSession;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The messages on their way to one session's client, written by a virtual thread of their own so that a
+ * client that does not read blocks only this writer. Bounded in bytes: {@link #offer} says whether the
+ * upstream may be read again; while it may not ({@link #paused()}), the writer lets it go on once the
+ * client has read half of what waits. Pings ride the same queue, so they never jump ahead of a stalled write.
+ */
+final class ClientOutbox {
+
+    /** One message for the client: text, or binary. */
+    record Message(String text, byte[] binary) {
+        int size() {
+            return text != null ? text.length() : binary.length;
+        }
+    }
+
+    /** What the writer tells its session. */
+    interface Events {
+        /** A message of {@code size} was written. */
+        void written(int size);
+
+        /** The client's socket failed under a write. */
+        void failed();
+
+        /** There is room again: read the upstream on. */
+        void resume();
+    }
+
+    private static final Message STOP = new Message("", null);
+    private static final Message PING = new Message(null, new byte[0]);
+
+    private final int maxBytes;
+    private final Events events;
+    private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicBoolean pingQueued = new AtomicBoolean();
+    private volatile boolean paused;
+    private volatile long fullSinceNanos;
+    private volatile long lastPingNanos;
+    private volatile Thread writer;
+
+    ClientOutbox(int maxBytes, Events events) {
+        this.maxBytes = maxBytes;
+        this.events = events;
+    }
+
+    /** Starts the writer for {@code client}. */
+    void start(WsSession client, String name) {
+        Thread t = Thread.ofVirtual().name(name).unstarted(() -> write(client));
+        writer = t;
+        t.start();
+    }
+
+    /** Queues {@code m}; true when there is still room (the upstream may be read on), false when it just filled. */
+    boolean offer(Message m, long now) {
+        long total = queued.addAndGet(m.size());
+        queue.add(m);
+        if (total < maxBytes) {
+            return true;
+        }
+        fullSinceNanos = now;
+        paused = true;
+        return false;
+    }
+
+    /** Queues a ping unless one waits or was queued within {@code everyNanos}. */
+    void pingIfDue(long now, long everyNanos) {
+        if (writer != null && now - lastPingNanos > everyNanos && pingQueued.compareAndSet(false, true)) {
+            lastPingNanos = now;
+            queue.add(PING);
+        }
+    }
+
+    /** Whether it has been full (the upstream paused) for longer than {@code stallNanos} at {@code now}. */
+    boolean stalled(long now, long stallNanos) {
+        return paused && now - fullSinceNanos > stallNanos;
+    }
+
+    long queuedBytes() {
+        return Math.max(0, queued.get());
+    }
+
+    /** Drops what waits and ends the writer. */
+    void stop() {
+        queue.clear();
+        queue.add(STOP);
+        Thread w = writer;
+        if (w != null) {
+            w.interrupt();
+        }
+    }
+
+    private void write(WsSession client) {
+        try {
+            while (true) {
+                Message m = queue.take();
+                if (m == STOP) {
+                    return;
+                }
+                if (m == PING) {
+                    pingQueued.set(false);
+                    client.ping(BufferData.empty());
+                    continue;
+                }
+                if (m.text() != null) {
+                    client.send(m.text(), true);
+                } else {
+                    client.send(BufferData.create(m.binary()), true);
+                }
+                events.written(m.size());
+                long left = queued.addAndGet(-m.size());
+                if (paused && left <= maxBytes / 2) {
+                    paused = false;
+                    events.resume();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException clientGone) {
+            events.failed();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.sluice.gateway.realtime;
+
+import dev.sluice.core.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The upstream socket's listener for one session: message parts are joined (bounded by
+ * {@code realtime.max-message-size}) and each whole message handed to the session, which asks for the next
+ * one ({@code request(1)}) only while its client's queue has room; parts of one message are asked for at
+ * once. The upstream closing or failing ends the session, naming it. The JDK calls these one at a time.
+ */
+final class UpstreamReader implements WebSocket.Listener {
+
+    private final RealtimeSession session;
+    private final int maxMessage;
+    private final StringBuilder text = new StringBuilder();
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+
+    UpstreamReader(RealtimeSession session, int maxMessage) {
+        this.session = session;
+        this.maxMessage = maxMessage;
+    }
+
+    @Override
+    public void onOpen(WebSocket ws) {
+        // reading starts when the client's socket is open (RealtimeSession.open)
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        text.append(data);
+        if (text.length() > maxMessage) {
+            tooLarge();
+        } else if (last) {
+            String message = text.toString();
+            text.setLength(0);
+            session.fromUpstream(new ClientOutbox.Message(message, null));
+        } else {
+            ws.request(1);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+        byte[] part = new byte[data.remaining()];
+        data.get(part);
+        binary.writeBytes(part);
+        if (binary.size() > maxMessage) {
+            tooLarge();
+        } else if (last) {
+            byte[] message = binary.toByteArray();
+            binary.reset();
+            session.fromUpstream(new ClientOutbox.Message(null, message));
+        } else {
+            ws.request(1);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+        boolean normal = code == 1000 || code == 1001;
+        session.close(normal ? 1000 : 1011, "upstream closed the session (" + code
+                + (reason.isBlank() ? "" : " " + reason) + ")", normal ? Outcome.SUCCESS : Outcome.FAILURE);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+        String m = error.getMessage();
+        session.close(1011, "upstream connection failed: " + (m == null || m.isBlank() ? "connection lost" : m),
+                Outcome.FAILURE);
+    }
+
+    private void tooLarge() {
+        text.setLength(0);
+        binary.reset();
+        session.close(1011, "upstream sent a message larger than realtime.max-message-size", Outcome.FAILURE);
+    }
+}
