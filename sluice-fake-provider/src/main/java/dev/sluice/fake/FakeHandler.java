@@ -250,11 +250,12 @@ final class FakeHandler extends Handler.Abstract {
         }
     }
 
-    private static Optional<String> header(Request request, String name) {
+    static Optional<String> header(Request request, String name) {
         return Optional.ofNullable(request.getHeaders().get(name));
     }
 
-    private static Map<String, List<String>> headers(Request request) {
+    /** Every header of {@code request}, names lower-cased (also what a realtime handshake records). */
+    static Map<String, List<String>> headers(Request request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField field : request.getHeaders()) {
             headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());

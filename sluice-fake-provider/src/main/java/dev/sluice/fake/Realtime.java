@@ -59,16 +59,16 @@ final class Realtime implements WebSocketCreator {
     public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         String path = request.getHttpURI().getPath();
         String query = Optional.ofNullable(request.getHttpURI().getQuery()).orElse("");
-        stats.record(new RecordedRequest(request.getMethod(), path, query, headers(request), ""));
+        stats.record(new RecordedRequest(request.getMethod(), path, query, FakeHandler.headers(request), ""));
         Fields params = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
         boolean azure = path.equals(AZURE_PATH);
         String modelParam = azure ? "deployment" : "model";
         Optional<String> model = Optional.ofNullable(params.getValue(modelParam)).filter(m -> !m.isBlank());
         if (azure) {
             Optional<Deployments.Refusal> refusal = Deployments.refusal(
-                    new Deployments.Deployment(true, model.orElse(""), false), query, name -> header(request, name));
+                    new Deployments.Deployment(true, model.orElse(""), false), query, name -> FakeHandler.header(request, name));
             if (refusal.isPresent()) return refuse(response, callback, refusal.get().kind(), refusal.get().message());
-        } else if (header(request, "authorization")
+        } else if (FakeHandler.header(request, "authorization")
                 .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7) && !value.substring(7).isBlank())
                 .isEmpty()) {
             return refuse(response, callback, ErrorKind.UNAUTHORIZED, "You didn't provide an API key. You need to provide "
@@ -81,8 +81,8 @@ final class Realtime implements WebSocketCreator {
         Fault fault;
         Plan plan;
         try {
-            fault = Fault.select(header(request, Fault.HEADER), model);
-            plan = Plan.of(settings, fault, name -> header(request, name));
+            fault = Fault.select(FakeHandler.header(request, Fault.HEADER), model);
+            plan = Plan.of(settings, fault, name -> FakeHandler.header(request, name));
         } catch (BadRequest e) {
             return refuse(response, callback, ErrorKind.INVALID_REQUEST, e.getMessage());
         }
@@ -123,17 +123,5 @@ final class Realtime implements WebSocketCreator {
     /** Drops every session still open (the provider is closing): no close frame, the connection goes. */
     void disconnectAll() {
         for (RealtimeSession session : List.copyOf(live)) session.disconnect();
-    }
-
-    private static Optional<String> header(Request request, String name) {
-        return Optional.ofNullable(request.getHeaders().get(name));
-    }
-
-    private static Map<String, List<String>> headers(Request request) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (HttpField field : request.getHeaders()) {
-            headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());
-        }
-        return headers;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.cache;
 
+import dev.sluice.gateway.store.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,26 +34,21 @@ final class SqlTier {
 
     void put(String key, String tenant, CachedAnswer a, byte[] body) throws SQLException {
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM response_cache WHERE cache_key = ?");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO response_cache (cache_key, tenant, created_at,"
-                         + " expires_at, size_bytes, body) VALUES (?,?,?,?,?,?)")) {
-                del.setString(1, key);
-                del.executeUpdate();
-                ins.setString(1, key);
-                ins.setString(2, tenant);
-                ins.setLong(3, a.storedAt());
-                ins.setLong(4, a.expiresAt());
-                ins.setLong(5, body.length);
-                ins.setBytes(6, body);
-                ins.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            Transaction.run(c, tx -> {
+                try (PreparedStatement del = tx.prepareStatement("DELETE FROM response_cache WHERE cache_key = ?");
+                     PreparedStatement ins = tx.prepareStatement("INSERT INTO response_cache (cache_key, tenant,"
+                             + " created_at, expires_at, size_bytes, body) VALUES (?,?,?,?,?,?)")) {
+                    del.setString(1, key);
+                    del.executeUpdate();
+                    ins.setString(1, key);
+                    ins.setString(2, tenant);
+                    ins.setLong(3, a.storedAt());
+                    ins.setLong(4, a.expiresAt());
+                    ins.setLong(5, body.length);
+                    ins.setBytes(6, body);
+                    ins.executeUpdate();
+                }
+            });
         }
     }
 

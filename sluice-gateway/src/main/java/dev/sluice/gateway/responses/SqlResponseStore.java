@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.Optional;
+import dev.sluice.gateway.store.Transaction;
 import javax.sql.DataSource;
 
 /**
@@ -52,10 +53,9 @@ public final class SqlResponseStore implements ResponseStore {
             return false;
         }
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                delete(c, tenant, stored.id());
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO stored_responses (id, tenant, created_at,"
+            Transaction.run(c, tx -> {
+                delete(tx, tenant, stored.id());
+                try (PreparedStatement ps = tx.prepareStatement("INSERT INTO stored_responses (id, tenant, created_at,"
                         + " size_bytes, input_json, response_json) VALUES (?,?,?,?,?,?)")) {
                     ps.setString(1, stored.id());
                     ps.setString(2, tenant);
@@ -65,13 +65,7 @@ public final class SqlResponseStore implements ResponseStore {
                     ps.setString(6, stored.response());
                     ps.executeUpdate();
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
         return true;
     }

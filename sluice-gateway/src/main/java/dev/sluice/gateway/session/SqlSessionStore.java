@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.sluice.gateway.store.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -110,10 +111,9 @@ public final class SqlSessionStore implements SessionStore {
         String key = key(tenant, sessionId);
         long now = System.currentTimeMillis();
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long seq = 0;
-                try (PreparedStatement ps = c.prepareStatement(
+            Transaction.run(c, tx -> {
+                long seq;
+                try (PreparedStatement ps = tx.prepareStatement(
                         "SELECT COALESCE(MAX(seq), 0) FROM session_messages WHERE session_key = ?")) {
                     ps.setString(1, key);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -121,11 +121,11 @@ public final class SqlSessionStore implements SessionStore {
                         seq = rs.getLong(1);
                     }
                 }
-                try (PreparedStatement up = c.prepareStatement("UPDATE sessions SET last_used_at = ? WHERE session_key = ?")) {
+                try (PreparedStatement up = tx.prepareStatement("UPDATE sessions SET last_used_at = ? WHERE session_key = ?")) {
                     up.setLong(1, now);
                     up.setString(2, key);
                     if (up.executeUpdate() == 0) {
-                        try (PreparedStatement ins = c.prepareStatement(
+                        try (PreparedStatement ins = tx.prepareStatement(
                                 "INSERT INTO sessions (session_key, tenant, created_at, last_used_at) VALUES (?,?,?,?)")) {
                             ins.setString(1, key);
                             ins.setString(2, tenant);
@@ -135,7 +135,7 @@ public final class SqlSessionStore implements SessionStore {
                         }
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_messages (id, session_key, seq, role,"
+                try (PreparedStatement ps = tx.prepareStatement("INSERT INTO session_messages (id, session_key, seq, role,"
                         + " content_json, tokens, created_at) VALUES (?,?,?,?,?,?,?)")) {
                     for (Message m : messages) {
                         ps.setString(1, Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(now));
@@ -149,13 +149,7 @@ public final class SqlSessionStore implements SessionStore {
                     }
                     ps.executeBatch();
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 }

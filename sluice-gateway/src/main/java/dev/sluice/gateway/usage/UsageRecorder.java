@@ -1,6 +1,7 @@
 package dev.sluice.gateway.usage;
 
 import dev.sluice.core.LeakSource;
+import dev.sluice.gateway.store.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -162,20 +163,15 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
 
     private void insert(List<UsageRecord> batch) throws SQLException {
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                for (UsageRecord r : batch) {
-                    bind(ps, r);
-                    ps.addBatch();
+            Transaction.run(c, tx -> {
+                try (PreparedStatement ps = tx.prepareStatement(INSERT)) {
+                    for (UsageRecord r : batch) {
+                        bind(ps, r);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 
