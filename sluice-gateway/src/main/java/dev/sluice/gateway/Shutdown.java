@@ -42,8 +42,8 @@ final class Shutdown {
         drain.phase(Drain.Phase.DRAINING);
         // realtime sessions are waited for too (new handshakes are already refused), then told 1001
         boolean drained = waitUntil(() -> limiter.inFlight() == 0 && realtime.open() == 0, cfg.drainTimeout());
-        step("drain (" + (drained ? "all requests and sessions finished" : limiter.inFlight() + " requests and "
-                + realtime.open() + " realtime sessions still open at the deadline") + ")", t1);
+        step("drain (" + (drained ? "all requests finished" : limiter.inFlight() + " still in flight at the deadline"
+                + (realtime.open() > 0 ? ", " + realtime.open() + " realtime sessions open" : "")) + ")", t1);
         int sessions = realtime.goingAway("Sluice is shutting down: the drain deadline of "
                 + cfg.drainTimeout().toMillis() + " ms passed");
         if (sessions > 0) {

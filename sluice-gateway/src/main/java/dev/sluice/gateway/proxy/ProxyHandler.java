@@ -82,6 +82,7 @@ public final class ProxyHandler implements Handler {
                 } catch (AccessDenied denied) {
                     throw GatewayException.of(denied);
                 }
+                x = new Exchange(id, route, client, who, "", false, ClientGoneWatch.NONE); // a refusal is the key's
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
                 JsonNode json = route.takesBody ? work.check(route, body, ctx) : null;
