@@ -1,6 +1,6 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
-import dev.sluice.gateway.config.ValueType.DemoMode;
+import dev.sluice.gateway.config.load.ValueType.DemoMode;
 import io.lettuce.core.RedisURI;
 import java.net.InetAddress;
 import java.net.URI;
@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.ConfigException;
+import dev.sluice.gateway.config.Secret;
 
 /** Layers raw settings over the defaults, parses every key, checks keys against each other, builds the tree. */
 final class Resolver {

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.sluice.gateway.config.ConfigException;
+import dev.sluice.gateway.config.StartupRuleCases;
 
 /**
  * Rules the components enforce when {@code serve} builds them are checked in the one validation
