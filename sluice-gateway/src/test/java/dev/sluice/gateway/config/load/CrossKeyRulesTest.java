@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sluice.core.Backoff;
 import dev.sluice.core.Limiter;
-import dev.sluice.gateway.route.BreakerPolicy;
 import dev.sluice.gateway.route.RouteSpec;
 import dev.sluice.gateway.route.RoutingPolicy;
 import dev.sluice.gateway.route.Target;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import dev.sluice.gateway.config.ConfigException;
 import dev.sluice.gateway.config.StartupRuleCases;
+import dev.sluice.gateway.route.health.BreakerPolicy;
 
 /**
  * Rules the components enforce when {@code serve} builds them are checked in the one validation
