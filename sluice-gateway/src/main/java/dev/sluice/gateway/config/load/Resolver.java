@@ -108,7 +108,7 @@ final class Resolver {
                     + ") is below routing.probe-min (" + Units.formatDuration(min) + ", from "
                     + source("routing.probe-min") + ")");
         }
-        // route.BreakerPolicy takes the threshold as a float percentage in (0, 100]
+        // route.health.BreakerPolicy takes the threshold as a float percentage in (0, 100]
         if (values.get("routing.breaker.failure-rate") instanceof Double rate && !((float) (rate * 100) > 0)) {
             problems.add("routing.breaker.failure-rate: " + rate + " (from " + source("routing.breaker.failure-rate")
                     + ") is too small: the breaker's threshold would be 0 %, so it would open on any call");
