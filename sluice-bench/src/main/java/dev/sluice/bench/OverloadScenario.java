@@ -2,8 +2,6 @@ package dev.sluice.bench;
 
 import dev.sluice.fake.FakeProvider;
 import dev.sluice.gateway.Sluice;
-import dev.sluice.gateway.config.ConfigKey;
-import dev.sluice.gateway.config.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,6 +14,8 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import dev.sluice.gateway.config.load.ConfigLoader;
+import dev.sluice.gateway.config.load.ConfigKey;
 
 /**
  * The overload scenario: a fake provider with S model slots streaming ~1 s answers (capacity

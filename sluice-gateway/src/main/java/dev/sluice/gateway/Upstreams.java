@@ -8,7 +8,6 @@ import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamClient;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
 import dev.sluice.gateway.route.Balance;
-import dev.sluice.gateway.route.BreakerPolicy;
 import dev.sluice.gateway.route.RouteSpec;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.route.RoutingPolicy;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.sluice.gateway.route.health.BreakerPolicy;
 
 /** Starts one bounded client per configured provider and the router over them, each registered for closing. */
 final class Upstreams {

@@ -161,6 +161,30 @@ class ArchitectureTest {
     }
 
     @Test
+    void theHealthOfTargetsKnowsNothingOfRoutesPlansOrAttempts() {
+        // route uses route.health (breakers, probes, the retry budget), never the reverse: no cycle between the
+        // two; health sees a target as its id and a probe
+        noClasses().that().resideInAPackage("dev.sluice.gateway.route.health..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway.route")
+                .check(GATEWAY);
+        org.assertj.core.api.Assertions.assertThat(GATEWAY.contain(dev.sluice.gateway.route.health.TargetState.class))
+                .isTrue();
+    }
+
+    @Test
+    void theConfigTreeKnowsNothingOfHowItIsLoaded() {
+        // config.load builds the tree, the tree does not know it: no cycle between the two; and config imports no
+        // other package of the gateway
+        noClasses().that().resideInAPackage("dev.sluice.gateway.config")
+                .should().dependOnClassesThat().resideInAPackage("dev.sluice.gateway.config.load..")
+                .check(GATEWAY);
+        noClasses().that().resideInAPackage("dev.sluice.gateway.config..")
+                .should().dependOnClassesThat(resideInAPackage("dev.sluice.gateway..")
+                        .and(not(resideInAPackage("dev.sluice.gateway.config.."))))
+                .check(GATEWAY);
+    }
+
+    @Test
     void sluiceCoreDependsOnlyOnTheJdk() {
         // com.sun.management: the JDK's own HotSpot management API (heap dumps, process CPU)
         classes().that().resideInAPackage("dev.sluice.core..")

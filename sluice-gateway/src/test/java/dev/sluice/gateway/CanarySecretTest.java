@@ -4,7 +4,6 @@ import static dev.sluice.gateway.Http.anthropicHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.logging.JsonLogFormatter;
 import dev.sluice.testkit.FakeProviderExtension;
 import dev.sluice.testkit.LeakChecked;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * Canary secrets (a provider key, a client key, the admin key) never appear in logs (text or JSON),

@@ -1,7 +1,6 @@
 package dev.sluice.gateway;
 
 import dev.sluice.core.LeakSource;
-import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.testkit.FakeProviderExtension;
 import java.net.URI;
@@ -11,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * Starts a real Sluice on 127.0.0.1:0 in front of a {@link FakeProviderExtension} for a test class

@@ -1,7 +1,6 @@
 package dev.sluice.gateway.cli;
 
 import dev.sluice.gateway.config.ConfigException;
-import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.SluiceConfig;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -10,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /** {@code sluice config check}: validates the configuration and prints it, secrets redacted. */
 @Command(name = "check", mixinStandardHelpOptions = true,

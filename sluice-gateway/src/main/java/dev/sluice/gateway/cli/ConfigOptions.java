@@ -1,7 +1,6 @@
 package dev.sluice.gateway.cli;
 
 import dev.sluice.gateway.config.ConfigException;
-import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.SluiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /** Options shared by commands that load the configuration: the file and {@code --set} overrides. */
 final class ConfigOptions {

@@ -15,7 +15,8 @@ public final class ConfigException extends Exception {
     @SuppressWarnings("serial") // List.copyOf's immutable lists are serializable; the declared type only is not
     private final List<String> problems;
 
-    ConfigException(List<String> problems) {
+    /** @param problems every problem found, at least one (the loader's, in its order) */
+    public ConfigException(List<String> problems) {
         super(message(problems));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a ConfigException needs at least one problem");

@@ -74,7 +74,8 @@ public enum ProviderKind {
         return this != ANTHROPIC;
     }
 
-    static ProviderKind parse(String text) {
+    /** The kind named {@code text} (case and surrounding blanks ignored); the loader's parser. */
+    public static ProviderKind parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         for (ProviderKind k : values()) {
             if (k.id.equals(t)) {
@@ -84,7 +85,8 @@ public enum ProviderKind {
         throw new IllegalArgumentException("is not one of " + ids());
     }
 
-    static String ids() {
+    /** Every kind's id, comma-separated, for messages that list the choices. */
+    public static String ids() {
         return String.join(", ", List.of(values()).stream().map(ProviderKind::id).toList());
     }
 }

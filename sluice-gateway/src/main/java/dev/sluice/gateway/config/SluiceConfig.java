@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The whole gateway configuration: one immutable tree, built and validated by {@link ConfigLoader}.
- * Every key, its default and its meaning is listed in {@link ConfigLoader#keys()} and in
+ * The whole gateway configuration: one immutable tree, built and validated by {@link dev.sluice.gateway.config.load.ConfigLoader}.
+ * Every key, its default and its meaning is listed in {@link dev.sluice.gateway.config.load.ConfigLoader#keys()} and in
  * {@code docs/configuration.md}.
  */
 public record SluiceConfig(Server server, Admission admission, Memory memory, Upstream upstream, Timeouts timeouts,

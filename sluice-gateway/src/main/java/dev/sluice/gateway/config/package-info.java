@@ -1,7 +1,8 @@
 /**
- * Sluice's configuration: one immutable, validated tree ({@link dev.sluice.gateway.config.SluiceConfig})
- * built by {@link dev.sluice.gateway.config.ConfigLoader} from defaults &lt; YAML file &lt; environment
- * &lt; command line. Every key is listed once, with its type, default and meaning, in
- * {@link dev.sluice.gateway.config.ConfigLoader#keys()} and in docs/configuration.md.
+ * Sluice's configuration as the gateway reads it: one immutable, validated tree ({@link
+ * dev.sluice.gateway.config.SluiceConfig}) with its value types ({@link dev.sluice.gateway.config.ProviderKind},
+ * {@link dev.sluice.gateway.config.Secret}) and the error that lists every bad key ({@link
+ * dev.sluice.gateway.config.ConfigException}). Imports no other package. How the tree is built from
+ * defaults &lt; YAML file &lt; environment &lt; command line is {@code config.load}'s job.
  */
 package dev.sluice.gateway.config;

@@ -1,7 +1,10 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.route.health.TargetState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +16,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #finish} and {@link #close} may be called from any thread.
  */
 public final class Attempt implements AutoCloseable {
+
+    private static final Map<AttemptOutcome, UpstreamFailure> FAILURES = new EnumMap<>(AttemptOutcome.class);
+
+    static {
+        for (AttemptOutcome o : AttemptOutcome.values()) {
+            FAILURES.put(o, new UpstreamFailure(o));
+        }
+    }
 
     private final RouteTarget routeTarget;
     private final KeyRing keys;
@@ -34,7 +45,7 @@ public final class Attempt implements AutoCloseable {
         this.clock = ctx.clock();
         this.startMillis = clock.millis() + delay.toMillis(); // the caller waits the delay first
         this.keyCooldown = ctx.policy().keyCooldown();
-        routeTarget.state().inFlight.incrementAndGet();
+        routeTarget.state().takeSlot();
     }
 
     public Target target() {
@@ -66,15 +77,15 @@ public final class Attempt implements AutoCloseable {
         try {
             long elapsed = Math.max(0, clock.millis() - startMillis);
             if (outcome == AttemptOutcome.SUCCESS) {
-                state.breaker.onSuccess(elapsed, TimeUnit.MILLISECONDS);
-            } else if (Breakers.isFailure(outcome)) {
-                state.failures.increment();
-                state.breaker.onError(elapsed, TimeUnit.MILLISECONDS, Breakers.failure(outcome));
+                state.breaker().onSuccess(elapsed, TimeUnit.MILLISECONDS);
+            } else if (isBreakerFailure(outcome)) {
+                state.countFailure();
+                state.breaker().onError(elapsed, TimeUnit.MILLISECONDS, FAILURES.get(outcome));
             } else {
-                state.breaker.releasePermission(); // not the upstream's fault: neither success nor failure
+                state.breaker().releasePermission(); // not the upstream's fault: neither success nor failure
             }
             if (outcome == AttemptOutcome.RATE_LIMITED) {
-                state.rateLimited.increment();
+                state.countRateLimited();
                 keys.coolDown(keyIndex, retryAfter.orElse(keyCooldown));
             }
         } finally {
@@ -92,7 +103,7 @@ public final class Attempt implements AutoCloseable {
         try {
             finish(AttemptOutcome.CANCELLED, Optional.empty());
         } finally {
-            routeTarget.state().inFlight.decrementAndGet();
+            routeTarget.state().releaseSlot();
         }
     }
 
@@ -116,5 +127,22 @@ public final class Attempt implements AutoCloseable {
     @Override
     public String toString() {
         return "attempt " + number + " on " + target().id() + (outcome != null ? " (" + outcome + ")" : "");
+    }
+
+    /** Whether the outcome counts against the upstream: connect errors, timeouts, 5xx and 529. */
+    static boolean isBreakerFailure(AttemptOutcome o) {
+        return switch (o) {
+            case SERVER_ERROR, OVERLOADED, CONNECT_FAILED, TIMEOUT -> true;
+            default -> false;
+        };
+    }
+
+    /** What the breaker records for a failed attempt; shared, no stack trace. */
+    static final class UpstreamFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UpstreamFailure(AttemptOutcome outcome) {
+            super("upstream attempt failed: " + outcome, null, false, false);
+        }
     }
 }

@@ -58,7 +58,7 @@ final class Ordering {
         int best = 0;
         int min = Integer.MAX_VALUE;
         for (int i = 0; i < targets.size(); i++) {
-            int n = targets.get(i).state().inFlight.get();
+            int n = targets.get(i).state().inFlight();
             if (n < min) {
                 min = n;
                 best = i;

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.route.health.TargetState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,11 +113,11 @@ public final class Plan {
                     + " on " + current.target().id());
         }
         TargetState same = current.routeTarget().state();
-        if (d.kind() == Decision.Kind.SAME_FREE && same.breaker.tryAcquirePermission()) {
+        if (d.kind() == Decision.Kind.SAME_FREE && same.breaker().tryAcquirePermission()) {
             staleRetried = true;
             return Optional.of(handOut(cursor, Duration.ZERO));
         }
-        if (d.kind() == Decision.Kind.SAME && same.breaker.tryAcquirePermission()) {
+        if (d.kind() == Decision.Kind.SAME && same.breaker().tryAcquirePermission()) {
             return withToken(cursor, d.delay());
         }
         int i = acquireFrom(cursor + 1);
@@ -167,7 +168,7 @@ public final class Plan {
 
     private Optional<Attempt> withToken(int index, Duration wait) {
         if (!ctx.budget().tryRetry()) {
-            order.get(index).state().breaker.releasePermission();
+            order.get(index).state().breaker().releasePermission();
             return exhaust(ctx.budget().exhaustedReason());
         }
         return Optional.of(handOut(index, wait));
@@ -176,12 +177,12 @@ public final class Plan {
     private Attempt handOut(int index, Duration wait) {
         RouteTarget rt = order.get(index);
         TargetState s = rt.state();
-        s.attempts.increment();
+        s.countAttempt();
         if (current != null) {
             if (index == cursor) {
-                s.retries.increment();
+                s.countRetry();
             } else {
-                s.fallbacks.increment();
+                s.countFallback();
                 usedFallback = true;
             }
         }
@@ -196,7 +197,7 @@ public final class Plan {
     /** The first target from {@code from} on whose breaker grants a permission, or -1. */
     private int acquireFrom(int from) {
         for (int i = from; i < order.size(); i++) {
-            if (order.get(i).state().breaker.tryAcquirePermission()) {
+            if (order.get(i).state().breaker().tryAcquirePermission()) {
                 return i;
             }
         }
@@ -211,7 +212,7 @@ public final class Plan {
         List<String> parts = new ArrayList<>();
         for (int i = from; i < order.size(); i++) {
             TargetState s = order.get(i).state();
-            parts.add("circuit " + s.breaker.getState().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            parts.add("circuit " + s.breaker().getState().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
                     + " for " + s.id() + (s.isOpen() ? " until " + s.openUntil() : " (trial calls in progress)"));
         }
         return String.join(", ", parts);

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.route.health.RetryBudget;
 import java.time.Clock;
 import java.util.Map;
 

@@ -2,6 +2,11 @@ package dev.sluice.gateway.route;
 
 import dev.sluice.core.Backoff;
 import dev.sluice.core.LeakSource;
+import dev.sluice.gateway.route.health.Probes;
+import dev.sluice.gateway.route.health.RetryBudget;
+import dev.sluice.gateway.route.health.RetryStats;
+import dev.sluice.gateway.route.health.TargetState;
+import dev.sluice.gateway.route.health.TargetStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -33,6 +39,7 @@ public final class Router implements AutoCloseable, LeakSource {
     private final RoutingPolicy policy;
     private final PlanContext ctx;
     private final Probes probes;
+    private final Function<Target, Boolean> probe; // null: no probes
     private final Map<String, TargetState> states = new ConcurrentHashMap<>();
     private final Map<String, TargetState> dynamic = new ConcurrentHashMap<>(); // bounded: MAX_DYNAMIC_TARGETS + overflow
 
@@ -48,11 +55,13 @@ public final class Router implements AutoCloseable, LeakSource {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.env = Objects.requireNonNull(env, "env");
         validate(this.routes, providerKeys);
-        this.probes = probe == null ? Probes.NONE : new Prober(probe,
+        this.probe = probe;
+        this.probes = probe == null ? Probes.NONE : Probes.withBackoff(
                 new Backoff(policy.probeMin(), policy.probeMax()), env.random(), env.probeScheduler().get());
         Map<String, KeyRing> rings = new LinkedHashMap<>();
         providerKeys.forEach((provider, keys) -> rings.put(provider, new KeyRing(keys, env.clock())));
-        this.ctx = new PlanContext(policy, new RetryBudget(policy, env.clock()), Map.copyOf(rings),
+        this.ctx = new PlanContext(policy, RetryBudget.of(policy.retryRatio(), policy.retryFloorPerSecond(),
+                policy.retryWindow(), env.clock()), Map.copyOf(rings),
                 new KeyRing(List.of(), env.clock()), env.clock());
         Map<String, List<RouteTarget>> byName = new LinkedHashMap<>();
         this.routes.forEach((name, spec) -> byName.put(name, spec.targets().stream()
@@ -80,7 +89,8 @@ public final class Router implements AutoCloseable, LeakSource {
     }
 
     private TargetState newState(Target t) {
-        return new TargetState(t, policy.breaker(), env.clock(), probes);
+        BooleanSupplier healthy = probe == null ? () -> false : () -> Boolean.TRUE.equals(probe.apply(t));
+        return TargetState.of(t.id(), healthy, policy.breaker(), env.clock(), probes);
     }
 
     /**
@@ -190,7 +200,7 @@ public final class Router implements AutoCloseable, LeakSource {
     }
 
     private static void addLeak(List<String> leaks, TargetState s) {
-        int n = s.inFlight.get();
+        int n = s.inFlight();
         if (n != 0) {
             leaks.add("target " + s.id() + " inFlight=" + n + " (expected 0)");
         }

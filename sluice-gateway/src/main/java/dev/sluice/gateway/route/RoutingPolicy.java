@@ -1,5 +1,6 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.route.health.BreakerPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,9 +5,8 @@
  * dev.sluice.gateway.route.Attempt}s from it one at a time, and reports each attempt's {@link
  * dev.sluice.gateway.route.AttemptOutcome}.
  *
- * <p>Per target: a Resilience4j circuit breaker, an in-flight count, and (when the caller supplies
- * one) a health probe that runs with capped exponential backoff while the breaker is open. Per
- * provider: API keys rotated round-robin with a cooldown after 429. Per gateway: one retry budget
- * (retries at most a ratio of inbound requests over a sliding window, plus a small floor).
+ * <p>Per provider: API keys rotated round-robin with a cooldown after 429 ({@code KeyRing}). The health of
+ * each target (circuit breaker, in-flight count, health probes) and the gateway's one retry budget live in
+ * {@code route.health}, which this package uses and which knows nothing of it.
  */
 package dev.sluice.gateway.route;

@@ -4,9 +4,9 @@ import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.core.ShedReason;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.provider.ProviderEndpoint;
-import dev.sluice.gateway.route.TargetStats;
 import io.micrometer.core.instrument.Tags;
 import java.util.Locale;
+import dev.sluice.gateway.route.health.TargetStats;
 
 /** Registers the gauges and counters read from Sluice's own state on each scrape; every tag set is bounded. */
 public final class MetricsBinder {

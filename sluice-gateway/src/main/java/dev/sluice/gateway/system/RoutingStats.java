@@ -4,7 +4,7 @@ import dev.sluice.gateway.context.GatewayContext;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.provider.ProviderEndpoint;
-import dev.sluice.gateway.route.RetryStats;
+import dev.sluice.gateway.route.health.RetryStats;
 
 /** The {@code upstreams} and {@code routing} sections of {@code /system/stats}. */
 final class RoutingStats {

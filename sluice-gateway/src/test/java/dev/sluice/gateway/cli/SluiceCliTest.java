@@ -2,12 +2,12 @@ package dev.sluice.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gateway.config.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 class SluiceCliTest {
     @TempDir

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 class ConfigLayeringTest {
     @TempDir

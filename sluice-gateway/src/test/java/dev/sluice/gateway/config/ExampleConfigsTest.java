@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /** The example configs in examples/ load as documented, so the docs that show them stay true. */
 class ExampleConfigsTest {

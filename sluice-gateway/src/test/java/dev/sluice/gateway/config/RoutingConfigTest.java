@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /** Providers and routes: named sections in YAML, defaults from each kind's env variables, cross-checks. */
 class RoutingConfigTest {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 class SecretRedactionTest {
     private static final String CANARY = "sk-canary-7f3e9a1c";

@@ -4,7 +4,6 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.ConfigException;
-import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.StreamTranslator;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * Fuzz targets for each dialect's request translation, the stream translators and the config loader.

@@ -9,7 +9,6 @@ import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.proxy.Tally;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.route.Balance;
-import dev.sluice.gateway.route.BreakerPolicy;
 import dev.sluice.gateway.route.Plan;
 import dev.sluice.gateway.route.RouteSpec;
 import dev.sluice.gateway.route.Router;
@@ -25,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.sluice.gateway.route.health.BreakerPolicy;
 
 /** The attempt loop on a fake ticker and sleeper: the retry delay is asked for, never slept. */
 class AttemptsTest {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import dev.sluice.gateway.route.health.BreakerPolicy;
 
 /** Routers on a fake clock with a seeded random and a manual probe scheduler. */
 final class Fixtures {

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.sluice.gateway.route.health.BreakerPolicy;
+import dev.sluice.gateway.route.health.TargetStats;
+import dev.sluice.gateway.route.health.TargetState;
 
 @LeakChecked
 class InFlightTest {
@@ -57,14 +60,14 @@ class InFlightTest {
     void closeWithoutFinishIsCancelledAndGivesTheHalfOpenPermissionBack() {
         router = router(route("m", Balance.FALLBACK, "p/a"), generous(Fixtures.OPENS_AFTER_4), clock);
         TargetState a = router.state("p/a");
-        a.breaker.transitionToOpenState();
-        a.breaker.transitionToHalfOpenState(); // one trial call allowed
+        a.breaker().transitionToOpenState();
+        a.breaker().transitionToHalfOpenState(); // one trial call allowed
 
         Attempt trial = next();
         assertThat(router.plan("m", Optional.empty()).next()).isEmpty(); // the only permission is taken
         trial.close();
 
-        assertThat(a.breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(a.breaker().getMetrics().getNumberOfFailedCalls()).isZero();
         try (Attempt again = next()) { // the permission came back
             again.finish(AttemptOutcome.SUCCESS, Optional.empty());
         }
@@ -79,8 +82,8 @@ class InFlightTest {
             a.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
         }
         TargetState s = router.state("p/a");
-        assertThat(s.failures.sum()).isZero();
-        assertThat(s.breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+        assertThat(s.stats().failures()).isZero();
+        assertThat(s.breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
     }
 
     @Test

@@ -70,7 +70,7 @@ class ProbeTest {
         assertThat(calls.get()).isEqualTo(1);
         assertThat(scheduler.pending()).isEqualTo(1); // a throwing probe is retried later
 
-        router.state("p/a").breaker.transitionToHalfOpenState();
+        router.state("p/a").breaker().transitionToHalfOpenState();
         scheduler.runNext();
 
         assertThat(calls.get()).isEqualTo(1);

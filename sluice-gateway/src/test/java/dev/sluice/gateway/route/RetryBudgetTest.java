@@ -10,6 +10,7 @@ import dev.sluice.testkit.LeakChecked;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.sluice.gateway.route.health.RetryStats;
 
 @LeakChecked
 class RetryBudgetTest {

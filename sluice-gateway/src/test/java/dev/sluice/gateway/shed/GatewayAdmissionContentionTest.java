@@ -9,7 +9,6 @@ import dev.sluice.core.LimiterStats;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Permit;
 import dev.sluice.core.Priority;
-import dev.sluice.gateway.config.ConfigLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * The limiter exactly as the gateway builds it from config (queue, deadline, interactive reserve,

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 /**
  * One configuration key as documented: its dotted name, value type, default (as written in a

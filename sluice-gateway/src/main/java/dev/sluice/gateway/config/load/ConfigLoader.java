@@ -1,10 +1,12 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.ConfigException;
 
 /**
  * Builds the {@link SluiceConfig} from layered sources: defaults &lt; YAML file &lt; environment

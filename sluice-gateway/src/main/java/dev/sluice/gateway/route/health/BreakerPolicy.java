@@ -1,4 +1,4 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sluice.core.Backoff;
 import dev.sluice.core.Limiter;
-import dev.sluice.gateway.route.BreakerPolicy;
 import dev.sluice.gateway.route.RouteSpec;
 import dev.sluice.gateway.route.RoutingPolicy;
 import dev.sluice.gateway.route.Target;
@@ -22,6 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.sluice.gateway.config.ConfigException;
+import dev.sluice.gateway.config.StartupRuleCases;
+import dev.sluice.gateway.route.health.BreakerPolicy;
 
 /**
  * Rules the components enforce when {@code serve} builds them are checked in the one validation

@@ -1,6 +1,9 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 import java.util.List;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.ProviderKind;
+import dev.sluice.gateway.config.Secret;
 
 /** Prints a config as YAML in the registry's order, secrets redacted. */
 final class Describer {

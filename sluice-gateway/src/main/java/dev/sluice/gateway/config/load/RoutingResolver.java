@@ -1,5 +1,6 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
+import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.config.SluiceConfig.Balance;
 import dev.sluice.gateway.config.SluiceConfig.Provider;
 import dev.sluice.gateway.config.SluiceConfig.Route;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.sluice.gateway.config.ProviderKind;
+import dev.sluice.gateway.config.Secret;
 
 /** Builds the providers and routes from the named-section settings, the {@code upstream.*} keys and the env. */
 final class RoutingResolver {

@@ -1,6 +1,6 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
-import dev.sluice.gateway.config.ValueType.DemoMode;
+import dev.sluice.gateway.config.load.ValueType.DemoMode;
 import io.lettuce.core.RedisURI;
 import java.net.InetAddress;
 import java.net.URI;
@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.ConfigException;
+import dev.sluice.gateway.config.Secret;
 
 /** Layers raw settings over the defaults, parses every key, checks keys against each other, builds the tree. */
 final class Resolver {
@@ -105,7 +108,7 @@ final class Resolver {
                     + ") is below routing.probe-min (" + Units.formatDuration(min) + ", from "
                     + source("routing.probe-min") + ")");
         }
-        // route.BreakerPolicy takes the threshold as a float percentage in (0, 100]
+        // route.health.BreakerPolicy takes the threshold as a float percentage in (0, 100]
         if (values.get("routing.breaker.failure-rate") instanceof Double rate && !((float) (rate * 100) > 0)) {
             problems.add("routing.breaker.failure-rate: " + rate + " (from " + source("routing.breaker.failure-rate")
                     + ") is too small: the breaker's threshold would be 0 %, so it would open on any call");

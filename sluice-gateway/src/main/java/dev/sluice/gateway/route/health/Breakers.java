@@ -1,26 +1,16 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
 
-/** Builds the breaker of a target and the (stackless) errors it is fed. */
+/** Builds the breaker of a target. */
 final class Breakers {
 
     /** Streams last minutes: a long call is not a slow call, so slow-call tripping is off. */
     private static final Duration NEVER_SLOW = Duration.ofDays(365);
-
-    private static final Map<AttemptOutcome, UpstreamFailure> FAILURES = new EnumMap<>(AttemptOutcome.class);
-
-    static {
-        for (AttemptOutcome o : AttemptOutcome.values()) {
-            FAILURES.put(o, new UpstreamFailure(o));
-        }
-    }
 
     private Breakers() {}
 
@@ -42,26 +32,5 @@ final class Breakers {
                 .clock(clock)
                 .build();
         return CircuitBreaker.of(id, config);
-    }
-
-    /** Whether the outcome counts against the upstream: connect errors, timeouts, 5xx and 529. */
-    static boolean isFailure(AttemptOutcome o) {
-        return switch (o) {
-            case SERVER_ERROR, OVERLOADED, CONNECT_FAILED, TIMEOUT -> true;
-            default -> false;
-        };
-    }
-
-    static Throwable failure(AttemptOutcome o) {
-        return FAILURES.get(o);
-    }
-
-    /** What the breaker records for a failed attempt; shared, no stack trace. */
-    static final class UpstreamFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UpstreamFailure(AttemptOutcome outcome) {
-            super("upstream attempt failed: " + outcome, null, false, false);
-        }
     }
 }

@@ -1,7 +1,8 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 import java.util.List;
 import java.util.Optional;
+import dev.sluice.gateway.config.ProviderKind;
 
 /**
  * Keys under a name the operator chooses: {@code providers.<name>.<field>} and

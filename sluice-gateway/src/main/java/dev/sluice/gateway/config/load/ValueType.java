@@ -1,4 +1,4 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.ProviderKind;
+import dev.sluice.gateway.config.Secret;
 
 /**
  * The kinds of value a key can hold: how to parse one from text (throwing

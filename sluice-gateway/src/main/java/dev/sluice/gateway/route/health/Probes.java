@@ -1,7 +1,7 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 /** Health probes of open targets; {@link #NONE} when the caller supplied no probe. */
-interface Probes extends AutoCloseable {
+public interface Probes extends AutoCloseable {
 
     Probes NONE = new Probes() {
         @Override
@@ -15,6 +15,15 @@ interface Probes extends AutoCloseable {
             return true;
         }
     };
+
+    /**
+     * Probes each open target with capped exponential backoff and jitter ({@code backoff}, {@code random})
+     * on {@code scheduler}'s thread, until it is healthy or no longer open.
+     */
+    static Probes withBackoff(dev.sluice.core.Backoff backoff, java.util.random.RandomGenerator random,
+            ProbeScheduler scheduler) {
+        return new Prober(backoff, random, scheduler);
+    }
 
     /** The target's breaker just opened: probe it until it is healthy or no longer open. */
     void opened(TargetState target);

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,7 @@ import java.time.Duration;
  * reach {@code ratio x inbound + floorPerSecond x windowSeconds}. Fixed arrays; one lock, held
  * for a few array reads.
  */
-final class RetryBudget {
+public final class RetryBudget {
 
     static final int BUCKETS = 10;
 
@@ -23,22 +23,30 @@ final class RetryBudget {
     private long granted;
     private long denied;
 
-    RetryBudget(RoutingPolicy policy, Clock clock) {
+    private RetryBudget(double ratio, int floorPerSecond, Duration window, Clock clock) {
         this.clock = clock;
-        this.ratio = policy.retryRatio();
-        Duration window = policy.retryWindow();
+        this.ratio = ratio;
         this.bucketMillis = Math.max(1, window.toMillis() / BUCKETS);
-        this.floor = policy.retryFloorPerSecond() * (bucketMillis * BUCKETS / 1000.0);
+        this.floor = floorPerSecond * (bucketMillis * BUCKETS / 1000.0);
         java.util.Arrays.fill(slot, Long.MIN_VALUE);
     }
 
-    synchronized void recordInbound() {
+    /**
+     * Retries up to {@code ratio} x inbound requests + {@code floorPerSecond} per second over a sliding
+     * {@code window} (the routing policy's {@code retryRatio}, {@code retryFloorPerSecond}, {@code retryWindow}).
+     */
+    public static RetryBudget of(double ratio, int floorPerSecond, Duration window, Clock clock) {
+        return new RetryBudget(ratio, floorPerSecond, window, clock);
+    }
+
+    /** A request got a non-empty plan. */
+    public synchronized void recordInbound() {
         inbound[roll()]++;
         totalInbound++;
     }
 
     /** Takes a token for a retry or fallback; false (and counted) when the window's budget is spent. */
-    synchronized boolean tryRetry() {
+    public synchronized boolean tryRetry() {
         int i = roll();
         if (windowRetries() < ratio * windowInbound() + floor) {
             retries[i]++;
@@ -50,14 +58,14 @@ final class RetryBudget {
     }
 
     /** Why {@link #tryRetry()} refused, with the state that made it refuse. */
-    synchronized String exhaustedReason() {
+    public synchronized String exhaustedReason() {
         roll();
         return String.format(java.util.Locale.ROOT,
                 "retry budget exhausted: %d retries for %d requests in the last %d ms (allowed %.1f x requests + %.0f)",
                 windowRetries(), windowInbound(), bucketMillis * BUCKETS, ratio, floor);
     }
 
-    synchronized RetryStats stats() {
+    public synchronized RetryStats stats() {
         roll();
         return new RetryStats(totalInbound, granted, denied, windowInbound(), windowRetries());
     }

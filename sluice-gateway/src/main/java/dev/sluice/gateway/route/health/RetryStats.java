@@ -1,4 +1,4 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 /**
  * The gateway's retry budget: totals since start, and what the sliding window holds now.

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 /**
  * One target as seen by the router.

@@ -1,34 +1,36 @@
-package dev.sluice.gateway.config;
+package dev.sluice.gateway.config.load;
 
-import static dev.sluice.gateway.config.ValueType.BOOLEAN;
-import static dev.sluice.gateway.config.ValueType.DEMO_MODE;
-import static dev.sluice.gateway.config.ValueType.DURATION;
-import static dev.sluice.gateway.config.ValueType.DURATION_OR_ZERO;
-import static dev.sluice.gateway.config.ValueType.FRACTION;
-import static dev.sluice.gateway.config.ValueType.HOST;
-import static dev.sluice.gateway.config.ValueType.LIMIT_ALGORITHM;
-import static dev.sluice.gateway.config.ValueType.NON_NEGATIVE_INT;
-import static dev.sluice.gateway.config.ValueType.PATH;
-import static dev.sluice.gateway.config.ValueType.INT_SIZE;
-import static dev.sluice.gateway.config.ValueType.PORT;
-import static dev.sluice.gateway.config.ValueType.POSITIVE_INT;
-import static dev.sluice.gateway.config.ValueType.SECRET_LIST;
-import static dev.sluice.gateway.config.ValueType.SIZE;
-import static dev.sluice.gateway.config.ValueType.SIZE_OR_ZERO;
-import static dev.sluice.gateway.config.ValueType.URL;
-import static dev.sluice.gateway.config.ValueType.PROVIDER_KIND;
-import static dev.sluice.gateway.config.ValueType.TEXT;
-import static dev.sluice.gateway.config.ValueType.TEXT_LIST;
-import static dev.sluice.gateway.config.ValueType.AUTH_MODE;
-import static dev.sluice.gateway.config.ValueType.JDBC_URL;
-import static dev.sluice.gateway.config.ValueType.SECRET;
+import static dev.sluice.gateway.config.load.ValueType.BOOLEAN;
+import static dev.sluice.gateway.config.load.ValueType.DEMO_MODE;
+import static dev.sluice.gateway.config.load.ValueType.DURATION;
+import static dev.sluice.gateway.config.load.ValueType.DURATION_OR_ZERO;
+import static dev.sluice.gateway.config.load.ValueType.FRACTION;
+import static dev.sluice.gateway.config.load.ValueType.HOST;
+import static dev.sluice.gateway.config.load.ValueType.LIMIT_ALGORITHM;
+import static dev.sluice.gateway.config.load.ValueType.NON_NEGATIVE_INT;
+import static dev.sluice.gateway.config.load.ValueType.PATH;
+import static dev.sluice.gateway.config.load.ValueType.INT_SIZE;
+import static dev.sluice.gateway.config.load.ValueType.PORT;
+import static dev.sluice.gateway.config.load.ValueType.POSITIVE_INT;
+import static dev.sluice.gateway.config.load.ValueType.SECRET_LIST;
+import static dev.sluice.gateway.config.load.ValueType.SIZE;
+import static dev.sluice.gateway.config.load.ValueType.SIZE_OR_ZERO;
+import static dev.sluice.gateway.config.load.ValueType.URL;
+import static dev.sluice.gateway.config.load.ValueType.PROVIDER_KIND;
+import static dev.sluice.gateway.config.load.ValueType.TEXT;
+import static dev.sluice.gateway.config.load.ValueType.TEXT_LIST;
+import static dev.sluice.gateway.config.load.ValueType.AUTH_MODE;
+import static dev.sluice.gateway.config.load.ValueType.JDBC_URL;
+import static dev.sluice.gateway.config.load.ValueType.SECRET;
 
-import dev.sluice.gateway.config.ValueType.DemoMode;
+import dev.sluice.gateway.config.load.ValueType.DemoMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.ProviderKind;
 
 /**
  * THE table of configuration keys: name, type, default, meaning, and where each lives in

@@ -1,10 +1,9 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 import dev.sluice.core.Backoff;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,14 +15,12 @@ final class Prober implements Probes {
 
     private static final Logger LOG = System.getLogger(Prober.class.getName());
 
-    private final Function<Target, Boolean> probe;
     private final Backoff backoff;
     private final RandomGenerator random;
     private final ProbeScheduler scheduler;
     private volatile boolean closed;
 
-    Prober(Function<Target, Boolean> probe, Backoff backoff, RandomGenerator random, ProbeScheduler scheduler) {
-        this.probe = probe;
+    Prober(Backoff backoff, RandomGenerator random, ProbeScheduler scheduler) {
         this.backoff = backoff;
         this.random = random;
         this.scheduler = scheduler;
@@ -51,7 +48,7 @@ final class Prober implements Probes {
         }
         boolean healthy;
         try {
-            healthy = Boolean.TRUE.equals(probe.apply(t.target));
+            healthy = t.probe.getAsBoolean();
         } catch (Throwable e) { // a probe that throws is an unhealthy target, never a dead thread
             healthy = false;
             LOG.log(Level.DEBUG, "probe of " + t.id() + " threw " + e);
@@ -67,7 +64,7 @@ final class Prober implements Probes {
         }
         if (t.isOpen()) {
             try {
-                t.breaker.transitionToHalfOpenState();
+                t.breaker().transitionToHalfOpenState();
                 LOG.log(Level.INFO, "probe of " + t.id() + " succeeded; breaker half-open");
             } catch (RuntimeException e) { // another thread moved it first
                 LOG.log(Level.DEBUG, "probe of " + t.id() + ": " + e);

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.health;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
@@ -6,7 +6,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** Runs probe tasks later; tests replace it to see the delays and run tasks by hand. */
-interface ProbeScheduler extends AutoCloseable {
+public interface ProbeScheduler extends AutoCloseable {
 
     /** Schedules {@code task} after {@code delay}; false if the scheduler is shut down. */
     boolean schedule(Runnable task, Duration delay);
