@@ -7,16 +7,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice-bench}: Sluice's benchmarks. Run through {@code ./sluice-bench-run}. */
-@Command(name = "sluice-bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
+@Command(
+        name = "sluice-bench",
+        mixinStandardHelpOptions = true,
+        synopsisSubcommandLabel = "COMMAND",
         description = "Sluice's benchmarks; traffic goes to 127.0.0.1 only.",
-        subcommands = {OverheadCommand.class, ThroughputCommand.class, StreamsCommand.class, OverloadCommand.class, SoakCommand.class})
+        subcommands = {
+            OverheadCommand.class,
+            ThroughputCommand.class,
+            StreamsCommand.class,
+            OverloadCommand.class,
+            SoakCommand.class
+        })
 public final class BenchMain implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");

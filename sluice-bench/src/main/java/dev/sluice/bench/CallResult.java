@@ -11,8 +11,14 @@ package dev.sluice.bench;
  * @param frames          content events (text deltas) read; 0 for whole answers
  * @param maxGapNanos     the longest wait between two content events of a stream; 0 with fewer than two
  */
-record CallResult(Outcome outcome, long firstEventNanos, long endNanos, boolean shedByUpstream, String error,
-                  int frames, long maxGapNanos) {
+record CallResult(
+        Outcome outcome,
+        long firstEventNanos,
+        long endNanos,
+        boolean shedByUpstream,
+        String error,
+        int frames,
+        long maxGapNanos) {
 
     /** How a request ended, as the client sees it. */
     enum Outcome {

@@ -50,7 +50,8 @@ final class HeapSampler implements AutoCloseable {
         this.client = client;
         this.stats = sluice.resolve("/system/stats");
         this.maxSamples = (int) Math.min(1_000_000, longest.toSeconds() / INTERVAL.toSeconds() + 1);
-        this.thread = Thread.ofPlatform().daemon().name("sluice-bench-heap-sampler").unstarted(this::loop);
+        this.thread =
+                Thread.ofPlatform().daemon().name("sluice-bench-heap-sampler").unstarted(this::loop);
     }
 
     /** Starts sampling {@code sluice}'s stats; stops by itself after {@code longest}. */
@@ -78,7 +79,9 @@ final class HeapSampler implements AutoCloseable {
             JsonNode root = JSON.readTree(client.get(stats, Duration.ofSeconds(2)));
             long inFlight = root.path("inFlight").asLong(-1);
             JsonNode memory = root.path("memory");
-            if (memory.has("floorBytes") && memory.path("samples").asLong(0) > 0 && memory.path("floorBytes").asLong() > 0) {
+            if (memory.has("floorBytes")
+                    && memory.path("samples").asLong(0) > 0
+                    && memory.path("floorBytes").asLong() > 0) {
                 return new Sample(at, memory.path("floorBytes").asLong(), FROM_SLUICE, inFlight);
             }
             return new Sample(at, jvmFloor().orElse(-1), FROM_JVM, inFlight);
@@ -95,7 +98,8 @@ final class HeapSampler implements AutoCloseable {
         return oldGen().map(MemoryPoolMXBean::getCollectionUsage)
                 .filter(u -> u.getCommitted() > 0)
                 .map(MemoryUsage::getUsed)
-                .map(OptionalLong::of).orElse(OptionalLong.empty());
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
     }
 
     private static Optional<MemoryPoolMXBean> oldGen() {

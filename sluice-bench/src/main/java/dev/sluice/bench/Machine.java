@@ -15,24 +15,44 @@ import java.util.List;
  * @param gcs           the garbage collectors' names
  * @param os            name, version and architecture
  */
-record Machine(int cores, long physicalBytes, long maxHeapBytes, String jvm, List<String> jvmFlags,
-               List<String> gcs, String os) {
+record Machine(
+        int cores,
+        long physicalBytes,
+        long maxHeapBytes,
+        String jvm,
+        List<String> jvmFlags,
+        List<String> gcs,
+        String os) {
 
     static Machine current() {
-        long physical = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getTotalMemorySize() : -1;
-        return new Machine(Runtime.getRuntime().availableProcessors(), physical, Runtime.getRuntime().maxMemory(),
+        long physical =
+                ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                        ? os.getTotalMemorySize()
+                        : -1;
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
+                physical,
+                Runtime.getRuntime().maxMemory(),
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
                         + Runtime.version(),
                 List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments()),
-                ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList(),
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+                ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(GarbageCollectorMXBean::getName)
+                        .toList(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
     }
 
     /** One line: "2 cores, 23.4 GiB RAM, heap max 1.0 GiB, <jvm>, GC ..., <os>". */
     String describe() {
-        return String.format("%d cores, %s RAM, heap max %s, %s, GC %s, %s", cores,
-                physicalBytes < 0 ? "unknown" : gib(physicalBytes), gib(maxHeapBytes), jvm, String.join(" + ", gcs), os);
+        return String.format(
+                "%d cores, %s RAM, heap max %s, %s, GC %s, %s",
+                cores,
+                physicalBytes < 0 ? "unknown" : gib(physicalBytes),
+                gib(maxHeapBytes),
+                jvm,
+                String.join(" + ", gcs),
+                os);
     }
 
     private static String gib(long bytes) {

@@ -23,7 +23,8 @@ final class OpenLoop {
     private final Supplier<CallResult> target;
     private final int maxOutstanding;
     private final Semaphore outstanding;
-    private final ThreadFactory threads = Thread.ofVirtual().name("sluice-bench-request-", 0).factory();
+    private final ThreadFactory threads =
+            Thread.ofVirtual().name("sluice-bench-request-", 0).factory();
 
     /**
      * @param target         sends one request and reports how it ended; called on the request's thread, must not throw
@@ -78,14 +79,15 @@ final class OpenLoop {
         }
         try {
             threads.newThread(() -> {
-                try {
-                    Park.until(due);
-                    long sent = System.nanoTime();
-                    rec.record(due, sent, target.get());
-                } finally {
-                    outstanding.release();
-                }
-            }).start();
+                        try {
+                            Park.until(due);
+                            long sent = System.nanoTime();
+                            rec.record(due, sent, target.get());
+                        } finally {
+                            outstanding.release();
+                        }
+                    })
+                    .start();
         } catch (RuntimeException | Error e) {
             outstanding.release();
             throw e;

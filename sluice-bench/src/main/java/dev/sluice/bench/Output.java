@@ -23,15 +23,23 @@ final class Output {
 
     /** The options every scenario takes (a picocli mixin). */
     static final class Options {
-        @Option(names = "--out", paramLabel = "DIR", defaultValue = "${sys:sluice.bench.out:-docs/bench}",
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                defaultValue = "${sys:sluice.bench.out:-docs/bench}",
                 description = "where the JSON, Markdown and PNG go (default: ${DEFAULT-VALUE})")
         Path out;
 
-        @Option(names = "--sluice-jvm-flags", paramLabel = "FLAGS", defaultValue = "-Xmx1g -XX:+UseG1GC",
+        @Option(
+                names = "--sluice-jvm-flags",
+                paramLabel = "FLAGS",
+                defaultValue = "-Xmx1g -XX:+UseG1GC",
                 description = "JVM flags of the Sluice process, space-separated (default: ${DEFAULT-VALUE})")
         String sluiceJvmFlags;
 
-        @Option(names = "--sluice-set", paramLabel = "KEY=VALUE",
+        @Option(
+                names = "--sluice-set",
+                paramLabel = "KEY=VALUE",
                 description = "an extra Sluice setting, after the scenario's own (repeatable)")
         Map<String, String> sluiceSettings = new LinkedHashMap<>();
 
@@ -43,7 +51,9 @@ final class Output {
         }
 
         List<String> jvmFlags() {
-            return Arrays.stream(sluiceJvmFlags.trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
+            return Arrays.stream(sluiceJvmFlags.trim().split("\\s+"))
+                    .filter(f -> !f.isEmpty())
+                    .toList();
         }
     }
 
@@ -52,13 +62,19 @@ final class Output {
      * gateway already running on loopback, e.g. a peer, routed to the bench's fake on a fixed port.
      */
     static final class Target {
-        @Option(names = "--target", paramLabel = "URL",
+        @Option(
+                names = "--target",
+                paramLabel = "URL",
                 description = "measure a gateway already running at this loopback URL (routed to the bench's fake at "
                         + "--fake-port) instead of starting Sluice")
         URI url;
 
-        @Option(names = "--fake-port", paramLabel = "P", defaultValue = "0",
-                description = "the bench's fake provider listens here, for a --target gateway to route to (default: any free port)")
+        @Option(
+                names = "--fake-port",
+                paramLabel = "P",
+                defaultValue = "0",
+                description =
+                        "the bench's fake provider listens here, for a --target gateway to route to (default: any free port)")
         int fakePort;
 
         /** Refuses a gateway that is not on loopback, before anything starts. */
@@ -88,12 +104,11 @@ final class Output {
         }
     }
 
-    private Output() {
-    }
+    private Output() {}
 
     /** {@link #root} plus, for a gateway the bench did not start, its URL. */
-    static ObjectNode root(String scenario, String command, Instant started, Machine machine, SluiceProcess sluice,
-                           Target target) {
+    static ObjectNode root(
+            String scenario, String command, Instant started, Machine machine, SluiceProcess sluice, Target target) {
         ObjectNode root = root(scenario, command, started, machine, sluice);
         if (target.url != null) {
             root.put("target", target.url.toString());
@@ -104,13 +119,16 @@ final class Output {
     /** {@link #context} plus, for a gateway the bench did not start, its URL. */
     static String context(String command, Machine machine, SluiceProcess sluice, Target target) {
         String md = context(command, machine, sluice);
-        return target.url == null ? md : md + "- Gateway: " + target.url + ", already running (not started by the bench)\n";
+        return target.url == null
+                ? md
+                : md + "- Gateway: " + target.url + ", already running (not started by the bench)\n";
     }
 
     /** The launcher and arguments this run was started with. */
     static String commandLine(CommandSpec spec) {
         String launcher = System.getProperty("sluice.bench.launcher", "sluice-bench");
-        return launcher + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        return launcher + " "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 
     /** The report's common fields: scenario, command, times, machine and, when one ran, the Sluice process. */
@@ -135,22 +153,36 @@ final class Output {
         StringBuilder md = new StringBuilder();
         md.append("- Command: `").append(command).append("`\n");
         md.append("- Machine: ").append(machine.describe()).append('\n');
-        md.append("- Load generator and fake provider JVM flags: ").append(machine.jvmFlags()).append('\n');
+        md.append("- Load generator and fake provider JVM flags: ")
+                .append(machine.jvmFlags())
+                .append('\n');
         if (sluice != null) {
-            md.append("- Sluice: its own JVM, flags ").append(sluice.jvmFlags()).append(", settings ")
-                    .append(sluice.settings().entrySet().stream().filter(e -> !e.getKey().equals("store.url"))
-                            .map(e -> e.getKey() + "=" + e.getValue()).toList())
+            md.append("- Sluice: its own JVM, flags ")
+                    .append(sluice.jvmFlags())
+                    .append(", settings ")
+                    .append(sluice.settings().entrySet().stream()
+                            .filter(e -> !e.getKey().equals("store.url"))
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .toList())
                     .append(" (store: a temporary SQLite file)\n");
         }
         return md.toString();
     }
 
     /** Writes {@code name}.json, .md and .png (when there are panels) into {@code dir} and prints the Markdown. */
-    static void write(Path dir, String name, ObjectNode json, String markdown, List<? extends Chart<?, ?>> panels,
-                      PrintStream log) throws IOException {
+    static void write(
+            Path dir,
+            String name,
+            ObjectNode json,
+            String markdown,
+            List<? extends Chart<?, ?>> panels,
+            PrintStream log)
+            throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(name + ".json"),
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve(name + ".json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n",
+                StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".md"), markdown, StandardCharsets.UTF_8);
         if (!panels.isEmpty()) {
             Plots.save(dir.resolve(name + ".png"), panels);

@@ -27,20 +27,34 @@ import picocli.CommandLine.Spec;
  * straight to a fake provider with no latency and through Sluice to it, in interleaved rounds, one at
  * a time; added latency = p50/p99 through Sluice minus p50/p99 direct.
  */
-@Command(name = "overhead", mixinStandardHelpOptions = true,
-        description = {"Added latency at concurrency 1: p50/p99 through Sluice minus p50/p99 straight to the",
-                "fake provider (0 ms latency), interleaved rounds; writes overhead.json, .md and .png."})
+@Command(
+        name = "overhead",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Added latency at concurrency 1: p50/p99 through Sluice minus p50/p99 straight to the",
+            "fake provider (0 ms latency), interleaved rounds; writes overhead.json, .md and .png."
+        })
 final class OverheadCommand implements Callable<Integer> {
     static final double TARGET_ADDED_P99_MICROS = 200;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "10", description = "measured rounds (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "measured rounds (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--per-round", paramLabel = "N", defaultValue = "500",
+    @Option(
+            names = "--per-round",
+            paramLabel = "N",
+            defaultValue = "500",
             description = "requests per case and path in a round (default: ${DEFAULT-VALUE})")
     int perRound;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3000",
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "3000",
             description = "unmeasured requests per case and path first (default: ${DEFAULT-VALUE})")
     int warmup;
 
@@ -59,7 +73,9 @@ final class OverheadCommand implements Callable<Integer> {
     static final List<Case> CASES = List.of(
             new Case("Anthropic, whole answer (same dialect)", Call.complete(Dialect.ANTHROPIC, false, "bench")),
             new Case("Anthropic, stream of 12 deltas (same dialect)", Call.complete(Dialect.ANTHROPIC, true, "bench")),
-            new Case("OpenAI, whole answer (translated to Anthropic and back)", Call.complete(Dialect.OPENAI, false, "bench")));
+            new Case(
+                    "OpenAI, whole answer (translated to Anthropic and back)",
+                    Call.complete(Dialect.OPENAI, false, "bench")));
 
     @Override
     public Integer call() throws Exception {
@@ -78,11 +94,12 @@ final class OverheadCommand implements Callable<Integer> {
             roundP50.add(new double[rounds][2]);
         }
         try (FakeProvider fake = FakeProvider.builder().port(target.fakePort).start();
-             SluiceProcess sluice = target.startSluiceUnlessTargeted(options, Map.of(
-                     "upstream.url", fake.baseUri().toString(), "upstream.api-key", "bench"));
-             TrafficClient direct = TrafficClient.create(fake.baseUri(), Duration.ofSeconds(30));
-             TrafficClient through = TrafficClient.create(target.gateway(sluice), Duration.ofSeconds(30))) {
-            log.printf("sluice-bench: overhead, %d warm-up + %d rounds x %d requests per case and path%n",
+                SluiceProcess sluice = target.startSluiceUnlessTargeted(
+                        options, Map.of("upstream.url", fake.baseUri().toString(), "upstream.api-key", "bench"));
+                TrafficClient direct = TrafficClient.create(fake.baseUri(), Duration.ofSeconds(30));
+                TrafficClient through = TrafficClient.create(target.gateway(sluice), Duration.ofSeconds(30))) {
+            log.printf(
+                    "sluice-bench: overhead, %d warm-up + %d rounds x %d requests per case and path%n",
                     warmup, rounds, perRound);
             for (Case c : CASES) {
                 for (int i = 0; i < warmup; i++) {
@@ -93,8 +110,8 @@ final class OverheadCommand implements Callable<Integer> {
             for (int r = 0; r < rounds; r++) {
                 for (int c = 0; c < CASES.size(); c++) {
                     // alternate which path goes first, so drift in the machine hits both alike
-                    TrafficClient[] order = r % 2 == 0 ? new TrafficClient[] {direct, through}
-                            : new TrafficClient[] {through, direct};
+                    TrafficClient[] order =
+                            r % 2 == 0 ? new TrafficClient[] {direct, through} : new TrafficClient[] {through, direct};
                     for (TrafficClient client : order) {
                         int path = client == direct ? 0 : 1;
                         Histogram round = new Histogram(60_000_000L, 3);
@@ -115,8 +132,10 @@ final class OverheadCommand implements Callable<Integer> {
             ObjectNode root = Output.root("overhead", command, started, machine, sluice, target);
             root.put("rounds", rounds).put("perRound", perRound).put("warmup", warmup);
             ArrayNode cases = root.putArray("cases");
-            StringBuilder md = new StringBuilder("Overhead at concurrency 1 (µs, from send to the end of the answer)\n\n");
-            md.append("| request | direct p50 / p99 | through " + target.label() + " p50 / p99 | added p50 / p99 | added p50 per round (min–max) |\n");
+            StringBuilder md =
+                    new StringBuilder("Overhead at concurrency 1 (µs, from send to the end of the answer)\n\n");
+            md.append("| request | direct p50 / p99 | through " + target.label()
+                    + " p50 / p99 | added p50 / p99 | added p50 per round (min–max) |\n");
             md.append("|---|--:|--:|--:|--:|\n");
             Map<String, double[]> added = new LinkedHashMap<>();
             for (int c = 0; c < CASES.size(); c++) {
@@ -138,12 +157,21 @@ final class OverheadCommand implements Callable<Integer> {
                     min = Math.min(min, rp[1] - rp[0]);
                     max = Math.max(max, rp[1] - rp[0]);
                 }
-                md.append(String.format("| %s | %d / %d | %d / %d | %.0f / %.0f | %.0f – %.0f |%n", CASES.get(c).name(),
-                        d.getValueAtPercentile(50), d.getValueAtPercentile(99), s.getValueAtPercentile(50),
-                        s.getValueAtPercentile(99), a50, a99, min, max));
+                md.append(String.format(
+                        "| %s | %d / %d | %d / %d | %.0f / %.0f | %.0f – %.0f |%n",
+                        CASES.get(c).name(),
+                        d.getValueAtPercentile(50),
+                        d.getValueAtPercentile(99),
+                        s.getValueAtPercentile(50),
+                        s.getValueAtPercentile(99),
+                        a50,
+                        a99,
+                        min,
+                        max));
             }
             double headline = added.values().iterator().next()[1];
-            md.append(String.format("%nTarget: added p99 <= %.0f µs (Anthropic whole answer): %s — %.0f µs%n%n",
+            md.append(String.format(
+                    "%nTarget: added p99 <= %.0f µs (Anthropic whole answer): %s — %.0f µs%n%n",
                     TARGET_ADDED_P99_MICROS, headline <= TARGET_ADDED_P99_MICROS ? "PASS" : "FAIL", headline));
             root.put("targetAddedP99Micros", TARGET_ADDED_P99_MICROS).put("pass", headline <= TARGET_ADDED_P99_MICROS);
             md.append(Output.context(command, machine, sluice, target));
@@ -159,15 +187,24 @@ final class OverheadCommand implements Callable<Integer> {
     }
 
     private static ObjectNode percentiles(Histogram h) {
-        return Output.JSON.createObjectNode().put("count", h.getTotalCount()).put("p50", h.getValueAtPercentile(50))
-                .put("p90", h.getValueAtPercentile(90)).put("p99", h.getValueAtPercentile(99))
-                .put("p999", h.getValueAtPercentile(99.9)).put("max", h.getMaxValue());
+        return Output.JSON
+                .createObjectNode()
+                .put("count", h.getTotalCount())
+                .put("p50", h.getValueAtPercentile(50))
+                .put("p90", h.getValueAtPercentile(90))
+                .put("p99", h.getValueAtPercentile(99))
+                .put("p999", h.getValueAtPercentile(99.9))
+                .put("max", h.getMaxValue());
     }
 
     private static CategoryChart chart(List<Histogram[]> hist, String gateway) {
-        CategoryChart chart = new CategoryChartBuilder().width(Plots.WIDTH).height(Plots.PANEL_HEIGHT + 120)
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(Plots.WIDTH)
+                .height(Plots.PANEL_HEIGHT + 120)
                 .title("Latency at concurrency 1: straight to the fake vs through " + gateway)
-                .xAxisTitle("request").yAxisTitle("µs").build();
+                .xAxisTitle("request")
+                .yAxisTitle("µs")
+                .build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         List<String> names = List.of("Anthropic whole", "Anthropic stream", "OpenAI whole (translated)");

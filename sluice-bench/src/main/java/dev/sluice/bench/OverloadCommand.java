@@ -12,32 +12,54 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice-bench overload}: the overload scenario; writes overload.json, .md and .png. */
-@Command(name = "overload", mixinStandardHelpOptions = true,
-        description = {"The overload benchmark: Sluice admitting S at once, in front of a fake provider with S slots.",
-                "Open loop at 0.8x C (baseline), then 0.5x, 1x, 2x, 5x, 10x and 0.5x C (recovery), C = S req/s;",
-                "reports goodput, latency from the intended send time, shedding and the heap floor."})
+@Command(
+        name = "overload",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The overload benchmark: Sluice admitting S at once, in front of a fake provider with S slots.",
+            "Open loop at 0.8x C (baseline), then 0.5x, 1x, 2x, 5x, 10x and 0.5x C (recovery), C = S req/s;",
+            "reports goodput, latency from the intended send time, shedding and the heap floor."
+        })
 final class OverloadCommand implements Callable<Integer> {
-    @Option(names = "--slots", paramLabel = "S", defaultValue = "8",
+    @Option(
+            names = "--slots",
+            paramLabel = "S",
+            defaultValue = "8",
             description = "model slots of the fake = Sluice's admission.max-in-flight (default: ${DEFAULT-VALUE})")
     int slots;
 
-    @Option(names = "--phase-seconds", paramLabel = "N", defaultValue = "60",
+    @Option(
+            names = "--phase-seconds",
+            paramLabel = "N",
+            defaultValue = "60",
             description = "length of each load phase (default: ${DEFAULT-VALUE})")
     int phaseSeconds;
 
-    @Option(names = "--baseline-seconds", paramLabel = "N",
+    @Option(
+            names = "--baseline-seconds",
+            paramLabel = "N",
             description = "length of the 0.8x C baseline (default: half a phase, at least 10)")
     Integer baselineSeconds;
 
-    @Option(names = "--warmup-seconds", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--warmup-seconds",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "unreported 0.5x C warm-up before the baseline (default: ${DEFAULT-VALUE})")
     int warmupSeconds;
 
-    @Option(names = "--max-outstanding", paramLabel = "N", defaultValue = "20000",
-            description = "requests the client keeps open at most; more are counted as client overflow (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-outstanding",
+            paramLabel = "N",
+            defaultValue = "20000",
+            description =
+                    "requests the client keeps open at most; more are counted as client overflow (default: ${DEFAULT-VALUE})")
     int maxOutstanding;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "${sys:sluice.bench.out:-docs/bench}",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "${sys:sluice.bench.out:-docs/bench}",
             description = "where overload.json, overload.md and overload.png go (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -47,16 +69,25 @@ final class OverloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (phaseSeconds < 1 || warmupSeconds < 0 || (baselineSeconds != null && baselineSeconds < 1)) {
-            spec.commandLine().getErr().println("sluice-bench: --phase-seconds and --baseline-seconds must be >= 1, "
-                    + "--warmup-seconds >= 0");
+            spec.commandLine()
+                    .getErr()
+                    .println("sluice-bench: --phase-seconds and --baseline-seconds must be >= 1, "
+                            + "--warmup-seconds >= 0");
             return 2;
         }
         int baseline = baselineSeconds != null ? baselineSeconds : Math.max(10, phaseSeconds / 2);
-        var settings = new OverloadScenario.Settings(slots, Duration.ofSeconds(phaseSeconds), Duration.ofSeconds(baseline),
-                Duration.ofSeconds(warmupSeconds), maxOutstanding, 64, "250ms");
+        var settings = new OverloadScenario.Settings(
+                slots,
+                Duration.ofSeconds(phaseSeconds),
+                Duration.ofSeconds(baseline),
+                Duration.ofSeconds(warmupSeconds),
+                maxOutstanding,
+                64,
+                "250ms");
         PrintStream log = System.err;
-        log.printf("sluice-bench: overload, S = %d, C = %.1f req/s, about %d s%n", slots,
-                settings.capacityPerSecond(), settings.total().toSeconds() + 2);
+        log.printf(
+                "sluice-bench: overload, S = %d, C = %.1f req/s, about %d s%n",
+                slots, settings.capacityPerSecond(), settings.total().toSeconds() + 2);
         OverloadScenario.Result result = OverloadScenario.run(settings, log);
         Report report = new Report(result, Machine.current(), Output.commandLine(spec));
         Files.createDirectories(out);

@@ -2,6 +2,8 @@ package dev.sluice.bench;
 
 import dev.sluice.fake.FakeProvider;
 import dev.sluice.gateway.Sluice;
+import dev.sluice.gateway.config.load.ConfigKey;
+import dev.sluice.gateway.config.load.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -14,8 +16,6 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import dev.sluice.gateway.config.load.ConfigLoader;
-import dev.sluice.gateway.config.load.ConfigKey;
 
 /**
  * The overload scenario: a fake provider with S model slots streaming ~1 s answers (capacity
@@ -25,6 +25,7 @@ import dev.sluice.gateway.config.load.ConfigKey;
 final class OverloadScenario {
     /** Answer shape of the fake: 20 deltas 50 ms apart, about 1 s per streamed answer. */
     static final int DELTAS = 20;
+
     static final Duration DELTA_INTERVAL = Duration.ofMillis(50);
     /** How long a request may wait for response headers. */
     static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(30);
@@ -40,8 +41,14 @@ final class OverloadScenario {
      * @param queueSize      admission.queue-size, passed when the key exists
      * @param queueTimeout   admission.queue-timeout, passed when the key exists
      */
-    record Settings(int slots, Duration phase, Duration baseline, Duration warmup, int maxOutstanding,
-                    int queueSize, String queueTimeout) {
+    record Settings(
+            int slots,
+            Duration phase,
+            Duration baseline,
+            Duration warmup,
+            int maxOutstanding,
+            int queueSize,
+            String queueTimeout) {
         Settings {
             if (slots < 1) {
                 throw new IllegalArgumentException("--slots must be at least 1, was " + slots);
@@ -81,17 +88,28 @@ final class OverloadScenario {
      * @param drained     whether every request had ended within the drain timeout
      * @param finalStats  Sluice's /system/stats at the end, as JSON text ("" if unreadable)
      */
-    record Result(Settings settings, Map<String, String> config, List<String> skippedKeys,
-                  List<PhaseSummary> phases, Set<String> heapSources, List<HeapSampler.Sample> heapSamples,
-                  long runStartNanos, boolean drained, String finalStats, Instant started, Instant finished) {}
+    record Result(
+            Settings settings,
+            Map<String, String> config,
+            List<String> skippedKeys,
+            List<PhaseSummary> phases,
+            Set<String> heapSources,
+            List<HeapSampler.Sample> heapSamples,
+            long runStartNanos,
+            boolean drained,
+            String finalStats,
+            Instant started,
+            Instant finished) {}
 
-    private OverloadScenario() {
-    }
+    private OverloadScenario() {}
 
     static Result run(Settings s, PrintStream log) throws Exception {
         Instant started = Instant.now();
-        try (FakeProvider fake = FakeProvider.builder().slots(s.slots()).deltas(DELTAS)
-                .deltaInterval(DELTA_INTERVAL).start()) {
+        try (FakeProvider fake = FakeProvider.builder()
+                .slots(s.slots())
+                .deltas(DELTAS)
+                .deltaInterval(DELTA_INTERVAL)
+                .start()) {
             Map<String, String> wanted = new LinkedHashMap<>();
             wanted.put("server.port", "0");
             wanted.put("demo.mode", "off");
@@ -102,11 +120,14 @@ final class OverloadScenario {
             wanted.put("admission.queue-size", Integer.toString(s.queueSize()));
             wanted.put("admission.queue-timeout", s.queueTimeout());
             wanted.put("shutdown.pre-drain", "0"); // no load balancer to warn at the end of a run
-            wanted.put("store.url", "jdbc:sqlite:" + java.nio.file.Files.createTempDirectory("sluice-bench") + "/sluice.db");
+            wanted.put(
+                    "store.url",
+                    "jdbc:sqlite:" + java.nio.file.Files.createTempDirectory("sluice-bench") + "/sluice.db");
             Set<String> known = ConfigLoader.keys().stream().map(ConfigKey::key).collect(Collectors.toSet());
             Map<String, String> config = new LinkedHashMap<>(wanted);
             config.keySet().retainAll(known);
-            List<String> skipped = wanted.keySet().stream().filter(k -> !known.contains(k)).toList();
+            List<String> skipped =
+                    wanted.keySet().stream().filter(k -> !known.contains(k)).toList();
             log.println("sluice-bench: Sluice settings " + config
                     + (skipped.isEmpty() ? "" : "; skipped (no such key in this Sluice): " + skipped));
             try (Sluice sluice = Sluice.start(ConfigLoader.of(config))) {
@@ -115,8 +136,14 @@ final class OverloadScenario {
         }
     }
 
-    private static Result drive(Settings s, Sluice sluice, Map<String, String> config, List<String> skipped,
-                                Instant started, PrintStream log) throws Exception {
+    private static Result drive(
+            Settings s,
+            Sluice sluice,
+            Map<String, String> config,
+            List<String> skipped,
+            Instant started,
+            PrintStream log)
+            throws Exception {
         double capacity = s.capacityPerSecond();
         long runStart = System.nanoTime() + Duration.ofMillis(200).toNanos();
         List<PhaseRecorder> recorders = OpenLoop.plan(s.phases(), capacity, runStart);
@@ -131,8 +158,13 @@ final class OverloadScenario {
             try {
                 TrafficClient.Call call = TrafficClient.Call.complete(TrafficClient.Dialect.ANTHROPIC, true, "bench");
                 OpenLoop loop = new OpenLoop(() -> client.call(call), s.maxOutstanding());
-                loop.run(recorders, r -> log.printf("sluice-bench: phase %-14s %7.1f req/s for %d s%n",
-                        r.phase.name(), r.schedule.perSecond(), r.phase.length().toSeconds()));
+                loop.run(
+                        recorders,
+                        r -> log.printf(
+                                "sluice-bench: phase %-14s %7.1f req/s for %d s%n",
+                                r.phase.name(),
+                                r.schedule.perSecond(),
+                                r.phase.length().toSeconds()));
                 drained = loop.awaitIdle(DRAIN_TIMEOUT);
                 if (!drained) {
                     log.println("sluice-bench: " + loop.open() + " requests still open after " + DRAIN_TIMEOUT
@@ -154,13 +186,15 @@ final class OverloadScenario {
                 long end = r.schedule.startNanos() + r.phase.length().toNanos();
                 var floor = sampler.lastIn(r.schedule.startNanos(), end);
                 floor.ifPresent(f -> sources.add(f.source()));
-                summaries.add(PhaseSummary.of(r, capacity, floor
-                        .map(f -> OptionalDouble.of(f.floorBytes() / (1024.0 * 1024.0)))
-                        .orElse(OptionalDouble.empty())));
+                summaries.add(PhaseSummary.of(
+                        r,
+                        capacity,
+                        floor.map(f -> OptionalDouble.of(f.floorBytes() / (1024.0 * 1024.0)))
+                                .orElse(OptionalDouble.empty())));
             }
         }
-        return new Result(s, config, skipped, summaries, sources, samples, runStart, drained, finalStats,
-                started, Instant.now());
+        return new Result(
+                s, config, skipped, summaries, sources, samples, runStart, drained, finalStats, started, Instant.now());
     }
 
     private static String factor(double f) {

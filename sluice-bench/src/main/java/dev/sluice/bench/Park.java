@@ -7,8 +7,7 @@ final class Park {
     /** Bound on wake-ups (spurious or not) per call, so no caller can spin without end. */
     static final int MAX_PARKS = 100_000;
 
-    private Park() {
-    }
+    private Park() {}
 
     /** Returns at {@code deadlineNanos} or soon after; at once if it has passed or the thread is interrupted. */
     static void until(long deadlineNanos) {

@@ -13,7 +13,12 @@ import java.time.Duration;
 record Phase(String name, double loadFactor, Duration length, Kind kind) {
 
     /** What a phase is for; only {@link #WARMUP} is left out of the report. */
-    enum Kind { WARMUP, BASELINE, LOAD, RECOVERY }
+    enum Kind {
+        WARMUP,
+        BASELINE,
+        LOAD,
+        RECOVERY
+    }
 
     Phase {
         if (!(loadFactor > 0)) {

@@ -52,10 +52,25 @@ record PhaseSummary(
         OptionalDouble lastShed = r.lastShedNanos().isPresent()
                 ? OptionalDouble.of(Math.max(0, r.lastShedNanos().getAsLong() - r.schedule.startNanos()) / 1e9)
                 : OptionalDouble.empty();
-        return new PhaseSummary(r.phase, r.schedule.perSecond(), sent, completed, shed, r.shedByUpstream(),
-                r.errors() + unaccounted, overflow, r.disconnected(), goodput, goodput / capacityPerSecond,
-                Latency.of(r.endToEnd), Latency.of(r.firstEvent), Latency.of(r.shedAnswer), Latency.of(r.sendLag),
-                lastShed, heapFloorMiB, r.errorKinds());
+        return new PhaseSummary(
+                r.phase,
+                r.schedule.perSecond(),
+                sent,
+                completed,
+                shed,
+                r.shedByUpstream(),
+                r.errors() + unaccounted,
+                overflow,
+                r.disconnected(),
+                goodput,
+                goodput / capacityPerSecond,
+                Latency.of(r.endToEnd),
+                Latency.of(r.firstEvent),
+                Latency.of(r.shedAnswer),
+                Latency.of(r.sendLag),
+                lastShed,
+                heapFloorMiB,
+                r.errorKinds());
     }
 
     /**
@@ -69,7 +84,10 @@ record PhaseSummary(
             if (n == 0) {
                 return new Latency(0, 0, 0, 0);
             }
-            return new Latency(n, ms(micros.getValueAtPercentile(50)), ms(micros.getValueAtPercentile(99)),
+            return new Latency(
+                    n,
+                    ms(micros.getValueAtPercentile(50)),
+                    ms(micros.getValueAtPercentile(99)),
                     ms(micros.getMaxValue()));
         }
 

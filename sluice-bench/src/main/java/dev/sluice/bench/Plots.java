@@ -26,13 +26,17 @@ final class Plots {
     static final int WIDTH = 960;
     static final int PANEL_HEIGHT = 360;
 
-    private Plots() {
-    }
+    private Plots() {}
 
     /** An empty panel; {@code logX} makes the x axis logarithmic; the y axis starts at 0. */
     static XYChart panel(String title, String xTitle, String yTitle, boolean logX) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(PANEL_HEIGHT).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(PANEL_HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         XYStyler styler = chart.getStyler();
         if (logX) {
             styler.setXAxisLogarithmic(true);

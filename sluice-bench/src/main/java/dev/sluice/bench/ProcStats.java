@@ -21,8 +21,7 @@ final class ProcStats {
     /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
     static final long TICKS_PER_SECOND = 100;
 
-    private ProcStats() {
-    }
+    private ProcStats() {}
 
     static Sample of(long pid) {
         long rss = -1;

@@ -100,45 +100,86 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         var s = result.settings();
-        md.append(String.format("Overload, S = %d slots, C = %.1f req/s, %d s per phase (baseline %d s, warm-up %d s)%n%n",
-                s.slots(), s.capacityPerSecond(), s.phase().toSeconds(), s.baseline().toSeconds(), s.warmup().toSeconds()));
-        md.append("| phase | offered req/s | goodput req/s | goodput / C | completed | shed (by upstream) | errors "
-                + "| admitted end-to-end p50 / p99 / max ms | first event p50 / p99 / max ms | shed p99 ms | heap floor MiB |\n");
+        md.append(String.format(
+                "Overload, S = %d slots, C = %.1f req/s, %d s per phase (baseline %d s, warm-up %d s)%n%n",
+                s.slots(),
+                s.capacityPerSecond(),
+                s.phase().toSeconds(),
+                s.baseline().toSeconds(),
+                s.warmup().toSeconds()));
+        md.append(
+                "| phase | offered req/s | goodput req/s | goodput / C | completed | shed (by upstream) | errors "
+                        + "| admitted end-to-end p50 / p99 / max ms | first event p50 / p99 / max ms | shed p99 ms | heap floor MiB |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (PhaseSummary p : result.phases()) {
-            md.append(String.format("| %s | %.1f | %.2f | %.1f%% | %d | %d (%d) | %d | %s | %s | %s | %s |%n",
-                    p.phase().name(), p.offeredPerSecond(), p.goodputPerSecond(), 100 * p.goodputOfCapacity(),
-                    p.completed(), p.shed(), p.shedByUpstream(), p.errors() + p.clientOverflow(),
-                    triple(p.endToEnd()), triple(p.firstEvent()),
-                    p.shedAnswer().count() == 0 ? "–" : String.format("%.1f", p.shedAnswer().p99Ms()),
+            md.append(String.format(
+                    "| %s | %.1f | %.2f | %.1f%% | %d | %d (%d) | %d | %s | %s | %s | %s |%n",
+                    p.phase().name(),
+                    p.offeredPerSecond(),
+                    p.goodputPerSecond(),
+                    100 * p.goodputOfCapacity(),
+                    p.completed(),
+                    p.shed(),
+                    p.shedByUpstream(),
+                    p.errors() + p.clientOverflow(),
+                    triple(p.endToEnd()),
+                    triple(p.firstEvent()),
+                    p.shedAnswer().count() == 0
+                            ? "–"
+                            : String.format("%.1f", p.shedAnswer().p99Ms()),
                     mib(p.heapFloorMiB())));
         }
         md.append('\n');
-        result.phases().stream().filter(p -> p.phase().kind() == Phase.Kind.BASELINE).findFirst().ifPresent(b ->
-                md.append(String.format("- Baseline: admitted p99 at 0.8x C = %.0f ms.%n", b.endToEnd().p99Ms())));
-        result.phases().stream().filter(p -> p.phase().kind() == Phase.Kind.RECOVERY).findFirst().ifPresent(r ->
-                md.append(r.lastShedAfter().isPresent()
-                        ? String.format("- Recovery: shedding stopped after %.2f s (last shed answer of a recovery-phase request).%n",
-                                r.lastShedAfter().getAsDouble())
-                        : "- Recovery: no recovery-phase request was shed.\n"));
+        result.phases().stream()
+                .filter(p -> p.phase().kind() == Phase.Kind.BASELINE)
+                .findFirst()
+                .ifPresent(b -> md.append(String.format(
+                        "- Baseline: admitted p99 at 0.8x C = %.0f ms.%n",
+                        b.endToEnd().p99Ms())));
+        result.phases().stream()
+                .filter(p -> p.phase().kind() == Phase.Kind.RECOVERY)
+                .findFirst()
+                .ifPresent(r -> md.append(
+                        r.lastShedAfter().isPresent()
+                                ? String.format(
+                                        "- Recovery: shedding stopped after %.2f s (last shed answer of a recovery-phase request).%n",
+                                        r.lastShedAfter().getAsDouble())
+                                : "- Recovery: no recovery-phase request was shed.\n"));
         md.append("\nTargets:\n\n");
         for (Targets.Check c : checks) {
-            md.append("- ").append(c.verdict()).append(" — ").append(c.target()).append(": ").append(c.measured()).append('\n');
+            md.append("- ")
+                    .append(c.verdict())
+                    .append(" — ")
+                    .append(c.target())
+                    .append(": ")
+                    .append(c.measured())
+                    .append('\n');
         }
         md.append('\n');
-        md.append("- Heap floor from: ").append(result.heapSources().isEmpty() ? "no sample"
-                : String.join("; ", result.heapSources())).append(" (Sluice, the fake provider and the load generator share one JVM).\n");
-        double lag = result.phases().stream().mapToDouble(p -> p.sendLag().maxMs()).max().orElse(0);
-        long overflow = result.phases().stream().mapToLong(PhaseSummary::clientOverflow).sum();
-        md.append(String.format("- Client: max send lag %.1f ms, client overflows %d, all requests ended: %s.%n",
+        md.append("- Heap floor from: ")
+                .append(result.heapSources().isEmpty() ? "no sample" : String.join("; ", result.heapSources()))
+                .append(" (Sluice, the fake provider and the load generator share one JVM).\n");
+        double lag = result.phases().stream()
+                .mapToDouble(p -> p.sendLag().maxMs())
+                .max()
+                .orElse(0);
+        long overflow =
+                result.phases().stream().mapToLong(PhaseSummary::clientOverflow).sum();
+        md.append(String.format(
+                "- Client: max send lag %.1f ms, client overflows %d, all requests ended: %s.%n",
                 lag, overflow, result.drained() ? "yes" : "no (open ones counted as errors)"));
-        md.append("- Sluice settings: ").append(result.config()).append(result.skippedKeys().isEmpty() ? ""
-                : "; skipped (no such key): " + result.skippedKeys()).append('\n');
+        md.append("- Sluice settings: ")
+                .append(result.config())
+                .append(result.skippedKeys().isEmpty() ? "" : "; skipped (no such key): " + result.skippedKeys())
+                .append('\n');
         md.append("- Command: `").append(command).append("`\n");
         md.append("- Machine: ").append(machine.describe()).append('\n');
         md.append("- JVM flags: `").append(String.join(" ", machine.jvmFlags())).append("`\n");
-        md.append("- Run: ").append(result.started()).append(", ")
-                .append(Duration.between(result.started(), result.finished()).toSeconds()).append(" s\n");
+        md.append("- Run: ")
+                .append(result.started())
+                .append(", ")
+                .append(Duration.between(result.started(), result.finished()).toSeconds())
+                .append(" s\n");
         return md.toString();
     }
 

@@ -15,7 +15,8 @@ record Schedule(long startNanos, double perSecond, int count) {
 
     Schedule {
         if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-            throw new IllegalArgumentException("rate must be a positive number of requests per second, was " + perSecond);
+            throw new IllegalArgumentException(
+                    "rate must be a positive number of requests per second, was " + perSecond);
         }
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative, was " + count);

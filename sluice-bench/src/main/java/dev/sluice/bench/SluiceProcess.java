@@ -33,8 +33,10 @@ final class SluiceProcess implements AutoCloseable {
     private final Path dir;
     private final List<String> jvmFlags;
     private final Map<String, String> settings;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private SluiceProcess(Process process, URI base, Path dir, List<String> jvmFlags, Map<String, String> settings) {
         this.process = process;
@@ -49,7 +51,8 @@ final class SluiceProcess implements AutoCloseable {
      * the bench's own: a free loopback port, demo off, request log off, an admin key, a temporary
      * SQLite store) and waits until {@code /health/ready} answers 200.
      */
-    static SluiceProcess start(List<String> jvmFlags, Map<String, String> settings) throws IOException, InterruptedException {
+    static SluiceProcess start(List<String> jvmFlags, Map<String, String> settings)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("sluice-bench-sluice");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -70,17 +73,26 @@ final class SluiceProcess implements AutoCloseable {
         if (logging != null) {
             cmd.add("-Djava.util.logging.config.file=" + logging);
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sluice.gateway.cli.SluiceCli", "serve",
-                "--port", Integer.toString(port)));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.sluice.gateway.cli.SluiceCli",
+                "serve",
+                "--port",
+                Integer.toString(port)));
         all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("sluice.log").toFile()).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("sluice.log").toFile())
+                    .start();
         } catch (IOException e) {
             deleteQuietly(dir);
             throw e;
         }
-        SluiceProcess sluice = new SluiceProcess(p, URI.create("http://127.0.0.1:" + port), dir, List.copyOf(jvmFlags), all);
+        SluiceProcess sluice =
+                new SluiceProcess(p, URI.create("http://127.0.0.1:" + port), dir, List.copyOf(jvmFlags), all);
         try {
             sluice.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -152,9 +164,13 @@ final class SluiceProcess implements AutoCloseable {
 
     /** Runs a full GC in Sluice ({@code POST /system/gc}) and returns the post-GC old-generation floor in bytes. */
     long gcFloorBytes() throws IOException, InterruptedException {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(base.resolve("/system/gc"))
-                .timeout(Duration.ofSeconds(30)).header("x-api-key", ADMIN_KEY)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = http.send(
+                HttpRequest.newBuilder(base.resolve("/system/gc"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("x-api-key", ADMIN_KEY)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) {
             throw new IOException("/system/gc: HTTP " + res.statusCode() + " " + res.body());
         }
@@ -167,7 +183,11 @@ final class SluiceProcess implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -191,7 +211,8 @@ final class SluiceProcess implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             System.err.println("sluice-bench: could not delete " + dir + ": " + e.getMessage());
         }

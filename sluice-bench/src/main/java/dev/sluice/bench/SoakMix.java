@@ -14,9 +14,23 @@ import java.util.SplittableRandom;
  */
 final class SoakMix {
     /** Every fault of the fake provider, chosen by model name {@code fault-<name>}. */
-    static final List<String> FAULTS = List.of("rate-limit", "rate-limit-no-retry-after", "server-error", "unavailable",
-            "overloaded", "reset", "no-answer", "slow-headers", "slow-first-token", "stream-cut", "stall", "malformed",
-            "no-terminator", "context-length", "content-filter", "flapping");
+    static final List<String> FAULTS = List.of(
+            "rate-limit",
+            "rate-limit-no-retry-after",
+            "server-error",
+            "unavailable",
+            "overloaded",
+            "reset",
+            "no-answer",
+            "slow-headers",
+            "slow-first-token",
+            "stream-cut",
+            "stall",
+            "malformed",
+            "no-terminator",
+            "context-length",
+            "content-filter",
+            "flapping");
     /** The model routed to a provider that is down during the outage phase. */
     static final String OUTAGE_MODEL = "outage";
 

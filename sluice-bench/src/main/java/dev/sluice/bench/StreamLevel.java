@@ -51,10 +51,22 @@ final class StreamLevel {
      * @param maxGap per stream, its longest gap between two deltas
      * @param lost   completed streams with fewer or more deltas than sent
      */
-    record Result(int level, long completed, long errors, long stalls, long lost, double deltasPerSecond,
-                  PhaseSummary.Latency maxGap, PhaseSummary.Latency firstDelta, long inFlightMax, long rssBytes,
-                  long threads, long fds, Map<String, Long> errorKinds, double sluiceCpuMicrosPerDelta,
-                  double benchCpuMicrosPerDelta) {
+    record Result(
+            int level,
+            long completed,
+            long errors,
+            long stalls,
+            long lost,
+            double deltasPerSecond,
+            PhaseSummary.Latency maxGap,
+            PhaseSummary.Latency firstDelta,
+            long inFlightMax,
+            long rssBytes,
+            long threads,
+            long fds,
+            Map<String, Long> errorKinds,
+            double sluiceCpuMicrosPerDelta,
+            double benchCpuMicrosPerDelta) {
         boolean clean() {
             return stalls == 0 && lost == 0 && errors == 0;
         }
@@ -66,10 +78,24 @@ final class StreamLevel {
         }
 
         String markdownRow() {
-            return String.format("| %d | %d | %d | %.0f | %.0f | %.0f / %.0f / %.0f | %d | %d | %d | %.0f | %d | %d | %s / %.1f |", level,
-                    inFlightMax, completed + errors, deltasPerSecond, firstDelta.p99Ms(), maxGap.p50Ms(), maxGap.p99Ms(),
-                    maxGap.maxMs(), stalls, lost, errors, rssBytes / (1024.0 * 1024), threads, fds,
-                    sluiceCpuMicrosPerDelta < 0 ? "–" : String.format("%.1f", sluiceCpuMicrosPerDelta), benchCpuMicrosPerDelta)
+            return String.format(
+                            "| %d | %d | %d | %.0f | %.0f | %.0f / %.0f / %.0f | %d | %d | %d | %.0f | %d | %d | %s / %.1f |",
+                            level,
+                            inFlightMax,
+                            completed + errors,
+                            deltasPerSecond,
+                            firstDelta.p99Ms(),
+                            maxGap.p50Ms(),
+                            maxGap.p99Ms(),
+                            maxGap.maxMs(),
+                            stalls,
+                            lost,
+                            errors,
+                            rssBytes / (1024.0 * 1024),
+                            threads,
+                            fds,
+                            sluiceCpuMicrosPerDelta < 0 ? "–" : String.format("%.1f", sluiceCpuMicrosPerDelta),
+                            benchCpuMicrosPerDelta)
                     .replace("| -0 | -1 | -1 |", "| – | – | – |");
         }
     }
@@ -81,12 +107,16 @@ final class StreamLevel {
         long end = start + length.toNanos();
         long spread = Duration.ofMillis(20L * deltas).toNanos(); // one stream's length
         Call call = Call.complete(Dialect.ANTHROPIC, true, "paced");
-        Thread sampler = Thread.ofPlatform().daemon().name("sluice-bench-streams-sampler").start(() -> {
-            if (sluice != null) {
-                sample(end);
-            }
-        });
-        try (ExecutorService holders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-bench-stream-", 0).factory())) {
+        Thread sampler = Thread.ofPlatform()
+                .daemon()
+                .name("sluice-bench-streams-sampler")
+                .start(() -> {
+                    if (sluice != null) {
+                        sample(end);
+                    }
+                });
+        try (ExecutorService holders = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("sluice-bench-stream-", 0).factory())) {
             for (int i = 0; i < level; i++) {
                 long at = start + spread * i / level;
                 holders.submit(() -> {
@@ -106,9 +136,22 @@ final class StreamLevel {
         double sluiceCpu = sluice == null ? -1 : (proc.cpuMillis() - sluiceCpu0) * 1000.0 / deltas;
         double benchCpu = (ProcStats.of(ProcessHandle.current().pid()).cpuMillis() - benchCpu0) * 1000.0 / deltas;
         synchronized (errorKinds) {
-            return new Result(level, completed.sum(), errors.sum(), stalls.sum(), lost.sum(), frames.sum() / seconds,
-                    PhaseSummary.Latency.of(maxGapMicros), PhaseSummary.Latency.of(firstDeltaMicros), inFlightMax.get(),
-                    proc.rssBytes(), proc.threads(), proc.fds(), Map.copyOf(errorKinds), sluiceCpu, benchCpu);
+            return new Result(
+                    level,
+                    completed.sum(),
+                    errors.sum(),
+                    stalls.sum(),
+                    lost.sum(),
+                    frames.sum() / seconds,
+                    PhaseSummary.Latency.of(maxGapMicros),
+                    PhaseSummary.Latency.of(firstDeltaMicros),
+                    inFlightMax.get(),
+                    proc.rssBytes(),
+                    proc.threads(),
+                    proc.fds(),
+                    Map.copyOf(errorKinds),
+                    sluiceCpu,
+                    benchCpu);
         }
     }
 

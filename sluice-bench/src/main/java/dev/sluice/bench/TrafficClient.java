@@ -33,7 +33,10 @@ final class TrafficClient implements AutoCloseable {
     static final Duration SLOW_READ_PAUSE = Duration.ofMillis(20);
 
     /** The API a request speaks. */
-    enum Dialect { ANTHROPIC, OPENAI }
+    enum Dialect {
+        ANTHROPIC,
+        OPENAI
+    }
 
     /** How the client reads the answer. */
     enum Reader {
@@ -66,7 +69,8 @@ final class TrafficClient implements AutoCloseable {
         requireLoopback(base);
         this.base = base;
         this.headersTimeout = headersTimeout;
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-bench-http-", 0).factory());
+        this.executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("sluice-bench-http-", 0).factory());
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -82,15 +86,17 @@ final class TrafficClient implements AutoCloseable {
     static String body(Dialect dialect, boolean stream, String model) {
         String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about sluices.\"}]";
         return switch (dialect) {
-            case ANTHROPIC -> "{\"model\":\"" + model + "\",\"max_tokens\":1024,\"stream\":" + stream + "," + messages + "}";
-            case OPENAI -> "{\"model\":\"" + model + "\",\"stream\":" + stream
-                    + (stream ? ",\"stream_options\":{\"include_usage\":true}," : ",") + messages + "}";
+            case ANTHROPIC ->
+                "{\"model\":\"" + model + "\",\"max_tokens\":1024,\"stream\":" + stream + "," + messages + "}";
+            case OPENAI ->
+                "{\"model\":\"" + model + "\",\"stream\":" + stream
+                        + (stream ? ",\"stream_options\":{\"include_usage\":true}," : ",") + messages + "}";
         };
     }
 
     HttpRequest request(Call call) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(call.dialect() == Dialect.ANTHROPIC
-                        ? "/v1/messages" : "/v1/chat/completions"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        base.resolve(call.dialect() == Dialect.ANTHROPIC ? "/v1/messages" : "/v1/chat/completions"))
                 .timeout(headersTimeout)
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body(call.dialect(), call.stream(), call.model())));
@@ -146,7 +152,9 @@ final class TrafficClient implements AutoCloseable {
         try {
             HttpResponse<Void> res = pending.get(millis, TimeUnit.MILLISECONDS);
             long end = System.nanoTime();
-            return res.statusCode() == 200 ? CallResult.completed(end, end) : CallResult.error(end, "HTTP " + res.statusCode());
+            return res.statusCode() == 200
+                    ? CallResult.completed(end, end)
+                    : CallResult.error(end, "HTTP " + res.statusCode());
         } catch (TimeoutException e) {
             pending.cancel(true);
             return CallResult.disconnected(System.nanoTime());
@@ -207,7 +215,12 @@ final class TrafficClient implements AutoCloseable {
         return CallResult.error(System.nanoTime(), "stream longer than " + MAX_LINES + " lines");
     }
 
-    private enum Event { CONTENT, END, ERROR, OTHER }
+    private enum Event {
+        CONTENT,
+        END,
+        ERROR,
+        OTHER
+    }
 
     private static Event classify(String line, Dialect dialect) {
         if (dialect == Dialect.ANTHROPIC) {
@@ -239,8 +252,8 @@ final class TrafficClient implements AutoCloseable {
     /** The body of a GET to {@code uri} (a loopback address), or throws. */
     String get(URI uri, Duration timeout) throws IOException, InterruptedException {
         requireLoopback(uri);
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = http.send(
+                HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) {
             throw new IOException("GET " + uri + ": HTTP " + res.statusCode());
         }

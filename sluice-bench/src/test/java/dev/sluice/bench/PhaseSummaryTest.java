@@ -93,7 +93,8 @@ class PhaseSummaryTest {
 
         assertThat(s.lastShedAfter()).hasValue(1.25);
         assertThat(s.errors()).isEqualTo(158); // 160 due, 2 shed, none reported for the rest
-        assertThat(PhaseSummary.of(recorder(), 8, OptionalDouble.empty()).lastShedAfter()).isEmpty();
+        assertThat(PhaseSummary.of(recorder(), 8, OptionalDouble.empty()).lastShedAfter())
+                .isEmpty();
     }
 
     @Test

@@ -26,7 +26,9 @@ class ScenarioCommandsTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--out";
         all[args.length + 1] = out.toString();
-        assertThat(new CommandLine(command).execute(all)).as(name + " exit code").isZero();
+        assertThat(new CommandLine(command).execute(all))
+                .as(name + " exit code")
+                .isZero();
         assertThat(out.resolve(name + ".md")).isNotEmptyFile();
         assertThat(out.resolve(name + ".png")).isNotEmptyFile();
         JsonNode json = Output.JSON.readTree(Files.readString(out.resolve(name + ".json")));
@@ -52,20 +54,36 @@ class ScenarioCommandsTest {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             fakePort = free.getLocalPort();
         }
-        try (SluiceProcess gateway = SluiceProcess.start(List.of("-Xmx256m"), Map.of(
-                "upstream.url", "http://127.0.0.1:" + fakePort, "upstream.api-key", "bench"))) {
-            String[] args = {"--target", gateway.baseUri().toString(), "--fake-port", Integer.toString(fakePort),
-                    "--rounds", "1", "--per-round", "10", "--warmup", "5", "--out", out.toString()};
+        try (SluiceProcess gateway = SluiceProcess.start(
+                List.of("-Xmx256m"),
+                Map.of("upstream.url", "http://127.0.0.1:" + fakePort, "upstream.api-key", "bench"))) {
+            String[] args = {
+                "--target",
+                gateway.baseUri().toString(),
+                "--fake-port",
+                Integer.toString(fakePort),
+                "--rounds",
+                "1",
+                "--per-round",
+                "10",
+                "--warmup",
+                "5",
+                "--out",
+                out.toString()
+            };
             assertThat(new CommandLine(new OverheadCommand()).execute(args)).isZero();
             JsonNode json = Output.JSON.readTree(Files.readString(out.resolve("overhead.json")));
             assertThat(json.path("target").asText()).isEqualTo(gateway.baseUri().toString());
-            assertThat(json.has("sluiceProcess")).as("no Sluice started by the command").isFalse();
+            assertThat(json.has("sluiceProcess"))
+                    .as("no Sluice started by the command")
+                    .isFalse();
             for (JsonNode c : json.path("cases")) {
                 assertThat(c.path("sluiceMicros").path("count").asLong()).isEqualTo(10);
             }
             assertThat(Files.readString(out.resolve("overhead.md"))).contains("through target", "already running");
             // every measured request went through the gateway the test started: its own count says so
-            assertThat(gateway.stats().path("admission").path("admitted").asLong()).isGreaterThanOrEqualTo(3 * 15);
+            assertThat(gateway.stats().path("admission").path("admitted").asLong())
+                    .isGreaterThanOrEqualTo(3 * 15);
         }
     }
 
@@ -81,19 +99,30 @@ class ScenarioCommandsTest {
 
     @Test
     void throughputRampsBothPaths() throws Exception {
-        JsonNode json = run(new ThroughputCommand(), "throughput", "--start-rate", "20", "--step-seconds", "1",
-                "--max-steps", "2");
+        JsonNode json = run(
+                new ThroughputCommand(), "throughput", "--start-rate", "20", "--step-seconds", "1", "--max-steps", "2");
         for (String path : new String[] {"direct", "sluice"}) {
             assertThat(json.path(path).size()).as(path).isBetween(1, 2);
-            assertThat(json.path(path).get(0).path("completed").asLong()).as(path).isEqualTo(20);
+            assertThat(json.path(path).get(0).path("completed").asLong())
+                    .as(path)
+                    .isEqualTo(20);
         }
         assertThat(json.path("sluiceMaxPerSecond").asDouble()).isPositive();
     }
 
     @Test
     void streamsAreRelayedWholeAndParkedStreamsAreWeighed() throws Exception {
-        JsonNode json = run(new StreamsCommand(), "streams", "--levels", "10", "--level-seconds", "2",
-                "--warmup-seconds", "1", "--parked", "50");
+        JsonNode json = run(
+                new StreamsCommand(),
+                "streams",
+                "--levels",
+                "10",
+                "--level-seconds",
+                "2",
+                "--warmup-seconds",
+                "1",
+                "--parked",
+                "50");
         JsonNode level = json.path("levels").get(0);
         assertThat(level.path("completed").asLong()).isGreaterThanOrEqualTo(10);
         assertThat(level.path("lost").asLong()).isZero();
@@ -102,23 +131,39 @@ class ScenarioCommandsTest {
         JsonNode parked = json.path("parked");
         assertThat(parked.path("allOpened").asBoolean()).isTrue();
         assertThat(parked.path("sluiceInFlight").asLong()).isEqualTo(50);
-        assertThat(parked.path("fdsParked").asLong()).isGreaterThan(parked.path("fdsBefore").asLong() + 50);
+        assertThat(parked.path("fdsParked").asLong())
+                .isGreaterThan(parked.path("fdsBefore").asLong() + 50);
     }
 
     @Test
     void soakEndsIdleWithEveryRequestAccountedFor() throws Exception {
-        JsonNode json = run(new SoakCommand(), "soak", "--requests", "2000", "--rate", "250", "--checkpoints", "3",
-                "--idle-seconds", "3");
+        JsonNode json = run(
+                new SoakCommand(),
+                "soak",
+                "--requests",
+                "2000",
+                "--rate",
+                "250",
+                "--checkpoints",
+                "3",
+                "--idle-seconds",
+                "3");
         assertThat(json.path("drained").asBoolean()).isTrue();
         assertThat(json.path("checkpoints").size()).isEqualTo(4);
         assertThat(json.path("idleAfter").path("inFlight").asLong()).isZero();
         // pooled upstream connections are read at each checkpoint (they close after Jetty's idle timeout, longer
         // than this short run's idle, so only the full soak shows them back at zero)
-        assertThat(json.path("checkpoints").get(1).path("upstreamConnections").asLong()).as("read during the run").isPositive();
+        assertThat(json.path("checkpoints").get(1).path("upstreamConnections").asLong())
+                .as("read during the run")
+                .isPositive();
         JsonNode o = json.path("outcomes");
         assertThat(o.path("completed").asLong()).isGreaterThan(1000);
         assertThat(o.path("disconnected").asLong()).isPositive();
-        assertThat(o.path("completed").asLong() + o.path("disconnected").asLong() + o.path("shed").asLong()
-                + o.path("errors").asLong() + o.path("clientOverflow").asLong()).isEqualTo(1998); // 3 x 666
+        assertThat(o.path("completed").asLong()
+                        + o.path("disconnected").asLong()
+                        + o.path("shed").asLong()
+                        + o.path("errors").asLong()
+                        + o.path("clientOverflow").asLong())
+                .isEqualTo(1998); // 3 x 666
     }
 }

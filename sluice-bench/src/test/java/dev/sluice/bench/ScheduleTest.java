@@ -54,7 +54,8 @@ class ScheduleTest {
 
         List<PhaseRecorder> plan = OpenLoop.plan(phases, 8, 42);
 
-        assertThat(plan).extracting(r -> r.schedule.startNanos())
+        assertThat(plan)
+                .extracting(r -> r.schedule.startNanos())
                 .containsExactly(42L, 42 + 10_000_000_000L, 42 + 15_000_000_000L);
         assertThat(plan).extracting(r -> r.schedule.perSecond()).containsExactly(4.0, 80.0, 4.0);
         assertThat(plan).extracting(r -> r.schedule.count()).containsExactly(40, 400, 40);

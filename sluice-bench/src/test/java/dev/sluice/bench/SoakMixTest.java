@@ -23,7 +23,9 @@ class SoakMixTest {
         for (long i = 0; i < n; i++) {
             Call c = mix.call(i);
             if (c.model().equals(SoakMix.OUTAGE_MODEL)) {
-                assertThat(mix.inOutage(i)).as("outage request outside the window: " + i).isTrue();
+                assertThat(mix.inOutage(i))
+                        .as("outage request outside the window: " + i)
+                        .isTrue();
                 outage++;
             } else if (c.reader() == Reader.DISCONNECT) {
                 disconnects++;

@@ -13,8 +13,8 @@ class TargetsTest {
     private static final long MS = 1_000_000;
 
     /** A phase of {@code factor} x 8 req/s for 10 s: {@code completed} answers of {@code e2eMs}, the rest shed. */
-    private static PhaseSummary phase(Phase.Kind kind, double factor, int completed, long e2eMs, long shedMs,
-                                      long lastShedMs, double floorMiB) {
+    private static PhaseSummary phase(
+            Phase.Kind kind, double factor, int completed, long e2eMs, long shedMs, long lastShedMs, double floorMiB) {
         Phase phase = new Phase(kind + " " + factor, factor, Duration.ofSeconds(10), kind);
         PhaseRecorder r = new PhaseRecorder(phase, Schedule.of(0, factor * 8, phase.length()));
         for (int i = 0; i < r.schedule.count(); i++) {
@@ -22,13 +22,17 @@ class TargetsTest {
             if (i < completed) {
                 r.record(due, due, CallResult.completed(due + 5 * MS, due + e2eMs * MS));
             } else {
-                r.record(due, due, CallResult.shed(i == r.schedule.count() - 1 ? lastShedMs * MS : due + shedMs * MS, false));
+                r.record(
+                        due,
+                        due,
+                        CallResult.shed(i == r.schedule.count() - 1 ? lastShedMs * MS : due + shedMs * MS, false));
             }
         }
         return PhaseSummary.of(r, 8, OptionalDouble.of(floorMiB));
     }
 
-    private static List<PhaseSummary> run(int completedAt10x, long p99At10x, long shedMs, long lastShedMs, double endFloor) {
+    private static List<PhaseSummary> run(
+            int completedAt10x, long p99At10x, long shedMs, long lastShedMs, double endFloor) {
         List<PhaseSummary> phases = new ArrayList<>();
         phases.add(phase(Phase.Kind.BASELINE, 0.8, 64, 1_000, 0, 0, 40));
         phases.add(phase(Phase.Kind.LOAD, 2, 80, 1_100, shedMs, 9_000, 41));
@@ -41,7 +45,9 @@ class TargetsTest {
     void aFlatRunPassesEveryTarget() {
         List<Targets.Check> checks = Targets.check(run(79, 1_150, 2, 1_500, 44));
 
-        assertThat(checks).hasSize(5).allSatisfy(c -> assertThat(c.pass()).as(c.target()).contains(true));
+        assertThat(checks)
+                .hasSize(5)
+                .allSatisfy(c -> assertThat(c.pass()).as(c.target()).contains(true));
     }
 
     @Test

@@ -27,7 +27,8 @@ class TrafficClientTest {
     }
 
     static String openAi(int deltas, boolean done) {
-        StringBuilder sb = new StringBuilder("data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n");
+        StringBuilder sb =
+                new StringBuilder("data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n");
         for (int i = 0; i < deltas; i++) {
             sb.append("data: {\"choices\":[{\"delta\":{\"content\":\"w \"}}]}\n\n");
         }
@@ -47,15 +48,19 @@ class TrafficClientTest {
 
     @Test
     void aStreamWithoutItsEndMarkerOrWithAnErrorEventIsAnError() throws Exception {
-        assertThat(TrafficClient.readStream(text(anthropic(3, false)), Dialect.ANTHROPIC, Reader.COMPLETE, 0).error())
+        assertThat(TrafficClient.readStream(text(anthropic(3, false)), Dialect.ANTHROPIC, Reader.COMPLETE, 0)
+                        .error())
                 .contains("without its end marker");
-        assertThat(TrafficClient.readStream(text(openAi(3, false)), Dialect.OPENAI, Reader.COMPLETE, 0).outcome())
+        assertThat(TrafficClient.readStream(text(openAi(3, false)), Dialect.OPENAI, Reader.COMPLETE, 0)
+                        .outcome())
                 .isEqualTo(CallResult.Outcome.ERROR);
         String withError = anthropic(2, false) + "event: error\ndata: {\"type\":\"error\"}\n\n";
-        assertThat(TrafficClient.readStream(text(withError), Dialect.ANTHROPIC, Reader.COMPLETE, 0).error())
+        assertThat(TrafficClient.readStream(text(withError), Dialect.ANTHROPIC, Reader.COMPLETE, 0)
+                        .error())
                 .isEqualTo("in-band error event");
         String openAiError = openAi(2, false) + "data: {\"error\":{\"message\":\"x\"}}\n\n";
-        assertThat(TrafficClient.readStream(text(openAiError), Dialect.OPENAI, Reader.COMPLETE, 0).outcome())
+        assertThat(TrafficClient.readStream(text(openAiError), Dialect.OPENAI, Reader.COMPLETE, 0)
+                        .outcome())
                 .isEqualTo(CallResult.Outcome.ERROR);
     }
 
@@ -64,7 +69,8 @@ class TrafficClientTest {
         CallResult r = TrafficClient.readStream(text(anthropic(64, true)), Dialect.ANTHROPIC, Reader.DISCONNECT, 5);
         assertThat(r.outcome()).isEqualTo(CallResult.Outcome.DISCONNECTED);
         // a stream that ends before the reader would leave is read whole
-        CallResult whole = TrafficClient.readStream(text(anthropic(1, true)), Dialect.ANTHROPIC, Reader.DISCONNECT, 500);
+        CallResult whole =
+                TrafficClient.readStream(text(anthropic(1, true)), Dialect.ANTHROPIC, Reader.DISCONNECT, 500);
         assertThat(whole.outcome()).isEqualTo(CallResult.Outcome.COMPLETED);
     }
 
@@ -93,6 +99,8 @@ class TrafficClientTest {
         assertThat(a.path("stream").asBoolean()).isTrue();
         var o = mapper.readTree(TrafficClient.body(Dialect.OPENAI, true, "m"));
         assertThat(o.path("stream_options").path("include_usage").asBoolean()).isTrue();
-        assertThat(mapper.readTree(TrafficClient.body(Dialect.OPENAI, false, "m")).has("stream_options")).isFalse();
+        assertThat(mapper.readTree(TrafficClient.body(Dialect.OPENAI, false, "m"))
+                        .has("stream_options"))
+                .isFalse();
     }
 }

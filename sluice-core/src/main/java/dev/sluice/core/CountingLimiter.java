@@ -40,6 +40,7 @@ final class CountingLimiter implements Limiter {
     private final AtomicLong holdAverageNanos = new AtomicLong();
     /** Permits granted and not yet released (at most the limit): when each is likely to end. */
     private final Set<Permit> live = ConcurrentHashMap.newKeySet();
+
     private final LongAdder admitted = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -47,8 +48,14 @@ final class CountingLimiter implements Limiter {
     private final LongAdder dropped = new LongAdder();
     private final Map<ShedReason, LongAdder> shed = new EnumMap<>(ShedReason.class);
 
-    CountingLimiter(String name, LimitAlgorithm algorithm, LongSupplier ticker, AdmissionGate gate,
-            WaitQueue queue, Duration defaultMaxWait, double interactiveReserve) {
+    CountingLimiter(
+            String name,
+            LimitAlgorithm algorithm,
+            LongSupplier ticker,
+            AdmissionGate gate,
+            WaitQueue queue,
+            Duration defaultMaxWait,
+            double interactiveReserve) {
         this.name = Objects.requireNonNull(name, "name");
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -93,9 +100,11 @@ final class CountingLimiter implements Limiter {
         }
         long predicted = predictedWaitNanos(priority);
         if (2 * predicted > maxWait.toNanos()) { // likely to time out: shed now, cheaply
-            return shed(ShedReason.QUEUE_TIMEOUT, "in-flight " + inFlight.get() + "/" + algorithm.limit()
-                    + ", predicted queue wait " + predicted / 1_000_000 + " ms, more than half the "
-                    + maxWait.toMillis() + " ms deadline");
+            return shed(
+                    ShedReason.QUEUE_TIMEOUT,
+                    "in-flight " + inFlight.get() + "/" + algorithm.limit()
+                            + ", predicted queue wait " + predicted / 1_000_000 + " ms, more than half the "
+                            + maxWait.toMillis() + " ms deadline");
         }
         return waiters.await(priority, (maxWait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : maxWait).toNanos());
     }
@@ -116,7 +125,10 @@ final class CountingLimiter implements Limiter {
         }
         int ahead = priority == Priority.INTERACTIVE ? queue.interactiveCount() : queue.size();
         long now = ticker.getAsLong();
-        long[] remaining = live.stream().mapToLong(p -> Math.max(0, p.grantedAtNanos() + hold - now)).sorted().toArray();
+        long[] remaining = live.stream()
+                .mapToLong(p -> Math.max(0, p.grantedAtNanos() + hold - now))
+                .sorted()
+                .toArray();
         if (remaining.length == 0) {
             return 0;
         }
@@ -140,12 +152,14 @@ final class CountingLimiter implements Limiter {
                 return new Admission.Rejected(ShedReason.LIMIT, "in-flight " + current + "/" + limit);
             }
             if (current >= share) {
-                return new Admission.Rejected(ShedReason.PRIORITY, "batch: in-flight " + current + "/" + limit
-                        + " >= " + share + " (" + Math.round(interactiveReserve * 100) + "% reserved for interactive)");
+                return new Admission.Rejected(
+                        ShedReason.PRIORITY,
+                        "batch: in-flight " + current + "/" + limit + " >= " + share + " ("
+                                + Math.round(interactiveReserve * 100) + "% reserved for interactive)");
             }
             if (ahead > 0) {
-                return new Admission.Rejected(ShedReason.LIMIT,
-                        "in-flight " + current + "/" + limit + ", " + ahead + " queued ahead");
+                return new Admission.Rejected(
+                        ShedReason.LIMIT, "in-flight " + current + "/" + limit + ", " + ahead + " queued ahead");
             }
             if (inFlight.compareAndSet(current, current + 1)) {
                 return grant(current + 1);
@@ -246,8 +260,17 @@ final class CountingLimiter implements Limiter {
             counts.put(e.getKey(), n);
             rejected += n;
         }
-        return new LimiterStats(inFlight.get(), algorithm.limit(), admitted.sum(), rejected, succeeded.sum(),
-                failed.sum(), cancelled.sum(), dropped.sum(), queue.size(), counts);
+        return new LimiterStats(
+                inFlight.get(),
+                algorithm.limit(),
+                admitted.sum(),
+                rejected,
+                succeeded.sum(),
+                failed.sum(),
+                cancelled.sum(),
+                dropped.sum(),
+                queue.size(),
+                counts);
     }
 
     @Override

@@ -64,8 +64,11 @@ final class HeapDumps {
         try {
             Files.createDirectories(directory);
             dumper.dump(file);
-            LOG.log(Level.WARNING, "heap dump written to {0} in {1} ms",
-                    file, Duration.ofNanos(System.nanoTime() - start).toMillis());
+            LOG.log(
+                    Level.WARNING,
+                    "heap dump written to {0} in {1} ms",
+                    file,
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
             return Optional.of(file);
         } catch (Exception | LinkageError e) {
             LOG.log(Level.WARNING, "heap dump to " + file + " failed", e);

@@ -7,8 +7,7 @@ package dev.sluice.core;
  */
 public final class LeastSquares {
 
-    private LeastSquares() {
-    }
+    private LeastSquares() {}
 
     /** The slope of the least-squares line; 0 with fewer than 2 points or no spread in x. */
     public static double slope(double[] x, double[] y) {
@@ -33,8 +32,7 @@ public final class LeastSquares {
     }
 
     /** Centred sums; meanX is relative to x[0]. */
-    private record Sums(double meanX, double meanY, double sxx, double sxy) {
-    }
+    private record Sums(double meanX, double meanY, double sxx, double sxy) {}
 
     private static Sums sums(double[] x, double[] y) {
         if (x.length != y.length) {

@@ -78,8 +78,7 @@ public final class Lifecycle implements AutoCloseable {
             lock.unlock();
         }
         Steps.closeLogged(LOG, resource, kind + " " + name + " registered after close");
-        throw new IllegalStateException(
-                "lifecycle " + owner + " is closed; closed " + kind + " " + name + " at once");
+        throw new IllegalStateException("lifecycle " + owner + " is closed; closed " + kind + " " + name + " at once");
     }
 
     /** The registered resources, oldest first, with their current bound and size. */
@@ -145,8 +144,12 @@ public final class Lifecycle implements AutoCloseable {
                 if (!step.join(stepDeadline)) {
                     step.interrupt();
                     failures.add(new StepTimeoutException("closing " + e + " did not finish within " + stepDeadline));
-                    LOG.log(Level.WARNING, "abandoned closing {0} after {1} ms (deadline {2})",
-                            e, elapsedMillis(start), stepDeadline);
+                    LOG.log(
+                            Level.WARNING,
+                            "abandoned closing {0} after {1} ms (deadline {2})",
+                            e,
+                            elapsedMillis(start),
+                            stepDeadline);
                     continue;
                 }
             } catch (InterruptedException ie) {

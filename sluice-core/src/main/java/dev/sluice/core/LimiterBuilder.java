@@ -76,7 +76,7 @@ public final class LimiterBuilder {
     }
 
     public Limiter build() {
-        return new CountingLimiter(name, algorithm, ticker, gate, new WaitQueue(queueCapacity), maxWait,
-                interactiveReserve);
+        return new CountingLimiter(
+                name, algorithm, ticker, gate, new WaitQueue(queueCapacity), maxWait, interactiveReserve);
     }
 }

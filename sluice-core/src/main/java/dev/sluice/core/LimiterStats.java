@@ -32,9 +32,25 @@ public record LimiterStats(
     }
 
     /** The snapshot of a limiter without a queue, every rejection counted as {@link ShedReason#LIMIT}. */
-    public LimiterStats(long inFlight, int limit, long admitted, long rejected, long succeeded, long failed,
-            long cancelled, long dropped) {
-        this(inFlight, limit, admitted, rejected, succeeded, failed, cancelled, dropped, 0,
+    public LimiterStats(
+            long inFlight,
+            int limit,
+            long admitted,
+            long rejected,
+            long succeeded,
+            long failed,
+            long cancelled,
+            long dropped) {
+        this(
+                inFlight,
+                limit,
+                admitted,
+                rejected,
+                succeeded,
+                failed,
+                cancelled,
+                dropped,
+                0,
                 Map.of(ShedReason.LIMIT, rejected));
     }
 

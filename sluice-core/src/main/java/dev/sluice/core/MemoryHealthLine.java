@@ -18,16 +18,27 @@ final class MemoryHealthLine {
 
     static String format(MemoryReport r, double cpuLoad, int liveThreads, Map<String, ?> extra) {
         StringBuilder line = new StringBuilder(160)
-                .append("health state=").append(r.state())
-                .append(" heapFloor=").append(mib(r.floorBytes()))
-                .append(" heapMax=").append(mib(r.maxBytes()))
-                .append(" floor=").append(percent(r.floorFraction()))
-                .append(" slope=").append(signedMib(r.slopeBytesPerMinute())).append("/min")
-                .append(" perRequest=").append(String.format(Locale.ROOT, "%+.0fB", r.slopeBytesPerRequest()))
-                .append(" leak=").append(r.leakSuspected())
-                .append(" gcs=").append(r.gcCount())
-                .append(" cpu=").append(cpuLoad < 0 ? "n/a" : percent(cpuLoad))
-                .append(" threads=").append(liveThreads);
+                .append("health state=")
+                .append(r.state())
+                .append(" heapFloor=")
+                .append(mib(r.floorBytes()))
+                .append(" heapMax=")
+                .append(mib(r.maxBytes()))
+                .append(" floor=")
+                .append(percent(r.floorFraction()))
+                .append(" slope=")
+                .append(signedMib(r.slopeBytesPerMinute()))
+                .append("/min")
+                .append(" perRequest=")
+                .append(String.format(Locale.ROOT, "%+.0fB", r.slopeBytesPerRequest()))
+                .append(" leak=")
+                .append(r.leakSuspected())
+                .append(" gcs=")
+                .append(r.gcCount())
+                .append(" cpu=")
+                .append(cpuLoad < 0 ? "n/a" : percent(cpuLoad))
+                .append(" threads=")
+                .append(liveThreads);
         extra.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         return line.toString();
     }

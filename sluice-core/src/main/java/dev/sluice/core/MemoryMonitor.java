@@ -66,9 +66,14 @@ public final class MemoryMonitor implements AutoCloseable {
             ownExecutor = executor;
         }
         Supervised refreshJob = Supervised.builder("memory-monitor", config.refreshInterval(), this::refresh)
-                .executor(executor).clock(config.clock()).initialDelay(Duration.ZERO).start();
+                .executor(executor)
+                .clock(config.clock())
+                .initialDelay(Duration.ZERO)
+                .start();
         Supervised healthJob = Supervised.builder("memory-health", config.healthLogInterval(), this::logHealth)
-                .executor(executor).clock(config.clock()).start();
+                .executor(executor)
+                .clock(config.clock())
+                .start();
         jobs = List.of(refreshJob, healthJob);
     }
 
@@ -100,8 +105,17 @@ public final class MemoryMonitor implements AutoCloseable {
             boolean leak = perMinute > 0 && floors.risingAcrossLast(config.leakWindow());
             leakBegan = leak && !leakSuspected;
             leakSuspected = leak;
-            report = r = new MemoryReport(now, s.usedBytes(), s.maxBytes(), f, perMinute, floors.slopePerRequest(),
-                    leak, floors.size(), s.gcCount(), s.at());
+            report = r = new MemoryReport(
+                    now,
+                    s.usedBytes(),
+                    s.maxBytes(),
+                    f,
+                    perMinute,
+                    floors.slopePerRequest(),
+                    leak,
+                    floors.size(),
+                    s.gcCount(),
+                    s.at());
             shedReason = nowPressure ? reason(f) : null;
         } finally {
             lock.unlock();
@@ -122,23 +136,31 @@ public final class MemoryMonitor implements AutoCloseable {
         if (now != was) {
             switch (now) {
                 case CRITICAL -> {
-                    LOG.log(Level.ERROR, "memory CRITICAL: " + floor + " >= " + MemoryHealthLine.percent(config.shedAbove())
-                            + "; shedding until below " + MemoryHealthLine.percent(config.admitBelow()));
+                    LOG.log(
+                            Level.ERROR,
+                            "memory CRITICAL: " + floor + " >= " + MemoryHealthLine.percent(config.shedAbove())
+                                    + "; shedding until below " + MemoryHealthLine.percent(config.admitBelow()));
                     runCriticalHooks();
                     config.heapDumpOnCritical().run();
                 }
-                case WARN -> LOG.log(Level.WARNING, "memory WARN: " + floor + " >= "
-                        + MemoryHealthLine.percent(config.warnAbove()));
+                case WARN ->
+                    LOG.log(
+                            Level.WARNING,
+                            "memory WARN: " + floor + " >= " + MemoryHealthLine.percent(config.warnAbove()));
                 case OK -> LOG.log(Level.INFO, "memory OK: " + floor);
             }
         }
         if (pressureEnded) {
-            LOG.log(Level.INFO, "memory pressure over: " + floor + " < "
-                    + MemoryHealthLine.percent(config.admitBelow()) + "; admitting again");
+            LOG.log(
+                    Level.INFO,
+                    "memory pressure over: " + floor + " < " + MemoryHealthLine.percent(config.admitBelow())
+                            + "; admitting again");
         }
         if (newLeak != null) {
-            LOG.log(Level.WARNING, "memory leak suspected: the old gen floor rose across each of the last "
-                    + config.leakWindow() + " collections, slope " + Math.round(newLeak.slopeBytesPerMinute()) + " B/min");
+            LOG.log(
+                    Level.WARNING,
+                    "memory leak suspected: the old gen floor rose across each of the last " + config.leakWindow()
+                            + " collections, slope " + Math.round(newLeak.slopeBytesPerMinute()) + " B/min");
         }
     }
 
@@ -171,7 +193,10 @@ public final class MemoryMonitor implements AutoCloseable {
      * {@code extra} as {@code key=value} in the map's order (in-flight, shed counts, cache fill).
      */
     public String healthLine(Map<String, ?> extra) {
-        return MemoryHealthLine.format(report, MemoryHealthLine.processCpuLoad(), MemoryHealthLine.liveThreads(),
+        return MemoryHealthLine.format(
+                report,
+                MemoryHealthLine.processCpuLoad(),
+                MemoryHealthLine.liveThreads(),
                 Objects.requireNonNull(extra, "extra"));
     }
 

@@ -40,55 +40,106 @@ public final class MemoryMonitorBuilder {
     MemoryMonitorBuilder() {}
 
     /** Default {@link MemoryProbe#oldGenAfterGc()}. */
-    public MemoryMonitorBuilder probe(MemoryProbe probe) { this.probe = Objects.requireNonNull(probe, "probe"); return this; }
+    public MemoryMonitorBuilder probe(MemoryProbe probe) {
+        this.probe = Objects.requireNonNull(probe, "probe");
+        return this;
+    }
 
     /** For heap dump intervals and the jobs' bookkeeping; default system UTC. */
-    public MemoryMonitorBuilder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
+    public MemoryMonitorBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
 
     /** How often {@link #start() a started} monitor reads the probe; default 250 ms. */
-    public MemoryMonitorBuilder refreshInterval(Duration d) { this.refreshInterval = Durations.positive(d, "refreshInterval"); return this; }
+    public MemoryMonitorBuilder refreshInterval(Duration d) {
+        this.refreshInterval = Durations.positive(d, "refreshInterval");
+        return this;
+    }
 
     /** Fraction of max from which the state is CRITICAL and pressure begins; default 0.92, at most 1. */
-    public MemoryMonitorBuilder shedAbove(double fraction) { this.shedAbove = fraction; return this; }
+    public MemoryMonitorBuilder shedAbove(double fraction) {
+        this.shedAbove = fraction;
+        return this;
+    }
 
     /** Fraction of max below which pressure ends; default 0.85, above 0 and below shedAbove. */
-    public MemoryMonitorBuilder admitBelow(double fraction) { this.admitBelow = fraction; return this; }
+    public MemoryMonitorBuilder admitBelow(double fraction) {
+        this.admitBelow = fraction;
+        return this;
+    }
 
     /** Fraction of max from which the state is WARN; default 0.80, above 0, at most shedAbove. */
-    public MemoryMonitorBuilder warnAbove(double fraction) { this.warnAbove = fraction; return this; }
+    public MemoryMonitorBuilder warnAbove(double fraction) {
+        this.warnAbove = fraction;
+        return this;
+    }
 
     /** How many post-GC floors the slope is fitted over; default 128, more than leakWindow. */
-    public MemoryMonitorBuilder ringSize(int floors) { this.ringSize = floors; return this; }
+    public MemoryMonitorBuilder ringSize(int floors) {
+        this.ringSize = floors;
+        return this;
+    }
 
     /** A leak is suspected when the floor rose across each of the last N collections; default 8, at least 2. */
-    public MemoryMonitorBuilder leakWindow(int collections) { this.leakWindow = collections; return this; }
+    public MemoryMonitorBuilder leakWindow(int collections) {
+        this.leakWindow = collections;
+        return this;
+    }
 
     /** Requests completed so far, for the slope in bytes per request; default constant 0. */
-    public MemoryMonitorBuilder requestsCompleted(LongSupplier counter) { this.requestsCompleted = Objects.requireNonNull(counter, "requestsCompleted"); return this; }
+    public MemoryMonitorBuilder requestsCompleted(LongSupplier counter) {
+        this.requestsCompleted = Objects.requireNonNull(counter, "requestsCompleted");
+        return this;
+    }
 
     /** Write a heap dump on entering CRITICAL; default off. */
-    public MemoryMonitorBuilder heapDumpsEnabled(boolean enabled) { this.heapDumpsEnabled = enabled; return this; }
+    public MemoryMonitorBuilder heapDumpsEnabled(boolean enabled) {
+        this.heapDumpsEnabled = enabled;
+        return this;
+    }
 
     /** Where heap dumps go; default {@code data/heapdumps}, created when needed. */
-    public MemoryMonitorBuilder heapDumpDirectory(Path dir) { this.heapDumpDirectory = Objects.requireNonNull(dir, "heapDumpDirectory"); return this; }
+    public MemoryMonitorBuilder heapDumpDirectory(Path dir) {
+        this.heapDumpDirectory = Objects.requireNonNull(dir, "heapDumpDirectory");
+        return this;
+    }
 
     /** Least time between two heap dumps; default 1 h. */
-    public MemoryMonitorBuilder heapDumpMinInterval(Duration d) { this.heapDumpMinInterval = Durations.notNegative(d, "heapDumpMinInterval"); return this; }
+    public MemoryMonitorBuilder heapDumpMinInterval(Duration d) {
+        this.heapDumpMinInterval = Durations.notNegative(d, "heapDumpMinInterval");
+        return this;
+    }
 
     /** Default {@link HeapDumper#hotSpot()}. */
-    MemoryMonitorBuilder heapDumper(HeapDumper dumper) { this.heapDumper = Objects.requireNonNull(dumper, "heapDumper"); return this; }
+    MemoryMonitorBuilder heapDumper(HeapDumper dumper) {
+        this.heapDumper = Objects.requireNonNull(dumper, "heapDumper");
+        return this;
+    }
 
     /** Runs on entering CRITICAL, once per entry (e.g. caches trim themselves); one that throws is logged. */
-    public MemoryMonitorBuilder onCritical(Runnable hook) { criticalHooks.add(Objects.requireNonNull(hook, "hook")); return this; }
+    public MemoryMonitorBuilder onCritical(Runnable hook) {
+        criticalHooks.add(Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
 
     /** A scheduler to share; not shut down by close. Default: an own daemon thread {@code sluice-memory-monitor}. */
-    public MemoryMonitorBuilder executor(ScheduledExecutorService executor) { this.executor = Objects.requireNonNull(executor, "executor"); return this; }
+    public MemoryMonitorBuilder executor(ScheduledExecutorService executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
 
     /** How often a started monitor logs {@link MemoryMonitor#healthLine(Map)} at INFO; default 1 h. */
-    public MemoryMonitorBuilder healthLogInterval(Duration d) { this.healthLogInterval = Durations.positive(d, "healthLogInterval"); return this; }
+    public MemoryMonitorBuilder healthLogInterval(Duration d) {
+        this.healthLogInterval = Durations.positive(d, "healthLogInterval");
+        return this;
+    }
 
     /** The caller's fields for the health line (in-flight, shed counts, cache fill); default none. */
-    public MemoryMonitorBuilder healthFields(Supplier<? extends Map<String, ?>> fields) { this.healthFields = Objects.requireNonNull(fields, "healthFields"); return this; }
+    public MemoryMonitorBuilder healthFields(Supplier<? extends Map<String, ?>> fields) {
+        this.healthFields = Objects.requireNonNull(fields, "healthFields");
+        return this;
+    }
 
     /** A monitor that refreshes only when {@link MemoryMonitor#refresh()} is called. */
     public MemoryMonitor build() {
@@ -122,16 +173,37 @@ public final class MemoryMonitorBuilder {
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException("bad memory monitor options: " + String.join("; ", bad));
         }
-        return new Settings(probe != null ? probe : MemoryProbe.oldGenAfterGc(), clock, refreshInterval,
-                shedAbove, admitBelow, warnAbove, ringSize, leakWindow, requestsCompleted,
-                heapDumpsEnabled ? new HeapDumps(heapDumpDirectory, heapDumpMinInterval, heapDumper, clock)::dumpIfDue : () -> {},
-                healthLogInterval, healthFields, List.copyOf(criticalHooks));
+        return new Settings(
+                probe != null ? probe : MemoryProbe.oldGenAfterGc(),
+                clock,
+                refreshInterval,
+                shedAbove,
+                admitBelow,
+                warnAbove,
+                ringSize,
+                leakWindow,
+                requestsCompleted,
+                heapDumpsEnabled
+                        ? new HeapDumps(heapDumpDirectory, heapDumpMinInterval, heapDumper, clock)::dumpIfDue
+                        : () -> {},
+                healthLogInterval,
+                healthFields,
+                List.copyOf(criticalHooks));
     }
 
     /** The validated, immutable options a monitor runs with; heap dumps off is a no-op. */
-    record Settings(MemoryProbe probe, Clock clock, Duration refreshInterval,
-                    double shedAbove, double admitBelow, double warnAbove, int ringSize, int leakWindow,
-                    LongSupplier requestsCompleted, Runnable heapDumpOnCritical,
-                    Duration healthLogInterval, Supplier<? extends Map<String, ?>> healthFields,
-                    List<Runnable> criticalHooks) {}
+    record Settings(
+            MemoryProbe probe,
+            Clock clock,
+            Duration refreshInterval,
+            double shedAbove,
+            double admitBelow,
+            double warnAbove,
+            int ringSize,
+            int leakWindow,
+            LongSupplier requestsCompleted,
+            Runnable heapDumpOnCritical,
+            Duration healthLogInterval,
+            Supplier<? extends Map<String, ?>> healthFields,
+            List<Runnable> criticalHooks) {}
 }

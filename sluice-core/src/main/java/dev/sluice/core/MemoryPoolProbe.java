@@ -56,10 +56,16 @@ final class MemoryPoolProbe implements MemoryProbe {
         List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .filter(gc -> Arrays.asList(gc.getMemoryPoolNames()).contains(pool.getName()))
                 .toList();
-        LOG.log(Level.DEBUG, "memory probe reads pool {0}, collected by {1}",
-                pool.getName(), collectors.stream().map(GarbageCollectorMXBean::getName).toList());
-        LongSupplier count = () -> collectors.stream().mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
-        LongSupplier heapMax = () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
+        LOG.log(
+                Level.DEBUG,
+                "memory probe reads pool {0}, collected by {1}",
+                pool.getName(),
+                collectors.stream().map(GarbageCollectorMXBean::getName).toList());
+        LongSupplier count = () -> collectors.stream()
+                .mapToLong(gc -> Math.max(0, gc.getCollectionCount()))
+                .sum();
+        LongSupplier heapMax =
+                () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
         return new MemoryPoolProbe(pool, count, heapMax, clock);
     }
 
@@ -71,11 +77,13 @@ final class MemoryPoolProbe implements MemoryProbe {
         List<MemoryPoolMXBean> candidates = pools.stream()
                 .filter(p -> p.getType() == MemoryType.HEAP && p.isValid() && p.isCollectionUsageThresholdSupported())
                 .toList();
-        Optional<MemoryPoolMXBean> old = candidates.stream().filter(p -> isOldGenName(p.getName())).findFirst();
+        Optional<MemoryPoolMXBean> old =
+                candidates.stream().filter(p -> isOldGenName(p.getName())).findFirst();
         if (old.isPresent()) {
             return old;
         }
-        return candidates.stream().max(Comparator.comparingLong(p -> p.getUsage().getMax()));
+        return candidates.stream()
+                .max(Comparator.comparingLong(p -> p.getUsage().getMax()));
     }
 
     /** "G1 Old Gen", "ZGC Old Generation", "Tenured Gen", "PS Old Gen", "CMS Old Gen", "ZHeap". */

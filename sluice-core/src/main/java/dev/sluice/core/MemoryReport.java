@@ -23,7 +23,11 @@ public record MemoryReport(
         Instant lastSample) {
 
     /** OK below {@code warnAbove}; WARN from {@code warnAbove}; CRITICAL from {@code shedAbove}. */
-    public enum State { OK, WARN, CRITICAL }
+    public enum State {
+        OK,
+        WARN,
+        CRITICAL
+    }
 
     public MemoryReport {
         Objects.requireNonNull(state, "state");

@@ -119,8 +119,11 @@ public final class Supervised implements AutoCloseable {
             int n = consecutiveFailures.incrementAndGet();
             lastError = t.getClass().getName() + ": " + t.getMessage();
             Duration delay = backoff.delay(n, random);
-            LOG.log(Level.WARNING, "job " + name + " failed (" + n + " in a row, " + failures.get()
-                    + " in all); retrying in " + delay.toMillis() + " ms", t);
+            LOG.log(
+                    Level.WARNING,
+                    "job " + name + " failed (" + n + " in a row, " + failures.get() + " in all); retrying in "
+                            + delay.toMillis() + " ms",
+                    t);
             return delay;
         }
     }
@@ -175,7 +178,9 @@ public final class Supervised implements AutoCloseable {
             if (running.tryAcquire(closeTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 return true;
             }
-            LOG.log(Level.WARNING, "job " + name + " still running " + closeTimeout.toMillis() + " ms after close; abandoned");
+            LOG.log(
+                    Level.WARNING,
+                    "job " + name + " still running " + closeTimeout.toMillis() + " ms after close; abandoned");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -193,24 +198,40 @@ public final class Supervised implements AutoCloseable {
         }
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public boolean isClosed() { return closed; }
+    public boolean isClosed() {
+        return closed;
+    }
 
     /** Completed runs, successful or not. */
-    public long runs() { return runs.get(); }
+    public long runs() {
+        return runs.get();
+    }
 
-    public long failures() { return failures.get(); }
+    public long failures() {
+        return failures.get();
+    }
 
-    public int consecutiveFailures() { return consecutiveFailures.get(); }
+    public int consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
 
-    public Optional<Instant> lastSuccess() { return Optional.ofNullable(lastSuccess); }
+    public Optional<Instant> lastSuccess() {
+        return Optional.ofNullable(lastSuccess);
+    }
 
     /** The last failure ({@code "class: message"}), kept after later successes. */
-    public Optional<String> lastError() { return Optional.ofNullable(lastError); }
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
 
     /** The delay used to schedule the pending (or currently running) run. */
-    public Duration nextDelay() { return nextDelay; }
+    public Duration nextDelay() {
+        return nextDelay;
+    }
 
     /** Options for {@link Supervised}; {@link #start()} schedules the first run. */
     public static final class Builder {
@@ -231,22 +252,40 @@ public final class Supervised implements AutoCloseable {
         }
 
         /** A scheduler to share; not shut down by close. Default: an own daemon thread. */
-        public Builder executor(ScheduledExecutorService executor) { this.executor = Objects.requireNonNull(executor); return this; }
+        public Builder executor(ScheduledExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor);
+            return this;
+        }
 
         /** Delay before the first run; default: one period. */
-        public Builder initialDelay(Duration d) { this.initialDelay = Durations.notNegative(d, "initialDelay"); return this; }
+        public Builder initialDelay(Duration d) {
+            this.initialDelay = Durations.notNegative(d, "initialDelay");
+            return this;
+        }
 
         /** Default: base min(period, 1 s), cap max(period, 1 min). */
-        public Builder backoff(Backoff backoff) { this.backoff = Objects.requireNonNull(backoff); return this; }
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff);
+            return this;
+        }
 
         /** Source of backoff jitter; only the running job uses it. */
-        public Builder random(RandomGenerator random) { this.random = Objects.requireNonNull(random); return this; }
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random);
+            return this;
+        }
 
         /** Clock for {@link Supervised#lastSuccess()}. */
-        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
 
         /** How long close() waits for a running job (and an own scheduler); default 10 s. */
-        public Builder closeTimeout(Duration d) { this.closeTimeout = Durations.notNegative(d, "closeTimeout"); return this; }
+        public Builder closeTimeout(Duration d) {
+            this.closeTimeout = Durations.notNegative(d, "closeTimeout");
+            return this;
+        }
 
         public Supervised start() {
             ScheduledExecutorService shared = executor;

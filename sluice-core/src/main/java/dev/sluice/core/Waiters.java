@@ -88,7 +88,8 @@ final class Waiters {
         if (w.priority == Priority.INTERACTIVE) {
             Waiter victim = queue.evictNewestBatch();
             if (victim != null) {
-                victim.result = limiter.shed(ShedReason.PRIORITY, "batch evicted from the queue by interactive: " + full);
+                victim.result =
+                        limiter.shed(ShedReason.PRIORITY, "batch evicted from the queue by interactive: " + full);
                 LockSupport.unpark(victim.thread);
                 queue.add(w);
                 return null;
@@ -116,8 +117,9 @@ final class Waiters {
         try {
             if (w.result == null) { // else granted or evicted just now: that answer stands
                 queue.remove(w);
-                w.result = limiter.shed(ShedReason.QUEUE_TIMEOUT, limiter.state()
-                        + ", queue wait " + millis(waitedNanos) + " > " + millis(maxWaitNanos));
+                w.result = limiter.shed(
+                        ShedReason.QUEUE_TIMEOUT,
+                        limiter.state() + ", queue wait " + millis(waitedNanos) + " > " + millis(maxWaitNanos));
             }
             return w.result;
         } finally {

@@ -45,9 +45,11 @@ class BackoffTest {
     @Test
     void invalidBackoffsAreRefusedNamingTheValue() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT0S");
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT1S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT1S");
         assertThatThrownBy(() -> backoff.ceiling(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -33,8 +33,12 @@ class HeapDumpsTest {
     };
 
     private MemoryMonitor monitorWithDumps() {
-        return MemoryMonitor.builder().probe(probe).clock(clock)
-                .heapDumpsEnabled(true).heapDumpDirectory(dir.resolve("dumps")).heapDumper(fakeDumper)
+        return MemoryMonitor.builder()
+                .probe(probe)
+                .clock(clock)
+                .heapDumpsEnabled(true)
+                .heapDumpDirectory(dir.resolve("dumps"))
+                .heapDumper(fakeDumper)
                 .build();
     }
 
@@ -48,8 +52,7 @@ class HeapDumpsTest {
         try (MemoryMonitor m = monitorWithDumps()) {
             gc(m, 0.95);
             gc(m, 0.97); // still critical: not a new entry
-            assertThat(hprofFiles()).hasSize(1).first().asString()
-                    .endsWith("sluice-heap-20260101T000000.000Z.hprof");
+            assertThat(hprofFiles()).hasSize(1).first().asString().endsWith("sluice-heap-20260101T000000.000Z.hprof");
 
             gc(m, 0.50);
             clock.advance(Duration.ofMinutes(59));
@@ -66,7 +69,11 @@ class HeapDumpsTest {
 
     @Test
     void heapDumpsAreOffByDefault() {
-        try (MemoryMonitor m = MemoryMonitor.builder().probe(probe).clock(clock).heapDumper(fakeDumper).build()) {
+        try (MemoryMonitor m = MemoryMonitor.builder()
+                .probe(probe)
+                .clock(clock)
+                .heapDumper(fakeDumper)
+                .build()) {
             gc(m, 0.95);
 
             assertThat(m.underPressure()).isTrue();
@@ -77,9 +84,15 @@ class HeapDumpsTest {
     @Test
     void aFailingDumpIsLoggedAndCountsAgainstTheInterval() {
         List<Path> tried = new CopyOnWriteArrayList<>();
-        try (MemoryMonitor m = MemoryMonitor.builder().probe(probe).clock(clock)
-                .heapDumpsEnabled(true).heapDumpDirectory(dir)
-                .heapDumper(file -> { tried.add(file); throw new IOException("planted: disk full"); })
+        try (MemoryMonitor m = MemoryMonitor.builder()
+                .probe(probe)
+                .clock(clock)
+                .heapDumpsEnabled(true)
+                .heapDumpDirectory(dir)
+                .heapDumper(file -> {
+                    tried.add(file);
+                    throw new IOException("planted: disk full");
+                })
                 .build()) {
             gc(m, 0.95);
             gc(m, 0.50);
@@ -94,15 +107,19 @@ class HeapDumpsTest {
     void onlyOneDumpIsWrittenAtATime() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        HeapDumps dumps = new HeapDumps(dir, Duration.ZERO, file -> {
-            entered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Files.writeString(file, "slow fake heap");
-        }, clock);
+        HeapDumps dumps = new HeapDumps(
+                dir,
+                Duration.ZERO,
+                file -> {
+                    entered.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    Files.writeString(file, "slow fake heap");
+                },
+                clock);
         CompletableFuture<Optional<Path>> first = CompletableFuture.supplyAsync(dumps::dumpIfDue);
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -133,7 +150,8 @@ class HeapDumpsTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dumps)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".hprof")).toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".hprof"))
+                    .toList();
         }
     }
 }

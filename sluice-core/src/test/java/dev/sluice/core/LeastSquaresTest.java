@@ -14,11 +14,13 @@ class LeastSquaresTest {
         assertThat(LeastSquares.slope(x, new double[] {100, 350, 600, 850})).isEqualTo(0.25);
         assertThat(LeastSquares.slope(x, new double[] {5, 5, 5, 5})).isZero();
         assertThat(LeastSquares.slope(new double[] {1, 1}, new double[] {1, 2})).isZero(); // no spread in x
-        assertThat(LeastSquares.slopeStandardError(x, new double[] {100, 350, 600, 850})).isZero(); // on a line
+        assertThat(LeastSquares.slopeStandardError(x, new double[] {100, 350, 600, 850}))
+                .isZero(); // on a line
         // residuals +1, -1, -1, +1 around slope 0.25 over x = 0, 1000, 2000, 3000: sqrt(4 / 2 / 5e6)
         assertThat(LeastSquares.slopeStandardError(x, new double[] {101, 349, 599, 851}))
                 .isCloseTo(Math.sqrt(4.0 / 2 / 5e6), Offset.offset(1e-12));
-        assertThat(LeastSquares.slopeStandardError(new double[] {1, 1, 1}, new double[] {1, 2, 3})).isNaN();
+        assertThat(LeastSquares.slopeStandardError(new double[] {1, 1, 1}, new double[] {1, 2, 3}))
+                .isNaN();
     }
 
     @Test

@@ -27,7 +27,10 @@ class LifecycleTest {
     void closesInReverseOrderOfRegistrationOnNamedThreads() {
         List<String> closed = new CopyOnWriteArrayList<>();
         Lifecycle lifecycle = Lifecycle.create("gateway", Duration.ofSeconds(5));
-        lifecycle.register("executor", "upstream-pool", () -> closed.add("pool " + Thread.currentThread().getName()));
+        lifecycle.register(
+                "executor",
+                "upstream-pool",
+                () -> closed.add("pool " + Thread.currentThread().getName()));
         lifecycle.register("client", "anthropic", () -> closed.add("anthropic"));
         lifecycle.register("server", "listener", () -> closed.add("listener"));
 
@@ -59,9 +62,11 @@ class LifecycleTest {
 
         assertThat(closed).containsExactly("listener", "responses");
         assertThat(e).hasMessageContaining("1 of 3");
-        assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s)
-                .hasMessageContaining("client stuck-upstream")
-                .hasMessageContaining("PT0.1S"));
+        assertThat(e.getSuppressed())
+                .singleElement()
+                .satisfies(s -> assertThat(s)
+                        .hasMessageContaining("client stuck-upstream")
+                        .hasMessageContaining("PT0.1S"));
     }
 
     @Test
@@ -71,9 +76,13 @@ class LifecycleTest {
         OutOfMemoryError second = new OutOfMemoryError("simulated");
         Lifecycle lifecycle = Lifecycle.create("gateway", Duration.ofSeconds(5));
         lifecycle.register("a", "clean-1", cleanCloses::incrementAndGet);
-        lifecycle.register("b", "failing-1", () -> { throw first; });
+        lifecycle.register("b", "failing-1", () -> {
+            throw first;
+        });
         lifecycle.register("c", "clean-2", cleanCloses::incrementAndGet);
-        lifecycle.register("d", "failing-2", () -> { throw second; });
+        lifecycle.register("d", "failing-2", () -> {
+            throw second;
+        });
 
         LifecycleException e = catchThrowableOfType(LifecycleException.class, lifecycle::close);
 
@@ -119,9 +128,12 @@ class LifecycleTest {
         lifecycle.register("cache", "responses", () -> {}, () -> 1024, size::get);
         size.set(7);
 
-        assertThat(lifecycle.resources()).containsExactly(
-                new ResourceInfo("executor", "gateway", "retention", Instant.parse("2025-01-01T00:00:00Z"), -1, -1),
-                new ResourceInfo("cache", "gateway", "responses", Instant.parse("2025-01-01T00:00:01Z"), 1024, 7));
+        assertThat(lifecycle.resources())
+                .containsExactly(
+                        new ResourceInfo(
+                                "executor", "gateway", "retention", Instant.parse("2025-01-01T00:00:00Z"), -1, -1),
+                        new ResourceInfo(
+                                "cache", "gateway", "responses", Instant.parse("2025-01-01T00:00:01Z"), 1024, 7));
         lifecycle.close();
     }
 }

@@ -22,7 +22,8 @@ class LimiterAdmissionTest {
 
     @Test
     void batchIsShedBeyondTheInteractiveReserveWhileInteractiveIsStillAdmitted() throws Exception {
-        Limiter limiter = Limiter.builder("reserve").algorithm(LimitAlgorithm.fixed(10)).build(); // reserve 0.2
+        Limiter limiter =
+                Limiter.builder("reserve").algorithm(LimitAlgorithm.fixed(10)).build(); // reserve 0.2
         List<Permit> held = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             held.add(granted(limiter.acquire(Priority.BATCH, Duration.ZERO)));
@@ -32,8 +33,9 @@ class LimiterAdmissionTest {
         held.add(granted(limiter.acquire(Priority.INTERACTIVE, Duration.ZERO)));
         held.add(granted(limiter.tryAcquire()));
 
-        assertThat(batch).isEqualTo(new Admission.Rejected(ShedReason.PRIORITY,
-                "batch: in-flight 8/10 >= 8 (20% reserved for interactive)"));
+        assertThat(batch)
+                .isEqualTo(new Admission.Rejected(
+                        ShedReason.PRIORITY, "batch: in-flight 8/10 >= 8 (20% reserved for interactive)"));
         assertThat(limiter.tryAcquire()).isEqualTo(new Admission.Rejected(ShedReason.LIMIT, "in-flight 10/10"));
         LimiterStats stats = limiter.stats();
         assertThat(stats.shed(ShedReason.PRIORITY)).isEqualTo(1);
@@ -45,8 +47,11 @@ class LimiterAdmissionTest {
 
     @Test
     void queuedBatchWaitsForItsShareEvenWhenInteractiveCapacityIsFree() throws Exception {
-        Limiter limiter = Limiter.builder("batch-queue").algorithm(LimitAlgorithm.fixed(4)).queueCapacity(2)
-                .interactiveReserve(0.5).build(); // batch may start below 2 in flight
+        Limiter limiter = Limiter.builder("batch-queue")
+                .algorithm(LimitAlgorithm.fixed(4))
+                .queueCapacity(2)
+                .interactiveReserve(0.5)
+                .build(); // batch may start below 2 in flight
         Permit a = granted(limiter.acquire(Priority.BATCH, Duration.ZERO));
         Permit b = granted(limiter.acquire(Priority.BATCH, Duration.ZERO));
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -71,7 +76,8 @@ class LimiterAdmissionTest {
     @Test
     void gateRefusalShedsWithTheGatesTextAndQueuesNothing() throws Exception {
         AtomicReference<Optional<String>> pressure = new AtomicReference<>(Optional.of("old gen after GC 93% > 92%"));
-        Limiter limiter = Limiter.builder("gated").queueCapacity(8).gate(pressure::get).build();
+        Limiter limiter =
+                Limiter.builder("gated").queueCapacity(8).gate(pressure::get).build();
 
         Admission queuedRequest = limiter.acquire(Priority.INTERACTIVE, Duration.ofMinutes(10));
         Admission plain = limiter.tryAcquire();
@@ -90,7 +96,10 @@ class LimiterAdmissionTest {
     @Test
     void loweringTheLimitStopsGrantsUntilInFlightDropsBelowIt() throws Exception {
         AtomicInteger limit = new AtomicInteger(4);
-        Limiter limiter = Limiter.builder("adaptive").algorithm(limit::get).queueCapacity(1).build();
+        Limiter limiter = Limiter.builder("adaptive")
+                .algorithm(limit::get)
+                .queueCapacity(1)
+                .build();
         List<Permit> held = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             held.add(granted(limiter.tryAcquire()));
@@ -139,7 +148,8 @@ class LimiterAdmissionTest {
     void builderRefusesBadSettingsNamingTheValue() {
         assertThatThrownBy(() -> Limiter.builder("bad").queueCapacity(-1)).hasMessageContaining("got -1");
         assertThatThrownBy(() -> Limiter.builder("bad").interactiveReserve(1.0)).hasMessageContaining("got 1.0");
-        assertThatThrownBy(() -> Limiter.builder("bad").maxWait(Duration.ofMillis(-1))).hasMessageContaining("PT-0.001S");
+        assertThatThrownBy(() -> Limiter.builder("bad").maxWait(Duration.ofMillis(-1)))
+                .hasMessageContaining("PT-0.001S");
         assertThatThrownBy(() -> Limiter.fixed("bad", 1).acquire(Priority.BATCH, Duration.ofSeconds(-1)))
                 .hasMessageContaining("max wait");
     }

@@ -26,8 +26,11 @@ class LimiterContentionTest {
 
     @Test
     void queuedMixedPriorityTrafficNeverExceedsTheLimitAndDrainsToZero() throws Exception {
-        Limiter limiter = Limiter.builder("contended-queue").algorithm(LimitAlgorithm.fixed(LIMIT))
-                .queueCapacity(QUEUE).interactiveReserve(0.25).build();
+        Limiter limiter = Limiter.builder("contended-queue")
+                .algorithm(LimitAlgorithm.fixed(LIMIT))
+                .queueCapacity(QUEUE)
+                .interactiveReserve(0.25)
+                .build();
         AtomicInteger holders = new AtomicInteger();
         AtomicInteger maxHolders = new AtomicInteger();
         AtomicLong maxSampled = new AtomicLong();
@@ -69,7 +72,8 @@ class LimiterContentionTest {
         assertThat(stats.queued()).isZero();
         assertThat(stats.admitted() + stats.rejected()).isEqualTo((long) THREADS * OPS);
         assertThat(stats.admitted()).isEqualTo(stats.released() + stats.inFlight());
-        assertThat(stats.shed().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(stats.rejected());
+        assertThat(stats.shed().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(stats.rejected());
         assertThat(stats.shed(ShedReason.QUEUE_FULL)).isPositive();
         assertThat(stats.shed(ShedReason.GATE)).isZero();
         assertThat(limiter.leaks()).isEmpty();
@@ -77,8 +81,10 @@ class LimiterContentionTest {
 
     @Test
     void interruptedWaitersUnderContentionLeakNeitherPermitsNorQueueSlots() throws Exception {
-        Limiter limiter = Limiter.builder("contended-interrupts").algorithm(LimitAlgorithm.fixed(2))
-                .queueCapacity(4).build();
+        Limiter limiter = Limiter.builder("contended-interrupts")
+                .algorithm(LimitAlgorithm.fixed(2))
+                .queueCapacity(4)
+                .build();
         AtomicLong maxSampled = new AtomicLong();
         AtomicLong maxQueued = new AtomicLong();
         AtomicLong interrupted = new AtomicLong();

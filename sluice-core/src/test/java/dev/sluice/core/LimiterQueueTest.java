@@ -36,7 +36,8 @@ class LimiterQueueTest {
         assertThat(admission).isInstanceOfSatisfying(Admission.Rejected.class, r -> {
             assertThat(r.cause()).isEqualTo(ShedReason.QUEUE_TIMEOUT);
             assertThat(r.reason()).matches("in-flight 1/1, queue wait (\\d+) ms > 50 ms");
-            assertThat(Long.parseLong(r.reason().replaceAll(".*queue wait (\\d+) ms.*", "$1"))).isGreaterThanOrEqualTo(50);
+            assertThat(Long.parseLong(r.reason().replaceAll(".*queue wait (\\d+) ms.*", "$1")))
+                    .isGreaterThanOrEqualTo(50);
         });
         assertThat(limiter.queued()).isZero();
         assertThat(limiter.stats().shed(ShedReason.QUEUE_TIMEOUT)).isEqualTo(1);
@@ -51,7 +52,8 @@ class LimiterQueueTest {
         Future<Admission> first = waitFor(limiter, Priority.INTERACTIVE, 1);
         Future<Admission> second = waitFor(limiter, Priority.INTERACTIVE, 2);
 
-        Admission third = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        Admission third = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
                 () -> limiter.acquire(Priority.BATCH, LONG)); // returns without waiting its 10 minutes
 
         assertThat(third).isEqualTo(new Admission.Rejected(ShedReason.QUEUE_FULL, "in-flight 1/1, queue 2/2 full"));
@@ -65,8 +67,11 @@ class LimiterQueueTest {
 
     @Test
     void interactiveWaiterIsServedBeforeAnEarlierBatchWaiter() throws Exception {
-        Limiter limiter = Limiter.builder("priority").algorithm(LimitAlgorithm.fixed(2)).queueCapacity(4)
-                .interactiveReserve(0).build();
+        Limiter limiter = Limiter.builder("priority")
+                .algorithm(LimitAlgorithm.fixed(2))
+                .queueCapacity(4)
+                .interactiveReserve(0)
+                .build();
         Permit a = granted(limiter.tryAcquire());
         Permit b = granted(limiter.tryAcquire());
         Future<Admission> batch = waitFor(limiter, Priority.BATCH, 1);
@@ -95,7 +100,8 @@ class LimiterQueueTest {
 
         assertThat(newerBatch.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(Admission.Rejected.class, r -> {
             assertThat(r.cause()).isEqualTo(ShedReason.PRIORITY);
-            assertThat(r.reason()).isEqualTo("batch evicted from the queue by interactive: in-flight 1/1, queue 2/2 full");
+            assertThat(r.reason())
+                    .isEqualTo("batch evicted from the queue by interactive: in-flight 1/1, queue 2/2 full");
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> limiter.queued() == 2);
         assertThat(olderBatch).isNotDone();
@@ -147,10 +153,11 @@ class LimiterQueueTest {
         Future<Admission> waiter = waitFor(limiter, Priority.BATCH, 1);
 
         assertThatThrownBy(() -> {
-            try (held) {
-                throw new OutOfMemoryError("simulated");
-            }
-        }).isInstanceOf(OutOfMemoryError.class);
+                    try (held) {
+                        throw new OutOfMemoryError("simulated");
+                    }
+                })
+                .isInstanceOf(OutOfMemoryError.class);
 
         granted(waiter.get(30, TimeUnit.SECONDS)).close();
         assertThat(limiter.stats().failed()).isEqualTo(2);
@@ -160,8 +167,11 @@ class LimiterQueueTest {
     @Test
     void aRequestPredictedToWaitLongerThanItsDeadlineIsShedAtOnceWithoutQueueing() throws Exception {
         AtomicLong clock = new AtomicLong();
-        Limiter limiter = Limiter.builder("predicting").algorithm(LimitAlgorithm.fixed(2)).queueCapacity(8)
-                .ticker(clock::get).build();
+        Limiter limiter = Limiter.builder("predicting")
+                .algorithm(LimitAlgorithm.fixed(2))
+                .queueCapacity(8)
+                .ticker(clock::get)
+                .build();
         for (int i = 0; i < 3; i++) { // permits are held about 1 s each
             Permit p = granted(limiter.tryAcquire());
             clock.addAndGet(1_000_000_000L);
@@ -172,10 +182,13 @@ class LimiterQueueTest {
 
         Admission shortDeadline = limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(400));
 
-        assertThat(shortDeadline).isEqualTo(new Admission.Rejected(ShedReason.QUEUE_TIMEOUT,
-                "in-flight 2/2, predicted queue wait 1000 ms, more than half the 400 ms deadline"));
+        assertThat(shortDeadline)
+                .isEqualTo(new Admission.Rejected(
+                        ShedReason.QUEUE_TIMEOUT,
+                        "in-flight 2/2, predicted queue wait 1000 ms, more than half the 400 ms deadline"));
         assertThat(limiter.queued()).isZero();
-        Future<Admission> longDeadline = pool.submit(() -> limiter.acquire(Priority.INTERACTIVE, Duration.ofSeconds(30)));
+        Future<Admission> longDeadline =
+                pool.submit(() -> limiter.acquire(Priority.INTERACTIVE, Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(30)).until(() -> limiter.queued() == 1);
         a.close();
         granted(longDeadline.get(30, TimeUnit.SECONDS)).close();
@@ -186,8 +199,11 @@ class LimiterQueueTest {
     @Test
     void thePredictionFollowsWhenThePermitsInFlightAreDueToEndNotJustTheirRate() throws Exception {
         AtomicLong clock = new AtomicLong();
-        Limiter limiter = Limiter.builder("predicting").algorithm(LimitAlgorithm.fixed(2)).queueCapacity(8)
-                .ticker(clock::get).build();
+        Limiter limiter = Limiter.builder("predicting")
+                .algorithm(LimitAlgorithm.fixed(2))
+                .queueCapacity(8)
+                .ticker(clock::get)
+                .build();
         Permit trained = granted(limiter.tryAcquire());
         clock.addAndGet(1_000_000_000L); // permits are held about 1 s
         trained.close();
@@ -199,8 +215,10 @@ class LimiterQueueTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> limiter.queued() == 1);
         Admission second = limiter.acquire(Priority.INTERACTIVE, Duration.ofMillis(400));
 
-        assertThat(second).isEqualTo(new Admission.Rejected(ShedReason.QUEUE_TIMEOUT,
-                "in-flight 2/2, predicted queue wait 1000 ms, more than half the 400 ms deadline"));
+        assertThat(second)
+                .isEqualTo(new Admission.Rejected(
+                        ShedReason.QUEUE_TIMEOUT,
+                        "in-flight 2/2, predicted queue wait 1000 ms, more than half the 400 ms deadline"));
         early.close();
         granted(first.get(30, TimeUnit.SECONDS)).close();
         late.close();
@@ -220,7 +238,10 @@ class LimiterQueueTest {
     }
 
     private static Limiter queued(int limit, int capacity) {
-        return Limiter.builder("queued").algorithm(LimitAlgorithm.fixed(limit)).queueCapacity(capacity).build();
+        return Limiter.builder("queued")
+                .algorithm(LimitAlgorithm.fixed(limit))
+                .queueCapacity(capacity)
+                .build();
     }
 
     /** Starts a waiter and returns once the queue holds {@code queuedAfter} requests. */

@@ -99,10 +99,11 @@ class LimiterTest {
         Permit permit = granted(limiter);
 
         assertThatThrownBy(() -> {
-            try (permit) {
-                throw new StackOverflowError("simulated");
-            }
-        }).isInstanceOf(StackOverflowError.class);
+                    try (permit) {
+                        throw new StackOverflowError("simulated");
+                    }
+                })
+                .isInstanceOf(StackOverflowError.class);
 
         assertThat(permit.isReleased()).isTrue();
         assertThat(limiter.inFlight()).isZero();
@@ -120,8 +121,9 @@ class LimiterTest {
 
         Admission admission = limiter.tryAcquire();
 
-        assertThat(admission).isInstanceOfSatisfying(Admission.Rejected.class,
-                r -> assertThat(r.reason()).contains("in-flight 8/8"));
+        assertThat(admission)
+                .isInstanceOfSatisfying(
+                        Admission.Rejected.class, r -> assertThat(r.reason()).contains("in-flight 8/8"));
         assertThat(limiter.stats().rejected()).isEqualTo(1);
         held.forEach(Permit::close);
     }

@@ -36,8 +36,10 @@ final class MemoryFakePool {
     }
 
     MemoryPoolMXBean bean() {
-        return (MemoryPoolMXBean) Proxy.newProxyInstance(MemoryPoolMXBean.class.getClassLoader(),
-                new Class<?>[] {MemoryPoolMXBean.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (MemoryPoolMXBean) Proxy.newProxyInstance(
+                MemoryPoolMXBean.class.getClassLoader(),
+                new Class<?>[] {MemoryPoolMXBean.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getName" -> name;
                     case "getType" -> MemoryType.HEAP;
                     case "isValid", "isCollectionUsageThresholdSupported" -> true;

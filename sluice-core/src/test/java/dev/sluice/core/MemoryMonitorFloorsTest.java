@@ -92,7 +92,9 @@ class MemoryMonitorFloorsTest {
                 probe.gcLeftBytes(300 * MIB + noise.nextLong(-2 * MIB, 2 * MIB));
                 m.refresh();
                 clock.advance(Duration.ofSeconds(30));
-                assertThat(m.report().leakSuspected()).as("after %d collections", i + 1).isFalse();
+                assertThat(m.report().leakSuspected())
+                        .as("after %d collections", i + 1)
+                        .isFalse();
             }
             assertThat(Math.abs(m.report().slopeBytesPerMinute())).isLessThan(MIB / 4.0);
         }

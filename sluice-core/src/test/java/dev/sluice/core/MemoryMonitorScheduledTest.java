@@ -23,15 +23,22 @@ class MemoryMonitorScheduledTest {
     @Test
     void startedMonitorPicksUpPressureWithin250ms() {
         probe.gcLeft(0.50);
-        try (MemoryMonitor m = MemoryMonitor.builder().probe(probe).refreshInterval(Duration.ofMillis(20)).start()) {
+        try (MemoryMonitor m = MemoryMonitor.builder()
+                .probe(probe)
+                .refreshInterval(Duration.ofMillis(20))
+                .start()) {
             await().atMost(WAIT).until(() -> m.report().samples() == 1);
             assertThat(m.underPressure()).isFalse();
 
             probe.gcLeft(0.95);
-            await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofMillis(250)).until(m::underPressure);
+            await().pollInterval(Duration.ofMillis(5))
+                    .atMost(Duration.ofMillis(250))
+                    .until(m::underPressure);
 
             probe.gcLeft(0.50);
-            await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofMillis(250)).until(() -> !m.underPressure());
+            await().pollInterval(Duration.ofMillis(5))
+                    .atMost(Duration.ofMillis(250))
+                    .until(() -> !m.underPressure());
         }
     }
 
@@ -39,7 +46,10 @@ class MemoryMonitorScheduledTest {
     void aFailingProbeIsIsolatedAndTheMonitorCarriesOn() {
         probe.failNext(3);
         probe.gcLeft(0.95);
-        try (MemoryMonitor m = MemoryMonitor.builder().probe(probe).refreshInterval(Duration.ofMillis(10)).start()) {
+        try (MemoryMonitor m = MemoryMonitor.builder()
+                .probe(probe)
+                .refreshInterval(Duration.ofMillis(10))
+                .start()) {
             await().atMost(WAIT).until(m::underPressure);
 
             assertThat(m.report().state()).isEqualTo(State.CRITICAL);
@@ -48,7 +58,10 @@ class MemoryMonitorScheduledTest {
 
     @Test
     void closeStopsTheMonitorThreadAndIsIdempotent() {
-        MemoryMonitor m = MemoryMonitor.builder().probe(probe).refreshInterval(Duration.ofMillis(10)).start();
+        MemoryMonitor m = MemoryMonitor.builder()
+                .probe(probe)
+                .refreshInterval(Duration.ofMillis(10))
+                .start();
         await().atMost(WAIT).until(() -> monitorThreadAlive());
 
         m.close();
@@ -62,7 +75,8 @@ class MemoryMonitorScheduledTest {
     void startedMonitorLogsItsHealthLineOnTheHealthIntervalBesideRefreshing() {
         AtomicInteger asked = new AtomicInteger();
         probe.gcLeft(0.40);
-        try (MemoryMonitor m = MemoryMonitor.builder().probe(probe)
+        try (MemoryMonitor m = MemoryMonitor.builder()
+                .probe(probe)
                 .healthLogInterval(Duration.ofMillis(10))
                 .healthFields(() -> Map.of("calls", asked.incrementAndGet()))
                 .start()) {
@@ -84,9 +98,10 @@ class MemoryMonitorScheduledTest {
             extra.put("shed", 12);
             extra.put("cacheFill", "40%");
 
-            assertThat(MemoryHealthLine.format(m.report(), 0.125, 57, extra)).isEqualTo(
-                    "health state=OK heapFloor=260MiB heapMax=1024MiB floor=25.4% slope=+1.0MiB/min perRequest=+0B"
-                            + " leak=false gcs=5 cpu=12.5% threads=57 inFlight=3 shed=12 cacheFill=40%");
+            assertThat(MemoryHealthLine.format(m.report(), 0.125, 57, extra))
+                    .isEqualTo(
+                            "health state=OK heapFloor=260MiB heapMax=1024MiB floor=25.4% slope=+1.0MiB/min perRequest=+0B"
+                                    + " leak=false gcs=5 cpu=12.5% threads=57 inFlight=3 shed=12 cacheFill=40%");
             assertThat(m.healthLine(extra))
                     .containsPattern("heapFloor=260MiB heapMax=1024MiB .* cpu=(n/a|[0-9.]+%) threads=[1-9][0-9]* ")
                     .endsWith(" inFlight=3 shed=12 cacheFill=40%");

@@ -71,7 +71,9 @@ class MemoryMonitorTest {
             assertThat(m.shedReason()).isEmpty();
 
             probe.collect(m, 0.88);
-            assertThat(m.underPressure()).as("88% does not begin pressure, only ends it").isFalse();
+            assertThat(m.underPressure())
+                    .as("88% does not begin pressure, only ends it")
+                    .isFalse();
         }
     }
 
@@ -83,8 +85,9 @@ class MemoryMonitorTest {
                 probe.collect(m, f);
                 states.add(m.report().state());
             }
-            assertThat(states).containsExactly(State.OK, State.WARN, State.WARN, State.CRITICAL, State.CRITICAL,
-                    State.WARN, State.OK);
+            assertThat(states)
+                    .containsExactly(
+                            State.OK, State.WARN, State.WARN, State.CRITICAL, State.CRITICAL, State.WARN, State.OK);
         }
     }
 
@@ -107,8 +110,14 @@ class MemoryMonitorTest {
     void aThrowingHookIsLoggedAndTheNextHooksStillRun() {
         List<String> ran = new ArrayList<>();
         try (MemoryMonitor m = monitor()
-                .onCritical(() -> { ran.add("first"); throw new IllegalStateException("planted"); })
-                .onCritical(() -> { ran.add("second"); throw new OutOfMemoryError("planted"); })
+                .onCritical(() -> {
+                    ran.add("first");
+                    throw new IllegalStateException("planted");
+                })
+                .onCritical(() -> {
+                    ran.add("second");
+                    throw new OutOfMemoryError("planted");
+                })
                 .onCritical(() -> ran.add("third"))
                 .build()) {
             probe.collect(m, 0.95);
@@ -130,7 +139,8 @@ class MemoryMonitorTest {
 
     @Test
     void builderRefusesBadOptionsNamingEachWithItsValue() {
-        assertThatThrownBy(() -> monitor().shedAbove(0.9).admitBelow(0.95).warnAbove(1.5).build())
+        assertThatThrownBy(() ->
+                        monitor().shedAbove(0.9).admitBelow(0.95).warnAbove(1.5).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("admitBelow must be above 0 and below shedAbove 0.9, got 0.95")
                 .hasMessageContaining("warnAbove must be above 0 and at most shedAbove 0.9, got 1.5");

@@ -30,8 +30,14 @@ class MemoryPoolProbeTest {
     void oldGenerationPoolsAreRecognisedByName() {
         assertThat(List.of("G1 Old Gen", "ZGC Old Generation", "Tenured Gen", "PS Old Gen", "CMS Old Gen", "ZHeap"))
                 .allMatch(MemoryPoolProbe::isOldGenName);
-        assertThat(List.of("G1 Eden Space", "G1 Survivor Space", "ZGC Young Generation", "Eden Space",
-                "PS Survivor Space", "Shenandoah", "Metaspace"))
+        assertThat(List.of(
+                        "G1 Eden Space",
+                        "G1 Survivor Space",
+                        "ZGC Young Generation",
+                        "Eden Space",
+                        "PS Survivor Space",
+                        "Shenandoah",
+                        "Metaspace"))
                 .noneMatch(MemoryPoolProbe::isOldGenName);
     }
 

@@ -38,8 +38,12 @@ class ResourceScopeTest {
         List<String> closed = new ArrayList<>();
         ResourceScope scope = registry.open("request", "r2");
         scope.own("first", () -> closed.add("first"));
-        scope.own("exception", () -> { throw new IllegalStateException("boom"); });
-        scope.onClose("error", () -> { throw new AssertionError("planted"); });
+        scope.own("exception", () -> {
+            throw new IllegalStateException("boom");
+        });
+        scope.onClose("error", () -> {
+            throw new AssertionError("planted");
+        });
         scope.own("last", () -> closed.add("last"));
 
         scope.close();
@@ -145,7 +149,8 @@ class ResourceScopeTest {
                 scope.close();
                 registering.get(30, TimeUnit.SECONDS);
 
-                assertThat(closed).containsExactlyInAnyOrder("stream-0", "stream-1", "stream-2", "stream-3", "stream-4");
+                assertThat(closed)
+                        .containsExactlyInAnyOrder("stream-0", "stream-1", "stream-2", "stream-3", "stream-4");
             }
         }
     }

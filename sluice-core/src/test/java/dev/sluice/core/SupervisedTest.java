@@ -47,10 +47,16 @@ class SupervisedTest {
             started.countDown();
             await().atMost(WAIT).until(() -> delays.size() >= 5);
 
-            assertThat(delays.subList(0, 5)).containsExactly(Duration.ZERO,
-                    Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(50));
+            assertThat(delays.subList(0, 5))
+                    .containsExactly(
+                            Duration.ZERO,
+                            Duration.ofMillis(10),
+                            Duration.ofMillis(20),
+                            Duration.ofMillis(40),
+                            Duration.ofMillis(50));
             for (int i = 1; i < 5; i++) {
-                assertThat(startNanos.get(i) - startNanos.get(i - 1)).isGreaterThanOrEqualTo(delays.get(i).toNanos());
+                assertThat(startNanos.get(i) - startNanos.get(i - 1))
+                        .isGreaterThanOrEqualTo(delays.get(i).toNanos());
             }
             await().atMost(WAIT).until(() -> s.lastSuccess().isPresent());
             assertThat(s.consecutiveFailures()).isZero();
@@ -108,7 +114,9 @@ class SupervisedTest {
         ScheduledExecutorService pool = Executors.newSingleThreadScheduledExecutor();
         try {
             Supervised s = Supervised.builder("stoppable", Duration.ofMillis(5), () -> {})
-                    .executor(pool).initialDelay(Duration.ZERO).start();
+                    .executor(pool)
+                    .initialDelay(Duration.ZERO)
+                    .start();
             await().atMost(WAIT).until(() -> s.runs() >= 3);
 
             s.close();
@@ -118,7 +126,9 @@ class SupervisedTest {
 
             assertThat(s.runs()).isEqualTo(runsAtClose);
             assertThat(s.isClosed()).isTrue();
-            assertThat(pool.isShutdown()).as("a shared scheduler is not ours to shut down").isFalse();
+            assertThat(pool.isShutdown())
+                    .as("a shared scheduler is not ours to shut down")
+                    .isFalse();
         } finally {
             pool.shutdownNow();
         }

@@ -15,7 +15,12 @@ import java.util.Map;
  */
 record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls, Stop stop) {
 
-    enum Stop { END, MAX_TOKENS, TOOL_USE, REFUSAL }
+    enum Stop {
+        END,
+        MAX_TOKENS,
+        TOOL_USE,
+        REFUSAL
+    }
 
     /** A call of {@code name} with {@code input}; {@link #pieces} are the pieces of {@code inputJson}. */
     record ToolCall(String name, ObjectNode input, String inputJson, List<String> pieces) {
@@ -27,12 +32,15 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
     static final String REFUSAL_TEXT = "I can't help with that request.";
     /** The reasoning every thinking answer starts with: one token per word. */
     static final String THINKING_TEXT = "Let me think about this step by step before I answer.";
+
     static final int MAX_TOOL_PIECES = 4;
     /** How the answer to a scripted shell loop's tool result starts ({@link Tools#shellLoop}); the result follows. */
     static final String TOOL_SAID = "tool said: ";
     /** The size of the big-events fault's one text delta: 16 KiB of words. */
     static final int BIG_EVENT_CHARS = 16 * 1024;
-    private static final String BIG_WORD = " sluice".repeat(BIG_EVENT_CHARS / 7 + 1).substring(0, BIG_EVENT_CHARS);
+
+    private static final String BIG_WORD =
+            " sluice".repeat(BIG_EVENT_CHARS / 7 + 1).substring(0, BIG_EVENT_CHARS);
     private static final String[] WORDS = {
         "sluice", "river", "gate", "stream", "token", "flow", "water", "channel", "lock", "weir",
         "current", "basin", "quiet", "steady", "bright", "swift", "clear", "deep", "open", "calm",
@@ -53,7 +61,9 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
 
     /** Reasoning, text and tool call pieces: what every dialect reports as output tokens. */
     int outputTokens() {
-        return thinking.size() + text.size() + toolCalls.stream().mapToInt(call -> call.pieces().size()).sum();
+        return thinking.size()
+                + text.size()
+                + toolCalls.stream().mapToInt(call -> call.pieces().size()).sum();
     }
 
     /** The text deltas joined. */
@@ -67,7 +77,8 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
 
     /** The deterministic signature of the thinking block (Anthropic). */
     static String signature(Conversation c) {
-        return Base64.getEncoder().encodeToString(("sluice-fake-signature:" + c.idSuffix(3)).getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder()
+                .encodeToString(("sluice-fake-signature:" + c.idSuffix(3)).getBytes(StandardCharsets.UTF_8));
     }
 
     static Answer of(Conversation conversation, int deltas, boolean refusal) {
@@ -77,7 +88,9 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
             return new Answer(thinking.subList(0, conversation.maxTokens()), List.of(), List.of(), Stop.MAX_TOKENS);
         }
         if (!conversation.tools().isEmpty()) {
-            List<ToolCall> calls = conversation.tools().stream().map(tool -> toolCall(tool, deltas)).toList();
+            List<ToolCall> calls = conversation.tools().stream()
+                    .map(tool -> toolCall(tool, deltas))
+                    .toList();
             return new Answer(thinking, List.of(), calls, Stop.TOOL_USE);
         }
         if (conversation.toolLoop() && conversation.toolResult().isPresent()) {
@@ -123,7 +136,8 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
 
     private static ToolCall toolCall(Conversation.Tool tool, int deltas) {
         ObjectNode input = tool.input() != null ? tool.input().deepCopy() : Json.MAPPER.createObjectNode();
-        JsonNode properties = tool.input() != null ? Json.MAPPER.missingNode() : tool.schema().path("properties");
+        JsonNode properties =
+                tool.input() != null ? Json.MAPPER.missingNode() : tool.schema().path("properties");
         for (Map.Entry<String, JsonNode> property : properties.properties()) {
             switch (property.getValue().path("type").asText("")) {
                 case "string" -> input.put(property.getKey(), "sluice");

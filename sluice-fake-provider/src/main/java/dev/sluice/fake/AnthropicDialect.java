@@ -33,14 +33,36 @@ final class AnthropicDialect implements Dialect {
         String choiceType = choice.path("type").asText();
         java.util.function.Function<JsonNode, Conversation.Tool> read =
                 tool -> new Conversation.Tool(tool.path("name").asText(), tool.path("input_schema"));
-        Optional<String> named = "tool".equals(choiceType) ? Optional.of(choice.path("name").asText()) : Optional.empty();
-        Optional<List<Conversation.Tool>> loop = Tools.shellLoop(root.path("tools"), read, named,
-                "none".equals(choiceType), anyToolResult(messages), lastUser.path("content"));
-        List<Conversation.Tool> tools = loop.orElseGet(() -> toolResult.isPresent() ? List.of()
-                : Tools.choose(root.path("tools"), read, named, "none".equals(choiceType),
-                        !choice.path("disable_parallel_tool_use").asBoolean(false), lastUserText));
-        return new Conversation(model, root.path("stream").asBoolean(false), maxTokens, lastUserText, toolResult,
-                tools, Tokens.count(root), false, thinking, digest, loop.isPresent());
+        Optional<String> named =
+                "tool".equals(choiceType) ? Optional.of(choice.path("name").asText()) : Optional.empty();
+        Optional<List<Conversation.Tool>> loop = Tools.shellLoop(
+                root.path("tools"),
+                read,
+                named,
+                "none".equals(choiceType),
+                anyToolResult(messages),
+                lastUser.path("content"));
+        List<Conversation.Tool> tools = loop.orElseGet(() -> toolResult.isPresent()
+                ? List.of()
+                : Tools.choose(
+                        root.path("tools"),
+                        read,
+                        named,
+                        "none".equals(choiceType),
+                        !choice.path("disable_parallel_tool_use").asBoolean(false),
+                        lastUserText));
+        return new Conversation(
+                model,
+                root.path("stream").asBoolean(false),
+                maxTokens,
+                lastUserText,
+                toolResult,
+                tools,
+                Tokens.count(root),
+                false,
+                thinking,
+                digest,
+                loop.isPresent());
     }
 
     /** {@code thinking: {type: enabled, budget_tokens: 1024..max_tokens-1}} or {@code {type: adaptive}} asks for it. */
@@ -64,12 +86,13 @@ final class AnthropicDialect implements Dialect {
                             + MIN_THINKING_BUDGET + ", was " + budget.asInt());
                 }
                 if (budget.asInt() >= maxTokens) {
-                    throw new BadRequest("max_tokens must be greater than thinking.budget_tokens (" + maxTokens
-                            + " <= " + budget.asInt() + ")");
+                    throw new BadRequest("max_tokens must be greater than thinking.budget_tokens (" + maxTokens + " <= "
+                            + budget.asInt() + ")");
                 }
                 return true;
             }
-            default -> throw new BadRequest("thinking.type: expected 'enabled', 'disabled' or 'adaptive', was '" + type + "'");
+            default ->
+                throw new BadRequest("thinking.type: expected 'enabled', 'disabled' or 'adaptive', was '" + type + "'");
         }
     }
 
@@ -102,10 +125,13 @@ final class AnthropicDialect implements Dialect {
         ObjectNode message = message(c, answer.stop());
         ArrayNode content = (ArrayNode) message.get("content");
         if (!answer.thinking().isEmpty()) {
-            content.addObject().put("type", "thinking").put("thinking", answer.joinedThinking())
+            content.addObject()
+                    .put("type", "thinking")
+                    .put("thinking", answer.joinedThinking())
                     .put("signature", Answer.signature(c));
         }
-        for (int i = 0; i < answer.toolCalls().size(); i++) content.add(toolUse(c, answer.toolCalls().get(i), i, true));
+        for (int i = 0; i < answer.toolCalls().size(); i++)
+            content.add(toolUse(c, answer.toolCalls().get(i), i, true));
         if (hasTextBlock(answer)) content.addObject().put("type", "text").put("text", answer.joinedText());
         message.set("usage", usage(c.prompt()).put("output_tokens", answer.outputTokens()));
         return Json.write(message);
@@ -113,7 +139,8 @@ final class AnthropicDialect implements Dialect {
 
     /** A text block is sent unless the answer is tool calls, or reasoning cut short by max_tokens. */
     static boolean hasTextBlock(Answer answer) {
-        return answer.toolCalls().isEmpty() && (!answer.text().isEmpty() || answer.thinking().isEmpty());
+        return answer.toolCalls().isEmpty()
+                && (!answer.text().isEmpty() || answer.thinking().isEmpty());
     }
 
     /** Input usage: {@code input_tokens} excludes the cached prefix, reported apart when the request marks one. */
@@ -207,7 +234,10 @@ final class AnthropicDialect implements Dialect {
     static String models() {
         ObjectNode root = Json.object();
         ArrayNode data = root.putArray("data");
-        data.addObject().put("type", "model").put("id", "fake-model").put("display_name", "Fake Model")
+        data.addObject()
+                .put("type", "model")
+                .put("id", "fake-model")
+                .put("display_name", "Fake Model")
                 .put("created_at", "2025-01-01T00:00:00Z");
         root.put("has_more", false).put("first_id", "fake-model").put("last_id", "fake-model");
         return Json.write(root);

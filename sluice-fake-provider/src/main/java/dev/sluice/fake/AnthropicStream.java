@@ -33,7 +33,8 @@ final class AnthropicStream {
         add("message_start", start, false);
         if (!answer.thinking().isEmpty()) {
             blockStart(Json.object().put("type", "thinking").put("thinking", ""));
-            for (String piece : answer.thinking()) delta(Json.object().put("type", "thinking_delta").put("thinking", piece));
+            for (String piece : answer.thinking())
+                delta(Json.object().put("type", "thinking_delta").put("thinking", piece));
             ObjectNode signature = Json.object().put("type", "signature_delta").put("signature", Answer.signature(c));
             add("content_block_delta", deltaEvent(signature), false);
             blockStop();
@@ -41,17 +42,22 @@ final class AnthropicStream {
         for (int i = 0; i < answer.toolCalls().size(); i++) {
             Answer.ToolCall call = answer.toolCalls().get(i);
             blockStart(AnthropicDialect.toolUse(c, call, i, false));
-            for (String piece : call.pieces()) delta(Json.object().put("type", "input_json_delta").put("partial_json", piece));
+            for (String piece : call.pieces())
+                delta(Json.object().put("type", "input_json_delta").put("partial_json", piece));
             blockStop();
         }
         if (AnthropicDialect.hasTextBlock(answer)) {
             blockStart(Json.object().put("type", "text").put("text", ""));
-            for (String word : answer.text()) delta(Json.object().put("type", "text_delta").put("text", word));
+            for (String word : answer.text())
+                delta(Json.object().put("type", "text_delta").put("text", word));
             blockStop();
         }
         ObjectNode messageDelta = Json.object();
         messageDelta.put("type", "message_delta");
-        messageDelta.putObject("delta").put("stop_reason", AnthropicDialect.stopReason(answer.stop())).putNull("stop_sequence");
+        messageDelta
+                .putObject("delta")
+                .put("stop_reason", AnthropicDialect.stopReason(answer.stop()))
+                .putNull("stop_sequence");
         messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
         add("message_delta", messageDelta, false);
         add("message_stop", Json.object().put("type", "message_stop"), false);
@@ -75,7 +81,10 @@ final class AnthropicStream {
     }
 
     private void blockStop() {
-        add("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index), false);
+        add(
+                "content_block_stop",
+                Json.object().put("type", "content_block_stop").put("index", index),
+                false);
         index++;
     }
 

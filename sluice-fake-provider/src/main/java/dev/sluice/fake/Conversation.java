@@ -17,9 +17,18 @@ import java.util.Optional;
  * @param digest       a hash of the whole request body, for deterministic ids
  * @param toolLoop     whether the request is a scripted shell tool loop ({@link Tools#shellLoop})
  */
-record Conversation(String model, boolean stream, int maxTokens, String lastUserText,
-                    Optional<String> toolResult, List<Tool> tools, Tokens.Prompt prompt, boolean includeUsage,
-                    boolean thinking, long digest, boolean toolLoop) {
+record Conversation(
+        String model,
+        boolean stream,
+        int maxTokens,
+        String lastUserText,
+        Optional<String> toolResult,
+        List<Tool> tools,
+        Tokens.Prompt prompt,
+        boolean includeUsage,
+        boolean thinking,
+        long digest,
+        boolean toolLoop) {
 
     /**
      * A tool the request offers: its name and JSON schema of its input, and the input to call it with when
@@ -47,7 +56,8 @@ record Conversation(String model, boolean stream, int maxTokens, String lastUser
         if (content.isArray()) {
             for (JsonNode block : content) {
                 if (block.isTextual()) out.append(block.asText());
-                else if (block.path("text").isTextual()) out.append(block.path("text").asText());
+                else if (block.path("text").isTextual())
+                    out.append(block.path("text").asText());
             }
         }
         return out.toString();

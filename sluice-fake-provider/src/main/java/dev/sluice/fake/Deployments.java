@@ -23,20 +23,25 @@ final class Deployments {
     record Deployment(boolean azure, String name, boolean embeddingsPath) {
         /** Azure says so by its path; Databricks has one path for both, so a body with {@code input} and no {@code messages}. */
         boolean embeddings(Optional<JsonNode> root) {
-            return azure ? embeddingsPath : root.filter(r -> r.has("input") && !r.has("messages")).isPresent();
+            return azure
+                    ? embeddingsPath
+                    : root.filter(r -> r.has("input") && !r.has("messages")).isPresent();
         }
     }
 
     /** A refusal before the request is read, as the real service gives it. */
-    record Refusal(ErrorKind kind, String message) { }
+    record Refusal(ErrorKind kind, String message) {}
 
-    private Deployments() { }
+    private Deployments() {}
 
     /** The deployment this path names, or empty when it is no deployment route. */
     static Optional<Deployment> match(String path) {
-        return name(path, AZURE_PREFIX, AZURE_SUFFIX).map(name -> new Deployment(true, name, false))
-                .or(() -> name(path, AZURE_PREFIX, AZURE_EMBEDDINGS_SUFFIX).map(name -> new Deployment(true, name, true)))
-                .or(() -> name(path, DATABRICKS_PREFIX, DATABRICKS_SUFFIX).map(name -> new Deployment(false, name, false)));
+        return name(path, AZURE_PREFIX, AZURE_SUFFIX)
+                .map(name -> new Deployment(true, name, false))
+                .or(() ->
+                        name(path, AZURE_PREFIX, AZURE_EMBEDDINGS_SUFFIX).map(name -> new Deployment(true, name, true)))
+                .or(() -> name(path, DATABRICKS_PREFIX, DATABRICKS_SUFFIX)
+                        .map(name -> new Deployment(false, name, false)));
     }
 
     private static Optional<String> name(String path, String prefix, String suffix) {
@@ -56,19 +61,26 @@ final class Deployments {
     static Optional<Refusal> refusal(Deployment deployment, String query, Function<String, Optional<String>> header) {
         if (deployment.azure()) {
             if (header.apply("api-key").filter(key -> !key.isBlank()).isEmpty()) {
-                return Optional.of(new Refusal(ErrorKind.UNAUTHORIZED, "Access denied due to invalid subscription key "
-                        + "or wrong API endpoint. Make sure to provide a valid key for an active subscription and use "
-                        + "a correct regional API endpoint for your resource."));
+                return Optional.of(new Refusal(
+                        ErrorKind.UNAUTHORIZED,
+                        "Access denied due to invalid subscription key "
+                                + "or wrong API endpoint. Make sure to provide a valid key for an active subscription and use "
+                                + "a correct regional API endpoint for your resource."));
             }
             boolean versioned = Arrays.stream(query.split("&"))
                     .anyMatch(param -> param.startsWith("api-version=") && param.length() > "api-version=".length());
-            return versioned ? Optional.empty()
-                    : Optional.of(new Refusal(ErrorKind.RESOURCE_NOT_FOUND, ErrorKind.RESOURCE_NOT_FOUND.defaultMessage));
+            return versioned
+                    ? Optional.empty()
+                    : Optional.of(
+                            new Refusal(ErrorKind.RESOURCE_NOT_FOUND, ErrorKind.RESOURCE_NOT_FOUND.defaultMessage));
         }
         boolean bearer = header.apply("authorization")
-                .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7) && !value.substring(7).isBlank())
+                .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7)
+                        && !value.substring(7).isBlank())
                 .isPresent();
-        return bearer ? Optional.empty() : Optional.of(new Refusal(ErrorKind.UNAUTHORIZED,
-                "Credential was not sent or was of an unsupported type for this API."));
+        return bearer
+                ? Optional.empty()
+                : Optional.of(new Refusal(
+                        ErrorKind.UNAUTHORIZED, "Credential was not sent or was of an unsupported type for this API."));
     }
 }

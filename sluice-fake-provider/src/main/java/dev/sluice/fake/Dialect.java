@@ -8,7 +8,7 @@ import java.util.OptionalInt;
 interface Dialect {
 
     /** One unit written and flushed on its own; {@code delta} frames carry content and are paced. */
-    record Frame(String text, boolean delta) { }
+    record Frame(String text, boolean delta) {}
 
     /** Validates and reads a generation request. @throws BadRequest naming the field */
     Conversation parse(JsonNode root, long digest);

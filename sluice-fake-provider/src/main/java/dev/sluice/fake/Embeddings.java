@@ -27,6 +27,7 @@ record Embeddings(boolean ollama, String model, List<String> texts, int dimensio
     static final int MAX_DIMENSIONS = 3072;
     /** OpenAI's limit on inputs per request. */
     static final int MAX_INPUTS = 2048;
+
     private static final String INPUT_TYPES =
             "input: must be a string, an array of strings, an array of token integers or an array of token integer arrays";
 
@@ -46,7 +47,8 @@ record Embeddings(boolean ollama, String model, List<String> texts, int dimensio
         }
         List<String> texts = new ArrayList<>();
         int tokens = 0;
-        if (input.isTextual() || input.isArray() && !input.isEmpty() && input.get(0).isTextual()) {
+        if (input.isTextual()
+                || input.isArray() && !input.isEmpty() && input.get(0).isTextual()) {
             texts.addAll(strings(input, INPUT_TYPES));
         } else if (input.isArray() && !input.isEmpty() && input.get(0).isArray()) {
             for (JsonNode tokenArray : input) {
@@ -60,7 +62,8 @@ record Embeddings(boolean ollama, String model, List<String> texts, int dimensio
         } else {
             throw new BadRequest(input.isArray() ? "input: must not be an empty array" : INPUT_TYPES);
         }
-        if (texts.size() > MAX_INPUTS) throw new BadRequest("input: at most " + MAX_INPUTS + " inputs, was " + texts.size());
+        if (texts.size() > MAX_INPUTS)
+            throw new BadRequest("input: at most " + MAX_INPUTS + " inputs, was " + texts.size());
         return new Embeddings(false, model, texts, dimensions(root), base64, tokens > 0 ? tokens : textTokens(texts));
     }
 
@@ -88,7 +91,8 @@ record Embeddings(boolean ollama, String model, List<String> texts, int dimensio
     private static String tokenText(JsonNode tokens) {
         StringBuilder text = new StringBuilder();
         for (JsonNode token : tokens) {
-            if (!token.isIntegralNumber() || !token.canConvertToInt() || token.asInt() < 0) throw new BadRequest(INPUT_TYPES);
+            if (!token.isIntegralNumber() || !token.canConvertToInt() || token.asInt() < 0)
+                throw new BadRequest(INPUT_TYPES);
             text.append(text.isEmpty() ? "" : " ").append(token.asInt());
         }
         return text.toString();
@@ -100,7 +104,8 @@ record Embeddings(boolean ollama, String model, List<String> texts, int dimensio
 
     private static int dimensions(JsonNode root) {
         int dimensions = Dialect.positiveInt(root, "dimensions").orElse(DEFAULT_DIMENSIONS);
-        if (dimensions > MAX_DIMENSIONS) throw new BadRequest("dimensions: at most " + MAX_DIMENSIONS + ", was " + dimensions);
+        if (dimensions > MAX_DIMENSIONS)
+            throw new BadRequest("dimensions: at most " + MAX_DIMENSIONS + ", was " + dimensions);
         return dimensions;
     }
 

@@ -56,8 +56,11 @@ final class FakeHandler extends Handler.Abstract {
             ex.abort(gone);
         } catch (Throwable t) {
             failure = t;
-            LOG.log(Level.WARNING, "fake provider failed on " + request.getMethod() + " "
-                    + request.getHttpURI().getPath(), t);
+            LOG.log(
+                    Level.WARNING,
+                    "fake provider failed on " + request.getMethod() + " "
+                            + request.getHttpURI().getPath(),
+                    t);
             if (!ex.isCommitted()) {
                 try {
                     respondError(ex, anthropic, ErrorKind.SERVER_ERROR, "fake provider bug: " + t);
@@ -75,24 +78,40 @@ final class FakeHandler extends Handler.Abstract {
         byte[] body = readBody(request);
         String path = request.getHttpURI().getPath();
         String query = Optional.ofNullable(request.getHttpURI().getQuery()).orElse("");
-        stats.record(new RecordedRequest(request.getMethod(), path, query, headers(request),
+        stats.record(new RecordedRequest(
+                request.getMethod(),
+                path,
+                query,
+                headers(request),
                 new String(body, 0, Math.min(body.length, RecordedRequest.MAX_BODY_BYTES), StandardCharsets.UTF_8)));
         if (body.length > MAX_BODY_BYTES) {
-            respondError(ex, dialectFor(path), ErrorKind.INVALID_REQUEST, "request body exceeds " + MAX_BODY_BYTES + " bytes");
+            respondError(
+                    ex,
+                    dialectFor(path),
+                    ErrorKind.INVALID_REQUEST,
+                    "request body exceeds " + MAX_BODY_BYTES + " bytes");
             return;
         }
         switch (request.getMethod() + " " + path) {
-            case "POST /v1/messages" -> generate(ex, request, anthropic, body, Json.parseObject(body), Optional.empty());
+            case "POST /v1/messages" ->
+                generate(ex, request, anthropic, body, Json.parseObject(body), Optional.empty());
             case "POST /v1/chat/completions", "POST /chat/completions" ->
-                    generate(ex, request, openAi, body, Json.parseObject(body), Optional.empty());
+                generate(ex, request, openAi, body, Json.parseObject(body), Optional.empty());
             case "POST /v1/responses", "POST /responses" ->
-                    generate(ex, request, responses, body, Json.parseObject(body), Optional.empty());
+                generate(ex, request, responses, body, Json.parseObject(body), Optional.empty());
             case "POST /api/chat" -> generate(ex, request, ollama, body, Json.parseObject(body), Optional.empty());
-            case "POST /v1/embeddings", "POST /embeddings" -> embed(ex, request, false, Json.parseObject(body), Optional.empty());
+            case "POST /v1/embeddings", "POST /embeddings" ->
+                embed(ex, request, false, Json.parseObject(body), Optional.empty());
             case "POST /api/embed" -> embed(ex, request, true, Json.parseObject(body), Optional.empty());
             case "POST /v1/messages/count_tokens" -> countTokens(ex, request, body);
-            case "GET /v1/models" -> ex.respond(200, Player.JSON, Map.of(), request.getHeaders().contains("anthropic-version")
-                    ? AnthropicDialect.models() : OpenAiDialect.models());
+            case "GET /v1/models" ->
+                ex.respond(
+                        200,
+                        Player.JSON,
+                        Map.of(),
+                        request.getHeaders().contains("anthropic-version")
+                                ? AnthropicDialect.models()
+                                : OpenAiDialect.models());
             case "GET /api/tags" -> ex.respond(200, Player.JSON, Map.of(), OllamaDialect.tags());
             case "GET /" -> ex.respond(200, "text/plain; charset=utf-8", Map.of(), "ok");
             default -> deployment(ex, request, path, query, body);
@@ -101,13 +120,18 @@ final class FakeHandler extends Handler.Abstract {
 
     /** Azure OpenAI and Databricks: OpenAI chat or embeddings, their own credentials, the path's name standing in as the model. */
     private void deployment(Exchange ex, Request request, String path, String query, byte[] body) {
-        Optional<Deployments.Deployment> deployment = Deployments.match(path).filter(d -> request.getMethod().equals("POST"));
+        Optional<Deployments.Deployment> deployment =
+                Deployments.match(path).filter(d -> request.getMethod().equals("POST"));
         if (deployment.isEmpty()) {
-            respondError(ex, dialectFor(path), ErrorKind.NOT_FOUND,
+            respondError(
+                    ex,
+                    dialectFor(path),
+                    ErrorKind.NOT_FOUND,
                     "fake provider has no route for " + request.getMethod() + " " + path);
             return;
         }
-        Optional<Deployments.Refusal> refusal = Deployments.refusal(deployment.get(), query, name -> header(request, name));
+        Optional<Deployments.Refusal> refusal =
+                Deployments.refusal(deployment.get(), query, name -> header(request, name));
         if (refusal.isPresent()) {
             respondError(ex, openAi, refusal.get().kind(), refusal.get().message());
             return;
@@ -123,12 +147,18 @@ final class FakeHandler extends Handler.Abstract {
     }
 
     /** A chat answer in {@code dialect}, streamed or whole. */
-    private void generate(Exchange ex, Request request, Dialect dialect, byte[] body, Optional<JsonNode> parsed,
-                          Optional<String> deployment) {
+    private void generate(
+            Exchange ex,
+            Request request,
+            Dialect dialect,
+            byte[] body,
+            Optional<JsonNode> parsed,
+            Optional<String> deployment) {
         answer(ex, request, dialect, parsed, deployment, root -> {
             Conversation conversation = dialect.parse(root, Conversation.digest(body));
             return (plan, fault) -> {
-                Answer answer = fault == Fault.BIG_EVENTS ? Answer.bigEvent()
+                Answer answer = fault == Fault.BIG_EVENTS
+                        ? Answer.bigEvent()
                         : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
                 Player.play(ex, dialect, conversation, answer, plan, fault);
             };
@@ -136,8 +166,8 @@ final class FakeHandler extends Handler.Abstract {
     }
 
     /** Embeddings in OpenAI's form (errors in OpenAI's shape) or Ollama's: always whole, one token's time. */
-    private void embed(Exchange ex, Request request, boolean ollamaForm, Optional<JsonNode> parsed,
-                       Optional<String> deployment) {
+    private void embed(
+            Exchange ex, Request request, boolean ollamaForm, Optional<JsonNode> parsed, Optional<String> deployment) {
         answer(ex, request, ollamaForm ? ollama : openAi, parsed, deployment, root -> {
             Embeddings embeddings = ollamaForm ? Embeddings.ollama(root) : Embeddings.openAi(root);
             return (plan, fault) -> Player.playWhole(ex, plan, fault, 1, embeddings::body, embeddings.malformedBody());
@@ -158,15 +188,24 @@ final class FakeHandler extends Handler.Abstract {
      * @param deployment the deployment or endpoint name of an OpenAI-compatible route: the model when the
      *                   body names none, and the fault when it is {@code fault-<name>}
      */
-    private void answer(Exchange ex, Request request, Dialect dialect, Optional<JsonNode> parsed,
-                        Optional<String> deployment, Function<JsonNode, Reply> read) {
+    private void answer(
+            Exchange ex,
+            Request request,
+            Dialect dialect,
+            Optional<JsonNode> parsed,
+            Optional<String> deployment,
+            Function<JsonNode, Reply> read) {
         Optional<JsonNode> root = parsed.map(r -> withModel(r, deployment));
         Fault fault;
         Plan plan;
         try {
-            Optional<String> model = root.map(r -> r.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText);
-            fault = Fault.select(header(request, Fault.HEADER),
-                    deployment.filter(name -> name.startsWith(Fault.MODEL_PREFIX)).or(() -> model));
+            Optional<String> model =
+                    root.map(r -> r.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText);
+            fault = Fault.select(
+                    header(request, Fault.HEADER),
+                    deployment
+                            .filter(name -> name.startsWith(Fault.MODEL_PREFIX))
+                            .or(() -> model));
             plan = Plan.of(settings, fault, name -> header(request, name));
         } catch (BadRequest e) {
             respondError(ex, dialect, ErrorKind.INVALID_REQUEST, e.getMessage());
@@ -178,10 +217,11 @@ final class FakeHandler extends Handler.Abstract {
                 return;
             }
             case NO_ANSWER -> ex.parkUntilGone();
-            default -> { }
+            default -> {}
         }
         Optional<ErrorKind> error = fault == Fault.FLAPPING && flapping.incrementAndGet() % 2 == 1
-                ? Optional.of(ErrorKind.FLAPPING) : fault.error();
+                ? Optional.of(ErrorKind.FLAPPING)
+                : fault.error();
         if (error.isPresent()) { // a scripted error still takes the request's latency
             ex.await(plan.latency());
             respondError(ex, dialect, error.get(), error.get().defaultMessage);
@@ -215,10 +255,12 @@ final class FakeHandler extends Handler.Abstract {
     /** Counts at once, unless the timing faults {@code slow-headers} or {@code no-answer} ask it to wait first. */
     private void countTokens(Exchange ex, Request request, byte[] body) {
         try {
-            JsonNode root = Json.parseObject(body).orElseThrow(() -> new BadRequest("request body is not a JSON object"));
+            JsonNode root =
+                    Json.parseObject(body).orElseThrow(() -> new BadRequest("request body is not a JSON object"));
             Fault fault = timingFault(request, root);
             if (fault == Fault.NO_ANSWER) ex.parkUntilGone();
-            if (fault == Fault.SLOW_HEADERS) ex.await(Plan.of(settings, fault, name -> header(request, name)).latency());
+            if (fault == Fault.SLOW_HEADERS)
+                ex.await(Plan.of(settings, fault, name -> header(request, name)).latency());
             ex.respond(200, Player.JSON, Map.of(), AnthropicDialect.countTokens(root));
         } catch (BadRequest e) {
             respondError(ex, anthropic, ErrorKind.INVALID_REQUEST, e.getMessage());
@@ -228,7 +270,8 @@ final class FakeHandler extends Handler.Abstract {
     /** The request's fault if it is a timing one count_tokens honours; any other (or unknown) fault is ignored there. */
     private static Fault timingFault(Request request, JsonNode root) {
         try {
-            Fault fault = Fault.select(header(request, Fault.HEADER),
+            Fault fault = Fault.select(
+                    header(request, Fault.HEADER),
                     Optional.of(root.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText));
             return fault == Fault.SLOW_HEADERS || fault == Fault.NO_ANSWER ? fault : Fault.NONE;
         } catch (BadRequest unknown) {
@@ -237,7 +280,8 @@ final class FakeHandler extends Handler.Abstract {
     }
 
     static void respondError(Exchange ex, Dialect dialect, ErrorKind kind, String message) {
-        Map<String, String> headers = kind.retryAfter().map(value -> Map.of("retry-after", value)).orElse(Map.of());
+        Map<String, String> headers =
+                kind.retryAfter().map(value -> Map.of("retry-after", value)).orElse(Map.of());
         ex.respond(dialect.status(kind), Player.JSON, headers, dialect.error(kind, message));
     }
 
@@ -258,7 +302,8 @@ final class FakeHandler extends Handler.Abstract {
     static Map<String, List<String>> headers(Request request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField field : request.getHeaders()) {
-            headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());
+            headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>())
+                    .add(field.getValue());
         }
         return headers;
     }

@@ -156,8 +156,8 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         realtime.disconnectAll();
         try {
             if (!stats.awaitNoRealtimeSessions(CLOSE_STEP_TIMEOUT)) {
-                failures.addSuppressed(new IllegalStateException(
-                        "realtime sessions still open after " + CLOSE_STEP_TIMEOUT + ": " + stats.openRealtimeSessions()));
+                failures.addSuppressed(new IllegalStateException("realtime sessions still open after "
+                        + CLOSE_STEP_TIMEOUT + ": " + stats.openRealtimeSessions()));
             }
             if (!stats.awaitIdle(CLOSE_STEP_TIMEOUT)) {
                 failures.addSuppressed(new IllegalStateException(
@@ -183,7 +183,7 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         private int slots = 0;
         private Duration idleTimeout = Duration.ofMinutes(5);
 
-        private Builder() { }
+        private Builder() {}
 
         /** Address to bind; default {@code 127.0.0.1}. */
         public Builder host(String host) {

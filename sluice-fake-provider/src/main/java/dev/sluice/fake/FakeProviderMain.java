@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 public final class FakeProviderMain {
     static final int DEFAULT_PORT = 8089;
 
-    private FakeProviderMain() { }
+    private FakeProviderMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         FakeProvider.Builder builder = FakeProvider.builder().port(DEFAULT_PORT);
@@ -22,13 +22,15 @@ public final class FakeProviderMain {
         }
         FakeProvider provider = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sluice-fake-shutdown").unstarted(() -> {
-            try {
-                provider.close();
-            } finally {
-                stopped.countDown();
-            }
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        Thread.ofPlatform().name("sluice-fake-shutdown").unstarted(() -> {
+                            try {
+                                provider.close();
+                            } finally {
+                                stopped.countDown();
+                            }
+                        }));
         System.out.println("sluice fake provider listening on " + provider.baseUri()
                 + " (faults: x-fake-fault header or model fault-<name>: " + Fault.names() + ")");
         stopped.await();

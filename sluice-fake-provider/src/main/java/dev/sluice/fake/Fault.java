@@ -79,7 +79,9 @@ enum Fault {
     }
 
     static String names() {
-        return Arrays.stream(values()).filter(f -> f != NONE).map(f -> f.wireName)
+        return Arrays.stream(values())
+                .filter(f -> f != NONE)
+                .map(f -> f.wireName)
                 .collect(Collectors.joining(", "));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() { }
+    private Json() {}
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();

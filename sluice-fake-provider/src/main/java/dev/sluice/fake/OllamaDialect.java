@@ -29,8 +29,18 @@ final class OllamaDialect implements Dialect {
         Optional<List<Conversation.Tool>> loop = OpenAiDialect.shellLoop(root, messages, lastUser);
         List<Conversation.Tool> tools = loop.orElseGet(
                 () -> toolResult.isPresent() ? List.of() : OpenAiDialect.functionTools(root, lastUserText));
-        return new Conversation(model, root.path("stream").asBoolean(true), maxTokens, lastUserText, toolResult,
-                tools, Tokens.count(root), false, thinks(root.path("think")), digest, loop.isPresent());
+        return new Conversation(
+                model,
+                root.path("stream").asBoolean(true),
+                maxTokens,
+                lastUserText,
+                toolResult,
+                tools,
+                Tokens.count(root),
+                false,
+                thinks(root.path("think")),
+                digest,
+                loop.isPresent());
     }
 
     /** {@code think: true}, or a level ({@code "low"}, {@code "medium"}, {@code "high"}). */
@@ -133,9 +143,15 @@ final class OllamaDialect implements Dialect {
     static String tags() {
         ObjectNode root = Json.object();
         ObjectNode model = root.putArray("models").addObject();
-        model.put("name", "fake-model:latest").put("model", "fake-model:latest").put("modified_at", CREATED_AT)
-                .put("size", 0).put("digest", "0".repeat(64));
-        model.putObject("details").put("format", "gguf").put("family", "fake").put("parameter_size", "0B")
+        model.put("name", "fake-model:latest")
+                .put("model", "fake-model:latest")
+                .put("modified_at", CREATED_AT)
+                .put("size", 0)
+                .put("digest", "0".repeat(64));
+        model.putObject("details")
+                .put("format", "gguf")
+                .put("family", "fake")
+                .put("parameter_size", "0B")
                 .put("quantization_level", "none");
         return Json.write(root);
     }

@@ -20,7 +20,8 @@ final class OpenAiDialect implements Dialect {
         if (!messages.isArray()) throw new BadRequest("messages: Missing required parameter: 'messages'");
         if (messages.isEmpty()) throw new BadRequest("messages: must contain at least one message");
         int maxTokens = root.has("max_completion_tokens")
-                ? Dialect.maxTokens(root, "max_completion_tokens") : Dialect.maxTokens(root, "max_tokens");
+                ? Dialect.maxTokens(root, "max_completion_tokens")
+                : Dialect.maxTokens(root, "max_tokens");
         JsonNode lastUser = Json.MAPPER.missingNode();
         for (JsonNode message : messages) {
             if ("user".equals(message.path("role").asText())) lastUser = message;
@@ -28,38 +29,57 @@ final class OpenAiDialect implements Dialect {
         String lastUserText = Conversation.text(lastUser.path("content"));
         Optional<String> toolResult = Conversation.trailingToolMessages(messages);
         Optional<List<Conversation.Tool>> loop = shellLoop(root, messages, lastUser);
-        List<Conversation.Tool> tools = loop.orElseGet(
-                () -> toolResult.isPresent() ? List.of() : functionTools(root, lastUserText));
+        List<Conversation.Tool> tools =
+                loop.orElseGet(() -> toolResult.isPresent() ? List.of() : functionTools(root, lastUserText));
         JsonNode effort = root.path("reasoning_effort");
         boolean thinking = effort.isTextual() && !effort.asText().equals("none");
-        return new Conversation(model, root.path("stream").asBoolean(false), maxTokens, lastUserText, toolResult,
-                tools, Tokens.count(root), root.path("stream_options").path("include_usage").asBoolean(false),
-                thinking, digest, loop.isPresent());
+        return new Conversation(
+                model,
+                root.path("stream").asBoolean(false),
+                maxTokens,
+                lastUserText,
+                toolResult,
+                tools,
+                Tokens.count(root),
+                root.path("stream_options").path("include_usage").asBoolean(false),
+                thinking,
+                digest,
+                loop.isPresent());
     }
 
     /** The scripted shell loop ({@link Tools#shellLoop}) over OpenAI-shaped tools; answered by any {@code role:"tool"} message. */
     static Optional<List<Conversation.Tool>> shellLoop(JsonNode root, JsonNode messages, JsonNode lastUser) {
         boolean answered = false;
-        for (JsonNode message : messages) answered |= "tool".equals(message.path("role").asText());
+        for (JsonNode message : messages)
+            answered |= "tool".equals(message.path("role").asText());
         JsonNode choice = root.path("tool_choice");
         JsonNode named = choice.path("function").path("name");
-        return Tools.shellLoop(root.path("tools"), OpenAiDialect::functionTool,
-                named.isTextual() ? Optional.of(named.asText()) : Optional.empty(), "none".equals(choice.asText()),
-                answered, lastUser.path("content"));
+        return Tools.shellLoop(
+                root.path("tools"),
+                OpenAiDialect::functionTool,
+                named.isTextual() ? Optional.of(named.asText()) : Optional.empty(),
+                "none".equals(choice.asText()),
+                answered,
+                lastUser.path("content"));
     }
 
     private static Conversation.Tool functionTool(JsonNode tool) {
-        return new Conversation.Tool(tool.path("function").path("name").asText(), tool.path("function").path("parameters"));
+        return new Conversation.Tool(
+                tool.path("function").path("name").asText(),
+                tool.path("function").path("parameters"));
     }
 
     /** The tools to call from OpenAI-shaped {@code tools} ({@code {"type":"function","function":{...}}}). */
     static List<Conversation.Tool> functionTools(JsonNode root, String lastUserText) {
         JsonNode choice = root.path("tool_choice");
         JsonNode named = choice.path("function").path("name");
-        return Tools.choose(root.path("tools"),
+        return Tools.choose(
+                root.path("tools"),
                 OpenAiDialect::functionTool,
-                named.isTextual() ? Optional.of(named.asText()) : Optional.empty(), "none".equals(choice.asText()),
-                root.path("parallel_tool_calls").asBoolean(true), lastUserText);
+                named.isTextual() ? Optional.of(named.asText()) : Optional.empty(),
+                "none".equals(choice.asText()),
+                root.path("parallel_tool_calls").asBoolean(true),
+                lastUserText);
     }
 
     static String finishReason(Answer.Stop stop) {
@@ -88,8 +108,12 @@ final class OpenAiDialect implements Dialect {
             ArrayNode calls = message.putArray("tool_calls");
             for (int i = 0; i < answer.toolCalls().size(); i++) {
                 Answer.ToolCall call = answer.toolCalls().get(i);
-                calls.addObject().put("id", callId(c, i)).put("type", "function").putObject("function")
-                        .put("name", call.name()).put("arguments", call.inputJson());
+                calls.addObject()
+                        .put("id", callId(c, i))
+                        .put("type", "function")
+                        .putObject("function")
+                        .put("name", call.name())
+                        .put("arguments", call.inputJson());
             }
         }
         message.putNull("refusal");
@@ -114,7 +138,8 @@ final class OpenAiDialect implements Dialect {
 
     /** {@code prompt_tokens} counts the cached prefix too; {@code completion_tokens} counts the reasoning. */
     static ObjectNode usage(Conversation c, Answer answer) {
-        ObjectNode usage = Json.object().put("prompt_tokens", c.inputTokens())
+        ObjectNode usage = Json.object()
+                .put("prompt_tokens", c.inputTokens())
                 .put("completion_tokens", answer.outputTokens())
                 .put("total_tokens", c.inputTokens() + answer.outputTokens());
         usage.putObject("prompt_tokens_details").put("cached_tokens", c.prompt().cacheRead());
@@ -151,7 +176,10 @@ final class OpenAiDialect implements Dialect {
     @Override
     public String error(ErrorKind kind, String message) {
         ObjectNode error = Json.object();
-        error.put("message", message).put("type", kind.openAiType).putNull("param").put("code", kind.openAiCode);
+        error.put("message", message)
+                .put("type", kind.openAiType)
+                .putNull("param")
+                .put("code", kind.openAiCode);
         ObjectNode root = Json.object();
         root.set("error", error);
         return Json.write(root);
@@ -164,7 +192,11 @@ final class OpenAiDialect implements Dialect {
 
     static String models() {
         ObjectNode root = Json.object().put("object", "list");
-        root.putArray("data").addObject().put("id", "fake-model").put("object", "model").put("created", CREATED)
+        root.putArray("data")
+                .addObject()
+                .put("id", "fake-model")
+                .put("object", "model")
+                .put("created", CREATED)
                 .put("owned_by", "sluice-fake");
         return Json.write(root);
     }

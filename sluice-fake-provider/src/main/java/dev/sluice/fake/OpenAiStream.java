@@ -38,7 +38,11 @@ final class OpenAiStream {
             if (i > 0 || thinking) chunk(toolCallStart(Json.object(), call, i), null, false);
             for (String piece : call.pieces()) {
                 ObjectNode delta = Json.object();
-                delta.putArray("tool_calls").addObject().put("index", i).putObject("function").put("arguments", piece);
+                delta.putArray("tool_calls")
+                        .addObject()
+                        .put("index", i)
+                        .putObject("function")
+                        .put("arguments", piece);
                 chunk(delta, null, true);
             }
         }

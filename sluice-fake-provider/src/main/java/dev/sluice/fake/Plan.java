@@ -19,19 +19,19 @@ record Plan(Duration latency, Duration ttft, Duration deltaInterval, int deltas,
     static final String STALL = "x-fake-stall";
     /** How long slow-headers, slow-first-token and stall wait when their header is absent. */
     static final Duration FAULT_DEFAULT_WAIT = Duration.ofSeconds(30);
+
     static final int MAX_DELTAS = 100_000;
 
     /** @param header a request header by lower-case name */
     static Plan of(Settings settings, Fault fault, Function<String, Optional<String>> header) {
         Optional<Duration> latencyHeader = duration(header, LATENCY);
         Optional<Duration> ttftHeader = duration(header, TTFT);
-        Duration latency = latencyHeader.orElse(
-                fault == Fault.SLOW_HEADERS ? FAULT_DEFAULT_WAIT : settings.latency());
-        Duration ttft = ttftHeader.orElse(
-                fault == Fault.SLOW_FIRST_TOKEN ? FAULT_DEFAULT_WAIT : settings.ttft());
+        Duration latency = latencyHeader.orElse(fault == Fault.SLOW_HEADERS ? FAULT_DEFAULT_WAIT : settings.latency());
+        Duration ttft = ttftHeader.orElse(fault == Fault.SLOW_FIRST_TOKEN ? FAULT_DEFAULT_WAIT : settings.ttft());
         Duration interval = duration(header, DELTA_INTERVAL).orElse(settings.deltaInterval());
         Duration stall = duration(header, STALL).orElse(FAULT_DEFAULT_WAIT);
-        int deltas = header.apply(DELTAS).map(String::trim).map(Plan::parseDeltas).orElse(settings.deltas());
+        int deltas =
+                header.apply(DELTAS).map(String::trim).map(Plan::parseDeltas).orElse(settings.deltas());
         return new Plan(latency, ttft, interval, deltas, stall);
     }
 
@@ -56,9 +56,15 @@ record Plan(Duration latency, Duration ttft, Duration deltaInterval, int deltas,
         String value = text.toLowerCase(Locale.ROOT);
         try {
             Duration parsed;
-            if (value.endsWith("ms")) parsed = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2).trim()));
-            else if (value.endsWith("s")) parsed = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1).trim()));
-            else if (value.endsWith("m")) parsed = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1).trim()));
+            if (value.endsWith("ms"))
+                parsed = Duration.ofMillis(
+                        Long.parseLong(value.substring(0, value.length() - 2).trim()));
+            else if (value.endsWith("s"))
+                parsed = Duration.ofSeconds(
+                        Long.parseLong(value.substring(0, value.length() - 1).trim()));
+            else if (value.endsWith("m"))
+                parsed = Duration.ofMinutes(
+                        Long.parseLong(value.substring(0, value.length() - 1).trim()));
             else parsed = Duration.ofMillis(Long.parseLong(value));
             if (!parsed.isNegative()) {
                 return parsed;

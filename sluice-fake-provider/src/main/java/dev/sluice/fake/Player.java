@@ -9,19 +9,19 @@ import java.util.function.Supplier;
 final class Player {
     static final String JSON = "application/json";
 
-    private Player() { }
+    private Player() {}
 
     static void play(Exchange ex, Dialect dialect, Conversation c, Answer answer, Plan plan, Fault fault) {
         ex.await(plan.latency());
         if (c.stream()) {
             int repeat = fault == Fault.BIG_EVENTS ? Math.min(c.maxTokens(), Plan.MAX_DELTAS) : 1;
             stream(ex, dialect, c, dialect.frames(c, answer), plan, fault, repeat);
-        }
-        else whole(ex, plan, fault, answer.outputTokens(), () -> dialect.body(c, answer), dialect.malformedBody());
+        } else whole(ex, plan, fault, answer.outputTokens(), () -> dialect.body(c, answer), dialect.malformedBody());
     }
 
     /** A reply that is only ever whole (embeddings): the latency, then {@link #whole}. */
-    static void playWhole(Exchange ex, Plan plan, Fault fault, int outputTokens, Supplier<String> answer, String malformed) {
+    static void playWhole(
+            Exchange ex, Plan plan, Fault fault, int outputTokens, Supplier<String> answer, String malformed) {
         ex.await(plan.latency());
         whole(ex, plan, fault, outputTokens, answer, malformed);
     }
@@ -31,8 +31,14 @@ final class Player {
      * later one the delta interval. At half the deltas, stream-cut, stall, malformed and stream-error
      * strike. Each delta frame is written {@code repeat} times (the big-events fault), paced like deltas.
      */
-    static void stream(Exchange ex, Dialect dialect, Conversation c, List<Dialect.Frame> frames, Plan plan, Fault fault,
-                       int repeat) {
+    static void stream(
+            Exchange ex,
+            Dialect dialect,
+            Conversation c,
+            List<Dialect.Frame> frames,
+            Plan plan,
+            Fault fault,
+            int repeat) {
         int deltas = (int) frames.stream().filter(Dialect.Frame::delta).count();
         int half = deltas / 2;
         int seen = 0;
@@ -54,10 +60,11 @@ final class Player {
                         case STALL -> ex.await(plan.stall());
                         case MALFORMED -> ex.write(dialect.malformedFrame());
                         case STREAM_ERROR -> {
-                            ex.finish(dialect.streamError(c, ErrorKind.SERVER_ERROR, ErrorKind.SERVER_ERROR.defaultMessage, i));
+                            ex.finish(dialect.streamError(
+                                    c, ErrorKind.SERVER_ERROR, ErrorKind.SERVER_ERROR.defaultMessage, i));
                             return;
                         }
-                        default -> { }
+                        default -> {}
                     }
                 }
                 ex.await(seen == 0 ? plan.ttft() : plan.deltaInterval());
@@ -76,7 +83,8 @@ final class Player {
      * stream would have (time to first token, a delta interval per later token, the stall), then comes all
      * at once: the body, the {@code malformed} one, or half of it before the {@code stream-cut}.
      */
-    static void whole(Exchange ex, Plan plan, Fault fault, int outputTokens, Supplier<String> answer, String malformed) {
+    static void whole(
+            Exchange ex, Plan plan, Fault fault, int outputTokens, Supplier<String> answer, String malformed) {
         ex.await(plan.ttft());
         ex.await(plan.deltaInterval().multipliedBy(Math.max(0, outputTokens - 1)));
         if (fault == Fault.STALL) ex.await(plan.stall());

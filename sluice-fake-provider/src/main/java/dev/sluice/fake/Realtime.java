@@ -2,16 +2,12 @@ package dev.sluice.fake;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
@@ -63,20 +59,30 @@ final class Realtime implements WebSocketCreator {
         Fields params = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
         boolean azure = path.equals(AZURE_PATH);
         String modelParam = azure ? "deployment" : "model";
-        Optional<String> model = Optional.ofNullable(params.getValue(modelParam)).filter(m -> !m.isBlank());
+        Optional<String> model =
+                Optional.ofNullable(params.getValue(modelParam)).filter(m -> !m.isBlank());
         if (azure) {
             Optional<Deployments.Refusal> refusal = Deployments.refusal(
-                    new Deployments.Deployment(true, model.orElse(""), false), query, name -> FakeHandler.header(request, name));
-            if (refusal.isPresent()) return refuse(response, callback, refusal.get().kind(), refusal.get().message());
+                    new Deployments.Deployment(true, model.orElse(""), false),
+                    query,
+                    name -> FakeHandler.header(request, name));
+            if (refusal.isPresent())
+                return refuse(
+                        response, callback, refusal.get().kind(), refusal.get().message());
         } else if (FakeHandler.header(request, "authorization")
-                .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7) && !value.substring(7).isBlank())
+                .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7)
+                        && !value.substring(7).isBlank())
                 .isEmpty()) {
-            return refuse(response, callback, ErrorKind.UNAUTHORIZED, "You didn't provide an API key. You need to provide "
-                    + "your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+            return refuse(
+                    response,
+                    callback,
+                    ErrorKind.UNAUTHORIZED,
+                    "You didn't provide an API key. You need to provide "
+                            + "your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
         }
         if (model.isEmpty()) {
-            return refuse(response, callback, ErrorKind.INVALID_REQUEST,
-                    "Missing required parameter: '" + modelParam + "'.");
+            return refuse(
+                    response, callback, ErrorKind.INVALID_REQUEST, "Missing required parameter: '" + modelParam + "'.");
         }
         Fault fault;
         Plan plan;

@@ -36,6 +36,7 @@ public final class RealtimeSession implements Session.Listener {
     private static final System.Logger LOG = System.getLogger(RealtimeSession.class.getName());
     /** Most bytes the input audio buffer holds; an append past it is refused with an error event. */
     static final int MAX_AUDIO_BUFFER_BYTES = 15 * 1024 * 1024;
+
     static final int AUDIO_BYTES_PER_TOKEN = 1000;
     /** Bytes of each output audio delta: 50 ms of 24 kHz 16-bit mono PCM. */
     static final int AUDIO_BYTES_PER_DELTA = 2400;
@@ -72,16 +73,23 @@ public final class RealtimeSession implements Session.Listener {
         this.plan = plan;
         this.idPrefix = id.substring("sess_fake_".length());
         this.config = Json.object();
-        config.put("id", id).put("object", "realtime.session").put("type", "realtime").put("model", model);
+        config.put("id", id)
+                .put("object", "realtime.session")
+                .put("type", "realtime")
+                .put("model", model);
         config.putArray("output_modalities").add("audio");
         config.put("instructions", "");
         ObjectNode audio = config.putObject("audio");
         audio.putObject("input").putObject("format").put("type", "audio/pcm").put("rate", 24000);
-        audio.putObject("output").put("voice", "alloy").putObject("format").put("type", "audio/pcm").put("rate", 24000);
+        audio.putObject("output")
+                .put("voice", "alloy")
+                .putObject("format")
+                .put("type", "audio/pcm")
+                .put("rate", 24000);
     }
 
     /** A response being played: its ids, and the latch that stops it (cancel or session end). */
-    private record Response(String id, String itemId, CountDownLatch stop) { }
+    private record Response(String id, String itemId, CountDownLatch stop) {}
 
     @Override
     public void onWebSocketOpen(Session session) {
@@ -116,8 +124,11 @@ public final class RealtimeSession implements Session.Listener {
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         callback.succeed();
-        sendError("invalid_request_error", "binary_not_supported",
-                "Binary frames are not supported; send JSON events as text frames.", null);
+        sendError(
+                "invalid_request_error",
+                "binary_not_supported",
+                "Binary frames are not supported; send JSON events as text frames.",
+                null);
         demand();
     }
 
@@ -165,7 +176,8 @@ public final class RealtimeSession implements Session.Listener {
             sendError("invalid_request_error", "invalid_json", "The event must be a JSON object.", null);
             return;
         }
-        String clientEventId = root.path("event_id").isTextual() ? root.path("event_id").asText() : null;
+        String clientEventId =
+                root.path("event_id").isTextual() ? root.path("event_id").asText() : null;
         JsonNode type = root.path("type");
         if (!type.isTextual()) {
             sendError("invalid_request_error", "missing_type", "The event has no string 'type'.", clientEventId);
@@ -179,16 +191,23 @@ public final class RealtimeSession implements Session.Listener {
             case "conversation.item.create" -> createItem(root, clientEventId);
             case "response.create" -> createResponse(clientEventId);
             case "response.cancel" -> cancelResponse(clientEventId);
-            default -> sendError("invalid_request_error", "unknown_event",
-                    "Invalid value: '" + type.asText() + "'. Unknown client event type.", clientEventId);
+            default ->
+                sendError(
+                        "invalid_request_error",
+                        "unknown_event",
+                        "Invalid value: '" + type.asText() + "'. Unknown client event type.",
+                        clientEventId);
         }
     }
 
     private void sessionUpdate(JsonNode root, String clientEventId) {
         JsonNode update = root.path("session");
         if (!update.isObject()) {
-            sendError("invalid_request_error", "missing_required_parameter",
-                    "Missing required parameter: 'session'.", clientEventId);
+            sendError(
+                    "invalid_request_error",
+                    "missing_required_parameter",
+                    "Missing required parameter: 'session'.",
+                    clientEventId);
             return;
         }
         ObjectNode updated = event("session.updated");
@@ -204,7 +223,10 @@ public final class RealtimeSession implements Session.Listener {
     private void append(JsonNode root, String clientEventId) {
         JsonNode audio = root.path("audio");
         if (!audio.isTextual()) {
-            sendError("invalid_request_error", "missing_required_parameter", "Missing required parameter: 'audio'.",
+            sendError(
+                    "invalid_request_error",
+                    "missing_required_parameter",
+                    "Missing required parameter: 'audio'.",
                     clientEventId);
             return;
         }
@@ -212,15 +234,23 @@ public final class RealtimeSession implements Session.Listener {
         try {
             bytes = Base64.getDecoder().decode(audio.asText());
         } catch (IllegalArgumentException e) {
-            sendError("invalid_request_error", "invalid_value", "'audio' is not valid base64: " + e.getMessage(),
+            sendError(
+                    "invalid_request_error",
+                    "invalid_value",
+                    "'audio' is not valid base64: " + e.getMessage(),
                     clientEventId);
             return;
         }
         synchronized (this) {
             if (audioBuffer.size() + (long) bytes.length > MAX_AUDIO_BUFFER_BYTES) {
-                sendError("invalid_request_error", "input_audio_buffer_too_large", "The input audio buffer holds at most "
-                        + MAX_AUDIO_BUFFER_BYTES + " bytes; it has " + audioBuffer.size() + " and the append brings "
-                        + bytes.length + ".", clientEventId);
+                sendError(
+                        "invalid_request_error",
+                        "input_audio_buffer_too_large",
+                        "The input audio buffer holds at most "
+                                + MAX_AUDIO_BUFFER_BYTES + " bytes; it has " + audioBuffer.size()
+                                + " and the append brings "
+                                + bytes.length + ".",
+                        clientEventId);
                 return;
             }
             audioBuffer.writeBytes(bytes);
@@ -231,8 +261,11 @@ public final class RealtimeSession implements Session.Listener {
         ObjectNode committed = event("input_audio_buffer.committed");
         synchronized (this) {
             if (audioBuffer.size() == 0) {
-                sendError("invalid_request_error", "input_audio_buffer_commit_empty",
-                        "Error committing input audio buffer: the buffer is empty.", clientEventId);
+                sendError(
+                        "invalid_request_error",
+                        "input_audio_buffer_commit_empty",
+                        "Error committing input audio buffer: the buffer is empty.",
+                        clientEventId);
                 return;
             }
             byte[] audio = audioBuffer.toByteArray();
@@ -255,9 +288,14 @@ public final class RealtimeSession implements Session.Listener {
 
     private void createItem(JsonNode root, String clientEventId) {
         JsonNode item = root.path("item");
-        if (!item.isObject() || !"message".equals(item.path("type").asText()) || !item.path("content").isArray()) {
-            sendError("invalid_request_error", "invalid_value",
-                    "'item' must be a message with a 'content' array.", clientEventId);
+        if (!item.isObject()
+                || !"message".equals(item.path("type").asText())
+                || !item.path("content").isArray()) {
+            sendError(
+                    "invalid_request_error",
+                    "invalid_value",
+                    "'item' must be a message with a 'content' array.",
+                    clientEventId);
             return;
         }
         String role = item.path("role").asText("user");
@@ -265,13 +303,18 @@ public final class RealtimeSession implements Session.Listener {
         ByteArrayOutputStream audio = new ByteArrayOutputStream();
         for (JsonNode part : item.path("content")) {
             String partType = part.path("type").asText("");
-            if ((partType.equals("input_text") || partType.equals("text")) && part.path("text").isTextual()) {
+            if ((partType.equals("input_text") || partType.equals("text"))
+                    && part.path("text").isTextual()) {
                 text.append(part.path("text").asText());
             } else if (partType.equals("input_audio") && part.path("audio").isTextual()) {
                 try {
-                    audio.writeBytes(Base64.getDecoder().decode(part.path("audio").asText()));
+                    audio.writeBytes(
+                            Base64.getDecoder().decode(part.path("audio").asText()));
                 } catch (IllegalArgumentException e) {
-                    sendError("invalid_request_error", "invalid_value", "'audio' is not valid base64: " + e.getMessage(),
+                    sendError(
+                            "invalid_request_error",
+                            "invalid_value",
+                            "'audio' is not valid base64: " + e.getMessage(),
                             clientEventId);
                     return;
                 }
@@ -281,7 +324,10 @@ public final class RealtimeSession implements Session.Listener {
         synchronized (this) {
             String itemId = item.path("id").isTextual() ? item.path("id").asText() : nextId("item");
             ObjectNode stored = ((ObjectNode) item).deepCopy();
-            stored.put("id", itemId).put("object", "realtime.item").put("status", "completed").put("role", role);
+            stored.put("id", itemId)
+                    .put("object", "realtime.item")
+                    .put("status", "completed")
+                    .put("role", role);
             created.put("previous_item_id", lastItemId);
             created.set("item", stored);
             lastItemId = itemId;
@@ -300,7 +346,9 @@ public final class RealtimeSession implements Session.Listener {
         ObjectNode created = event("response.created");
         synchronized (this) {
             if (responding != null) {
-                sendError("invalid_request_error", "conversation_already_has_active_response",
+                sendError(
+                        "invalid_request_error",
+                        "conversation_already_has_active_response",
                         "Conversation already has an active response in progress: " + responding.id() + ".",
                         clientEventId);
                 return;
@@ -320,8 +368,11 @@ public final class RealtimeSession implements Session.Listener {
     private void cancelResponse(String clientEventId) {
         synchronized (this) {
             if (responding == null) {
-                sendError("invalid_request_error", "response_cancel_not_active",
-                        "Cancellation failed: no active response found.", clientEventId);
+                sendError(
+                        "invalid_request_error",
+                        "response_cancel_not_active",
+                        "Cancellation failed: no active response found.",
+                        clientEventId);
                 return;
             }
             responding.stop().countDown();
@@ -354,8 +405,18 @@ public final class RealtimeSession implements Session.Listener {
             String seed = input.lastUserText() + "#" + Long.toHexString(input.digest());
             int textTokens = input.textTokens();
             int inputTokens = textTokens + input.audioTokens();
-            Conversation c = new Conversation(model, true, Integer.MAX_VALUE, seed, Optional.empty(), List.of(),
-                    new Tokens.Prompt(inputTokens, 0, 0, false), true, false, input.digest(), false);
+            Conversation c = new Conversation(
+                    model,
+                    true,
+                    Integer.MAX_VALUE,
+                    seed,
+                    Optional.empty(),
+                    List.of(),
+                    new Tokens.Prompt(inputTokens, 0, 0, false),
+                    true,
+                    false,
+                    input.digest(),
+                    false);
             List<String> words = Answer.of(c, plan.deltas(), false).text();
             int half = words.size() / 2;
             long audioBytes = 0;
@@ -372,13 +433,17 @@ public final class RealtimeSession implements Session.Listener {
                         case STREAM_ERROR -> {
                             sendError("server_error", "server_error", ErrorKind.SERVER_ERROR.defaultMessage, null);
                             ObjectNode done = responseDone(response, "failed", List.of(), "", 0, input, 0);
-                            ((ObjectNode) done.path("response")).putObject("status_details").put("type", "failed")
-                                    .putObject("error").put("type", "server_error").put("code", "server_error");
+                            ((ObjectNode) done.path("response"))
+                                    .putObject("status_details")
+                                    .put("type", "failed")
+                                    .putObject("error")
+                                    .put("type", "server_error")
+                                    .put("code", "server_error");
                             sendAndWait(done);
                             return;
                         }
                         case MALFORMED -> sendRawAndWait("{\"type\":\"response.output_audio.delta\",\"delta\":");
-                        default -> { }
+                        default -> {}
                     }
                 }
                 if (await(response, i == 0 ? plan.ttft() : plan.deltaInterval())) {
@@ -396,7 +461,8 @@ public final class RealtimeSession implements Session.Listener {
             }
             String transcript = String.join("", words);
             sendAndWait(parts(event("response.output_audio.done"), response));
-            sendAndWait(parts(event("response.output_audio_transcript.done"), response).put("transcript", transcript));
+            sendAndWait(parts(event("response.output_audio_transcript.done"), response)
+                    .put("transcript", transcript));
             if (fault == Fault.NO_TERMINATOR) return;
             ObjectNode done = responseDone(response, "completed", words, transcript, words.size(), input, audioBytes);
             remember(transcript, audioBytes, inputTokens);
@@ -412,7 +478,8 @@ public final class RealtimeSession implements Session.Listener {
 
     private void cancelled(Response response, List<String> words, Snapshot input, long audioBytes) {
         if (closed.getCount() == 0) return;
-        sendAndWait(responseDone(response, "cancelled", words, String.join("", words), words.size(), input, audioBytes));
+        sendAndWait(
+                responseDone(response, "cancelled", words, String.join("", words), words.size(), input, audioBytes));
     }
 
     /** A completed response's output joins the conversation: the next response's input, its prefix cached. */
@@ -424,16 +491,25 @@ public final class RealtimeSession implements Session.Listener {
         }
     }
 
-    private ObjectNode responseDone(Response response, String status, List<String> words, String transcript,
-                                    int textTokens, Snapshot input, long audioBytes) {
+    private ObjectNode responseDone(
+            Response response,
+            String status,
+            List<String> words,
+            String transcript,
+            int textTokens,
+            Snapshot input,
+            long audioBytes) {
         ObjectNode done = event("response.done");
         ObjectNode body = done.putObject("response");
         body.put("id", response.id()).put("object", "realtime.response").put("status", status);
         ArrayNode output = body.putArray("output");
         if (!words.isEmpty()) {
             ObjectNode item = output.addObject();
-            item.put("id", response.itemId()).put("object", "realtime.item").put("type", "message")
-                    .put("status", status.equals("completed") ? "completed" : "incomplete").put("role", "assistant");
+            item.put("id", response.itemId())
+                    .put("object", "realtime.item")
+                    .put("type", "message")
+                    .put("status", status.equals("completed") ? "completed" : "incomplete")
+                    .put("role", "assistant");
             item.putArray("content").addObject().put("type", "output_audio").put("transcript", transcript);
         }
         int inputText = input.textTokens();
@@ -442,9 +518,12 @@ public final class RealtimeSession implements Session.Listener {
         int inputTokens = inputText + inputAudio;
         int outputTokens = textTokens + outputAudio;
         ObjectNode usage = body.putObject("usage");
-        usage.put("total_tokens", inputTokens + outputTokens).put("input_tokens", inputTokens)
+        usage.put("total_tokens", inputTokens + outputTokens)
+                .put("input_tokens", inputTokens)
                 .put("output_tokens", outputTokens);
-        usage.putObject("input_token_details").put("text_tokens", inputText).put("audio_tokens", inputAudio)
+        usage.putObject("input_token_details")
+                .put("text_tokens", inputText)
+                .put("audio_tokens", inputAudio)
                 .put("cached_tokens", Math.min(input.previousInputTokens(), inputTokens));
         usage.putObject("output_token_details").put("text_tokens", textTokens).put("audio_tokens", outputAudio);
         return done;
@@ -452,7 +531,9 @@ public final class RealtimeSession implements Session.Listener {
 
     /** The content part's coordinates every response delta and done event carries. */
     private static ObjectNode parts(ObjectNode event, Response response) {
-        return event.put("response_id", response.id()).put("item_id", response.itemId()).put("output_index", 0)
+        return event.put("response_id", response.id())
+                .put("item_id", response.itemId())
+                .put("output_index", 0)
                 .put("content_index", 0);
     }
 
@@ -515,7 +596,11 @@ public final class RealtimeSession implements Session.Listener {
 
     private ObjectNode error(String type, String code, String message, String clientEventId) {
         ObjectNode event = event("error");
-        event.putObject("error").put("type", type).put("code", code).put("message", message).putNull("param")
+        event.putObject("error")
+                .put("type", type)
+                .put("code", code)
+                .put("message", message)
+                .putNull("param")
                 .put("event_id", clientEventId);
         return event;
     }
@@ -524,8 +609,11 @@ public final class RealtimeSession implements Session.Listener {
     private void send(ObjectNode event) {
         Session s = session;
         if (s == null || !s.isOpen()) return;
-        s.sendText(Json.write(event), Callback.from(() -> { }, failure ->
-                LOG.log(Level.DEBUG, "fake realtime session " + id + ": send failed", failure)));
+        s.sendText(
+                Json.write(event),
+                Callback.from(
+                        () -> {},
+                        failure -> LOG.log(Level.DEBUG, "fake realtime session " + id + ": send failed", failure)));
     }
 
     private void sendAndWait(ObjectNode event) {

@@ -17,6 +17,7 @@ import java.util.function.Function;
 final class ResponsesDialect implements Dialect {
     /** Errors are Chat Completions' errors. */
     private static final Dialect OPEN_AI = new OpenAiDialect();
+
     private static final Function<JsonNode, Conversation.Tool> READ =
             tool -> new Conversation.Tool(tool.path("name").asText(), tool.path("parameters"));
 
@@ -24,8 +25,10 @@ final class ResponsesDialect implements Dialect {
     public Conversation parse(JsonNode root, long digest) {
         String model = Dialect.requireModel(root, "model: Missing required parameter: 'model'.");
         JsonNode input = root.path("input");
-        if (input.isMissingNode() || input.isNull()) throw new BadRequest("input: Missing required parameter: 'input'.");
-        if (!input.isTextual() && !input.isArray()) throw new BadRequest("input: must be a string or an array of items");
+        if (input.isMissingNode() || input.isNull())
+            throw new BadRequest("input: Missing required parameter: 'input'.");
+        if (!input.isTextual() && !input.isArray())
+            throw new BadRequest("input: must be a string or an array of items");
         int maxTokens = Dialect.maxTokens(root, "max_output_tokens");
         ArrayNode items = input.isArray() ? (ArrayNode) input : Json.MAPPER.createArrayNode();
         if (input.isTextual()) items.addObject().put("role", "user").put("content", input.asText());
@@ -44,13 +47,33 @@ final class ResponsesDialect implements Dialect {
             if ("function".equals(tool.path("type").asText())) tools.add(tool);
         }
         JsonNode choice = root.path("tool_choice");
-        Optional<String> named = choice.path("name").isTextual() ? Optional.of(choice.path("name").asText()) : Optional.empty();
+        Optional<String> named = choice.path("name").isTextual()
+                ? Optional.of(choice.path("name").asText())
+                : Optional.empty();
         boolean off = "none".equals(choice.asText());
-        Optional<List<Conversation.Tool>> loop = Tools.shellLoop(tools, READ, named, off, answered, lastUser.path("content"));
-        List<Conversation.Tool> chosen = loop.orElseGet(() -> toolResult.isPresent() ? List.of()
-                : Tools.choose(tools, READ, named, off, root.path("parallel_tool_calls").asBoolean(true), lastUserText));
-        return new Conversation(model, root.path("stream").asBoolean(false), maxTokens, lastUserText, toolResult,
-                chosen, Tokens.count(asChat(root.path("instructions"), items)), false, false, digest, loop.isPresent());
+        Optional<List<Conversation.Tool>> loop =
+                Tools.shellLoop(tools, READ, named, off, answered, lastUser.path("content"));
+        List<Conversation.Tool> chosen = loop.orElseGet(() -> toolResult.isPresent()
+                ? List.of()
+                : Tools.choose(
+                        tools,
+                        READ,
+                        named,
+                        off,
+                        root.path("parallel_tool_calls").asBoolean(true),
+                        lastUserText));
+        return new Conversation(
+                model,
+                root.path("stream").asBoolean(false),
+                maxTokens,
+                lastUserText,
+                toolResult,
+                chosen,
+                Tokens.count(asChat(root.path("instructions"), items)),
+                false,
+                false,
+                digest,
+                loop.isPresent());
     }
 
     /**
@@ -59,10 +82,13 @@ final class ResponsesDialect implements Dialect {
      */
     private static Optional<String> trailingOutputs(JsonNode items) {
         int first = items.size();
-        while (first > 0 && "function_call_output".equals(items.get(first - 1).path("type").asText())) first--;
+        while (first > 0
+                && "function_call_output"
+                        .equals(items.get(first - 1).path("type").asText())) first--;
         if (first == items.size()) return Optional.empty();
         List<String> outputs = new ArrayList<>();
-        for (int i = first; i < items.size(); i++) outputs.add(Conversation.text(items.get(i).path("output")));
+        for (int i = first; i < items.size(); i++)
+            outputs.add(Conversation.text(items.get(i).path("output")));
         return Optional.of(String.join("; ", outputs));
     }
 
@@ -103,8 +129,11 @@ final class ResponsesDialect implements Dialect {
 
     /** A response with no output or usage yet: what the stream opens with and fails with. */
     static ObjectNode envelope(Conversation c, String status) {
-        ObjectNode response = Json.object().put("id", "resp_fake_" + c.idSuffix(1)).put("object", "response")
-                .put("created_at", OpenAiDialect.CREATED).put("status", status);
+        ObjectNode response = Json.object()
+                .put("id", "resp_fake_" + c.idSuffix(1))
+                .put("object", "response")
+                .put("created_at", OpenAiDialect.CREATED)
+                .put("status", status);
         response.putNull("error");
         response.putNull("incomplete_details");
         response.put("model", c.model());
@@ -121,15 +150,19 @@ final class ResponsesDialect implements Dialect {
             items.add(message(c, status, Optional.of(part(answer, answer.joinedText()))));
         }
         for (int i = 0; i < answer.toolCalls().size(); i++) {
-            items.add(functionCall(c, answer.toolCalls().get(i), i, answer.toolCalls().get(i).inputJson(), "completed"));
+            items.add(functionCall(
+                    c, answer.toolCalls().get(i), i, answer.toolCalls().get(i).inputJson(), "completed"));
         }
         return items;
     }
 
     /** The assistant message item, with its content part once there is one. */
     static ObjectNode message(Conversation c, String status, Optional<ObjectNode> part) {
-        ObjectNode message = Json.object().put("type", "message").put("id", messageId(c))
-                .put("status", status).put("role", "assistant");
+        ObjectNode message = Json.object()
+                .put("type", "message")
+                .put("id", messageId(c))
+                .put("status", status)
+                .put("role", "assistant");
         ArrayNode content = message.putArray("content");
         part.ifPresent(content::add);
         return message;
@@ -141,15 +174,20 @@ final class ResponsesDialect implements Dialect {
 
     /** The message's one content part: {@code output_text}, or {@code refusal} for the content filter. */
     static ObjectNode part(Answer answer, String text) {
-        if (answer.stop() == Answer.Stop.REFUSAL) return Json.object().put("type", "refusal").put("refusal", text);
+        if (answer.stop() == Answer.Stop.REFUSAL)
+            return Json.object().put("type", "refusal").put("refusal", text);
         ObjectNode part = Json.object().put("type", "output_text").put("text", text);
         part.putArray("annotations");
         return part;
     }
 
     static ObjectNode functionCall(Conversation c, Answer.ToolCall call, int index, String arguments, String status) {
-        return Json.object().put("type", "function_call").put("id", "fc_fake_" + c.toolCallSuffix(index))
-                .put("call_id", OpenAiDialect.callId(c, index)).put("name", call.name()).put("arguments", arguments)
+        return Json.object()
+                .put("type", "function_call")
+                .put("id", "fc_fake_" + c.toolCallSuffix(index))
+                .put("call_id", OpenAiDialect.callId(c, index))
+                .put("name", call.name())
+                .put("arguments", arguments)
                 .put("status", status);
     }
 
@@ -176,7 +214,8 @@ final class ResponsesDialect implements Dialect {
     /** {@code event: error}, then {@code response.failed} with the response and its error. */
     @Override
     public String streamError(Conversation c, ErrorKind kind, String message, int framesSent) {
-        ObjectNode error = Json.object().put("type", "error").put("code", kind.openAiCode).put("message", message);
+        ObjectNode error =
+                Json.object().put("type", "error").put("code", kind.openAiCode).put("message", message);
         error.putNull("param");
         error.put("sequence_number", framesSent);
         ObjectNode response = envelope(c, "failed");

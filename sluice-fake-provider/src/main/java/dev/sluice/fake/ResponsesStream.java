@@ -35,9 +35,11 @@ final class ResponsesStream {
         add("response.in_progress", Json.object().set("response", ResponsesDialect.envelope(c, "in_progress")), false);
         List<ObjectNode> done = ResponsesDialect.items(c, answer);
         if (answer.toolCalls().isEmpty()) text(answer, done.get(0));
-        for (int i = 0; i < answer.toolCalls().size(); i++) toolCall(answer.toolCalls().get(i), i, done.get(i));
+        for (int i = 0; i < answer.toolCalls().size(); i++)
+            toolCall(answer.toolCalls().get(i), i, done.get(i));
         ObjectNode response = ResponsesDialect.response(c, answer);
-        String type = "incomplete".equals(response.path("status").asText()) ? "response.incomplete" : "response.completed";
+        String type =
+                "incomplete".equals(response.path("status").asText()) ? "response.incomplete" : "response.completed";
         add(type, Json.object().set("response", response), false);
     }
 
@@ -55,19 +57,33 @@ final class ResponsesStream {
         ObjectNode textDone = part(id).put(refusal ? "refusal" : "text", answer.joinedText());
         if (!refusal) textDone.putArray("logprobs");
         add("response." + kind + ".done", textDone, false);
-        add("response.content_part.done", part(id).set("part", ResponsesDialect.part(answer, answer.joinedText())), false);
+        add(
+                "response.content_part.done",
+                part(id).set("part", ResponsesDialect.part(answer, answer.joinedText())),
+                false);
         add("response.output_item.done", item(0, message), false);
     }
 
     private void toolCall(Answer.ToolCall call, int index, ObjectNode done) {
         String id = done.path("id").asText();
-        add("response.output_item.added", item(index, ResponsesDialect.functionCall(c, call, index, "", "in_progress")), false);
+        add(
+                "response.output_item.added",
+                item(index, ResponsesDialect.functionCall(c, call, index, "", "in_progress")),
+                false);
         for (String piece : call.pieces()) {
-            add("response.function_call_arguments.delta",
-                    Json.object().put("item_id", id).put("output_index", index).put("delta", piece), true);
+            add(
+                    "response.function_call_arguments.delta",
+                    Json.object().put("item_id", id).put("output_index", index).put("delta", piece),
+                    true);
         }
-        add("response.function_call_arguments.done", Json.object().put("item_id", id).put("output_index", index)
-                .put("name", call.name()).put("arguments", call.inputJson()), false);
+        add(
+                "response.function_call_arguments.done",
+                Json.object()
+                        .put("item_id", id)
+                        .put("output_index", index)
+                        .put("name", call.name())
+                        .put("arguments", call.inputJson()),
+                false);
         add("response.output_item.done", item(index, done), false);
     }
 

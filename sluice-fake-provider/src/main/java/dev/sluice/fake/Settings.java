@@ -5,8 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The validated defaults a {@link FakeProvider} runs with; requests may override the timing by header. */
-record Settings(String host, int port, Duration latency, Duration ttft, Duration deltaInterval, int deltas,
-                int slots, Duration idleTimeout) {
+record Settings(
+        String host,
+        int port,
+        Duration latency,
+        Duration ttft,
+        Duration deltaInterval,
+        int deltas,
+        int slots,
+        Duration idleTimeout) {
 
     /** @throws IllegalArgumentException listing every bad value at once */
     Settings {

@@ -12,7 +12,7 @@ final class Slots {
         void close();
     }
 
-    private static final Permit UNLIMITED = () -> { };
+    private static final Permit UNLIMITED = () -> {};
 
     private final int size;
     private final Semaphore semaphore;
@@ -34,6 +34,8 @@ final class Slots {
 
     /** For rejection messages, e.g. {@code "slots 4/4 busy"}. */
     String describe() {
-        return semaphore == null ? "slots unlimited" : "slots " + (size - semaphore.availablePermits()) + "/" + size + " busy";
+        return semaphore == null
+                ? "slots unlimited"
+                : "slots " + (size - semaphore.availablePermits()) + "/" + size + " busy";
     }
 }

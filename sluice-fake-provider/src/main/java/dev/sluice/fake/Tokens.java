@@ -33,7 +33,7 @@ final class Tokens {
         }
     }
 
-    private Tokens() { }
+    private Tokens() {}
 
     /** Tokens of {@code chars} characters of text: / 4, at least 1. */
     static int ofChars(long chars) {
@@ -56,7 +56,8 @@ final class Tokens {
                 walk.add(countChars(content, true), content);
             }
             for (Map.Entry<String, JsonNode> field : message.properties()) {
-                if (!field.getKey().equals("content")) walk.add(countChars(field.getValue(), isText(field.getKey())), null);
+                if (!field.getKey().equals("content"))
+                    walk.add(countChars(field.getValue(), isText(field.getKey())), null);
             }
             walk.add(0, message);
         }

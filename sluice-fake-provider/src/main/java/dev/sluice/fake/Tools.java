@@ -32,9 +32,10 @@ final class Tools {
     static final Set<String> SHELLS = Set.of(BASH, "shell", "shell_command", "exec_command", "local_shell");
     /** The command called when the last user text has no {@code run:} line. */
     static final String DEFAULT_COMMAND = "echo sluice-tool-loop > tool-loop.txt && cat tool-loop.txt";
+
     private static final Pattern RUN_LINE = Pattern.compile("(?m)^[ \\t]*run:[ \\t]*(\\S.*?)[ \\t\\r]*$");
 
-    private Tools() { }
+    private Tools() {}
 
     /**
      * @param offered  the request's {@code tools} array
@@ -44,16 +45,25 @@ final class Tools {
      * @param parallel whether parallel calls are allowed
      * @throws BadRequest when {@code named} is not offered
      */
-    static List<Conversation.Tool> choose(JsonNode offered, Function<JsonNode, Conversation.Tool> read,
-                                          Optional<String> named, boolean off, boolean parallel, String lastUserText) {
+    static List<Conversation.Tool> choose(
+            JsonNode offered,
+            Function<JsonNode, Conversation.Tool> read,
+            Optional<String> named,
+            boolean off,
+            boolean parallel,
+            String lastUserText) {
         if (!offered.isArray() || offered.isEmpty() || off) return List.of();
         List<Conversation.Tool> tools = new ArrayList<>();
         for (JsonNode element : offered) tools.add(read.apply(element));
         if (named.isPresent()) {
-            return tools.stream().filter(t -> t.name().equals(named.get())).findFirst().map(List::of)
+            return tools.stream()
+                    .filter(t -> t.name().equals(named.get()))
+                    .findFirst()
+                    .map(List::of)
                     .orElseThrow(() -> new BadRequest("tool_choice: no tool named '" + named.get() + "' in tools"));
         }
-        boolean two = parallel && tools.size() >= 2
+        boolean two = parallel
+                && tools.size() >= 2
                 && lastUserText.toLowerCase(Locale.ROOT).contains(PARALLEL_WORD);
         return List.copyOf(tools.subList(0, two ? 2 : 1));
     }
@@ -66,13 +76,18 @@ final class Tools {
      *
      * @param lastUserContent the last user message's {@code content} (a string or blocks)
      */
-    static Optional<List<Conversation.Tool>> shellLoop(JsonNode offered, Function<JsonNode, Conversation.Tool> read,
-                                                       Optional<String> named, boolean off, boolean answered,
-                                                       JsonNode lastUserContent) {
+    static Optional<List<Conversation.Tool>> shellLoop(
+            JsonNode offered,
+            Function<JsonNode, Conversation.Tool> read,
+            Optional<String> named,
+            boolean off,
+            boolean answered,
+            JsonNode lastUserContent) {
         if (!offered.isArray() || off || named.filter(n -> !SHELLS.contains(n)).isPresent()) return Optional.empty();
         for (JsonNode element : offered) {
             Conversation.Tool tool = read.apply(element);
-            if (!SHELLS.contains(tool.name()) || named.filter(n -> !n.equals(tool.name())).isPresent()) continue;
+            if (!SHELLS.contains(tool.name())
+                    || named.filter(n -> !n.equals(tool.name())).isPresent()) continue;
             if (answered) return Optional.of(List.of());
             ObjectNode input = shellArguments(tool.schema(), runCommand(lastUserContent));
             return Optional.of(List.of(new Conversation.Tool(tool.name(), tool.schema(), input)));
@@ -108,7 +123,8 @@ final class Tools {
         else if (content.isArray()) {
             for (JsonNode block : content) {
                 if (block.isTextual()) texts.add(block.asText());
-                else if (block.path("text").isTextual()) texts.add(block.path("text").asText());
+                else if (block.path("text").isTextual())
+                    texts.add(block.path("text").asText());
             }
         }
         String command = DEFAULT_COMMAND;

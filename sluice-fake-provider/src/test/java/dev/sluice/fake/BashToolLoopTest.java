@@ -36,16 +36,27 @@ class BashToolLoopTest {
 
     @Test
     void anthropicCallsBashWithTheRunLineAcrossTextBlocksInPieces() {
-        String request = "{\"model\":\"m\",\"max_tokens\":100,\"stream\":true," + ANTHROPIC_TOOLS + ",\"messages\":[{\"role\":\"user\","
+        String request = "{\"model\":\"m\",\"max_tokens\":100,\"stream\":true," + ANTHROPIC_TOOLS
+                + ",\"messages\":[{\"role\":\"user\","
                 + "\"content\":[{\"type\":\"text\",\"text\":\"<system-reminder>x</system-reminder>\"},"
                 + "{\"type\":\"text\",\"text\":\"Please do it.\\nrun: echo hi > a.txt  \\nthanks\"}]}]}";
-        List<Map.Entry<String, String>> events = Http.sse(http.post("/v1/messages", request).body());
-        List<JsonNode> starts = events.stream().filter(e -> e.getKey().equals("content_block_start"))
-                .map(e -> Http.json(e.getValue())).toList();
-        assertThat(starts).singleElement()
-                .satisfies(s -> assertThat(s.path("content_block").path("name").asText()).isEqualTo("Bash"));
-        List<String> pieces = events.stream().filter(e -> e.getKey().equals("content_block_delta"))
-                .map(e -> Http.json(e.getValue()).path("delta").path("partial_json").asText()).toList();
+        List<Map.Entry<String, String>> events =
+                Http.sse(http.post("/v1/messages", request).body());
+        List<JsonNode> starts = events.stream()
+                .filter(e -> e.getKey().equals("content_block_start"))
+                .map(e -> Http.json(e.getValue()))
+                .toList();
+        assertThat(starts)
+                .singleElement()
+                .satisfies(s -> assertThat(s.path("content_block").path("name").asText())
+                        .isEqualTo("Bash"));
+        List<String> pieces = events.stream()
+                .filter(e -> e.getKey().equals("content_block_delta"))
+                .map(e -> Http.json(e.getValue())
+                        .path("delta")
+                        .path("partial_json")
+                        .asText())
+                .toList();
         assertThat(pieces).hasSizeGreaterThan(1);
         assertThat(Http.json(String.join("", pieces)).toString()).isEqualTo("{\"command\":\"echo hi > a.txt\"}");
 
@@ -65,10 +76,12 @@ class BashToolLoopTest {
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"hi there\"}]}]}";
         JsonNode answer = Http.json(http.post("/v1/messages", request).body());
         assertThat(answer.path("stop_reason").asText()).isEqualTo("end_turn");
-        assertThat(answer.path("content")).singleElement()
+        assertThat(answer.path("content"))
+                .singleElement()
                 .satisfies(b -> assertThat(b.path("text").asText()).isEqualTo("tool said: hi there"));
 
-        String later = request.replace("]}]}", "]},{\"role\":\"assistant\",\"content\":\"ok\"},{\"role\":\"user\",\"content\":\"again\"}]}");
+        String later = request.replace(
+                "]}]}", "]},{\"role\":\"assistant\",\"content\":\"ok\"},{\"role\":\"user\",\"content\":\"again\"}]}");
         JsonNode next = Http.json(http.post("/v1/messages", later).body());
         assertThat(next.path("stop_reason").asText()).isEqualTo("end_turn");
         assertThat(next.path("content").get(0).path("type").asText()).isEqualTo("text");
@@ -78,33 +91,54 @@ class BashToolLoopTest {
     void openAiStreamsTheBashCallAndQuotesTheToolMessage() {
         String request = "{\"model\":\"m\",\"stream\":true," + FUNCTIONS
                 + ",\"messages\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":\"run: ls -la\"}]}";
-        List<JsonNode> calls = Http.sse(http.post("/v1/chat/completions", request).body()).stream()
+        List<JsonNode> calls = Http.sse(
+                        http.post("/v1/chat/completions", request).body())
+                .stream()
                 .filter(e -> !e.getValue().equals("[DONE]"))
-                .map(e -> Http.json(e.getValue()).path("choices").path(0).path("delta").path("tool_calls"))
-                .filter(JsonNode::isArray).map(a -> a.get(0)).toList();
+                .map(e -> Http.json(e.getValue())
+                        .path("choices")
+                        .path(0)
+                        .path("delta")
+                        .path("tool_calls"))
+                .filter(JsonNode::isArray)
+                .map(a -> a.get(0))
+                .toList();
         assertThat(calls.get(0).path("function").path("name").asText()).isEqualTo("Bash");
         StringBuilder arguments = new StringBuilder();
         calls.forEach(c -> arguments.append(c.path("function").path("arguments").asText()));
         assertThat(Http.json(arguments.toString()).path("command").asText()).isEqualTo("ls -la");
 
-        String answered = "{\"model\":\"m\"," + FUNCTIONS + ",\"messages\":[{\"role\":\"user\",\"content\":\"run: ls\"},"
-                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\","
-                + "\"function\":{\"name\":\"Bash\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"c\",\"content\":\"a.txt\"}]}";
-        JsonNode message = Http.json(http.post("/v1/chat/completions", answered).body()).path("choices").get(0).path("message");
+        String answered =
+                "{\"model\":\"m\"," + FUNCTIONS + ",\"messages\":[{\"role\":\"user\",\"content\":\"run: ls\"},"
+                        + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"Bash\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"c\",\"content\":\"a.txt\"}]}";
+        JsonNode message = Http.json(http.post("/v1/chat/completions", answered).body())
+                .path("choices")
+                .get(0)
+                .path("message");
         assertThat(message.path("content").asText()).isEqualTo("tool said: a.txt");
         assertThat(message.has("tool_calls")).isFalse();
     }
 
     @Test
     void ollamaCallsBashWithAnObjectThenQuotes() {
-        String request = "{\"model\":\"llama3\"," + FUNCTIONS + ",\"messages\":[{\"role\":\"user\",\"content\":\"go\\nrun: pwd\"}]}";
-        JsonNode calls = Http.json(http.post("/api/chat", request).body().split("\n")[0]).path("message").path("tool_calls");
+        String request = "{\"model\":\"llama3\"," + FUNCTIONS
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"go\\nrun: pwd\"}]}";
+        JsonNode calls = Http.json(http.post("/api/chat", request).body().split("\n")[0])
+                .path("message")
+                .path("tool_calls");
         assertThat(calls).singleElement().satisfies(c -> {
             assertThat(c.path("function").path("name").asText()).isEqualTo("Bash");
-            assertThat(c.path("function").path("arguments").path("command").asText()).isEqualTo("pwd");
+            assertThat(c.path("function").path("arguments").path("command").asText())
+                    .isEqualTo("pwd");
         });
-        String answered = request.replace("}]}", "},{\"role\":\"assistant\",\"content\":\"\"},{\"role\":\"tool\",\"content\":\"/tmp\"}],\"stream\":false}");
-        assertThat(Http.json(http.post("/api/chat", answered).body()).path("message").path("content").asText())
+        String answered = request.replace(
+                "}]}",
+                "},{\"role\":\"assistant\",\"content\":\"\"},{\"role\":\"tool\",\"content\":\"/tmp\"}],\"stream\":false}");
+        assertThat(Http.json(http.post("/api/chat", answered).body())
+                        .path("message")
+                        .path("content")
+                        .asText())
                 .isEqualTo("tool said: /tmp");
     }
 
@@ -112,7 +146,11 @@ class BashToolLoopTest {
     void withoutBashOrWithAnotherToolForcedTheGenericCallStays() {
         String named = "{\"model\":\"m\",\"max_tokens\":100," + ANTHROPIC_TOOLS
                 + ",\"tool_choice\":{\"type\":\"tool\",\"name\":\"Read\"},\"messages\":[{\"role\":\"user\",\"content\":\"run: x\"}]}";
-        assertThat(Http.json(http.post("/v1/messages", named).body()).path("content").get(0).path("input").toString())
+        assertThat(Http.json(http.post("/v1/messages", named).body())
+                        .path("content")
+                        .get(0)
+                        .path("input")
+                        .toString())
                 .isEqualTo("{\"file_path\":\"sluice\"}");
     }
 }

@@ -53,7 +53,8 @@ class CompatibleRoutesTest {
         String stream = http.post(AZURE, body, "api-key", "k").body();
 
         assertThat(stream).endsWith("data: [DONE]\n\n");
-        assertThat(Http.json(Http.sse(stream).get(0).getValue()).path("model").asText()).isEqualTo("gpt-fake");
+        assertThat(Http.json(Http.sse(stream).get(0).getValue()).path("model").asText())
+                .isEqualTo("gpt-fake");
     }
 
     @Test
@@ -61,7 +62,8 @@ class CompatibleRoutesTest {
         HttpResponse<String> noKey = http.post(AZURE, NO_MODEL);
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(Http.json(noKey.body()).path("error").path("code").asText()).isEqualTo("401");
-        assertThat(Http.json(noKey.body()).path("error").path("message").asText()).contains("Access denied");
+        assertThat(Http.json(noKey.body()).path("error").path("message").asText())
+                .contains("Access denied");
 
         HttpResponse<String> noVersion = http.post(AZURE.substring(0, AZURE.indexOf('?')), NO_MODEL, "api-key", "k");
         assertThat(noVersion.statusCode()).isEqualTo(404);
@@ -70,7 +72,9 @@ class CompatibleRoutesTest {
         assertThat(error.path("message").asText()).isEqualTo("Resource not found");
         assertThat(error.path("type").asText()).isNotBlank();
 
-        assertThat(http.post(AZURE.replace("2024-10-21", ""), NO_MODEL, "api-key", "k").statusCode()).isEqualTo(404);
+        assertThat(http.post(AZURE.replace("2024-10-21", ""), NO_MODEL, "api-key", "k")
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -78,10 +82,11 @@ class CompatibleRoutesTest {
         String path = AZURE.replace("my-gpt", "fault-server-error");
         HttpResponse<String> response = http.post(path, Http.HELLO_OPENAI, "api-key", "k");
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(Http.json(response.body()).path("error").path("code").asText()).isEqualTo("server_error");
+        assertThat(Http.json(response.body()).path("error").path("code").asText())
+                .isEqualTo("server_error");
 
-        HttpResponse<String> limited = http.post(DATABRICKS.replace("my-endpoint", "fault-rate-limit"), NO_MODEL,
-                "authorization", "Bearer t");
+        HttpResponse<String> limited =
+                http.post(DATABRICKS.replace("my-endpoint", "fault-rate-limit"), NO_MODEL, "authorization", "Bearer t");
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("retry-after")).hasValue("1");
     }
@@ -92,11 +97,13 @@ class CompatibleRoutesTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(Http.json(ok.body()).path("model").asText()).isEqualTo("my-endpoint");
 
-        for (String[] headers : List.of(new String[0], new String[] {"authorization", "Basic eDp5"},
-                new String[] {"authorization", "Bearer "})) {
+        for (String[] headers : List.of(
+                new String[0], new String[] {"authorization", "Basic eDp5"}, new String[] {"authorization", "Bearer "
+                })) {
             HttpResponse<String> refused = http.post(DATABRICKS, NO_MODEL, headers);
             assertThat(refused.statusCode()).isEqualTo(401);
-            assertThat(Http.json(refused.body()).path("error").path("message").asText()).contains("Credential");
+            assertThat(Http.json(refused.body()).path("error").path("message").asText())
+                    .contains("Credential");
         }
     }
 
@@ -114,16 +121,20 @@ class CompatibleRoutesTest {
 
         JsonNode tags = Http.json(http.get("/api/tags").body());
         assertThat(tags.path("models").get(0).path("name").asText()).isEqualTo("fake-model:latest");
-        assertThat(tags.path("models").get(0).path("details").path("family").asText()).isEqualTo("fake");
+        assertThat(tags.path("models").get(0).path("details").path("family").asText())
+                .isEqualTo("fake");
     }
 
     @Test
     void unknownDeploymentShapesAndMethodsAre404() {
-        assertThat(http.post("/openai/deployments/chat/completions?api-version=1", NO_MODEL, "api-key", "k").statusCode())
+        assertThat(http.post("/openai/deployments/chat/completions?api-version=1", NO_MODEL, "api-key", "k")
+                        .statusCode())
                 .isEqualTo(404);
         assertThat(http.post("/openai/deployments/a/b/chat/completions?api-version=1", NO_MODEL, "api-key", "k")
-                .statusCode()).isEqualTo(404);
-        assertThat(http.get(DATABRICKS, "authorization", "Bearer t").statusCode()).isEqualTo(404);
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(http.get(DATABRICKS, "authorization", "Bearer t").statusCode())
+                .isEqualTo(404);
     }
 
     @Test

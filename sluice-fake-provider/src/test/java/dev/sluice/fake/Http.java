@@ -18,18 +18,23 @@ final class Http implements AutoCloseable {
             "{\"model\":\"claude-fake\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
     static final String HELLO_ANTHROPIC_STREAM =
             "{\"model\":\"claude-fake\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
-    static final String HELLO_OPENAI = "{\"model\":\"gpt-fake\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    static final String HELLO_OPENAI =
+            "{\"model\":\"gpt-fake\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
 
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     Http(FakeProvider provider) {
         this.base = provider.baseUri();
     }
 
     HttpResponse<String> post(String path, String body, String... headers) {
-        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(request(path, headers)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     HttpResponse<String> get(String path, String... headers) {
@@ -39,7 +44,10 @@ final class Http implements AutoCloseable {
     /** Sends and throws IOException as is, for tests that expect a connection error. */
     HttpResponse<String> postRaw(String path, String body, String... headers) throws IOException {
         try {
-            return client.send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            return client.send(
+                    request(path, headers)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

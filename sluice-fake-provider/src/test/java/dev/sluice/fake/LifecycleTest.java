@@ -59,9 +59,11 @@ class LifecycleTest {
     @Test
     void clientLeavingDuringSlowHeadersOrFirstTokenEndsTheExchange() {
         FakeProvider provider = start(FakeProvider.builder());
-        try (RawHttp headers = new RawHttp(provider); RawHttp token = new RawHttp(provider)) {
+        try (RawHttp headers = new RawHttp(provider);
+                RawHttp token = new RawHttp(provider)) {
             headers.post("/v1/chat/completions", Http.HELLO_OPENAI, "x-fake-fault", "slow-headers");
-            token.post("/v1/messages", Http.HELLO_ANTHROPIC_STREAM, "x-fake-fault", "slow-first-token").readUntil("event: ping");
+            token.post("/v1/messages", Http.HELLO_ANTHROPIC_STREAM, "x-fake-fault", "slow-first-token")
+                    .readUntil("event: ping");
             await().atMost(PROMPTLY).until(() -> provider.activeExchanges() == 2);
         }
         await().atMost(PROMPTLY).until(() -> provider.activeExchanges() == 0);
@@ -104,27 +106,34 @@ class LifecycleTest {
         Http http = closing(new Http(provider));
         RawHttp first = closing(new RawHttp(provider));
         RawHttp second = closing(new RawHttp(provider));
-        first.post("/v1/messages", Http.HELLO_ANTHROPIC_STREAM, "x-fake-ttft", "60s").readUntil("event: ping");
+        first.post("/v1/messages", Http.HELLO_ANTHROPIC_STREAM, "x-fake-ttft", "60s")
+                .readUntil("event: ping");
         second.post("/v1/chat/completions", Http.HELLO_OPENAI, "x-fake-latency", "60s");
         await().atMost(PROMPTLY).until(() -> provider.activeExchanges() == 2);
 
         var anthropic = http.post("/v1/messages", Http.HELLO_ANTHROPIC);
         assertThat(anthropic.statusCode()).isEqualTo(529);
-        assertThat(Http.json(anthropic.body()).path("error").path("type").asText()).isEqualTo("overloaded_error");
-        assertThat(Http.json(anthropic.body()).path("error").path("message").asText()).contains("2/2");
-        assertThat(http.post("/v1/chat/completions", Http.HELLO_OPENAI).statusCode()).isEqualTo(503);
+        assertThat(Http.json(anthropic.body()).path("error").path("type").asText())
+                .isEqualTo("overloaded_error");
+        assertThat(Http.json(anthropic.body()).path("error").path("message").asText())
+                .contains("2/2");
+        assertThat(http.post("/v1/chat/completions", Http.HELLO_OPENAI).statusCode())
+                .isEqualTo(503);
         assertThat(http.post("/api/chat", "{\"model\":\"m\"}").statusCode()).isEqualTo(503);
 
         first.close(); // an aborted exchange frees its slot
         await().atMost(PROMPTLY).until(() -> provider.activeExchanges() == 1);
         for (int i = 0; i < 5; i++) { // and so does each completed one
-            assertThat(http.post("/v1/messages", Http.HELLO_ANTHROPIC).statusCode()).isEqualTo(200);
+            assertThat(http.post("/v1/messages", Http.HELLO_ANTHROPIC).statusCode())
+                    .isEqualTo(200);
         }
         for (String fault : List.of("stream-cut", "reset")) { // and each scripted failure
             assertThatThrownBy(() -> http.postRaw("/v1/messages", Http.HELLO_ANTHROPIC, "x-fake-fault", fault))
                     .isInstanceOf(IOException.class);
         }
-        assertThat(http.post("/v1/messages", Http.HELLO_ANTHROPIC, "x-fake-fault", "malformed").statusCode()).isEqualTo(200);
+        assertThat(http.post("/v1/messages", Http.HELLO_ANTHROPIC, "x-fake-fault", "malformed")
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(http.post("/v1/messages", Http.HELLO_ANTHROPIC).statusCode()).isEqualTo(200);
     }
 
@@ -151,16 +160,24 @@ class LifecycleTest {
     void recordedBodiesAreTruncatedTo256KiB() {
         FakeProvider provider = start(FakeProvider.builder());
         Http http = closing(new Http(provider));
-        String big = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(300_000) + "\"}]}";
+        String big = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(300_000) + "\"}]}";
         assertThat(http.post("/v1/messages", big).statusCode()).isEqualTo(200);
         assertThat(provider.recentRequests().get(0).body()).hasSize(RecordedRequest.MAX_BODY_BYTES);
     }
 
     @Test
     void builderRefusesBadSettingsListingEveryOne() {
-        assertThatThrownBy(() -> FakeProvider.builder().port(-1).deltas(0).slots(-2).latency(Duration.ofMillis(-5)).start())
+        assertThatThrownBy(() -> FakeProvider.builder()
+                        .port(-1)
+                        .deltas(0)
+                        .slots(-2)
+                        .latency(Duration.ofMillis(-5))
+                        .start())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("port").hasMessageContaining("deltas").hasMessageContaining("slots")
+                .hasMessageContaining("port")
+                .hasMessageContaining("deltas")
+                .hasMessageContaining("slots")
                 .hasMessageContaining("latency");
     }
 
@@ -168,13 +185,17 @@ class LifecycleTest {
     void threadsAreNamedAndGoneAfterClose() {
         FakeProvider provider = FakeProvider.builder().start();
         assertThat(provider.baseUri().toString()).isEqualTo("http://127.0.0.1:" + provider.port());
-        assertThat(fakeThreads()).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("sluice-fake-"));
+        assertThat(fakeThreads())
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(name).startsWith("sluice-fake-"));
         provider.close();
         await().atMost(PROMPTLY).until(() -> fakeThreads().isEmpty());
     }
 
     private static List<String> fakeThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(name -> name.startsWith("sluice-fake")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("sluice-fake"))
+                .toList();
     }
 }

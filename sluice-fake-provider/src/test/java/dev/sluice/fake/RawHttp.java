@@ -30,9 +30,12 @@ final class RawHttp implements AutoCloseable {
     /** Sends a POST; {@code headers} are name/value pairs. */
     RawHttp post(String path, String body, String... headers) {
         StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: fake\r\n");
-        for (int i = 0; i < headers.length; i += 2) request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        for (int i = 0; i < headers.length; i += 2)
+            request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        request.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length).append("\r\n\r\n");
+        request.append("Content-Type: application/json\r\nContent-Length: ")
+                .append(bytes.length)
+                .append("\r\n\r\n");
         try {
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().write(bytes);

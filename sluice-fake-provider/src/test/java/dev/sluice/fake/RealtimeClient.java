@@ -27,13 +27,14 @@ final class RealtimeClient implements AutoCloseable {
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
-    private RealtimeClient() { }
+    private RealtimeClient() {}
 
     /** Connects to {@code pathAndQuery} with header name/value pairs; a refused handshake throws its exception. */
     static RealtimeClient connect(FakeProvider provider, String pathAndQuery, String... headers) throws Exception {
         RealtimeClient client = new RealtimeClient();
         Listener listener = new Listener(client);
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
         for (int i = 0; i < headers.length; i += 2) builder.header(headers[i], headers[i + 1]);
         URI uri = URI.create("ws://127.0.0.1:" + provider.port() + pathAndQuery);
         client.socket = builder.buildAsync(uri, listener).get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -42,7 +42,8 @@ class RealtimeTest {
     }
 
     static String append(byte[] audio) {
-        return "{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Base64.getEncoder().encodeToString(audio) + "\"}";
+        return "{\"type\":\"input_audio_buffer.append\",\"audio\":\""
+                + Base64.getEncoder().encodeToString(audio) + "\"}";
     }
 
     static final String COMMIT = "{\"type\":\"input_audio_buffer.commit\"}";
@@ -76,8 +77,13 @@ class RealtimeTest {
     @Test
     void handshakeWithBearerOpensASession() throws Exception {
         int before = provider.realtimeSessionsStarted();
-        try (RealtimeClient client = RealtimeClient.connect(provider, "/realtime?model=gpt-realtime",
-                "authorization", "Bearer sk-test", "openai-beta", "realtime=v1")) {
+        try (RealtimeClient client = RealtimeClient.connect(
+                provider,
+                "/realtime?model=gpt-realtime",
+                "authorization",
+                "Bearer sk-test",
+                "openai-beta",
+                "realtime=v1")) {
             JsonNode created = client.next();
             assertThat(created.path("type").asText()).isEqualTo("session.created");
             assertThat(created.path("event_id").asText()).isNotBlank();
@@ -97,11 +103,15 @@ class RealtimeTest {
     @Test
     void azureNeedsApiKeyAndApiVersion() throws Exception {
         assertThat(RealtimeClient.refusal(provider, "/openai/realtime?deployment=rt&api-version=2025-04-01-preview")
-                .getResponse().statusCode()).isEqualTo(401);
+                        .getResponse()
+                        .statusCode())
+                .isEqualTo(401);
         assertThat(RealtimeClient.refusal(provider, "/openai/realtime?deployment=rt", "api-key", "k")
-                .getResponse().statusCode()).isEqualTo(404);
-        try (RealtimeClient client = RealtimeClient.connect(provider,
-                "/openai/realtime?deployment=my-rt&api-version=2025-04-01-preview", "api-key", "azure-key")) {
+                        .getResponse()
+                        .statusCode())
+                .isEqualTo(404);
+        try (RealtimeClient client = RealtimeClient.connect(
+                provider, "/openai/realtime?deployment=my-rt&api-version=2025-04-01-preview", "api-key", "azure-key")) {
             assertThat(client.next().path("session").path("model").asText()).isEqualTo("my-rt");
             assertThat(lastHandshake().header("api-key")).hasValue("azure-key");
             assertThat(lastHandshake().query()).contains("deployment=my-rt");
@@ -111,7 +121,9 @@ class RealtimeTest {
     @Test
     void missingModelIs400() throws Exception {
         assertThat(RealtimeClient.refusal(provider, "/v1/realtime", "authorization", "Bearer x")
-                .getResponse().statusCode()).isEqualTo(400);
+                        .getResponse()
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -125,14 +137,16 @@ class RealtimeTest {
             client.send(RESPONSE_CREATE);
             List<JsonNode> events = client.until("response.done");
 
-            List<String> types = events.stream().map(e -> e.path("type").asText()).toList();
+            List<String> types =
+                    events.stream().map(e -> e.path("type").asText()).toList();
             List<String> expected = new ArrayList<>();
             expected.add("response.created");
             for (int i = 0; i < DELTAS; i++) {
                 expected.add("response.output_audio.delta");
                 expected.add("response.output_audio_transcript.delta");
             }
-            expected.addAll(List.of("response.output_audio.done", "response.output_audio_transcript.done", "response.done"));
+            expected.addAll(
+                    List.of("response.output_audio.done", "response.output_audio_transcript.done", "response.done"));
             assertThat(types).isEqualTo(expected);
 
             JsonNode created = events.get(0).path("response");
@@ -154,28 +168,41 @@ class RealtimeTest {
                 }
             }
             JsonNode transcriptDone = events.get(events.size() - 2);
-            assertThat(transcriptDone.path("transcript").asText()).isEqualTo(transcript.toString()).isNotBlank();
+            assertThat(transcriptDone.path("transcript").asText())
+                    .isEqualTo(transcript.toString())
+                    .isNotBlank();
             JsonNode done = events.get(events.size() - 1).path("response");
             assertThat(done.path("id").asText()).isEqualTo(responseId);
             assertThat(done.path("status").asText()).isEqualTo("completed");
-            assertThat(done.path("output").get(0).path("content").get(0).path("transcript").asText())
+            assertThat(done.path("output")
+                            .get(0)
+                            .path("content")
+                            .get(0)
+                            .path("transcript")
+                            .asText())
                     .isEqualTo(transcript.toString());
             JsonNode usage = done.path("usage");
             int textTokens = Tokens.ofChars("hello there".length());
             int audioOut = (DELTAS * RealtimeSession.AUDIO_BYTES_PER_DELTA + 999) / 1000;
             assertThat(usage.path("input_tokens").asInt()).isEqualTo(textTokens);
-            assertThat(usage.path("input_token_details").path("text_tokens").asInt()).isEqualTo(textTokens);
-            assertThat(usage.path("input_token_details").path("audio_tokens").asInt()).isZero();
-            assertThat(usage.path("input_token_details").path("cached_tokens").asInt()).isZero();
-            assertThat(usage.path("output_token_details").path("text_tokens").asInt()).isEqualTo(DELTAS);
-            assertThat(usage.path("output_token_details").path("audio_tokens").asInt()).isEqualTo(audioOut);
+            assertThat(usage.path("input_token_details").path("text_tokens").asInt())
+                    .isEqualTo(textTokens);
+            assertThat(usage.path("input_token_details").path("audio_tokens").asInt())
+                    .isZero();
+            assertThat(usage.path("input_token_details").path("cached_tokens").asInt())
+                    .isZero();
+            assertThat(usage.path("output_token_details").path("text_tokens").asInt())
+                    .isEqualTo(DELTAS);
+            assertThat(usage.path("output_token_details").path("audio_tokens").asInt())
+                    .isEqualTo(audioOut);
             assertThat(usage.path("output_tokens").asInt()).isEqualTo(DELTAS + audioOut);
             assertThat(usage.path("total_tokens").asInt()).isEqualTo(textTokens + DELTAS + audioOut);
 
             // a second response counts the first as cached input
             client.send(RESPONSE_CREATE);
             JsonNode second = client.next("response.done").path("response").path("usage");
-            assertThat(second.path("input_token_details").path("cached_tokens").asInt()).isEqualTo(textTokens);
+            assertThat(second.path("input_token_details").path("cached_tokens").asInt())
+                    .isEqualTo(textTokens);
             assertThat(second.path("input_tokens").asInt()).isGreaterThan(textTokens);
         }
     }
@@ -198,13 +225,16 @@ class RealtimeTest {
             StringBuilder transcript = new StringBuilder();
             for (JsonNode event : events) {
                 if (event.path("type").asText().equals("response.output_audio.delta")) {
-                    bytes.writeBytes(Base64.getDecoder().decode(event.path("delta").asText()));
+                    bytes.writeBytes(
+                            Base64.getDecoder().decode(event.path("delta").asText()));
                 }
                 if (event.path("type").asText().equals("response.output_audio_transcript.delta")) {
                     transcript.append(event.path("delta").asText());
                 }
             }
-            return List.of(bytes.toByteArray(), events.get(events.size() - 1).path("response").path("usage"),
+            return List.of(
+                    bytes.toByteArray(),
+                    events.get(events.size() - 1).path("response").path("usage"),
                     transcript.toString());
         }
     }
@@ -223,8 +253,10 @@ class RealtimeTest {
         assertThat((byte[]) otherAudio.get(0)).isNotEqualTo((byte[]) first.get(0));
         assertThat((byte[]) otherText.get(0)).isNotEqualTo((byte[]) first.get(0));
         JsonNode usage = (JsonNode) first.get(1);
-        assertThat(usage.path("input_token_details").path("audio_tokens").asInt()).isEqualTo(6); // 5,500 bytes / 1000 up
-        assertThat(usage.path("input_token_details").path("text_tokens").asInt()).isEqualTo(Tokens.ofChars(6));
+        assertThat(usage.path("input_token_details").path("audio_tokens").asInt())
+                .isEqualTo(6); // 5,500 bytes / 1000 up
+        assertThat(usage.path("input_token_details").path("text_tokens").asInt())
+                .isEqualTo(Tokens.ofChars(6));
         assertThat(usage.path("input_tokens").asInt()).isEqualTo(6 + Tokens.ofChars(6));
     }
 
@@ -280,7 +312,9 @@ class RealtimeTest {
     }
 
     private static int count(List<JsonNode> events, String type) {
-        return (int) events.stream().filter(e -> e.path("type").asText().equals(type)).count();
+        return (int) events.stream()
+                .filter(e -> e.path("type").asText().equals(type))
+                .count();
     }
 
     @Test
@@ -332,7 +366,11 @@ class RealtimeTest {
             JsonNode error = events.get(events.size() - 2);
             assertThat(error.path("type").asText()).isEqualTo("error");
             assertThat(error.path("error").path("type").asText()).isEqualTo("server_error");
-            assertThat(events.get(events.size() - 1).path("response").path("status").asText()).isEqualTo("failed");
+            assertThat(events.get(events.size() - 1)
+                            .path("response")
+                            .path("status")
+                            .asText())
+                    .isEqualTo("failed");
 
             client.send("{\"type\":\"session.update\",\"session\":{}}");
             assertThat(client.next().path("type").asText()).isEqualTo("session.updated");
@@ -344,14 +382,18 @@ class RealtimeTest {
     @Test
     void unavailableRefusesTheHandshakeWith503() throws Exception {
         int before = provider.realtimeSessionsStarted();
-        WebSocketHandshakeException refused = RealtimeClient.refusal(provider, "/v1/realtime?model=fault-unavailable",
-                "authorization", "Bearer sk-test");
+        WebSocketHandshakeException refused = RealtimeClient.refusal(
+                provider, "/v1/realtime?model=fault-unavailable", "authorization", "Bearer sk-test");
         assertThat(refused.getResponse().statusCode()).isEqualTo(503);
         assertThat(refused.getResponse().headers().firstValue("retry-after")).hasValue("2");
         assertThat(RealtimeClient.refusal(provider, "/v1/realtime?model=fault-rate-limit", "authorization", "Bearer k")
-                .getResponse().statusCode()).isEqualTo(429);
+                        .getResponse()
+                        .statusCode())
+                .isEqualTo(429);
         assertThat(RealtimeClient.refusal(provider, "/v1/realtime?model=fault-nonsense", "authorization", "Bearer k")
-                .getResponse().statusCode()).isEqualTo(400);
+                        .getResponse()
+                        .statusCode())
+                .isEqualTo(400);
         assertThat(provider.realtimeSessionsStarted()).isEqualTo(before);
     }
 
@@ -374,7 +416,10 @@ class RealtimeTest {
             sender.join(Duration.ofSeconds(20));
             assertThat(sent.get()).isEqualTo(total);
             client.send(COMMIT);
-            assertThat(client.next("input_audio_buffer.committed").path("item_id").asText()).isNotBlank();
+            assertThat(client.next("input_audio_buffer.committed")
+                            .path("item_id")
+                            .asText())
+                    .isNotBlank();
         }
     }
 
@@ -384,8 +429,10 @@ class RealtimeTest {
             startResponse(client);
             List<JsonNode> events = client.until("response.done");
             assertThat(count(events, "response.output_audio.delta")).isEqualTo(DELTAS);
-            assertThat(client.raw).anySatisfy(text -> assertThat(text).startsWith("{\"type\":\"response.output_audio.delta\",\"delta\":")
-                    .doesNotEndWith("}"));
+            assertThat(client.raw)
+                    .anySatisfy(text -> assertThat(text)
+                            .startsWith("{\"type\":\"response.output_audio.delta\",\"delta\":")
+                            .doesNotEndWith("}"));
         }
     }
 
@@ -400,14 +447,19 @@ class RealtimeTest {
 
     @Test
     void aResponseCanBeCancelledAndOnlyOneRunsAtATime() throws Exception {
-        try (RealtimeClient client = RealtimeClient.openAi(provider, "gpt-realtime", "x-fake-delta-interval", "200ms")) {
+        try (RealtimeClient client =
+                RealtimeClient.openAi(provider, "gpt-realtime", "x-fake-delta-interval", "200ms")) {
             startResponse(client);
             client.send(RESPONSE_CREATE);
             JsonNode busy = client.next("error");
             assertThat(busy.path("error").path("code").asText()).isEqualTo("conversation_already_has_active_response");
             client.send("{\"type\":\"response.cancel\"}");
             List<JsonNode> events = client.until("response.done");
-            assertThat(events.get(events.size() - 1).path("response").path("status").asText()).isEqualTo("cancelled");
+            assertThat(events.get(events.size() - 1)
+                            .path("response")
+                            .path("status")
+                            .asText())
+                    .isEqualTo("cancelled");
             assertThat(count(events, "response.output_audio.delta")).isLessThan(DELTAS);
             client.send("{\"type\":\"response.cancel\"}");
             assertThat(client.next().path("error").path("code").asText()).isEqualTo("response_cancel_not_active");

@@ -8,10 +8,11 @@ class TokensTest {
 
     @Test
     void countsTextAndContentStringsButNotRolesToolsOrImages() {
-        Tokens.Prompt prompt = Tokens.count(Http.json("{\"system\":\"abcd\",\"tools\":[{\"name\":\"xxxxxxxxxxxxxxxx\"}],"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"abcdefgh\"},"
-                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":\"abcd\"},"
-                + "{\"type\":\"image\",\"source\":{\"data\":\"AAAAAAAAAAAAAAAAAAAA\"}}]}]}"));
+        Tokens.Prompt prompt =
+                Tokens.count(Http.json("{\"system\":\"abcd\",\"tools\":[{\"name\":\"xxxxxxxxxxxxxxxx\"}],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"abcdefgh\"},"
+                        + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":\"abcd\"},"
+                        + "{\"type\":\"image\",\"source\":{\"data\":\"AAAAAAAAAAAAAAAAAAAA\"}}]}]}"));
 
         assertThat(prompt).isEqualTo(new Tokens.Prompt(4, 0, 0, false));
     }
@@ -19,10 +20,12 @@ class TokensTest {
     @Test
     void aMarkedMessageEndsTheCachedPrefixAfterItsWholeContent() {
         Tokens.Prompt prompt = Tokens.count(Http.json("{\"messages\":["
-                + "{\"role\":\"user\",\"content\":\"" + "a".repeat(40) + "\",\"cache_control\":{\"type\":\"ephemeral\"}},"
+                + "{\"role\":\"user\",\"content\":\"" + "a".repeat(40)
+                + "\",\"cache_control\":{\"type\":\"ephemeral\"}},"
                 + "{\"role\":\"assistant\",\"content\":\"" + "b".repeat(40) + "\"},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + "c".repeat(40)
-                + "\",\"cache_control\":{\"type\":\"ephemeral\"}},{\"type\":\"text\",\"text\":\"" + "d".repeat(40) + "\"}]}]}"));
+                + "\",\"cache_control\":{\"type\":\"ephemeral\"}},{\"type\":\"text\",\"text\":\"" + "d".repeat(40)
+                + "\"}]}]}"));
 
         assertThat(prompt.total()).isEqualTo(40);
         assertThat(prompt.cacheRead()).isEqualTo(10);

@@ -4,20 +4,22 @@ import dev.sluice.core.Limiter;
 import dev.sluice.core.MemoryMonitor;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.edge.ConnectionLimit;
+import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayState;
+import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.edge.ClientConnection;
+import dev.sluice.gateway.edge.ConnectionLimit;
 import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.edge.ListenerProbe;
 import dev.sluice.gateway.edge.TransportErrors;
 import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.exchange.CompletionListeners;
+import dev.sluice.gateway.ingress.ClientRoutes;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.proxy.AccessLog;
-import dev.sluice.gateway.context.Drain;
-import dev.sluice.gateway.context.GatewayContext;
-import dev.sluice.gateway.context.GatewayState;
-import dev.sluice.gateway.ingress.ClientRoutes;
-import dev.sluice.gateway.context.Timing;
+import dev.sluice.gateway.realtime.RealtimeRoutes;
+import dev.sluice.gateway.realtime.Sessions;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.system.MetricsBinder;
 import dev.sluice.gateway.system.SystemRoutes;
@@ -28,8 +30,6 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
-import dev.sluice.gateway.realtime.RealtimeRoutes;
-import dev.sluice.gateway.realtime.Sessions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +55,13 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer(GatewayContext ctx, ConnectionWatch watch) {
         this.ctx = ctx;
         this.watch = watch;
-        this.realtime = new Sessions(ctx.config().realtime(), ctx.config().server().idleTimeout(), System::nanoTime,
-                ctx.completions(), ctx.state().metrics(), true);
+        this.realtime = new Sessions(
+                ctx.config().realtime(),
+                ctx.config().server().idleTimeout(),
+                System::nanoTime,
+                ctx.completions(),
+                ctx.state().metrics(),
+                true);
     }
 
     /** The realtime sessions: shutdown waits for them within the drain window, then closes them 1001. */
@@ -65,16 +70,35 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Starts listening; the drain phase moves to SERVING once the listener is up. */
-    public static GatewayServer start(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory,
-                                      Drain drain, Map<String, ProviderEndpoint> providers, Router router,
-                                      GatewayState state) {
+    public static GatewayServer start(
+            SluiceConfig config,
+            ScopeRegistry scopes,
+            Limiter limiter,
+            MemoryMonitor memory,
+            Drain drain,
+            Map<String, ProviderEndpoint> providers,
+            Router router,
+            GatewayState state) {
         SluiceConfig.Server edge = config.server();
-        long pooled = providers.values().stream().mapToLong(p -> p.client().maxConnections()).sum();
+        long pooled = providers.values().stream()
+                .mapToLong(p -> p.client().maxConnections())
+                .sum();
         int maxConnections = ConnectionLimit.effective(edge.maxConnections(), pooled);
-        ConnectionWatch watch = ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate(),
-                maxConnections);
-        GatewayContext ctx = new GatewayContext(config, scopes, limiter, memory, drain, providers, router, state,
-                completions(config, state), System.currentTimeMillis(), watch, Timing.system());
+        ConnectionWatch watch =
+                ConnectionWatch.start(edge.headerTimeout(), edge.bodyTimeout(), edge.minUploadRate(), maxConnections);
+        GatewayContext ctx = new GatewayContext(
+                config,
+                scopes,
+                limiter,
+                memory,
+                drain,
+                providers,
+                router,
+                state,
+                completions(config, state),
+                System.currentTimeMillis(),
+                watch,
+                Timing.system());
         MetricsBinder.bind(ctx);
         GatewayServer gateway = new GatewayServer(ctx, watch);
         try {
@@ -117,8 +141,11 @@ public final class GatewayServer implements AutoCloseable {
                     .maxTcpConnections(watch.bound())
                     .idleConnectionTimeout(edge.idleTimeout())
                     .idleConnectionPeriod(idleSweep(edge.idleTimeout()))
-                    .protocolsDiscoverServices(false) // one HTTP/1.1 selector: Helidon then bounds silent connections too
-                    .addProtocol(WsConfig.builder().maxFrameLength(ctx.config().realtime().maxMessageSize()).build())
+                    .protocolsDiscoverServices(
+                            false) // one HTTP/1.1 selector: Helidon then bounds silent connections too
+                    .addProtocol(WsConfig.builder()
+                            .maxFrameLength(ctx.config().realtime().maxMessageSize())
+                            .build())
                     .addProtocol(Http1Config.builder()
                             .maxHeadersSize(edge.maxHeaderSize())
                             .maxPrologueLength(edge.maxRequestLine())
@@ -130,7 +157,8 @@ public final class GatewayServer implements AutoCloseable {
                     .build()
                     .start();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen on " + edge.host() + ":" + onPort + ": " + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + edge.host() + ":" + onPort + ": " + rootMessage(e), e);
         }
         if (!started.isRunning() || started.port() < 0) {
             started.stop();
@@ -182,13 +210,13 @@ public final class GatewayServer implements AutoCloseable {
             server.stop(); // frees what the dead listener still holds
             server = listen(port);
             watch.listenerRestarted();
-            LOG.log(System.Logger.Level.WARNING, "listener restarted on port " + port + " (restart "
-                    + watch.listenerRestarts() + ")");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "listener restarted on port " + port + " (restart " + watch.listenerRestarts() + ")");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "listener restart failed; the probe tries again: " + rootMessage(e));
         }
     }
-
 
     /** Helidon checks idle connections every period: often enough that the bound holds within a tenth. */
     private static Duration idleSweep(Duration idle) {

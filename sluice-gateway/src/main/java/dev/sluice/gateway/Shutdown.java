@@ -1,11 +1,10 @@
 package dev.sluice.gateway;
 
-import dev.sluice.gateway.realtime.Sessions;
-
 import dev.sluice.core.Lifecycle;
 import dev.sluice.core.Limiter;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.realtime.Sessions;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -33,8 +32,10 @@ final class Shutdown {
     void run() {
         long t0 = System.nanoTime();
         drain.phase(Drain.Phase.PRE_DRAIN);
-        LOG.log(Level.INFO, "shutdown: readiness now 503; serving new requests for " + cfg.preDrain().toMillis()
-                + " ms more, " + limiter.inFlight() + " in flight");
+        LOG.log(
+                Level.INFO,
+                "shutdown: readiness now 503; serving new requests for "
+                        + cfg.preDrain().toMillis() + " ms more, " + limiter.inFlight() + " in flight");
         waitUntil(() -> false, cfg.preDrain());
         step("pre-drain", t0);
 
@@ -42,8 +43,16 @@ final class Shutdown {
         drain.phase(Drain.Phase.DRAINING);
         // realtime sessions are waited for too (new handshakes are already refused), then told 1001
         boolean drained = waitUntil(() -> limiter.inFlight() == 0 && realtime.open() == 0, cfg.drainTimeout());
-        step("drain (" + (drained ? "all requests finished" : limiter.inFlight() + " still in flight at the deadline"
-                + (realtime.open() > 0 ? ", " + realtime.open() + " realtime sessions open" : "")) + ")", t1);
+        step(
+                "drain ("
+                        + (drained
+                                ? "all requests finished"
+                                : limiter.inFlight() + " still in flight at the deadline"
+                                        + (realtime.open() > 0
+                                                ? ", " + realtime.open() + " realtime sessions open"
+                                                : ""))
+                        + ")",
+                t1);
         int sessions = realtime.goingAway("Sluice is shutting down: the drain deadline of "
                 + cfg.drainTimeout().toMillis() + " ms passed");
         if (sessions > 0) {

@@ -9,14 +9,14 @@ import dev.sluice.core.MemoryProbe;
 import dev.sluice.core.ScopeRegistry;
 import dev.sluice.fake.FakeProvider;
 import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.provider.ProviderEndpoint;
-import dev.sluice.gateway.route.Router;
-import dev.sluice.gateway.store.Store;
-import dev.sluice.gateway.store.StoreSettings;
 import dev.sluice.gateway.context.Drain;
 import dev.sluice.gateway.context.GatewayState;
+import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.shed.MemoryMonitors;
+import dev.sluice.gateway.store.Store;
+import dev.sluice.gateway.store.StoreSettings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +50,17 @@ public final class Sluice implements AutoCloseable, LeakSource {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Sluice(SluiceConfig config, Lifecycle lifecycle, ScopeRegistry scopes, Limiter limiter,
-                   MemoryMonitor memory, Drain drain, GatewayServer server, Router router, Store store,
-                   GatewayState state) {
+    private Sluice(
+            SluiceConfig config,
+            Lifecycle lifecycle,
+            ScopeRegistry scopes,
+            Limiter limiter,
+            MemoryMonitor memory,
+            Drain drain,
+            GatewayServer server,
+            Router router,
+            Store store,
+            GatewayState state) {
         this.state = state;
         this.router = router;
         this.store = store;
@@ -76,26 +84,35 @@ public final class Sluice implements AutoCloseable, LeakSource {
         try {
             Optional<URI> demoUrl = Optional.empty();
             if (config.demo().enabled()) {
-                FakeProvider fake = lifecycle.register("fake-provider", "demo", FakeProvider.builder()
-                        .deltas(config.demo().deltas())
-                        .deltaInterval(config.demo().deltaInterval())
-                        .start());
+                FakeProvider fake = lifecycle.register(
+                        "fake-provider",
+                        "demo",
+                        FakeProvider.builder()
+                                .deltas(config.demo().deltas())
+                                .deltaInterval(config.demo().deltaInterval())
+                                .start());
                 demoUrl = Optional.of(fake.baseUri());
             }
-            Store store = lifecycle.register("store", config.store().url().replaceAll("\\?.*", ""),
-                    Store.open(storeSettings(config.store())));
+            Store store = lifecycle.register(
+                    "store", config.store().url().replaceAll("\\?.*", ""), Store.open(storeSettings(config.store())));
             GatewayState state = States.start(config, store, lifecycle);
             Map<String, ProviderEndpoint> providers = Upstreams.start(config, lifecycle, demoUrl);
-            Router router = lifecycle.register("router", "routes", Upstreams.router(config.routing(), providers,
-                    Upstreams.keys(config, demoUrl.isPresent())));
+            Router router = lifecycle.register(
+                    "router",
+                    "routes",
+                    Upstreams.router(config.routing(), providers, Upstreams.keys(config, demoUrl.isPresent())));
             ScopeRegistry scopes = ScopeRegistry.create("requests");
             AtomicReference<Limiter> admission = new AtomicReference<>();
-            MemoryMonitor memory = lifecycle.register("memory-monitor", "old-gen-after-gc",
+            MemoryMonitor memory = lifecycle.register(
+                    "memory-monitor",
+                    "old-gen-after-gc",
                     MemoryMonitors.start(config.memory(), memoryProbe, admission::get));
             Limiter limiter = Admissions.limiter(config.admission(), memory::shedReason);
             admission.set(limiter);
             Drain drain = new Drain();
-            GatewayServer server = lifecycle.register("listener", config.server().host(),
+            GatewayServer server = lifecycle.register(
+                    "listener",
+                    config.server().host(),
                     GatewayServer.start(config, scopes, limiter, memory, drain, providers, router, state));
             return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, router, store, state);
         } catch (Exception | Error e) {
@@ -109,8 +126,8 @@ public final class Sluice implements AutoCloseable, LeakSource {
     }
 
     static StoreSettings storeSettings(SluiceConfig.Store s) {
-        return new StoreSettings(s.url(), s.user(), s.password().reveal(), s.maxPoolSize(), s.connectionTimeout(),
-                s.leakDetection());
+        return new StoreSettings(
+                s.url(), s.user(), s.password().reveal(), s.maxPoolSize(), s.connectionTimeout(), s.leakDetection());
     }
 
     /** The store, for tests that inspect what was written. */

@@ -26,25 +26,29 @@ class AdmissionShedTest {
 
     @RegisterExtension
     @Order(1)
-    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b
-            .deltas(200).deltaInterval(Duration.ofMillis(20)));
+    static final FakeProviderExtension FAKE =
+            FakeProviderExtension.create(b -> b.deltas(200).deltaInterval(Duration.ofMillis(20)));
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "admission.max-in-flight", "2",
-            "admission.queue-size", "0");
+    static final SluiceExtension SLUICE =
+            SluiceExtension.against(FAKE, "admission.max-in-flight", "2", "admission.queue-size", "0");
 
     @Test
     void aRequestBeyondTheLimitIsShedWith529AndTheCause() throws Exception {
         Map<String, String> slow = new HashMap<>(UpstreamFailureOutcomesTest.headers());
-        try (SseStream a = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true)
-                .replace("\"max_tokens\":64", "\"max_tokens\":200"));
-             SseStream b = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true))) {
+        try (SseStream a = SseTestClient.connect(SLUICE.baseUri())
+                        .post(
+                                "/v1/messages",
+                                slow,
+                                messageBody("m", true).replace("\"max_tokens\":64", "\"max_tokens\":200"));
+                SseStream b =
+                        SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true))) {
             assertThat(a.next(Duration.ofSeconds(5))).isPresent();
             assertThat(b.next(Duration.ofSeconds(5))).isPresent();
 
-            HttpResponse<String> shed = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false),
-                    anthropicHeaders());
+            HttpResponse<String> shed =
+                    Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false), anthropicHeaders());
             JsonNode json = JSON.readTree(shed.body());
 
             assertThat(shed.statusCode()).isEqualTo(529);
@@ -52,15 +56,18 @@ class AdmissionShedTest {
             assertThat(json.path("error").path("message").asText()).contains("in-flight 2/2");
             assertThat(shed.headers().firstValue("retry-after")).isPresent();
             assertThat(Http.get(SLUICE.baseUri(), "/health/ready").statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body()).path("inFlight").asLong())
+            assertThat(JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body())
+                            .path("inFlight")
+                            .asLong())
                     .isEqualTo(2);
             a.disconnect();
             b.disconnect();
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> SLUICE.sluice().inFlight() == 0);
-        HttpResponse<String> after = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false),
-                anthropicHeaders());
+        HttpResponse<String> after =
+                Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false), anthropicHeaders());
         assertThat(after.statusCode()).isEqualTo(200);
     }
 }

@@ -71,7 +71,13 @@ class AnthropicSdkThroughSluiceTest {
 
     @Test
     void streamsAMessageWhoseTextEqualsTheNonStreamedOne() {
-        String expected = client.messages().create(params().build()).content().get(0).text().orElseThrow().text();
+        String expected = client.messages()
+                .create(params().build())
+                .content()
+                .get(0)
+                .text()
+                .orElseThrow()
+                .text();
 
         MessageAccumulator acc = MessageAccumulator.create();
         int events = 0;
@@ -105,15 +111,21 @@ class AnthropicSdkThroughSluiceTest {
         }
         Message toolTurn = acc.message();
         assertThat(toolTurn.stopReason()).contains(StopReason.TOOL_USE);
-        ToolUseBlock use = toolTurn.content().stream().filter(ContentBlock::isToolUse)
-                .map(b -> b.toolUse().orElseThrow()).findFirst().orElseThrow();
+        ToolUseBlock use = toolTurn.content().stream()
+                .filter(ContentBlock::isToolUse)
+                .map(b -> b.toolUse().orElseThrow())
+                .findFirst()
+                .orElseThrow();
         assertThat(use.name()).isEqualTo("get_weather");
         assertThat(use._input().toString()).contains("sluice");
 
         MessageCreateParams second = params().addTool(weather)
                 .addMessage(toolTurn.toParam())
-                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
-                        ToolResultBlockParam.builder().toolUseId(use.id()).content("sunny, 21 C").build())))
+                .addUserMessageOfContentBlockParams(
+                        List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                .toolUseId(use.id())
+                                .content("sunny, 21 C")
+                                .build())))
                 .build();
         Message answer = client.messages().create(second);
 
@@ -125,7 +137,9 @@ class AnthropicSdkThroughSluiceTest {
     void sendsSluicesUpstreamKeyAndNeverTheClientsKey() {
         client.messages().create(params().build());
 
-        RecordedRequest seen = FAKE.provider().recentRequests().get(FAKE.provider().recentRequests().size() - 1);
+        RecordedRequest seen = FAKE.provider()
+                .recentRequests()
+                .get(FAKE.provider().recentRequests().size() - 1);
         assertThat(seen.headers().get("x-api-key")).containsExactly(SluiceExtension.UPSTREAM_KEY);
         assertThat(seen.headers().toString()).doesNotContain(SluiceExtension.CLIENT_KEY);
         assertThat(seen.headers()).doesNotContainKey("authorization");

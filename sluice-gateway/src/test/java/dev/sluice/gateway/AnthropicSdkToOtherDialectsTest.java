@@ -41,14 +41,22 @@ class AnthropicSdkToOtherDialectsTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "providers.oai.kind", "openai",
-            "providers.oai.url", "{fake}/v1",
-            "providers.oai.api-keys", "sk-openai-upstream",
-            "providers.local.kind", "ollama",
-            "providers.local.url", "{fake}",
-            "routes.sonnet-via-openai.targets", "oai:gpt-fake",
-            "routes.sonnet-via-ollama.targets", "local:llama-fake:3b");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-openai-upstream",
+            "providers.local.kind",
+            "ollama",
+            "providers.local.url",
+            "{fake}",
+            "routes.sonnet-via-openai.targets",
+            "oai:gpt-fake",
+            "routes.sonnet-via-ollama.targets",
+            "local:llama-fake:3b");
 
     private static AnthropicClient client;
 
@@ -106,16 +114,23 @@ class AnthropicSdkToOtherDialectsTest {
         Message toolTurn = stream(params(model).addTool(weather).build());
 
         assertThat(toolTurn.stopReason()).contains(StopReason.TOOL_USE);
-        ToolUseBlock use = toolTurn.content().stream().filter(ContentBlock::isToolUse)
-                .map(b -> b.toolUse().orElseThrow()).findFirst().orElseThrow();
+        ToolUseBlock use = toolTurn.content().stream()
+                .filter(ContentBlock::isToolUse)
+                .map(b -> b.toolUse().orElseThrow())
+                .findFirst()
+                .orElseThrow();
         assertThat(use.name()).isEqualTo("get_weather");
         assertThat(use._input().toString()).contains("sluice");
         assertThat(use.id()).isNotBlank();
 
-        MessageCreateParams second = params(model).addTool(weather)
+        MessageCreateParams second = params(model)
+                .addTool(weather)
                 .addMessage(toolTurn.toParam())
-                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
-                        ToolResultBlockParam.builder().toolUseId(use.id()).content("sunny, 21 C").build())))
+                .addUserMessageOfContentBlockParams(
+                        List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                .toolUseId(use.id())
+                                .content("sunny, 21 C")
+                                .build())))
                 .build();
         Message answer = stream(second);
 

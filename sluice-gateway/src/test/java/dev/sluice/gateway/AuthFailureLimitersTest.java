@@ -31,8 +31,8 @@ class AuthFailureLimitersTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension KEYS = SluiceExtension.against(FAKE, "auth.mode", "keys",
-            "auth.api-keys", SluiceExtension.CLIENT_KEY, "auth.admin-key", ADMIN);
+    static final SluiceExtension KEYS = SluiceExtension.against(
+            FAKE, "auth.mode", "keys", "auth.api-keys", SluiceExtension.CLIENT_KEY, "auth.admin-key", ADMIN);
 
     @RegisterExtension
     @Order(3)
@@ -48,11 +48,19 @@ class AuthFailureLimitersTest {
             assertThat(last).isEqualTo(429);
             assertThat(admin(from, KEYS.baseUri(), ADMIN).statusCode()).isEqualTo(429); // the brute force stays blocked
 
-            HttpResponse<String> anthropic = send(from, KEYS.baseUri(), "/v1/messages",
-                    Http.messageBody("fake-model", false), Http.anthropicHeaders());
+            HttpResponse<String> anthropic = send(
+                    from,
+                    KEYS.baseUri(),
+                    "/v1/messages",
+                    Http.messageBody("fake-model", false),
+                    Http.anthropicHeaders());
             assertThat(anthropic.statusCode()).as(anthropic.body()).isEqualTo(200);
-            HttpResponse<String> openAi = send(from, KEYS.baseUri(), "/v1/chat/completions",
-                    Http.chatBody("fake-model", false), Http.openAiHeaders());
+            HttpResponse<String> openAi = send(
+                    from,
+                    KEYS.baseUri(),
+                    "/v1/chat/completions",
+                    Http.chatBody("fake-model", false),
+                    Http.openAiHeaders());
             assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(200);
         }
     }
@@ -65,14 +73,30 @@ class AuthFailureLimitersTest {
             }
             assertThat(admin(from, OPEN.baseUri(), "wrong-admin").statusCode()).isEqualTo(429);
             for (int i = 0; i < WRONG; i++) {
-                HttpResponse<String> r = send(from, OPEN.baseUri(), "/v1/messages",
-                        Http.messageBody("fake-model", false), "x-api-key", "sk-sluice-unknown-" + i,
-                        "anthropic-version", "2023-06-01", "content-type", "application/json");
+                HttpResponse<String> r = send(
+                        from,
+                        OPEN.baseUri(),
+                        "/v1/messages",
+                        Http.messageBody("fake-model", false),
+                        "x-api-key",
+                        "sk-sluice-unknown-" + i,
+                        "anthropic-version",
+                        "2023-06-01",
+                        "content-type",
+                        "application/json");
                 assertThat(r.statusCode()).as("request %d: %s", i, r.body()).isEqualTo(200);
             }
-            HttpResponse<String> anyKey = send(from, OPEN.baseUri(), "/v1/messages",
-                    Http.messageBody("fake-model", false), "x-api-key", "anything", "anthropic-version", "2023-06-01",
-                    "content-type", "application/json");
+            HttpResponse<String> anyKey = send(
+                    from,
+                    OPEN.baseUri(),
+                    "/v1/messages",
+                    Http.messageBody("fake-model", false),
+                    "x-api-key",
+                    "anything",
+                    "anthropic-version",
+                    "2023-06-01",
+                    "content-type",
+                    "application/json");
             assertThat(anyKey.statusCode()).as(anyKey.body()).isEqualTo(200);
         }
     }
@@ -82,31 +106,58 @@ class AuthFailureLimitersTest {
         try (HttpClient from = client("127.0.0.13")) {
             int last = 0;
             for (int i = 0; i < WRONG; i++) {
-                last = send(from, KEYS.baseUri(), "/v1/messages", Http.messageBody("fake-model", false),
-                        "x-api-key", "wrong-client-" + i, "anthropic-version", "2023-06-01",
-                        "content-type", "application/json").statusCode();
+                last = send(
+                                from,
+                                KEYS.baseUri(),
+                                "/v1/messages",
+                                Http.messageBody("fake-model", false),
+                                "x-api-key",
+                                "wrong-client-" + i,
+                                "anthropic-version",
+                                "2023-06-01",
+                                "content-type",
+                                "application/json")
+                        .statusCode();
             }
             assertThat(last).isEqualTo(429);
-            assertThat(send(from, KEYS.baseUri(), "/v1/messages", Http.messageBody("fake-model", false),
-                    Http.anthropicHeaders()).statusCode()).isEqualTo(429);
+            assertThat(send(
+                                    from,
+                                    KEYS.baseUri(),
+                                    "/v1/messages",
+                                    Http.messageBody("fake-model", false),
+                                    Http.anthropicHeaders())
+                            .statusCode())
+                    .isEqualTo(429);
             assertThat(admin(from, KEYS.baseUri(), ADMIN).statusCode()).isEqualTo(200);
         }
     }
 
     private static HttpClient client(String localAddress) throws Exception {
-        return HttpClient.newBuilder().localAddress(InetAddress.getByName(localAddress))
-                .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        return HttpClient.newBuilder()
+                .localAddress(InetAddress.getByName(localAddress))
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     private static HttpResponse<String> admin(HttpClient from, URI base, String key) throws Exception {
-        return from.send(HttpRequest.newBuilder(base.resolve("/admin/keys")).timeout(Duration.ofSeconds(20))
-                .header("authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return from.send(
+                HttpRequest.newBuilder(base.resolve("/admin/keys"))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("authorization", "Bearer " + key)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> send(HttpClient from, URI base, String path, String body, String... headers)
             throws Exception {
-        return from.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
-                .headers(headers).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return from.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(20))
+                        .headers(headers)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -33,20 +33,46 @@ class BrokenWholeAnswersTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY,
-            "timeouts.total", "1500ms",
-            "routes.fault-malformed.targets", "slow1:fault-malformed",
-            "routing.breaker.min-calls", "1000",
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.slow1.kind", "anthropic", "providers.slow1.url", "{fake}", "providers.slow1.api-keys", "k1",
-            "providers.slow2.kind", "anthropic", "providers.slow2.url", "{fake}", "providers.slow2.api-keys", "k2",
-            "providers.empty.kind", "anthropic",
-            "providers.empty.url", "http://127.0.0.1:" + EMPTY_ANSWERS.getLocalPort(),
-            "providers.empty.api-keys", "k3",
-            "routes.oai-malformed.targets", "oai:fault-malformed",
-            "routes.two-slow.targets", "slow1:fault-slow-headers,slow2:fault-slow-headers",
-            "routes.empty.targets", "empty:anything");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "timeouts.total",
+            "1500ms",
+            "routes.fault-malformed.targets",
+            "slow1:fault-malformed",
+            "routing.breaker.min-calls",
+            "1000",
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.slow1.kind",
+            "anthropic",
+            "providers.slow1.url",
+            "{fake}",
+            "providers.slow1.api-keys",
+            "k1",
+            "providers.slow2.kind",
+            "anthropic",
+            "providers.slow2.url",
+            "{fake}",
+            "providers.slow2.api-keys",
+            "k2",
+            "providers.empty.kind",
+            "anthropic",
+            "providers.empty.url",
+            "http://127.0.0.1:" + EMPTY_ANSWERS.getLocalPort(),
+            "providers.empty.api-keys",
+            "k3",
+            "routes.oai-malformed.targets",
+            "oai:fault-malformed",
+            "routes.two-slow.targets",
+            "slow1:fault-slow-headers,slow2:fault-slow-headers",
+            "routes.empty.targets",
+            "empty:anything");
 
     @AfterAll
     static void closeEmptyAnswers() throws IOException {
@@ -55,8 +81,8 @@ class BrokenWholeAnswersTest {
 
     @Test
     void aTruncatedAnswerPassedThroughIs502NotA200() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("fault-malformed", false),
-                Http.anthropicHeaders());
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(), "/v1/messages", Http.messageBody("fault-malformed", false), Http.anthropicHeaders());
 
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("\"type\":\"error\"").contains("not one complete JSON value");
@@ -73,8 +99,8 @@ class BrokenWholeAnswersTest {
 
     @Test
     void anEmptyCloseDelimitedAnswerIs502() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("empty", false),
-                Http.anthropicHeaders());
+        HttpResponse<String> r =
+                Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("empty", false), Http.anthropicHeaders());
 
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("empty");
@@ -83,8 +109,8 @@ class BrokenWholeAnswersTest {
     @Test
     void timeoutsTotalBoundsTheRequestAcrossItsAttempts() throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("two-slow", false),
-                Http.anthropicHeaders());
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(), "/v1/messages", Http.messageBody("two-slow", false), Http.anthropicHeaders());
         long ms = (System.nanoTime() - t0) / 1_000_000;
 
         assertThat(r.statusCode()).isEqualTo(504);

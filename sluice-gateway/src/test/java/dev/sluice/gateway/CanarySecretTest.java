@@ -1,9 +1,9 @@
 package dev.sluice.gateway;
 
-import static dev.sluice.gateway.Http.anthropicHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.gateway.config.load.ConfigLoader;
 import dev.sluice.gateway.logging.JsonLogFormatter;
 import dev.sluice.testkit.FakeProviderExtension;
 import dev.sluice.testkit.LeakChecked;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * Canary secrets (a provider key, a client key, the admin key) never appear in logs (text or JSON),
@@ -50,12 +49,10 @@ class CanarySecretTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @RegisterExtension
@@ -64,10 +61,24 @@ class CanarySecretTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "auth.api-keys", CLIENT,
-            "auth.admin-key", ADMIN, "providers.p.kind", "openai", "providers.p.url", "{fake}/v1",
-            "providers.p.api-keys", PROVIDER, "routes.m.targets", "p:fake-model", "routes.bad.targets",
-            "p:fault-server-error", "routes.limited.targets", "p:fault-rate-limit");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            CLIENT,
+            "auth.admin-key",
+            ADMIN,
+            "providers.p.kind",
+            "openai",
+            "providers.p.url",
+            "{fake}/v1",
+            "providers.p.api-keys",
+            PROVIDER,
+            "routes.m.targets",
+            "p:fake-model",
+            "routes.bad.targets",
+            "p:fault-server-error",
+            "routes.limited.targets",
+            "p:fault-rate-limit");
 
     @BeforeAll
     static void capture() {
@@ -86,22 +97,42 @@ class CanarySecretTest {
         String[] headers = {"x-api-key", CLIENT, "anthropic-version", "2023-06-01", "content-type", "application/json"};
         for (String model : List.of("m", "bad", "limited", "unknown-model")) {
             for (boolean stream : new boolean[] {false, true}) {
-                seen.add(Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody(model, stream), headers).body());
+                seen.add(Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody(model, stream), headers)
+                        .body());
             }
         }
-        seen.add(Http.post(SLUICE.baseUri(), "/v1/messages", "{bad json", headers).body());
-        seen.add(Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("m", false),
-                "x-api-key", CLIENT + "-wrong", "content-type", "application/json").body());
-        seen.add(Http.post(SLUICE.baseUri(), "/system/gc", "", "authorization", "Bearer " + ADMIN + "x").body());
-        seen.add(Http.get(SLUICE.baseUri(), "/admin/keys", "authorization", "Bearer " + ADMIN).body());
+        seen.add(Http.post(SLUICE.baseUri(), "/v1/messages", "{bad json", headers)
+                .body());
+        seen.add(Http.post(
+                        SLUICE.baseUri(),
+                        "/v1/messages",
+                        Http.messageBody("m", false),
+                        "x-api-key",
+                        CLIENT + "-wrong",
+                        "content-type",
+                        "application/json")
+                .body());
+        seen.add(Http.post(SLUICE.baseUri(), "/system/gc", "", "authorization", "Bearer " + ADMIN + "x")
+                .body());
+        seen.add(Http.get(SLUICE.baseUri(), "/admin/keys", "authorization", "Bearer " + ADMIN)
+                .body());
         seen.add(Http.get(SLUICE.baseUri(), "/metrics").body());
         seen.add(Http.get(SLUICE.baseUri(), "/system/stats").body());
         seen.add(Http.get(SLUICE.baseUri(), "/system/resources").body());
-        seen.add(ConfigLoader.describe(SluiceExtension.config(java.util.Map.of("auth.api-keys", CLIENT,
-                "auth.admin-key", ADMIN, "providers.p.kind", "openai", "providers.p.api-keys", PROVIDER))));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().leaks().isEmpty());
+        seen.add(ConfigLoader.describe(SluiceExtension.config(java.util.Map.of(
+                "auth.api-keys",
+                CLIENT,
+                "auth.admin-key",
+                ADMIN,
+                "providers.p.kind",
+                "openai",
+                "providers.p.api-keys",
+                PROVIDER))));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> SLUICE.sluice().leaks().isEmpty());
         try (Connection c = SLUICE.sluice().storeForTests().dataSource().getConnection();
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM usage_records")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM usage_records")) {
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
@@ -114,9 +145,12 @@ class CanarySecretTest {
             assertThat(LOGGED).isNotEmpty();
             seen.addAll(LOGGED);
         }
-        assertThat(String.join("\n", seen)).contains("invalid API key") // the paths were really exercised
-                .doesNotContain(PROVIDER).doesNotContain(CLIENT).doesNotContain(ADMIN);
-        assertThat(FAKE.provider().recentRequests()).anySatisfy(r ->
-                assertThat(r.headers().get("authorization")).containsExactly("Bearer " + PROVIDER));
+        assertThat(String.join("\n", seen))
+                .contains("invalid API key") // the paths were really exercised
+                .doesNotContain(PROVIDER)
+                .doesNotContain(CLIENT)
+                .doesNotContain(ADMIN);
+        assertThat(FAKE.provider().recentRequests())
+                .anySatisfy(r -> assertThat(r.headers().get("authorization")).containsExactly("Bearer " + PROVIDER));
     }
 }

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real Claude Code CLI (pinned in src/test/clients/package-lock.json, installed with {@code npm ci}
@@ -65,6 +65,7 @@ class ClaudeCodeCliTest {
     static final String CLOSED_PORT_PROXY = "http://127.0.0.1:9";
     /** A session key whose rendezvous hash puts the first target first on both fallback routes below. */
     static final String FIRST_TARGET_SESSION = "sluice-cli-session-1";
+
     static final Map<String, String> FIRST_TARGET_HEADERS =
             Map.of("ANTHROPIC_CUSTOM_HEADERS", "x-session-id: " + FIRST_TARGET_SESSION);
 
@@ -99,21 +100,54 @@ class ClaudeCodeCliTest {
     /** Haiku's route: a model whose streams break and whose whole answers are not JSON, then a good one. */
     @RegisterExtension
     @Order(8)
-    static final SluiceExtension BROKEN_STREAMS = SluiceExtension.against(FAKE, "auth.api-keys", SluiceExtension.CLIENT_KEY,
-            "providers.p.kind", "anthropic", "providers.p.url", "{fake}", "providers.p.api-keys", SluiceExtension.UPSTREAM_KEY,
-            "routes." + HAIKU + ".targets", "p:fault-malformed,p:" + HAIKU);
+    static final SluiceExtension BROKEN_STREAMS = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "providers.p.kind",
+            "anthropic",
+            "providers.p.url",
+            "{fake}",
+            "providers.p.api-keys",
+            SluiceExtension.UPSTREAM_KEY,
+            "routes." + HAIKU + ".targets",
+            "p:fault-malformed,p:" + HAIKU);
 
     /** Haiku's route: an Anthropic provider at a closed port, then the fake in the OpenAI dialect. */
     @RegisterExtension
     @Order(9)
-    static final SluiceExtension DEAD_FIRST = SluiceExtension.against(FAKE, "auth.api-keys", SluiceExtension.CLIENT_KEY,
-            "providers.dead.kind", "anthropic", "providers.dead.url", "http://127.0.0.1:9",
-            "providers.dead.api-keys", SluiceExtension.UPSTREAM_KEY,
-            "providers.p.kind", "openai", "providers.p.url", "{fake}/v1", "providers.p.api-keys", SluiceExtension.UPSTREAM_KEY,
-            "routes." + HAIKU + ".targets", "dead:" + HAIKU + ",p:" + HAIKU);
+    static final SluiceExtension DEAD_FIRST = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "providers.dead.kind",
+            "anthropic",
+            "providers.dead.url",
+            "http://127.0.0.1:9",
+            "providers.dead.api-keys",
+            SluiceExtension.UPSTREAM_KEY,
+            "providers.p.kind",
+            "openai",
+            "providers.p.url",
+            "{fake}/v1",
+            "providers.p.api-keys",
+            SluiceExtension.UPSTREAM_KEY,
+            "routes." + HAIKU + ".targets",
+            "dead:" + HAIKU + ",p:" + HAIKU);
 
-    private static final Map<String, SluiceExtension> BY_KIND = Map.of("anthropic", ANTHROPIC, "openai", OPENAI,
-            "azure-openai", AZURE, "ollama", OLLAMA, "openrouter", OPENROUTER, "databricks", DATABRICKS);
+    private static final Map<String, SluiceExtension> BY_KIND = Map.of(
+            "anthropic",
+            ANTHROPIC,
+            "openai",
+            OPENAI,
+            "azure-openai",
+            AZURE,
+            "ollama",
+            OLLAMA,
+            "openrouter",
+            OPENROUTER,
+            "databricks",
+            DATABRICKS);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger ACCESS = Logger.getLogger("sluice.access");
     private static final ConcurrentLinkedQueue<String> ACCESS_LINES = new ConcurrentLinkedQueue<>();
@@ -124,19 +158,27 @@ class ClaudeCodeCliTest {
         }
 
         @Override
-        public void flush() { }
+        public void flush() {}
 
         @Override
-        public void close() { }
+        public void close() {}
     };
 
     private static Path claude;
 
     /** A Sluice whose one provider {@code p} of {@code kind} at {@code url} serves every model. */
     private static SluiceExtension sluice(String kind, String url, String... more) {
-        List<String> s = new ArrayList<>(List.of("auth.api-keys", SluiceExtension.CLIENT_KEY,
-                "providers.p.kind", kind, "providers.p.url", url, "providers.p.api-keys", SluiceExtension.UPSTREAM_KEY,
-                "routing.default-provider", "p"));
+        List<String> s = new ArrayList<>(List.of(
+                "auth.api-keys",
+                SluiceExtension.CLIENT_KEY,
+                "providers.p.kind",
+                kind,
+                "providers.p.url",
+                url,
+                "providers.p.api-keys",
+                SluiceExtension.UPSTREAM_KEY,
+                "routing.default-provider",
+                "p"));
         s.addAll(List.of(more));
         return SluiceExtension.against(FAKE, s.toArray(String[]::new));
     }
@@ -169,39 +211,58 @@ class ClaudeCodeCliTest {
             JsonNode statsBefore = stats(sluice);
             ACCESS_LINES.clear();
 
-            List<String> cmd = new ArrayList<>(List.of(claude.toString(), "-p",
-                    "Write the marker file, then tell me what it holds.\nrun: echo " + tag + " > out.txt && cat out.txt",
-                    "--output-format", "json", "--allowedTools", "Bash"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    claude.toString(),
+                    "-p",
+                    "Write the marker file, then tell me what it holds.\nrun: echo " + tag
+                            + " > out.txt && cat out.txt",
+                    "--output-format",
+                    "json",
+                    "--allowedTools",
+                    "Bash"));
             if (!model.equals("default")) {
                 cmd.addAll(List.of("--model", model));
             }
             Run run = claude(cmd, home, work, sluice);
 
             assertThat(run.exit).as(run.describe()).isZero();
-            JsonNode result = JSON.readTree(run.stdout.strip().lines().reduce((a, b) -> b).orElse("{}"));
-            assertThat(result.path("is_error").asBoolean(true)).as(run.describe()).isFalse();
+            JsonNode result =
+                    JSON.readTree(run.stdout.strip().lines().reduce((a, b) -> b).orElse("{}"));
+            assertThat(result.path("is_error").asBoolean(true))
+                    .as(run.describe())
+                    .isFalse();
             // Claude Code may append a <system-reminder> to the tool result, which the fake quotes too
-            assertThat(result.path("result").asText().lines().findFirst()).as(run.describe())
+            assertThat(result.path("result").asText().lines().findFirst())
+                    .as(run.describe())
                     .hasValue("tool said: " + tag);
-            assertThat(work.resolve("out.txt")).as("the file the Bash command wrote").hasContent(tag);
+            assertThat(work.resolve("out.txt"))
+                    .as("the file the Bash command wrote")
+                    .hasContent(tag);
 
             List<String> lines = List.copyOf(ACCESS_LINES);
-            assertThat(lines).as("Sluice's access log during the run").hasSizeGreaterThanOrEqualTo(2)
+            assertThat(lines)
+                    .as("Sluice's access log during the run")
+                    .hasSizeGreaterThanOrEqualTo(2)
                     .allSatisfy(line -> assertThat(line).contains(" status=2").contains("outcome=SUCCESS"));
             JsonNode statsAfter = stats(sluice);
             assertThat(statsAfter.path("requests").path("errors").asLong())
                     .isEqualTo(statsBefore.path("requests").path("errors").asLong());
-            assertThat(statsAfter.path("requests").path("total").asLong() - statsBefore.path("requests").path("total").asLong())
+            assertThat(statsAfter.path("requests").path("total").asLong()
+                            - statsBefore.path("requests").path("total").asLong())
                     .isEqualTo(lines.size());
 
             List<RecordedRequest> recorded = since(before);
             assertThat(recorded).as("requests the fake got").hasSizeGreaterThanOrEqualTo(2);
-            RecordedRequest first = recorded.stream().filter(r -> r.body().contains("\"Bash\"")).findFirst()
+            RecordedRequest first = recorded.stream()
+                    .filter(r -> r.body().contains("\"Bash\""))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no request offered Bash: " + recorded));
             assertThat(recorded).anySatisfy(r -> assertThat(r.body()).contains(tag));
             saveRequest(kind, model, first, "");
             RecordedRequest answer = recorded.stream()
-                    .filter(r -> r.body().contains("\"tool_result\"") || r.body().contains("\"role\":\"tool\"")).findFirst()
+                    .filter(r ->
+                            r.body().contains("\"tool_result\"") || r.body().contains("\"role\":\"tool\""))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no request carried the tool result: " + recorded));
             saveRequest(kind, model, answer, "-tool-result");
         } finally {
@@ -222,11 +283,19 @@ class ClaudeCodeCliTest {
             assertSucceeded(run, tag, work);
 
             List<String> lines = List.copyOf(ACCESS_LINES);
-            List<String> whole = lines.stream().filter(l -> l.contains(" stream=false ")).toList();
-            assertThat(whole).as("Claude Code's non-streaming requests, in %s", lines).hasSizeGreaterThanOrEqualTo(2)
-                    .allSatisfy(l -> assertThat(l).contains(" status=200 ")
-                            .contains(" targets=p/fault-malformed,p/" + HAIKU + " ").contains("outcome=SUCCESS"));
-            assertThat(lines).as("the streams that broke").filteredOn(l -> l.contains(" stream=true ")).isNotEmpty()
+            List<String> whole =
+                    lines.stream().filter(l -> l.contains(" stream=false ")).toList();
+            assertThat(whole)
+                    .as("Claude Code's non-streaming requests, in %s", lines)
+                    .hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(l -> assertThat(l)
+                            .contains(" status=200 ")
+                            .contains(" targets=p/fault-malformed,p/" + HAIKU + " ")
+                            .contains("outcome=SUCCESS"));
+            assertThat(lines)
+                    .as("the streams that broke")
+                    .filteredOn(l -> l.contains(" stream=true "))
+                    .isNotEmpty()
                     .allSatisfy(l -> assertThat(l).contains(" targets=p/fault-malformed "));
             List<JsonNode> answered = new ArrayList<>();
             for (RecordedRequest r : since(before)) {
@@ -235,8 +304,11 @@ class ClaudeCodeCliTest {
                     answered.add(sent);
                 }
             }
-            assertThat(answered).as("what the fallback target got").hasSizeGreaterThanOrEqualTo(2)
-                    .allSatisfy(sent -> assertThat(sent.path("stream").asBoolean(true)).isFalse());
+            assertThat(answered)
+                    .as("what the fallback target got")
+                    .hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(sent ->
+                            assertThat(sent.path("stream").asBoolean(true)).isFalse());
         } finally {
             deleteTree(home);
             deleteTree(work);
@@ -255,10 +327,15 @@ class ClaudeCodeCliTest {
             assertSucceeded(run, tag, work);
 
             List<String> lines = List.copyOf(ACCESS_LINES);
-            assertThat(lines).as("Sluice's access log during the run").hasSizeGreaterThanOrEqualTo(2)
-                    .allSatisfy(l -> assertThat(l).contains(" status=200 ").contains("outcome=SUCCESS")
+            assertThat(lines)
+                    .as("Sluice's access log during the run")
+                    .hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(l -> assertThat(l)
+                            .contains(" status=200 ")
+                            .contains("outcome=SUCCESS")
                             .containsPattern(" targets=(dead/" + HAIKU + ",)?p/" + HAIKU + " "));
-            assertThat(lines.get(0)).as("the first request tried the closed port first")
+            assertThat(lines.get(0))
+                    .as("the first request tried the closed port first")
                     .contains(" targets=dead/" + HAIKU + ",p/" + HAIKU + " ");
         } finally {
             deleteTree(home);
@@ -278,29 +355,40 @@ class ClaudeCodeCliTest {
         String command = "echo sluice-cli-anthropic-default > out.txt && cat out.txt";
         for (Map.Entry<String, SluiceExtension> kind : BY_KIND.entrySet()) {
             long before = FAKE.provider().exchangesStarted();
-            var res = Http.post(kind.getValue().baseUri(), "/v1/messages", JSON.writeValueAsString(body),
-                    Http.anthropicHeaders());
+            var res = Http.post(
+                    kind.getValue().baseUri(), "/v1/messages", JSON.writeValueAsString(body), Http.anthropicHeaders());
             assertThat(res.statusCode()).as("%s: %s", kind.getKey(), res.body()).isEqualTo(200);
             JsonNode message = JSON.readTree(res.body());
             assertThat(message.path("type").asText()).as(kind.getKey()).isEqualTo("message");
             assertThat(message.path("stop_reason").asText()).as(kind.getKey()).isEqualTo("tool_use");
-            JsonNode call = StreamSupport.stream(message.path("content").spliterator(), false).filter(b -> b.path("type").asText().equals("tool_use")).findFirst()
+            JsonNode call = StreamSupport.stream(message.path("content").spliterator(), false)
+                    .filter(b -> b.path("type").asText().equals("tool_use"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(kind.getKey() + ": no tool_use in " + res.body()));
             assertThat(call.path("name").asText()).as(kind.getKey()).isEqualTo("Bash");
-            assertThat(call.path("input").path("command").asText()).as(kind.getKey()).isEqualTo(command);
+            assertThat(call.path("input").path("command").asText())
+                    .as(kind.getKey())
+                    .isEqualTo(command);
             assertThat(call.path("id").asText()).as(kind.getKey()).isNotBlank();
             List<RecordedRequest> got = since(before);
             assertThat(got).as(kind.getKey()).hasSize(1);
             JsonNode upstream = JSON.readTree(got.get(0).body());
             // an Ollama request without a stream flag streams
-            assertThat(upstream.path("stream").asBoolean(true)).as("%s upstream stream flag", kind.getKey()).isFalse();
+            assertThat(upstream.path("stream").asBoolean(true))
+                    .as("%s upstream stream flag", kind.getKey())
+                    .isFalse();
         }
     }
 
     private static List<String> prompt(String tag, String model) {
-        List<String> cmd = new ArrayList<>(List.of(claude.toString(), "-p",
+        List<String> cmd = new ArrayList<>(List.of(
+                claude.toString(),
+                "-p",
                 "Write the marker file, then tell me what it holds.\nrun: echo " + tag + " > out.txt && cat out.txt",
-                "--output-format", "json", "--allowedTools", "Bash"));
+                "--output-format",
+                "json",
+                "--allowedTools",
+                "Bash"));
         if (!model.equals("default")) {
             cmd.addAll(List.of("--model", model));
         }
@@ -309,24 +397,34 @@ class ClaudeCodeCliTest {
 
     private static void assertSucceeded(Run run, String tag, Path work) throws Exception {
         assertThat(run.exit).as(run.describe()).isZero();
-        JsonNode result = JSON.readTree(run.stdout.strip().lines().reduce((a, b) -> b).orElse("{}"));
+        JsonNode result =
+                JSON.readTree(run.stdout.strip().lines().reduce((a, b) -> b).orElse("{}"));
         assertThat(result.path("is_error").asBoolean(true)).as(run.describe()).isFalse();
         // Claude Code may append a <system-reminder> to the tool result, which the fake quotes too
-        assertThat(result.path("result").asText().lines().findFirst()).as(run.describe())
+        assertThat(result.path("result").asText().lines().findFirst())
+                .as(run.describe())
                 .hasValue("tool said: " + tag);
-        assertThat(work.resolve("out.txt")).as("the file the Bash command wrote").hasContent(tag);
+        assertThat(work.resolve("out.txt"))
+                .as("the file the Bash command wrote")
+                .hasContent(tag);
     }
 
     /** The recorded Claude Code Haiku request, with these stream flags, is answered with x-sluice-target {@code target}. */
-    private static void assertReplayAnsweredBy(SluiceExtension sluice, String target, boolean... streams) throws Exception {
+    private static void assertReplayAnsweredBy(SluiceExtension sluice, String target, boolean... streams)
+            throws Exception {
         ObjectNode body = (ObjectNode) recordedBody("claude-code-haiku.json");
         body.put("model", HAIKU);
         for (boolean stream : streams) {
             body.put("stream", stream);
-            var res = Http.post(sluice.baseUri(), "/v1/messages", JSON.writeValueAsString(body),
+            var res = Http.post(
+                    sluice.baseUri(),
+                    "/v1/messages",
+                    JSON.writeValueAsString(body),
                     Http.anthropicHeaders("x-session-id", FIRST_TARGET_SESSION));
             assertThat(res.statusCode()).as("stream=%s: %s", stream, res.body()).isEqualTo(200);
-            assertThat(res.headers().firstValue("x-sluice-target")).as("stream=%s", stream).contains(target);
+            assertThat(res.headers().firstValue("x-sluice-target"))
+                    .as("stream=%s", stream)
+                    .contains(target);
             if (!stream) {
                 assertThat(JSON.readTree(res.body()).path("type").asText()).isEqualTo("message");
             }
@@ -351,13 +449,16 @@ class ClaudeCodeCliTest {
         return claude(cmd, home, work, sluice, Map.of());
     }
 
-    private static Run claude(List<String> cmd, Path home, Path work, SluiceExtension sluice, Map<String, String> moreEnv)
+    private static Run claude(
+            List<String> cmd, Path home, Path work, SluiceExtension sluice, Map<String, String> moreEnv)
             throws Exception {
         Path out = home.resolve("stdout.txt");
         Path err = home.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(work.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -367,7 +468,8 @@ class ClaudeCodeCliTest {
         env.put("TERM", "dumb");
         env.put("ANTHROPIC_BASE_URL", sluice.baseUri().toString().replaceAll("/$", ""));
         env.put("ANTHROPIC_API_KEY", SluiceExtension.CLIENT_KEY);
-        for (String proxy : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")) {
+        for (String proxy :
+                List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")) {
             env.put(proxy, CLOSED_PORT_PROXY);
         }
         env.put("NO_PROXY", "127.0.0.1,localhost");
@@ -404,7 +506,8 @@ class ClaudeCodeCliTest {
      * A request of the run (the first, or the one carrying the tool result) as the fake got it, with long texts cut and the user id blanked, in
      * target/client-requests/ (the anthropic-kind ones are kept in src/test/resources/client-requests/).
      */
-    private static void saveRequest(String kind, String model, RecordedRequest request, String suffix) throws Exception {
+    private static void saveRequest(String kind, String model, RecordedRequest request, String suffix)
+            throws Exception {
         JsonNode body = cut(JSON.readTree(request.body()));
         if (body.path("metadata").has("user_id")) {
             ((ObjectNode) body.path("metadata")).put("user_id", "<cut>");
@@ -418,7 +521,8 @@ class ClaudeCodeCliTest {
         Path dir = Path.of("target", "client-requests");
         Files.createDirectories(dir);
         String name = "claude-code-" + (model.equals("default") ? "default" : "haiku") + "-" + kind + suffix + ".json";
-        Files.writeString(dir.resolve(name), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(saved) + "\n");
+        Files.writeString(
+                dir.resolve(name), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(saved) + "\n");
     }
 
     /** Strings over 200 characters cut to their first 120, saying how long they were. */
@@ -438,8 +542,11 @@ class ClaudeCodeCliTest {
     }
 
     private static String version() throws Exception {
-        return JSON.readTree(NodeClients.dir().resolve("node_modules/@anthropic-ai/claude-code/package.json").toFile())
-                .path("version").asText();
+        return JSON.readTree(NodeClients.dir()
+                        .resolve("node_modules/@anthropic-ai/claude-code/package.json")
+                        .toFile())
+                .path("version")
+                .asText();
     }
 
     private static void deleteTree(Path root) throws Exception {

@@ -30,8 +30,8 @@ class ClientDisconnectTest {
 
     @RegisterExtension
     @Order(1)
-    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b
-            .deltas(60).deltaInterval(Duration.ofMillis(8)));
+    static final FakeProviderExtension FAKE =
+            FakeProviderExtension.create(b -> b.deltas(60).deltaInterval(Duration.ofMillis(8)));
 
     @RegisterExtension
     @Order(2)
@@ -81,20 +81,23 @@ class ClientDisconnectTest {
             assertThat(SLUICE.sluice().liveScopes()).isZero();
             assertThat(FAKE.provider().activeExchanges()).isZero();
         });
-        assertThat(SLUICE.sluice().admissionStats().rejected()).as("an idle-again server sheds nothing").isZero();
+        assertThat(SLUICE.sluice().admissionStats().rejected())
+                .as("an idle-again server sheds nothing")
+                .isZero();
         // every upstream request of a client that left was closed before the fake finished writing it
         assertThat(FAKE.provider().exchangesAborted() - abortedBefore).isEqualTo(disconnected.get());
         // Jetty's pools evict their idle threads 5 s after the burst
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(ManagementFactory.getThreadMXBean().getThreadCount())
-                        .as("platform threads before: %s%nnow: %s", namesBefore, threadNames())
-                        .isLessThanOrEqualTo(platformThreadsBefore + 2));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> assertThat(ManagementFactory.getThreadMXBean().getThreadCount())
+                                .as("platform threads before: %s%nnow: %s", namesBefore, threadNames())
+                                .isLessThanOrEqualTo(platformThreadsBefore + 2));
     }
 
     /** Runs one stream; returns true when the client disconnected on purpose. */
     private static boolean runOne(boolean leave, int leaveAfter) throws Exception {
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", headers(),
-                messageBody("fake-model", true))) {
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post("/v1/messages", headers(), messageBody("fake-model", true))) {
             assertThat(s.status()).isEqualTo(200);
             int seen = 0;
             while (true) {
@@ -117,9 +120,15 @@ class ClientDisconnectTest {
     @Test
     void disconnectDuringALongTimeToFirstTokenCancelsTheUpstreamWithinTheHeartbeat() throws Exception {
         long abortedBefore = FAKE.provider().exchangesAborted();
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", headers(),
-                messageBody("fault-slow-first-token", true))) { // the fake waits 30 s before the first delta
-            assertThat(s.next(Duration.ofSeconds(5))).get().extracting(SseEvent::event).isEqualTo("message_start");
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post(
+                        "/v1/messages",
+                        headers(),
+                        messageBody("fault-slow-first-token", true))) { // the fake waits 30 s before the first delta
+            assertThat(s.next(Duration.ofSeconds(5)))
+                    .get()
+                    .extracting(SseEvent::event)
+                    .isEqualTo("message_start");
             await().atMost(Duration.ofSeconds(5)).until(() -> FAKE.provider().activeExchanges() == 1);
             s.disconnect();
         }
@@ -133,7 +142,9 @@ class ClientDisconnectTest {
     }
 
     private static String threadNames() {
-        return Thread.getAllStackTraces().keySet().stream().map(t -> t.getName().replaceAll("@.*", "")).sorted()
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(t -> t.getName().replaceAll("@.*", ""))
+                .sorted()
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 

@@ -74,11 +74,19 @@ class CodexCliTest {
     @Order(5)
     static final SluiceExtension NATIVE = sluice("openai", "{fake}/v1", "providers.p.native-responses", "true");
 
-    private static final Map<String, SluiceExtension> BY_DIALECT = Map.of("anthropic", ANTHROPIC, "openai", OPENAI,
-            "ollama", OLLAMA, "native", NATIVE);
+    private static final Map<String, SluiceExtension> BY_DIALECT =
+            Map.of("anthropic", ANTHROPIC, "openai", OPENAI, "ollama", OLLAMA, "native", NATIVE);
     /** The path each dialect's upstream request takes at the fake. */
-    private static final Map<String, String> UPSTREAM_PATH = Map.of("anthropic", "/v1/messages",
-            "openai", "/v1/chat/completions", "ollama", "/api/chat", "native", "/v1/responses");
+    private static final Map<String, String> UPSTREAM_PATH = Map.of(
+            "anthropic",
+            "/v1/messages",
+            "openai",
+            "/v1/chat/completions",
+            "ollama",
+            "/api/chat",
+            "native",
+            "/v1/responses");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger ACCESS = Logger.getLogger("sluice.access");
     private static final ConcurrentLinkedQueue<String> ACCESS_LINES = new ConcurrentLinkedQueue<>();
@@ -89,19 +97,29 @@ class CodexCliTest {
         }
 
         @Override
-        public void flush() { }
+        public void flush() {}
 
         @Override
-        public void close() { }
+        public void close() {}
     };
 
     private static Path codex;
 
     /** A Sluice whose one provider {@code p} of {@code kind} at {@code url} serves every model. */
     private static SluiceExtension sluice(String kind, String url, String... more) {
-        List<String> s = new ArrayList<>(List.of("auth.api-keys", SluiceExtension.CLIENT_KEY,
-                "providers.p.kind", kind, "providers.p.url", url, "providers.p.api-keys", SluiceExtension.UPSTREAM_KEY,
-                "routing.default-provider", "p", "responses.omit-unsupported-tools", "true"));
+        List<String> s = new ArrayList<>(List.of(
+                "auth.api-keys",
+                SluiceExtension.CLIENT_KEY,
+                "providers.p.kind",
+                kind,
+                "providers.p.url",
+                url,
+                "providers.p.api-keys",
+                SluiceExtension.UPSTREAM_KEY,
+                "routing.default-provider",
+                "p",
+                "responses.omit-unsupported-tools",
+                "true"));
         s.addAll(List.of(more));
         return SluiceExtension.against(FAKE, s.toArray(String[]::new));
     }
@@ -129,40 +147,61 @@ class CodexCliTest {
             JsonNode statsBefore = stats(sluice);
             ACCESS_LINES.clear();
 
-            Run run = codex(root, sluice, MODEL, "Write the marker file, then tell me what it holds.\nrun: echo "
-                    + tag + " > out.txt && cat out.txt");
+            Run run = codex(
+                    root,
+                    sluice,
+                    MODEL,
+                    "Write the marker file, then tell me what it holds.\nrun: echo " + tag
+                            + " > out.txt && cat out.txt");
 
             assertThat(run.exit).as(run.describe()).isZero();
-            assertThat(work.resolve("out.txt")).as("the file the shell command wrote").hasContent(tag);
+            assertThat(work.resolve("out.txt"))
+                    .as("the file the shell command wrote")
+                    .hasContent(tag);
             assertThat(run.stdout).as(run.describe()).contains("tool said:").contains(tag);
 
             List<String> lines = List.copyOf(ACCESS_LINES);
-            assertThat(lines).as("Sluice's access log during the run").hasSize(2)
-                    .allSatisfy(line -> assertThat(line).contains(" method=POST route=/v1/responses status=200 ")
-                            .contains(" stream=true ").contains(" model=" + MODEL + " ").contains("outcome=SUCCESS"));
+            assertThat(lines)
+                    .as("Sluice's access log during the run")
+                    .hasSize(2)
+                    .allSatisfy(line -> assertThat(line)
+                            .contains(" method=POST route=/v1/responses status=200 ")
+                            .contains(" stream=true ")
+                            .contains(" model=" + MODEL + " ")
+                            .contains("outcome=SUCCESS"));
             JsonNode statsAfter = stats(sluice);
             assertThat(statsAfter.path("requests").path("errors").asLong())
                     .isEqualTo(statsBefore.path("requests").path("errors").asLong());
-            assertThat(statsAfter.path("requests").path("total").asLong() - statsBefore.path("requests").path("total").asLong())
+            assertThat(statsAfter.path("requests").path("total").asLong()
+                            - statsBefore.path("requests").path("total").asLong())
                     .isEqualTo(2);
 
             List<RecordedRequest> recorded = since(before);
-            assertThat(recorded).as("requests the fake got").hasSize(2)
+            assertThat(recorded)
+                    .as("requests the fake got")
+                    .hasSize(2)
                     .allSatisfy(r -> assertThat(r.path()).isEqualTo(UPSTREAM_PATH.get(dialect)));
-            assertThat(recorded.get(0).body()).as("the first request offers the shell tool")
-                    .contains("\"exec_command\"").contains("run: echo " + tag);
+            assertThat(recorded.get(0).body())
+                    .as("the first request offers the shell tool")
+                    .contains("\"exec_command\"")
+                    .contains("run: echo " + tag);
             assertThat(recorded.get(0).body()).as("no tool output yet").doesNotContain("Process exited with code");
             String second = recorded.get(1).body();
-            assertThat(second).as("the second request carries the tool output")
-                    .contains("Process exited with code 0").contains(tag + "\\n");
+            assertThat(second)
+                    .as("the second request carries the tool output")
+                    .contains("Process exited with code 0")
+                    .contains(tag + "\\n");
             JsonNode secondBody = JSON.readTree(second);
             switch (dialect) {
                 case "native" -> {
-                    assertThat(secondBody.path("tools").toString()).as("a native provider gets every tool")
-                            .contains("\"web_search\"").contains("\"namespace\"");
+                    assertThat(secondBody.path("tools").toString())
+                            .as("a native provider gets every tool")
+                            .contains("\"web_search\"")
+                            .contains("\"namespace\"");
                     assertThat(secondBody.path("input").toString()).contains("\"function_call_output\"");
                 }
-                case "anthropic" -> assertThat(second).contains("\"tool_result\"").doesNotContain("web_search");
+                case "anthropic" ->
+                    assertThat(second).contains("\"tool_result\"").doesNotContain("web_search");
                 default -> assertThat(second).contains("\"role\":\"tool\"").doesNotContain("web_search");
             }
         } finally {
@@ -171,9 +210,11 @@ class CodexCliTest {
     }
 
     static Stream<Arguments> brokenStreams() {
-        return Stream.of("anthropic", "openai", "ollama", "native").flatMap(dialect -> Stream.of(
-                Arguments.of(dialect, "stream-error"), Arguments.of(dialect, "malformed"),
-                Arguments.of(dialect, "stream-cut")));
+        return Stream.of("anthropic", "openai", "ollama", "native")
+                .flatMap(dialect -> Stream.of(
+                        Arguments.of(dialect, "stream-error"),
+                        Arguments.of(dialect, "malformed"),
+                        Arguments.of(dialect, "stream-cut")));
     }
 
     @ParameterizedTest(name = "{0} upstream, fault {1}")
@@ -188,24 +229,36 @@ class CodexCliTest {
             long before = FAKE.provider().exchangesStarted();
             ACCESS_LINES.clear();
 
-            Run run = codex(root, sluice, model, "Write the marker file.\nrun: echo " + tag + " > out.txt && cat out.txt");
+            Run run = codex(
+                    root, sluice, model, "Write the marker file.\nrun: echo " + tag + " > out.txt && cat out.txt");
 
             assertThat(run.exit).as(run.describe()).isNotZero();
             assertThat(run.stdout).as("no answer on stdout: " + run.describe()).doesNotContain("tool said:");
-            assertThat(work.resolve("out.txt")).as("the broken call ran nothing").doesNotExist();
+            assertThat(work.resolve("out.txt"))
+                    .as("the broken call ran nothing")
+                    .doesNotExist();
             // mid-stream, Sluice ends with response.failed; a failure before Sluice sent its headers is an HTTP error
             // (the Ollama tool-call stream is cut before any event reaches the client)
-            assertThat(run.stderr).as(run.describe()).containsAnyOf("stream disconnected before completion: ",
-                    "unexpected status 502 Bad Gateway: upstream p/" + model + ": ");
+            assertThat(run.stderr)
+                    .as(run.describe())
+                    .containsAnyOf(
+                            "stream disconnected before completion: ",
+                            "unexpected status 502 Bad Gateway: upstream p/" + model + ": ");
             if (fault.equals("stream-error")) {
                 assertThat(run.stderr).as(run.describe()).contains("fake internal server error");
             }
             List<String> lines = List.copyOf(ACCESS_LINES);
-            assertThat(lines).as("Sluice's access log during the run: one request, Codex retries nothing").hasSize(1);
-            assertThat(lines.get(0)).contains(" route=/v1/responses ").contains(" model=" + model + " ")
+            assertThat(lines)
+                    .as("Sluice's access log during the run: one request, Codex retries nothing")
+                    .hasSize(1);
+            assertThat(lines.get(0))
+                    .contains(" route=/v1/responses ")
+                    .contains(" model=" + model + " ")
                     .contains(" outcome=FAILURE ");
             if (lines.get(0).contains(" status=200 ")) {
-                assertThat(since(before)).as("one upstream attempt once the stream was sent").hasSize(1);
+                assertThat(since(before))
+                        .as("one upstream attempt once the stream was sent")
+                        .hasSize(1);
             } else { // Sluice may retry an upstream failure before it sent its first byte
                 assertThat(lines.get(0)).contains(" status=502 ");
                 assertThat(since(before)).as("upstream attempts").isNotEmpty();
@@ -232,10 +285,12 @@ class CodexCliTest {
         Files.writeString(codexHome.resolve("config.toml"), config(sluice, model));
         Path out = root.resolve("stdout.txt");
         Path err = root.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(codex.toString(), "exec", "--skip-git-repo-check", "--strict-config",
-                "--ephemeral", prompt).directory(work.toFile())
+        ProcessBuilder pb = new ProcessBuilder(
+                        codex.toString(), "exec", "--skip-git-repo-check", "--strict-config", "--ephemeral", prompt)
+                .directory(work.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -245,7 +300,8 @@ class CodexCliTest {
         env.put("LANG", "C.UTF-8");
         env.put("TERM", "dumb");
         env.put("SLUICE_API_KEY", SluiceExtension.CLIENT_KEY);
-        for (String proxy : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")) {
+        for (String proxy :
+                List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")) {
             env.put(proxy, CLOSED_PORT_PROXY);
         }
         env.put("NO_PROXY", "127.0.0.1,localhost");

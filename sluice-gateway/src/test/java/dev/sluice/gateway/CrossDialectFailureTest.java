@@ -27,9 +27,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CrossDialectFailureTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String[] FAULTS = {"rate-limit", "rate-limit-no-retry-after", "server-error", "unavailable",
-        "overloaded", "context-length", "reset", "no-answer", "slow-headers", "stream-cut", "stall", "malformed",
-        "no-terminator", "content-filter"};
+    static final String[] FAULTS = {
+        "rate-limit",
+        "rate-limit-no-retry-after",
+        "server-error",
+        "unavailable",
+        "overloaded",
+        "context-length",
+        "reset",
+        "no-answer",
+        "slow-headers",
+        "stream-cut",
+        "stall",
+        "malformed",
+        "no-terminator",
+        "content-filter"
+    };
 
     @RegisterExtension
     @Order(1)
@@ -42,36 +55,57 @@ class CrossDialectFailureTest {
     /** Routes {@code a-<fault>} (Anthropic clients, OpenAI upstream) and {@code o-<fault>} (the reverse). */
     private static String[] settings() {
         List<String> s = new ArrayList<>(List.of(
-                "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-                "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-                "timeouts.first-byte", "700ms", "timeouts.idle", "700ms", "timeouts.total", "20s",
-                "routing.max-retry-after", "500ms", "routing.breaker.min-calls", "100", "routing.retry-floor", "50"));
+                "providers.oai.kind",
+                "openai",
+                "providers.oai.url",
+                "{fake}/v1",
+                "providers.oai.api-keys",
+                "sk-oai",
+                "providers.ant.kind",
+                "anthropic",
+                "providers.ant.url",
+                "{fake}",
+                "providers.ant.api-keys",
+                "sk-ant",
+                "timeouts.first-byte",
+                "700ms",
+                "timeouts.idle",
+                "700ms",
+                "timeouts.total",
+                "20s",
+                "routing.max-retry-after",
+                "500ms",
+                "routing.breaker.min-calls",
+                "100",
+                "routing.retry-floor",
+                "50"));
         for (String f : FAULTS) {
-            s.addAll(List.of("routes.a-" + f + ".targets", "oai:fault-" + f, "routes.o-" + f + ".targets", "ant:fault-" + f));
+            s.addAll(List.of(
+                    "routes.a-" + f + ".targets", "oai:fault-" + f, "routes.o-" + f + ".targets", "ant:fault-" + f));
         }
         return s.toArray(String[]::new);
     }
 
     @ParameterizedTest(name = "{0} stream={1} -> {2} in both dialects, {4} attempt(s)")
     @CsvSource({
-            "rate-limit, false, 429, 1, 1",
-            "rate-limit, true, 429, 1, 1",
-            "rate-limit-no-retry-after, false, 429, , 1",
-            "server-error, false, 500, , 1",
-            "server-error, true, 500, , 1",
-            "unavailable, false, 503, 2, 1",
-            "context-length, false, 400, , 1",
-            "context-length, true, 400, , 1",
-            "reset, false, 502, , 2",
-            "reset, true, 502, , 2",
-            "no-answer, true, 504, , 1",
-            "slow-headers, true, 504, , 1",
+        "rate-limit, false, 429, 1, 1",
+        "rate-limit, true, 429, 1, 1",
+        "rate-limit-no-retry-after, false, 429, , 1",
+        "server-error, false, 500, , 1",
+        "server-error, true, 500, , 1",
+        "unavailable, false, 503, 2, 1",
+        "context-length, false, 400, , 1",
+        "context-length, true, 400, , 1",
+        "reset, false, 502, , 2",
+        "reset, true, 502, , 2",
+        "no-answer, true, 504, , 1",
+        "slow-headers, true, 504, , 1",
     })
-    void failuresBeforeTheFirstByteAnswerInTheClientsDialect(String fault, boolean stream, int status,
-                                                             String retryAfter, int attempts) throws Exception {
+    void failuresBeforeTheFirstByteAnswerInTheClientsDialect(
+            String fault, boolean stream, int status, String retryAfter, int attempts) throws Exception {
         int before = seen("fault-" + fault);
-        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages",
-                Http.messageBody("a-" + fault, stream), anthropicHeaders());
+        HttpResponse<String> a =
+                Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("a-" + fault, stream), anthropicHeaders());
         assertThat(a.statusCode()).as("anthropic client status").isEqualTo(status);
         JsonNode ae = JSON.readTree(a.body());
         assertThat(ae.path("type").asText()).isEqualTo("error");
@@ -79,8 +113,8 @@ class CrossDialectFailureTest {
         assertThat(a.headers().firstValue("retry-after").orElse(null)).isEqualTo(retryAfter);
         assertThat(seen("fault-" + fault) - before).as("attempts seen upstream").isEqualTo(attempts);
 
-        HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
-                Http.chatBody("o-" + fault, stream), openAiHeaders());
+        HttpResponse<String> o = Http.post(
+                SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("o-" + fault, stream), openAiHeaders());
         assertThat(o.statusCode()).as("openai client status").isEqualTo(status);
         JsonNode oe = JSON.readTree(o.body());
         assertThat(oe.has("type")).isFalse();
@@ -96,14 +130,14 @@ class CrossDialectFailureTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"stream-cut", "stall", "malformed"})
     void failuresMidStreamEndWithAnInBandErrorAndNoTerminator(String fault) throws Exception {
-        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages",
-                Http.messageBody("a-" + fault, true), anthropicHeaders());
+        HttpResponse<String> a =
+                Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("a-" + fault, true), anthropicHeaders());
         assertThat(a.statusCode()).isEqualTo(200);
         assertThat(a.body()).contains("event: error").doesNotContain("event: message_stop");
         assertThat(a.body().strip()).endsWith("}"); // the error event is the last thing written
 
-        HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
-                Http.chatBody("o-" + fault, true), openAiHeaders());
+        HttpResponse<String> o =
+                Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("o-" + fault, true), openAiHeaders());
         assertThat(o.statusCode()).isEqualTo(200);
         assertThat(o.body()).contains("data: {\"error\"").doesNotContain("[DONE]");
     }
@@ -111,13 +145,13 @@ class CrossDialectFailureTest {
     @ParameterizedTest(name = "stream={0}")
     @CsvSource({"false", "true"})
     void contentFilterPassesThroughAsTheClientsStopReason(boolean stream) throws Exception {
-        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages",
-                Http.messageBody("a-content-filter", stream), anthropicHeaders());
+        HttpResponse<String> a = Http.post(
+                SLUICE.baseUri(), "/v1/messages", Http.messageBody("a-content-filter", stream), anthropicHeaders());
         assertThat(a.statusCode()).isEqualTo(200);
         assertThat(a.body()).contains("\"stop_reason\":\"refusal\"");
 
-        HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
-                Http.chatBody("o-content-filter", stream), openAiHeaders());
+        HttpResponse<String> o = Http.post(
+                SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("o-content-filter", stream), openAiHeaders());
         assertThat(o.statusCode()).isEqualTo(200);
         assertThat(o.body()).contains("\"finish_reason\":\"content_filter\"");
         if (stream) {

@@ -51,7 +51,10 @@ class DashboardBrowserTest {
             int i = 0;
             while (!stop.get()) {
                 try {
-                    Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("fake-model", i++ % 2 == 0),
+                    Http.post(
+                            SLUICE.baseUri(),
+                            "/v1/messages",
+                            Http.messageBody("fake-model", i++ % 2 == 0),
                             anthropicHeaders());
                     Thread.sleep(50);
                 } catch (Exception e) {
@@ -61,8 +64,10 @@ class DashboardBrowserTest {
         });
         Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
         try {
-            String out = run(browser, 90, "node", "dashboard-check.mjs", SLUICE.baseUri() + "/dashboard", shot.toString());
-            JsonNode summary = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+            String out =
+                    run(browser, 90, "node", "dashboard-check.mjs", SLUICE.baseUri() + "/dashboard", shot.toString());
+            JsonNode summary =
+                    new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
             assertThat(summary.path("messages").asInt()).isGreaterThanOrEqualTo(3);
             assertThat(summary.path("points").path("rates").asInt()).isGreaterThanOrEqualTo(2);
             assertThat(summary.path("consoleErrors").asInt()).isZero();
@@ -74,8 +79,11 @@ class DashboardBrowserTest {
     }
 
     private static String run(Path dir, int seconds, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         byte[] out;
         try (var in = p.getInputStream()) {
             out = in.readAllBytes(); // bounded by the process's own timeouts
@@ -85,7 +93,9 @@ class DashboardBrowserTest {
             throw new AssertionError(String.join(" ", cmd) + " did not finish in " + seconds + " s");
         }
         String text = new String(out, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + " output:\n" + text).isZero();
+        assertThat(p.exitValue())
+                .as(String.join(" ", cmd) + " output:\n" + text)
+                .isZero();
         return text;
     }
 

@@ -43,10 +43,27 @@ class DatabaseOutageTest {
         StoreSettings pg = TestDatabases.settings(Store.Kind.POSTGRESQL);
         proxy = TcpProxy.to(5432);
         String viaProxy = pg.url().replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
-        sluice = Sluice.start(SluiceExtension.config(new HashMap<>(Map.of("server.port", "0", "demo.mode", "off",
-                "upstream.url", FAKE.baseUri().toString(), "upstream.api-key", "k", "shutdown.pre-drain", "0s",
-                "store.url", viaProxy, "store.user", pg.user(), "store.connection-timeout", "500ms",
-                "usage.queue-size", "20", "usage.flush-interval", "100ms"))));
+        sluice = Sluice.start(SluiceExtension.config(new HashMap<>(Map.of(
+                "server.port",
+                "0",
+                "demo.mode",
+                "off",
+                "upstream.url",
+                FAKE.baseUri().toString(),
+                "upstream.api-key",
+                "k",
+                "shutdown.pre-drain",
+                "0s",
+                "store.url",
+                viaProxy,
+                "store.user",
+                pg.user(),
+                "store.connection-timeout",
+                "500ms",
+                "usage.queue-size",
+                "20",
+                "usage.flush-interval",
+                "100ms"))));
     }
 
     @AfterAll
@@ -66,31 +83,42 @@ class DatabaseOutageTest {
 
     static void serve(int n) throws Exception {
         for (int i = 0; i < n; i++) {
-            assertThat(Http.post(sluice.baseUri(), "/v1/messages", Http.messageBody("fake-model", i % 2 == 0),
-                    anthropicHeaders()).statusCode()).isEqualTo(200);
+            assertThat(Http.post(
+                                    sluice.baseUri(),
+                                    "/v1/messages",
+                                    Http.messageBody("fake-model", i % 2 == 0),
+                                    anthropicHeaders())
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void requestsAreServedThroughAnOutageAndUsageRecovers() throws Exception {
         serve(10);
-        await().atMost(Duration.ofSeconds(5)).until(() -> usageStats().path("written").asLong() == 10);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> usageStats().path("written").asLong() == 10);
 
         proxy.cut();
         serve(60);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode u = usageStats();
             assertThat(u.path("dropped").asLong()).as(u.toString()).isPositive();
-            assertThat(u.path("written").asLong() + u.path("dropped").asLong() + u.path("queued").asLong())
+            assertThat(u.path("written").asLong()
+                            + u.path("dropped").asLong()
+                            + u.path("queued").asLong())
                     .isEqualTo(70);
         });
-        assertThat(usageStats().path("queued").asLong()).isLessThanOrEqualTo(20 + 20); // the queue and one batch in hand
+        assertThat(usageStats().path("queued").asLong())
+                .isLessThanOrEqualTo(20 + 20); // the queue and one batch in hand
 
         proxy.restore();
         long writtenBefore = usageStats().path("written").asLong();
         serve(5);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(usageStats().path("written").asLong()).isGreaterThanOrEqualTo(writtenBefore + 5));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(sluice.leaks()).isEmpty());
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() ->
+                        assertThat(usageStats().path("written").asLong()).isGreaterThanOrEqualTo(writtenBefore + 5));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(sluice.leaks()).isEmpty());
     }
 }

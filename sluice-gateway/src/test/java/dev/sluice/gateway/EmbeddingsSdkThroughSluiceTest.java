@@ -42,21 +42,58 @@ class EmbeddingsSdkThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY,
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.or.kind", "openrouter", "providers.or.url", "{fake}/v1", "providers.or.api-keys", "sk-or",
-            "providers.az.kind", "azure-openai", "providers.az.url", "{fake}", "providers.az.api-keys", "az-key",
-            "providers.az.api-version", "2024-10-21",
-            "providers.db.kind", "databricks", "providers.db.url", "{fake}", "providers.db.api-keys", "dapi-token",
-            "providers.oll.kind", "ollama", "providers.oll.url", "{fake}",
-            "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-            "routes.text-embedding-3-small.targets", "oai:text-embedding-3-small",
-            "routes.on-openrouter.targets", "or:vendor/embedder",
-            "routes.on-azure.targets", "az:embed-deployment",
-            "routes.on-databricks.targets", "db:embed-endpoint",
-            "routes.on-ollama.targets", "oll:nomic-embed-text",
-            "routes.on-anthropic.targets", "ant:claude-embedder");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.or.kind",
+            "openrouter",
+            "providers.or.url",
+            "{fake}/v1",
+            "providers.or.api-keys",
+            "sk-or",
+            "providers.az.kind",
+            "azure-openai",
+            "providers.az.url",
+            "{fake}",
+            "providers.az.api-keys",
+            "az-key",
+            "providers.az.api-version",
+            "2024-10-21",
+            "providers.db.kind",
+            "databricks",
+            "providers.db.url",
+            "{fake}",
+            "providers.db.api-keys",
+            "dapi-token",
+            "providers.oll.kind",
+            "ollama",
+            "providers.oll.url",
+            "{fake}",
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "routes.text-embedding-3-small.targets",
+            "oai:text-embedding-3-small",
+            "routes.on-openrouter.targets",
+            "or:vendor/embedder",
+            "routes.on-azure.targets",
+            "az:embed-deployment",
+            "routes.on-databricks.targets",
+            "db:embed-endpoint",
+            "routes.on-ollama.targets",
+            "oll:nomic-embed-text",
+            "routes.on-anthropic.targets",
+            "ant:claude-embedder");
 
     static final Map<String, String> PATHS = new LinkedHashMap<>();
 
@@ -94,8 +131,11 @@ class EmbeddingsSdkThroughSluiceTest {
         Map<String, List<Float>> vectors = new LinkedHashMap<>();
         for (String model : PATHS.keySet()) {
             int before = FAKE.provider().recentRequests().size();
-            CreateEmbeddingResponse r = client.embeddings().create(EmbeddingCreateParams.builder()
-                    .model(model).input(TEXT).build());
+            CreateEmbeddingResponse r = client.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model(model)
+                            .input(TEXT)
+                            .build());
 
             assertThat(FAKE.provider().recentRequests()).hasSize(before + 1);
             RecordedRequest up = last();
@@ -103,9 +143,13 @@ class EmbeddingsSdkThroughSluiceTest {
             JsonNode sent = JSON.readTree(up.body());
             JsonNode format = sent.path("encoding_format");
             if (model.equals("on-ollama")) {
-                assertThat(sent.has("encoding_format")).as("Sluice encodes for Ollama itself").isFalse();
+                assertThat(sent.has("encoding_format"))
+                        .as("Sluice encodes for Ollama itself")
+                        .isFalse();
             } else {
-                assertThat(format.asText()).as("the SDK's default, passed on: %s", up.body()).isEqualTo("base64");
+                assertThat(format.asText())
+                        .as("the SDK's default, passed on: %s", up.body())
+                        .isEqualTo("base64");
                 assertThat(sent.path("model").asText()).isNotEqualTo(model.startsWith("on-") ? model : "");
             }
             assertThat(r.data()).as(model).hasSize(1);
@@ -113,44 +157,74 @@ class EmbeddingsSdkThroughSluiceTest {
             assertThat(e.index()).isZero();
             assertThat(e.embedding()).as(model).hasSize(8);
             assertThat(r.usage().promptTokens()).as(model).isPositive();
-            assertThat(r.usage().totalTokens()).as(model).isGreaterThanOrEqualTo(r.usage().promptTokens());
+            assertThat(r.usage().totalTokens())
+                    .as(model)
+                    .isGreaterThanOrEqualTo(r.usage().promptTokens());
             vectors.put(model + (format.isMissingNode() ? "" : " (" + format.asText() + ")"), e.embedding());
         }
         List<Float> reference = vectors.values().iterator().next();
-        vectors.forEach((model, v) -> assertThat(v).as("same text, same vector via %s", model).isEqualTo(reference));
+        vectors.forEach((model, v) ->
+                assertThat(v).as("same text, same vector via %s", model).isEqualTo(reference));
     }
 
     @Test
     void explicitFloatAndBase64AgreeAndDimensionsAreHonouredThroughEveryKind() {
         for (String model : PATHS.keySet()) {
-            List<Float> floats = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
-                    .input(TEXT + " again").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT).build())
-                    .data().get(0).embedding();
-            Embedding base64 = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
-                    .input(TEXT + " again").encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64).build())
-                    .data().get(0);
-            assertThat(base64.embeddingValue().isBase64()).as("%s answered base64 when asked", model).isTrue();
+            List<Float> floats = client.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model(model)
+                            .input(TEXT + " again")
+                            .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                            .build())
+                    .data()
+                    .get(0)
+                    .embedding();
+            Embedding base64 = client.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model(model)
+                            .input(TEXT + " again")
+                            .encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
+                            .build())
+                    .data()
+                    .get(0);
+            assertThat(base64.embeddingValue().isBase64())
+                    .as("%s answered base64 when asked", model)
+                    .isTrue();
             assertThat(base64.embedding()).as(model).isEqualTo(floats);
 
-            CreateEmbeddingResponse dims = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
-                    .inputOfArrayOfStrings(List.of("one", "two", "three")).dimensions(32).build());
+            CreateEmbeddingResponse dims = client.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model(model)
+                            .inputOfArrayOfStrings(List.of("one", "two", "three"))
+                            .dimensions(32)
+                            .build());
             assertThat(dims.data()).as(model).hasSize(3);
             assertThat(dims.data()).extracting(Embedding::index).containsExactly(0L, 1L, 2L);
-            assertThat(dims.data()).allSatisfy(e -> assertThat(e.embedding()).as(model).hasSize(32));
+            assertThat(dims.data())
+                    .allSatisfy(e -> assertThat(e.embedding()).as(model).hasSize(32));
         }
     }
 
     @Test
     void tokenArraysFromTheSdkPassToOpenAiKindsAndAreABadRequestForOllama() {
-        CreateEmbeddingResponse flat = client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("on-azure").inputOfArrayOfTokens(List.of(101L, 2023L, 2003L)).build());
+        CreateEmbeddingResponse flat = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("on-azure")
+                        .inputOfArrayOfTokens(List.of(101L, 2023L, 2003L))
+                        .build());
         assertThat(flat.data()).hasSize(1);
-        CreateEmbeddingResponse nested = client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("on-databricks").inputOfArrayOfTokenArrays(List.of(List.of(1L, 2L), List.of(3L))).build());
+        CreateEmbeddingResponse nested = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("on-databricks")
+                        .inputOfArrayOfTokenArrays(List.of(List.of(1L, 2L), List.of(3L)))
+                        .build());
         assertThat(nested.data()).hasSize(2);
 
-        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("on-ollama").inputOfArrayOfTokens(List.of(101L, 2023L)).build()))
+        assertThatThrownBy(() -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("on-ollama")
+                                .inputOfArrayOfTokens(List.of(101L, 2023L))
+                                .build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("input");
@@ -159,23 +233,44 @@ class EmbeddingsSdkThroughSluiceTest {
 
     @Test
     void errorsAreTheSdksTypedExceptions() {
-        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("no-such-embedder").input(TEXT).build()))
-                .isInstanceOfSatisfying(NotFoundException.class,
-                        e -> assertThat(e.getMessage()).contains("no-such-embedder"));
-        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("on-anthropic").input(TEXT).build()))
-                .isInstanceOfSatisfying(NotFoundException.class,
-                        e -> assertThat(e.getMessage()).contains("ant/claude-embedder"));
-        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("on-azure").input("").build()))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("input"));
-        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("on-ollama").inputOfArrayOfStrings(List.of()).build()))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("input"));
-        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("text-embedding-3-small").input(TEXT).dimensions(0).build()))
-                .isInstanceOfSatisfying(BadRequestException.class,
+        assertThatThrownBy(() -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("no-such-embedder")
+                                .input(TEXT)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class, e -> assertThat(e.getMessage()).contains("no-such-embedder"));
+        assertThatThrownBy(() -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("on-anthropic")
+                                .input(TEXT)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class, e -> assertThat(e.getMessage()).contains("ant/claude-embedder"));
+        assertThatThrownBy(() -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("on-azure")
+                                .input("")
+                                .build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("input"));
+        assertThatThrownBy(() -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("on-ollama")
+                                .inputOfArrayOfStrings(List.of())
+                                .build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("input"));
+        assertThatThrownBy(() -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("text-embedding-3-small")
+                                .input(TEXT)
+                                .dimensions(0)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
                         e -> assertThat(e.getMessage()).contains("dimensions"));
     }
 }

@@ -48,26 +48,70 @@ class EmbeddingsThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.mode", "keys", "auth.api-keys", SluiceExtension.CLIENT_KEY, "auth.admin-key", ADMIN,
-            "usage.flush-interval", "100ms", "cache.enabled", "true",
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.az.kind", "azure-openai", "providers.az.url", "{fake}", "providers.az.api-keys", "az-key",
-            "providers.az.api-version", "2024-10-21",
-            "providers.db.kind", "databricks", "providers.db.url", "{fake}", "providers.db.api-keys", "dapi-token",
-            "providers.oll.kind", "ollama", "providers.oll.url", "{fake}",
-            "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-            "routes.e-openai.targets", "oai:text-embedding-3-small",
-            "routes.e-azure.targets", "az:embed-deployment",
-            "routes.e-databricks.targets", "db:embed-endpoint",
-            "routes.e-ollama.targets", "oll:nomic-embed-text",
-            "routes.e-ant-first.targets", "ant:claude-embedder,oai:text-embedding-3-small",
-            "routes.e-ant-only.targets", "ant:claude-embedder",
-            "routes.e-falls-back.targets", "oai:fault-server-error,oll:nomic-embed-text",
-            "routes.e-malformed.targets", "oai:fault-malformed",
-            "routes.e-oll-malformed.targets", "oll:fault-malformed",
-            "routes.e-slow.targets", "oai:fault-slow-headers",
-            "routes.e-oll-slow.targets", "oll:fault-no-answer");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.mode",
+            "keys",
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "auth.admin-key",
+            ADMIN,
+            "usage.flush-interval",
+            "100ms",
+            "cache.enabled",
+            "true",
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.az.kind",
+            "azure-openai",
+            "providers.az.url",
+            "{fake}",
+            "providers.az.api-keys",
+            "az-key",
+            "providers.az.api-version",
+            "2024-10-21",
+            "providers.db.kind",
+            "databricks",
+            "providers.db.url",
+            "{fake}",
+            "providers.db.api-keys",
+            "dapi-token",
+            "providers.oll.kind",
+            "ollama",
+            "providers.oll.url",
+            "{fake}",
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "routes.e-openai.targets",
+            "oai:text-embedding-3-small",
+            "routes.e-azure.targets",
+            "az:embed-deployment",
+            "routes.e-databricks.targets",
+            "db:embed-endpoint",
+            "routes.e-ollama.targets",
+            "oll:nomic-embed-text",
+            "routes.e-ant-first.targets",
+            "ant:claude-embedder,oai:text-embedding-3-small",
+            "routes.e-ant-only.targets",
+            "ant:claude-embedder",
+            "routes.e-falls-back.targets",
+            "oai:fault-server-error,oll:nomic-embed-text",
+            "routes.e-malformed.targets",
+            "oai:fault-malformed",
+            "routes.e-oll-malformed.targets",
+            "oll:fault-malformed",
+            "routes.e-slow.targets",
+            "oai:fault-slow-headers",
+            "routes.e-oll-slow.targets",
+            "oll:fault-no-answer");
 
     /** A second pair for the storm: a slow fake behind a Sluice admitting 4 at once, 4 more waiting. */
     @RegisterExtension
@@ -76,25 +120,66 @@ class EmbeddingsThroughSluiceTest {
 
     @RegisterExtension
     @Order(4)
-    static final SluiceExtension SMALL = SluiceExtension.against(SLOW_FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY,
-            "admission.max-in-flight", "4", "admission.queue-size", "4", "admission.queue-timeout", "100ms",
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.oll.kind", "ollama", "providers.oll.url", "{fake}",
-            "routes.e-openai.targets", "oai:text-embedding-3-small",
-            "routes.e-ollama.targets", "oll:nomic-embed-text");
+    static final SluiceExtension SMALL = SluiceExtension.against(
+            SLOW_FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "admission.max-in-flight",
+            "4",
+            "admission.queue-size",
+            "4",
+            "admission.queue-timeout",
+            "100ms",
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.oll.kind",
+            "ollama",
+            "providers.oll.url",
+            "{fake}",
+            "routes.e-openai.targets",
+            "oai:text-embedding-3-small",
+            "routes.e-ollama.targets",
+            "oll:nomic-embed-text");
 
     /** A provider kind behind a route: where the fake should see the call and how it is authenticated. */
-    record Kind(String route, String upstreamModel, String path, String query, String authHeader, String authValue,
-                boolean translated) {
-    }
+    record Kind(
+            String route,
+            String upstreamModel,
+            String path,
+            String query,
+            String authHeader,
+            String authValue,
+            boolean translated) {}
 
     static final List<Kind> KINDS = List.of(
-            new Kind("e-openai", "text-embedding-3-small", "/v1/embeddings", "", "authorization", "Bearer sk-oai", false),
-            new Kind("e-azure", "embed-deployment", "/openai/deployments/embed-deployment/embeddings",
-                    "api-version=2024-10-21", "api-key", "az-key", false),
-            new Kind("e-databricks", "embed-endpoint", "/serving-endpoints/embed-endpoint/invocations", "",
-                    "authorization", "Bearer dapi-token", false),
+            new Kind(
+                    "e-openai",
+                    "text-embedding-3-small",
+                    "/v1/embeddings",
+                    "",
+                    "authorization",
+                    "Bearer sk-oai",
+                    false),
+            new Kind(
+                    "e-azure",
+                    "embed-deployment",
+                    "/openai/deployments/embed-deployment/embeddings",
+                    "api-version=2024-10-21",
+                    "api-key",
+                    "az-key",
+                    false),
+            new Kind(
+                    "e-databricks",
+                    "embed-endpoint",
+                    "/serving-endpoints/embed-endpoint/invocations",
+                    "",
+                    "authorization",
+                    "Bearer dapi-token",
+                    false),
             new Kind("e-ollama", "nomic-embed-text", "/api/embed", "", null, null, true));
 
     // ---- helpers
@@ -104,8 +189,14 @@ class EmbeddingsThroughSluiceTest {
     }
 
     static HttpResponse<String> embedAs(String key, String body) throws Exception {
-        return Http.post(SLUICE.baseUri(), "/v1/embeddings", body,
-                "authorization", "Bearer " + key, "content-type", "application/json");
+        return Http.post(
+                SLUICE.baseUri(),
+                "/v1/embeddings",
+                body,
+                "authorization",
+                "Bearer " + key,
+                "content-type",
+                "application/json");
     }
 
     static String body(String model, String inputJson, String... more) {
@@ -156,7 +247,9 @@ class EmbeddingsThroughSluiceTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode json = JSON.readTree(r.body());
         assertThat(json.path("object").asText()).isEqualTo("list");
-        assertThat(json.path("usage").path("prompt_tokens").asLong()).as(r.body()).isPositive();
+        assertThat(json.path("usage").path("prompt_tokens").asLong())
+                .as(r.body())
+                .isPositive();
         return json;
     }
 
@@ -209,36 +302,53 @@ class EmbeddingsThroughSluiceTest {
             for (float f : vector) {
                 norm += f * f;
             }
-            assertThat(norm).as("unit vector, %s", kind.route()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(norm)
+                    .as("unit vector, %s", kind.route())
+                    .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
             byKind.put(kind.route(), vector);
 
-            JsonNode many = sendAndCheckUpstream(kind, body(kind.route(), "[" + quoted(TEXT) + ",\"and another one\"]"));
+            JsonNode many =
+                    sendAndCheckUpstream(kind, body(kind.route(), "[" + quoted(TEXT) + ",\"and another one\"]"));
             assertThat(many.path("data")).hasSize(2);
             assertThat(many.path("data").get(0).path("index").asInt()).isZero();
             assertThat(many.path("data").get(1).path("index").asInt()).isEqualTo(1);
-            assertThat(floats(many.path("data").get(0).path("embedding"))).as(kind.route()).containsExactly(vector);
-            assertThat(floats(many.path("data").get(1).path("embedding"))).as(kind.route())
-                    .hasSize(8).isNotEqualTo(vector);
+            assertThat(floats(many.path("data").get(0).path("embedding")))
+                    .as(kind.route())
+                    .containsExactly(vector);
+            assertThat(floats(many.path("data").get(1).path("embedding")))
+                    .as(kind.route())
+                    .hasSize(8)
+                    .isNotEqualTo(vector);
 
-            JsonNode b64 = sendAndCheckUpstream(kind, body(kind.route(), quoted(TEXT),
-                    "encoding_format", "\"base64\""));
+            JsonNode b64 =
+                    sendAndCheckUpstream(kind, body(kind.route(), quoted(TEXT), "encoding_format", "\"base64\""));
             JsonNode encoded = b64.path("data").get(0).path("embedding");
-            assertThat(encoded.isTextual()).as("base64 as a string, %s: %s", kind.route(), b64).isTrue();
-            assertThat(decode(encoded.asText())).as("base64 decoded, %s", kind.route()).containsExactly(vector);
+            assertThat(encoded.isTextual())
+                    .as("base64 as a string, %s: %s", kind.route(), b64)
+                    .isTrue();
+            assertThat(decode(encoded.asText()))
+                    .as("base64 decoded, %s", kind.route())
+                    .containsExactly(vector);
 
-            JsonNode explicitFloat = sendAndCheckUpstream(kind, body(kind.route(), quoted(TEXT),
-                    "encoding_format", "\"float\"", "user", "\"u-1\""));
-            assertThat(floats(explicitFloat.path("data").get(0).path("embedding"))).containsExactly(vector);
+            JsonNode explicitFloat = sendAndCheckUpstream(
+                    kind, body(kind.route(), quoted(TEXT), "encoding_format", "\"float\"", "user", "\"u-1\""));
+            assertThat(floats(explicitFloat.path("data").get(0).path("embedding")))
+                    .containsExactly(vector);
 
             JsonNode dims = sendAndCheckUpstream(kind, body(kind.route(), quoted(TEXT), "dimensions", "16"));
-            assertThat(dims.path("data").get(0).path("embedding")).as(kind.route()).hasSize(16);
+            assertThat(dims.path("data").get(0).path("embedding"))
+                    .as(kind.route())
+                    .hasSize(16);
 
-            JsonNode dimsB64 = sendAndCheckUpstream(kind, body(kind.route(), quoted(TEXT), "dimensions", "12",
-                    "encoding_format", "\"base64\""));
-            assertThat(decode(dimsB64.path("data").get(0).path("embedding").asText())).as(kind.route()).hasSize(12);
+            JsonNode dimsB64 = sendAndCheckUpstream(
+                    kind, body(kind.route(), quoted(TEXT), "dimensions", "12", "encoding_format", "\"base64\""));
+            assertThat(decode(dimsB64.path("data").get(0).path("embedding").asText()))
+                    .as(kind.route())
+                    .hasSize(12);
         }
         float[] reference = byKind.get("e-openai");
-        byKind.forEach((route, v) -> assertThat(v).as("same text, same vector via %s", route).containsExactly(reference));
+        byKind.forEach((route, v) ->
+                assertThat(v).as("same text, same vector via %s", route).containsExactly(reference));
     }
 
     // ---- 2. token arrays
@@ -269,9 +379,13 @@ class EmbeddingsThroughSluiceTest {
             for (String input : List.of("[\"text\",[101,2023]]", "[\"text\",42]", "[[1,2],\"text\"]")) {
                 int before = count();
                 HttpResponse<String> r = embed(body(route, input));
-                assertThat(r.statusCode()).as("%s %s: %s", route, input, r.body()).isEqualTo(400);
+                assertThat(r.statusCode())
+                        .as("%s %s: %s", route, input, r.body())
+                        .isEqualTo(400);
                 assertOpenAiError(r, "input");
-                assertThat(since(before)).as("%s: refused by Sluice, not sent upstream: %s", route, input).isEmpty();
+                assertThat(since(before))
+                        .as("%s: refused by Sluice, not sent upstream: %s", route, input)
+                        .isEmpty();
             }
         }
     }
@@ -293,10 +407,11 @@ class EmbeddingsThroughSluiceTest {
                 Arguments.of("an object item", body("e-openai", "[{\"text\":\"x\"}]"), "input"),
                 Arguments.of("a number", body("e-openai", "42"), "input"),
                 Arguments.of("a boolean", body("e-openai", "true"), "input"),
-                Arguments.of("encoding_format hex", body("e-openai", "\"x\"", "encoding_format", "\"hex\""),
+                Arguments.of(
+                        "encoding_format hex",
+                        body("e-openai", "\"x\"", "encoding_format", "\"hex\""),
                         "encoding_format"),
-                Arguments.of("encoding_format 1", body("e-openai", "\"x\"", "encoding_format", "1"),
-                        "encoding_format"),
+                Arguments.of("encoding_format 1", body("e-openai", "\"x\"", "encoding_format", "1"), "encoding_format"),
                 Arguments.of("dimensions 0", body("e-openai", "\"x\"", "dimensions", "0"), "dimensions"),
                 Arguments.of("dimensions -3", body("e-openai", "\"x\"", "dimensions", "-3"), "dimensions"),
                 Arguments.of("dimensions \"8\"", body("e-openai", "\"x\"", "dimensions", "\"8\""), "dimensions"),
@@ -316,15 +431,21 @@ class EmbeddingsThroughSluiceTest {
         for (String route : List.of("e-openai", "e-ollama")) {
             int before = count();
             HttpResponse<String> r = embed(body.replace("\"e-openai\"", "\"" + route + "\""));
-            assertThat(r.statusCode()).as("%s via %s: %s", name, route, r.body()).isEqualTo(400);
+            assertThat(r.statusCode())
+                    .as("%s via %s: %s", name, route, r.body())
+                    .isEqualTo(400);
             assertOpenAiError(r, field);
-            assertThat(since(before)).as("%s via %s never sent upstream", name, route).isEmpty();
+            assertThat(since(before))
+                    .as("%s via %s never sent upstream", name, route)
+                    .isEmpty();
         }
     }
 
     static void assertOpenAiError(HttpResponse<String> r, String field) throws Exception {
         JsonNode e = JSON.readTree(r.body());
-        assertThat(e.has("type")).as("OpenAI shape, not Anthropic's: %s", r.body()).isFalse();
+        assertThat(e.has("type"))
+                .as("OpenAI shape, not Anthropic's: %s", r.body())
+                .isFalse();
         assertThat(e.path("error").isObject()).as(r.body()).isTrue();
         assertThat(e.path("error").path("type").asText()).as(r.body()).isNotBlank();
         assertThat(e.path("error").path("message").asText()).as(r.body()).isNotBlank();
@@ -354,7 +475,8 @@ class EmbeddingsThroughSluiceTest {
         ok(r);
         assertThat(r.headers().firstValue("x-sluice-target")).contains("oai/text-embedding-3-small");
         assertThat(since(before)).extracting(RecordedRequest::path).containsExactly("/v1/embeddings");
-        assertThat(JSON.readTree(since(before).get(0).body()).path("model").asText()).isEqualTo("text-embedding-3-small");
+        assertThat(JSON.readTree(since(before).get(0).body()).path("model").asText())
+                .isEqualTo("text-embedding-3-small");
     }
 
     @Test
@@ -363,14 +485,21 @@ class EmbeddingsThroughSluiceTest {
         HttpResponse<String> r = embed(body("e-ant-only", quoted("nobody can embed me")));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
         assertOpenAiError(r, "ant/claude-embedder");
-        assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).contains("embeddings");
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("embeddings");
         assertThat(since(before)).isEmpty();
         // and not counted against the target: the breaker never opens however often it is asked
         for (int i = 0; i < 12; i++) {
-            assertThat(embed(body("e-ant-only", quoted("again " + i))).statusCode()).isEqualTo(404);
+            assertThat(embed(body("e-ant-only", quoted("again " + i))).statusCode())
+                    .isEqualTo(404);
         }
-        JsonNode stats = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
-        assertThat(stats.path("routing").path("targets").path("ant/claude-embedder").path("breaker").asText("CLOSED"))
+        JsonNode stats =
+                JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
+        assertThat(stats.path("routing")
+                        .path("targets")
+                        .path("ant/claude-embedder")
+                        .path("breaker")
+                        .asText("CLOSED"))
                 .isEqualTo("CLOSED");
     }
 
@@ -378,16 +507,20 @@ class EmbeddingsThroughSluiceTest {
     void aFaultingFirstTargetFallsBackToOllamaBeforeTheFirstByte() throws Exception {
         for (String encoding : List.of("float", "base64")) {
             int before = count();
-            HttpResponse<String> r = embed(body("e-falls-back", quoted(TEXT + " fallback"),
-                    "encoding_format", quoted(encoding)));
+            HttpResponse<String> r =
+                    embed(body("e-falls-back", quoted(TEXT + " fallback"), "encoding_format", quoted(encoding)));
             JsonNode answer = ok(r);
             assertThat(r.headers().firstValue("x-sluice-target")).contains("oll/nomic-embed-text");
             List<RecordedRequest> seen = since(before);
-            assertThat(seen).extracting(RecordedRequest::path).as(encoding)
+            assertThat(seen)
+                    .extracting(RecordedRequest::path)
+                    .as(encoding)
                     .containsExactly("/v1/embeddings", "/api/embed");
             assertThat(JSON.readTree(seen.get(1).body()).has("encoding_format")).isFalse();
             JsonNode embedding = answer.path("data").get(0).path("embedding");
-            assertThat(encoding.equals("base64") ? embedding.isTextual() : embedding.isArray()).as(r.body()).isTrue();
+            assertThat(encoding.equals("base64") ? embedding.isTextual() : embedding.isArray())
+                    .as(r.body())
+                    .isTrue();
         }
     }
 
@@ -411,16 +544,22 @@ class EmbeddingsThroughSluiceTest {
                     + SluiceExtension.CLIENT_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length
                     + "\r\n\r\n";
             try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress("127.0.0.1", SLUICE.baseUri().getPort()), 5000);
+                socket.connect(
+                        new java.net.InetSocketAddress(
+                                "127.0.0.1", SLUICE.baseUri().getPort()),
+                        5000);
                 socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 socket.getOutputStream().write(b);
                 socket.getOutputStream().flush();
-                await().atMost(Duration.ofSeconds(5)).until(() -> FAKE.provider().exchangesStarted() - started == 1
-                        && FAKE.provider().activeExchanges() == 1);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> FAKE.provider().exchangesStarted() - started == 1
+                                && FAKE.provider().activeExchanges() == 1);
                 assertThat(SLUICE.sluice().inFlight()).isEqualTo(1);
             } // the client leaves (FIN)
             await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
-                assertThat(FAKE.provider().exchangesAborted() - aborted).as("%s upstream aborted", route).isEqualTo(1);
+                assertThat(FAKE.provider().exchangesAborted() - aborted)
+                        .as("%s upstream aborted", route)
+                        .isEqualTo(1);
                 assertThat(FAKE.provider().activeExchanges()).isZero();
                 assertThat(SLUICE.sluice().inFlight()).isZero();
                 assertThat(SLUICE.sluice().liveScopes()).isZero();
@@ -430,9 +569,14 @@ class EmbeddingsThroughSluiceTest {
 
     @Test
     void aStoredKeysModelListAndRequestRateApplyToEmbeddings() throws Exception {
-        HttpResponse<String> created = Http.post(SLUICE.baseUri(), "/admin/keys",
+        HttpResponse<String> created = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
                 "{\"name\":\"embed-only\",\"models\":[\"e-ollama\"]}",
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String k = JSON.readTree(created.body()).path("key").asText();
 
@@ -441,32 +585,46 @@ class EmbeddingsThroughSluiceTest {
         assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
         assertOpenAiError(other, null);
         assertThat(since(before)).isEmpty();
-        assertThat(embedAs(k, body("e-ollama", quoted("my model"))).statusCode()).isEqualTo(200);
+        assertThat(embedAs(k, body("e-ollama", quoted("my model"))).statusCode())
+                .isEqualTo(200);
 
-        HttpResponse<String> limited = Http.post(SLUICE.baseUri(), "/admin/keys",
+        HttpResponse<String> limited = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
                 "{\"name\":\"embed-rpm\",\"requests_per_minute\":3}",
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         String rk = JSON.readTree(limited.body()).path("key").asText();
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> r = embedAs(rk, body(i % 2 == 0 ? "e-ollama" : "e-azure", quoted("rate limited " + i)));
+            HttpResponse<String> r =
+                    embedAs(rk, body(i % 2 == 0 ? "e-ollama" : "e-azure", quoted("rate limited " + i)));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
         int beforeLimited = count();
         HttpResponse<String> fourth = embedAs(rk, body("e-ollama", quoted("rate limited 3")));
         assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
         assertOpenAiError(fourth, null);
-        assertThat(Long.parseLong(fourth.headers().firstValue("retry-after").orElseThrow())).isPositive();
+        assertThat(Long.parseLong(fourth.headers().firstValue("retry-after").orElseThrow()))
+                .isPositive();
         assertThat(since(beforeLimited)).isEmpty();
     }
 
     // ---- 5. cache
 
     static String key(String tenant, String name) throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/admin/keys",
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
                 "{\"name\":\"" + name + "\",\"tenant\":\"" + tenant + "\"}",
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return JSON.readTree(r.body()).path("key").asText() + "\n" + JSON.readTree(r.body()).path("id").asText();
+        return JSON.readTree(r.body()).path("key").asText() + "\n"
+                + JSON.readTree(r.body()).path("id").asText();
     }
 
     @Test
@@ -486,11 +644,13 @@ class EmbeddingsThroughSluiceTest {
         assertThat(second.headers().firstValue("content-type").orElse("")).startsWith("application/json");
         assertThat(since(before)).hasSize(1);
 
-        HttpResponse<String> otherInput = embedAs(a, body("e-openai", quoted("cache this other embedding"),
-                "encoding_format", "\"base64\""));
+        HttpResponse<String> otherInput =
+                embedAs(a, body("e-openai", quoted("cache this other embedding"), "encoding_format", "\"base64\""));
         assertThat(otherInput.headers().firstValue("x-sluice-cache")).contains("miss");
         HttpResponse<String> otherFormat = embedAs(a, body("e-openai", quoted("cache this embedding")));
-        assertThat(otherFormat.headers().firstValue("x-sluice-cache")).as("float is another answer").contains("miss");
+        assertThat(otherFormat.headers().firstValue("x-sluice-cache"))
+                .as("float is another answer")
+                .contains("miss");
         HttpResponse<String> otherTenant = embedAs(b, req);
         assertThat(otherTenant.headers().firstValue("x-sluice-cache")).contains("miss");
         assertThat(since(before)).hasSize(4);
@@ -508,14 +668,17 @@ class EmbeddingsThroughSluiceTest {
         String k = key("emb-tenant-c", "c").split("\n")[0];
         String req = body("e-ollama", "[\"together\",\"" + TEXT + "\"]", "encoding_format", "\"base64\"");
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         try {
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                calls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(SLUICE.baseUri().resolve("/v1/embeddings"))
-                        .timeout(Duration.ofSeconds(20)).headers("authorization", "Bearer " + k,
-                                "content-type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(req)).build(),
+                calls.add(client.sendAsync(
+                        java.net.http.HttpRequest.newBuilder(SLUICE.baseUri().resolve("/v1/embeddings"))
+                                .timeout(Duration.ofSeconds(20))
+                                .headers("authorization", "Bearer " + k, "content-type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(req))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
             Set<String> bodies = new TreeSet<>();
@@ -528,7 +691,8 @@ class EmbeddingsThroughSluiceTest {
             assertThat(embedAs(k, req).headers().firstValue("x-sluice-cache")).contains("hit");
             JsonNode answer = JSON.readTree(bodies.iterator().next());
             assertThat(decode(answer.path("data").get(1).path("embedding").asText()))
-                    .as("the cached base64 vector is the text's vector").hasSize(8);
+                    .as("the cached base64 vector is the text's vector")
+                    .hasSize(8);
         } finally {
             client.shutdownNow();
             client.awaitTermination(Duration.ofSeconds(5));
@@ -548,24 +712,32 @@ class EmbeddingsThroughSluiceTest {
     // ---- 6. metrics and usage
 
     static double requestCount(String model, String status) throws Exception {
-        var families = StrictPrometheusParser.parse(Http.get(SLUICE.baseUri(), "/metrics").body());
+        var families = StrictPrometheusParser.parse(
+                Http.get(SLUICE.baseUri(), "/metrics").body());
         var family = families.get("sluice_request_duration_seconds");
         if (family == null) {
             return 0;
         }
         return family.samples().stream()
                 .filter(s -> s.name().equals("sluice_request_duration_seconds_count"))
-                .filter(s -> model.equals(s.labels().get("model")) && "openai".equals(s.labels().get("dialect"))
+                .filter(s -> model.equals(s.labels().get("model"))
+                        && "openai".equals(s.labels().get("dialect"))
                         && status.equals(s.labels().get("status")))
-                .mapToDouble(StrictPrometheusParser.Sample::value).sum();
+                .mapToDouble(StrictPrometheusParser.Sample::value)
+                .sum();
     }
 
     static double inputTokens(String model) throws Exception {
-        var families = StrictPrometheusParser.parse(Http.get(SLUICE.baseUri(), "/metrics").body());
+        var families = StrictPrometheusParser.parse(
+                Http.get(SLUICE.baseUri(), "/metrics").body());
         var family = families.get("sluice_tokens_total");
-        return family == null ? 0 : family.samples().stream()
-                .filter(s -> model.equals(s.labels().get("model")) && "input".equals(s.labels().get("kind")))
-                .mapToDouble(StrictPrometheusParser.Sample::value).sum();
+        return family == null
+                ? 0
+                : family.samples().stream()
+                        .filter(s -> model.equals(s.labels().get("model"))
+                                && "input".equals(s.labels().get("kind")))
+                        .mapToDouble(StrictPrometheusParser.Sample::value)
+                        .sum();
     }
 
     @Test
@@ -587,12 +759,14 @@ class EmbeddingsThroughSluiceTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(requestCount("e-databricks", "2xx") - before).isEqualTo(3);
             assertThat(inputTokens("e-databricks") - tokensBefore).isEqualTo(expected);
-            HttpResponse<String> u = Http.get(SLUICE.baseUri(), "/admin/usage?key=" + id,
-                    "authorization", "Bearer " + ADMIN);
+            HttpResponse<String> u =
+                    Http.get(SLUICE.baseUri(), "/admin/usage?key=" + id, "authorization", "Bearer " + ADMIN);
             assertThat(u.statusCode()).as(u.body()).isEqualTo(200);
             JsonNode json = JSON.readTree(u.body());
             JsonNode totals = json.path("totals");
-            assertThat(totals.path("requests").asLong()).as("3 answered, 1 refused: %s", u.body()).isEqualTo(4);
+            assertThat(totals.path("requests").asLong())
+                    .as("3 answered, 1 refused: %s", u.body())
+                    .isEqualTo(4);
             assertThat(totals.path("errors").asLong()).as(u.body()).isEqualTo(1);
             assertThat(totals.path("input_tokens").asLong()).as(u.body()).isEqualTo(expected);
             assertThat(totals.path("output_tokens").asLong()).as(u.body()).isZero();
@@ -614,16 +788,22 @@ class EmbeddingsThroughSluiceTest {
     @Test
     void twoHundredConcurrentEmbeddingsAreEachAnsweredOrCleanlyShedAndNothingLeaks() throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         try {
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String route = i % 2 == 0 ? "e-openai" : "e-ollama";
                 String format = i % 3 == 0 ? ",\"encoding_format\":\"base64\"" : "";
-                String b = "{\"model\":\"" + route + "\",\"input\":[\"storm " + i + "\",\"" + TEXT + "\"]" + format + "}";
-                calls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(SMALL.baseUri().resolve("/v1/embeddings"))
-                        .timeout(Duration.ofSeconds(30)).headers(openAiHeaders())
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(b)).build(),
+                String b =
+                        "{\"model\":\"" + route + "\",\"input\":[\"storm " + i + "\",\"" + TEXT + "\"]" + format + "}";
+                calls.add(client.sendAsync(
+                        java.net.http.HttpRequest.newBuilder(SMALL.baseUri().resolve("/v1/embeddings"))
+                                .timeout(Duration.ofSeconds(30))
+                                .headers(openAiHeaders())
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(b))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
             int answered = 0;
@@ -634,15 +814,22 @@ class EmbeddingsThroughSluiceTest {
                     JsonNode json = JSON.readTree(r.body());
                     assertThat(json.path("data")).as(r.body()).hasSize(2);
                     JsonNode second = json.path("data").get(1).path("embedding");
-                    assertThat(second.isTextual() ? decode(second.asText()) : floats(second)).hasSize(8);
+                    assertThat(second.isTextual() ? decode(second.asText()) : floats(second))
+                            .hasSize(8);
                     answered++;
                 } else {
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
                     JsonNode e = JSON.readTree(r.body());
                     assertThat(e.has("type")).as("OpenAI shape: %s", r.body()).isFalse();
-                    assertThat(e.path("error").path("message").asText()).as(r.body()).contains("overloaded");
-                    assertThat(e.path("error").path("type").asText()).as(r.body()).isNotBlank();
-                    assertThat(r.headers().firstValue("retry-after")).as("retry-after on a shed").isPresent();
+                    assertThat(e.path("error").path("message").asText())
+                            .as(r.body())
+                            .contains("overloaded");
+                    assertThat(e.path("error").path("type").asText())
+                            .as(r.body())
+                            .isNotBlank();
+                    assertThat(r.headers().firstValue("retry-after"))
+                            .as("retry-after on a shed")
+                            .isPresent();
                     shed++;
                 }
             }
@@ -650,9 +837,11 @@ class EmbeddingsThroughSluiceTest {
             assertThat(answered).as("some were answered").isGreaterThanOrEqualTo(4);
             assertThat(shed).as("4 + 4 waiting cannot hold 200 at 40 ms each").isPositive();
             await().atMost(Duration.ofSeconds(5)).until(() -> SMALL.sluice().inFlight() == 0);
-            HttpResponse<String> after = Http.post(SMALL.baseUri(), "/v1/embeddings",
-                    body("e-ollama", quoted(TEXT)), openAiHeaders());
-            assertThat(after.statusCode()).as("served again after the storm: %s", after.body()).isEqualTo(200);
+            HttpResponse<String> after =
+                    Http.post(SMALL.baseUri(), "/v1/embeddings", body("e-ollama", quoted(TEXT)), openAiHeaders());
+            assertThat(after.statusCode())
+                    .as("served again after the storm: %s", after.body())
+                    .isEqualTo(200);
         } finally {
             client.shutdownNow();
             client.awaitTermination(Duration.ofSeconds(5));

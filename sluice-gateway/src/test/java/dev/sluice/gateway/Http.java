@@ -15,8 +15,7 @@ final class Http {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    private Http() {
-    }
+    private Http() {}
 
     static HttpResponse<String> post(URI base, String path, String body, String... headers)
             throws IOException, InterruptedException {
@@ -30,15 +29,20 @@ final class Http {
     }
 
     static HttpResponse<String> get(URI base, String path, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(20))
+                .GET();
         if (headers.length > 0) {
             b.headers(headers);
         }
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static HttpResponse<String> delete(URI base, String path, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).DELETE();
+    static HttpResponse<String> delete(URI base, String path, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(20))
+                .DELETE();
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -46,8 +50,14 @@ final class Http {
     }
 
     static String[] anthropicHeaders(String... extra) {
-        String[] base = {"x-api-key", SluiceExtension.CLIENT_KEY, "anthropic-version", "2023-06-01",
-                "content-type", "application/json"};
+        String[] base = {
+            "x-api-key",
+            SluiceExtension.CLIENT_KEY,
+            "anthropic-version",
+            "2023-06-01",
+            "content-type",
+            "application/json"
+        };
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);

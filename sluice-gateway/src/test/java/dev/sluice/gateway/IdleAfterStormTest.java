@@ -23,18 +23,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @LeakChecked
 class IdleAfterStormTest {
 
-    private static final List<String> MODELS = List.of("fake-model", "fault-server-error", "fault-stream-cut",
-            "fault-reset", "fault-malformed", "fault-overloaded", "fake-model");
+    private static final List<String> MODELS = List.of(
+            "fake-model",
+            "fault-server-error",
+            "fault-stream-cut",
+            "fault-reset",
+            "fault-malformed",
+            "fault-overloaded",
+            "fake-model");
 
     @RegisterExtension
     @Order(1)
-    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b
-            .deltas(30).deltaInterval(Duration.ofMillis(5)));
+    static final FakeProviderExtension FAKE =
+            FakeProviderExtension.create(b -> b.deltas(30).deltaInterval(Duration.ofMillis(5)));
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "admission.max-in-flight", "16", "admission.queue-size", "16", "admission.queue-timeout", "5s");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE, "admission.max-in-flight", "16", "admission.queue-size", "16", "admission.queue-timeout", "5s");
 
     @Test
     void afterDisconnectsAndErrorsTheIdleServerAdmitsEverythingAndCountsBalance() throws Exception {
@@ -44,9 +50,11 @@ class IdleAfterStormTest {
                 String model = MODELS.get(i % MODELS.size());
                 boolean leave = i % 3 == 0;
                 all.add(clients.submit(() -> {
-                    try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages",
-                            UpstreamFailureOutcomesTest.headers(), messageBody(model, true))) {
-                        if (leave && s.status() == 200 && s.next(Duration.ofSeconds(5)).isPresent()) {
+                    try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                            .post("/v1/messages", UpstreamFailureOutcomesTest.headers(), messageBody(model, true))) {
+                        if (leave
+                                && s.status() == 200
+                                && s.next(Duration.ofSeconds(5)).isPresent()) {
                             s.disconnect();
                         } else {
                             s.readBodyAsString(Duration.ofSeconds(10));
@@ -62,13 +70,15 @@ class IdleAfterStormTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> SLUICE.sluice().inFlight() == 0);
         LimiterStats storm = SLUICE.sluice().admissionStats();
         assertThat(storm.admitted()).isEqualTo(400);
-        assertThat(storm.admitted()).isEqualTo(storm.succeeded() + storm.failed() + storm.cancelled() + storm.dropped());
+        assertThat(storm.admitted())
+                .isEqualTo(storm.succeeded() + storm.failed() + storm.cancelled() + storm.dropped());
         assertThat(storm.failed()).isPositive();
         assertThat(storm.cancelled()).isPositive();
 
         for (int i = 0; i < 50; i++) {
             assertThat(Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false), anthropicHeaders())
-                    .statusCode()).isEqualTo(200);
+                            .statusCode())
+                    .isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().inFlight() == 0);
         LimiterStats idle = SLUICE.sluice().admissionStats();

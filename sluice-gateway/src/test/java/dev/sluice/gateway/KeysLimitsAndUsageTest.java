@@ -32,20 +32,45 @@ class KeysLimitsAndUsageTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.mode", "keys", "auth.admin-key", ADMIN, "auth.failure-limit", "5", "auth.failure-window", "1m",
-            "usage.flush-interval", "100ms", "usage.prices", "fake-model=3/15");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.mode",
+            "keys",
+            "auth.admin-key",
+            ADMIN,
+            "auth.failure-limit",
+            "5",
+            "auth.failure-window",
+            "1m",
+            "usage.flush-interval",
+            "100ms",
+            "usage.prices",
+            "fake-model=3/15");
 
     static JsonNode createKey(String body) throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/admin/keys", body,
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
+                body,
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return JSON.readTree(r.body());
     }
 
     static HttpResponse<String> ask(String key, String model) throws Exception {
-        return Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody(model, false),
-                "x-api-key", key, "anthropic-version", "2023-06-01", "content-type", "application/json");
+        return Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                Http.messageBody(model, false),
+                "x-api-key",
+                key,
+                "anthropic-version",
+                "2023-06-01",
+                "content-type",
+                "application/json");
     }
 
     @Test
@@ -57,7 +82,8 @@ class KeysLimitsAndUsageTest {
         assertThat(ask(key, "fake-model").statusCode()).isEqualTo(200);
         HttpResponse<String> other = ask(key, "other-model");
         assertThat(other.statusCode()).isEqualTo(403);
-        assertThat(JSON.readTree(other.body()).path("error").path("type").asText()).isEqualTo("permission_error");
+        assertThat(JSON.readTree(other.body()).path("error").path("type").asText())
+                .isEqualTo("permission_error");
 
         HttpResponse<String> list = Http.get(SLUICE.baseUri(), "/admin/keys", "authorization", "Bearer " + ADMIN);
         assertThat(list.statusCode()).isEqualTo(200);
@@ -66,31 +92,56 @@ class KeysLimitsAndUsageTest {
 
     @Test
     void a2_aKeysMaxTokensCeilingIsEnforced() throws Exception {
-        String key = createKey("{\"name\":\"short-answers\",\"max_output_tokens\":32}").path("key").asText();
+        String key = createKey("{\"name\":\"short-answers\",\"max_output_tokens\":32}")
+                .path("key")
+                .asText();
         HttpResponse<String> tooMany = ask(key, "fake-model"); // asks for max_tokens 64
         assertThat(tooMany.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(tooMany.body()).path("error").path("message").asText()).contains("ceiling of 32");
-        String small = "{\"model\":\"fake-model\",\"max_tokens\":32,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        assertThat(Http.post(SLUICE.baseUri(), "/v1/messages", small, "x-api-key", key, "anthropic-version", "2023-06-01",
-                "content-type", "application/json").statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(tooMany.body()).path("error").path("message").asText())
+                .contains("ceiling of 32");
+        String small =
+                "{\"model\":\"fake-model\",\"max_tokens\":32,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(Http.post(
+                                SLUICE.baseUri(),
+                                "/v1/messages",
+                                small,
+                                "x-api-key",
+                                key,
+                                "anthropic-version",
+                                "2023-06-01",
+                                "content-type",
+                                "application/json")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void b_requestsPerMinuteAreEnforcedWithRetryAfterInTheCallersDialect() throws Exception {
-        String key = createKey("{\"name\":\"small\",\"requests_per_minute\":3}").path("key").asText();
+        String key = createKey("{\"name\":\"small\",\"requests_per_minute\":3}")
+                .path("key")
+                .asText();
         for (int i = 0; i < 3; i++) {
             assertThat(ask(key, "fake-model").statusCode()).isEqualTo(200);
         }
         HttpResponse<String> limited = ask(key, "fake-model");
         assertThat(limited.statusCode()).isEqualTo(429);
-        assertThat(JSON.readTree(limited.body()).path("error").path("type").asText()).isEqualTo("rate_limit_error");
-        assertThat(Long.parseLong(limited.headers().firstValue("retry-after").orElseThrow())).isPositive();
+        assertThat(JSON.readTree(limited.body()).path("error").path("type").asText())
+                .isEqualTo("rate_limit_error");
+        assertThat(Long.parseLong(limited.headers().firstValue("retry-after").orElseThrow()))
+                .isPositive();
 
-        HttpResponse<String> openAi = Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("fake-model", false),
-                "authorization", "Bearer " + key, "content-type", "application/json");
+        HttpResponse<String> openAi = Http.post(
+                SLUICE.baseUri(),
+                "/v1/chat/completions",
+                Http.chatBody("fake-model", false),
+                "authorization",
+                "Bearer " + key,
+                "content-type",
+                "application/json");
         assertThat(openAi.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(openAi.body()).has("type")).isFalse();
-        assertThat(JSON.readTree(openAi.body()).path("error").path("message").asText()).isNotBlank();
+        assertThat(JSON.readTree(openAi.body()).path("error").path("message").asText())
+                .isNotBlank();
     }
 
     @Test
@@ -99,19 +150,21 @@ class KeysLimitsAndUsageTest {
         String key = created.path("key").asText();
         assertThat(ask(key, "fake-model").statusCode()).isEqualTo(200);
 
-        HttpResponse<String> revoked = Http.delete(SLUICE.baseUri(), "/admin/keys/" + created.path("id").asText(),
-                "authorization", "Bearer " + ADMIN);
+        HttpResponse<String> revoked = Http.delete(
+                SLUICE.baseUri(), "/admin/keys/" + created.path("id").asText(), "authorization", "Bearer " + ADMIN);
         assertThat(revoked.statusCode()).isEqualTo(200);
 
         HttpResponse<String> after = ask(key, "fake-model");
         assertThat(after.statusCode()).isEqualTo(401);
-        assertThat(JSON.readTree(after.body()).path("error").path("type").asText()).isEqualTo("authentication_error");
+        assertThat(JSON.readTree(after.body()).path("error").path("type").asText())
+                .isEqualTo("authentication_error");
     }
 
     @Test
     void d_theAdminApiNeedsTheAdminKey() throws Exception {
         assertThat(Http.get(SLUICE.baseUri(), "/admin/keys").statusCode()).isEqualTo(401);
-        assertThat(Http.get(SLUICE.baseUri(), "/admin/keys", "authorization", "Bearer not-the-admin").statusCode())
+        assertThat(Http.get(SLUICE.baseUri(), "/admin/keys", "authorization", "Bearer not-the-admin")
+                        .statusCode())
                 .isEqualTo(401);
     }
 
@@ -123,8 +176,11 @@ class KeysLimitsAndUsageTest {
             assertThat(ask(key, "fake-model").statusCode()).isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            HttpResponse<String> u = Http.get(SLUICE.baseUri(), "/admin/usage?key=" + created.path("id").asText(),
-                    "authorization", "Bearer " + ADMIN);
+            HttpResponse<String> u = Http.get(
+                    SLUICE.baseUri(),
+                    "/admin/usage?key=" + created.path("id").asText(),
+                    "authorization",
+                    "Bearer " + ADMIN);
             assertThat(u.statusCode()).as(u.body()).isEqualTo(200);
             JsonNode totals = JSON.readTree(u.body()).path("totals");
             assertThat(totals.path("requests").asLong()).isEqualTo(3);

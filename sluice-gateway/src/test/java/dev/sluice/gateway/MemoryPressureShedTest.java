@@ -42,11 +42,23 @@ class MemoryPressureShedTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> s = new HashMap<>(Map.of("server.port", "0", "demo.mode", "off",
-                "upstream.api-key", "k", "upstream.url", FAKE.baseUri().toString(), "shutdown.pre-drain", "0s",
-                "memory.refresh-interval", "50ms"));
-        sluice = Sluice.start(SluiceExtension.config(s), () -> Optional.of(new MemorySample(
-                (long) (FLOOR.get() * MAX), MAX, GCS.incrementAndGet(), Instant.now())));
+        Map<String, String> s = new HashMap<>(Map.of(
+                "server.port",
+                "0",
+                "demo.mode",
+                "off",
+                "upstream.api-key",
+                "k",
+                "upstream.url",
+                FAKE.baseUri().toString(),
+                "shutdown.pre-drain",
+                "0s",
+                "memory.refresh-interval",
+                "50ms"));
+        sluice = Sluice.start(
+                SluiceExtension.config(s),
+                () -> Optional.of(
+                        new MemorySample((long) (FLOOR.get() * MAX), MAX, GCS.incrementAndGet(), Instant.now())));
     }
 
     @AfterAll
@@ -60,7 +72,8 @@ class MemoryPressureShedTest {
 
         FLOOR.set(0.93);
         long t0 = System.nanoTime();
-        await().atMost(Duration.ofMillis(250)).pollInterval(Duration.ofMillis(5))
+        await().atMost(Duration.ofMillis(250))
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> sluice.memoryUnderPressure());
         long shedAfterMillis = (System.nanoTime() - t0) / 1_000_000;
         HttpResponse<String> shed = post();
@@ -69,7 +82,9 @@ class MemoryPressureShedTest {
         assertThat(error.path("type").asText()).isEqualTo("overloaded_error");
         assertThat(error.path("message").asText()).contains("old gen after GC 93% > 92%");
         assertThat(Http.get(sluice.baseUri(), "/health/ready").statusCode()).isEqualTo(200);
-        JsonNode memory = JSON.readTree(Http.get(sluice.baseUri(), "/system/stats").body()).path("memory");
+        JsonNode memory = JSON.readTree(
+                        Http.get(sluice.baseUri(), "/system/stats").body())
+                .path("memory");
         assertThat(memory.path("underPressure").asBoolean()).isTrue();
         assertThat(memory.path("state").asText()).isEqualTo("CRITICAL");
         assertThat(shedAfterMillis).isLessThanOrEqualTo(250);
@@ -80,10 +95,12 @@ class MemoryPressureShedTest {
         assertThat(post().statusCode()).isEqualTo(529);
 
         FLOOR.set(0.84);
-        await().atMost(Duration.ofMillis(250)).pollInterval(Duration.ofMillis(5))
+        await().atMost(Duration.ofMillis(250))
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> !sluice.memoryUnderPressure());
         assertThat(post().statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).until(() -> sluice.inFlight() == 0); // the answer can arrive before the permit's release
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> sluice.inFlight() == 0); // the answer can arrive before the permit's release
         assertThat(sluice.admissionStats().shed(ShedReason.GATE)).isEqualTo(2);
     }
 

@@ -23,10 +23,22 @@ class MetricsEndpointTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-            "routes.claude.targets", "ant:fake-model", "routes.broken.targets", "ant:fault-server-error",
-            "routing.default-provider", "ant", "cache.enabled", "true");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "routes.claude.targets",
+            "ant:fake-model",
+            "routes.broken.targets",
+            "ant:fault-server-error",
+            "routing.default-provider",
+            "ant",
+            "cache.enabled",
+            "true");
 
     @Test
     void theExpositionIsStrictlyValidAndCarriesTheGatewaysSeries() throws Exception {
@@ -42,16 +54,31 @@ class MetricsEndpointTest {
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
         Map<String, StrictPrometheusParser.Family> families = StrictPrometheusParser.parse(r.body());
 
-        assertThat(families).containsKeys("sluice_request_duration_seconds", "sluice_request_ttfb_seconds",
-                "sluice_tokens_total", "sluice_admission_in_flight", "sluice_admission_limit",
-                "sluice_admission_shed_total", "sluice_memory_floor_bytes", "sluice_upstream_breaker_open",
-                "sluice_retries_total", "sluice_usage_queue_depth", "sluice_store_connections_active",
-                "sluice_cache_hits_total", "sluice_upstream_pool_active", "sluice_upstream_pool_idle",
-                "sluice_store_connections_idle", "jvm_memory_used_bytes", "jvm_threads_live_threads",
-                "process_files_open_files");
+        assertThat(families)
+                .containsKeys(
+                        "sluice_request_duration_seconds",
+                        "sluice_request_ttfb_seconds",
+                        "sluice_tokens_total",
+                        "sluice_admission_in_flight",
+                        "sluice_admission_limit",
+                        "sluice_admission_shed_total",
+                        "sluice_memory_floor_bytes",
+                        "sluice_upstream_breaker_open",
+                        "sluice_retries_total",
+                        "sluice_usage_queue_depth",
+                        "sluice_store_connections_active",
+                        "sluice_cache_hits_total",
+                        "sluice_upstream_pool_active",
+                        "sluice_upstream_pool_idle",
+                        "sluice_store_connections_idle",
+                        "jvm_memory_used_bytes",
+                        "jvm_threads_live_threads",
+                        "process_files_open_files");
         assertThat(families.keySet()).anyMatch(k -> k.startsWith("jvm_gc_")); // pause timers appear after a GC
-        assertThat(families.values()).flatMap(StrictPrometheusParser.Family::samples)
-                .noneMatch(s -> s.labels().containsKey("quantile")); // no client-side "quantiles" (a peer's is the mean)
+        assertThat(families.values())
+                .flatMap(StrictPrometheusParser.Family::samples)
+                .noneMatch(
+                        s -> s.labels().containsKey("quantile")); // no client-side "quantiles" (a peer's is the mean)
         var durations = families.get("sluice_request_duration_seconds").samples();
         assertThat(durations).extracting(s -> s.labels().get("model")).containsOnly("claude", "broken", "other");
         assertThat(durations).extracting(s -> s.labels().get("dialect")).contains("anthropic", "openai");

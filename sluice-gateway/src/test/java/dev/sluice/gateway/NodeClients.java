@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class NodeClients {
 
-    private NodeClients() { }
+    private NodeClients() {}
 
     /** The clients directory, installed; skips the calling test without node and npm (fails under CI=true). */
     static Path installed() throws Exception {
@@ -27,13 +27,18 @@ final class NodeClients {
         Assumptions.assumeTrue(tools, "node or npm missing: npm client test skipped");
         Path clients = dir();
         Path claude = clients.resolve("node_modules/.bin/claude");
-        if (!Files.isExecutable(claude) || !Files.isDirectory(clients.resolve("node_modules/openai"))
+        if (!Files.isExecutable(claude)
+                || !Files.isDirectory(clients.resolve("node_modules/openai"))
                 || !codexRuns(clients)) {
             run(clients, 300, "npm", "ci", "--no-audit", "--no-fund");
             assertThat(codexRuns(clients)).as("codex --version after npm ci").isTrue();
         }
-        if (new ProcessBuilder(claude.toString(), "--version").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() != 0) {
+        if (new ProcessBuilder(claude.toString(), "--version")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor()
+                != 0) {
             // npm skipped the postinstall that puts the native binary in place of the placeholder
             run(clients.resolve("node_modules/@anthropic-ai/claude-code"), 60, "node", "install.cjs");
         }
@@ -56,8 +61,10 @@ final class NodeClients {
         }
         Path home = Files.createTempDirectory("codex-version");
         try {
-            ProcessBuilder pb = new ProcessBuilder(codex.toString(), "--version").directory(home.toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            ProcessBuilder pb = new ProcessBuilder(codex.toString(), "--version")
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("HOME", home.toString());
             pb.environment().put("CODEX_HOME", home.toString());
@@ -71,7 +78,8 @@ final class NodeClients {
             return p.exitValue() == 0;
         } finally {
             try (var paths = Files.walk(home)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -83,8 +91,11 @@ final class NodeClients {
     static String run(Path dir, int seconds, String... cmd) throws Exception {
         Path log = Files.createTempFile("node-client", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
             if (!done) {
@@ -96,7 +107,9 @@ final class NodeClients {
             if (!done) {
                 throw new AssertionError(String.join(" ", cmd) + " did not finish in " + seconds + " s:\n" + text);
             }
-            assertThat(p.exitValue()).as(String.join(" ", cmd) + " output:\n" + text).isZero();
+            assertThat(p.exitValue())
+                    .as(String.join(" ", cmd) + " output:\n" + text)
+                    .isZero();
             return text;
         } finally {
             Files.deleteIfExists(log);

@@ -33,17 +33,44 @@ class OpenAiIngressTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY,
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.az.kind", "azure-openai", "providers.az.url", "{fake}", "providers.az.api-keys", "az-key",
-            "providers.az.api-version", "2024-10-21",
-            "providers.db.kind", "databricks", "providers.db.url", "{fake}", "providers.db.api-keys", "dapi-token",
-            "providers.or.kind", "openrouter", "providers.or.url", "{fake}/v1", "providers.or.api-keys", "sk-or",
-            "routes.gpt.targets", "oai:fake-gpt",
-            "routes.on-azure.targets", "az:my-deployment",
-            "routes.on-databricks.targets", "db:my-endpoint",
-            "routes.on-openrouter.targets", "or:vendor/model-x");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.az.kind",
+            "azure-openai",
+            "providers.az.url",
+            "{fake}",
+            "providers.az.api-keys",
+            "az-key",
+            "providers.az.api-version",
+            "2024-10-21",
+            "providers.db.kind",
+            "databricks",
+            "providers.db.url",
+            "{fake}",
+            "providers.db.api-keys",
+            "dapi-token",
+            "providers.or.kind",
+            "openrouter",
+            "providers.or.url",
+            "{fake}/v1",
+            "providers.or.api-keys",
+            "sk-or",
+            "routes.gpt.targets",
+            "oai:fake-gpt",
+            "routes.on-azure.targets",
+            "az:my-deployment",
+            "routes.on-databricks.targets",
+            "db:my-endpoint",
+            "routes.on-openrouter.targets",
+            "or:vendor/model-x");
 
     @Test
     void anOpenAiClientToAnOpenAiUpstreamIsRelayedByteForByteExceptTheModel() throws Exception {
@@ -66,15 +93,15 @@ class OpenAiIngressTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "on-azure, /openai/deployments/my-deployment/chat/completions, api-key, az-key",
-            "on-databricks, /serving-endpoints/my-endpoint/invocations, authorization, Bearer dapi-token",
-            "on-openrouter, /v1/chat/completions, authorization, Bearer sk-or",
+        "on-azure, /openai/deployments/my-deployment/chat/completions, api-key, az-key",
+        "on-databricks, /serving-endpoints/my-endpoint/invocations, authorization, Bearer dapi-token",
+        "on-openrouter, /v1/chat/completions, authorization, Bearer sk-or",
     })
-    void eachOpenAiCompatibleKindIsAddressedAndAuthenticatedItsOwnWay(String model, String path, String header,
-                                                                      String value) throws Exception {
+    void eachOpenAiCompatibleKindIsAddressedAndAuthenticatedItsOwnWay(
+            String model, String path, String header, String value) throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
-            HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody(model, stream),
-                    anthropicHeaders());
+            HttpResponse<String> r =
+                    Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody(model, stream), anthropicHeaders());
 
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.body()).contains(stream ? "event: message_stop" : "\"stop_reason\":\"end_turn\"");
@@ -89,16 +116,21 @@ class OpenAiIngressTest {
 
     @Test
     void errorsAreOpenAiErrorJsonWithTheirStatus() throws Exception {
-        HttpResponse<String> noKey = Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("gpt", false),
-                "content-type", "application/json");
-        HttpResponse<String> badJson = Http.post(SLUICE.baseUri(), "/v1/chat/completions", "{\"model\":",
-                openAiHeaders());
-        HttpResponse<String> noMessages = Http.post(SLUICE.baseUri(), "/v1/chat/completions", "{\"model\":\"gpt\"}",
-                openAiHeaders());
-        HttpResponse<String> unknownModel = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
-                Http.chatBody("no-such-model", false), openAiHeaders());
+        HttpResponse<String> noKey = Http.post(
+                SLUICE.baseUri(),
+                "/v1/chat/completions",
+                Http.chatBody("gpt", false),
+                "content-type",
+                "application/json");
+        HttpResponse<String> badJson =
+                Http.post(SLUICE.baseUri(), "/v1/chat/completions", "{\"model\":", openAiHeaders());
+        HttpResponse<String> noMessages =
+                Http.post(SLUICE.baseUri(), "/v1/chat/completions", "{\"model\":\"gpt\"}", openAiHeaders());
+        HttpResponse<String> unknownModel = Http.post(
+                SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("no-such-model", false), openAiHeaders());
 
-        assertThat(List.of(noKey.statusCode(), badJson.statusCode(), noMessages.statusCode(), unknownModel.statusCode()))
+        assertThat(List.of(
+                        noKey.statusCode(), badJson.statusCode(), noMessages.statusCode(), unknownModel.statusCode()))
                 .containsExactly(401, 400, 400, 404);
         for (HttpResponse<String> r : List.of(noKey, badJson, noMessages, unknownModel)) {
             JsonNode e = JSON.readTree(r.body());
@@ -107,14 +139,24 @@ class OpenAiIngressTest {
             assertThat(e.path("error").path("type").asText()).isNotBlank();
             assertThat(r.headers().firstValue("x-request-id")).isPresent();
         }
-        assertThat(JSON.readTree(noMessages.body()).path("error").path("message").asText()).contains("messages");
-        assertThat(JSON.readTree(unknownModel.body()).path("error").path("message").asText()).contains("no-such-model");
+        assertThat(JSON.readTree(noMessages.body())
+                        .path("error")
+                        .path("message")
+                        .asText())
+                .contains("messages");
+        assertThat(JSON.readTree(unknownModel.body())
+                        .path("error")
+                        .path("message")
+                        .asText())
+                .contains("no-such-model");
     }
 
     @Test
     void theModelListAnswersInTheCallersDialect() throws Exception {
-        JsonNode openAi = JSON.readTree(Http.get(SLUICE.baseUri(), "/v1/models", openAiHeaders()).body());
-        JsonNode anthropic = JSON.readTree(Http.get(SLUICE.baseUri(), "/v1/models", anthropicHeaders()).body());
+        JsonNode openAi = JSON.readTree(
+                Http.get(SLUICE.baseUri(), "/v1/models", openAiHeaders()).body());
+        JsonNode anthropic = JSON.readTree(
+                Http.get(SLUICE.baseUri(), "/v1/models", anthropicHeaders()).body());
 
         assertThat(openAi.path("object").asText()).isEqualTo("list");
         assertThat(openAi.path("data").findValuesAsText("id")).contains("gpt", "on-azure", "on-databricks");

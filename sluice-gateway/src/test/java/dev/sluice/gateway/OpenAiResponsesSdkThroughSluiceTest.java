@@ -57,18 +57,30 @@ class OpenAiResponsesSdkThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "providers.claude.kind", "anthropic",
-            "providers.claude.url", "{fake}",
-            "providers.claude.api-keys", SluiceExtension.UPSTREAM_KEY,
-            "providers.oai.kind", "openai",
-            "providers.oai.url", "{fake}/v1",
-            "providers.oai.api-keys", "sk-openai-upstream",
-            "providers.local.kind", "ollama",
-            "providers.local.url", "{fake}",
-            "routes.via-anthropic.targets", "claude:claude-fake-1",
-            "routes.via-openai.targets", "oai:gpt-fake",
-            "routes.via-ollama.targets", "local:llama-fake:3b");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "providers.claude.kind",
+            "anthropic",
+            "providers.claude.url",
+            "{fake}",
+            "providers.claude.api-keys",
+            SluiceExtension.UPSTREAM_KEY,
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-openai-upstream",
+            "providers.local.kind",
+            "ollama",
+            "providers.local.url",
+            "{fake}",
+            "routes.via-anthropic.targets",
+            "claude:claude-fake-1",
+            "routes.via-openai.targets",
+            "oai:gpt-fake",
+            "routes.via-ollama.targets",
+            "local:llama-fake:3b");
 
     private static final String DIALECTS = """
             via-anthropic, /v1/messages, claude-fake-1
@@ -97,8 +109,13 @@ class OpenAiResponsesSdkThroughSluiceTest {
 
     /** What the same prompt gets through Chat Completions: the fake's deterministic answer. */
     private static String chatText(String model) {
-        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model(model)
-                .maxCompletionTokens(64).addUserMessage("hello there").build());
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model(model)
+                        .maxCompletionTokens(64)
+                        .addUserMessage("hello there")
+                        .build());
         return c.choices().get(0).message().content().orElseThrow();
     }
 
@@ -116,7 +133,8 @@ class OpenAiResponsesSdkThroughSluiceTest {
         assertThat(r.usage().orElseThrow().inputTokens()).isPositive();
         assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(DELTAS);
         assertThat(r.usage().orElseThrow().totalTokens())
-                .isEqualTo(r.usage().orElseThrow().inputTokens() + r.usage().orElseThrow().outputTokens());
+                .isEqualTo(r.usage().orElseThrow().inputTokens()
+                        + r.usage().orElseThrow().outputTokens());
 
         RecordedRequest seen = lastTo(upstreamPath);
         assertThat(seen.body()).contains(upstreamModel);
@@ -125,32 +143,45 @@ class OpenAiResponsesSdkThroughSluiceTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(textBlock = DIALECTS)
-    void streamedEventsArriveInOrderAndAddUpToTheWholeResponse(String model, String upstreamPath, String upstreamModel) {
+    void streamedEventsArriveInOrderAndAddUpToTheWholeResponse(
+            String model, String upstreamPath, String upstreamModel) {
         List<ResponseStreamEvent> events = stream(params(model).build());
 
         assertThat(events.get(0).isCreated()).as(events.get(0).toString()).isTrue();
         assertThat(events.get(1).isInProgress()).isTrue();
-        assertThat(events.get(events.size() - 1).isCompleted()).as(events.get(events.size() - 1).toString()).isTrue();
+        assertThat(events.get(events.size() - 1).isCompleted())
+                .as(events.get(events.size() - 1).toString())
+                .isTrue();
         assertThat(events.stream().filter(e -> e.isCompleted() || e.isFailed() || e.isError() || e.isIncomplete()))
-                .as("one terminal event").hasSize(1);
-        assertThat(sequenceNumbers(events)).as("sequence_number counts up from 0")
-                .isEqualTo(java.util.stream.LongStream.range(0, events.size()).boxed().toList());
+                .as("one terminal event")
+                .hasSize(1);
+        assertThat(sequenceNumbers(events))
+                .as("sequence_number counts up from 0")
+                .isEqualTo(java.util.stream.LongStream.range(0, events.size())
+                        .boxed()
+                        .toList());
 
-        String deltas = events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
-                .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining());
-        assertThat(events.stream().filter(ResponseStreamEvent::isOutputTextDelta)).hasSize(DELTAS);
+        String deltas = events.stream()
+                .filter(ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta())
+                .collect(Collectors.joining());
+        assertThat(events.stream().filter(ResponseStreamEvent::isOutputTextDelta))
+                .hasSize(DELTAS);
         Response done = events.get(events.size() - 1).asCompleted().response();
         assertThat(done.status()).contains(ResponseStatus.COMPLETED);
         assertThat(text(done)).isNotBlank().isEqualTo(deltas);
-        assertThat(events.stream().filter(ResponseStreamEvent::isOutputTextDone).map(e -> e.asOutputTextDone().text()))
+        assertThat(events.stream()
+                        .filter(ResponseStreamEvent::isOutputTextDone)
+                        .map(e -> e.asOutputTextDone().text()))
                 .containsExactly(deltas);
         assertThat(done.id()).isEqualTo(events.get(0).asCreated().response().id());
         assertThat(done.model().asString()).isEqualTo(upstreamModel);
         assertThat(done.usage().orElseThrow().inputTokens()).isPositive();
         assertThat(done.usage().orElseThrow().outputTokens()).isEqualTo(DELTAS);
 
-        assertThat(deltas).as("the streamed text is the whole answer's").isEqualTo(text(client.responses()
-                .create(params(model).build())));
+        assertThat(deltas)
+                .as("the streamed text is the whole answer's")
+                .isEqualTo(text(client.responses().create(params(model).build())));
         assertThat(lastTo(upstreamPath).body()).contains(upstreamModel);
     }
 
@@ -162,14 +193,18 @@ class OpenAiResponsesSdkThroughSluiceTest {
     @CsvSource(textBlock = DIALECTS)
     void everyStreamedEventHasTheFieldsTheSdkRequires(String model, String upstreamPath, String upstreamModel) {
         List<ResponseStreamEvent> events = new ArrayList<>(stream(params(model).build()));
-        events.addAll(stream(params(model).input("What is the weather in Paris?").addTool(weather()).build()));
+        events.addAll(stream(params(model)
+                .input("What is the weather in Paris?")
+                .addTool(weather())
+                .build()));
         events.addAll(stream(params(model).maxOutputTokens(5).build()));
         List<String> invalid = new ArrayList<>();
         for (ResponseStreamEvent e : events) {
             try {
                 e.validate();
             } catch (OpenAIInvalidDataException x) {
-                String type = ObjectMappers.jsonMapper().valueToTree(e).path("type").asText();
+                String type =
+                        ObjectMappers.jsonMapper().valueToTree(e).path("type").asText();
                 String problem = type + ": " + x.getMessage();
                 if (!invalid.contains(problem)) invalid.add(problem);
             }
@@ -178,7 +213,9 @@ class OpenAiResponsesSdkThroughSluiceTest {
     }
 
     private static FunctionTool weather() {
-        return FunctionTool.builder().name("get_weather").description("Weather for a city")
+        return FunctionTool.builder()
+                .name("get_weather")
+                .description("Weather for a city")
                 .strict(false)
                 .parameters(FunctionTool.Parameters.builder()
                         .putAdditionalProperty("type", JsonValue.from("object"))
@@ -192,14 +229,23 @@ class OpenAiResponsesSdkThroughSluiceTest {
     void completesAFunctionToolRoundTrip(String model, String upstreamPath, String upstreamModel) {
         FunctionTool weather = weather();
         ResponseInputItem question = ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder()
-                .role(EasyInputMessage.Role.USER).content("What is the weather in Paris?").build());
+                .role(EasyInputMessage.Role.USER)
+                .content("What is the weather in Paris?")
+                .build());
 
-        Response called = client.responses().create(ResponseCreateParams.builder().model(model).maxOutputTokens(256)
-                .addTool(weather).inputOfResponse(List.of(question)).build());
+        Response called = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(model)
+                        .maxOutputTokens(256)
+                        .addTool(weather)
+                        .inputOfResponse(List.of(question))
+                        .build());
         called.validate();
         assertThat(called.status()).contains(ResponseStatus.COMPLETED);
-        List<ResponseFunctionToolCall> calls = called.output().stream().filter(ResponseOutputItem::isFunctionCall)
-                .map(ResponseOutputItem::asFunctionCall).toList();
+        List<ResponseFunctionToolCall> calls = called.output().stream()
+                .filter(ResponseOutputItem::isFunctionCall)
+                .map(ResponseOutputItem::asFunctionCall)
+                .toList();
         assertThat(calls).as(called.toString()).hasSize(1);
         ResponseFunctionToolCall call = calls.get(0);
         assertThat(call.name()).isEqualTo("get_weather");
@@ -208,24 +254,39 @@ class OpenAiResponsesSdkThroughSluiceTest {
 
         // the same turn streamed: the SDK's accumulator builds the same call from the argument deltas
         ResponseAccumulator acc = ResponseAccumulator.create();
-        List<ResponseStreamEvent> events = stream(ResponseCreateParams.builder().model(model).maxOutputTokens(256)
-                .addTool(weather).inputOfResponse(List.of(question)).build());
+        List<ResponseStreamEvent> events = stream(ResponseCreateParams.builder()
+                .model(model)
+                .maxOutputTokens(256)
+                .addTool(weather)
+                .inputOfResponse(List.of(question))
+                .build());
         events.forEach(acc::accumulate);
         assertThat(events.get(events.size() - 1).isCompleted()).isTrue();
-        assertThat(events.stream().filter(ResponseStreamEvent::isFunctionCallArgumentsDone)
-                .map(e -> e.asFunctionCallArgumentsDone().arguments())).containsExactly(call.arguments());
+        assertThat(events.stream()
+                        .filter(ResponseStreamEvent::isFunctionCallArgumentsDone)
+                        .map(e -> e.asFunctionCallArgumentsDone().arguments()))
+                .containsExactly(call.arguments());
         ResponseFunctionToolCall streamedCall = acc.response().output().stream()
-                .filter(ResponseOutputItem::isFunctionCall).map(ResponseOutputItem::asFunctionCall).findFirst()
+                .filter(ResponseOutputItem::isFunctionCall)
+                .map(ResponseOutputItem::asFunctionCall)
+                .findFirst()
                 .orElseThrow();
         assertThat(streamedCall.name()).isEqualTo("get_weather");
         assertThat(streamedCall.arguments()).isEqualTo(call.arguments());
 
-        Response answer = client.responses().create(ResponseCreateParams.builder().model(model).maxOutputTokens(256)
-                .addTool(weather)
-                .inputOfResponse(List.of(question, ResponseInputItem.ofFunctionCall(call),
-                        ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
-                                .callId(call.callId()).output("sunny, 21 C").build())))
-                .build());
+        Response answer = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(model)
+                        .maxOutputTokens(256)
+                        .addTool(weather)
+                        .inputOfResponse(List.of(
+                                question,
+                                ResponseInputItem.ofFunctionCall(call),
+                                ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                                        .callId(call.callId())
+                                        .output("sunny, 21 C")
+                                        .build())))
+                        .build());
         answer.validate();
         assertThat(answer.status()).contains(ResponseStatus.COMPLETED);
         assertThat(answer.output()).allMatch(ResponseOutputItem::isMessage);
@@ -243,7 +304,8 @@ class OpenAiResponsesSdkThroughSluiceTest {
     void stopsIncompleteAtTheOutputTokenLimit(String model, String upstreamPath, String upstreamModel) {
         // the fake stops at the request's token limit (max_tokens): 16 tokens of a 12-word answer would all fit
         int limit = 5;
-        Response whole = client.responses().create(params(model).maxOutputTokens(limit).build());
+        Response whole =
+                client.responses().create(params(model).maxOutputTokens(limit).build());
         whole.validate();
         assertThat(whole.status()).contains(ResponseStatus.INCOMPLETE);
         assertThat(whole.incompleteDetails().orElseThrow().reason())
@@ -252,7 +314,8 @@ class OpenAiResponsesSdkThroughSluiceTest {
         assertThat(text(whole)).isNotBlank();
         assertThat(whole.maxOutputTokens()).contains((long) limit);
 
-        List<ResponseStreamEvent> events = stream(params(model).maxOutputTokens(limit).build());
+        List<ResponseStreamEvent> events =
+                stream(params(model).maxOutputTokens(limit).build());
         ResponseStreamEvent last = events.get(events.size() - 1);
         assertThat(last.isIncomplete()).as(last.toString()).isTrue();
         Response streamed = last.asIncomplete().response();
@@ -268,20 +331,25 @@ class OpenAiResponsesSdkThroughSluiceTest {
     void anUnknownModelIsTheSdksNotFoundException(boolean streamed) {
         ResponseCreateParams p = params("no-such-model").build();
         assertThatThrownBy(() -> {
-            if (streamed) stream(p);
-            else client.responses().create(p);
-        }).isInstanceOfSatisfying(NotFoundException.class, e -> {
-            assertThat(e.statusCode()).isEqualTo(404);
-            assertThat(e.getMessage()).contains("no route for model no-such-model");
-        });
+                    if (streamed) stream(p);
+                    else client.responses().create(p);
+                })
+                .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains("no route for model no-such-model");
+                });
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"via-anthropic", "via-openai", "via-ollama"})
     void aWebSearchToolIsTheSdksBadRequestNamingIt(String model) {
         int before = FAKE.provider().recentRequests().size();
-        assertThatThrownBy(() -> client.responses().create(params(model)
-                .addTool(WebSearchTool.builder().type(WebSearchTool.Type.WEB_SEARCH).build()).build()))
+        assertThatThrownBy(() -> client.responses()
+                        .create(params(model)
+                                .addTool(WebSearchTool.builder()
+                                        .type(WebSearchTool.Type.WEB_SEARCH)
+                                        .build())
+                                .build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("web_search");
@@ -299,13 +367,20 @@ class OpenAiResponsesSdkThroughSluiceTest {
 
     private static List<Long> sequenceNumbers(List<ResponseStreamEvent> events) {
         return events.stream()
-                .map(e -> ObjectMappers.jsonMapper().valueToTree(e).path("sequence_number").asLong(-1)).toList();
+                .map(e -> ObjectMappers.jsonMapper()
+                        .valueToTree(e)
+                        .path("sequence_number")
+                        .asLong(-1))
+                .toList();
     }
 
     private static String text(Response r) {
-        return r.output().stream().filter(ResponseOutputItem::isMessage)
+        return r.output().stream()
+                .filter(ResponseOutputItem::isMessage)
                 .flatMap(i -> i.asMessage().content().stream())
-                .filter(c -> c.isOutputText()).map(c -> c.asOutputText().text()).collect(Collectors.joining());
+                .filter(c -> c.isOutputText())
+                .map(c -> c.asOutputText().text())
+                .collect(Collectors.joining());
     }
 
     private static RecordedRequest lastTo(String path) {

@@ -41,11 +41,16 @@ class OpenAiSdkThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "providers.claude.kind", "anthropic",
-            "providers.claude.url", "{fake}",
-            "providers.claude.api-keys", SluiceExtension.UPSTREAM_KEY,
-            "routes.gpt-4o.targets", "claude:claude-fake-1");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "providers.claude.kind",
+            "anthropic",
+            "providers.claude.url",
+            "{fake}",
+            "providers.claude.api-keys",
+            SluiceExtension.UPSTREAM_KEY,
+            "routes.gpt-4o.targets",
+            "claude:claude-fake-1");
 
     private static OpenAIClient client;
 
@@ -64,7 +69,9 @@ class OpenAiSdkThroughSluiceTest {
     }
 
     private static ChatCompletionCreateParams.Builder params() {
-        return ChatCompletionCreateParams.builder().model("gpt-4o").maxCompletionTokens(64)
+        return ChatCompletionCreateParams.builder()
+                .model("gpt-4o")
+                .maxCompletionTokens(64)
                 .addUserMessage("hello there");
     }
 
@@ -72,8 +79,12 @@ class OpenAiSdkThroughSluiceTest {
     void streamsAChatCompletionWithRealUsageFromAnAnthropicUpstream() {
         ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
         int chunks = 0;
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params()
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(params().streamOptions(ChatCompletionStreamOptions.builder()
+                                .includeUsage(true)
+                                .build())
+                        .build())) {
             for (ChatCompletionChunk c : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
                 acc.accumulate(c);
                 chunks++;
@@ -97,7 +108,8 @@ class OpenAiSdkThroughSluiceTest {
     void nonStreamedAnswerEqualsTheStreamedText() {
         String streamed;
         ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params().build())) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                client.chat().completions().createStreaming(params().build())) {
             stream.stream().forEach(acc::accumulate);
         }
         streamed = acc.chatCompletion().choices().get(0).message().content().orElseThrow();
@@ -105,38 +117,53 @@ class OpenAiSdkThroughSluiceTest {
         ChatCompletion whole = client.chat().completions().create(params().build());
 
         assertThat(whole.choices().get(0).message().content().orElseThrow()).isEqualTo(streamed);
-        assertThat(whole.model()).as("the model that answered, not the route's name").isEqualTo("claude-fake-1");
+        assertThat(whole.model())
+                .as("the model that answered, not the route's name")
+                .isEqualTo("claude-fake-1");
         assertThat(whole.usage().orElseThrow().completionTokens()).isPositive();
     }
 
     @Test
     void completesAToolCallRoundTripStreaming() {
         ChatCompletionTool weather = ChatCompletionTool.ofFunction(ChatCompletionFunctionTool.builder()
-                .function(FunctionDefinition.builder().name("get_weather").description("Weather for a city")
+                .function(FunctionDefinition.builder()
+                        .name("get_weather")
+                        .description("Weather for a city")
                         .parameters(FunctionParameters.builder()
                                 .putAdditionalProperty("type", JsonValue.from("object"))
-                                .putAdditionalProperty("properties",
-                                        JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                                .putAdditionalProperty(
+                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
                                 .build())
                         .build())
                 .build());
         ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions()
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
                 .createStreaming(params().tools(List.of(weather)).build())) {
             stream.stream().forEach(acc::accumulate);
         }
         ChatCompletion toolTurn = acc.chatCompletion();
         assertThat(toolTurn.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
-        ChatCompletionMessageFunctionToolCall call = toolTurn.choices().get(0).message().toolCalls().orElseThrow()
-                .get(0).asFunction();
+        ChatCompletionMessageFunctionToolCall call = toolTurn.choices()
+                .get(0)
+                .message()
+                .toolCalls()
+                .orElseThrow()
+                .get(0)
+                .asFunction();
         assertThat(call.function().name()).isEqualTo("get_weather");
         assertThat(call.function().arguments()).contains("sluice");
         assertThat(call.id()).isNotBlank();
 
-        ChatCompletion answer = client.chat().completions().create(params().tools(List.of(weather))
-                .addMessage(toolTurn.choices().get(0).message())
-                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("sunny, 21 C").build())
-                .build());
+        ChatCompletion answer = client.chat()
+                .completions()
+                .create(params().tools(List.of(weather))
+                        .addMessage(toolTurn.choices().get(0).message())
+                        .addMessage(ChatCompletionToolMessageParam.builder()
+                                .toolCallId(call.id())
+                                .content("sunny, 21 C")
+                                .build())
+                        .build());
 
         assertThat(answer.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
         assertThat(answer.choices().get(0).message().content().orElseThrow()).contains("sunny, 21 C");

@@ -20,15 +20,33 @@ class PassThroughAuthTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "auth.mode", "pass-through",
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-sluice-own",
-            "routes.gpt.targets", "oai:fake-gpt");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.mode",
+            "pass-through",
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-sluice-own",
+            "routes.gpt.targets",
+            "oai:fake-gpt");
 
     @Test
     void theClientsKeyIsForwardedInTheProvidersHeaderAndSluicesIsNot() throws Exception {
-        assertThat(Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("gpt", false),
-                "x-api-key", "sk-clients-own-openai-key", "anthropic-version", "2023-06-01",
-                "content-type", "application/json").statusCode()).isEqualTo(200);
+        assertThat(Http.post(
+                                SLUICE.baseUri(),
+                                "/v1/messages",
+                                Http.messageBody("gpt", false),
+                                "x-api-key",
+                                "sk-clients-own-openai-key",
+                                "anthropic-version",
+                                "2023-06-01",
+                                "content-type",
+                                "application/json")
+                        .statusCode())
+                .isEqualTo(200);
 
         List<RecordedRequest> seen = FAKE.provider().recentRequests();
         RecordedRequest last = seen.get(seen.size() - 1);
@@ -38,7 +56,15 @@ class PassThroughAuthTest {
 
     @Test
     void aRequestWithoutAKeyIsStillRefused() throws Exception {
-        assertThat(Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("gpt", false),
-                "anthropic-version", "2023-06-01", "content-type", "application/json").statusCode()).isEqualTo(401);
+        assertThat(Http.post(
+                                SLUICE.baseUri(),
+                                "/v1/messages",
+                                Http.messageBody("gpt", false),
+                                "anthropic-version",
+                                "2023-06-01",
+                                "content-type",
+                                "application/json")
+                        .statusCode())
+                .isEqualTo(401);
     }
 }

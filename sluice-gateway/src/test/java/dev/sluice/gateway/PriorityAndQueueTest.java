@@ -21,8 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Under overload, interactive requests keep their reserved share and may wait briefly; batch is shed first. */
@@ -34,19 +34,25 @@ class PriorityAndQueueTest {
 
     @RegisterExtension
     @Order(1)
-    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b
-            .deltas(400).deltaInterval(Duration.ofMillis(20)));
+    static final FakeProviderExtension FAKE =
+            FakeProviderExtension.create(b -> b.deltas(400).deltaInterval(Duration.ofMillis(20)));
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "admission.max-in-flight", "4",
-            "admission.interactive-reserve", "0.5",
-            "admission.queue-size", "2",
-            "admission.queue-timeout", "2s");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "admission.max-in-flight",
+            "4",
+            "admission.interactive-reserve",
+            "0.5",
+            "admission.queue-size",
+            "2",
+            "admission.queue-timeout",
+            "2s");
 
     @Test
-    @org.junit.jupiter.api.Order(2) // after only short holds: the predicted waits fit the 2 s deadline, so requests queue
+    @org.junit.jupiter.api.Order(
+            2) // after only short holds: the predicted waits fit the 2 s deadline, so requests queue
     void batchWaitsForItsShareIsEvictedByInteractiveAndEveryWaiterIsShedAfterTheQueueTimeout() throws Exception {
         List<SseStream> open = new ArrayList<>();
         try {
@@ -56,16 +62,20 @@ class PriorityAndQueueTest {
             open.add(stream("interactive")); // interactive still gets the reserved half
 
             CompletableFuture<HttpResponse<String>> firstBatch = async("batch");
-            await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().admissionStats().queued() == 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> SLUICE.sluice().admissionStats().queued() == 1);
             CompletableFuture<HttpResponse<String>> secondBatch = async("batch");
-            await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().admissionStats().queued() == 2);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> SLUICE.sluice().admissionStats().queued() == 2);
             CompletableFuture<HttpResponse<String>> interactive = async("interactive"); // queue full: evicts a batch
 
             assertShed(secondBatch.get(5, TimeUnit.SECONDS), "evicted");
             assertShed(firstBatch.get(5, TimeUnit.SECONDS), "queue wait");
             assertShed(interactive.get(5, TimeUnit.SECONDS), "queue wait");
 
-            JsonNode stats = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body()).path("admission");
+            JsonNode stats = JSON.readTree(
+                            Http.get(SLUICE.baseUri(), "/system/stats").body())
+                    .path("admission");
             assertThat(stats.path("inFlight").asLong()).isEqualTo(4);
             assertThat(stats.path("shed").path("priority").asLong()).isEqualTo(1);
             assertThat(stats.path("shed").path("queue_timeout").asLong()).isEqualTo(2);
@@ -98,7 +108,8 @@ class PriorityAndQueueTest {
             }
             long rejectedBefore = SLUICE.sluice().admissionStats().rejected();
             Thread releaser = Thread.ofVirtual().start(() -> {
-                await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().admissionStats().queued() == 1);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> SLUICE.sluice().admissionStats().queued() == 1);
                 open.get(0).disconnect();
             });
             HttpResponse<String> queued = post("interactive");
@@ -114,7 +125,10 @@ class PriorityAndQueueTest {
 
     @Test
     void anUnknownPriorityIsA400() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false),
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                messageBody("m", false),
                 anthropicHeaders("x-sluice-priority", "urgent"));
 
         assertThat(r.statusCode()).isEqualTo(400);
@@ -124,16 +138,22 @@ class PriorityAndQueueTest {
     private static SseStream stream(String priority) {
         Map<String, String> h = new HashMap<>(UpstreamFailureOutcomesTest.headers());
         h.put("x-sluice-priority", priority);
-        SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", h,
-                messageBody("fake-model", true).replace("\"max_tokens\":64", "\"max_tokens\":300"));
+        SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post(
+                        "/v1/messages",
+                        h,
+                        messageBody("fake-model", true).replace("\"max_tokens\":64", "\"max_tokens\":300"));
         assertThat(s.status()).as("%s stream admitted", priority).isEqualTo(200);
         assertThat(s.next(Duration.ofSeconds(5))).isPresent();
         return s;
     }
 
     private static HttpResponse<String> post(String priority) throws Exception {
-        return Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false).replace("\"max_tokens\":64",
-                "\"max_tokens\":3"), anthropicHeaders("x-sluice-priority", priority));
+        return Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                messageBody("fake-model", false).replace("\"max_tokens\":64", "\"max_tokens\":3"),
+                anthropicHeaders("x-sluice-priority", priority));
     }
 
     private static void assertShed(HttpResponse<String> r, String cause) throws Exception {

@@ -33,19 +33,22 @@ class RequestHandlingTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "server.max-body-size", "4KiB",
-            "auth.api-keys", SluiceExtension.CLIENT_KEY + ",sk-second-key");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE, "server.max-body-size", "4KiB", "auth.api-keys", SluiceExtension.CLIENT_KEY + ",sk-second-key");
 
     @Test
     void streamsTheFullAnthropicEventSequenceWithBetaQuery() throws Exception {
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages?beta=true",
-                UpstreamFailureOutcomesTest.headers(), messageBody("fake-model", true))) {
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post(
+                        "/v1/messages?beta=true",
+                        UpstreamFailureOutcomesTest.headers(),
+                        messageBody("fake-model", true))) {
             assertThat(s.status()).isEqualTo(200);
             assertThat(s.headers().get("content-type")).startsWith("text/event-stream");
             List<SseEvent> events = s.readAll(Duration.ofSeconds(10));
 
-            assertThat(events).extracting(SseEvent::event)
+            assertThat(events)
+                    .extracting(SseEvent::event)
                     .startsWith("message_start", "content_block_start")
                     .contains("ping", "content_block_delta", "content_block_stop", "message_delta")
                     .endsWith("message_stop");
@@ -60,7 +63,10 @@ class RequestHandlingTest {
     void passesUnknownFieldsAndBetaHeadersThroughUntouched() throws Exception {
         String body = "{\"model\":\"fake-model\",\"max_tokens\":16,\"future_field\":{\"x\":[1,2]},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", body,
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                body,
                 anthropicHeaders("anthropic-beta", "interleaved-thinking-2025-05-14"));
 
         assertThat(r.statusCode()).isEqualTo(200);
@@ -72,40 +78,65 @@ class RequestHandlingTest {
 
     @Test
     void acceptsABearerTokenInsteadOfXApiKey() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false),
-                "authorization", "Bearer sk-second-key", "anthropic-version", "2023-06-01",
-                "content-type", "application/json");
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                messageBody("fake-model", false),
+                "authorization",
+                "Bearer sk-second-key",
+                "anthropic-version",
+                "2023-06-01",
+                "content-type",
+                "application/json");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(last().headers().toString()).doesNotContain("sk-second-key");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "missing key | | 401 | authentication_error | missing API key",
-            "wrong key | sk-wrong | 401 | authentication_error | invalid API key",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "missing key | | 401 | authentication_error | missing API key",
+                "wrong key | sk-wrong | 401 | authentication_error | invalid API key",
+            })
     void rejectsMissingOrUnknownKeys(String name, String key, int status, String type, String message)
             throws Exception {
         HttpResponse<String> r = key == null
-                ? Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false),
-                        "anthropic-version", "2023-06-01", "content-type", "application/json")
-                : Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false),
-                        "x-api-key", key, "anthropic-version", "2023-06-01", "content-type", "application/json");
+                ? Http.post(
+                        SLUICE.baseUri(),
+                        "/v1/messages",
+                        messageBody("fake-model", false),
+                        "anthropic-version",
+                        "2023-06-01",
+                        "content-type",
+                        "application/json")
+                : Http.post(
+                        SLUICE.baseUri(),
+                        "/v1/messages",
+                        messageBody("fake-model", false),
+                        "x-api-key",
+                        key,
+                        "anthropic-version",
+                        "2023-06-01",
+                        "content-type",
+                        "application/json");
 
         assertError(r, status, type, message);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "not json | {\"model\": | request body is not valid JSON",
-            "not an object | [1,2] | must be a JSON object",
-            "no model | {\"max_tokens\":5,\"messages\":[]} | model: field required",
-            "no max_tokens | {\"model\":\"m\",\"messages\":[]} | max_tokens: field required",
-            "no messages | {\"model\":\"m\",\"max_tokens\":5} | messages: field required",
-            "model not a string | {\"model\":5,\"max_tokens\":5,\"messages\":[]} | model: must be a string",
-            "stream not boolean | {\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"stream\":\"yes\"} | stream: must be a boolean",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not json | {\"model\": | request body is not valid JSON",
+                "not an object | [1,2] | must be a JSON object",
+                "no model | {\"max_tokens\":5,\"messages\":[]} | model: field required",
+                "no max_tokens | {\"model\":\"m\",\"messages\":[]} | max_tokens: field required",
+                "no messages | {\"model\":\"m\",\"max_tokens\":5} | messages: field required",
+                "model not a string | {\"model\":5,\"max_tokens\":5,\"messages\":[]} | model: must be a string",
+                "stream not boolean | {\"model\":\"m\",\"max_tokens\":5,\"messages\":[],\"stream\":\"yes\"} | stream: must be a boolean",
+            })
     void badBodiesGetA400NamingTheProblem(String name, String body, String message) throws Exception {
         long before = FAKE.provider().exchangesStarted();
         HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", body, anthropicHeaders());
@@ -125,7 +156,10 @@ class RequestHandlingTest {
 
     @Test
     void headersOverTheLimitGetAnAnthropicErrorNotAnEmptyBody() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false),
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                messageBody("fake-model", false),
                 anthropicHeaders("x-padding", "p".repeat(80 * 1024)));
 
         assertError(r, 400, "invalid_request_error", "headers larger than 65536 bytes");
@@ -133,13 +167,18 @@ class RequestHandlingTest {
 
     @Test
     void unknownRoutesGetA404InTheAnthropicDialect() throws Exception {
-        assertError(Http.get(SLUICE.baseUri(), "/v1/nothing-here", anthropicHeaders()), 404, "not_found_error",
+        assertError(
+                Http.get(SLUICE.baseUri(), "/v1/nothing-here", anthropicHeaders()),
+                404,
+                "not_found_error",
                 "no route for GET /v1/nothing-here");
     }
 
     @Test
     void countTokensAndModelsAreRelayed() throws Exception {
-        HttpResponse<String> count = Http.post(SLUICE.baseUri(), "/v1/messages/count_tokens",
+        HttpResponse<String> count = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages/count_tokens",
                 "{\"model\":\"fake-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}]}",
                 anthropicHeaders());
         HttpResponse<String> models = Http.get(SLUICE.baseUri(), "/v1/models", anthropicHeaders());
@@ -147,7 +186,8 @@ class RequestHandlingTest {
         assertThat(count.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(count.body()).path("input_tokens").asInt()).isPositive();
         assertThat(models.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(models.body()).path("data").get(0).path("id").asText()).isEqualTo("fake-model");
+        assertThat(JSON.readTree(models.body()).path("data").get(0).path("id").asText())
+                .isEqualTo("fake-model");
     }
 
     @Test
@@ -164,13 +204,17 @@ class RequestHandlingTest {
 
     @Test
     void echoesAClientRequestIdAndMakesOneWhenAbsent() throws Exception {
-        HttpResponse<String> given = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false),
+        HttpResponse<String> given = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                messageBody("fake-model", false),
                 anthropicHeaders("x-request-id", "trace-123"));
-        HttpResponse<String> made = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false),
-                anthropicHeaders());
+        HttpResponse<String> made =
+                Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fake-model", false), anthropicHeaders());
 
         assertThat(given.headers().firstValue("x-request-id")).contains("trace-123");
-        assertThat(made.headers().firstValue("x-request-id")).hasValueSatisfying(v -> assertThat(v).startsWith("req_"));
+        assertThat(made.headers().firstValue("x-request-id"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("req_"));
     }
 
     private static void assertError(HttpResponse<String> r, int status, String type, String message) throws Exception {
@@ -187,7 +231,10 @@ class RequestHandlingTest {
     }
 
     private static String header(RecordedRequest r, String name) {
-        return r.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        return r.headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().get(0))
+                .findFirst()
+                .orElse(null);
     }
 }

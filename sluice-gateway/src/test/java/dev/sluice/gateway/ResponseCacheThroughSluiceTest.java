@@ -27,17 +27,23 @@ class ResponseCacheThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.mode", "keys", "auth.admin-key", ADMIN, "cache.enabled", "true");
+    static final SluiceExtension SLUICE =
+            SluiceExtension.against(FAKE, "auth.mode", "keys", "auth.admin-key", ADMIN, "cache.enabled", "true");
 
     static String body(String system, boolean stream) {
-        return "{\"model\":\"fake-model\",\"max_tokens\":64,\"temperature\":0,\"stream\":" + stream
-                + ",\"system\":\"" + system + "\",\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}";
+        return "{\"model\":\"fake-model\",\"max_tokens\":64,\"temperature\":0,\"stream\":" + stream + ",\"system\":\""
+                + system + "\",\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}";
     }
 
     static String key(String tenant) throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/admin/keys", "{\"name\":\"c\",\"tenant\":\"" + tenant + "\"}",
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
+                "{\"name\":\"c\",\"tenant\":\"" + tenant + "\"}",
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return JSON.readTree(r.body()).path("key").asText();
     }
@@ -63,7 +69,8 @@ class ResponseCacheThroughSluiceTest {
             assertThat(second.body()).isEqualTo(first.body());
             assertThat(FAKE.provider().recentRequests().size() - before).isEqualTo(1);
             if (stream) {
-                assertThat(second.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+                assertThat(second.headers().firstValue("content-type").orElse(""))
+                        .startsWith("text/event-stream");
                 assertThat(second.body()).contains("event: message_stop");
             }
         }
@@ -73,21 +80,31 @@ class ResponseCacheThroughSluiceTest {
     void tenantsAndSystemPromptsDoNotShareEntries() throws Exception {
         String a = key("tenant-x");
         String b = key("tenant-y");
-        assertThat(ask(a, body("sys one", false)).headers().firstValue("x-sluice-cache")).contains("miss");
-        assertThat(ask(b, body("sys one", false)).headers().firstValue("x-sluice-cache")).contains("miss");
-        assertThat(ask(a, body("sys two", false)).headers().firstValue("x-sluice-cache")).contains("miss");
-        assertThat(ask(a, body("sys one", false)).headers().firstValue("x-sluice-cache")).contains("hit");
+        assertThat(ask(a, body("sys one", false)).headers().firstValue("x-sluice-cache"))
+                .contains("miss");
+        assertThat(ask(b, body("sys one", false)).headers().firstValue("x-sluice-cache"))
+                .contains("miss");
+        assertThat(ask(a, body("sys two", false)).headers().firstValue("x-sluice-cache"))
+                .contains("miss");
+        assertThat(ask(a, body("sys one", false)).headers().firstValue("x-sluice-cache"))
+                .contains("hit");
     }
 
     @Test
     void cacheControlNoStoreAndNoCacheAreHonoured() throws Exception {
         String key = key("tenant-z");
-        assertThat(ask(key, body("nostore", false), "cache-control", "no-store").headers().firstValue("x-sluice-cache"))
+        assertThat(ask(key, body("nostore", false), "cache-control", "no-store")
+                        .headers()
+                        .firstValue("x-sluice-cache"))
                 .contains("bypass");
-        assertThat(ask(key, body("nostore", false)).headers().firstValue("x-sluice-cache")).contains("miss");
-        assertThat(ask(key, body("nostore", false), "cache-control", "no-cache").headers().firstValue("x-sluice-cache"))
+        assertThat(ask(key, body("nostore", false)).headers().firstValue("x-sluice-cache"))
+                .contains("miss");
+        assertThat(ask(key, body("nostore", false), "cache-control", "no-cache")
+                        .headers()
+                        .firstValue("x-sluice-cache"))
                 .contains("bypass");
-        assertThat(ask(key, body("nostore", false)).headers().firstValue("x-sluice-cache")).contains("hit");
+        assertThat(ask(key, body("nostore", false)).headers().firstValue("x-sluice-cache"))
+                .contains("hit");
     }
 
     @Test
@@ -110,9 +127,11 @@ class ResponseCacheThroughSluiceTest {
             HttpResponse<String> r = ask(key, body, "x-sluice-session", "keep", "x-session-id", "s-off");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             var seen = FAKE.provider().recentRequests();
-            assertThat(JSON.readTree(seen.get(seen.size() - 1).body()).path("messages")).hasSize(1);
+            assertThat(JSON.readTree(seen.get(seen.size() - 1).body()).path("messages"))
+                    .hasSize(1);
         }
-        var cache = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body()).path("cache");
+        var cache = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body())
+                .path("cache");
         assertThat(cache.isObject()).isTrue();
         assertThat(cache.path("memoryMaxBytes").asLong()).isPositive();
     }

@@ -51,7 +51,8 @@ record ResponsesEvents(List<Event> events) {
     /** The text deltas joined, in order. */
     String text() {
         StringBuilder s = new StringBuilder();
-        named("response.output_text.delta").forEach(e -> s.append(e.data().path("delta").asText()));
+        named("response.output_text.delta")
+                .forEach(e -> s.append(e.data().path("delta").asText()));
         return s.toString();
     }
 

@@ -29,27 +29,61 @@ class RoutingThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1",
-            "providers.oai.api-keys", "sk-one,sk-two",
-            "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-            "providers.oll.kind", "ollama", "providers.oll.url", "{fake}",
-            "providers.oai2.kind", "openai", "providers.oai2.url", "{fake}/v1", "providers.oai2.api-keys", "sk-2",
-            "routes.answered-by.targets", "oai2:fault-server-error,ant:fake-model",
-            "routes.falls-back.targets", "oai:fault-server-error,ant:fake-model",
-            "routes.breaks.targets", "oai:fault-overloaded",
-            "routes.sticky.targets", "ant:sticky-a,oai:sticky-b,oll:sticky-c",
-            "routes.sticky.balance", "weighted",
-            "routes.limited.targets", "oai:fault-rate-limit-no-retry-after,ant:fake-model",
-            "routing.breaker.min-calls", "4", "routing.breaker.window", "4", "routing.breaker.open-for", "30s",
-            "routing.probe-min", "30s", "routing.probe-max", "60s", "routing.retry-floor", "50");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-one,sk-two",
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "providers.oll.kind",
+            "ollama",
+            "providers.oll.url",
+            "{fake}",
+            "providers.oai2.kind",
+            "openai",
+            "providers.oai2.url",
+            "{fake}/v1",
+            "providers.oai2.api-keys",
+            "sk-2",
+            "routes.answered-by.targets",
+            "oai2:fault-server-error,ant:fake-model",
+            "routes.falls-back.targets",
+            "oai:fault-server-error,ant:fake-model",
+            "routes.breaks.targets",
+            "oai:fault-overloaded",
+            "routes.sticky.targets",
+            "ant:sticky-a,oai:sticky-b,oll:sticky-c",
+            "routes.sticky.balance",
+            "weighted",
+            "routes.limited.targets",
+            "oai:fault-rate-limit-no-retry-after,ant:fake-model",
+            "routing.breaker.min-calls",
+            "4",
+            "routing.breaker.window",
+            "4",
+            "routing.breaker.open-for",
+            "30s",
+            "routing.probe-min",
+            "30s",
+            "routing.probe-max",
+            "60s",
+            "routing.retry-floor",
+            "50");
 
     @Test
     void anAnthropicClientFallsBackFromAFailingOpenAiTargetBeforeTheFirstByte() throws Exception {
         int before = FAKE.provider().recentRequests().size();
 
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("falls-back", true),
-                anthropicHeaders());
+        HttpResponse<String> r =
+                Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("falls-back", true), anthropicHeaders());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("event: message_stop").doesNotContain("event: error");
@@ -63,47 +97,70 @@ class RoutingThroughSluiceTest {
     void aFallbackAnswerNamesTheTargetThatAnsweredInItsHeaderAndItsModel() throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
             int before = FAKE.provider().recentRequests().size();
-            HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
-                    Http.chatBody("answered-by", stream), openAiHeaders());
+            HttpResponse<String> o = Http.post(
+                    SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("answered-by", stream), openAiHeaders());
             assertThat(o.statusCode()).isEqualTo(200);
-            assertThat(since(before)).extracting(RecordedRequest::path).as("fell back")
+            assertThat(since(before))
+                    .extracting(RecordedRequest::path)
+                    .as("fell back")
                     .containsExactly("/v1/chat/completions", "/v1/messages");
-            assertThat(o.headers().firstValue("x-sluice-target")).as("stream=%s", stream).contains("ant/fake-model");
-            List<String> chunks = stream ? o.body().lines().filter(l -> l.startsWith("data: {"))
-                    .map(l -> l.substring("data: ".length())).toList() : List.of(o.body());
+            assertThat(o.headers().firstValue("x-sluice-target"))
+                    .as("stream=%s", stream)
+                    .contains("ant/fake-model");
+            List<String> chunks = stream
+                    ? o.body()
+                            .lines()
+                            .filter(l -> l.startsWith("data: {"))
+                            .map(l -> l.substring("data: ".length()))
+                            .toList()
+                    : List.of(o.body());
             assertThat(chunks).isNotEmpty();
             for (String chunk : chunks) {
-                assertThat(JSON.readTree(chunk).path("model").asText()).as("translated, stream=%s", stream)
+                assertThat(JSON.readTree(chunk).path("model").asText())
+                        .as("translated, stream=%s", stream)
                         .isEqualTo("fake-model");
             }
         }
-        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("answered-by", false),
-                anthropicHeaders());
+        HttpResponse<String> a =
+                Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("answered-by", false), anthropicHeaders());
         assertThat(a.statusCode()).isEqualTo(200);
         assertThat(a.headers().firstValue("x-sluice-target")).contains("ant/fake-model");
-        assertThat(JSON.readTree(a.body()).path("model").asText()).as("same dialect").isEqualTo("fake-model");
+        assertThat(JSON.readTree(a.body()).path("model").asText())
+                .as("same dialect")
+                .isEqualTo("fake-model");
     }
 
     @Test
     void anOpenBreakerAnswersAtOnceInTheClientsDialectWithoutCallingTheUpstream() throws Exception {
         for (int i = 0; i < 4; i++) {
-            assertThat(Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("breaks", false),
-                    openAiHeaders()).statusCode()).isEqualTo(503);
+            assertThat(Http.post(
+                                    SLUICE.baseUri(),
+                                    "/v1/chat/completions",
+                                    Http.chatBody("breaks", false),
+                                    openAiHeaders())
+                            .statusCode())
+                    .isEqualTo(503);
         }
         int before = FAKE.provider().recentRequests().size();
 
-        HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("breaks", false),
-                openAiHeaders());
-        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("breaks", false),
-                anthropicHeaders());
+        HttpResponse<String> o =
+                Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("breaks", false), openAiHeaders());
+        HttpResponse<String> a =
+                Http.post(SLUICE.baseUri(), "/v1/messages", Http.messageBody("breaks", false), anthropicHeaders());
 
         assertThat(since(before)).isEmpty();
         assertThat(o.statusCode()).isEqualTo(503);
-        assertThat(JSON.readTree(o.body()).path("error").path("message").asText()).contains("circuit");
+        assertThat(JSON.readTree(o.body()).path("error").path("message").asText())
+                .contains("circuit");
         assertThat(a.statusCode()).isEqualTo(529);
         assertThat(JSON.readTree(a.body()).path("error").path("type").asText()).isEqualTo("overloaded_error");
-        JsonNode stats = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
-        assertThat(stats.path("routing").path("targets").path("oai/fault-overloaded").path("breaker").asText())
+        JsonNode stats =
+                JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
+        assertThat(stats.path("routing")
+                        .path("targets")
+                        .path("oai/fault-overloaded")
+                        .path("breaker")
+                        .asText())
                 .isEqualTo("OPEN");
     }
 
@@ -114,8 +171,11 @@ class RoutingThroughSluiceTest {
             Set<String> forSession = new HashSet<>();
             for (int i = 0; i < 4; i++) {
                 int before = FAKE.provider().recentRequests().size();
-                HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages",
-                        Http.messageBody("sticky", false), anthropicHeaders("x-claude-code-session-id", session));
+                HttpResponse<String> r = Http.post(
+                        SLUICE.baseUri(),
+                        "/v1/messages",
+                        Http.messageBody("sticky", false),
+                        anthropicHeaders("x-claude-code-session-id", session));
                 assertThat(r.statusCode()).isEqualTo(200);
                 String body = since(before).get(0).body();
                 forSession.add(body.replaceAll(".*\"model\":\"(sticky-.)\".*", "$1"));
@@ -129,14 +189,17 @@ class RoutingThroughSluiceTest {
     @Test
     void a429RotatesToTheNextKeyOfTheProvider() throws Exception {
         int before = FAKE.provider().recentRequests().size();
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("limited", false),
-                openAiHeaders());
+        HttpResponse<String> r =
+                Http.post(SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("limited", false), openAiHeaders());
 
         assertThat(r.statusCode()).isEqualTo(200);
         List<RecordedRequest> seen = since(before);
-        assertThat(seen).extracting(RecordedRequest::path)
+        assertThat(seen)
+                .extracting(RecordedRequest::path)
                 .containsExactly("/v1/chat/completions", "/v1/chat/completions", "/v1/messages");
-        assertThat(List.of(seen.get(0).headers().get("authorization").get(0), seen.get(1).headers().get("authorization").get(0)))
+        assertThat(List.of(
+                        seen.get(0).headers().get("authorization").get(0),
+                        seen.get(1).headers().get("authorization").get(0)))
                 .containsExactlyInAnyOrder("Bearer sk-one", "Bearer sk-two"); // the second try used the other key
     }
 

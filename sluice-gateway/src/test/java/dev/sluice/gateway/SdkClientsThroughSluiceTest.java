@@ -27,22 +27,48 @@ class SdkClientsThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY,
-            "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.oll.kind", "ollama", "providers.oll.url", "{fake}",
-            "routes.via-anthropic.targets", "ant:fake-model",
-            "routes.via-openai.targets", "oai:fake-model",
-            "routes.via-ollama.targets", "oll:fake-model");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.oll.kind",
+            "ollama",
+            "providers.oll.url",
+            "{fake}",
+            "routes.via-anthropic.targets",
+            "ant:fake-model",
+            "routes.via-openai.targets",
+            "oai:fake-model",
+            "routes.via-ollama.targets",
+            "oll:fake-model");
 
     @Test
     void bothJsSdksGetWholeStreamedAndToolAnswersFromBothUpstreamKinds() throws Exception {
         Path clients = NodeClients.installed();
         Stats before = Stats.now();
-        String out = NodeClients.run(clients, 60, "node", "sdk-check.mjs",
-                SLUICE.baseUri().toString().replaceAll("/$", ""), SluiceExtension.CLIENT_KEY, "via-anthropic", "via-openai");
-        JsonNode r = new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
+        String out = NodeClients.run(
+                clients,
+                60,
+                "node",
+                "sdk-check.mjs",
+                SLUICE.baseUri().toString().replaceAll("/$", ""),
+                SluiceExtension.CLIENT_KEY,
+                "via-anthropic",
+                "via-openai");
+        JsonNode r = new ObjectMapper()
+                .readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
 
         for (String model : new String[] {"via-anthropic", "via-openai"}) {
             JsonNode whole = r.path("anthropic/" + model + "/whole");
@@ -51,7 +77,8 @@ class SdkClientsThroughSluiceTest {
             assertThat(whole.path("stop").asText()).isEqualTo("end_turn");
             assertThat(whole.path("input").asInt()).isPositive();
             assertThat(whole.path("output").asInt()).isEqualTo(5);
-            assertThat(stream.path("text").asText()).isEqualTo(whole.path("text").asText());
+            assertThat(stream.path("text").asText())
+                    .isEqualTo(whole.path("text").asText());
             assertThat(stream.path("deltas").asInt()).isEqualTo(5);
             assertThat(stream.path("stop").asText()).isEqualTo("end_turn");
             assertThat(stream.path("output").asInt()).isEqualTo(5);
@@ -64,11 +91,14 @@ class SdkClientsThroughSluiceTest {
 
             JsonNode oWhole = r.path("openai/" + model + "/whole");
             JsonNode oStream = r.path("openai/" + model + "/stream");
-            assertThat(oWhole.path("text").asText()).as(out).isEqualTo(whole.path("text").asText());
+            assertThat(oWhole.path("text").asText())
+                    .as(out)
+                    .isEqualTo(whole.path("text").asText());
             assertThat(oWhole.path("stop").asText()).isEqualTo("stop");
             assertThat(oWhole.path("input").asInt()).isPositive();
             assertThat(oWhole.path("output").asInt()).isEqualTo(5);
-            assertThat(oStream.path("text").asText()).isEqualTo(whole.path("text").asText());
+            assertThat(oStream.path("text").asText())
+                    .isEqualTo(whole.path("text").asText());
             assertThat(oStream.path("deltas").asInt()).isEqualTo(5);
             assertThat(oStream.path("stop").asText()).isEqualTo("stop");
             assertThat(oStream.path("output").asInt()).isEqualTo(5);
@@ -95,20 +125,34 @@ class SdkClientsThroughSluiceTest {
         Path clients = NodeClients.installed();
         Stats before = Stats.now();
         String[] models = {"via-anthropic", "via-openai", "via-ollama"};
-        String out = NodeClients.run(clients, 60, "node", "sdk-check.mjs", "--responses",
-                SLUICE.baseUri().toString().replaceAll("/$", ""), SluiceExtension.CLIENT_KEY, models[0], models[1],
+        String out = NodeClients.run(
+                clients,
+                60,
+                "node",
+                "sdk-check.mjs",
+                "--responses",
+                SLUICE.baseUri().toString().replaceAll("/$", ""),
+                SluiceExtension.CLIENT_KEY,
+                models[0],
+                models[1],
                 models[2]);
-        JsonNode r = new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
+        JsonNode r = new ObjectMapper()
+                .readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
 
         for (String model : models) {
             JsonNode whole = r.path("responses/" + model + "/whole");
-            assertThat(whole.path("text").asText()).as(out).isNotBlank().isEqualTo(whole.path("expected").asText());
+            assertThat(whole.path("text").asText())
+                    .as(out)
+                    .isNotBlank()
+                    .isEqualTo(whole.path("expected").asText());
             assertThat(whole.path("status").asText()).isEqualTo("completed");
             assertThat(whole.path("model").asText()).isEqualTo("fake-model");
             assertThat(whole.path("input").asInt()).isPositive();
             assertThat(whole.path("output").asInt()).isEqualTo(5);
             JsonNode stream = r.path("responses/" + model + "/stream");
-            assertThat(stream.path("text").asText()).as(out).isEqualTo(whole.path("text").asText());
+            assertThat(stream.path("text").asText())
+                    .as(out)
+                    .isEqualTo(whole.path("text").asText());
             assertThat(stream.path("deltas").asInt()).isEqualTo(5);
             assertThat(stream.path("first").asText()).isEqualTo("response.created");
             assertThat(stream.path("last").asText()).isEqualTo("response.completed");
@@ -116,7 +160,9 @@ class SdkClientsThroughSluiceTest {
             assertThat(stream.path("input").asInt()).isPositive();
             assertThat(stream.path("output").asInt()).isEqualTo(5);
             JsonNode helper = r.path("responses/" + model + "/helper");
-            assertThat(helper.path("text").asText()).as(out).isEqualTo(whole.path("text").asText());
+            assertThat(helper.path("text").asText())
+                    .as(out)
+                    .isEqualTo(whole.path("text").asText());
             assertThat(helper.path("deltas").asInt()).isEqualTo(5);
             assertThat(helper.path("status").asText()).isEqualTo("completed");
             JsonNode tool = r.path("responses/" + model + "/tool");
@@ -135,8 +181,11 @@ class SdkClientsThroughSluiceTest {
     /** Sluice's request counters: the tests share one Sluice, so each compares its own before and after. */
     private record Stats(int total, int errors) {
         static Stats now() throws Exception {
-            JsonNode stats = new ObjectMapper().readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
-            return new Stats(stats.path("requests").path("total").asInt(), stats.path("requests").path("errors").asInt());
+            JsonNode stats = new ObjectMapper()
+                    .readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
+            return new Stats(
+                    stats.path("requests").path("total").asInt(),
+                    stats.path("requests").path("errors").asInt());
         }
     }
 }

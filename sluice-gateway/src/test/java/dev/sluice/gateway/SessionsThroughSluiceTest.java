@@ -26,21 +26,38 @@ class SessionsThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.mode", "keys", "auth.admin-key", ADMIN, "sessions.enabled", "true");
+    static final SluiceExtension SLUICE =
+            SluiceExtension.against(FAKE, "auth.mode", "keys", "auth.admin-key", ADMIN, "sessions.enabled", "true");
 
     static String key(String tenant) throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/admin/keys", "{\"name\":\"s\",\"tenant\":\"" + tenant + "\"}",
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
+                "{\"name\":\"s\",\"tenant\":\"" + tenant + "\"}",
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         return JSON.readTree(r.body()).path("key").asText();
     }
 
     static JsonNode sent(String key, String session, String text, boolean stream, boolean keep) throws Exception {
         String body = "{\"model\":\"fake-model\",\"max_tokens\":64,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", body, "x-api-key", key,
-                "anthropic-version", "2023-06-01", "content-type", "application/json", "x-session-id", session,
-                "x-sluice-session", keep ? "keep" : "off");
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                body,
+                "x-api-key",
+                key,
+                "anthropic-version",
+                "2023-06-01",
+                "content-type",
+                "application/json",
+                "x-session-id",
+                session,
+                "x-sluice-session",
+                keep ? "keep" : "off");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<RecordedRequest> seen = FAKE.provider().recentRequests();
         return JSON.readTree(seen.get(seen.size() - 1).body()).path("messages");
@@ -71,12 +88,21 @@ class SessionsThroughSluiceTest {
         String body = "{\"model\":\"fake-model\",\"max_tokens\":64,\"temperature\":0,\"stream\":false,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"deterministic\"}]}";
         for (int i = 0; i < 2; i++) {
-            HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", body, "x-api-key", carol,
-                    "anthropic-version", "2023-06-01", "content-type", "application/json");
+            HttpResponse<String> r = Http.post(
+                    SLUICE.baseUri(),
+                    "/v1/messages",
+                    body,
+                    "x-api-key",
+                    carol,
+                    "anthropic-version",
+                    "2023-06-01",
+                    "content-type",
+                    "application/json");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.headers().firstValue("x-sluice-cache")).isEmpty();
         }
-        JsonNode stats = JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
+        JsonNode stats =
+                JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body());
         assertThat(stats.has("requests")).isTrue();
         assertThat(stats.has("cache")).isFalse();
         assertThat(Http.get(SLUICE.baseUri(), "/metrics").body()).doesNotContain("sluice_cache_");

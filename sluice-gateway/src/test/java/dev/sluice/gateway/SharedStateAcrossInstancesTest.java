@@ -46,11 +46,30 @@ class SharedStateAcrossInstancesTest {
     static void start() throws Exception {
         TestDatabases.requireRedis();
         StoreSettings pg = TestDatabases.settings(Store.Kind.POSTGRESQL);
-        Map<String, String> s = new HashMap<>(Map.of("server.port", "0", "demo.mode", "off",
-                "upstream.url", FAKE.baseUri().toString(), "upstream.api-key", "k", "shutdown.pre-drain", "0s",
-                "auth.mode", "keys", "auth.admin-key", ADMIN, "store.url", pg.url(), "store.user", pg.user(),
-                "redis.url", "redis://127.0.0.1:6379"));
-        s.put("redis.prefix", "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":");
+        Map<String, String> s = new HashMap<>(Map.of(
+                "server.port",
+                "0",
+                "demo.mode",
+                "off",
+                "upstream.url",
+                FAKE.baseUri().toString(),
+                "upstream.api-key",
+                "k",
+                "shutdown.pre-drain",
+                "0s",
+                "auth.mode",
+                "keys",
+                "auth.admin-key",
+                ADMIN,
+                "store.url",
+                pg.url(),
+                "store.user",
+                pg.user(),
+                "redis.url",
+                "redis://127.0.0.1:6379"));
+        s.put(
+                "redis.prefix",
+                "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":");
         a = Sluice.start(SluiceExtension.config(s));
         b = Sluice.start(SluiceExtension.config(s));
     }
@@ -68,9 +87,14 @@ class SharedStateAcrossInstancesTest {
 
     @Test
     void aLimitOf100PerMinuteAdmitsAtMost100AcrossTwoInstances() throws Exception {
-        HttpResponse<String> created = Http.post(a.baseUri(), "/admin/keys",
+        HttpResponse<String> created = Http.post(
+                a.baseUri(),
+                "/admin/keys",
                 "{\"name\":\"shared\",\"requests_per_minute\":100}",
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String key = JSON.readTree(created.body()).path("key").asText();
 
@@ -79,8 +103,16 @@ class SharedStateAcrossInstancesTest {
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             for (int i = 0; i < 160; i++) {
                 URI base = (i % 2 == 0 ? a : b).baseUri();
-                results.add(pool.submit(() -> Http.post(base, "/v1/messages", Http.messageBody("fake-model", false),
-                        "x-api-key", key, "anthropic-version", "2023-06-01", "content-type", "application/json")
+                results.add(pool.submit(() -> Http.post(
+                                base,
+                                "/v1/messages",
+                                Http.messageBody("fake-model", false),
+                                "x-api-key",
+                                key,
+                                "anthropic-version",
+                                "2023-06-01",
+                                "content-type",
+                                "application/json")
                         .statusCode()));
             }
         }
@@ -94,7 +126,8 @@ class SharedStateAcrossInstancesTest {
         }
         long refilledMeanwhile = (long) Math.ceil(minutes * 100);
         assertThat(ok + limited).isEqualTo(160);
-        assertThat(ok).as("admitted across both instances in %.1f s", minutes * 60)
+        assertThat(ok)
+                .as("admitted across both instances in %.1f s", minutes * 60)
                 .isBetween(100L, 100L + refilledMeanwhile);
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import dev.sluice.core.LeakSource;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.load.ConfigLoader;
 import dev.sluice.testkit.FakeProviderExtension;
 import java.net.URI;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * Starts a real Sluice on 127.0.0.1:0 in front of a {@link FakeProviderExtension} for a test class

@@ -35,8 +35,9 @@ class SoakTest {
 
     static final long REQUESTS = Long.getLong("sluice.soak.requests", 300_000);
     static final long MINUTES = Long.getLong("sluice.soak.minutes", 5);
-    static final String[] FAULTS = {"fault-rate-limit-no-retry-after", "fault-server-error", "fault-stream-cut",
-        "fault-malformed", "fault-reset"};
+    static final String[] FAULTS = {
+        "fault-rate-limit-no-retry-after", "fault-server-error", "fault-stream-cut", "fault-malformed", "fault-reset"
+    };
 
     @RegisterExtension
     @Order(1)
@@ -44,11 +45,28 @@ class SoakTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "log.requests", "false",
-            "providers.ok.kind", "anthropic", "providers.ok.url", "{fake}", "providers.ok.api-keys", "k",
-            "providers.down.kind", "openai", "providers.down.url", "http://127.0.0.1:9/v1",
-            "routing.default-provider", "ok", "routes.outage.targets", "down:gone", "timeouts.connect", "200ms",
-            "routing.probe-min", "30s");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "log.requests",
+            "false",
+            "providers.ok.kind",
+            "anthropic",
+            "providers.ok.url",
+            "{fake}",
+            "providers.ok.api-keys",
+            "k",
+            "providers.down.kind",
+            "openai",
+            "providers.down.url",
+            "http://127.0.0.1:9/v1",
+            "routing.default-provider",
+            "ok",
+            "routes.outage.targets",
+            "down:gone",
+            "timeouts.connect",
+            "200ms",
+            "routing.probe-min",
+            "30s");
 
     /**
      * The heap used after a full GC, the lowest of three readings 200 ms apart: another thread of the
@@ -72,8 +90,10 @@ class SoakTest {
 
     /** Platform threads, without the test's own clients (the JDK HttpClient keeps idle workers for 60 s). */
     static long platformThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> !n.startsWith("HttpClient-") && !n.startsWith("pool-")).count();
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> !n.startsWith("HttpClient-") && !n.startsWith("pool-"))
+                .count();
     }
 
     private static int pooledStoreConnections() {
@@ -90,7 +110,8 @@ class SoakTest {
         java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
         for (String fd : fds) {
             try {
-                String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", fd)).toString();
+                String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd", fd))
+                        .toString();
                 kinds.merge(target.startsWith("socket:") ? "socket" : target, 1, Integer::sum);
             } catch (java.io.IOException gone) {
                 // closed meanwhile
@@ -102,7 +123,9 @@ class SoakTest {
     /** The platform threads by name prefix (digits dropped), for a failure message. */
     private static String threadNames() {
         java.util.Map<String, Long> byName = new java.util.TreeMap<>();
-        Thread.getAllStackTraces().keySet().forEach(t -> byName.merge(t.getName().replaceAll("\\d+", "#"), 1L, Long::sum));
+        Thread.getAllStackTraces()
+                .keySet()
+                .forEach(t -> byName.merge(t.getName().replaceAll("\\d+", "#"), 1L, Long::sum));
         return byName.toString();
     }
 
@@ -115,29 +138,45 @@ class SoakTest {
     private java.net.http.HttpClient client = newClient();
 
     static java.net.http.HttpClient newClient() {
-        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        return java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     int post(String path, String body, String... headers) throws Exception {
-        return client.send(java.net.http.HttpRequest.newBuilder(SLUICE.baseUri().resolve(path))
-                        .timeout(Duration.ofSeconds(20)).headers(headers)
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        return client.send(
+                        java.net.http.HttpRequest.newBuilder(SLUICE.baseUri().resolve(path))
+                                .timeout(Duration.ofSeconds(20))
+                                .headers(headers)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     void one(long i) {
         int kind = (int) (i % 100);
         try {
             if (kind < 10) {
-                try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages",
-                        Map.of("x-api-key", SluiceExtension.CLIENT_KEY, "anthropic-version", "2023-06-01",
-                                "content-type", "application/json"), Http.messageBody("fake-model", true))) {
+                try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                        .post(
+                                "/v1/messages",
+                                Map.of(
+                                        "x-api-key",
+                                        SluiceExtension.CLIENT_KEY,
+                                        "anthropic-version",
+                                        "2023-06-01",
+                                        "content-type",
+                                        "application/json"),
+                                Http.messageBody("fake-model", true))) {
                     s.next(Duration.ofSeconds(5));
                     s.disconnect();
                 }
             } else if (kind < 15) {
-                post("/v1/messages", Http.messageBody(FAULTS[(int) (i / 100 % FAULTS.length)], i % 2 == 0),
+                post(
+                        "/v1/messages",
+                        Http.messageBody(FAULTS[(int) (i / 100 % FAULTS.length)], i % 2 == 0),
                         anthropicHeaders());
             } else if (kind < 60) {
                 post("/v1/messages", Http.messageBody("fake-model", true), anthropicHeaders());
@@ -204,11 +243,16 @@ class SoakTest {
         List<long[]> measured = floors.size() > 2 ? floors.subList(1, floors.size()) : floors;
         double slope = slope(measured);
         long growth = measured.get(measured.size() - 1)[1] - measured.get(0)[1];
-        System.out.printf("soak: %d requests, post-GC heap %d -> %d bytes, slope %.3f B/request, growth %d B (%s)%n",
+        System.out.printf(
+                "soak: %d requests, post-GC heap %d -> %d bytes, slope %.3f B/request, growth %d B (%s)%n",
                 done, measured.get(0)[1], measured.get(measured.size() - 1)[1], slope, growth, describe(floors));
         assertThat(done).isGreaterThanOrEqualTo(Math.min(REQUESTS, 1_000));
-        assertThat(slope).as("post-GC heap slope, bytes per request: " + describe(floors)).isLessThanOrEqualTo(4.0);
-        assertThat(growth).as("post-GC heap growth over the run: " + describe(floors)).isLessThanOrEqualTo(2L << 20);
+        assertThat(slope)
+                .as("post-GC heap slope, bytes per request: " + describe(floors))
+                .isLessThanOrEqualTo(4.0);
+        assertThat(growth)
+                .as("post-GC heap growth over the run: " + describe(floors))
+                .isLessThanOrEqualTo(2L << 20);
 
         client.close();
         // Jetty's upstream pools shrink by one idle thread per idle timeout (5 s): from their 8 to their 2
@@ -216,13 +260,14 @@ class SoakTest {
         await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
             assertThat(SLUICE.sluice().inFlight()).isZero();
             assertThat(SLUICE.sluice().liveScopes()).isZero();
-            assertThat(platformThreads()).as("threads vs baseline " + threads0 + ", now: " + threadNames())
+            assertThat(platformThreads())
+                    .as("threads vs baseline " + threads0 + ", now: " + threadNames())
                     .isLessThanOrEqualTo(threads0 + 2);
             // each pooled SQLite connection holds the database, its WAL and its shared-memory file; HikariCP
             // keeps connections it grew to under load until its idle timeout, which is not a leak
             int grown = Math.max(0, pooledStoreConnections() - pooled0);
-            assertThat(openFds()).as("file descriptors vs baseline " + fds0 + " (store pool grew by " + grown + "): "
-                            + fdTargets())
+            assertThat(openFds())
+                    .as("file descriptors vs baseline " + fds0 + " (store pool grew by " + grown + "): " + fdTargets())
                     .isLessThanOrEqualTo(fds0 + 4 + 3L * grown);
             assertThat(FAKE.provider().activeExchanges()).isZero();
         });
@@ -230,7 +275,8 @@ class SoakTest {
 
     /** Least-squares slope of bytes over requests. */
     static double slope(List<long[]> points) {
-        return LeastSquares.slope(points.stream().mapToDouble(p -> p[0]).toArray(),
+        return LeastSquares.slope(
+                points.stream().mapToDouble(p -> p[0]).toArray(),
                 points.stream().mapToDouble(p -> p[1]).toArray());
     }
 

@@ -32,31 +32,42 @@ class StoredResponsesThroughSluiceTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "auth.mode", "keys", "auth.admin-key", ADMIN, "usage.flush-interval", "100ms");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE, "auth.mode", "keys", "auth.admin-key", ADMIN, "usage.flush-interval", "100ms");
 
     /** The same, with stored responses off and tools other than functions left out. */
     @RegisterExtension
     @Order(3)
-    static final SluiceExtension NO_STORE = SluiceExtension.against(FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY, "responses.store", "false",
-            "responses.omit-unsupported-tools", "true");
+    static final SluiceExtension NO_STORE = SluiceExtension.against(
+            FAKE,
+            "auth.api-keys",
+            SluiceExtension.CLIENT_KEY,
+            "responses.store",
+            "false",
+            "responses.omit-unsupported-tools",
+            "true");
 
     /** Stored responses on, and at most 4 messages per request. */
     @RegisterExtension
     @Order(4)
-    static final SluiceExtension FEW_MESSAGES = SluiceExtension.against(FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY, "request.max-messages", "4");
+    static final SluiceExtension FEW_MESSAGES =
+            SluiceExtension.against(FAKE, "auth.api-keys", SluiceExtension.CLIENT_KEY, "request.max-messages", "4");
 
     /** Stored responses and the response cache on. */
     @RegisterExtension
     @Order(5)
-    static final SluiceExtension CACHED = SluiceExtension.against(FAKE,
-            "auth.api-keys", SluiceExtension.CLIENT_KEY, "cache.enabled", "true");
+    static final SluiceExtension CACHED =
+            SluiceExtension.against(FAKE, "auth.api-keys", SluiceExtension.CLIENT_KEY, "cache.enabled", "true");
 
     static JsonNode createKey(String tenant) throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/admin/keys", "{\"name\":\"r\",\"tenant\":\"" + tenant + "\"}",
-                "authorization", "Bearer " + ADMIN, "content-type", "application/json");
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
+                "{\"name\":\"r\",\"tenant\":\"" + tenant + "\"}",
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return JSON.readTree(r.body());
     }
@@ -101,7 +112,8 @@ class StoredResponsesThroughSluiceTest {
         String firstText = ResponsesEvents.outputText(first);
         assertThat(firstText).isNotBlank();
 
-        JsonNode second = response(ask(key, turn("second question", true, first.path("id").asText(), "")), true);
+        JsonNode second =
+                response(ask(key, turn("second question", true, first.path("id").asText(), "")), true);
         JsonNode messages = lastSent().path("messages");
         assertThat(messages).hasSize(3);
         assertThat(messages.get(0).toString()).contains("first question");
@@ -118,7 +130,8 @@ class StoredResponsesThroughSluiceTest {
         assertThat(messages.get(4).toString()).contains("third question");
 
         // as the OpenAI API does, the continuing response names the one it continues
-        assertThat(second.path("previous_response_id").asText()).isEqualTo(first.path("id").asText());
+        assertThat(second.path("previous_response_id").asText())
+                .isEqualTo(first.path("id").asText());
     }
 
     @Test
@@ -130,9 +143,11 @@ class StoredResponsesThroughSluiceTest {
             JsonNode first = response(ask(key, turn("what time is it?", stream, null, tools)), stream);
             JsonNode call = first.path("output").get(0);
             assertThat(call.path("type").asText()).as(first.toString()).isEqualTo("function_call");
-            HttpResponse<String> stored = Http.get(SLUICE.baseUri(), "/v1/responses/" + first.path("id").asText(),
-                    headers(key));
-            assertThat(JSON.readTree(stored.body())).as("GET gives the response as the client got it").isEqualTo(first);
+            HttpResponse<String> stored = Http.get(
+                    SLUICE.baseUri(), "/v1/responses/" + first.path("id").asText(), headers(key));
+            assertThat(JSON.readTree(stored.body()))
+                    .as("GET gives the response as the client got it")
+                    .isEqualTo(first);
 
             String output = "{\"model\":\"fake-model\",\"stream\":" + stream + ",\"previous_response_id\":\""
                     + first.path("id").asText() + "\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\""
@@ -141,8 +156,13 @@ class StoredResponsesThroughSluiceTest {
             assertThat(ResponsesEvents.outputText(answer)).contains("noon in Oslo");
             JsonNode messages = lastSent().path("messages");
             assertThat(messages).hasSize(3);
-            assertThat(messages.get(1).path("content").get(0).path("id").asText()).isEqualTo(call.path("call_id").asText());
-            assertThat(messages.get(2).path("content").get(0).path("tool_use_id").asText())
+            assertThat(messages.get(1).path("content").get(0).path("id").asText())
+                    .isEqualTo(call.path("call_id").asText());
+            assertThat(messages.get(2)
+                            .path("content")
+                            .get(0)
+                            .path("tool_use_id")
+                            .asText())
                     .isEqualTo(call.path("call_id").asText());
         }
     }
@@ -171,7 +191,9 @@ class StoredResponsesThroughSluiceTest {
     void anotherTenantCannotReadDeleteOrContinueAResponse() throws Exception {
         String alice = key("alice");
         String mallory = key("mallory");
-        String id = response(ask(alice, turn("alice's secret", false, null, "")), false).path("id").asText();
+        String id = response(ask(alice, turn("alice's secret", false, null, "")), false)
+                .path("id")
+                .asText();
         int before = FAKE.provider().recentRequests().size();
 
         assertNotFound(Http.get(SLUICE.baseUri(), "/v1/responses/" + id, headers(mallory)), id);
@@ -180,7 +202,9 @@ class StoredResponsesThroughSluiceTest {
         assertNotFound(ask(mallory, turn("tell me", true, id, "")), id);
         assertThat(FAKE.provider().recentRequests()).hasSize(before); // nothing of alice's went upstream for mallory
 
-        assertThat(Http.get(SLUICE.baseUri(), "/v1/responses/" + id, headers(alice)).statusCode()).isEqualTo(200);
+        assertThat(Http.get(SLUICE.baseUri(), "/v1/responses/" + id, headers(alice))
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(ask(alice, turn("go on", false, id, "")).statusCode()).isEqualTo(200);
     }
 
@@ -189,7 +213,8 @@ class StoredResponsesThroughSluiceTest {
         String key = key("no-store");
         for (boolean stream : new boolean[] {false, true}) {
             String id = response(ask(key, turn("forget me", stream, null, ",\"store\":false")), stream)
-                    .path("id").asText();
+                    .path("id")
+                    .asText();
             assertNotFound(Http.get(SLUICE.baseUri(), "/v1/responses/" + id, headers(key)), id);
             assertNotFound(ask(key, turn("again", false, id, "")), id);
         }
@@ -206,15 +231,21 @@ class StoredResponsesThroughSluiceTest {
         for (String id : List.of("resp_nope", "resp_%27%20OR%201%3D1--", "..%2F..%2Fadmin", "x".repeat(2000))) {
             HttpResponse<String> get = Http.get(SLUICE.baseUri(), "/v1/responses/" + id, headers(key));
             assertThat(get.statusCode()).as(id).isEqualTo(404);
-            assertThat(JSON.readTree(get.body()).path("error").path("message").asText()).isNotBlank();
+            assertThat(JSON.readTree(get.body()).path("error").path("message").asText())
+                    .isNotBlank();
         }
         assertNotFound(ask(key, turn("hello", false, "resp_nope", "")), "resp_nope");
         assertNotFound(ask(key, turn("hello", true, "resp_nope", "")), "resp_nope");
-        HttpResponse<String> notAString = ask(key, "{\"model\":\"fake-model\",\"input\":\"hi\",\"previous_response_id\":42}");
+        HttpResponse<String> notAString =
+                ask(key, "{\"model\":\"fake-model\",\"input\":\"hi\",\"previous_response_id\":42}");
         assertThat(notAString.statusCode()).as(notAString.body()).isEqualTo(400);
-        assertThat(JSON.readTree(notAString.body()).path("error").path("message").asText())
+        assertThat(JSON.readTree(notAString.body())
+                        .path("error")
+                        .path("message")
+                        .asText())
                 .contains("previous_response_id");
-        assertThat(Http.get(SLUICE.baseUri(), "/v1/responses/resp_nope").statusCode()).isEqualTo(401);
+        assertThat(Http.get(SLUICE.baseUri(), "/v1/responses/resp_nope").statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -224,8 +255,11 @@ class StoredResponsesThroughSluiceTest {
         response(ask(key, turn("count", false, null, "")), false);
         response(ask(key, turn("count", true, null, "")), true);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            HttpResponse<String> u = Http.get(SLUICE.baseUri(), "/admin/usage?key=" + created.path("id").asText(),
-                    "authorization", "Bearer " + ADMIN);
+            HttpResponse<String> u = Http.get(
+                    SLUICE.baseUri(),
+                    "/admin/usage?key=" + created.path("id").asText(),
+                    "authorization",
+                    "Bearer " + ADMIN);
             assertThat(u.statusCode()).as(u.body()).isEqualTo(200);
             JsonNode totals = JSON.readTree(u.body()).path("totals");
             assertThat(totals.path("requests").asLong()).isEqualTo(2);
@@ -268,15 +302,24 @@ class StoredResponsesThroughSluiceTest {
     void aConversationContinuedByIdIsStillBoundByTheRequestLimits() throws Exception {
         String previous = null;
         for (int turn = 1; turn <= 2; turn++) { // 1, then 3 messages upstream
-            HttpResponse<String> r = Http.post(FEW_MESSAGES.baseUri(), "/v1/responses",
-                    turn("turn " + turn, false, previous, ""), Http.openAiHeaders());
+            HttpResponse<String> r = Http.post(
+                    FEW_MESSAGES.baseUri(),
+                    "/v1/responses",
+                    turn("turn " + turn, false, previous, ""),
+                    Http.openAiHeaders());
             previous = response(r, false).path("id").asText();
         }
         int before = FAKE.provider().recentRequests().size();
-        HttpResponse<String> third = Http.post(FEW_MESSAGES.baseUri(), "/v1/responses", turn("turn 3", false, previous, ""),
+        HttpResponse<String> third = Http.post(
+                FEW_MESSAGES.baseUri(),
+                "/v1/responses",
+                turn("turn 3", false, previous, ""),
                 Http.openAiHeaders()); // would be 5 messages: above request.max-messages
         assertThat(FAKE.provider().recentRequests().size() - before)
-                .as("upstream requests; the last had %s messages", lastSent().path("messages").size()).isZero();
+                .as(
+                        "upstream requests; the last had %s messages",
+                        lastSent().path("messages").size())
+                .isZero();
         assertThat(third.statusCode()).as(third.body()).isEqualTo(400);
         assertThat(third.body()).contains("request.max-messages");
     }
@@ -287,15 +330,19 @@ class StoredResponsesThroughSluiceTest {
         String ask = "{\"model\":\"fake-model\",\"temperature\":0,\"input\":\"cache and store me\"}";
         HttpResponse<String> first = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
         String firstId = response(first, false).path("id").asText();
-        assertThat(Http.delete(CACHED.baseUri(), "/v1/responses/" + firstId, h).statusCode()).isEqualTo(200);
+        assertThat(Http.delete(CACHED.baseUri(), "/v1/responses/" + firstId, h).statusCode())
+                .isEqualTo(200);
 
         HttpResponse<String> again = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
         JsonNode answer = response(again, false);
         assertThat(answer.path("store").asBoolean()).isTrue();
         String id = answer.path("id").asText();
         HttpResponse<String> next = Http.post(CACHED.baseUri(), "/v1/responses", turn("go on", false, id, ""), h);
-        assertThat(next.statusCode()).as("cache %s; continuing the id %s of a stored response just received: %s",
-                again.headers().firstValue("x-sluice-cache").orElse("-"), id, next.body()).isEqualTo(200);
+        assertThat(next.statusCode())
+                .as(
+                        "cache %s; continuing the id %s of a stored response just received: %s",
+                        again.headers().firstValue("x-sluice-cache").orElse("-"), id, next.body())
+                .isEqualTo(200);
     }
 
     private static void assertNotFound(HttpResponse<String> r, String id) throws Exception {

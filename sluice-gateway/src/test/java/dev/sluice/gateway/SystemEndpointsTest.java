@@ -33,7 +33,8 @@ class SystemEndpointsTest {
     static final SluiceExtension SLUICE = SluiceExtension.against(FAKE, "auth.admin-key", ADMIN);
 
     static JsonNode resources() throws Exception {
-        return JSON.readTree(Http.get(SLUICE.baseUri(), "/system/resources").body()).path("resources");
+        return JSON.readTree(Http.get(SLUICE.baseUri(), "/system/resources").body())
+                .path("resources");
     }
 
     static long feeds() throws Exception {
@@ -48,8 +49,16 @@ class SystemEndpointsTest {
     void theResourceRegistryListsEveryLongLivedPartWithBoundAndSize() throws Exception {
         List<String> kinds = new ArrayList<>();
         resources().forEach(r -> kinds.add(r.path("kind").asText()));
-        assertThat(kinds).contains("store", "upstream-client", "router", "usage-queue", "limits", "metrics",
-                "listener", "request-scopes");
+        assertThat(kinds)
+                .contains(
+                        "store",
+                        "upstream-client",
+                        "router",
+                        "usage-queue",
+                        "limits",
+                        "metrics",
+                        "listener",
+                        "request-scopes");
         for (JsonNode r : resources()) {
             if (r.path("kind").asText().equals("usage-queue")) {
                 assertThat(r.path("bound").asLong()).isEqualTo(10_000);
@@ -63,20 +72,25 @@ class SystemEndpointsTest {
         HttpClient http = HttpClient.newHttpClient();
         List<java.util.concurrent.CompletableFuture<HttpResponse<java.io.InputStream>>> open = new ArrayList<>();
         try {
-            HttpResponse<java.io.InputStream> first = http.send(HttpRequest.newBuilder(SLUICE.baseUri().resolve("/system/live"))
-                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<java.io.InputStream> first = http.send(
+                    HttpRequest.newBuilder(SLUICE.baseUri().resolve("/system/live"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             assertThat(first.statusCode()).isEqualTo(200);
             var reader = new java.io.BufferedReader(new java.io.InputStreamReader(first.body()));
             int data = 0;
             for (String line; data < 2 && (line = reader.readLine()) != null; ) {
                 if (line.startsWith("data: ")) {
-                    assertThat(JSON.readTree(line.substring(6)).has("admission")).isTrue();
+                    assertThat(JSON.readTree(line.substring(6)).has("admission"))
+                            .isTrue();
                     data++;
                 }
             }
             assertThat(data).isEqualTo(2);
             for (int i = 0; i < 15; i++) {
-                open.add(http.sendAsync(HttpRequest.newBuilder(SLUICE.baseUri().resolve("/system/live")).build(),
+                open.add(http.sendAsync(
+                        HttpRequest.newBuilder(SLUICE.baseUri().resolve("/system/live"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofInputStream()));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> feeds() == 16);
@@ -100,11 +114,15 @@ class SystemEndpointsTest {
         assertThat(gc.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(gc.body()).path("floorBytesAfter").asLong()).isPositive();
 
-        HttpResponse<byte[]> dump = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        SLUICE.baseUri().resolve("/system/heapdump")).header("authorization", "Bearer " + ADMIN).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> dump = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(SLUICE.baseUri().resolve("/system/heapdump"))
+                                .header("authorization", "Bearer " + ADMIN)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(dump.statusCode()).isEqualTo(200);
-        assertThat(new String(dump.body(), 0, 12, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("JAVA PROFILE");
+        assertThat(new String(dump.body(), 0, 12, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("JAVA PROFILE");
         assertThat(dump.body().length).isGreaterThan(1_000_000);
     }
 }

@@ -27,18 +27,33 @@ class TranslatedStreamsTest {
 
     @RegisterExtension
     @Order(1)
-    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b.deltas(40)
-            .deltaInterval(Duration.ofMillis(25)).idleTimeout(Duration.ofMillis(300)));
+    static final FakeProviderExtension FAKE = FakeProviderExtension.create(
+            b -> b.deltas(40).deltaInterval(Duration.ofMillis(25)).idleTimeout(Duration.ofMillis(300)));
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-            "routes.to-openai.targets", "oai:fake-gpt",
-            "routes.to-anthropic.targets", "ant:fake-claude",
-            "routes.a-no-terminator.targets", "oai:fault-no-terminator",
-            "routes.o-no-terminator.targets", "ant:fault-no-terminator");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "routes.to-openai.targets",
+            "oai:fake-gpt",
+            "routes.to-anthropic.targets",
+            "ant:fake-claude",
+            "routes.a-no-terminator.targets",
+            "oai:fault-no-terminator",
+            "routes.o-no-terminator.targets",
+            "ant:fault-no-terminator");
 
     @Test
     void anthropicThinkingComesBackFromAnOpenAiUpstreamsReasoning() throws Exception {
@@ -48,10 +63,16 @@ class TranslatedStreamsTest {
         HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", body, anthropicHeaders());
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("\"type\":\"thinking\"").contains("\"thinking_delta\"")
-                .contains("\" step\"").contains("event: message_stop");
+        assertThat(r.body())
+                .contains("\"type\":\"thinking\"")
+                .contains("\"thinking_delta\"")
+                .contains("\" step\"")
+                .contains("event: message_stop");
         assertThat(r.body().indexOf("thinking_delta")).isLessThan(r.body().indexOf("text_delta"));
-        assertThat(FAKE.provider().recentRequests().get(FAKE.provider().recentRequests().size() - 1).body())
+        assertThat(FAKE.provider()
+                        .recentRequests()
+                        .get(FAKE.provider().recentRequests().size() - 1)
+                        .body())
                 .contains("\"reasoning_effort\"");
     }
 
@@ -62,32 +83,48 @@ class TranslatedStreamsTest {
         HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/chat/completions", body, openAiHeaders());
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("\"reasoning_content\":\"").contains("step").endsWith("data: [DONE]\n\n");
-        assertThat(FAKE.provider().recentRequests().get(FAKE.provider().recentRequests().size() - 1).body())
+        assertThat(r.body())
+                .contains("\"reasoning_content\":\"")
+                .contains("step")
+                .endsWith("data: [DONE]\n\n");
+        assertThat(FAKE.provider()
+                        .recentRequests()
+                        .get(FAKE.provider().recentRequests().size() - 1)
+                        .body())
                 .contains("\"thinking\":{\"type\":\"enabled\"");
     }
 
     @Test
     void aStreamEndingCleanlyAfterItsFinishSignalWithoutTerminatorGetsTheClientsEnd() throws Exception {
-        HttpResponse<String> a = Http.post(SLUICE.baseUri(), "/v1/messages",
-                Http.messageBody("a-no-terminator", true), anthropicHeaders());
+        HttpResponse<String> a = Http.post(
+                SLUICE.baseUri(), "/v1/messages", Http.messageBody("a-no-terminator", true), anthropicHeaders());
         assertThat(a.statusCode()).isEqualTo(200);
-        assertThat(a.body()).doesNotContain("event: error").contains("\"stop_reason\":\"end_turn\"")
+        assertThat(a.body())
+                .doesNotContain("event: error")
+                .contains("\"stop_reason\":\"end_turn\"")
                 .endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
 
-        HttpResponse<String> o = Http.post(SLUICE.baseUri(), "/v1/chat/completions",
-                Http.chatBody("o-no-terminator", true), openAiHeaders());
+        HttpResponse<String> o = Http.post(
+                SLUICE.baseUri(), "/v1/chat/completions", Http.chatBody("o-no-terminator", true), openAiHeaders());
         assertThat(o.statusCode()).isEqualTo(200);
-        assertThat(o.body()).doesNotContain("{\"error\"").contains("\"finish_reason\":\"stop\"")
+        assertThat(o.body())
+                .doesNotContain("{\"error\"")
+                .contains("\"finish_reason\":\"stop\"")
                 .endsWith("data: [DONE]\n\n");
     }
 
     @Test
     void aClientLeavingATranslatedStreamCancelsTheUpstreamExchange() throws Exception {
         long abortedBefore = FAKE.provider().exchangesAborted();
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/chat/completions",
-                Map.of("authorization", "Bearer " + SluiceExtension.CLIENT_KEY, "content-type", "application/json"),
-                Http.chatBody("to-anthropic", true))) {
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post(
+                        "/v1/chat/completions",
+                        Map.of(
+                                "authorization",
+                                "Bearer " + SluiceExtension.CLIENT_KEY,
+                                "content-type",
+                                "application/json"),
+                        Http.chatBody("to-anthropic", true))) {
             assertThat(s.status()).isEqualTo(200);
             assertThat(s.next(Duration.ofSeconds(5))).isPresent();
             s.disconnect();
@@ -106,7 +143,9 @@ class TranslatedStreamsTest {
             String threeWords = "{\"model\":\"to-anthropic\",\"max_tokens\":3,"
                     + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"; // answered well within 300 ms
             HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", threeWords, anthropicHeaders());
-            assertThat(r.statusCode()).as("request %d after the fake closed its idle connections", i).isEqualTo(200);
+            assertThat(r.statusCode())
+                    .as("request %d after the fake closed its idle connections", i)
+                    .isEqualTo(200);
             Thread.sleep(450); // longer than the fake's 300 ms idle timeout: it closes the pooled connection
         }
     }

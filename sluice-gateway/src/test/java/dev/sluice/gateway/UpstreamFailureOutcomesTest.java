@@ -33,25 +33,23 @@ class UpstreamFailureOutcomesTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "timeouts.first-byte", "700ms",
-            "timeouts.idle", "700ms",
-            "timeouts.total", "20s");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE, "timeouts.first-byte", "700ms", "timeouts.idle", "700ms", "timeouts.total", "20s");
 
     @ParameterizedTest(name = "{0} -> HTTP {1} {2}")
     @CsvSource({
-            "rate-limit, 429, rate_limit_error, 1",
-            "rate-limit-no-retry-after, 429, rate_limit_error, ",
-            "server-error, 500, api_error, ",
-            "unavailable, 503, , 2",
-            "overloaded, 529, overloaded_error, ",
-            "context-length, 400, invalid_request_error, ",
+        "rate-limit, 429, rate_limit_error, 1",
+        "rate-limit-no-retry-after, 429, rate_limit_error, ",
+        "server-error, 500, api_error, ",
+        "unavailable, 503, , 2",
+        "overloaded, 529, overloaded_error, ",
+        "context-length, 400, invalid_request_error, ",
     })
-    void upstreamErrorStatusesArePassedOnInAnthropicErrorJson(String fault, int status, String type,
-                                                              String retryAfter) throws Exception {
+    void upstreamErrorStatusesArePassedOnInAnthropicErrorJson(String fault, int status, String type, String retryAfter)
+            throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
-            HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-" + fault, stream),
-                    anthropicHeaders());
+            HttpResponse<String> r = Http.post(
+                    SLUICE.baseUri(), "/v1/messages", messageBody("fault-" + fault, stream), anthropicHeaders());
 
             assertThat(r.statusCode()).as("status, stream=%s", stream).isEqualTo(status);
             JsonNode body = JSON.readTree(r.body());
@@ -67,8 +65,8 @@ class UpstreamFailureOutcomesTest {
 
     @Test
     void contextLengthErrorIsPassedThroughFaithfully() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-context-length", false),
-                anthropicHeaders());
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(), "/v1/messages", messageBody("fault-context-length", false), anthropicHeaders());
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("prompt is too long");
@@ -76,8 +74,8 @@ class UpstreamFailureOutcomesTest {
 
     @Test
     void connectionResetBeforeTheAnswerIsA502() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-reset", true),
-                anthropicHeaders());
+        HttpResponse<String> r =
+                Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-reset", true), anthropicHeaders());
 
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(JSON.readTree(r.body()).path("error").path("type").asText()).isEqualTo("api_error");
@@ -87,8 +85,8 @@ class UpstreamFailureOutcomesTest {
     @CsvSource({"no-answer", "slow-headers"})
     void noResponseHeadersWithinTheFirstByteTimeoutIsA504(String fault) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-" + fault, true),
-                anthropicHeaders());
+        HttpResponse<String> r =
+                Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-" + fault, true), anthropicHeaders());
 
         assertThat(r.statusCode()).isEqualTo(504);
         assertThat(JSON.readTree(r.body()).path("error").path("type").asText()).isEqualTo("timeout_error");
@@ -97,14 +95,14 @@ class UpstreamFailureOutcomesTest {
 
     @ParameterizedTest(name = "{0} mid-stream -> error event, no message_stop")
     @CsvSource({
-            "stream-cut, api_error",
-            "stall, timeout_error",
-            "malformed, api_error",
-            "slow-first-token, timeout_error",
+        "stream-cut, api_error",
+        "stall, timeout_error",
+        "malformed, api_error",
+        "slow-first-token, timeout_error",
     })
     void failuresAfterTheFirstByteEndWithAnErrorEventAndNeverAFakeStop(String fault, String type) throws Exception {
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages",
-                headers(), messageBody("fault-" + fault, true))) {
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post("/v1/messages", headers(), messageBody("fault-" + fault, true))) {
             assertThat(s.status()).isEqualTo(200);
             List<SseEvent> events = s.readAll(Duration.ofSeconds(10));
 
@@ -112,18 +110,22 @@ class UpstreamFailureOutcomesTest {
             assertThat(events).first().extracting(SseEvent::event).isEqualTo("message_start");
             SseEvent last = events.get(events.size() - 1);
             assertThat(last.event()).isEqualTo("error");
-            assertThat(JSON.readTree(last.data()).path("error").path("type").asText()).isEqualTo(type);
+            assertThat(JSON.readTree(last.data()).path("error").path("type").asText())
+                    .isEqualTo(type);
         }
     }
 
     @Test
     void aStreamEndingCleanlyAfterItsStopReasonWithoutMessageStopIsCompletedNotFailed() throws Exception {
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages",
-                headers(), messageBody("fault-no-terminator", true))) {
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post("/v1/messages", headers(), messageBody("fault-no-terminator", true))) {
             assertThat(s.status()).isEqualTo(200);
             List<SseEvent> events = s.readAll(Duration.ofSeconds(10));
 
-            assertThat(events).extracting(SseEvent::event).doesNotContain("error").endsWith("message_delta", "message_stop");
+            assertThat(events)
+                    .extracting(SseEvent::event)
+                    .doesNotContain("error")
+                    .endsWith("message_delta", "message_stop");
             JsonNode delta = JSON.readTree(events.get(events.size() - 2).data());
             assertThat(delta.path("usage").path("output_tokens").asInt()).isPositive();
         }
@@ -131,8 +133,8 @@ class UpstreamFailureOutcomesTest {
 
     @Test
     void contentFilterStopIsRelayedAsAnOrdinaryAnswer() throws Exception {
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages",
-                headers(), messageBody("fault-content-filter", true))) {
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post("/v1/messages", headers(), messageBody("fault-content-filter", true))) {
             List<SseEvent> events = s.readAll(Duration.ofSeconds(10));
 
             assertThat(events).extracting(SseEvent::event).endsWith("message_stop");
@@ -147,15 +149,30 @@ class UpstreamFailureOutcomesTest {
             closedPort = probe.getLocalPort();
         }
         try (Sluice other = Sluice.start(SluiceExtension.config(Map.of(
-                "server.port", "0", "demo.mode", "off", "upstream.api-key", "k",
-                "upstream.url", "http://127.0.0.1:" + closedPort, "shutdown.pre-drain", "0s")))) {
+                "server.port",
+                "0",
+                "demo.mode",
+                "off",
+                "upstream.api-key",
+                "k",
+                "upstream.url",
+                "http://127.0.0.1:" + closedPort,
+                "shutdown.pre-drain",
+                "0s")))) {
             for (boolean stream : new boolean[] {false, true}) {
-                HttpResponse<String> r = Http.post(other.baseUri(), "/v1/messages", messageBody("fake-model", stream),
+                HttpResponse<String> r = Http.post(
+                        other.baseUri(),
+                        "/v1/messages",
+                        messageBody("fake-model", stream),
                         anthropicHeaders("x-request-id", "req-refused-" + stream));
 
                 assertThat(r.statusCode()).isEqualTo(502);
-                String message = JSON.readTree(r.body()).path("error").path("message").asText();
-                assertThat(message).hasSizeLessThan(200).contains("refused").contains("req-refused-" + stream)
+                String message =
+                        JSON.readTree(r.body()).path("error").path("message").asText();
+                assertThat(message)
+                        .hasSizeLessThan(200)
+                        .contains("refused")
+                        .contains("req-refused-" + stream)
                         .contains("fake-model");
                 assertPlain(message, r.body(), other.baseUri().getPort());
             }
@@ -164,26 +181,39 @@ class UpstreamFailureOutcomesTest {
 
     @Test
     void aConnectionResetBeforeTheAnswerNamesTheResetNotJettysConnectionDump() throws Exception {
-        HttpResponse<String> r = Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("fault-reset", false),
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                messageBody("fault-reset", false),
                 anthropicHeaders("x-request-id", "req-reset"));
 
         assertThat(r.statusCode()).isEqualTo(502);
         String message = JSON.readTree(r.body()).path("error").path("message").asText();
-        assertThat(message).hasSizeLessThan(200).containsAnyOf("reset", "closed the connection").contains("req-reset");
+        assertThat(message)
+                .hasSizeLessThan(200)
+                .containsAnyOf("reset", "closed the connection")
+                .contains("req-reset");
         assertPlain(message, r.body(), SLUICE.baseUri().getPort());
     }
 
     /** No Jetty text and no port of Sluice's side of the connection (the upstream's local port is unknown). */
     private static void assertPlain(String message, String body, int sluicePort) {
-        assertThat(message).doesNotContainIgnoringCase("jetty").doesNotContain("HttpConnection", "EndPoint", "@",
-                "<->", "Exception");
-        assertThat(message.replaceAll("req-[a-z-]+", "")).doesNotContainPattern(":\\d{4,5}")
+        assertThat(message)
+                .doesNotContainIgnoringCase("jetty")
+                .doesNotContain("HttpConnection", "EndPoint", "@", "<->", "Exception");
+        assertThat(message.replaceAll("req-[a-z-]+", ""))
+                .doesNotContainPattern(":\\d{4,5}")
                 .doesNotContain(Integer.toString(sluicePort));
         assertThat(body).doesNotContainIgnoringCase("jetty");
     }
 
     static Map<String, String> headers() {
-        return Map.of("x-api-key", SluiceExtension.CLIENT_KEY, "anthropic-version", "2023-06-01",
-                "content-type", "application/json");
+        return Map.of(
+                "x-api-key",
+                SluiceExtension.CLIENT_KEY,
+                "anthropic-version",
+                "2023-06-01",
+                "content-type",
+                "application/json");
     }
 }

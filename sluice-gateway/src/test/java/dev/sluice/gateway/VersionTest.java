@@ -36,8 +36,10 @@ class VersionTest {
     @BeforeAll
     static void projectVersion() {
         projectVersion = System.getProperty("sluice.project.version");
-        assertThat(projectVersion).as("sluice.project.version, set by surefire in sluice-gateway/pom.xml")
-                .isNotBlank().doesNotContain("${");
+        assertThat(projectVersion)
+                .as("sluice.project.version, set by surefire in sluice-gateway/pom.xml")
+                .isNotBlank()
+                .doesNotContain("${");
     }
 
     @Test
@@ -48,9 +50,14 @@ class VersionTest {
     @Test
     void sluiceVersionPrintsIt() throws Exception {
         Process p = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SluiceCli.class.getName(), "version")
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SluiceCli.class.getName(),
+                        "version")
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

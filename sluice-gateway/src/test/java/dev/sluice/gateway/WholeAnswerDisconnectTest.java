@@ -63,10 +63,10 @@ class WholeAnswerDisconnectTest {
         }
 
         @Override
-        public void flush() { }
+        public void flush() {}
 
         @Override
-        public void close() { }
+        public void close() {}
     };
     private static final AtomicInteger IDS = new AtomicInteger();
     /** Cancel latencies measured by the tests, printed after the class. */
@@ -78,12 +78,32 @@ class WholeAnswerDisconnectTest {
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = SluiceExtension.against(FAKE,
-            "providers.oai.kind", "openai", "providers.oai.url", "{fake}/v1", "providers.oai.api-keys", "sk-oai",
-            "providers.ant.kind", "anthropic", "providers.ant.url", "{fake}", "providers.ant.api-keys", "sk-ant",
-            "routes.a-slow.targets", "ant:fault-slow-headers", "routes.o-slow.targets", "oai:fault-slow-headers",
-            "routes.a-fast.targets", "ant:fake-model", "routes.o-fast.targets", "oai:fake-model",
-            "upstream.max-connections", "256", "admission.max-in-flight", "512");
+    static final SluiceExtension SLUICE = SluiceExtension.against(
+            FAKE,
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "routes.a-slow.targets",
+            "ant:fault-slow-headers",
+            "routes.o-slow.targets",
+            "oai:fault-slow-headers",
+            "routes.a-fast.targets",
+            "ant:fake-model",
+            "routes.o-fast.targets",
+            "oai:fake-model",
+            "upstream.max-connections",
+            "256",
+            "admission.max-in-flight",
+            "512");
 
     @BeforeAll
     static void tap() {
@@ -93,7 +113,8 @@ class WholeAnswerDisconnectTest {
     @AfterAll
     static void untap() {
         ACCESS.removeHandler(ACCESS_TAP);
-        System.out.println("WholeAnswerDisconnectTest cancel latencies, sluice side/fake side (us): " + MEASURED_MICROS);
+        System.out.println(
+                "WholeAnswerDisconnectTest cancel latencies, sluice side/fake side (us): " + MEASURED_MICROS);
     }
 
     /** A client route and the model whose route sends it to an upstream of the given kind. */
@@ -140,27 +161,41 @@ class WholeAnswerDisconnectTest {
         Socket socket = open();
         socket.getOutputStream().write(request(call.path, call.body(call.model), call.anthropicClient, id, false));
         socket.getOutputStream().flush();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2)).until(() ->
-                FAKE.provider().exchangesStarted() - started == 1 && FAKE.provider().activeExchanges() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(2))
+                .until(() -> FAKE.provider().exchangesStarted() - started == 1
+                        && FAKE.provider().activeExchanges() == 1);
         assertThat(SLUICE.sluice().inFlight()).isEqualTo(1);
 
         long t0 = System.nanoTime();
         close(socket, reset);
-        long sluiceMicros = measure(t0, () -> SLUICE.sluice().inFlight() == 0 && SLUICE.sluice().liveScopes() == 0,
+        long sluiceMicros = measure(
+                t0, () -> SLUICE.sluice().inFlight() == 0 && SLUICE.sluice().liveScopes() == 0, Duration.ofSeconds(5));
+        long micros = measure(
+                t0,
+                () -> FAKE.provider().exchangesAborted() - aborted == 1
+                        && FAKE.provider().activeExchanges() == 0
+                        && SLUICE.sluice().inFlight() == 0
+                        && SLUICE.sluice().liveScopes() == 0,
                 Duration.ofSeconds(5));
-        long micros = measure(t0, () -> FAKE.provider().exchangesAborted() - aborted == 1
-                && FAKE.provider().activeExchanges() == 0
-                && SLUICE.sluice().inFlight() == 0 && SLUICE.sluice().liveScopes() == 0, Duration.ofSeconds(5));
         MEASURED_MICROS.put(call + (reset ? "/rst" : "/fin"), sluiceMicros + "/" + micros);
 
         assertThat(Duration.ofNanos(micros * 1000))
-                .as("close -> upstream aborted, in-flight 0, scopes 0 (%d us)", micros).isLessThanOrEqualTo(CANCEL_BOUND);
-        assertThat(FAKE.provider().exchangesAborted() - aborted).as("the fake saw its request aborted").isEqualTo(1);
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(accessLine(id))
-                .as("access log line of %s", id).isNotNull().contains("outcome=CANCELLED"));
+                .as("close -> upstream aborted, in-flight 0, scopes 0 (%d us)", micros)
+                .isLessThanOrEqualTo(CANCEL_BOUND);
+        assertThat(FAKE.provider().exchangesAborted() - aborted)
+                .as("the fake saw its request aborted")
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(accessLine(id))
+                        .as("access log line of %s", id)
+                        .isNotNull()
+                        .contains("outcome=CANCELLED"));
         if (call.generation()) { // count_tokens is not a generation: it has no usage record and no request metric
-            await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-                    assertThat(cancelledInMetrics() - cancelledBefore).as("cancelled requests in /metrics").isEqualTo(1));
+            await().atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(cancelledInMetrics() - cancelledBefore)
+                            .as("cancelled requests in /metrics")
+                            .isEqualTo(1));
         }
     }
 
@@ -177,14 +212,16 @@ class WholeAnswerDisconnectTest {
                 Call call = Call.values()[i % Call.values().length];
                 Socket s = open();
                 sockets.add(s);
-                s.getOutputStream().write(request(call.path, call.body(call.model), call.anthropicClient,
-                        "wad-many-" + i, false));
+                s.getOutputStream()
+                        .write(request(call.path, call.body(call.model), call.anthropicClient, "wad-many-" + i, false));
                 s.getOutputStream().flush();
             }
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
-                assertThat(FAKE.provider().exchangesStarted() - started).isEqualTo(clients);
-                assertThat(FAKE.provider().activeExchanges()).isEqualTo(clients);
-            });
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(10))
+                    .untilAsserted(() -> {
+                        assertThat(FAKE.provider().exchangesStarted() - started).isEqualTo(clients);
+                        assertThat(FAKE.provider().activeExchanges()).isEqualTo(clients);
+                    });
             assertThat(SLUICE.sluice().inFlight()).isEqualTo(clients);
         } finally {
             closing = System.nanoTime();
@@ -193,11 +230,15 @@ class WholeAnswerDisconnectTest {
             }
         }
         long t0 = closing;
-        long sluiceMicros = measure(t0, () -> SLUICE.sluice().inFlight() == 0 && SLUICE.sluice().liveScopes() == 0,
+        long sluiceMicros = measure(
+                t0, () -> SLUICE.sluice().inFlight() == 0 && SLUICE.sluice().liveScopes() == 0, Duration.ofSeconds(10));
+        long micros = measure(
+                t0,
+                () -> FAKE.provider().exchangesAborted() - aborted == clients
+                        && FAKE.provider().activeExchanges() == 0
+                        && SLUICE.sluice().inFlight() == 0
+                        && SLUICE.sluice().liveScopes() == 0,
                 Duration.ofSeconds(10));
-        long micros = measure(t0, () -> FAKE.provider().exchangesAborted() - aborted == clients
-                && FAKE.provider().activeExchanges() == 0 && SLUICE.sluice().inFlight() == 0
-                && SLUICE.sluice().liveScopes() == 0, Duration.ofSeconds(10));
         MEASURED_MICROS.put("200 at once", sluiceMicros + "/" + micros);
         assertThat(Duration.ofNanos(micros * 1000)).as("%d us", micros).isLessThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(FAKE.provider().exchangesAborted() - aborted).isEqualTo(clients);
@@ -208,18 +249,27 @@ class WholeAnswerDisconnectTest {
         awaitIdle();
         try (Socket socket = open()) {
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            for (Call call : List.of(Call.MESSAGES_TO_ANTHROPIC, Call.CHAT_TO_ANTHROPIC, Call.MESSAGES_TO_OPENAI,
+            for (Call call : List.of(
+                    Call.MESSAGES_TO_ANTHROPIC,
+                    Call.CHAT_TO_ANTHROPIC,
+                    Call.MESSAGES_TO_OPENAI,
                     Call.COUNT_TOKENS_TO_ANTHROPIC)) {
                 String model = call.model.replace("-slow", "-fast");
-                socket.getOutputStream().write(request(call.path, call.body(model), call.anthropicClient,
-                        "wad-keep-" + IDS.incrementAndGet(), false));
+                socket.getOutputStream()
+                        .write(request(
+                                call.path,
+                                call.body(model),
+                                call.anthropicClient,
+                                "wad-keep-" + IDS.incrementAndGet(),
+                                false));
                 socket.getOutputStream().flush();
                 Response r = Response.read(in);
                 assertThat(r.status).as("%s on the same connection", call).isEqualTo(200);
                 assertThat(r.body).as("%s", call).contains(call.generation() ? "fake" : "input_tokens");
             }
         }
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(SLUICE.sluice().inFlight()).isZero());
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(SLUICE.sluice().inFlight()).isZero());
     }
 
     @Test
@@ -263,17 +313,20 @@ class WholeAnswerDisconnectTest {
             String id = "wad-early-" + IDS.incrementAndGet();
             ids.add(id);
             try (Socket socket = open()) {
-                socket.getOutputStream().write(request(call.path, call.body(call.model), call.anthropicClient, id,
-                        false));
+                socket.getOutputStream()
+                        .write(request(call.path, call.body(call.model), call.anthropicClient, id, false));
                 socket.getOutputStream().flush();
                 socket.shutdownOutput(); // FIN right behind the request
             }
         }
         // the watch starts 25 ms after admission (an answer faster than that never pays for it): a client
         // that left before is seen gone the moment it starts
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ids).allSatisfy(id ->
-                assertThat(accessLine(id)).as("access log line of %s", id).isNotNull()
-                        .contains("outcome=CANCELLED")));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(ids)
+                        .allSatisfy(id -> assertThat(accessLine(id))
+                                .as("access log line of %s", id)
+                                .isNotNull()
+                                .contains("outcome=CANCELLED")));
         awaitIdle();
     }
 
@@ -281,9 +334,11 @@ class WholeAnswerDisconnectTest {
     private static long measure(long t0, BooleanSupplier done, Duration limit) {
         while (!done.getAsBoolean()) {
             if (System.nanoTime() - t0 > limit.toNanos()) {
-                throw new AssertionError("not done within " + limit + ": fake aborted=" + FAKE.provider().exchangesAborted()
+                throw new AssertionError("not done within " + limit + ": fake aborted="
+                        + FAKE.provider().exchangesAborted()
                         + " active=" + FAKE.provider().activeExchanges() + ", sluice in flight="
-                        + SLUICE.sluice().inFlight() + " scopes=" + SLUICE.sluice().liveScopes());
+                        + SLUICE.sluice().inFlight() + " scopes="
+                        + SLUICE.sluice().liveScopes());
             }
             LockSupport.parkNanos(100_000);
         }
@@ -291,8 +346,10 @@ class WholeAnswerDisconnectTest {
     }
 
     private static void awaitIdle() {
-        await().atMost(Duration.ofSeconds(5)).until(() -> FAKE.provider().activeExchanges() == 0
-                && SLUICE.sluice().inFlight() == 0 && SLUICE.sluice().liveScopes() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> FAKE.provider().activeExchanges() == 0
+                        && SLUICE.sluice().inFlight() == 0
+                        && SLUICE.sluice().liveScopes() == 0);
     }
 
     private static Socket open() throws IOException {
@@ -314,14 +371,24 @@ class WholeAnswerDisconnectTest {
     private static byte[] request(String path, String body, boolean anthropic, String id, boolean close) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\n")
-                .append("host: 127.0.0.1:").append(SLUICE.baseUri().getPort()).append("\r\n")
+                .append("host: 127.0.0.1:")
+                .append(SLUICE.baseUri().getPort())
+                .append("\r\n")
                 .append("content-type: application/json\r\n")
-                .append("content-length: ").append(bytes.length).append("\r\n")
-                .append("x-request-id: ").append(id).append("\r\n");
+                .append("content-length: ")
+                .append(bytes.length)
+                .append("\r\n")
+                .append("x-request-id: ")
+                .append(id)
+                .append("\r\n");
         if (anthropic) {
-            head.append("x-api-key: ").append(SluiceExtension.CLIENT_KEY).append("\r\nanthropic-version: 2023-06-01\r\n");
+            head.append("x-api-key: ")
+                    .append(SluiceExtension.CLIENT_KEY)
+                    .append("\r\nanthropic-version: 2023-06-01\r\n");
         } else {
-            head.append("authorization: Bearer ").append(SluiceExtension.CLIENT_KEY).append("\r\n");
+            head.append("authorization: Bearer ")
+                    .append(SluiceExtension.CLIENT_KEY)
+                    .append("\r\n");
         }
         if (close) {
             head.append("connection: close\r\n");
@@ -334,15 +401,20 @@ class WholeAnswerDisconnectTest {
     }
 
     private static String accessLine(String id) {
-        return ACCESS_LINES.stream().filter(l -> l.contains("id=" + id + " ")).findFirst().orElse(null);
+        return ACCESS_LINES.stream()
+                .filter(l -> l.contains("id=" + id + " "))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The sum of the {@code sluice_request_duration_seconds_count} series tagged outcome="cancelled". */
     private static double cancelledInMetrics() throws Exception {
         String text = Http.get(SLUICE.baseUri(), "/metrics").body();
-        return text.lines().filter(l -> l.startsWith("sluice_request_duration_seconds_count{")
-                        && l.contains("outcome=\"cancelled\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return text.lines()
+                .filter(l ->
+                        l.startsWith("sluice_request_duration_seconds_count{") && l.contains("outcome=\"cancelled\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** One HTTP/1.1 response read off a raw socket: content-length or chunked. */
@@ -354,14 +426,17 @@ class WholeAnswerDisconnectTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String l = line(in); !l.isEmpty(); l = line(in)) {
                 int colon = l.indexOf(':');
-                headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+                headers.put(
+                        l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        l.substring(colon + 1).trim());
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             if (headers.containsKey("content-length")) {
                 body.writeBytes(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
             } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
-                     size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                        size > 0;
+                        size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
                     body.writeBytes(in.readNBytes(size));
                     line(in);
                 }

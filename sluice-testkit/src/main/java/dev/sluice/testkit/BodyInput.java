@@ -18,7 +18,8 @@ abstract class BodyInput extends InputStream {
         if (status == 204 || status == 304 || status == 101) {
             return new LengthBody(connection, 0);
         }
-        String transferEncoding = head.headers().getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT);
+        String transferEncoding =
+                head.headers().getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT);
         if (transferEncoding.strip().endsWith("chunked")) {
             return new ChunkedBody(connection);
         }

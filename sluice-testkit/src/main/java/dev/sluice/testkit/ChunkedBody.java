@@ -11,7 +11,13 @@ final class ChunkedBody extends BodyInput {
 
     private static final int MAX_LINE = 4096;
 
-    private enum State { SIZE_LINE, DATA, DATA_END, TRAILERS, DONE }
+    private enum State {
+        SIZE_LINE,
+        DATA,
+        DATA_END,
+        TRAILERS,
+        DONE
+    }
 
     private final InputStream in;
     private final StringBuilder line = new StringBuilder();

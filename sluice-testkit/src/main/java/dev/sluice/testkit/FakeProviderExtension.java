@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link FakeProvider} for one test class, on 127.0.0.1 and a free port:
@@ -92,7 +92,11 @@ public final class FakeProviderExtension implements BeforeAllCallback, AfterAllC
         if (ownerId != null) {
             return; // a @Nested class inherits the extension; the enclosing class owns the provider
         }
-        provider = customizer.apply(FakeProvider.builder()).host("127.0.0.1").port(0).start();
+        provider = customizer
+                .apply(FakeProvider.builder())
+                .host("127.0.0.1")
+                .port(0)
+                .start();
         ownerId = context.getUniqueId();
     }
 
@@ -107,9 +111,11 @@ public final class FakeProviderExtension implements BeforeAllCallback, AfterAllC
                 () -> new int[] {running.openConnections(), running.activeExchanges()},
                 counts -> counts[0] == 0 && counts[1] == 0,
                 drainTimeout);
-        AssertionError failure = held[0] == 0 && held[1] == 0 ? null : new AssertionError(
-                "fake provider still holds " + held[0] + " open connections / " + held[1]
-                        + " active exchanges after the test class " + context.getRequiredTestClass().getName()
+        AssertionError failure = held[0] == 0 && held[1] == 0
+                ? null
+                : new AssertionError("fake provider still holds " + held[0] + " open connections / " + held[1]
+                        + " active exchanges after the test class "
+                        + context.getRequiredTestClass().getName()
                         + " (waited " + drainTimeout.toMillis() + " ms; whatever connected to it did not close)");
         try {
             running.close();

@@ -58,7 +58,8 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
 
     @Override
     public void afterEach(ExtensionContext context) {
-        List<LeakSource> sources = LeakSources.inInstances(context.getRequiredTestInstances().getAllInstances());
+        List<LeakSource> sources =
+                LeakSources.inInstances(context.getRequiredTestInstances().getAllInstances());
         checkSources(sources, "test " + testName(context), leakTimeout(context));
     }
 
@@ -99,15 +100,19 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         if (leaks.isEmpty()) {
             return;
         }
-        StringBuilder message = new StringBuilder("leak check failed after ").append(subject).append(": ");
+        StringBuilder message =
+                new StringBuilder("leak check failed after ").append(subject).append(": ");
         if (leaks.size() == 1) {
             message.append(leaks.get(0));
         } else {
             message.append(leaks.size()).append(" leaks:");
             leaks.forEach(leak -> message.append("\n  ").append(leak));
         }
-        message.append("\n(still held after waiting ").append(timeout.toMillis()).append(" ms; set @LeakCheckTimeout or ")
-                .append(TIMEOUT_KEY).append(" if the fixture legitimately needs longer)");
+        message.append("\n(still held after waiting ")
+                .append(timeout.toMillis())
+                .append(" ms; set @LeakCheckTimeout or ")
+                .append(TIMEOUT_KEY)
+                .append(" if the fixture legitimately needs longer)");
         throw new AssertionError(message.toString());
     }
 
@@ -116,9 +121,13 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
         if (lingering.isEmpty()) {
             return;
         }
-        StringBuilder message = new StringBuilder("thread leak check failed after ").append(subject).append(": ")
-                .append(lingering.size()).append(" non-daemon thread(s) started during the class still alive after ")
-                .append(linger.toMillis()).append(" ms:");
+        StringBuilder message = new StringBuilder("thread leak check failed after ")
+                .append(subject)
+                .append(": ")
+                .append(lingering.size())
+                .append(" non-daemon thread(s) started during the class still alive after ")
+                .append(linger.toMillis())
+                .append(" ms:");
         for (Thread thread : lingering) {
             message.append("\n  ").append(ThreadSnapshot.describe(thread));
         }
@@ -150,7 +159,8 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterEachCal
             try {
                 return millis(Long.parseLong(value), key);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number of milliseconds, got '" + value + "'", e);
+                throw new IllegalArgumentException(
+                        key + " must be a whole number of milliseconds, got '" + value + "'", e);
             }
         });
     }

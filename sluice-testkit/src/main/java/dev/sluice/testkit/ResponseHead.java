@@ -42,8 +42,8 @@ record ResponseHead(int status, String reason, Map<String, String> headers) {
             String value = line.substring(colon + 1).strip();
             headers.merge(name, value, (first, second) -> first + ", " + second);
         }
-        return new ResponseHead(Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "",
-                Collections.unmodifiableMap(headers));
+        return new ResponseHead(
+                Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "", Collections.unmodifiableMap(headers));
     }
 
     /** Reads one line ended by LF (a CR before it is dropped), charging its bytes to the budget. */
@@ -53,7 +53,9 @@ record ResponseHead(int status, String reason, Map<String, String> headers) {
             int b = in.read();
             if (b == -1) {
                 throw new EOFException("connection closed before the end of the response head"
-                        + (line.size() > 0 ? " (partial line: '" + line.toString(StandardCharsets.ISO_8859_1) + "')" : ""));
+                        + (line.size() > 0
+                                ? " (partial line: '" + line.toString(StandardCharsets.ISO_8859_1) + "')"
+                                : ""));
             }
             if (--budget[0] < 0) {
                 throw new IOException("response head longer than " + MAX_HEAD_BYTES + " bytes");

@@ -62,7 +62,8 @@ public final class SseStream implements AutoCloseable {
      *     usable, so a test may wait again
      */
     public Optional<SseEvent> next(Duration timeout) {
-        return nextBefore(System.nanoTime() + timeout.toNanos(), "no complete event within " + timeout.toMillis() + " ms");
+        return nextBefore(
+                System.nanoTime() + timeout.toNanos(), "no complete event within " + timeout.toMillis() + " ms");
     }
 
     /**
@@ -74,7 +75,8 @@ public final class SseStream implements AutoCloseable {
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         String failure = "stream did not end within " + timeout.toMillis() + " ms";
         List<SseEvent> all = new ArrayList<>();
-        for (Optional<SseEvent> event = nextBefore(deadlineNanos, failure); event.isPresent();
+        for (Optional<SseEvent> event = nextBefore(deadlineNanos, failure);
+                event.isPresent();
                 event = nextBefore(deadlineNanos, failure)) {
             if (all.size() == MAX_EVENTS) {
                 throw new AssertionError(request + ": more than " + MAX_EVENTS + " events; is the stream endless?");
@@ -107,8 +109,10 @@ public final class SseStream implements AutoCloseable {
             }
             end(null);
         } catch (SocketTimeoutException e) {
-            throw new AssertionError(request + ": body did not end within " + timeout.toMillis() + " ms; received so far: "
-                    + preview(text.toString(StandardCharsets.UTF_8)), e);
+            throw new AssertionError(
+                    request + ": body did not end within " + timeout.toMillis() + " ms; received so far: "
+                            + preview(text.toString(StandardCharsets.UTF_8)),
+                    e);
         } catch (IOException e) {
             end(e);
         }
@@ -168,8 +172,10 @@ public final class SseStream implements AutoCloseable {
             }
             return event;
         } catch (SocketTimeoutException e) {
-            throw new AssertionError(request + ": " + failure + " (" + events + " events and "
-                    + parser.comments() + " comments received so far)", e);
+            throw new AssertionError(
+                    request + ": " + failure + " (" + events + " events and " + parser.comments()
+                            + " comments received so far)",
+                    e);
         } catch (IOException e) {
             end(e);
             return Optional.empty();

@@ -60,8 +60,8 @@ public final class SseTestClient {
         }
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         String prefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        return new SseTestClient(base.getHost(), base.getPort() == -1 ? 80 : base.getPort(), prefix,
-                DEFAULT_RESPONSE_TIMEOUT);
+        return new SseTestClient(
+                base.getHost(), base.getPort() == -1 ? 80 : base.getPort(), prefix, DEFAULT_RESPONSE_TIMEOUT);
     }
 
     /** A copy that waits {@code timeout} (default 10 s) for the status line and headers. */
@@ -126,7 +126,8 @@ public final class SseTestClient {
                 Map.entry("connection", "close"));
         for (Map.Entry<String, String> header : defaults) {
             String name = header.getKey();
-            boolean given = headers.keySet().stream().anyMatch(key -> key.toLowerCase(Locale.ROOT).equals(name));
+            boolean given = headers.keySet().stream()
+                    .anyMatch(key -> key.toLowerCase(Locale.ROOT).equals(name));
             if (!given) {
                 appendHeader(head, name, header.getValue());
             }
@@ -155,7 +156,8 @@ public final class SseTestClient {
         }
     }
 
-    private static ResponseHead readHead(BufferedInputStream in, @Nullable IOException writeFailure) throws IOException {
+    private static ResponseHead readHead(BufferedInputStream in, @Nullable IOException writeFailure)
+            throws IOException {
         try {
             return ResponseHead.read(in);
         } catch (IOException e) {

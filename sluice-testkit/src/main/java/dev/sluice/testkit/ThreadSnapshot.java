@@ -20,9 +20,8 @@ final class ThreadSnapshot {
     }
 
     static ThreadSnapshot take() {
-        return new ThreadSnapshot(liveNonDaemon().stream()
-                .map(Thread::threadId)
-                .collect(Collectors.toUnmodifiableSet()));
+        return new ThreadSnapshot(
+                liveNonDaemon().stream().map(Thread::threadId).collect(Collectors.toUnmodifiableSet()));
     }
 
     /** Live non-daemon threads that were not live when the snapshot was taken. */
@@ -39,8 +38,13 @@ final class ThreadSnapshot {
     /** {@code "name" (id 42, WAITING)} followed by its top stack frames, one per line. */
     static String describe(Thread thread) {
         StringBuilder text = new StringBuilder()
-                .append('"').append(thread.getName()).append("\" (id ").append(thread.threadId())
-                .append(", ").append(thread.getState()).append(')');
+                .append('"')
+                .append(thread.getName())
+                .append("\" (id ")
+                .append(thread.threadId())
+                .append(", ")
+                .append(thread.getState())
+                .append(')');
         StackTraceElement[] frames = thread.getStackTrace();
         for (int i = 0; i < Math.min(FRAMES_SHOWN, frames.length); i++) {
             text.append("\n      at ").append(frames[i]);

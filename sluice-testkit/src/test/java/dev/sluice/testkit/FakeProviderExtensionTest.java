@@ -46,10 +46,13 @@ class FakeProviderExtensionTest {
 
         results.testEvents().assertStatistics(stats -> stats.succeeded(1));
         results.containerEvents().assertStatistics(stats -> stats.failed(1));
-        assertThat(failures(results)).contains("fake provider still holds 1 open connections / 0 active exchanges"
-                + " after the test class " + LeftOpenCase.class.getName());
+        assertThat(failures(results))
+                .contains("fake provider still holds 1 open connections / 0 active exchanges" + " after the test class "
+                        + LeftOpenCase.class.getName());
         leftOpen.setSoTimeout((int) WAIT.toMillis());
-        assertThat(readOrReset(leftOpen)).as("the provider closed the connection it was holding").isEqualTo(-1);
+        assertThat(readOrReset(leftOpen))
+                .as("the provider closed the connection it was holding")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -94,7 +97,8 @@ class FakeProviderExtensionTest {
     void providerOutsideItsClassIsRefusedWithAHint() {
         FakeProviderExtension notRegistered = FakeProviderExtension.create();
 
-        assertThatThrownBy(notRegistered::provider).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(notRegistered::provider)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("static @RegisterExtension");
         assertThat(notRegistered.leaks()).isEmpty();
     }
@@ -173,7 +177,8 @@ class FakeProviderExtensionTest {
     @Planted
     static class CustomizedCase {
         @RegisterExtension
-        static FakeProviderExtension fake = FakeProviderExtension.create(builder -> builder.deltas(3).port(1));
+        static FakeProviderExtension fake =
+                FakeProviderExtension.create(builder -> builder.deltas(3).port(1));
 
         @Test
         void runsOnLoopback() {

@@ -26,8 +26,9 @@ class LeakCheckExtensionTest {
         EngineExecutionResults results = run(LeakingFieldCase.class);
 
         results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
-        assertThat(failures(results)).contains(
-                "leak check failed after test LeakingFieldCase.leavesTwoPermitsInFlight(): gateway: inFlight=2 (expected 0)");
+        assertThat(failures(results))
+                .contains(
+                        "leak check failed after test LeakingFieldCase.leavesTwoPermitsInFlight(): gateway: inFlight=2 (expected 0)");
     }
 
     @Test
@@ -67,7 +68,8 @@ class LeakCheckExtensionTest {
     void badTimeoutSettingFailsNamingTheKeyAndTheValue() {
         EngineExecutionResults results = run(SettlingCase.class, Map.of(LeakCheckExtension.TIMEOUT_KEY, "5s"));
 
-        assertThat(failures(results)).contains("sluice.leakcheck.timeout must be a whole number of milliseconds, got '5s'");
+        assertThat(failures(results))
+                .contains("sluice.leakcheck.timeout must be a whole number of milliseconds, got '5s'");
     }
 
     @Test
@@ -92,8 +94,9 @@ class LeakCheckExtensionTest {
 
         results.testEvents().assertStatistics(stats -> stats.failed(1));
         results.containerEvents().assertStatistics(stats -> stats.failed(1));
-        assertThat(failures(results)).contains(
-                "leak check failed after test class " + StaticLeakCase.class.getName() + ": listener: open=1");
+        assertThat(failures(results))
+                .contains(
+                        "leak check failed after test class " + StaticLeakCase.class.getName() + ": listener: open=1");
     }
 
     @Test

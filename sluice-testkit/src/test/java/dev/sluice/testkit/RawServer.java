@@ -25,7 +25,8 @@ final class RawServer implements AutoCloseable {
 
     private RawServer(String response, boolean watch) throws IOException {
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        thread = Thread.ofPlatform().name("raw-server-" + listener.getLocalPort())
+        thread = Thread.ofPlatform()
+                .name("raw-server-" + listener.getLocalPort())
                 .start(() -> answerOnce(response, watch));
     }
 
@@ -99,8 +100,10 @@ final class RawServer implements AutoCloseable {
         String head = bytes.toString(StandardCharsets.ISO_8859_1);
         int length = head.lines()
                 .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-                .mapToInt(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).strip()))
-                .findFirst().orElse(0);
+                .mapToInt(line ->
+                        Integer.parseInt(line.substring(line.indexOf(':') + 1).strip()))
+                .findFirst()
+                .orElse(0);
         bytes.write(in.readNBytes(length));
         return bytes.toString(StandardCharsets.UTF_8);
     }

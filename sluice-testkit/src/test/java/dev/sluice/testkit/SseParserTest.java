@@ -18,7 +18,8 @@ class SseParserTest {
     @Test
     void lfCrlfAndLoneCrAllEndLines() throws IOException {
         assertThat(parseAll("data: a\n\ndata: b\r\n\r\ndata: c\r\rdata: d\r\n\n"))
-                .extracting(SseEvent::data).containsExactly("a", "b", "c", "d");
+                .extracting(SseEvent::data)
+                .containsExactly("a", "b", "c", "d");
     }
 
     @Test
@@ -50,12 +51,15 @@ class SseParserTest {
 
     @Test
     void unfinishedLastEventIsDroppedAtEndOfInput() throws IOException {
-        assertThat(parseAll("data: kept\n\ndata: dropped\n")).extracting(SseEvent::data).containsExactly("kept");
+        assertThat(parseAll("data: kept\n\ndata: dropped\n"))
+                .extracting(SseEvent::data)
+                .containsExactly("kept");
     }
 
     @Test
     void utf8SplitAcrossReadsIsDecodedWhole() throws IOException {
-        assertThat(parseAll("data: \u00e9\u6f22\ud83d\ude00\n\n")).extracting(SseEvent::data)
+        assertThat(parseAll("data: \u00e9\u6f22\ud83d\ude00\n\n"))
+                .extracting(SseEvent::data)
                 .containsExactly("\u00e9\u6f22\ud83d\ude00");
     }
 

@@ -16,10 +16,11 @@ class SseTestClientRawResponseTest {
 
     @Test
     void bodyWithoutFramingIsReadUntilCloseAndNeverEndsCleanly() throws Exception {
-        try (RawServer server = RawServer.answering("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
-                        + "data: a\n\ndata: b\n\n");
+        try (RawServer server = RawServer.answering(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + "data: a\n\ndata: b\n\n");
                 SseStream stream = post(server)) {
-            assertThat(stream.readAll(WAIT)).containsExactly(new SseEvent("message", "a"), new SseEvent("message", "b"));
+            assertThat(stream.readAll(WAIT))
+                    .containsExactly(new SseEvent("message", "a"), new SseEvent("message", "b"));
             assertThat(stream.endedCleanly()).isFalse();
             assertThat(stream.transportError()).isEmpty();
         }
@@ -41,7 +42,8 @@ class SseTestClientRawResponseTest {
                 + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Trace: a\r\nx-trace: b\r\n\r\n"
                 + chunk("event: ", ";name=value") + chunk("ping\ndata: {\"a\":", "") + chunk("1}\n\n", "")
                 + "0\r\nX-Checksum: 1\r\n\r\n";
-        try (RawServer server = RawServer.answering(response); SseStream stream = post(server)) {
+        try (RawServer server = RawServer.answering(response);
+                SseStream stream = post(server)) {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.headers()).containsEntry("x-trace", "a, b");
             assertThat(stream.readAll(WAIT)).containsExactly(new SseEvent("ping", "{\"a\":1}"));
@@ -57,8 +59,13 @@ class SseTestClientRawResponseTest {
             assertThat(stream.readAll(WAIT)).isEmpty();
             List<String> lines = server.request().lines().toList();
             assertThat(lines.get(0)).isEqualTo("POST /v1/messages?beta=true HTTP/1.1");
-            assertThat(lines).contains("content-type: application/json", "connection: close", "content-length: 10",
-                    "X-Api-Key: k1", "Accept: */*");
+            assertThat(lines)
+                    .contains(
+                            "content-type: application/json",
+                            "connection: close",
+                            "content-length: 10",
+                            "X-Api-Key: k1",
+                            "Accept: */*");
             assertThat(lines).doesNotContain("accept: text/event-stream");
             assertThat(lines.get(lines.size() - 1)).isEqualTo("{\"x\":\"é\"}");
         }

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,14 +39,16 @@ class SseTestClientTest {
     @BeforeEach
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        handlers = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("sse-test-handler-", 0).factory());
+        handlers = Executors.newFixedThreadPool(
+                4, Thread.ofPlatform().name("sse-test-handler-", 0).factory());
         server.setExecutor(handlers);
         server.createContext("/v1/messages", this::streamEvents);
         server.createContext("/error", this::badRequest);
         server.createContext("/stall", this::stallAfterOneEvent);
         server.createContext("/endless", this::streamUntilWriteFails);
         server.start();
-        client = SseTestClient.connect(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+        client = SseTestClient.connect(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
     }
 
     @AfterEach
@@ -55,7 +56,9 @@ class SseTestClientTest {
         unstall.countDown();
         server.stop(0);
         handlers.shutdownNow();
-        assertThat(handlers.awaitTermination(5, TimeUnit.SECONDS)).as("handlers ended").isTrue();
+        assertThat(handlers.awaitTermination(5, TimeUnit.SECONDS))
+                .as("handlers ended")
+                .isTrue();
     }
 
     @Test
@@ -63,12 +66,13 @@ class SseTestClientTest {
         try (SseStream stream = client.post("/v1/messages", Map.of("x-test", "yes"), "{\"model\":\"m\"}")) {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.headers()).containsEntry("content-type", "text/event-stream");
-            assertThat(stream.readAll(WAIT)).containsExactly(
-                    new SseEvent("request", "POST application/json yes {\"model\":\"m\"}"),
-                    new SseEvent("message_start", "{\"type\":\"message_start\"}"),
-                    new SseEvent("content_block_delta", "line one\nline two"),
-                    new SseEvent("message", "[DONE]"),
-                    new SseEvent("message_stop", "{}"));
+            assertThat(stream.readAll(WAIT))
+                    .containsExactly(
+                            new SseEvent("request", "POST application/json yes {\"model\":\"m\"}"),
+                            new SseEvent("message_start", "{\"type\":\"message_start\"}"),
+                            new SseEvent("content_block_delta", "line one\nline two"),
+                            new SseEvent("message", "[DONE]"),
+                            new SseEvent("message_stop", "{}"));
             assertThat(stream.commentsSeen()).isEqualTo(2);
             assertThat(stream.endedCleanly()).isTrue();
         }
@@ -118,7 +122,9 @@ class SseTestClientTest {
 
         stream.disconnect();
 
-        assertThat(endlessWriteFailed.await(5, TimeUnit.SECONDS)).as("server saw the connection fail").isTrue();
+        assertThat(endlessWriteFailed.await(5, TimeUnit.SECONDS))
+                .as("server saw the connection fail")
+                .isTrue();
         assertThat(endlessFailure.get()).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> stream.next(WAIT)).isInstanceOf(IllegalStateException.class);
     }
@@ -136,9 +142,10 @@ class SseTestClientTest {
     }
 
     private void streamEvents(HttpExchange exchange) throws IOException {
-        String echo = exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Content-Type") + " "
-                + exchange.getRequestHeaders().getFirst("X-Test") + " "
-                + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String echo =
+                exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Content-Type") + " "
+                        + exchange.getRequestHeaders().getFirst("X-Test") + " "
+                        + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {

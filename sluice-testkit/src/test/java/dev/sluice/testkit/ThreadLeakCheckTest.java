@@ -39,11 +39,12 @@ class ThreadLeakCheckTest {
 
         results.testEvents().assertStatistics(stats -> stats.succeeded(1));
         results.containerEvents().assertStatistics(stats -> stats.failed(1));
-        assertThat(failures(results)).contains(
-                "thread leak check failed after test class " + NonDaemonThreadCase.class.getName(),
-                "\"planted-worker\"",
-                "at java.base/java.util.concurrent.CountDownLatch.await",
-                "still alive after 200 ms");
+        assertThat(failures(results))
+                .contains(
+                        "thread leak check failed after test class " + NonDaemonThreadCase.class.getName(),
+                        "\"planted-worker\"",
+                        "at java.base/java.util.concurrent.CountDownLatch.await",
+                        "still alive after 200 ms");
     }
 
     @Test
@@ -51,7 +52,9 @@ class ThreadLeakCheckTest {
         EngineExecutionResults results = run(DaemonThreadCase.class, SHORT_LINGER);
 
         results.containerEvents().assertStatistics(stats -> stats.failed(0));
-        assertThat(planted.isAlive()).as("the daemon thread was still running during the check").isTrue();
+        assertThat(planted.isAlive())
+                .as("the daemon thread was still running during the check")
+                .isTrue();
     }
 
     @Test

@@ -34,8 +34,10 @@ public class HotPathBenchmark {
     @Setup
     public void setup() throws Exception {
         limiter = Limiter.fixed("bench", 1_000_000);
-        request = Translate.mapper().readTree("{\"model\":\"m\",\"max_tokens\":256,\"temperature\":0,"
-                + "\"system\":\"be brief\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there, how are you\"}]}");
+        request = Translate.mapper()
+                .readTree(
+                        "{\"model\":\"m\",\"max_tokens\":256,\"temperature\":0,"
+                                + "\"system\":\"be brief\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there, how are you\"}]}");
     }
 
     @Benchmark

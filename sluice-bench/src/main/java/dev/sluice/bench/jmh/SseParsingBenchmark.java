@@ -32,7 +32,9 @@ public class SseParsingBenchmark {
         StringBuilder sb = new StringBuilder("event: message_start\ndata: {\"type\":\"message_start\"}\n\n");
         for (int i = 0; i < 64; i++) {
             sb.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\" word").append(i).append("\"}}\n\n");
+                            + "\"delta\":{\"type\":\"text_delta\",\"text\":\" word")
+                    .append(i)
+                    .append("\"}}\n\n");
         }
         sb.append("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         stream = sb.toString().getBytes(StandardCharsets.UTF_8);

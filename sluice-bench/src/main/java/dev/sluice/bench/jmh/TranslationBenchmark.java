@@ -34,21 +34,31 @@ public class TranslationBenchmark {
 
     @Setup
     public void setup() throws Exception {
-        request = Translate.mapper().readTree("{\"model\":\"m\",\"max_tokens\":256,\"system\":\"be brief\","
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"},{\"role\":\"assistant\",\"content\":\"hi\"},"
-                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"weather?\"}]}],"
-                + "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]}");
+        request = Translate.mapper()
+                .readTree("{\"model\":\"m\",\"max_tokens\":256,\"system\":\"be brief\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"},{\"role\":\"assistant\",\"content\":\"hi\"},"
+                        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"weather?\"}]}],"
+                        + "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]}");
         chunks = new ArrayList<>();
-        chunks.add(new SseEvent("message", "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}"));
+        chunks.add(new SseEvent(
+                "message",
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}"));
         for (int i = 0; i < 64; i++) {
-            chunks.add(new SseEvent("message", "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
-                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" w" + i + "\"}}]}"));
+            chunks.add(new SseEvent(
+                    "message",
+                    "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
+                            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" w" + i + "\"}}]}"));
         }
-        chunks.add(new SseEvent("message", "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}"));
-        chunks.add(new SseEvent("message", "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
-                + "\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":64,\"total_tokens\":74}}"));
+        chunks.add(new SseEvent(
+                "message",
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}"));
+        chunks.add(
+                new SseEvent(
+                        "message",
+                        "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
+                                + "\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":64,\"total_tokens\":74}}"));
         chunks.add(new SseEvent("message", "[DONE]"));
     }
 

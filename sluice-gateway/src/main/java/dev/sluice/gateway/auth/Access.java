@@ -24,14 +24,14 @@ public final class Access {
     /** The subprotocol prefix that carries a client key on a WebSocket handshake. */
     public static final String WEBSOCKET_KEY_PREFIX = "openai-insecure-api-key.";
 
-    private Access() {
-    }
+    private Access() {}
 
     /** The client behind {@code req}; {@code authenticator} checks stored keys and counts client-key failures. */
     public static Principal check(ServerRequest req, SluiceConfig.Auth auth, Authenticator authenticator)
             throws AccessDenied {
-        String key = presentedKey(req).orElseThrow(() ->
-                new AccessDenied(401, "missing API key: send it as x-api-key or Authorization: Bearer"));
+        String key = presentedKey(req)
+                .orElseThrow(
+                        () -> new AccessDenied(401, "missing API key: send it as x-api-key or Authorization: Bearer"));
         if (auth.mode() == SluiceConfig.AuthMode.PASS_THROUGH) {
             return Principal.passThrough(key);
         }
@@ -59,14 +59,18 @@ public final class Access {
                 return Principal.stored(allowed.key());
             }
             if (r instanceof Authenticator.Denied d) {
-                throw d.status() == 429 ? tooMany(d.retryAfter().orElse(Duration.ofSeconds(1)))
+                throw d.status() == 429
+                        ? tooMany(d.retryAfter().orElse(Duration.ofSeconds(1)))
                         : new AccessDenied(d.status(), d.type(), d.message(), "1");
             }
             if (open) {
                 return Principal.anonymous();
             }
-            throw new AccessDenied(401, "authentication_error",
-                    ((Authenticator.Unknown) r).revoked() ? "API key revoked" : "invalid API key", null);
+            throw new AccessDenied(
+                    401,
+                    "authentication_error",
+                    ((Authenticator.Unknown) r).revoked() ? "API key revoked" : "invalid API key",
+                    null);
         }
         if (open) {
             return Principal.anonymous();
@@ -124,12 +128,16 @@ public final class Access {
 
     private static String address(ServerRequest req) {
         return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : String.valueOf(req.remotePeer().address());
+                ? a.getAddress().getHostAddress()
+                : String.valueOf(req.remotePeer().address());
     }
 
     private static AccessDenied tooMany(Duration wait) {
         long s = Math.max(1, (wait.toMillis() + 999) / 1000);
-        return new AccessDenied(429, "rate_limit_error", "too many failed authentications from this address; retry in "
-                + s + " s", Long.toString(s));
+        return new AccessDenied(
+                429,
+                "rate_limit_error",
+                "too many failed authentications from this address; retry in " + s + " s",
+                Long.toString(s));
     }
 }

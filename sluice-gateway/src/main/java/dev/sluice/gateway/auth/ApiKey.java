@@ -1,8 +1,8 @@
 package dev.sluice.gateway.auth;
 
 /** A stored key as listed: never its hash or plaintext, only the first characters for recognition. */
-public record ApiKey(String id, String name, String tenant, String prefix, long createdAt, Long revokedAt,
-                     KeyPolicy policy) {
+public record ApiKey(
+        String id, String name, String tenant, String prefix, long createdAt, Long revokedAt, KeyPolicy policy) {
 
     public boolean revoked() {
         return revokedAt != null;

@@ -19,20 +19,16 @@ import java.util.Optional;
 public final class Authenticator {
 
     /** The outcome for one presented key. */
-    public sealed interface Result permits Allowed, Unknown, Denied {
-    }
+    public sealed interface Result permits Allowed, Unknown, Denied {}
 
     /** A valid, unrevoked stored key. */
-    public record Allowed(ApiKey key) implements Result {
-    }
+    public record Allowed(ApiKey key) implements Result {}
 
     /** Not a stored key (the caller may still accept it as a static key or in open mode). */
-    public record Unknown(boolean revoked) implements Result {
-    }
+    public record Unknown(boolean revoked) implements Result {}
 
     /** Refused before or instead of a lookup: too many failures (429), or the store is unreachable (503). */
-    public record Denied(int status, String type, String message, Optional<Duration> retryAfter) implements Result {
-    }
+    public record Denied(int status, String type, String message, Optional<Duration> retryAfter) implements Result {}
 
     private final KeyStore store;
     private final Cache<String, Optional<ApiKey>> cache;
@@ -43,7 +39,9 @@ public final class Authenticator {
         this.failures = failures;
         long positive = ttl.toNanos();
         long negative = Math.max(1, positive / 10);
-        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).ticker(ticker)
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .ticker(ticker)
                 .expireAfter(new Expiry<String, Optional<ApiKey>>() {
                     @Override
                     public long expireAfterCreate(String k, Optional<ApiKey> v, long now) {
@@ -59,15 +57,15 @@ public final class Authenticator {
                     public long expireAfterRead(String k, Optional<ApiKey> v, long now, long current) {
                         return current;
                     }
-                }).build();
+                })
+                .build();
     }
 
     /** Checks a presented key from {@code address}; records a failure for unknown and revoked keys. */
     public Result authenticate(String presented, String address) {
         Optional<Duration> blocked = failures.blockedFor(address);
         if (blocked.isPresent()) {
-            return new Denied(429, "rate_limit_error", "too many failed authentications from this address",
-                    blocked);
+            return new Denied(429, "rate_limit_error", "too many failed authentications from this address", blocked);
         }
         Result r = find(presented);
         if (r instanceof Unknown) {

@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FailureLimiter {
 
-    private record Window(long startNanos, AtomicInteger count) {
-    }
+    private record Window(long startNanos, AtomicInteger count) {}
 
     private final int limit;
     private final long windowNanos;
@@ -26,11 +25,17 @@ public final class FailureLimiter {
         this.limit = limit;
         this.windowNanos = window.toNanos();
         this.ticker = ticker;
-        this.windows = Caffeine.newBuilder().maximumSize(maxAddresses).expireAfterWrite(window).ticker(ticker).build();
+        this.windows = Caffeine.newBuilder()
+                .maximumSize(maxAddresses)
+                .expireAfterWrite(window)
+                .ticker(ticker)
+                .build();
     }
 
     public void fail(String address) {
-        windows.get(address, a -> new Window(ticker.read(), new AtomicInteger())).count().incrementAndGet();
+        windows.get(address, a -> new Window(ticker.read(), new AtomicInteger()))
+                .count()
+                .incrementAndGet();
     }
 
     /** How long the address is still refused; empty when it is not. */

@@ -7,19 +7,36 @@ import java.util.List;
  * token budget per period (0: unlimited), its admission priority ({@code interactive} or {@code batch}) and
  * the largest max_tokens it may ask for (0: no ceiling).
  */
-public record KeyPolicy(List<String> allowedModels, int requestsPerMinute, int tokensPerMinute, int maxConcurrent,
-                        long budgetTokens, BudgetPeriod period, String priority, int maxOutputTokens) {
+public record KeyPolicy(
+        List<String> allowedModels,
+        int requestsPerMinute,
+        int tokensPerMinute,
+        int maxConcurrent,
+        long budgetTokens,
+        BudgetPeriod period,
+        String priority,
+        int maxOutputTokens) {
 
     /** The period a token budget covers, in UTC. */
-    public enum BudgetPeriod { NONE, DAY, MONTH }
+    public enum BudgetPeriod {
+        NONE,
+        DAY,
+        MONTH
+    }
 
     public KeyPolicy {
         allowedModels = List.copyOf(allowedModels);
     }
 
     /** A policy without a max_tokens ceiling. */
-    public KeyPolicy(List<String> allowedModels, int requestsPerMinute, int tokensPerMinute, int maxConcurrent,
-                     long budgetTokens, BudgetPeriod period, String priority) {
+    public KeyPolicy(
+            List<String> allowedModels,
+            int requestsPerMinute,
+            int tokensPerMinute,
+            int maxConcurrent,
+            long budgetTokens,
+            BudgetPeriod period,
+            String priority) {
         this(allowedModels, requestsPerMinute, tokensPerMinute, maxConcurrent, budgetTokens, period, priority, 0);
     }
 

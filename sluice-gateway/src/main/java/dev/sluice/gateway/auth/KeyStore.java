@@ -32,8 +32,7 @@ public final class KeyStore {
             + " max_output_tokens";
 
     /** A new key: the plaintext (shown once) and what is stored. */
-    public record CreatedKey(String plaintext, ApiKey key) {
-    }
+    public record CreatedKey(String plaintext, ApiKey key) {}
 
     private final DataSource db;
 
@@ -46,8 +45,8 @@ public final class KeyStore {
         String id = "key_" + random(16);
         long now = System.currentTimeMillis();
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                     + ", key_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO api_keys (" + COLUMNS + ", key_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, id);
             ps.setString(2, name);
             ps.setString(3, tenant);
@@ -71,8 +70,8 @@ public final class KeyStore {
     public List<ApiKey> list() throws SQLException {
         List<ApiKey> out = new ArrayList<>();
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next() && out.size() < 100_000) {
                 out.add(read(rs));
             }
@@ -83,8 +82,8 @@ public final class KeyStore {
     /** Revokes the key with this id; false when there is none (or it was revoked already). */
     public boolean revoke(String id) throws SQLException {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
             ps.setLong(1, System.currentTimeMillis());
             ps.setString(2, id);
             return ps.executeUpdate() == 1;
@@ -95,11 +94,14 @@ public final class KeyStore {
     public Optional<ApiKey> find(String plaintext) throws SQLException {
         String presented = hash(plaintext);
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", key_hash FROM api_keys WHERE key_hash = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT " + COLUMNS + ", key_hash FROM api_keys WHERE key_hash = ?")) {
             ps.setString(1, presented);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && MessageDigest.isEqual(rs.getString(15).getBytes(StandardCharsets.US_ASCII),
-                        presented.getBytes(StandardCharsets.US_ASCII))) {
+                if (rs.next()
+                        && MessageDigest.isEqual(
+                                rs.getString(15).getBytes(StandardCharsets.US_ASCII),
+                                presented.getBytes(StandardCharsets.US_ASCII))) {
                     return Optional.of(read(rs));
                 }
                 return Optional.empty();
@@ -109,8 +111,8 @@ public final class KeyStore {
 
     static String hash(String plaintext) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(plaintext.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(plaintext.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
@@ -120,10 +122,17 @@ public final class KeyStore {
         long revoked = rs.getLong(6);
         Long revokedAt = rs.wasNull() ? null : revoked;
         String models = rs.getString(7);
-        KeyPolicy p = new KeyPolicy(models.isEmpty() ? List.of() : Arrays.asList(models.split(",")), rs.getInt(8),
-                rs.getInt(9), rs.getInt(10), rs.getLong(11), KeyPolicy.BudgetPeriod.valueOf(rs.getString(12)),
-                rs.getString(13), rs.getInt(14));
-        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), revokedAt, p);
+        KeyPolicy p = new KeyPolicy(
+                models.isEmpty() ? List.of() : Arrays.asList(models.split(",")),
+                rs.getInt(8),
+                rs.getInt(9),
+                rs.getInt(10),
+                rs.getLong(11),
+                KeyPolicy.BudgetPeriod.valueOf(rs.getString(12)),
+                rs.getString(13),
+                rs.getInt(14));
+        return new ApiKey(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), revokedAt, p);
     }
 
     private static String random(int n) {

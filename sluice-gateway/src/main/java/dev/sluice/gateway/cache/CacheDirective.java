@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** The client's {@code cache-control}: {@code no-store} (neither read nor write), {@code no-cache} (write, don't read). */
 public enum CacheDirective {
-    NORMAL, NO_CACHE, NO_STORE;
+    NORMAL,
+    NO_CACHE,
+    NO_STORE;
 
     public static CacheDirective of(String cacheControl) {
         String v = cacheControl == null ? "" : cacheControl.toLowerCase(Locale.ROOT);

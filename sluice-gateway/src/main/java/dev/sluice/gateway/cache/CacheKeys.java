@@ -20,17 +20,23 @@ public final class CacheKeys {
 
     private static final Set<String> IGNORED = Set.of("stream", "stream_options", "metadata", "user");
 
-    private CacheKeys() {
-    }
+    private CacheKeys() {}
 
     public static String key(String tenant, String dialect, boolean stream, JsonNode request) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append(tenant.length()).append(':').append(tenant).append('|').append(dialect).append('|')
-                .append(stream ? "stream" : "whole").append('|');
+        sb.append(tenant.length())
+                .append(':')
+                .append(tenant)
+                .append('|')
+                .append(dialect)
+                .append('|')
+                .append(stream ? "stream" : "whole")
+                .append('|');
         canonical(request, sb, true);
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -8,8 +8,7 @@ final class DisabledResponseCache implements ResponseCache {
     static final DisabledResponseCache INSTANCE = new DisabledResponseCache();
     private static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    private DisabledResponseCache() {
-    }
+    private DisabledResponseCache() {}
 
     @Override
     public boolean enabled() {
@@ -22,8 +21,7 @@ final class DisabledResponseCache implements ResponseCache {
     }
 
     @Override
-    public void put(String key, String tenant, CachedAnswer a) {
-    }
+    public void put(String key, String tenant, CachedAnswer a) {}
 
     @Override
     public Stats stats() {

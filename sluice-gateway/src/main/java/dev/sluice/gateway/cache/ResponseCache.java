@@ -11,9 +11,17 @@ import java.util.Optional;
 public interface ResponseCache {
 
     /** Counters for {@code /system/stats}. */
-    record Stats(long hits, long misses, long memoryHits, long redisHits, long sqlHits, long evictions,
-                 long memoryBytes, long memoryMaxBytes, long entries, long tierErrors) {
-    }
+    record Stats(
+            long hits,
+            long misses,
+            long memoryHits,
+            long redisHits,
+            long sqlHits,
+            long evictions,
+            long memoryBytes,
+            long memoryMaxBytes,
+            long entries,
+            long tierErrors) {}
 
     /** The cache when cache.enabled is false: never hits, keeps nothing, counts nothing. */
     static ResponseCache disabled() {

@@ -22,8 +22,8 @@ final class SqlTier {
 
     Optional<byte[]> get(String key, long now) throws SQLException {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT body FROM response_cache WHERE cache_key = ? AND expires_at > ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT body FROM response_cache WHERE cache_key = ? AND expires_at > ?")) {
             ps.setString(1, key);
             ps.setLong(2, now);
             try (ResultSet rs = ps.executeQuery()) {
@@ -36,8 +36,8 @@ final class SqlTier {
         try (Connection c = db.getConnection()) {
             Transaction.run(c, tx -> {
                 try (PreparedStatement del = tx.prepareStatement("DELETE FROM response_cache WHERE cache_key = ?");
-                     PreparedStatement ins = tx.prepareStatement("INSERT INTO response_cache (cache_key, tenant,"
-                             + " created_at, expires_at, size_bytes, body) VALUES (?,?,?,?,?,?)")) {
+                        PreparedStatement ins = tx.prepareStatement("INSERT INTO response_cache (cache_key, tenant,"
+                                + " created_at, expires_at, size_bytes, body) VALUES (?,?,?,?,?,?)")) {
                     del.setString(1, key);
                     del.executeUpdate();
                     ins.setString(1, key);
@@ -65,8 +65,9 @@ final class SqlTier {
                 long cutoff = Long.MIN_VALUE;
                 long freed = 0;
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT created_at, size_bytes FROM response_cache ORDER BY created_at LIMIT " + CHUNK);
-                     ResultSet rs = ps.executeQuery()) {
+                                "SELECT created_at, size_bytes FROM response_cache ORDER BY created_at LIMIT "
+                                        + CHUNK);
+                        ResultSet rs = ps.executeQuery()) {
                     while (freed < excess && rs.next()) {
                         cutoff = rs.getLong(1);
                         freed += rs.getLong(2);
@@ -91,8 +92,8 @@ final class SqlTier {
 
     long rows() throws SQLException {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM response_cache");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM response_cache");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -100,7 +101,7 @@ final class SqlTier {
 
     private static long totalBytes(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(size_bytes), 0) FROM response_cache");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }

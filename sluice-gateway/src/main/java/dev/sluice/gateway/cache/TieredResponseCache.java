@@ -43,8 +43,15 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
      * @param redisUrl   the Redis tier's URL, or empty for none
      * @param pruneEvery how often the SQL tier is pruned
      */
-    public TieredResponseCache(long memoryMaxBytes, long maxEntryBytes, Optional<DataSource> sqlDb, long sqlMaxBytes,
-                         java.time.Duration pruneEvery, Optional<String> redisUrl, String redisPrefix, JobRuns runs) {
+    public TieredResponseCache(
+            long memoryMaxBytes,
+            long maxEntryBytes,
+            Optional<DataSource> sqlDb,
+            long sqlMaxBytes,
+            java.time.Duration pruneEvery,
+            Optional<String> redisUrl,
+            String redisPrefix,
+            JobRuns runs) {
         this.maxEntryBytes = maxEntryBytes;
         this.memoryMaxBytes = memoryMaxBytes;
         this.memory = Caffeine.newBuilder()
@@ -75,10 +82,10 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
                 .build();
         this.sql = sqlDb.map(db -> new SqlTier(db, sqlMaxBytes));
         this.redis = redisUrl.map(url -> new RedisTier(url, redisPrefix));
-        this.pruner = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
-                .name("sluice-cache-prune").unstarted(r));
-        sql.ifPresent(tier -> pruner.scheduleWithFixedDelay(() -> prune(tier, runs), pruneEvery.toMillis(),
-                pruneEvery.toMillis(), TimeUnit.MILLISECONDS));
+        this.pruner = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon(true).name("sluice-cache-prune").unstarted(r));
+        sql.ifPresent(tier -> pruner.scheduleWithFixedDelay(
+                () -> prune(tier, runs), pruneEvery.toMillis(), pruneEvery.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -152,7 +159,8 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
             long deleted = tier.prune(start);
             runs.record(new JobRuns.Run("cache-prune", start, System.currentTimeMillis(), deleted, ""));
         } catch (SQLException | RuntimeException e) {
-            runs.record(new JobRuns.Run("cache-prune", start, System.currentTimeMillis(), 0, String.valueOf(e.getMessage())));
+            runs.record(new JobRuns.Run(
+                    "cache-prune", start, System.currentTimeMillis(), 0, String.valueOf(e.getMessage())));
         }
     }
 
@@ -168,9 +176,18 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
     @Override
     public Stats stats() {
         memory.cleanUp();
-        long bytes = memory.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
-        return new Stats(hits.get(), misses.get(), memoryHits.get(), redisHits.get(), sqlHits.get(), evictions.get(),
-                bytes, memoryMaxBytes, memory.estimatedSize(),
+        long bytes =
+                memory.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+        return new Stats(
+                hits.get(),
+                misses.get(),
+                memoryHits.get(),
+                redisHits.get(),
+                sqlHits.get(),
+                evictions.get(),
+                bytes,
+                memoryMaxBytes,
+                memory.estimatedSize(),
                 tierErrors.get() + redis.map(r -> r.errors.get()).orElse(0L));
     }
 

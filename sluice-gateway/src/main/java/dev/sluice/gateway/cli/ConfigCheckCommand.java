@@ -2,6 +2,7 @@ package dev.sluice.gateway.cli;
 
 import dev.sluice.gateway.config.ConfigException;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.load.ConfigLoader;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -9,10 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 /** {@code sluice config check}: validates the configuration and prints it, secrets redacted. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
         description = "Check the configuration (file, environment, --set) and print the effective values.")
 final class ConfigCheckCommand implements Callable<Integer> {
     private final SluiceCli cli;

@@ -2,24 +2,28 @@ package dev.sluice.gateway.cli;
 
 import dev.sluice.gateway.config.ConfigException;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.load.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 /** Options shared by commands that load the configuration: the file and {@code --set} overrides. */
 final class ConfigOptions {
     static final String DEFAULT_FILE = "sluice.yaml";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "YAML config file; default: the file named by SLUICE_CONFIG, else sluice.yaml in the"
                     + " working directory if there is one")
     Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
             description = "set any config key, e.g. --set timeouts.total=5m (repeatable)")
     Map<String, String> settings = new LinkedHashMap<>();
 

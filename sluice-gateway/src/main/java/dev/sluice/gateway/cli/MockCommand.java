@@ -10,14 +10,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice mock}: runs the fake provider until killed. */
-@Command(name = "mock", mixinStandardHelpOptions = true,
+@Command(
+        name = "mock",
+        mixinStandardHelpOptions = true,
         description = "Run the fake LLM provider (Anthropic, OpenAI and Ollama APIs) until killed.")
 final class MockCommand implements Callable<Integer> {
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8090",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "8090",
             description = "listen port, 0 for a free one (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--host", paramLabel = "H", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            paramLabel = "H",
+            defaultValue = "127.0.0.1",
             description = "listen address (default: ${DEFAULT-VALUE})")
     String host;
 
@@ -35,13 +43,16 @@ final class MockCommand implements Callable<Integer> {
             return e instanceof IllegalArgumentException ? SluiceCli.CONFIG_ERROR : 1;
         }
         CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                fake.close();
-            } finally {
-                closed.countDown();
-            }
-        }, "sluice-mock-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                fake.close();
+                            } finally {
+                                closed.countDown();
+                            }
+                        },
+                        "sluice-mock-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Fake provider listening on " + fake.baseUri());
         out.flush();

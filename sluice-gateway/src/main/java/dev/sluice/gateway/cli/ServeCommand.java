@@ -28,7 +28,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "H", description = "listen address (server.host)")
     String host;
 
-    @Option(names = "--demo", description = "use the built-in fake provider as the upstream; same as --set demo.mode=on")
+    @Option(
+            names = "--demo",
+            description = "use the built-in fake provider as the upstream; same as --set demo.mode=on")
     boolean demo;
 
     @Spec
@@ -91,9 +93,10 @@ final class ServeCommand implements Callable<Integer> {
     static String listening(URI base, SluiceConfig config) {
         String target = config.demo().enabled()
                 ? " (demo mode: built-in fake provider)"
-                : " -> " + config.routing().providers().values().stream()
-                        .map(p -> p.name() + " (" + p.kind().id() + " " + p.url() + ")")
-                        .collect(java.util.stream.Collectors.joining(", "));
+                : " -> "
+                        + config.routing().providers().values().stream()
+                                .map(p -> p.name() + " (" + p.kind().id() + " " + p.url() + ")")
+                                .collect(java.util.stream.Collectors.joining(", "));
         return "Sluice listening on " + base + target;
     }
 }

@@ -20,8 +20,7 @@ import java.util.List;
  */
 final class ShutdownSignals {
 
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     static void install(Runnable gracefulClose) {
         Runtime.getRuntime().addShutdownHook(new Thread(gracefulClose, "sluice-shutdown-hook"));
@@ -49,8 +48,8 @@ final class ShutdownSignals {
                     .findVirtual(Runnable.class, "run", MethodType.methodType(void.class))
                     .bindTo(onSignal);
             // SignalHandler.handle(Signal): the signal argument is dropped
-            Object handler = MethodHandleProxies.asInterfaceInstance(handlerClass,
-                    MethodHandles.dropArguments(run, 0, signalClass));
+            Object handler = MethodHandleProxies.asInterfaceInstance(
+                    handlerClass, MethodHandles.dropArguments(run, 0, signalClass));
             Object signal = signalClass.getConstructor(String.class).newInstance(name);
             signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
         } catch (InvocationTargetException e) {
@@ -66,8 +65,8 @@ final class ShutdownSignals {
     /** A one-line log format unless the operator configured one. Call first in main. */
     static void defaultLogFormat() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format",
-                    "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n");
+            System.setProperty(
+                    "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n");
         }
     }
 }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The {@code sluice} command: serve | keys | usage | mock | config check | version. */
-@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.Provider.class,
         description = "Sluice, an LLM API gateway that stays flat under load.",
         synopsisSubcommandLabel = "COMMAND")
 public final class SluiceCli implements Callable<Integer> {
@@ -35,8 +38,7 @@ public final class SluiceCli implements Callable<Integer> {
     /** The command line reading {@code env} as its environment and resolving ./sluice.yaml in {@code workDir}. */
     static CommandLine commandLine(Map<String, String> env, Path workDir) {
         SluiceCli cli = new SluiceCli(env, workDir);
-        CommandLine config = new CommandLine(new ConfigCommand())
-                .addSubcommand("check", new ConfigCheckCommand(cli));
+        CommandLine config = new CommandLine(new ConfigCommand()).addSubcommand("check", new ConfigCheckCommand(cli));
         CommandLine keys = new CommandLine(new KeysCommand())
                 .addSubcommand("create", new KeysCommand.Create(cli))
                 .addSubcommand("list", new KeysCommand.ListKeys(cli))
@@ -57,7 +59,10 @@ public final class SluiceCli implements Callable<Integer> {
     }
 
     /** {@code config}: only groups its subcommands. */
-    @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with the configuration.",
+    @Command(
+            name = "config",
+            mixinStandardHelpOptions = true,
+            description = "Work with the configuration.",
             synopsisSubcommandLabel = "COMMAND")
     static final class ConfigCommand implements Callable<Integer> {
         @Spec

@@ -14,16 +14,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice usage --key ID | --tenant T [--since D] [--until D]}: usage totals from the store. */
-@Command(name = "usage", mixinStandardHelpOptions = true,
+@Command(
+        name = "usage",
+        mixinStandardHelpOptions = true,
         description = "Usage of a key or tenant over a period (UTC dates, until exclusive), from the store.")
 final class UsageCommand implements Callable<Integer> {
     private final SluiceCli cli;
-    @Mixin ConfigOptions options = new ConfigOptions();
-    @Spec CommandLine.Model.CommandSpec spec;
-    @Option(names = "--key", description = "key id (key_...)") String key;
-    @Option(names = "--tenant", description = "tenant") String tenant;
-    @Option(names = "--since", description = "first day, e.g. 2026-11-01") LocalDate since;
-    @Option(names = "--until", description = "day after the last") LocalDate until;
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--key", description = "key id (key_...)")
+    String key;
+
+    @Option(names = "--tenant", description = "tenant")
+    String tenant;
+
+    @Option(names = "--since", description = "first day, e.g. 2026-11-01")
+    LocalDate since;
+
+    @Option(names = "--until", description = "day after the last")
+    LocalDate until;
 
     UsageCommand(SluiceCli cli) {
         this.cli = cli;
@@ -35,13 +49,18 @@ final class UsageCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("sluice: give exactly one of --key or --tenant");
             return CommandLine.ExitCode.USAGE;
         }
-        long from = since == null ? 0 : since.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        long to = until == null ? Long.MAX_VALUE : until.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long from = since == null
+                ? 0
+                : since.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long to = until == null
+                ? Long.MAX_VALUE
+                : until.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         try (Store store = KeysCommand.open(cli, options)) {
             UsageQueries.Report r = new UsageQueries(store.dataSource()).report(key, tenant, from, to);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-32s %10s %14s %14s %12s %12s %14s %8s%n", "MODEL", "REQUESTS", "INPUT", "OUTPUT",
-                    "CACHE_READ", "CACHE_WRITE", "COST_USD", "ERRORS");
+            out.printf(
+                    "%-32s %10s %14s %14s %12s %12s %14s %8s%n",
+                    "MODEL", "REQUESTS", "INPUT", "OUTPUT", "CACHE_READ", "CACHE_WRITE", "COST_USD", "ERRORS");
             for (UsageQueries.Totals t : r.byModel()) {
                 print(out, t);
             }
@@ -54,8 +73,15 @@ final class UsageCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, UsageQueries.Totals t) {
-        out.printf("%-32s %10d %14d %14d %12d %12d %14s %8d%n", t.model().equals("*") ? "TOTAL" : t.model(),
-                t.requests(), t.inputTokens(), t.outputTokens(), t.cacheReadTokens(), t.cacheWriteTokens(),
-                java.math.BigDecimal.valueOf(t.costMicros(), 6).toPlainString(), t.errors());
+        out.printf(
+                "%-32s %10d %14d %14d %12d %12d %14s %8d%n",
+                t.model().equals("*") ? "TOTAL" : t.model(),
+                t.requests(),
+                t.inputTokens(),
+                t.outputTokens(),
+                t.cacheReadTokens(),
+                t.cacheWriteTokens(),
+                java.math.BigDecimal.valueOf(t.costMicros(), 6).toPlainString(),
+                t.errors());
     }
 }

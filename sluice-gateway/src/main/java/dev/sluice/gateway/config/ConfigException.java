@@ -34,7 +34,8 @@ public final class ConfigException extends Exception {
 
     private static String message(List<String> problems) {
         StringBuilder sb = new StringBuilder("invalid configuration (")
-                .append(problems.size()).append(problems.size() == 1 ? " problem):" : " problems):");
+                .append(problems.size())
+                .append(problems.size() == 1 ? " problem):" : " problems):");
         for (String p : problems) {
             sb.append(System.lineSeparator()).append("  - ").append(p);
         }

@@ -87,6 +87,7 @@ public enum ProviderKind {
 
     /** Every kind's id, comma-separated, for messages that list the choices. */
     public static String ids() {
-        return String.join(", ", List.of(values()).stream().map(ProviderKind::id).toList());
+        return String.join(
+                ", ", List.of(values()).stream().map(ProviderKind::id).toList());
     }
 }

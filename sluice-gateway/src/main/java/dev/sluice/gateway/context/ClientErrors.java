@@ -7,8 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 /** Sends an error answer in the caller's dialect: Anthropic error JSON, or OpenAI's (where 529 becomes 503). */
 public final class ClientErrors {
 
-    private ClientErrors() {
-    }
+    private ClientErrors() {}
 
     public static void send(ServerResponse res, Dialect client, GatewayException e) {
         if (res.isSent()) {
@@ -23,8 +22,12 @@ public final class ClientErrors {
             } else if (e.retryAfter() != null) {
                 res.header("retry-after", e.retryAfter());
             }
-            res.send(e.body() != null ? e.body() : e.type() == null ? ErrorBodies.body(client, e.status(), e.getMessage())
-                    : ErrorBodies.body(client, e.type(), e.getMessage()));
+            res.send(
+                    e.body() != null
+                            ? e.body()
+                            : e.type() == null
+                                    ? ErrorBodies.body(client, e.status(), e.getMessage())
+                                    : ErrorBodies.body(client, e.type(), e.getMessage()));
         } catch (IllegalStateException streaming) {
             // the answer is already streaming: its errors went in-band
         }

@@ -10,7 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Drain {
 
     /** Where the server is in its life. */
-    public enum Phase { STARTING, SERVING, PRE_DRAIN, DRAINING, STOPPED }
+    public enum Phase {
+        STARTING,
+        SERVING,
+        PRE_DRAIN,
+        DRAINING,
+        STOPPED
+    }
 
     /** A request that can be ended at the drain deadline. */
     public interface Terminable {

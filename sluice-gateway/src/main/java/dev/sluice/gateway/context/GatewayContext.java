@@ -15,8 +15,16 @@ import java.util.Map;
  * is told of every finished client request (access log, usage records, metrics); {@code timing} is the request
  * path's ticker and sleeper ({@link Timing#system()} in production).
  */
-public record GatewayContext(SluiceConfig config, ScopeRegistry scopes, Limiter limiter, MemoryMonitor memory, Drain drain,
-                      Map<String, ProviderEndpoint> providers, Router router, GatewayState state,
-                      CompletionListener completions,
-                      long startedAtMillis, ConnectionWatch edge, Timing timing) {
-}
+public record GatewayContext(
+        SluiceConfig config,
+        ScopeRegistry scopes,
+        Limiter limiter,
+        MemoryMonitor memory,
+        Drain drain,
+        Map<String, ProviderEndpoint> providers,
+        Router router,
+        GatewayState state,
+        CompletionListener completions,
+        long startedAtMillis,
+        ConnectionWatch edge,
+        Timing timing) {}

@@ -28,8 +28,13 @@ public final class GatewayException extends Exception {
         this(status, type, message, retryAfter, null, Map.of());
     }
 
-    private GatewayException(int status, String type, String message, String retryAfter, byte[] body,
-                             Map<String, List<String>> headers) {
+    private GatewayException(
+            int status,
+            String type,
+            String message,
+            String retryAfter,
+            byte[] body,
+            Map<String, List<String>> headers) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
@@ -45,9 +50,10 @@ public final class GatewayException extends Exception {
 
     /** An upstream's error answer, its body already in the client's dialect. */
     public static GatewayException upstreamAnswer(int status, byte[] clientBody, Map<String, List<String>> headers) {
-        String retryAfter = headers.getOrDefault("retry-after", List.of()).stream().findFirst().orElse(null);
-        return new GatewayException(status, null, "upstream answered " + status, retryAfter,
-                clientBody, headers);
+        String retryAfter = headers.getOrDefault("retry-after", List.of()).stream()
+                .findFirst()
+                .orElse(null);
+        return new GatewayException(status, null, "upstream answered " + status, retryAfter, clientBody, headers);
     }
 
     public int status() {

@@ -1,14 +1,14 @@
 package dev.sluice.gateway.context;
 
+import dev.sluice.core.Lifecycle;
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.cache.ResponseCache;
-import dev.sluice.core.Lifecycle;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.metrics.GatewayMetrics;
-import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.responses.ResponseStore;
 import dev.sluice.gateway.session.SessionStore;
+import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.usage.PriceTable;
 import dev.sluice.gateway.usage.UsageQueries;
@@ -23,7 +23,17 @@ import java.util.Optional;
  * address apart from the client-key failures {@code auth} counts, so a brute force on the admin key never
  * blocks client routes.
  */
-public record GatewayState(Store store, Authenticator auth, FailureLimiter adminFailures, Limits limits, Optional<UsageRecorder> usage,
-                           UsageQueries usageQueries, PriceTable prices, ResponseCache cache, JobRuns jobRuns,
-                           SessionStore sessions, ResponseStore responses, GatewayMetrics metrics, Lifecycle lifecycle) {
-}
+public record GatewayState(
+        Store store,
+        Authenticator auth,
+        FailureLimiter adminFailures,
+        Limits limits,
+        Optional<UsageRecorder> usage,
+        UsageQueries usageQueries,
+        PriceTable prices,
+        ResponseCache cache,
+        JobRuns jobRuns,
+        SessionStore sessions,
+        ResponseStore responses,
+        GatewayMetrics metrics,
+        Lifecycle lifecycle) {}

@@ -8,6 +8,5 @@ public final class Json {
 
     public static final ObjectMapper MAPPER = Translate.mapper();
 
-    private Json() {
-    }
+    private Json() {}
 }

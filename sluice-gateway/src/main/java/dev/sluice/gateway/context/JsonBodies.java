@@ -23,8 +23,7 @@ final class JsonBodies {
     private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\(.*?code (\\d+)\\)\\)");
     private static final Pattern TOKEN = Pattern.compile("^Unrecognized token '([^']*)'");
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     /** The body's one JSON value; null for an empty body. */
     static JsonNode read(byte[] body) throws GatewayException {
@@ -97,7 +96,8 @@ final class JsonBodies {
         Matcher c = UNEXPECTED_CHAR.matcher(m);
         if (c.find()) {
             int code = Integer.parseInt(c.group(1));
-            String what = code < 0x20 || code == 0x7f ? "control character (code " + code + ")"
+            String what = code < 0x20 || code == 0x7f
+                    ? "control character (code " + code + ")"
                     : "character '" + Character.toString(code) + "'";
             return "unexpected " + what + expected(m);
         }

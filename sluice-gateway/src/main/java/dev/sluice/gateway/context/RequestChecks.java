@@ -1,23 +1,19 @@
 package dev.sluice.gateway.context;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.gateway.config.Secret;
-import io.helidon.common.buffers.DataReader;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
 import dev.sluice.gateway.edge.ClientConnection;
-import dev.sluice.gateway.edge.ConnectionWatch;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.OptionalLong;
 
 /** The checks a request passes before it reaches an upstream, each failing with a clear 4xx. */
 public final class RequestChecks {
 
-    private RequestChecks() {
-    }
+    private RequestChecks() {}
 
     public static void contentLength(ServerRequest req, long max) throws GatewayException {
         OptionalLong declared = req.headers().contentLength();
@@ -35,8 +31,7 @@ public final class RequestChecks {
      * it got so a slow upload can be cut. A body Helidon cannot decode (a bad chunk size or extension,
      * fewer bytes than Content-Length) is a 400.
      */
-    public static byte[] readBody(ServerRequest req, long max, ClientConnection connection)
-            throws GatewayException {
+    public static byte[] readBody(ServerRequest req, long max, ClientConnection connection) throws GatewayException {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
@@ -45,22 +40,28 @@ public final class RequestChecks {
             if (declared.isPresent() && declared.getAsLong() > max) {
                 throw tooLarge(declared.getAsLong(), max); // before an array of that size is made
             }
-            byte[] body = declared.isPresent() ? readDeclared(in, (int) declared.getAsLong(), connection)
+            byte[] body = declared.isPresent()
+                    ? readDeclared(in, (int) declared.getAsLong(), connection)
                     : readChunked(in, max, connection);
             if (connection != null) {
                 connection.bodyDone();
             }
             return body;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException
-                 | DataReader.InsufficientDataAvailableException e) { // the last: the body ended short (client EOF)
+        } catch (IOException
+                | UncheckedIOException
+                | IllegalArgumentException
+                | IllegalStateException
+                | DataReader.InsufficientDataAvailableException e) { // the last: the body ended short (client EOF)
             if (e instanceof UncheckedIOException u && u.getCause() instanceof java.net.SocketException) {
                 throw u; // the connection itself failed: nobody to answer
             }
             if (connection != null) {
                 connection.closeAfterAnswer(); // where the next request would start is unknown
             }
-            throw new GatewayException(400, "could not read the request body: the chunked encoding or the length"
-                    + " does not match the data sent");
+            throw new GatewayException(
+                    400,
+                    "could not read the request body: the chunked encoding or the length"
+                            + " does not match the data sent");
         }
     }
 
@@ -111,7 +112,10 @@ public final class RequestChecks {
     }
 
     private static GatewayException tooLarge(long size, long max) {
-        return new GatewayException(413, "request_too_large",
-                "request body is " + size + " bytes, larger than the limit of " + max + " bytes", null);
+        return new GatewayException(
+                413,
+                "request_too_large",
+                "request body is " + size + " bytes, larger than the limit of " + max + " bytes",
+                null);
     }
 }

@@ -3,8 +3,7 @@ package dev.sluice.gateway.context;
 /** Client-supplied text made safe for a log line: printable ASCII without spaces, at most 80 characters. */
 public final class Sanitize {
 
-    private Sanitize() {
-    }
+    private Sanitize() {}
 
     public static String token(String s) {
         int n = Math.min(s.length(), 80);

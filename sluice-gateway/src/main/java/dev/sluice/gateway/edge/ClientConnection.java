@@ -88,11 +88,14 @@ public final class ClientConnection {
             return null;
         }
         if (now - deadline > 0) {
-            return p == ConnectionWatch.Phase.HEADERS ? ConnectionWatch.Cut.HEADER_TIMEOUT
+            return p == ConnectionWatch.Phase.HEADERS
+                    ? ConnectionWatch.Cut.HEADER_TIMEOUT
                     : ConnectionWatch.Cut.BODY_TIMEOUT;
         }
         long elapsed = now - bodyStart;
-        if (p == ConnectionWatch.Phase.BODY && minRate > 0 && elapsed > RATE_GRACE_NANOS
+        if (p == ConnectionWatch.Phase.BODY
+                && minRate > 0
+                && elapsed > RATE_GRACE_NANOS
                 && bodyBytes < minRate * (elapsed / 1_000_000_000.0)) {
             return ConnectionWatch.Cut.SLOW_UPLOAD;
         }

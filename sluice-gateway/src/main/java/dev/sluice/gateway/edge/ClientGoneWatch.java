@@ -31,7 +31,7 @@ public final class ClientGoneWatch {
     /** How long after admission the watch begins. */
     static final Duration START_DELAY = Duration.ofMillis(25);
 
-    private static final Runnable NOTHING = () -> { };
+    private static final Runnable NOTHING = () -> {};
 
     private final ClientConnection connection;
     private final ConnectionContext ctx;
@@ -43,8 +43,7 @@ public final class ClientGoneWatch {
     private Thread watcher;
     private boolean finished;
 
-    private ClientGoneWatch(ClientConnection connection, ConnectionContext ctx, Duration idle,
-                            boolean closeAfter) {
+    private ClientGoneWatch(ClientConnection connection, ConnectionContext ctx, Duration idle, boolean closeAfter) {
         this.connection = connection;
         this.ctx = ctx;
         this.idle = idle;
@@ -57,20 +56,25 @@ public final class ClientGoneWatch {
      * @param closeAfter the request asked for {@code Connection: close}: the socket is closed when the
      *                   answer is out, which also ends the watch
      */
-    public static ClientGoneWatch start(ConnectionWatch edge, ClientConnection connection, Duration idle,
-                                        boolean closeAfter) {
-        return connection.context().map(ctx -> {
-            ClientGoneWatch w = new ClientGoneWatch(connection, ctx, idle, closeAfter);
-            synchronized (w) {
-                w.pendingStart = edge.schedule(w::startWatcher, START_DELAY);
-            }
-            return w;
-        }).orElse(NONE);
+    public static ClientGoneWatch start(
+            ConnectionWatch edge, ClientConnection connection, Duration idle, boolean closeAfter) {
+        return connection
+                .context()
+                .map(ctx -> {
+                    ClientGoneWatch w = new ClientGoneWatch(connection, ctx, idle, closeAfter);
+                    synchronized (w) {
+                        w.pendingStart = edge.schedule(w::startWatcher, START_DELAY);
+                    }
+                    return w;
+                })
+                .orElse(NONE);
     }
 
     private synchronized void startWatcher() {
         if (!finished) {
-            watcher = Thread.ofVirtual().name("sluice-client-watch-" + ctx.childSocketId()).start(this::watch);
+            watcher = Thread.ofVirtual()
+                    .name("sluice-client-watch-" + ctx.childSocketId())
+                    .start(this::watch);
         }
     }
 

@@ -16,25 +16,28 @@ public final class ConnectionLimit {
     private static final int FLOOR = 64;
     private static final int MARGIN = 64;
 
-    private ConnectionLimit() {
-    }
+    private ConnectionLimit() {}
 
     /** The limit for {@code configured} under this process's descriptor limit, with {@code upstreamConnections} pooled. */
     public static int effective(int configured, long upstreamConnections) {
-        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
+        if (!(ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
             return configured;
         }
-        return effective(configured, os.getMaxFileDescriptorCount(), os.getOpenFileDescriptorCount(),
-                upstreamConnections);
+        return effective(
+                configured, os.getMaxFileDescriptorCount(), os.getOpenFileDescriptorCount(), upstreamConnections);
     }
 
     static int effective(int configured, long descriptorLimit, long openNow, long upstreamConnections) {
         long room = descriptorLimit - openNow - 2 * upstreamConnections - MARGIN;
         long cap = Math.max(FLOOR, room);
         if (configured > cap) {
-            LOG.log(System.Logger.Level.WARNING, "server.max-connections " + configured + " lowered to " + cap
-                    + ": the process may open " + descriptorLimit + " files, " + openNow + " are open and the upstream"
-                    + " pools may take " + 2 * upstreamConnections + " (raise the limit with ulimit -n)");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "server.max-connections " + configured + " lowered to " + cap
+                            + ": the process may open " + descriptorLimit + " files, " + openNow
+                            + " are open and the upstream"
+                            + " pools may take " + 2 * upstreamConnections + " (raise the limit with ulimit -n)");
             return (int) cap;
         }
         return configured;

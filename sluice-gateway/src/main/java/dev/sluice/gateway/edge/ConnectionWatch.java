@@ -1,6 +1,5 @@
 package dev.sluice.gateway.edge;
 
-import io.helidon.common.socket.HelidonSocket;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -8,12 +7,12 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -32,7 +31,12 @@ import java.util.function.LongSupplier;
 public final class ConnectionWatch implements AutoCloseable {
 
     /** Why a connection was cut; the metric's tag. */
-    public enum Cut { HEADER_TIMEOUT, BODY_TIMEOUT, SLOW_UPLOAD, WRITE_STALLED }
+    public enum Cut {
+        HEADER_TIMEOUT,
+        BODY_TIMEOUT,
+        SLOW_UPLOAD,
+        WRITE_STALLED
+    }
 
     private static final System.Logger LOG = System.getLogger("sluice.edge");
     private static final long CUT_GRACE_NANOS = 1_000_000_000L;
@@ -47,8 +51,13 @@ public final class ConnectionWatch implements AutoCloseable {
     private final int bound;
     private final LongAdder listenerRestarts = new LongAdder();
 
-    private ConnectionWatch(Duration headerTimeout, Duration bodyTimeout, long minUploadRate, LongSupplier clock,
-                            Duration period, int bound) {
+    private ConnectionWatch(
+            Duration headerTimeout,
+            Duration bodyTimeout,
+            long minUploadRate,
+            LongSupplier clock,
+            Duration period,
+            int bound) {
         this.bound = bound;
         this.headerNanos = headerTimeout.toNanos();
         this.bodyNanos = bodyTimeout.toNanos();
@@ -72,10 +81,10 @@ public final class ConnectionWatch implements AutoCloseable {
      * Starts the sweep. {@code minUploadRate} is in bytes per second, 0 for none; {@code maxConnections}
      * is the listener's connection limit, which bounds what is watched.
      */
-    public static ConnectionWatch start(Duration headerTimeout, Duration bodyTimeout, long minUploadRate,
-                                        int maxConnections) {
-        return new ConnectionWatch(headerTimeout, bodyTimeout, minUploadRate, System::nanoTime, Duration.ofMillis(50),
-                maxConnections);
+    public static ConnectionWatch start(
+            Duration headerTimeout, Duration bodyTimeout, long minUploadRate, int maxConnections) {
+        return new ConnectionWatch(
+                headerTimeout, bodyTimeout, minUploadRate, System::nanoTime, Duration.ofMillis(50), maxConnections);
     }
 
     /** The listener died and was started again ({@link ListenerProbe}). */
@@ -98,7 +107,8 @@ public final class ConnectionWatch implements AutoCloseable {
         return new Http1ConnectionListener() {
             @Override
             public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-                ClientConnection c = byThread.computeIfAbsent(Thread.currentThread(), t -> new ClientConnection(t, ctx));
+                ClientConnection c =
+                        byThread.computeIfAbsent(Thread.currentThread(), t -> new ClientConnection(t, ctx));
                 c.phase(Phase.HEADERS, clock.getAsLong() + headerNanos);
             }
 
@@ -189,5 +199,9 @@ public final class ConnectionWatch implements AutoCloseable {
         byThread.clear();
     }
 
-    enum Phase { HEADERS, BODY, HANDLER }
+    enum Phase {
+        HEADERS,
+        BODY,
+        HANDLER
+    }
 }

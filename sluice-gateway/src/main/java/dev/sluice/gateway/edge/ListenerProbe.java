@@ -38,8 +38,8 @@ public final class ListenerProbe implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(this::probeQuietly, period.toMillis(), period.toMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::probeQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Probes {@code host}:{@code port} every {@code period}; {@code restart} runs on the probe's thread. */
@@ -69,8 +69,10 @@ public final class ListenerProbe implements AutoCloseable {
             refusals = 0;
         } catch (ConnectException refused) {
             if (++refusals >= 2 && !closing) {
-                LOG.log(System.Logger.Level.ERROR, "the listener on port " + port.getAsInt()
-                        + " stopped accepting (refused twice); starting it again");
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "the listener on port " + port.getAsInt()
+                                + " stopped accepting (refused twice); starting it again");
                 restart.run();
                 refusals = 0;
             }
@@ -78,7 +80,6 @@ public final class ListenerProbe implements AutoCloseable {
             // "Too many open files" here, or a full backlog: says nothing about the listening socket
         }
     }
-
 
     /** Stops the probe, waiting up to 2 s; an interrupt while waiting stays set on the thread, not thrown. */
     @Override

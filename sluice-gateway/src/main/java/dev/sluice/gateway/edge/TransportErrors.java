@@ -34,18 +34,26 @@ public final class TransportErrors implements DirectHandler {
     }
 
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
-                                    ServerResponseHeaders responseHeaders, String message) {
-        Status status = defaultStatus != null ? defaultStatus
-                : eventType == EventType.HTTP_VERSION_NOT_SUPPORTED ? Status.HTTP_VERSION_NOT_SUPPORTED_505
-                : Status.BAD_REQUEST_400; // Helidon leaves it empty for HTTP/1.0, which then got no answer at all
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status defaultStatus,
+            ServerResponseHeaders responseHeaders,
+            String message) {
+        Status status = defaultStatus != null
+                ? defaultStatus
+                : eventType == EventType.HTTP_VERSION_NOT_SUPPORTED
+                        ? Status.HTTP_VERSION_NOT_SUPPORTED_505
+                        : Status.BAD_REQUEST_400; // Helidon leaves it empty for HTTP/1.0, which then got no answer at
+        // all
         String text = switch (eventType) {
             case PAYLOAD_TOO_LARGE -> "request body too large";
             case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported: send HTTP/1.1";
-            case BAD_REQUEST -> status.code() == 414
-                    ? "request line longer than " + maxRequestLine + " bytes (server.max-request-line)"
-                    : "malformed HTTP request: bad request line or headers, or headers larger than " + maxHeaderSize
-                    + " bytes";
+            case BAD_REQUEST ->
+                status.code() == 414
+                        ? "request line longer than " + maxRequestLine + " bytes (server.max-request-line)"
+                        : "malformed HTTP request: bad request line or headers, or headers larger than " + maxHeaderSize
+                                + " bytes";
             default -> "request rejected (" + status.code() + ")";
         };
         return TransportResponse.builder()

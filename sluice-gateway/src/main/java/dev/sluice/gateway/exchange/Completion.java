@@ -33,10 +33,27 @@ import java.util.Locale;
  * @param endNanos when the request was over ({@link System#nanoTime})
  * @param endMillis the wall-clock time of the end, for records kept beyond the process
  */
-public record Completion(String id, String route, String method, Dialect client, boolean metered, String model,
-                         boolean stream, int status, Outcome outcome, List<String> tried, String provider,
-                         String upstreamModel, Usage usage, boolean cacheHit, String keyId, String tenant,
-                         long startNanos, long firstByteNanos, long endNanos, long endMillis) {
+public record Completion(
+        String id,
+        String route,
+        String method,
+        Dialect client,
+        boolean metered,
+        String model,
+        boolean stream,
+        int status,
+        Outcome outcome,
+        List<String> tried,
+        String provider,
+        String upstreamModel,
+        Usage usage,
+        boolean cacheHit,
+        String keyId,
+        String tenant,
+        long startNanos,
+        long firstByteNanos,
+        long endNanos,
+        long endMillis) {
 
     public Completion {
         tried = List.copyOf(tried); // a snapshot: the request path's own list is a mutable scratchpad

@@ -22,8 +22,10 @@ public final class CompletionListeners implements CompletionListener {
                 l.completed(c);
             } catch (RuntimeException e) {
                 // Errors (out of memory, ...) still propagate: they are not one listener's problem
-                LOG.log(System.Logger.Level.ERROR, "completion listener " + l.getClass().getName()
-                        + " failed for request " + c.id(), e);
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "completion listener " + l.getClass().getName() + " failed for request " + c.id(),
+                        e);
             }
         }
     }

@@ -19,8 +19,7 @@ import io.helidon.webserver.http.HttpRouting;
  */
 public final class ClientRoutes implements RouteWork {
 
-    private ClientRoutes() {
-    }
+    private ClientRoutes() {}
 
     /** Registers the client-facing routes with the edge ({@link ProxyHandler}): after every other route. */
     public static void register(HttpRouting.Builder routing, GatewayContext ctx) {

@@ -68,22 +68,35 @@ final class CountTokens {
         ObjectNode forwarded = json.deepCopy();
         forwarded.put("model", target.model());
         Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(provider.firstKey()));
-        req.headers().first(HeaderNames.create("anthropic-beta")).ifPresent(v -> headers.put("anthropic-beta", List.of(v)));
-        req.headers().first(HeaderNames.create("anthropic-version")).ifPresent(v -> headers.put("anthropic-version", List.of(v)));
+        req.headers()
+                .first(HeaderNames.create("anthropic-beta"))
+                .ifPresent(v -> headers.put("anthropic-beta", List.of(v)));
+        req.headers()
+                .first(HeaderNames.create("anthropic-version"))
+                .ifPresent(v -> headers.put("anthropic-version", List.of(v)));
         headers.put("content-type", List.of("application/json"));
         var t = ctx.config().timeouts();
-        UpstreamCall call = scope.own("upstream-call", provider.client().send("POST", "/v1/messages/count_tokens",
-                headers, forwarded.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                new UpstreamTimeouts(t.firstByte(), t.idle(), t.firstByte())));
-        x.clientGone().onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
-                "client went away", null)));
+        UpstreamCall call = scope.own(
+                "upstream-call",
+                provider.client()
+                        .send(
+                                "POST",
+                                "/v1/messages/count_tokens",
+                                headers,
+                                forwarded.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                new UpstreamTimeouts(t.firstByte(), t.idle(), t.firstByte())));
+        x.clientGone()
+                .onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "client went away", null)));
         try {
             UpstreamHead head = call.awaitHead(t.firstByte());
             byte[] answer = call.body().readNBytes(1024 * 1024);
             UpstreamHeaders.copy(head.headers(), res);
             res.status(head.status());
             res.header("content-type", "application/json");
-            res.send(head.ok() ? answer : ErrorBodies.fromUpstream(Dialect.ANTHROPIC, Dialect.ANTHROPIC, head.status(), answer));
+            res.send(
+                    head.ok()
+                            ? answer
+                            : ErrorBodies.fromUpstream(Dialect.ANTHROPIC, Dialect.ANTHROPIC, head.status(), answer));
             return head.ok() ? Outcome.SUCCESS : Outcome.FAILURE;
         } catch (UpstreamFailure f) {
             throw Outcomes.error(f, target.provider() + "/" + target.model(), x.id());
@@ -101,7 +114,8 @@ final class CountTokens {
         if (route != null) {
             return route.targets().get(0);
         }
-        return Optional.of(routing.defaultProvider()).filter(p -> !p.isEmpty())
+        return Optional.of(routing.defaultProvider())
+                .filter(p -> !p.isEmpty())
                 .map(p -> new SluiceConfig.Target(p, model, 1))
                 .orElseThrow(() -> new GatewayException(404, "not_found_error", "no route for model " + model, null));
     }

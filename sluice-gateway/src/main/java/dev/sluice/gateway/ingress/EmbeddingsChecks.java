@@ -14,8 +14,7 @@ final class EmbeddingsChecks {
     /** OpenAI's own limit on the inputs of one request. */
     static final int MAX_INPUTS = 2048;
 
-    private EmbeddingsChecks() {
-    }
+    private EmbeddingsChecks() {}
 
     static void check(JsonNode json) throws GatewayException {
         JsonNode input = json.get("input");
@@ -32,19 +31,25 @@ final class EmbeddingsChecks {
             }
             for (int i = 0; i < input.size(); i++) {
                 if (!item(input.get(i))) {
-                    throw new GatewayException(400, "input[" + i + "]: must be a non-empty string, a token id or a"
-                            + " non-empty array of token ids");
+                    throw new GatewayException(
+                            400,
+                            "input[" + i + "]: must be a non-empty string, a token id or a"
+                                    + " non-empty array of token ids");
                 }
                 if (!kind(input.get(i)).equals(kind(input.get(0)))) { // strings, token ids or token arrays: never a mix
-                    throw new GatewayException(400, "input[" + i + "]: must be " + kind(input.get(0))
-                            + " like input[0]: an array holds strings, token ids or token-id arrays, not a mix");
+                    throw new GatewayException(
+                            400,
+                            "input[" + i + "]: must be " + kind(input.get(0))
+                                    + " like input[0]: an array holds strings, token ids or token-id arrays, not a mix");
                 }
             }
         } else {
             throw new GatewayException(400, "input: must be a string or an array");
         }
         JsonNode format = json.get("encoding_format");
-        if (format != null && !format.isNull() && !("float".equals(format.asText()) && format.isTextual())
+        if (format != null
+                && !format.isNull()
+                && !("float".equals(format.asText()) && format.isTextual())
                 && !("base64".equals(format.asText()) && format.isTextual())) {
             throw new GatewayException(400, "encoding_format: must be \"float\" or \"base64\"");
         }

@@ -14,8 +14,7 @@ final class FieldRules {
 
     static final String POSITIVE_INTEGER = "a positive integer";
 
-    private FieldRules() {
-    }
+    private FieldRules() {}
 
     static void check(JsonNode json, Route route) throws GatewayException {
         if (route == Route.CHAT_COMPLETIONS) {

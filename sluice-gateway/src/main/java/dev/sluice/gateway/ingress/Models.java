@@ -59,15 +59,24 @@ final class Models {
     private List<String> upstreamModels(ProviderEndpoint provider) throws GatewayException, InterruptedException {
         tally.calling(provider.name());
         var t = ctx.config().timeouts();
-        UpstreamCall call = scope.own("upstream-call", provider.client().send("GET", provider.modelsPath(),
-                provider.authHeaders(provider.firstKey()), new byte[0],
-                new UpstreamTimeouts(t.firstByte(), t.idle(), t.firstByte())));
+        UpstreamCall call = scope.own(
+                "upstream-call",
+                provider.client()
+                        .send(
+                                "GET",
+                                provider.modelsPath(),
+                                provider.authHeaders(provider.firstKey()),
+                                new byte[0],
+                                new UpstreamTimeouts(t.firstByte(), t.idle(), t.firstByte())));
         try {
             UpstreamHead head = call.awaitHead(t.firstByte());
             byte[] body = call.body().readNBytes(WholeAnswers.MAX_RESPONSE_BYTES);
             if (!head.ok()) {
-                throw new GatewayException(502, "api_error", "provider " + provider.name()
-                        + " answered HTTP " + head.status() + " to its model list", null);
+                throw new GatewayException(
+                        502,
+                        "api_error",
+                        "provider " + provider.name() + " answered HTTP " + head.status() + " to its model list",
+                        null);
             }
             JsonNode json = Json.MAPPER.readTree(body);
             List<String> ids = new ArrayList<>();
@@ -81,8 +90,11 @@ final class Models {
         } catch (UpstreamFailure f) {
             throw Outcomes.error(f, provider.name(), x.id());
         } catch (IOException e) {
-            throw new GatewayException(502, "api_error", "provider " + provider.name()
-                    + " sent a model list Sluice cannot read: " + e.getMessage(), null);
+            throw new GatewayException(
+                    502,
+                    "api_error",
+                    "provider " + provider.name() + " sent a model list Sluice cannot read: " + e.getMessage(),
+                    null);
         }
     }
 

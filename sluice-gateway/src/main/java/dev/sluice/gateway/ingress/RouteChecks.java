@@ -1,14 +1,11 @@
 package dev.sluice.gateway.ingress;
 
-import dev.sluice.gateway.relay.RequestLimits;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.RequestChecks;
 import dev.sluice.gateway.proxy.Route;
-import dev.sluice.gateway.translate.Translate;
-import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.relay.RequestLimits;
 
 /**
  * The checks a route's body passes before admission: one JSON object with the fields the route needs
@@ -16,8 +13,7 @@ import dev.sluice.gateway.translate.TranslationException;
  */
 final class RouteChecks {
 
-    private RouteChecks() {
-    }
+    private RouteChecks() {}
 
     /** The parsed body of {@code route}, checked; a generation's also within {@code limits}. */
     static JsonNode check(Route route, byte[] body, SluiceConfig.Request limits) throws GatewayException {
@@ -73,5 +69,4 @@ final class RouteChecks {
             throw new GatewayException(400, field + ": must be " + what);
         }
     }
-
 }

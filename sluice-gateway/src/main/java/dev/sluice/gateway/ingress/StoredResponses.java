@@ -33,7 +33,11 @@ final class StoredResponses {
                 if (!store.delete(tenant, id)) {
                     throw notFound(id);
                 }
-                send(Json.MAPPER.createObjectNode().put("id", id).put("object", "response").put("deleted", true)
+                send(Json.MAPPER
+                        .createObjectNode()
+                        .put("id", id)
+                        .put("object", "response")
+                        .put("deleted", true)
                         .toString());
             }
         } catch (SQLException e) {
@@ -48,7 +52,11 @@ final class StoredResponses {
     }
 
     private GatewayException notFound(String id) {
-        return new GatewayException(404, "not_found_error", "no stored response '" + Sanitize.token(id) + "'"
-                + (r.ctx().state().responses().enabled() ? "" : " (responses.store is off)"), null);
+        return new GatewayException(
+                404,
+                "not_found_error",
+                "no stored response '" + Sanitize.token(id) + "'"
+                        + (r.ctx().state().responses().enabled() ? "" : " (responses.store is off)"),
+                null);
     }
 }

@@ -24,16 +24,13 @@ import java.util.function.ToLongBiFunction;
 public final class Limits implements AutoCloseable, LeakSource {
 
     /** The verdict for one request. */
-    public sealed interface Decision permits Admitted, Limited {
-    }
+    public sealed interface Decision permits Admitted, Limited {}
 
     /** Admitted: close the lease when the request ends; report the real tokens first. */
-    public record Admitted(Lease lease) implements Decision {
-    }
+    public record Admitted(Lease lease) implements Decision {}
 
     /** Refused: why, and when to try again. */
-    public record Limited(String reason, Duration retryAfter) implements Decision {
-    }
+    public record Limited(String reason, Duration retryAfter) implements Decision {}
 
     private final RateBuckets buckets;
     private final ToLongBiFunction<String, Long> tokensUsedSince;
@@ -51,7 +48,8 @@ public final class Limits implements AutoCloseable, LeakSource {
         return new Limits(new LocalBuckets(maxKeys), tokensUsedSince);
     }
 
-    public static Limits redis(String url, String prefix, boolean failOpen, ToLongBiFunction<String, Long> tokensUsedSince) {
+    public static Limits redis(
+            String url, String prefix, boolean failOpen, ToLongBiFunction<String, Long> tokensUsedSince) {
         return new Limits(new RedisBuckets(url, prefix, failOpen), tokensUsedSince);
     }
 
@@ -60,8 +58,10 @@ public final class Limits implements AutoCloseable, LeakSource {
             ZonedDateTime start = periodStart(p.period());
             if (tokensUsedSince.applyAsLong(keyId, start.toInstant().toEpochMilli()) >= p.budgetTokens()) {
                 ZonedDateTime end = p.period() == KeyPolicy.BudgetPeriod.DAY ? start.plusDays(1) : start.plusMonths(1);
-                return new Limited("token budget of " + p.budgetTokens() + " for this " + p.period().name().toLowerCase()
-                        + " is used up until " + end.toInstant(), Duration.between(ZonedDateTime.now(ZoneOffset.UTC), end));
+                return new Limited(
+                        "token budget of " + p.budgetTokens() + " for this "
+                                + p.period().name().toLowerCase() + " is used up until " + end.toInstant(),
+                        Duration.between(ZonedDateTime.now(ZoneOffset.UTC), end));
             }
         }
         if (p.requestsPerMinute() > 0) {

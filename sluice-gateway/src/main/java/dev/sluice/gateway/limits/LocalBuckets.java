@@ -13,12 +13,18 @@ final class LocalBuckets implements RateBuckets {
     private final Cache<String, Bucket> buckets;
 
     LocalBuckets(int maxBuckets) {
-        this.buckets = Caffeine.newBuilder().maximumSize(maxBuckets).expireAfterAccess(Duration.ofMinutes(2)).build();
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(maxBuckets)
+                .expireAfterAccess(Duration.ofMinutes(2))
+                .build();
     }
 
     private Bucket bucket(String name, long capacity) {
-        return buckets.get(name + "/" + capacity, n -> Bucket.builder()
-                .addLimit(l -> l.capacity(capacity).refillIntervally(capacity, Duration.ofMinutes(1))).build());
+        return buckets.get(
+                name + "/" + capacity,
+                n -> Bucket.builder()
+                        .addLimit(l -> l.capacity(capacity).refillIntervally(capacity, Duration.ofMinutes(1)))
+                        .build());
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.sluice.gateway.limits;
 
+import dev.sluice.gateway.store.RedisLink;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import dev.sluice.gateway.store.RedisLink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,7 +30,8 @@ final class RedisBuckets implements RateBuckets {
     RedisBuckets(String url, String prefix, boolean failOpen) {
         this.redis = new RedisLink(url, Duration.ofSeconds(1));
         this.proxies = Bucket4jLettuce.casBasedBuilder(redis.connection())
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
         this.prefix = prefix;
         this.failOpen = failOpen;
@@ -38,8 +39,12 @@ final class RedisBuckets implements RateBuckets {
 
     private io.github.bucket4j.Bucket bucket(String name, long capacity) {
         byte[] key = (prefix + "bucket:" + name + "/" + capacity).getBytes(StandardCharsets.UTF_8);
-        return proxies.builder().build(key, () -> BucketConfiguration.builder()
-                .addLimit(l -> l.capacity(capacity).refillIntervally(capacity, Duration.ofMinutes(1))).build());
+        return proxies.builder()
+                .build(
+                        key,
+                        () -> BucketConfiguration.builder()
+                                .addLimit(l -> l.capacity(capacity).refillIntervally(capacity, Duration.ofMinutes(1)))
+                                .build());
     }
 
     @Override
@@ -80,8 +85,10 @@ final class RedisBuckets implements RateBuckets {
     private void failed(RuntimeException e) {
         long n = errors.incrementAndGet();
         if (n == 1 || n % 1000 == 0) {
-            LOG.log(System.Logger.Level.WARNING, "Redis limit check failed (" + n + " so far), failing "
-                    + (failOpen ? "open" : "closed") + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Redis limit check failed (" + n + " so far), failing " + (failOpen ? "open" : "closed") + ": "
+                            + e.getMessage());
         }
     }
 

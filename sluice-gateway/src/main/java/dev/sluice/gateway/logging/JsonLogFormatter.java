@@ -1,8 +1,8 @@
 package dev.sluice.gateway.logging;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +18,9 @@ import java.util.logging.LogRecord;
 public final class JsonLogFormatter extends Formatter {
 
     /** Shared, bounded buffer recyclers: log calls come from virtual threads (see translate's Json). */
-    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(16)).build();
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(16))
+            .build();
 
     @Override
     public String format(LogRecord r) {

@@ -6,8 +6,7 @@ import java.util.logging.Logger;
 /** Switches every root handler to {@link JsonLogFormatter} when {@code log.format} is json. */
 public final class LogSetup {
 
-    private LogSetup() {
-    }
+    private LogSetup() {}
 
     public static void apply(boolean json) {
         if (!json) {

@@ -5,8 +5,7 @@ public final class RequestIds {
 
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     public static String current() {
         return CURRENT.get();

@@ -65,17 +65,37 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
         long durationNanos = c.durationNanos();
         long ttftNanos = c.firstByteAfterNanos();
         String m = models.contains(model) ? model : "other";
-        String p = c.cacheHit() ? "cache" : providers.contains(provider) ? provider : provider.isEmpty() ? "none" : "other";
-        Tags tags = Tags.of("dialect", dialect, "model", m, "provider", p, "status", status / 100 + "xx",
-                "outcome", outcome.toLowerCase(java.util.Locale.ROOT));
-        Timer.builder("sluice.request.duration").description("client requests, from accept to the last byte")
-                .tags(tags).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry).record(Duration.ofNanos(durationNanos));
+        String p = c.cacheHit()
+                ? "cache"
+                : providers.contains(provider) ? provider : provider.isEmpty() ? "none" : "other";
+        Tags tags = Tags.of(
+                "dialect",
+                dialect,
+                "model",
+                m,
+                "provider",
+                p,
+                "status",
+                status / 100 + "xx",
+                "outcome",
+                outcome.toLowerCase(java.util.Locale.ROOT));
+        Timer.builder("sluice.request.duration")
+                .description("client requests, from accept to the last byte")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)
+                .record(Duration.ofNanos(durationNanos));
         if (ttftNanos > 0) {
-            Timer.builder("sluice.request.ttfb").description("time to the first byte of the answer sent to the client")
-                    .tags("dialect", dialect, "model", m, "provider", p).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
-                    .register(registry).record(Duration.ofNanos(ttftNanos));
+            Timer.builder("sluice.request.ttfb")
+                    .description("time to the first byte of the answer sent to the client")
+                    .tags("dialect", dialect, "model", m, "provider", p)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(10))
+                    .register(registry)
+                    .record(Duration.ofNanos(ttftNanos));
             ttfts.add(ttftNanos / 1000);
         }
         Usage u = c.usage();
@@ -92,24 +112,36 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
 
     private void tokens(String model, String provider, String kind, long n) {
         if (n > 0) {
-            Counter.builder("sluice.tokens").description("tokens reported by upstreams")
-                    .tags("model", model, "provider", provider, "kind", kind).register(registry).increment(n);
+            Counter.builder("sluice.tokens")
+                    .description("tokens reported by upstreams")
+                    .tags("model", model, "provider", provider, "kind", kind)
+                    .register(registry)
+                    .increment(n);
         }
     }
 
     /** A gauge read from {@code source} on each scrape (the source is held strongly). */
     public <T> void gauge(String name, String description, Tags tags, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).description(description).tags(tags).strongReference(true).register(registry);
+        Gauge.builder(name, source, value)
+                .description(description)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** A counter whose value is read from {@code source} on each scrape. */
     public <T> void counter(String name, String description, Tags tags, T source, ToDoubleFunction<T> value) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, source, value).description(description).tags(tags)
+        io.micrometer.core.instrument.FunctionCounter.builder(name, source, value)
+                .description(description)
+                .tags(tags)
                 .register(registry);
     }
 
     public <T> void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+        Gauge.builder(name, value)
+                .description(description)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** The Prometheus text exposition. */

@@ -22,8 +22,13 @@ public final class ProviderEndpoint implements AutoCloseable {
     private final List<String> keys;
     private final boolean nativeResponses;
 
-    public ProviderEndpoint(String name, ProviderKind kind, UpstreamClient client, String apiVersion, List<String> keys,
-                            boolean nativeResponses) {
+    public ProviderEndpoint(
+            String name,
+            ProviderKind kind,
+            UpstreamClient client,
+            String apiVersion,
+            List<String> keys,
+            boolean nativeResponses) {
         this.name = name;
         this.kind = kind;
         this.client = client;
@@ -59,8 +64,9 @@ public final class ProviderEndpoint implements AutoCloseable {
         return switch (kind) {
             case ANTHROPIC -> "/v1/messages" + query(anthropicQuery);
             case OPENAI, OPENROUTER -> "/chat/completions";
-            case AZURE_OPENAI -> "/openai/deployments/" + segment(model) + "/chat/completions?api-version="
-                    + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
+            case AZURE_OPENAI ->
+                "/openai/deployments/" + segment(model) + "/chat/completions?api-version="
+                        + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
             case DATABRICKS -> "/serving-endpoints/" + segment(model) + "/invocations";
             case OLLAMA -> "/api/chat";
         };
@@ -83,8 +89,9 @@ public final class ProviderEndpoint implements AutoCloseable {
         return switch (kind) {
             case ANTHROPIC -> throw new IllegalStateException("Anthropic serves no embeddings");
             case OPENAI, OPENROUTER -> "/embeddings";
-            case AZURE_OPENAI -> "/openai/deployments/" + segment(model) + "/embeddings?api-version="
-                    + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
+            case AZURE_OPENAI ->
+                "/openai/deployments/" + segment(model) + "/embeddings?api-version="
+                        + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8);
             case DATABRICKS -> "/serving-endpoints/" + segment(model) + "/invocations";
             case OLLAMA -> "/api/embed";
         };

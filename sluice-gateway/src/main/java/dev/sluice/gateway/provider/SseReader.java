@@ -77,7 +77,7 @@ public final class SseReader implements FrameReader {
                     }
                     data.append(value);
                 }
-                default -> { } // id, retry and unknown fields carry nothing we relay
+                default -> {} // id, retry and unknown fields carry nothing we relay
             }
         }
     }

@@ -49,8 +49,10 @@ public final class UpstreamCall implements AutoCloseable {
             return new UpstreamHead(r.getStatus(), headers);
         } catch (TimeoutException e) {
             abort(new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, "no response", e));
-            throw new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT,
-                    "timed out waiting for response headers (" + timeout.toMillis() + " ms)", e);
+            throw new UpstreamFailure(
+                    UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT,
+                    "timed out waiting for response headers (" + timeout.toMillis() + " ms)",
+                    e);
         } catch (ExecutionException e) {
             throw classify(e.getCause());
         }
@@ -93,8 +95,12 @@ public final class UpstreamCall implements AutoCloseable {
             }
             String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
             if (c instanceof ConnectException) {
-                return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, m.contains("refused")
-                        ? "connection refused" : m.contains("timed out") ? "connect timed out" : "could not connect", t);
+                return new UpstreamFailure(
+                        UpstreamFailure.Kind.CONNECT,
+                        m.contains("refused")
+                                ? "connection refused"
+                                : m.contains("timed out") ? "connect timed out" : "could not connect",
+                        t);
             }
             if (c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
                 return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "host name not found", t);
@@ -109,14 +115,16 @@ public final class UpstreamCall implements AutoCloseable {
                 return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "TLS handshake failed", t);
             }
             if (c instanceof TimeoutException && m.startsWith("total timeout")) {
-                return new UpstreamFailure(UpstreamFailure.Kind.TOTAL_TIMEOUT, "upstream exceeded the total timeout", t);
+                return new UpstreamFailure(
+                        UpstreamFailure.Kind.TOTAL_TIMEOUT, "upstream exceeded the total timeout", t);
             }
             if (c instanceof TimeoutException && m.startsWith("idle timeout")) {
-                return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT,
-                        "upstream was silent longer than the idle timeout", t);
+                return new UpstreamFailure(
+                        UpstreamFailure.Kind.IDLE_TIMEOUT, "upstream was silent longer than the idle timeout", t);
             }
             if (c instanceof java.util.concurrent.RejectedExecutionException) {
-                return new UpstreamFailure(UpstreamFailure.Kind.QUEUE_FULL, "upstream connection pool queue is full", t);
+                return new UpstreamFailure(
+                        UpstreamFailure.Kind.QUEUE_FULL, "upstream connection pool queue is full", t);
             }
             if (c instanceof HttpResponseException) {
                 break;
@@ -135,8 +143,10 @@ public final class UpstreamCall implements AutoCloseable {
             if (c instanceof javax.net.ssl.SSLException) {
                 return "TLS failure on the connection";
             }
-            if (c instanceof java.io.EOFException || c instanceof java.nio.channels.ClosedChannelException
-                    || c.getClass().getSimpleName().equals("EofException") || m.contains("closed")
+            if (c instanceof java.io.EOFException
+                    || c instanceof java.nio.channels.ClosedChannelException
+                    || c.getClass().getSimpleName().equals("EofException")
+                    || m.contains("closed")
                     || m.contains("broken pipe")) {
                 return "upstream closed the connection";
             }

@@ -35,9 +35,10 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /** Starts a client for {@code baseUrl} with the given pool bounds and connect timeout. */
-    public static UpstreamClient start(String name, URI baseUrl, int maxConnections, int maxQueued,
-                                       Duration connectTimeout) throws Exception {
-        QueuedThreadPool pool = new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4), 2);
+    public static UpstreamClient start(
+            String name, URI baseUrl, int maxConnections, int maxQueued, Duration connectTimeout) throws Exception {
+        QueuedThreadPool pool =
+                new QueuedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4), 2);
         pool.setName("sluice-upstream-" + name);
         pool.setIdleTimeout(5000); // shrink back to the minimum soon after a burst
         pool.setMaxEvictCount(1024);
@@ -74,8 +75,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /** Pool counts over this client's destinations: active, idle, and requests queued for a connection. */
-    public record PoolCounts(int active, int idle, int queued) {
-    }
+    public record PoolCounts(int active, int idle, int queued) {}
 
     public PoolCounts poolCounts() {
         int active = 0;
@@ -97,13 +97,21 @@ public final class UpstreamClient implements AutoCloseable {
      * Sends a request and returns at once; the caller awaits the headers on the returned call and
      * must close it (which aborts the exchange if it is still running).
      */
-    public UpstreamCall send(String method, String pathAndQuery, Map<String, List<String>> headers,
-                             byte[] body, UpstreamTimeouts timeouts) {
+    public UpstreamCall send(
+            String method,
+            String pathAndQuery,
+            Map<String, List<String>> headers,
+            byte[] body,
+            UpstreamTimeouts timeouts) {
         Request request = http.newRequest(resolve(pathAndQuery))
                 .method(HttpMethod.fromString(method))
                 .timeout(timeouts.total().toMillis(), TimeUnit.MILLISECONDS)
                 // a backstop only: the relay's own first-byte and idle deadlines fire first and say which it was
-                .idleTimeout(Math.max(timeouts.idle().toMillis(), timeouts.firstByte().toMillis()) + 1000,
+                .idleTimeout(
+                        Math.max(
+                                        timeouts.idle().toMillis(),
+                                        timeouts.firstByte().toMillis())
+                                + 1000,
                         TimeUnit.MILLISECONDS)
                 .headers(h -> {
                     headers.forEach((k, values) -> values.forEach(v -> h.add(k, v)));
@@ -111,7 +119,8 @@ public final class UpstreamClient implements AutoCloseable {
                     h.put(HttpHeader.ACCEPT_ENCODING, "identity");
                 });
         if (body.length > 0) {
-            String type = headers.getOrDefault("content-type", List.of("application/json")).get(0);
+            String type = headers.getOrDefault("content-type", List.of("application/json"))
+                    .get(0);
             request.body(new BytesRequestContent(type, body));
         }
         InputStreamResponseListener listener = new InputStreamResponseListener();

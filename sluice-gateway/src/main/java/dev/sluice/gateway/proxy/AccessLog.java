@@ -29,8 +29,10 @@ public final class AccessLog implements CompletionListener {
                 + (c.model().isEmpty() ? "" : " model=" + c.model())
                 + (c.tried().isEmpty() ? "" : " targets=" + String.join(",", c.tried()))
                 + (c.cacheHit() ? " cache=hit" : "")
-                + (c.usage().inputTokens() + c.usage().outputTokens() == 0 ? ""
-                        : " tokens_in=" + c.usage().inputTokens() + " tokens_out=" + c.usage().outputTokens())
+                + (c.usage().inputTokens() + c.usage().outputTokens() == 0
+                        ? ""
+                        : " tokens_in=" + c.usage().inputTokens() + " tokens_out="
+                                + c.usage().outputTokens())
                 + " outcome=" + c.outcome() + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100;
     }
 }

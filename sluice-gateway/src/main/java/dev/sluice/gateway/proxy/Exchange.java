@@ -18,8 +18,14 @@ import dev.sluice.gateway.translate.Dialect;
  * @param clientGone watches the client's connection while a whole answer is prepared;
  *        {@link ClientGoneWatch#NONE} for streams and bodiless routes
  */
-public record Exchange(String id, Route route, Dialect client, Principal principal, String model,
-                boolean stream, ClientGoneWatch clientGone) {
+public record Exchange(
+        String id,
+        Route route,
+        Dialect client,
+        Principal principal,
+        String model,
+        boolean stream,
+        ClientGoneWatch clientGone) {
 
     /** Whether this is an embeddings request (routed like a generation, answered whole, never streamed). */
     public boolean embeddings() {

@@ -15,9 +15,8 @@ import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.RequestChecks;
 import dev.sluice.gateway.context.Sanitize;
-import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.edge.ClientConnection;
-import dev.sluice.gateway.edge.ConnectionWatch;
+import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.translate.Dialect;
@@ -58,7 +57,8 @@ public final class ProxyHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
-        String id = RequestIds.choose(req.headers().first(HeaderNames.create("x-request-id")).orElse(null));
+        String id = RequestIds.choose(
+                req.headers().first(HeaderNames.create("x-request-id")).orElse(null));
         res.header("request-id", id);
         res.header("x-request-id", id);
         Dialect client = route.dialect != null ? route.dialect : dialectOfModelsCall(req);
@@ -69,7 +69,7 @@ public final class ProxyHandler implements Handler {
         ScopeRegistry scopes = ctx.scopes();
         ClientConnection connection = ctx.edge().current();
         try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
-             ResourceScope scope = scopes.open("request", id)) {
+                ResourceScope scope = scopes.open("request", id)) {
             try {
                 if (!ctx.drain().accepting()) {
                     throw new GatewayException(503, "overloaded_error", "Sluice is shutting down", "1");
@@ -87,12 +87,23 @@ public final class ProxyHandler implements Handler {
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
                 JsonNode json = route.takesBody ? work.check(route, body, ctx) : null;
                 boolean stream = route.generation && json.path("stream").asBoolean(false);
-                String model = json == null ? "" : Sanitize.token(json.path("model").asText());
+                String model =
+                        json == null ? "" : Sanitize.token(json.path("model").asText());
                 x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.NONE);
                 Permit permit = admit(req, scope, who);
                 if (route.takesBody && !stream) {
-                    x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.start(ctx.edge(), connection,
-                            ctx.config().server().idleTimeout(), req.headers().contains(HeaderValues.CONNECTION_CLOSE)));
+                    x = new Exchange(
+                            id,
+                            route,
+                            client,
+                            who,
+                            model,
+                            stream,
+                            ClientGoneWatch.start(
+                                    ctx.edge(),
+                                    connection,
+                                    ctx.config().server().idleTimeout(),
+                                    req.headers().contains(HeaderValues.CONNECTION_CLOSE)));
                 }
                 ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, x, tally);
                 outcome = work.run(route, exchange, body, json);
@@ -112,27 +123,51 @@ public final class ProxyHandler implements Handler {
         } catch (RuntimeException e) {
             System.getLogger("sluice.request").log(System.Logger.Level.ERROR, "request " + id + " failed", e);
             if (!res.isSent() && !x.clientGone().gone()) {
-                ClientErrors.send(res, client, new GatewayException(500, "internal error in Sluice (request " + id + ")"));
+                ClientErrors.send(
+                        res, client, new GatewayException(500, "internal error in Sluice (request " + id + ")"));
             }
         } finally {
             connection.bodyDone();
             if (outcome == Outcome.CANCELLED && !res.isSent()) {
                 answerNobody(res);
             }
-            ctx.completions().completed(completion(x, tally, req.prologue().method().text(), res.status().code(),
-                    outcome, start));
+            ctx.completions()
+                    .completed(completion(
+                            x,
+                            tally,
+                            req.prologue().method().text(),
+                            res.status().code(),
+                            outcome,
+                            start));
             finishWatch(x.clientGone()); // on every path, an Error's too: Helidon must never read beside the watcher
         }
     }
 
     /** What happened, fixed once from the request as taken and its tally, for every completion listener. */
-    private static Completion completion(Exchange x, Tally tally, String method, int status, Outcome outcome,
-                                         long start) {
+    private static Completion completion(
+            Exchange x, Tally tally, String method, int status, Outcome outcome, long start) {
         Principal who = x.principal(); // null when the request never got past auth
-        return new Completion(x.id(), x.route().path, method, x.client(), x.route().metered, x.model(), x.stream(),
-                status, outcome, tally.tried(), tally.provider(), tally.upstreamModel(), tally.usage(),
-                tally.wasCacheHit(), who == null ? null : who.keyId(), who == null ? null : who.tenant(), start,
-                tally.firstByteNanos(), System.nanoTime(), System.currentTimeMillis());
+        return new Completion(
+                x.id(),
+                x.route().path,
+                method,
+                x.client(),
+                x.route().metered,
+                x.model(),
+                x.stream(),
+                status,
+                outcome,
+                tally.tried(),
+                tally.provider(),
+                tally.upstreamModel(),
+                tally.usage(),
+                tally.wasCacheHit(),
+                who == null ? null : who.keyId(),
+                who == null ? null : who.tenant(),
+                start,
+                tally.firstByteNanos(),
+                System.nanoTime(),
+                System.currentTimeMillis());
     }
 
     /**
@@ -168,11 +203,14 @@ public final class ProxyHandler implements Handler {
 
     private Permit admit(ServerRequest req, ResourceScope scope, Principal who)
             throws GatewayException, InterruptedException {
-        Optional<String> header = req.headers().first(HeaderNames.create(Admissions.PRIORITY_HEADER))
+        Optional<String> header = req.headers()
+                .first(HeaderNames.create(Admissions.PRIORITY_HEADER))
                 .or(() -> who.policy().map(p -> p.priority()));
-        Priority priority = Admissions.priority(header).orElseThrow(() -> new GatewayException(400,
-                Admissions.PRIORITY_HEADER + ": must be interactive or batch"));
-        Admission admission = ctx.limiter().acquire(priority, ctx.config().admission().queueTimeout());
+        Priority priority = Admissions.priority(header)
+                .orElseThrow(
+                        () -> new GatewayException(400, Admissions.PRIORITY_HEADER + ": must be interactive or batch"));
+        Admission admission =
+                ctx.limiter().acquire(priority, ctx.config().admission().queueTimeout());
         if (admission instanceof Admission.Granted granted) {
             return scope.own("permit", granted.permit());
         }
@@ -188,8 +226,12 @@ public final class ProxyHandler implements Handler {
         for (Route route : Route.values()) {
             routing.route(Method.create(route.method), route.path, new ProxyHandler(route, ctx, work));
         }
-        routing.any((req, res) -> sendError(res, new GatewayException(404,
-                "no route for " + req.prologue().method().text() + " " + req.path().path())));
+        routing.any((req, res) -> sendError(
+                res,
+                new GatewayException(
+                        404,
+                        "no route for " + req.prologue().method().text() + " "
+                                + req.path().path())));
     }
 
     /** Errors outside any route (unknown path), in the Anthropic dialect unless the path is OpenAI's. */

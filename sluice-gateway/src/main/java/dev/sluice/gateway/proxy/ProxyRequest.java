@@ -9,8 +9,8 @@ import io.helidon.webserver.http.ServerResponse;
  * What each step of a request's work takes: the gateway, the HTTP exchange, the request scope, the request as
  * taken ({@link Exchange}, immutable) and what is happening to it ({@link Tally}).
  */
-public record ProxyRequest(GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, Exchange x,
-                    Tally tally) {
+public record ProxyRequest(
+        GatewayContext ctx, ServerRequest req, ServerResponse res, ResourceScope scope, Exchange x, Tally tally) {
 
     public boolean embeddings() {
         return x.embeddings();

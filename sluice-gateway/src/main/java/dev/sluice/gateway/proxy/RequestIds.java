@@ -5,15 +5,17 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Request ids: the client's {@code x-request-id} when it is sane, else a new random one. */
 final class RequestIds {
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     static String choose(String fromClient) {
-        if (fromClient != null && !fromClient.isEmpty() && fromClient.length() <= 128
+        if (fromClient != null
+                && !fromClient.isEmpty()
+                && fromClient.length() <= 128
                 && fromClient.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return fromClient;
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE)
+                + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }
 }

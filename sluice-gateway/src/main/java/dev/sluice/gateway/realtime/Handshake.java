@@ -5,11 +5,11 @@ import dev.sluice.gateway.auth.Access;
 import dev.sluice.gateway.auth.AccessDenied;
 import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.auth.Principal;
-import dev.sluice.gateway.edge.ClientConnection;
-import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.context.ClientErrors;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.edge.ClientConnection;
+import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.route.Plan;
@@ -59,8 +59,14 @@ final class Handshake implements ProtocolUpgradeHandler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        ClientErrors.send(res, Dialect.OPENAI, new GatewayException(426, "invalid_request_error",
-                "/v1/realtime is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)", null));
+        ClientErrors.send(
+                res,
+                Dialect.OPENAI,
+                new GatewayException(
+                        426,
+                        "invalid_request_error",
+                        "/v1/realtime is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)",
+                        null));
     }
 
     @Override
@@ -89,7 +95,10 @@ final class Handshake implements ProtocolUpgradeHandler {
         }
         Optional<Duration> blocked = failures.blockedFor(address);
         if (blocked.isPresent()) {
-            throw new GatewayException(429, "rate_limit_error", "too many failed realtime handshakes from this address",
+            throw new GatewayException(
+                    429,
+                    "rate_limit_error",
+                    "too many failed realtime handshakes from this address",
                     Long.toString(Math.max(1, blocked.get().toSeconds())));
         }
         Principal who;
@@ -98,7 +107,9 @@ final class Handshake implements ProtocolUpgradeHandler {
         } catch (AccessDenied denied) {
             throw GatewayException.of(denied);
         }
-        String model = req.query().first("model").orElse(req.query().first("deployment").orElse(""));
+        String model = req.query()
+                .first("model")
+                .orElse(req.query().first("deployment").orElse(""));
         if (model.isBlank()) {
             throw new GatewayException(400, "model: required as a query parameter (/v1/realtime?model=...)");
         }
@@ -115,19 +126,24 @@ final class Handshake implements ProtocolUpgradeHandler {
     }
 
     /** The route's targets in order until one takes the upstream handshake; the session is created first. */
-    private RealtimeSession dial(ServerRequest req, ClientConnection connection, Principal who, String model,
-                                 Permit permit) throws GatewayException, InterruptedException {
+    private RealtimeSession dial(
+            ServerRequest req, ClientConnection connection, Principal who, String model, Permit permit)
+            throws GatewayException, InterruptedException {
         Plan plan = ctx.router().plan(model, Optional.empty());
         if (plan.isEmpty()) {
-            throw new GatewayException(plan.whyEmpty().orElse(null) == Plan.Empty.NO_ROUTE ? 404 : 503,
+            throw new GatewayException(
+                    plan.whyEmpty().orElse(null) == Plan.Empty.NO_ROUTE ? 404 : 503,
                     plan.whyEmpty().orElse(null) == Plan.Empty.NO_ROUTE ? "not_found_error" : "overloaded_error",
-                    plan.reason(), null);
+                    plan.reason(),
+                    null);
         }
         List<String> tried = new ArrayList<>();
         String last = "no target of model " + model + " serves the Realtime API (openai and azure-openai do)";
         Optional<Attempt> next;
-        String requestId = req.headers().first(HeaderNames.create("x-request-id"))
-                .filter(s -> s.matches("[A-Za-z0-9_.-]{1,64}")).orElse(Long.toHexString(System.nanoTime()));
+        String requestId = req.headers()
+                .first(HeaderNames.create("x-request-id"))
+                .filter(s -> s.matches("[A-Za-z0-9_.-]{1,64}"))
+                .orElse(Long.toHexString(System.nanoTime()));
         while ((next = plan.next()).isPresent()) {
             try (Attempt attempt = next.get()) {
                 ProviderEndpoint provider = ctx.providers().get(attempt.target().provider());
@@ -136,20 +152,38 @@ final class Handshake implements ProtocolUpgradeHandler {
                     continue;
                 }
                 tried.add(attempt.target().id());
-                RealtimeSession session = sessions.start(new Sessions.Admitted(requestId, who, model, permit,
-                        List.copyOf(tried), attempt.target().provider(), attempt.target().model(), connection));
+                RealtimeSession session = sessions.start(new Sessions.Admitted(
+                        requestId,
+                        who,
+                        model,
+                        permit,
+                        List.copyOf(tried),
+                        attempt.target().provider(),
+                        attempt.target().model(),
+                        connection));
                 Optional<String> key = who.passThroughKey().isPresent() ? who.passThroughKey() : attempt.apiKey();
                 try {
-                    WebSocket ws = sessions.dial().dial(provider, UpstreamDial.uri(provider.client().baseUrl(),
-                            provider.kind(), attempt.target().model(), provider.apiVersion()), key,
-                            ctx.config().timeouts().connect().plus(ctx.config().timeouts().firstByte()),
-                            session.upstreamListener());
+                    WebSocket ws = sessions.dial()
+                            .dial(
+                                    provider,
+                                    UpstreamDial.uri(
+                                            provider.client().baseUrl(),
+                                            provider.kind(),
+                                            attempt.target().model(),
+                                            provider.apiVersion()),
+                                    key,
+                                    ctx.config()
+                                            .timeouts()
+                                            .connect()
+                                            .plus(ctx.config().timeouts().firstByte()),
+                                    session.upstreamListener());
                     session.upstream(ws);
                     attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
                     return session;
                 } catch (UpstreamDial.DialFailure f) {
                     session.abandon(); // not a session yet: nothing was opened to the client
-                    attempt.finish(f.refused() ? AttemptOutcome.SERVER_ERROR : AttemptOutcome.CONNECT_FAILED,
+                    attempt.finish(
+                            f.refused() ? AttemptOutcome.SERVER_ERROR : AttemptOutcome.CONNECT_FAILED,
                             Optional.empty());
                     last = "upstream " + attempt.target().id() + ": " + f.getMessage();
                 }
@@ -160,6 +194,7 @@ final class Handshake implements ProtocolUpgradeHandler {
 
     private static String address(ServerRequest req) {
         return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : String.valueOf(req.remotePeer().address());
+                ? a.getAddress().getHostAddress()
+                : String.valueOf(req.remotePeer().address());
     }
 }

@@ -28,7 +28,8 @@ final class RealtimeListener implements WsListener {
             throw new WsUpgradeException("no admitted realtime session for this upgrade");
         }
         boolean offered = headers.values(HeaderNames.create("sec-websocket-protocol")).stream()
-                .flatMap(v -> java.util.Arrays.stream(v.split(","))).anyMatch(p -> p.strip().equals("realtime"));
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .anyMatch(p -> p.strip().equals("realtime"));
         if (!offered) {
             return Optional.empty();
         }

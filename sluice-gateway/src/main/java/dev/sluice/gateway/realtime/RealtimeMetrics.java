@@ -21,14 +21,30 @@ final class RealtimeMetrics {
         this.registry = registry;
         if (registry != null) {
             registry.gauge("sluice_realtime_sessions_open", "open realtime sessions", open);
-            registry.counter("sluice_realtime_frames", "realtime messages relayed", Tags.of("direction", "in"),
-                    framesIn, AtomicLong::get);
-            registry.counter("sluice_realtime_frames", "realtime messages relayed", Tags.of("direction", "out"),
-                    framesOut, AtomicLong::get);
-            registry.counter("sluice_realtime_bytes", "realtime bytes relayed", Tags.of("direction", "in"),
-                    bytesIn, AtomicLong::get);
-            registry.counter("sluice_realtime_bytes", "realtime bytes relayed", Tags.of("direction", "out"),
-                    bytesOut, AtomicLong::get);
+            registry.counter(
+                    "sluice_realtime_frames",
+                    "realtime messages relayed",
+                    Tags.of("direction", "in"),
+                    framesIn,
+                    AtomicLong::get);
+            registry.counter(
+                    "sluice_realtime_frames",
+                    "realtime messages relayed",
+                    Tags.of("direction", "out"),
+                    framesOut,
+                    AtomicLong::get);
+            registry.counter(
+                    "sluice_realtime_bytes",
+                    "realtime bytes relayed",
+                    Tags.of("direction", "in"),
+                    bytesIn,
+                    AtomicLong::get);
+            registry.counter(
+                    "sluice_realtime_bytes",
+                    "realtime bytes relayed",
+                    Tags.of("direction", "out"),
+                    bytesOut,
+                    AtomicLong::get);
         }
     }
 
@@ -42,8 +58,7 @@ final class RealtimeMetrics {
             case 1000, 1001, 1006, 1008, 1009, 1011, 1013 -> Integer.toString(code);
             default -> "other"; // a client's own codes must not grow the metric's tag values
         };
-        count(closes, c, "sluice_realtime_closes", "realtime sessions ended, by close code",
-                "code");
+        count(closes, c, "sluice_realtime_closes", "realtime sessions ended, by close code", "code");
     }
 
     void refused(String reason) {
@@ -53,12 +68,13 @@ final class RealtimeMetrics {
     /** Close codes and refusal reasons are few (a handful of each), so the maps stay small. */
     private void count(Map<String, AtomicLong> map, String key, String name, String help, String tag) {
         map.computeIfAbsent(key, k -> {
-            AtomicLong n = new AtomicLong();
-            if (registry != null) {
-                registry.counter(name, help, Tags.of(tag, k), n, AtomicLong::get);
-            }
-            return n;
-        }).incrementAndGet();
+                    AtomicLong n = new AtomicLong();
+                    if (registry != null) {
+                        registry.counter(name, help, Tags.of(tag, k), n, AtomicLong::get);
+                    }
+                    return n;
+                })
+                .incrementAndGet();
     }
 
     Map<String, Object> totals() {

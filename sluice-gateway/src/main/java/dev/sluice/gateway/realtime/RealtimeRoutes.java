@@ -13,13 +13,12 @@ public final class RealtimeRoutes {
     /** Addresses whose failed handshakes are counted at most (the oldest are forgotten first). */
     private static final int MAX_TRACKED_ADDRESSES = 10_000;
 
-    private RealtimeRoutes() {
-    }
+    private RealtimeRoutes() {}
 
     public static void register(HttpRouting.Builder http, WsRouting.Builder ws, GatewayContext ctx, Sessions sessions) {
         var a = ctx.config().auth();
-        FailureLimiter failures = new FailureLimiter(a.failureLimit(), a.failureWindow(), MAX_TRACKED_ADDRESSES,
-                Ticker.systemTicker());
+        FailureLimiter failures =
+                new FailureLimiter(a.failureLimit(), a.failureWindow(), MAX_TRACKED_ADDRESSES, Ticker.systemTicker());
         http.route(Method.GET, "/v1/realtime", new Handshake(ctx, sessions, failures));
         ws.endpoint("/v1/realtime", RealtimeListener::new);
     }

@@ -22,8 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RealtimeSession implements ClientOutbox.Events {
 
     /** How a session ended, for the access log and metrics. */
-    record End(int code, String reason, Outcome outcome) {
-    }
+    record End(int code, String reason, Outcome outcome) {}
 
     final String id;
     final Sessions.Admitted admitted;
@@ -40,8 +39,8 @@ final class RealtimeSession implements ClientOutbox.Events {
     private volatile End end;
     private long clientMessageBytes;
 
-    RealtimeSession(String id, Sessions.Admitted admitted, Sessions owner, int maxMessage, int queueBytes,
-                    long nowNanos) {
+    RealtimeSession(
+            String id, Sessions.Admitted admitted, Sessions owner, int maxMessage, int queueBytes, long nowNanos) {
         this.id = id;
         this.admitted = admitted;
         this.owner = owner;
@@ -147,7 +146,10 @@ final class RealtimeSession implements ClientOutbox.Events {
         } catch (TimeoutException e) {
             close(1011, "the upstream did not take a message within realtime.stall-timeout", Outcome.FAILURE);
         } catch (ExecutionException | RuntimeException e) {
-            close(1011, "upstream connection failed: " + plain(e.getCause() != null ? e.getCause() : e), Outcome.FAILURE);
+            close(
+                    1011,
+                    "upstream connection failed: " + plain(e.getCause() != null ? e.getCause() : e),
+                    Outcome.FAILURE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close(1001, "Sluice is stopping", Outcome.CANCELLED);
@@ -156,7 +158,9 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     /** The client closed (or its connection ended): the upstream is closed too. */
     void clientClosed(int code, String reason) {
-        close(code == 1000 || code == 1001 ? 1000 : code, "client closed (" + code + " " + reason + ")",
+        close(
+                code == 1000 || code == 1001 ? 1000 : code,
+                "client closed (" + code + " " + reason + ")",
                 code == 1000 || code == 1001 ? Outcome.SUCCESS : Outcome.CANCELLED);
     }
 
@@ -184,7 +188,8 @@ final class RealtimeSession implements ClientOutbox.Events {
         WebSocket u = upstream;
         if (u != null) {
             try {
-                u.sendClose(WebSocket.NORMAL_CLOSURE, why).orTimeout(1, TimeUnit.SECONDS)
+                u.sendClose(WebSocket.NORMAL_CLOSURE, why)
+                        .orTimeout(1, TimeUnit.SECONDS)
                         .whenComplete((ws, t) -> u.abort());
             } catch (RuntimeException alreadyClosed) {
                 u.abort();

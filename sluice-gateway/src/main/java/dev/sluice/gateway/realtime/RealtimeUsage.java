@@ -12,8 +12,7 @@ import java.io.IOException;
  */
 final class RealtimeUsage {
 
-    private RealtimeUsage() {
-    }
+    private RealtimeUsage() {}
 
     static Usage add(Usage sum, String event) {
         if (!event.contains("\"response.done\"")) {
@@ -27,8 +26,10 @@ final class RealtimeUsage {
             JsonNode u = root.path("response").path("usage");
             long cached = u.path("input_token_details").path("cached_tokens").asLong(0);
             long input = u.path("input_tokens").asLong(0);
-            return new Usage(sum.inputTokens() + Math.max(0, input - cached),
-                    sum.outputTokens() + u.path("output_tokens").asLong(0), sum.cacheReadTokens() + cached,
+            return new Usage(
+                    sum.inputTokens() + Math.max(0, input - cached),
+                    sum.outputTokens() + u.path("output_tokens").asLong(0),
+                    sum.cacheReadTokens() + cached,
                     sum.cacheWriteTokens());
         } catch (IOException | RuntimeException notJson) {
             return sum; // relayed as it is; only the count misses it

@@ -30,8 +30,11 @@ final class SessionPermits {
         this.maxSessions = maxSessions;
         this.maxPerKey = maxPerKey;
         this.metrics = metrics;
-        this.permits = Limiter.builder("realtime-sessions").algorithm(LimitAlgorithm.fixed(maxSessions))
-                .queueCapacity(0).interactiveReserve(0).build();
+        this.permits = Limiter.builder("realtime-sessions")
+                .algorithm(LimitAlgorithm.fixed(maxSessions))
+                .queueCapacity(0)
+                .interactiveReserve(0)
+                .build();
     }
 
     /** A session permit and a slot of {@code keyId}'s: 503 when Sluice holds its maximum, 429 when the key does. */
@@ -39,8 +42,11 @@ final class SessionPermits {
         Admission a = permits.acquire(Priority.INTERACTIVE, Duration.ZERO);
         if (!(a instanceof Admission.Granted granted)) {
             metrics.refused("max-sessions");
-            throw new GatewayException(503, "overloaded_error", "Sluice holds its maximum of " + maxSessions
-                    + " realtime sessions (realtime.max-sessions)", "5");
+            throw new GatewayException(
+                    503,
+                    "overloaded_error",
+                    "Sluice holds its maximum of " + maxSessions + " realtime sessions (realtime.max-sessions)",
+                    "5");
         }
         boolean[] over = new boolean[1];
         perKey.compute(keyId, (k, n) -> {
@@ -52,8 +58,11 @@ final class SessionPermits {
             granted.permit().outcome(Outcome.SUCCESS);
             granted.permit().close();
             metrics.refused("max-sessions-per-key");
-            throw new GatewayException(429, "rate_limit_error", "this key holds its maximum of " + maxPerKey
-                    + " realtime sessions (realtime.max-sessions-per-key)", "5");
+            throw new GatewayException(
+                    429,
+                    "rate_limit_error",
+                    "this key holds its maximum of " + maxPerKey + " realtime sessions (realtime.max-sessions-per-key)",
+                    "5");
         }
         return granted.permit();
     }

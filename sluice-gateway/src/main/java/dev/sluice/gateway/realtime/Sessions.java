@@ -6,11 +6,11 @@ import dev.sluice.core.Permit;
 import dev.sluice.core.Supervised;
 import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.metrics.GatewayMetrics;
-import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.translate.Dialect;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -38,12 +38,19 @@ public final class Sessions implements AutoCloseable, LeakSource {
 
     /** A handshake that passed its checks must open its socket within this long, else it is reaped. */
     static final long OPEN_WITHIN_NANOS = Duration.ofSeconds(10).toNanos();
+
     private static final Duration CUT_AFTER = Duration.ofSeconds(2);
 
     /** What a handshake was granted: who, which model, the target that answered, the session's permit. */
-    record Admitted(String requestId, Principal who, String model, Permit permit, List<String> tried, String provider,
-                    String upstreamModel, ClientConnection connection) {
-    }
+    record Admitted(
+            String requestId,
+            Principal who,
+            String model,
+            Permit permit,
+            List<String> tried,
+            String provider,
+            String upstreamModel,
+            ClientConnection connection) {}
 
     private final SluiceConfig.Realtime cfg;
     private final LongSupplier nanoTime;
@@ -62,17 +69,26 @@ public final class Sessions implements AutoCloseable, LeakSource {
      * @param listenerIdle the listener's idle timeout ({@code server.idle-timeout}): it closes a connection that
      *        sent nothing for that long, so clients are pinged three times within it (their pongs count)
      */
-    public Sessions(SluiceConfig.Realtime cfg, Duration listenerIdle, LongSupplier nanoTime,
-                    CompletionListener completions, GatewayMetrics registry, boolean reap) {
+    public Sessions(
+            SluiceConfig.Realtime cfg,
+            Duration listenerIdle,
+            LongSupplier nanoTime,
+            CompletionListener completions,
+            GatewayMetrics registry,
+            boolean reap) {
         this.cfg = cfg;
-        this.pingEveryNanos = Math.min(listenerIdle.toNanos() / 3, Duration.ofSeconds(20).toNanos());
+        this.pingEveryNanos =
+                Math.min(listenerIdle.toNanos() / 3, Duration.ofSeconds(20).toNanos());
         this.nanoTime = nanoTime;
         this.completions = completions;
         this.metrics = new RealtimeMetrics(registry, this::open);
         this.permits = new SessionPermits(cfg.maxSessions(), cfg.maxSessionsPerKey(), metrics);
         this.client = HttpClient.newBuilder().executor(dialThreads).build();
         this.dial = new UpstreamDial(client);
-        this.reaper = reap ? Supervised.builder("realtime-reaper", Duration.ofMillis(250), this::sweep).start() : null;
+        this.reaper = reap
+                ? Supervised.builder("realtime-reaper", Duration.ofMillis(250), this::sweep)
+                        .start()
+                : null;
     }
 
     long now() {
@@ -130,17 +146,40 @@ public final class Sessions implements AutoCloseable, LeakSource {
         Thread.ofVirtual().name("realtime-cut-" + s.id).start(() -> cutLater(a.connection()));
         long endNanos = now();
         try {
-            completions.completed(new Completion(a.requestId(), "/v1/realtime", "GET", Dialect.OPENAI, true, a.model(),
-                    true, 101, end.outcome(), a.tried(), a.provider(), a.upstreamModel(), s.tally().usage(), false,
-                    a.who().keyId(), a.who().tenant(), s.startNanos(), s.tally().firstByteNanos(), endNanos,
+            completions.completed(new Completion(
+                    a.requestId(),
+                    "/v1/realtime",
+                    "GET",
+                    Dialect.OPENAI,
+                    true,
+                    a.model(),
+                    true,
+                    101,
+                    end.outcome(),
+                    a.tried(),
+                    a.provider(),
+                    a.upstreamModel(),
+                    s.tally().usage(),
+                    false,
+                    a.who().keyId(),
+                    a.who().tenant(),
+                    s.startNanos(),
+                    s.tally().firstByteNanos(),
+                    endNanos,
                     System.currentTimeMillis()));
         } catch (RuntimeException e) {
             System.getLogger("sluice.realtime").log(System.Logger.Level.WARNING, "session end not recorded", e);
         }
-        System.getLogger("sluice.realtime").log(System.Logger.Level.INFO, () -> "realtime session " + s.id + " ended: "
-                + end.code() + " " + end.reason() + " after " + (endNanos - s.startNanos()) / 1_000_000 + " ms, in "
-                + s.tally().framesIn() + " frames / " + s.tally().bytesIn() + " bytes, out " + s.tally().framesOut() + " / " + s.tally().bytesOut()
-                + ", usage " + s.tally().usage());
+        System.getLogger("sluice.realtime")
+                .log(
+                        System.Logger.Level.INFO,
+                        () -> "realtime session " + s.id + " ended: "
+                                + end.code() + " " + end.reason() + " after " + (endNanos - s.startNanos()) / 1_000_000
+                                + " ms, in "
+                                + s.tally().framesIn() + " frames / "
+                                + s.tally().bytesIn() + " bytes, out "
+                                + s.tally().framesOut() + " / " + s.tally().bytesOut()
+                                + ", usage " + s.tally().usage());
     }
 
     /** The client was told; if its socket is still open after a grace, it is cut (it never answered the close). */
@@ -158,16 +197,31 @@ public final class Sessions implements AutoCloseable, LeakSource {
         long now = now();
         for (RealtimeSession s : live.values()) {
             s.pingIfDue(now, pingEveryNanos);
-            String why = s.overdue(now, cfg.idleTimeout().toNanos(), cfg.maxDuration().toNanos(),
+            String why = s.overdue(
+                    now,
+                    cfg.idleTimeout().toNanos(),
+                    cfg.maxDuration().toNanos(),
                     cfg.stallTimeout().toNanos());
             if (why != null) {
                 switch (why) {
-                    case "idle" -> s.close(1000, "no message either way for " + cfg.idleTimeout().toSeconds()
-                            + " s (realtime.idle-timeout)", Outcome.SUCCESS);
-                    case "max-duration" -> s.close(1000, "the session reached realtime.max-duration ("
-                            + cfg.maxDuration().toMinutes() + " min)", Outcome.SUCCESS);
-                    case "stalled" -> s.close(1013, "the client did not read: " + s.queuedBytes()
-                            + " bytes waited longer than realtime.stall-timeout", Outcome.FAILURE);
+                    case "idle" ->
+                        s.close(
+                                1000,
+                                "no message either way for " + cfg.idleTimeout().toSeconds()
+                                        + " s (realtime.idle-timeout)",
+                                Outcome.SUCCESS);
+                    case "max-duration" ->
+                        s.close(
+                                1000,
+                                "the session reached realtime.max-duration ("
+                                        + cfg.maxDuration().toMinutes() + " min)",
+                                Outcome.SUCCESS);
+                    case "stalled" ->
+                        s.close(
+                                1013,
+                                "the client did not read: " + s.queuedBytes()
+                                        + " bytes waited longer than realtime.stall-timeout",
+                                Outcome.FAILURE);
                     default -> s.close(1011, "the WebSocket handshake did not complete", Outcome.FAILURE);
                 }
             }
@@ -207,7 +261,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
         for (RealtimeSession s : live.values()) {
             out.add("realtime-session " + s.id + " key=" + s.admitted.who().keyId() + " model=" + s.admitted.model()
                     + " target=" + s.admitted.provider() + "/" + s.admitted.upstreamModel() + " age="
-                    + (now - s.startNanos()) / 1_000_000 + "ms in=" + s.tally().bytesIn() + "B out=" + s.tally().bytesOut()
+                    + (now - s.startNanos()) / 1_000_000 + "ms in=" + s.tally().bytesIn() + "B out="
+                    + s.tally().bytesOut()
                     + "B queued=" + s.queuedBytes() + "B/" + cfg.queueSize() + "B");
         }
         return out;

@@ -52,14 +52,17 @@ final class UpstreamDial {
         String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
         String m = URLEncoder.encode(model, StandardCharsets.UTF_8);
         String tail = kind == ProviderKind.AZURE_OPENAI
-                ? "/openai/realtime?deployment=" + m + "&api-version=" + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8)
+                ? "/openai/realtime?deployment=" + m + "&api-version="
+                        + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8)
                 : "/realtime?model=" + m;
         return URI.create(scheme + "://" + base.getRawAuthority() + path + tail);
     }
 
-    WebSocket dial(ProviderEndpoint provider, URI uri, Optional<String> apiKey, Duration timeout,
-                   WebSocket.Listener listener) throws DialFailure, InterruptedException {
-        WebSocket.Builder b = client.newWebSocketBuilder().connectTimeout(timeout).subprotocols("realtime");
+    WebSocket dial(
+            ProviderEndpoint provider, URI uri, Optional<String> apiKey, Duration timeout, WebSocket.Listener listener)
+            throws DialFailure, InterruptedException {
+        WebSocket.Builder b =
+                client.newWebSocketBuilder().connectTimeout(timeout).subprotocols("realtime");
         for (Map.Entry<String, List<String>> h : provider.authHeaders(apiKey).entrySet()) {
             for (String v : h.getValue()) {
                 b.header(h.getKey(), v);
@@ -85,7 +88,8 @@ final class UpstreamDial {
 
     private static String plain(Throwable t) {
         String m = t.getMessage();
-        return t instanceof java.net.ConnectException ? "connection refused"
+        return t instanceof java.net.ConnectException
+                ? "connection refused"
                 : m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 }

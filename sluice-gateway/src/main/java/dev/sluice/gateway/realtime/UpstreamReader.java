@@ -64,15 +64,19 @@ final class UpstreamReader implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
         boolean normal = code == 1000 || code == 1001;
-        session.close(normal ? 1000 : 1011, "upstream closed the session (" + code
-                + (reason.isBlank() ? "" : " " + reason) + ")", normal ? Outcome.SUCCESS : Outcome.FAILURE);
+        session.close(
+                normal ? 1000 : 1011,
+                "upstream closed the session (" + code + (reason.isBlank() ? "" : " " + reason) + ")",
+                normal ? Outcome.SUCCESS : Outcome.FAILURE);
         return null;
     }
 
     @Override
     public void onError(WebSocket ws, Throwable error) {
         String m = error.getMessage();
-        session.close(1011, "upstream connection failed: " + (m == null || m.isBlank() ? "connection lost" : m),
+        session.close(
+                1011,
+                "upstream connection failed: " + (m == null || m.isBlank() ? "connection lost" : m),
                 Outcome.FAILURE);
     }
 

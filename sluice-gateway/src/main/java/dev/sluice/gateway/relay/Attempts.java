@@ -54,11 +54,18 @@ final class Attempts {
             }
             if (deadline.passed()) {
                 next.get().close();
-                throw new GatewayException(504, "timeout_error", "no answer within timeouts.total ("
-                        + deadline.total().toMillis() + " ms) over " + tally.attempts() + " attempt(s)", null);
+                throw new GatewayException(
+                        504,
+                        "timeout_error",
+                        "no answer within timeouts.total (" + deadline.total().toMillis() + " ms) over "
+                                + tally.attempts() + " attempt(s)",
+                        null);
             }
             try (Attempt attempt = next.get()) {
-                tally.attempting(attempt.target().id(), attempt.target().provider(), attempt.target().model());
+                tally.attempting(
+                        attempt.target().id(),
+                        attempt.target().provider(),
+                        attempt.target().model());
                 AttemptResult result;
                 try {
                     result = step.run(attempt);
@@ -88,7 +95,9 @@ final class Attempts {
         if (plan.whyEmpty().orElse(null) == Plan.Empty.NO_ROUTE) {
             return new GatewayException(404, "not_found_error", plan.reason(), null);
         }
-        long seconds = plan.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L);
+        long seconds = plan.retryAfter()
+                .map(d -> Math.max(1, (d.toMillis() + 999) / 1000))
+                .orElse(1L);
         return new GatewayException(529, "overloaded_error", plan.reason(), Long.toString(seconds));
     }
 }

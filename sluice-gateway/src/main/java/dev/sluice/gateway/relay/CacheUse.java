@@ -46,11 +46,13 @@ final class CacheUse {
     static CacheUse of(GatewayContext ctx, ServerRequest req, Exchange x, JsonNode json, boolean deterministic) {
         ResponseCache cache = ctx.state().cache();
         var cfg = ctx.config().cache();
-        if (!cache.enabled() || x.principal().passThroughKey().isPresent()
+        if (!cache.enabled()
+                || x.principal().passThroughKey().isPresent()
                 || !CacheKeys.cacheable(json, cfg.nonDeterministic() || deterministic)) {
             return OFF;
         }
-        CacheDirective d = CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
+        CacheDirective d =
+                CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
         String shape = deterministic ? "embeddings" : x.client().name().toLowerCase(Locale.ROOT);
         String key = CacheKeys.key(x.principal().tenant(), shape, x.stream(), json);
         return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());

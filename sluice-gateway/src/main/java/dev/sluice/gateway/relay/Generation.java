@@ -49,7 +49,8 @@ public final class Generation {
         JsonNode expanded = stored.withPrevious(ctx, json);
         if (expanded != json) {
             // the stored conversation now before the input is bound by the request limits like the client's own
-            RequestLimits.check(RequestLimits.responsesView(expanded), ctx.config().request());
+            RequestLimits.check(
+                    RequestLimits.responsesView(expanded), ctx.config().request());
             json = expanded;
             body = json.toString().getBytes(StandardCharsets.UTF_8);
         }
@@ -66,12 +67,20 @@ public final class Generation {
             throw Attempts.noTarget(plan);
         }
         JsonNode echoed = stored.echoed(json); // the answer names the previous response the client did
-        UpstreamAttempt attempt = new UpstreamAttempt(r, deadline, body, json,
+        UpstreamAttempt attempt = new UpstreamAttempt(
+                r,
+                deadline,
+                body,
+                json,
                 new WholeAnswer(r, ctx.timing(), cache, session, stored, echoed),
                 new StreamAnswer(r, cache, session, stored, echoed));
         Tally tally = r.tally();
-        return new Attempts(ctx.timing().sleeper(), deadline, r.x().clientGone(), tally).run(plan, attempt,
-                () -> lease.ifPresent(l -> l.record(tally.usage().inputTokens(), tally.usage().outputTokens())));
+        return new Attempts(ctx.timing().sleeper(), deadline, r.x().clientGone(), tally)
+                .run(
+                        plan,
+                        attempt,
+                        () -> lease.ifPresent(l -> l.record(
+                                tally.usage().inputTokens(), tally.usage().outputTokens())));
     }
 
     private Outcome replay(CachedAnswer hit) {
@@ -85,7 +94,9 @@ public final class Generation {
     }
 
     private Optional<String> sessionKey() {
-        return r.req().headers().first(HeaderNames.create("x-session-id"))
+        return r.req()
+                .headers()
+                .first(HeaderNames.create("x-session-id"))
                 .or(() -> r.req().headers().first(HeaderNames.create("x-claude-code-session-id")))
                 .filter(s -> !s.isBlank());
     }

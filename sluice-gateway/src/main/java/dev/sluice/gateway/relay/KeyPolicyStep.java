@@ -24,14 +24,20 @@ final class KeyPolicyStep {
         }
         var policy = who.policy().get();
         if (!policy.allows(model)) {
-            throw new GatewayException(403, "permission_error", "this API key may not use model " + r.x().model(),
-                    null);
+            throw new GatewayException(
+                    403, "permission_error", "this API key may not use model " + r.x().model(), null);
         }
-        long asked = Math.max(json.path("max_output_tokens").asLong(0),
-                Math.max(json.path("max_tokens").asLong(0), json.path("max_completion_tokens").asLong(0)));
+        long asked = Math.max(
+                json.path("max_output_tokens").asLong(0),
+                Math.max(
+                        json.path("max_tokens").asLong(0),
+                        json.path("max_completion_tokens").asLong(0)));
         if (policy.maxOutputTokens() > 0 && asked > policy.maxOutputTokens()) {
-            throw new GatewayException(400, "invalid_request_error", "max_tokens " + asked
-                    + " is above this API key's ceiling of " + policy.maxOutputTokens(), null);
+            throw new GatewayException(
+                    400,
+                    "invalid_request_error",
+                    "max_tokens " + asked + " is above this API key's ceiling of " + policy.maxOutputTokens(),
+                    null);
         }
         long estimate = policy.tokensPerMinute() > 0 ? estimateTokens(json) : 0; // only a tokens/min limit uses it
         Limits.Decision d = r.ctx().state().limits().admit(who.keyId(), policy, estimate);

@@ -16,8 +16,7 @@ public final class Outcomes {
 
     private static final System.Logger LOG = System.getLogger("sluice.upstream");
 
-    private Outcomes() {
-    }
+    private Outcomes() {}
 
     /** A failure without an HTTP answer. A connection that broke before any answer byte may be a stale pooled one. */
     static AttemptOutcome of(UpstreamFailure f) {
@@ -42,11 +41,15 @@ public final class Outcomes {
             return AttemptOutcome.SERVER_ERROR;
         }
         String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        if (text.contains("context_length_exceeded") || text.contains("prompt is too long")
-                || text.contains("maximum context length") || text.contains("context window")) {
+        if (text.contains("context_length_exceeded")
+                || text.contains("prompt is too long")
+                || text.contains("maximum context length")
+                || text.contains("context window")) {
             return AttemptOutcome.CONTEXT_LENGTH;
         }
-        if (text.contains("content_filter") || text.contains("content_policy") || text.contains("content management policy")) {
+        if (text.contains("content_filter")
+                || text.contains("content_policy")
+                || text.contains("content management policy")) {
             return AttemptOutcome.CONTENT_FILTER;
         }
         return AttemptOutcome.CLIENT_ERROR;
@@ -74,14 +77,16 @@ public final class Outcomes {
         String message = what + " (request " + requestId + ")";
         if (f.kind() != UpstreamFailure.Kind.ABORTED) {
             Throwable cause = f.getCause();
-            LOG.log(System.Logger.Level.WARNING, () -> "request " + requestId + ": " + what
-                    + (cause == null ? "" : "; detail: " + cause));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    () -> "request " + requestId + ": " + what + (cause == null ? "" : "; detail: " + cause));
             if (cause != null) {
                 LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": upstream failure detail", cause);
             }
         }
         return switch (f.kind()) {
-            case FIRST_BYTE_TIMEOUT, TOTAL_TIMEOUT, IDLE_TIMEOUT -> new GatewayException(504, "timeout_error", message, null);
+            case FIRST_BYTE_TIMEOUT, TOTAL_TIMEOUT, IDLE_TIMEOUT ->
+                new GatewayException(504, "timeout_error", message, null);
             case QUEUE_FULL -> new GatewayException(529, "overloaded_error", message, "1");
             case ABORTED -> new GatewayException(503, "overloaded_error", "request ended by Sluice: " + message, "1");
             case CONNECT, BROKEN -> new GatewayException(502, "api_error", message, null);

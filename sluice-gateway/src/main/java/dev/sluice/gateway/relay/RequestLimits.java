@@ -1,10 +1,10 @@
 package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.gateway.translate.Translate;
-import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.translate.Translate;
+import dev.sluice.gateway.translate.TranslationException;
 
 /**
  * Shape limits on a parsed generation request, each answered 400 in the caller's dialect naming the
@@ -14,8 +14,7 @@ import dev.sluice.gateway.context.GatewayException;
  */
 public final class RequestLimits {
 
-    private RequestLimits() {
-    }
+    private RequestLimits() {}
 
     /** A Responses request as the Chat Completions request it becomes, whose items then count as messages. */
     public static JsonNode responsesView(JsonNode json) throws GatewayException {
@@ -46,13 +45,22 @@ public final class RequestLimits {
         }
         int depth = depth(json, 0, limits.maxJsonDepth());
         if (depth > limits.maxJsonDepth()) {
-            throw new GatewayException(400, "invalid_request_error", "request JSON is nested deeper than "
-                    + limits.maxJsonDepth() + " levels (request.max-json-depth)", null);
+            throw new GatewayException(
+                    400,
+                    "invalid_request_error",
+                    "request JSON is nested deeper than " + limits.maxJsonDepth() + " levels (request.max-json-depth)",
+                    null);
         }
-        long asked = Math.max(json.path("max_tokens").asLong(0), json.path("max_completion_tokens").asLong(0));
+        long asked = Math.max(
+                json.path("max_tokens").asLong(0),
+                json.path("max_completion_tokens").asLong(0));
         if (limits.maxOutputTokens() > 0 && asked > limits.maxOutputTokens()) {
-            throw new GatewayException(400, "invalid_request_error", "max_tokens " + asked + " is above this gateway's"
-                    + " ceiling of " + limits.maxOutputTokens() + " (request.max-output-tokens)", null);
+            throw new GatewayException(
+                    400,
+                    "invalid_request_error",
+                    "max_tokens " + asked + " is above this gateway's" + " ceiling of " + limits.maxOutputTokens()
+                            + " (request.max-output-tokens)",
+                    null);
         }
     }
 
@@ -72,7 +80,10 @@ public final class RequestLimits {
     }
 
     private static GatewayException tooMany(String what, int n, int max, String key) {
-        return new GatewayException(400, "invalid_request_error", n + " " + what + " is more than the limit of " + max
-                + " (" + key + ")", null);
+        return new GatewayException(
+                400,
+                "invalid_request_error",
+                n + " " + what + " is more than the limit of " + max + " (" + key + ")",
+                null);
     }
 }

@@ -31,6 +31,7 @@ final class SessionUse {
     private static final System.Logger LOG = System.getLogger("sluice.sessions");
     /** No session for this request: the disabled store; history, frames and answers are left alone. */
     private static final SessionUse NONE = new SessionUse(SessionStore.disabled(), "", "", MissingNode.getInstance());
+
     private final SessionStore store;
     private final String tenant;
     private final String sessionId;
@@ -46,9 +47,12 @@ final class SessionUse {
 
     static SessionUse of(GatewayContext ctx, ServerRequest req, Exchange x, JsonNode json) {
         SessionStore store = ctx.state().sessions();
-        boolean keep = req.headers().first(HeaderNames.create("x-sluice-session")).map("keep"::equalsIgnoreCase)
+        boolean keep = req.headers()
+                .first(HeaderNames.create("x-sluice-session"))
+                .map("keep"::equalsIgnoreCase)
                 .orElse(false);
-        Optional<String> id = req.headers().first(HeaderNames.create("x-session-id"))
+        Optional<String> id = req.headers()
+                .first(HeaderNames.create("x-session-id"))
                 .or(() -> req.headers().first(HeaderNames.create("x-claude-code-session-id")))
                 .filter(s -> !s.isBlank() && s.length() <= 256);
         if (!store.enabled() || !keep || id.isEmpty() || x.client() != Dialect.ANTHROPIC) {
@@ -73,7 +77,9 @@ final class SessionUse {
                 newMessages.forEach(messages::add);
             }
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "session history unavailable, request sent without it: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "session history unavailable, request sent without it: " + e.getMessage());
         }
         return out;
     }

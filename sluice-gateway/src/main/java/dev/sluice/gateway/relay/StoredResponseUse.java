@@ -46,7 +46,8 @@ final class StoredResponseUse {
         if (x.client() != Dialect.RESPONSES) {
             return new StoredResponseUse(ResponseStore.disabled(), "", false);
         }
-        return new StoredResponseUse(store, x.principal().tenant(), json.path("store").asBoolean(true));
+        return new StoredResponseUse(
+                store, x.principal().tenant(), json.path("store").asBoolean(true));
     }
 
     /** Whether this request's answer will be kept (a Responses request with {@code store}, the store on). */
@@ -71,16 +72,23 @@ final class StoredResponseUse {
             if (ctx.providers().values().stream().anyMatch(p -> p.nativeResponses())) {
                 return json; // perhaps the native provider's own id
             }
-            throw new GatewayException(404, "not_found_error", "previous response '" + Sanitize.token(previous.asText())
-                    + "' not found" + (store.enabled() ? "" : " (responses.store is off)"), null);
+            throw new GatewayException(
+                    404,
+                    "not_found_error",
+                    "previous response '" + Sanitize.token(previous.asText()) + "' not found"
+                            + (store.enabled() ? "" : " (responses.store is off)"),
+                    null);
         }
         ArrayNode all = Json.MAPPER.createArrayNode();
         try {
             all.addAll((ArrayNode) Json.MAPPER.readTree(stored.get().input()));
             all.addAll((ArrayNode) Json.MAPPER.readTree(stored.get().response()).path("output"));
         } catch (IOException | ClassCastException e) {
-            throw new GatewayException(500, "api_error", "stored response '" + Sanitize.token(previous.asText())
-                    + "' cannot be read", null);
+            throw new GatewayException(
+                    500,
+                    "api_error",
+                    "stored response '" + Sanitize.token(previous.asText()) + "' cannot be read",
+                    null);
         }
         all.addAll(input);
         input = all;
@@ -127,10 +135,13 @@ final class StoredResponseUse {
             if (response == null || !response.path("id").isTextual()) {
                 return;
             }
-            if (!store.put(tenant, new ResponseStore.Stored(response.path("id").asText(), input.toString(),
-                    response.toString()))) {
-                LOG.log(System.Logger.Level.INFO, "response " + response.path("id").asText()
-                        + " not stored: larger than a tenth of responses.max-size");
+            if (!store.put(
+                    tenant,
+                    new ResponseStore.Stored(response.path("id").asText(), input.toString(), response.toString()))) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "response " + response.path("id").asText()
+                                + " not stored: larger than a tenth of responses.max-size");
             }
         } catch (IOException | SQLException e) {
             LOG.log(System.Logger.Level.WARNING, "response not stored: " + e.getMessage());
@@ -143,12 +154,15 @@ final class StoredResponseUse {
             return null;
         }
         String text = new String(lastFrame, StandardCharsets.UTF_8);
-        int at = Math.max(text.lastIndexOf("event: response.completed\n"), text.lastIndexOf("event: response.incomplete\n"));
+        int at = Math.max(
+                text.lastIndexOf("event: response.completed\n"), text.lastIndexOf("event: response.incomplete\n"));
         if (at < 0) {
             return null;
         }
         int start = text.indexOf("data: ", at) + "data: ".length();
         int end = text.indexOf("\n\n", start);
-        return Json.MAPPER.readTree(text.substring(start, end < 0 ? text.length() : end)).path("response");
+        return Json.MAPPER
+                .readTree(text.substring(start, end < 0 ? text.length() : end))
+                .path("response");
     }
 }

@@ -28,6 +28,7 @@ final class StreamAnswer {
     private final boolean includeUsage;
     /** The request as the client sent it: a Responses answer echoes its settings. */
     private final JsonNode request;
+
     private final StoredResponseUse stored;
 
     StreamAnswer(ProxyRequest r, CacheUse cache, SessionUse session, StoredResponseUse stored, JsonNode json) {
@@ -48,17 +49,26 @@ final class StreamAnswer {
         var config = r.ctx().config();
         StreamTranslator translator = StreamTranslator.of(upstream, x.client(), target.model(), includeUsage, request);
         StreamCapture capture = cache.capture();
-        StreamRelay relay = r.scope().own("stream-relay", new StreamRelay(call,
-                in -> upstream == Dialect.OLLAMA ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
-                        : new SseReader(in, StreamRelay.MAX_EVENT_BYTES),
-                translator, x.id(), config.stream().heartbeatInterval(), config.timeouts().idle(),
-                frame -> {
-                    if (capture != null) {
-                        capture.add(frame);
-                    }
-                    session.frame(frame);
-                    stored.frame(frame);
-                }, r.ctx().edge().current()));
+        StreamRelay relay = r.scope()
+                .own(
+                        "stream-relay",
+                        new StreamRelay(
+                                call,
+                                in -> upstream == Dialect.OLLAMA
+                                        ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
+                                        : new SseReader(in, StreamRelay.MAX_EVENT_BYTES),
+                                translator,
+                                x.id(),
+                                config.stream().heartbeatInterval(),
+                                config.timeouts().idle(),
+                                frame -> {
+                                    if (capture != null) {
+                                        capture.add(frame);
+                                    }
+                                    session.frame(frame);
+                                    stored.frame(frame);
+                                },
+                                r.ctx().edge().current()));
         try (Drain.Registration tracked = r.ctx().drain().track(relay)) {
             var res = r.res();
             UpstreamHeaders.copy(head.headers(), res);

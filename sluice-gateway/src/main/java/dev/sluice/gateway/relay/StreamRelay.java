@@ -3,7 +3,6 @@ package dev.sluice.gateway.relay;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.Drain;
 import dev.sluice.gateway.edge.ClientConnection;
-import dev.sluice.gateway.edge.ConnectionWatch;
 import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.provider.SseReader;
@@ -36,11 +35,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private static final long AFTER_STOP_GRACE_NANOS = 1_000_000_000L;
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private sealed interface Item permits Event, End { }
+    private sealed interface Item permits Event, End {}
 
-    private record Event(SseEvent event) implements Item { }
+    private record Event(SseEvent event) implements Item {}
 
-    private record End(Throwable failure) implements Item { }
+    private record End(Throwable failure) implements Item {}
 
     private final UpstreamCall call;
     private final Function<InputStream, FrameReader> frames;
@@ -52,18 +51,26 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     /** Upstream events waiting for the client: at most 32, and at most {@value #MAX_QUEUED_CHARS} characters
      *  of event data unless a single event is larger (it then waits alone). */
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
+
     static final int MAX_QUEUED_CHARS = 1024 * 1024;
     /** Characters of event data the queue may still take; the reader waits for room, the writer frees it. */
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_QUEUED_CHARS);
+
     private final ClientConnection client;
     private volatile String terminateReason;
     private volatile long firstWriteNanos;
     private volatile boolean closed;
     private Thread reader;
 
-    StreamRelay(UpstreamCall call, Function<InputStream, FrameReader> frames, StreamTranslator translator,
-                String requestId, Duration heartbeat, Duration idle, java.util.function.Consumer<byte[]> written,
-                ClientConnection client) {
+    StreamRelay(
+            UpstreamCall call,
+            Function<InputStream, FrameReader> frames,
+            StreamTranslator translator,
+            String requestId,
+            Duration heartbeat,
+            Duration idle,
+            java.util.function.Consumer<byte[]> written,
+            ClientConnection client) {
         this.client = client;
         this.written = written;
         this.call = call;
@@ -100,8 +107,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                     }
                     if (!sawStop && now - lastUpstream > idle.toNanos()) {
                         call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "idle", null));
-                        return fail(out, "timeout_error",
-                                "upstream stalled: no event for " + idle.toMillis() + " ms");
+                        return fail(out, "timeout_error", "upstream stalled: no event for " + idle.toMillis() + " ms");
                     }
                     if (!sawStop && now - lastWrite >= heartbeat.toNanos()) {
                         write(out, PING);
@@ -176,7 +182,8 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         }
         UpstreamFailure f = UpstreamCall.classify(failure);
         return f.kind() == UpstreamFailure.Kind.TOTAL_TIMEOUT || f.kind() == UpstreamFailure.Kind.IDLE_TIMEOUT
-                ? "timeout_error" : "api_error";
+                ? "timeout_error"
+                : "api_error";
     }
 
     private static String endMessage(Throwable failure) {
@@ -272,7 +279,8 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
             try {
                 r.join(2000);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // AutoCloseable: close should not throw it; the caller sees the flag
+                Thread.currentThread()
+                        .interrupt(); // AutoCloseable: close should not throw it; the caller sees the flag
             }
         }
         queue.clear();

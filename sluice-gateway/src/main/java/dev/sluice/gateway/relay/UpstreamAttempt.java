@@ -14,8 +14,8 @@ import dev.sluice.gateway.proxy.ProxyRequest;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.translate.Dialect;
-import dev.sluice.gateway.translate.ErrorBodies;
 import dev.sluice.gateway.translate.Embeddings;
+import dev.sluice.gateway.translate.ErrorBodies;
 import dev.sluice.gateway.translate.Exchanges;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
@@ -36,8 +36,8 @@ final class UpstreamAttempt implements Attempts.Step {
     private final WholeAnswer whole;
     private final StreamAnswer stream;
 
-    UpstreamAttempt(ProxyRequest r, Deadline deadline, byte[] body, JsonNode json, WholeAnswer whole,
-            StreamAnswer stream) {
+    UpstreamAttempt(
+            ProxyRequest r, Deadline deadline, byte[] body, JsonNode json, WholeAnswer whole, StreamAnswer stream) {
         this.r = r;
         this.deadline = deadline;
         this.body = body;
@@ -56,46 +56,78 @@ final class UpstreamAttempt implements Attempts.Step {
         Dialect upstream = Dialect.upstream(x.client(), provider.kind(), provider.nativeResponses());
         if (r.embeddings() && !provider.kind().servesEmbeddings()) {
             attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // no breaker; the next target is tried
-            return failed(new GatewayException(404, "not_found_error", "target " + attempt.target().id()
-                    + " cannot answer embeddings: " + provider.kind().id() + " providers serve none", null));
+            return failed(new GatewayException(
+                    404,
+                    "not_found_error",
+                    "target " + attempt.target().id() + " cannot answer embeddings: "
+                            + provider.kind().id() + " providers serve none",
+                    null));
         }
-        if (x.client() == Dialect.RESPONSES && upstream != Dialect.RESPONSES
+        if (x.client() == Dialect.RESPONSES
+                && upstream != Dialect.RESPONSES
                 && json.path("previous_response_id").isTextual()) {
             // not resolved from the store (see StoredResponseUse): perhaps a native provider's id, which
             // a translating target cannot continue: answering without the conversation would be wrong
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
-            return failed(new GatewayException(404, "not_found_error", "previous response '"
-                    + Sanitize.token(json.path("previous_response_id").asText()) + "' not found (only a provider"
-                    + " serving Responses natively could know it, and " + attempt.target().id() + " does not)", null));
+            return failed(new GatewayException(
+                    404,
+                    "not_found_error",
+                    "previous response '"
+                            + Sanitize.token(json.path("previous_response_id").asText())
+                            + "' not found (only a provider"
+                            + " serving Responses natively could know it, and "
+                            + attempt.target().id() + " does not)",
+                    null));
         }
         byte[] upstreamBody;
         try {
             if (r.embeddings()) {
-                upstreamBody = Embeddings.request(upstream, body, json, attempt.target().model());
+                upstreamBody = Embeddings.request(
+                        upstream, body, json, attempt.target().model());
             } else {
-            JsonNode sent = x.client() == Dialect.RESPONSES && upstream != Dialect.RESPONSES
-                    && r.ctx().config().responses().omitUnsupportedTools()
-                    ? Translate.responsesWithFunctionToolsOnly(json) : json;
-            upstreamBody = Exchanges.request(x.client(), upstream, body, sent, attempt.target().model(), x.stream());
+                JsonNode sent = x.client() == Dialect.RESPONSES
+                                && upstream != Dialect.RESPONSES
+                                && r.ctx().config().responses().omitUnsupportedTools()
+                        ? Translate.responsesWithFunctionToolsOnly(json)
+                        : json;
+                upstreamBody = Exchanges.request(
+                        x.client(), upstream, body, sent, attempt.target().model(), x.stream());
             }
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
-            return failed(new GatewayException(400, "invalid_request_error",
-                    "cannot send this request to " + attempt.target().id() + ": " + e.getMessage(), null));
+            return failed(new GatewayException(
+                    400,
+                    "invalid_request_error",
+                    "cannot send this request to " + attempt.target().id() + ": " + e.getMessage(),
+                    null));
         }
         var t = r.ctx().config().timeouts();
         Duration remaining = deadline.remaining();
         Duration firstByte = x.stream() ? min(t.firstByte(), remaining) : remaining;
-        Optional<String> apiKey = x.principal().passThroughKey().isPresent()
-                ? x.principal().passThroughKey() : attempt.apiKey();
-        UpstreamCall call = r.scope().own("upstream-call", UpstreamSend.send(r.req(), x.client(), upstream, provider, apiKey,
-                attempt.target().model(), r.embeddings(), upstreamBody, firstByte, t, remaining));
-        x.clientGone().onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED,
-                "client went away", null)));
+        Optional<String> apiKey =
+                x.principal().passThroughKey().isPresent() ? x.principal().passThroughKey() : attempt.apiKey();
+        UpstreamCall call = r.scope()
+                .own(
+                        "upstream-call",
+                        UpstreamSend.send(
+                                r.req(),
+                                x.client(),
+                                upstream,
+                                provider,
+                                apiKey,
+                                attempt.target().model(),
+                                r.embeddings(),
+                                upstreamBody,
+                                firstByte,
+                                t,
+                                remaining));
+        x.clientGone()
+                .onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "client went away", null)));
         try (call) {
             UpstreamHead head;
-            try (Drain.Registration tracked = r.ctx().drain().track(reason ->
-                    call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null)))) {
+            try (Drain.Registration tracked = r.ctx()
+                    .drain()
+                    .track(reason -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null)))) {
                 try {
                     head = call.awaitHead(firstByte);
                 } catch (UpstreamFailure f) {
@@ -104,22 +136,31 @@ final class UpstreamAttempt implements Attempts.Step {
                 }
                 if (head.status() >= 300 && head.status() < 400) {
                     attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
-                    return failed(new GatewayException(502, "api_error", "upstream " + attempt.target().id()
-                            + " answered a redirect (" + head.status() + "), which Sluice does not follow", null));
+                    return failed(new GatewayException(
+                            502,
+                            "api_error",
+                            "upstream " + attempt.target().id() + " answered a redirect (" + head.status()
+                                    + "), which Sluice does not follow",
+                            null));
                 }
                 if (!head.ok()) {
                     byte[] answer = Outcomes.readQuietly(call);
                     attempt.finish(Outcomes.of(head.status(), answer), Outcomes.retryAfter(head));
-                    return failed(GatewayException.upstreamAnswer(head.status(),
-                            ErrorBodies.fromUpstream(upstream, x.client(), head.status(), answer), head.headers()));
+                    return failed(GatewayException.upstreamAnswer(
+                            head.status(),
+                            ErrorBodies.fromUpstream(upstream, x.client(), head.status(), answer),
+                            head.headers()));
                 }
                 if (!x.stream()) {
                     return whole.deliver(attempt, call, head, upstream);
                 }
             }
             Outcome o = stream.relay(attempt.target(), call, head, upstream); // the relay registers for drain itself
-            attempt.finish(o == Outcome.SUCCESS ? AttemptOutcome.SUCCESS
-                    : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR, Optional.empty());
+            attempt.finish(
+                    o == Outcome.SUCCESS
+                            ? AttemptOutcome.SUCCESS
+                            : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR,
+                    Optional.empty());
             return new AttemptResult.Answered(o);
         }
     }

@@ -21,8 +21,7 @@ import java.util.Optional;
 final class UpstreamSend {
     private static final List<String> ANTHROPIC_FORWARDED = List.of("anthropic-version", "anthropic-beta");
 
-    private UpstreamSend() {
-    }
+    private UpstreamSend() {}
 
     /** Printable ASCII (and spaces/tabs between), as forwarded header values must be. */
     static boolean visible(String v) {
@@ -35,26 +34,40 @@ final class UpstreamSend {
         return v.length() <= 1024;
     }
 
-    static UpstreamCall send(ServerRequest req, Dialect client, Dialect upstream, ProviderEndpoint provider,
-                             Optional<String> apiKey,
-                             String model, boolean embeddings, byte[] body, Duration firstByte, SluiceConfig.Timeouts t,
-                             Duration total) {
+    static UpstreamCall send(
+            ServerRequest req,
+            Dialect client,
+            Dialect upstream,
+            ProviderEndpoint provider,
+            Optional<String> apiKey,
+            String model,
+            boolean embeddings,
+            byte[] body,
+            Duration firstByte,
+            SluiceConfig.Timeouts t,
+            Duration total) {
         Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(apiKey));
         boolean anthropicToAnthropic = client == Dialect.ANTHROPIC && upstream == Dialect.ANTHROPIC;
         if (anthropicToAnthropic) {
             for (String name : ANTHROPIC_FORWARDED) {
                 List<String> values = req.headers().values(HeaderNames.create(name)).stream()
-                        .filter(UpstreamSend::visible).toList(); // a value with control characters is not forwarded
+                        .filter(UpstreamSend::visible)
+                        .toList(); // a value with control characters is not forwarded
                 if (!values.isEmpty()) {
                     headers.put(name, values);
                 }
             }
         }
         headers.put("content-type", List.of("application/json"));
-        headers.put("accept", List.of(upstream == Dialect.OLLAMA
-                ? "application/x-ndjson, application/json" : "text/event-stream, application/json"));
+        headers.put(
+                "accept",
+                List.of(
+                        upstream == Dialect.OLLAMA
+                                ? "application/x-ndjson, application/json"
+                                : "text/event-stream, application/json"));
         String query = anthropicToAnthropic ? req.query().rawValue() : "";
-        String path = embeddings ? provider.embeddingsPath(model)
+        String path = embeddings
+                ? provider.embeddingsPath(model)
                 : upstream == Dialect.RESPONSES ? provider.responsesPath() : provider.generationPath(model, query);
         return provider.client().send("POST", path, headers, body, new UpstreamTimeouts(firstByte, t.idle(), total));
     }

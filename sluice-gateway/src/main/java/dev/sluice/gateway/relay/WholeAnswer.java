@@ -1,5 +1,7 @@
 package dev.sluice.gateway.relay;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.Timing;
@@ -17,8 +19,6 @@ import dev.sluice.gateway.translate.Exchanges;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.Usage;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -36,8 +36,13 @@ final class WholeAnswer {
     private final StoredResponseUse stored;
     private final JsonNode request;
 
-    WholeAnswer(ProxyRequest r, Timing timing, CacheUse cache, SessionUse session, StoredResponseUse stored,
-                JsonNode request) {
+    WholeAnswer(
+            ProxyRequest r,
+            Timing timing,
+            CacheUse cache,
+            SessionUse session,
+            StoredResponseUse stored,
+            JsonNode request) {
         this.r = r;
         this.timing = timing;
         this.cache = cache;
@@ -58,20 +63,34 @@ final class WholeAnswer {
         }
         if (answer.length > WholeAnswers.MAX_RESPONSE_BYTES) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
-            return failed(new GatewayException(502, "api_error",
-                    "upstream answer larger than " + WholeAnswers.MAX_RESPONSE_BYTES + " bytes", null));
+            return failed(new GatewayException(
+                    502,
+                    "api_error",
+                    "upstream answer larger than " + WholeAnswers.MAX_RESPONSE_BYTES + " bytes",
+                    null));
         }
         byte[] out;
         Usage usage;
         try {
             ObjectNode parsed = WholeAnswers.check(upstream, answer, r.embeddings()); // the one parse of the answer
             usage = Translate.usageOf(upstream, parsed);
-            out = r.embeddings() ? Embeddings.answer(upstream, answer, parsed, request, attempt.target().model())
-                    : Exchanges.answer(upstream, x.client(), answer, parsed, attempt.target().model(), request);
+            out = r.embeddings()
+                    ? Embeddings.answer(
+                            upstream, answer, parsed, request, attempt.target().model())
+                    : Exchanges.answer(
+                            upstream,
+                            x.client(),
+                            answer,
+                            parsed,
+                            attempt.target().model(),
+                            request);
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
-            return failed(new GatewayException(502, "api_error",
-                    "upstream " + attempt.target().id() + " sent an answer Sluice cannot read: " + e.getMessage(), null));
+            return failed(new GatewayException(
+                    502,
+                    "api_error",
+                    "upstream " + attempt.target().id() + " sent an answer Sluice cannot read: " + e.getMessage(),
+                    null));
         }
         attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
         r.tally().answered(usage, timing.now());

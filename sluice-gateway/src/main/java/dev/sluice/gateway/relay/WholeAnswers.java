@@ -21,11 +21,10 @@ public final class WholeAnswers {
     /** The largest whole upstream answer (or model list) Sluice reads; a larger one is a 502. */
     public static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-    private static final ObjectReader STRICT = Json.MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader STRICT =
+            Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private WholeAnswers() {
-    }
+    private WholeAnswers() {}
 
     /** The answer, parsed once: the caller translates and reads its usage from this tree. */
     static ObjectNode check(Dialect upstream, byte[] body, boolean embeddings) throws TranslationException {
@@ -36,8 +35,8 @@ public final class WholeAnswers {
         try {
             json = STRICT.readTree(body);
         } catch (JacksonException e) {
-            throw new TranslationException("the answer is not one complete JSON value (cut short, or followed by"
-                    + " other data)");
+            throw new TranslationException(
+                    "the answer is not one complete JSON value (cut short, or followed by" + " other data)");
         } catch (IOException e) {
             throw new TranslationException("the answer could not be read");
         }
@@ -49,14 +48,19 @@ public final class WholeAnswers {
             return (ObjectNode) json;
         }
         boolean shaped = switch (upstream) {
-            case ANTHROPIC -> "message".equals(json.path("type").asText()) && json.path("content").isArray();
+            case ANTHROPIC ->
+                "message".equals(json.path("type").asText())
+                        && json.path("content").isArray();
             case OPENAI -> json.path("choices").isArray();
             case OLLAMA -> json.path("message").isObject();
-            case RESPONSES -> "response".equals(json.path("object").asText()) && json.path("output").isArray();
+            case RESPONSES ->
+                "response".equals(json.path("object").asText())
+                        && json.path("output").isArray();
         };
         if (!shaped) {
-            throw new TranslationException("the answer is JSON but not a " + upstream.name().toLowerCase(java.util.Locale.ROOT)
-                    + " answer (" + expected(upstream) + " missing)");
+            throw new TranslationException(
+                    "the answer is JSON but not a " + upstream.name().toLowerCase(java.util.Locale.ROOT) + " answer ("
+                            + expected(upstream) + " missing)");
         }
         return (ObjectNode) json;
     }

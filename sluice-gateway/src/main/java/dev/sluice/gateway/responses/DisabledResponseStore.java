@@ -7,8 +7,7 @@ final class DisabledResponseStore implements ResponseStore {
 
     static final DisabledResponseStore INSTANCE = new DisabledResponseStore();
 
-    private DisabledResponseStore() {
-    }
+    private DisabledResponseStore() {}
 
     @Override
     public boolean enabled() {

@@ -15,8 +15,7 @@ public interface ResponseStore {
      * @param input every input item of the conversation up to it, as a JSON array
      * @param response the response object as the client got it
      */
-    record Stored(String id, String input, String response) {
-    }
+    record Stored(String id, String input, String response) {}
 
     static ResponseStore disabled() {
         return DisabledResponseStore.INSTANCE;

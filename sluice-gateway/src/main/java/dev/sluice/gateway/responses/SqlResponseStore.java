@@ -1,5 +1,6 @@
 package dev.sluice.gateway.responses;
 
+import dev.sluice.gateway.store.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import java.util.Optional;
-import dev.sluice.gateway.store.Transaction;
 import javax.sql.DataSource;
 
 /**
@@ -35,8 +35,8 @@ public final class SqlResponseStore implements ResponseStore {
     @Override
     public Optional<Stored> get(String tenant, String id) throws SQLException {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT input_json, response_json FROM stored_responses WHERE tenant = ? AND id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT input_json, response_json FROM stored_responses WHERE tenant = ? AND id = ?")) {
             ps.setString(1, tenant);
             ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {

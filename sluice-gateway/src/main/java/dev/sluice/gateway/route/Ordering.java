@@ -11,8 +11,8 @@ final class Ordering {
 
     private Ordering() {}
 
-    static List<RouteTarget> order(List<RouteTarget> available, Balance balance, Optional<String> sessionKey,
-            RandomGenerator random) {
+    static List<RouteTarget> order(
+            List<RouteTarget> available, Balance balance, Optional<String> sessionKey, RandomGenerator random) {
         if (available.size() <= 1) {
             return available;
         }

@@ -109,8 +109,8 @@ public final class Plan {
         }
         int max = ctx.policy().maxAttempts();
         if (tried.size() >= max) {
-            return exhaust("gave up after " + tried.size() + " attempts (max " + max + "); last: " + last
-                    + " on " + current.target().id());
+            return exhaust("gave up after " + tried.size() + " attempts (max " + max + "); last: " + last + " on "
+                    + current.target().id());
         }
         TargetState same = current.routeTarget().state();
         if (d.kind() == Decision.Kind.SAME_FREE && same.breaker().tryAcquirePermission()) {
@@ -122,8 +122,9 @@ public final class Plan {
         }
         int i = acquireFrom(cursor + 1);
         if (i < 0) {
-            return exhaust("no target left after " + last + " on " + current.target().id()
-                    + (cursor + 1 < order.size() ? " (" + unavailableAfter(cursor + 1) + ")" : ""));
+            return exhaust(
+                    "no target left after " + last + " on " + current.target().id()
+                            + (cursor + 1 < order.size() ? " (" + unavailableAfter(cursor + 1) + ")" : ""));
         }
         return withToken(i, Duration.ZERO);
     }
@@ -158,10 +159,15 @@ public final class Plan {
     private Decision decision() {
         if (pending == null) {
             Attempt a = current;
-            AttemptOutcome outcome = a.outcome().orElseThrow(() -> new IllegalStateException(
-                    a + " is still open: finish or close it before asking for the next one"));
-            pending = Decision.after(outcome, a.retryAfter(), staleRetried,
-                    ctx.keys(a.target().provider()).anyReady(), ctx.policy().maxRetryAfter());
+            AttemptOutcome outcome = a.outcome()
+                    .orElseThrow(() -> new IllegalStateException(
+                            a + " is still open: finish or close it before asking for the next one"));
+            pending = Decision.after(
+                    outcome,
+                    a.retryAfter(),
+                    staleRetried,
+                    ctx.keys(a.target().provider()).anyReady(),
+                    ctx.policy().maxRetryAfter());
         }
         return pending;
     }
@@ -212,8 +218,13 @@ public final class Plan {
         List<String> parts = new ArrayList<>();
         for (int i = from; i < order.size(); i++) {
             TargetState s = order.get(i).state();
-            parts.add("circuit " + s.breaker().getState().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                    + " for " + s.id() + (s.isOpen() ? " until " + s.openUntil() : " (trial calls in progress)"));
+            parts.add("circuit "
+                    + s.breaker()
+                            .getState()
+                            .name()
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', '-') + " for " + s.id()
+                    + (s.isOpen() ? " until " + s.openUntil() : " (trial calls in progress)"));
         }
         return String.join(", ", parts);
     }

@@ -19,7 +19,8 @@ public record RouteSpec(String name, List<Target> targets, Balance balance) {
             problems.add("targets must not be empty");
         }
         if (targets.stream().map(Target::id).distinct().count() != targets.size()) {
-            problems.add("targets must not repeat: " + targets.stream().map(Target::id).toList());
+            problems.add("targets must not repeat: "
+                    + targets.stream().map(Target::id).toList());
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("route '" + name + "': " + String.join("; ", problems));

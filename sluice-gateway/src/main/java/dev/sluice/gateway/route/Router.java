@@ -41,32 +41,51 @@ public final class Router implements AutoCloseable, LeakSource {
     private final Probes probes;
     private final Function<Target, Boolean> probe; // null: no probes
     private final Map<String, TargetState> states = new ConcurrentHashMap<>();
-    private final Map<String, TargetState> dynamic = new ConcurrentHashMap<>(); // bounded: MAX_DYNAMIC_TARGETS + overflow
+    private final Map<String, TargetState> dynamic =
+            new ConcurrentHashMap<>(); // bounded: MAX_DYNAMIC_TARGETS + overflow
 
-    public Router(Map<String, RouteSpec> routes, Optional<String> defaultProvider,
-            Map<String, List<String>> providerKeys, RoutingPolicy policy, Function<Target, Boolean> probe) {
+    public Router(
+            Map<String, RouteSpec> routes,
+            Optional<String> defaultProvider,
+            Map<String, List<String>> providerKeys,
+            RoutingPolicy policy,
+            Function<Target, Boolean> probe) {
         this(routes, defaultProvider, providerKeys, policy, probe, RouterEnv.system());
     }
 
-    Router(Map<String, RouteSpec> routes, Optional<String> defaultProvider, Map<String, List<String>> providerKeys,
-            RoutingPolicy policy, Function<Target, Boolean> probe, RouterEnv env) {
+    Router(
+            Map<String, RouteSpec> routes,
+            Optional<String> defaultProvider,
+            Map<String, List<String>> providerKeys,
+            RoutingPolicy policy,
+            Function<Target, Boolean> probe,
+            RouterEnv env) {
         this.routes = Map.copyOf(Objects.requireNonNull(routes, "routes"));
         this.defaultProvider = Objects.requireNonNull(defaultProvider, "defaultProvider");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.env = Objects.requireNonNull(env, "env");
         validate(this.routes, providerKeys);
         this.probe = probe;
-        this.probes = probe == null ? Probes.NONE : Probes.withBackoff(
-                new Backoff(policy.probeMin(), policy.probeMax()), env.random(), env.probeScheduler().get());
+        this.probes = probe == null
+                ? Probes.NONE
+                : Probes.withBackoff(
+                        new Backoff(policy.probeMin(), policy.probeMax()),
+                        env.random(),
+                        env.probeScheduler().get());
         Map<String, KeyRing> rings = new LinkedHashMap<>();
         providerKeys.forEach((provider, keys) -> rings.put(provider, new KeyRing(keys, env.clock())));
-        this.ctx = new PlanContext(policy, RetryBudget.of(policy.retryRatio(), policy.retryFloorPerSecond(),
-                policy.retryWindow(), env.clock()), Map.copyOf(rings),
-                new KeyRing(List.of(), env.clock()), env.clock());
+        this.ctx = new PlanContext(
+                policy,
+                RetryBudget.of(policy.retryRatio(), policy.retryFloorPerSecond(), policy.retryWindow(), env.clock()),
+                Map.copyOf(rings),
+                new KeyRing(List.of(), env.clock()),
+                env.clock());
         Map<String, List<RouteTarget>> byName = new LinkedHashMap<>();
-        this.routes.forEach((name, spec) -> byName.put(name, spec.targets().stream()
-                .map(t -> new RouteTarget(t, states.computeIfAbsent(t.id(), id -> newState(t))))
-                .toList()));
+        this.routes.forEach((name, spec) -> byName.put(
+                name,
+                spec.targets().stream()
+                        .map(t -> new RouteTarget(t, states.computeIfAbsent(t.id(), id -> newState(t))))
+                        .toList()));
         this.routeTargets = Map.copyOf(byName);
     }
 
@@ -119,8 +138,8 @@ public final class Router implements AutoCloseable, LeakSource {
             }
         }
         if (available.isEmpty()) {
-            return new Plan(ctx, List.of(), Plan.Empty.ALL_BREAKERS_OPEN, allOpenReason(targets),
-                    untilFirstReopens(targets));
+            return new Plan(
+                    ctx, List.of(), Plan.Empty.ALL_BREAKERS_OPEN, allOpenReason(targets), untilFirstReopens(targets));
         }
         ctx.budget().recordInbound();
         return new Plan(ctx, Ordering.order(available, balance, sessionKey, env.random()), null, "", null);

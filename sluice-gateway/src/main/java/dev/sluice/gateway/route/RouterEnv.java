@@ -11,12 +11,15 @@ import java.util.random.RandomGenerator;
 record RouterEnv(Clock clock, RandomGenerator random, Supplier<ProbeScheduler> probeScheduler) {
 
     /** Thread-safe: each thread draws from its own {@link ThreadLocalRandom}. */
-    static final RandomGenerator THREAD_LOCAL_RANDOM = () -> ThreadLocalRandom.current().nextLong();
+    static final RandomGenerator THREAD_LOCAL_RANDOM =
+            () -> ThreadLocalRandom.current().nextLong();
 
     static final Duration PROBE_CLOSE_DEADLINE = Duration.ofSeconds(5);
 
     static RouterEnv system() {
-        return new RouterEnv(Clock.systemUTC(), THREAD_LOCAL_RANDOM,
+        return new RouterEnv(
+                Clock.systemUTC(),
+                THREAD_LOCAL_RANDOM,
                 () -> ProbeScheduler.singleThread("sluice-route-probe", PROBE_CLOSE_DEADLINE));
     }
 }

@@ -60,8 +60,16 @@ public record RoutingPolicy(
 
     /** 3 attempts; retries <= 0.1 x inbound + 3/s over 10 s; Retry-After up to 5 s; keys rest 30 s. */
     public static RoutingPolicy defaults() {
-        return new RoutingPolicy(3, 0.1, 3, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), BreakerPolicy.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        return new RoutingPolicy(
+                3,
+                0.1,
+                3,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                BreakerPolicy.defaults(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60));
     }
 
     private static void positive(List<String> problems, String key, Duration d) {

@@ -9,8 +9,8 @@ public record Target(String provider, String model, int weight) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
         if (provider.isBlank() || model.isBlank() || weight < 0) {
-            throw new IllegalArgumentException("bad target: provider '" + provider + "', model '" + model
-                    + "', weight " + weight + " (provider and model must not be blank, weight must be >= 0)");
+            throw new IllegalArgumentException("bad target: provider '" + provider + "', model '" + model + "', weight "
+                    + weight + " (provider and model must not be blank, weight must be >= 0)");
         }
     }
 

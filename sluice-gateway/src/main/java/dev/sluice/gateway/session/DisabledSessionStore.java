@@ -8,8 +8,7 @@ final class DisabledSessionStore implements SessionStore {
 
     static final DisabledSessionStore INSTANCE = new DisabledSessionStore();
 
-    private DisabledSessionStore() {
-    }
+    private DisabledSessionStore() {}
 
     @Override
     public boolean enabled() {
@@ -22,8 +21,7 @@ final class DisabledSessionStore implements SessionStore {
     }
 
     @Override
-    public void append(String tenant, String sessionId, List<Message> messages) {
-    }
+    public void append(String tenant, String sessionId, List<Message> messages) {}
 
     @Override
     public String toString() {

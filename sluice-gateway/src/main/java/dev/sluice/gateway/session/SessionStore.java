@@ -12,8 +12,7 @@ import java.util.List;
 public interface SessionStore {
 
     /** One stored message with its token estimate. */
-    record Message(JsonNode json, int tokens) {
-    }
+    record Message(JsonNode json, int tokens) {}
 
     /** The store when sessions.enabled is false: every session is empty and appends are dropped. */
     static SessionStore disabled() {

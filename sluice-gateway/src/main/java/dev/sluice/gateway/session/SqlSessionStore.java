@@ -2,11 +2,11 @@ package dev.sluice.gateway.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.gateway.store.Transaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import dev.sluice.gateway.store.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,8 +38,10 @@ public final class SqlSessionStore implements SessionStore {
 
     static String key(String tenant, String sessionId) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest((tenant.length() + ":" + tenant + "|" + sessionId).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest((tenant.length() + ":" + tenant + "|" + sessionId)
+                                    .getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -55,8 +57,8 @@ public final class SqlSessionStore implements SessionStore {
     public List<JsonNode> history(String tenant, String sessionId, int tokenBudget) throws SQLException {
         List<Message> all = new ArrayList<>();
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT content_json, tokens FROM session_messages"
-                     + " WHERE session_key = ? ORDER BY seq DESC LIMIT " + MAX_LOADED)) {
+                PreparedStatement ps = c.prepareStatement("SELECT content_json, tokens FROM session_messages"
+                        + " WHERE session_key = ? ORDER BY seq DESC LIMIT " + MAX_LOADED)) {
             ps.setString(1, key(tenant, sessionId));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -121,7 +123,8 @@ public final class SqlSessionStore implements SessionStore {
                         seq = rs.getLong(1);
                     }
                 }
-                try (PreparedStatement up = tx.prepareStatement("UPDATE sessions SET last_used_at = ? WHERE session_key = ?")) {
+                try (PreparedStatement up =
+                        tx.prepareStatement("UPDATE sessions SET last_used_at = ? WHERE session_key = ?")) {
                     up.setLong(1, now);
                     up.setString(2, key);
                     if (up.executeUpdate() == 0) {
@@ -135,10 +138,12 @@ public final class SqlSessionStore implements SessionStore {
                         }
                     }
                 }
-                try (PreparedStatement ps = tx.prepareStatement("INSERT INTO session_messages (id, session_key, seq, role,"
-                        + " content_json, tokens, created_at) VALUES (?,?,?,?,?,?,?)")) {
+                try (PreparedStatement ps =
+                        tx.prepareStatement("INSERT INTO session_messages (id, session_key, seq, role,"
+                                + " content_json, tokens, created_at) VALUES (?,?,?,?,?,?,?)")) {
                     for (Message m : messages) {
-                        ps.setString(1, Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(now));
+                        ps.setString(
+                                1, Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(now));
                         ps.setString(2, key);
                         ps.setLong(3, ++seq);
                         ps.setString(4, m.json().path("role").asText());

@@ -57,10 +57,13 @@ public final class StreamedMessage {
                 StringBuilder sb = text.get(index);
                 JsonNode delta = e.path("delta");
                 if (sb != null) {
-                    sb.append(delta.has("text") ? delta.path("text").asText() : delta.path("partial_json").asText());
+                    sb.append(
+                            delta.has("text")
+                                    ? delta.path("text").asText()
+                                    : delta.path("partial_json").asText());
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

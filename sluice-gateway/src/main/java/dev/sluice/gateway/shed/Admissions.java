@@ -14,8 +14,7 @@ public final class Admissions {
     /** The request header that puts a request in the batch class. */
     public static final String PRIORITY_HEADER = "x-sluice-priority";
 
-    private Admissions() {
-    }
+    private Admissions() {}
 
     /** The limiter the gateway admits every model request through, gated by {@code gate}. */
     public static Limiter limiter(SluiceConfig.Admission cfg, AdmissionGate gate) {

@@ -14,8 +14,7 @@ import java.util.function.Supplier;
 /** Starts the memory monitor from config; its health line and per-request slope read the limiter. */
 public final class MemoryMonitors {
 
-    private MemoryMonitors() {
-    }
+    private MemoryMonitors() {}
 
     /**
      * Starts a monitor; {@code limiter} may return null until the limiter exists (the limiter is gated

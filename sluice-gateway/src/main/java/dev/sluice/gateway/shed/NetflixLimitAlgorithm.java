@@ -43,11 +43,15 @@ public final class NetflixLimitAlgorithm implements LimitAlgorithm {
         requireOrdered(1, "min", min);
         requireOrdered(min, "initial", initial);
         requireOrdered(initial, "max", max);
-        Limit limit = Gradient2Limit.newBuilder().initialLimit(initial).minLimit(min).maxConcurrency(max).build();
+        Limit limit = Gradient2Limit.newBuilder()
+                .initialLimit(initial)
+                .minLimit(min)
+                .maxConcurrency(max)
+                .build();
         // Gradient2 0.5.4 ignores didDrop: a fast upstream 529 would read as a fast success and raise
         // the limit, so drops are not fed to it at all.
-        return new NetflixLimitAlgorithm(limit, "gradient2(initial " + initial + ", min " + min + ", max " + max + ")",
-                System::nanoTime, false);
+        return new NetflixLimitAlgorithm(
+                limit, "gradient2(initial " + initial + ", min " + min + ", max " + max + ")", System::nanoTime, false);
     }
 
     /**
@@ -57,7 +61,10 @@ public final class NetflixLimitAlgorithm implements LimitAlgorithm {
     public static NetflixLimitAlgorithm vegas(int initial, int max) {
         requireOrdered(1, "initial", initial);
         requireOrdered(initial, "max", max);
-        Limit limit = VegasLimit.newBuilder().initialLimit(initial).maxConcurrency(max).build();
+        Limit limit = VegasLimit.newBuilder()
+                .initialLimit(initial)
+                .maxConcurrency(max)
+                .build();
         return new NetflixLimitAlgorithm(limit, "vegas(initial " + initial + ", max " + max + ")", System::nanoTime);
     }
 
@@ -75,7 +82,7 @@ public final class NetflixLimitAlgorithm implements LimitAlgorithm {
                     sample(heldNanos, inFlightAtGrant, true);
                 }
             }
-            case FAILURE, CANCELLED -> { } // not a capacity signal
+            case FAILURE, CANCELLED -> {} // not a capacity signal
         }
     }
 

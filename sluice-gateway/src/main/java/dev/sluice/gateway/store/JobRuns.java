@@ -17,8 +17,7 @@ import javax.sql.DataSource;
 public final class JobRuns {
 
     /** One run. {@code error} is empty when it succeeded. */
-    public record Run(String job, long startedAt, long endedAt, long rowsDeleted, String error) {
-    }
+    public record Run(String job, long startedAt, long endedAt, long rowsDeleted, String error) {}
 
     private static final int KEEP = 32;
     private final DataSource db;
@@ -36,14 +35,18 @@ public final class JobRuns {
             recent.addLast(run);
         }
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO job_runs (id, job, started_at, ended_at,"
-                     + " rows_deleted, error) VALUES (?,?,?,?,?,?)")) {
+                PreparedStatement ps = c.prepareStatement("INSERT INTO job_runs (id, job, started_at, ended_at,"
+                        + " rows_deleted, error) VALUES (?,?,?,?,?,?)")) {
             ps.setLong(1, ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
             ps.setString(2, run.job());
             ps.setLong(3, run.startedAt());
             ps.setLong(4, run.endedAt());
             ps.setLong(5, run.rowsDeleted());
-            ps.setString(6, run.error().isEmpty() ? null : run.error().substring(0, Math.min(900, run.error().length())));
+            ps.setString(
+                    6,
+                    run.error().isEmpty()
+                            ? null
+                            : run.error().substring(0, Math.min(900, run.error().length())));
             ps.executeUpdate();
         } catch (SQLException | RuntimeException ignored) {
             // the database may be the reason the job failed; the run stays visible in memory

@@ -21,7 +21,8 @@ public final class RedisLink implements AutoCloseable {
         uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
         try {
             this.connection = client.connect(ByteArrayCodec.INSTANCE);
         } catch (RuntimeException e) {

@@ -22,11 +22,12 @@ public final class Retention implements AutoCloseable {
      * One table's policy: rows older than {@code maxAge}, then the oldest beyond {@code maxRows}, then (when
      * {@code sizeColumn} is not empty) the oldest beyond {@code maxBytes} summed over that column.
      */
-    public record Policy(String table, String timeColumn, Duration maxAge, long maxRows, String sizeColumn,
-                         long maxBytes) {
+    public record Policy(
+            String table, String timeColumn, Duration maxAge, long maxRows, String sizeColumn, long maxBytes) {
         public Policy {
             if (!table.matches("[a-z_]+") || !timeColumn.matches("[a-z_]+") || !sizeColumn.matches("[a-z_]*")) {
-                throw new IllegalArgumentException("table and column names are identifiers: " + table + "." + timeColumn);
+                throw new IllegalArgumentException(
+                        "table and column names are identifiers: " + table + "." + timeColumn);
             }
         }
 
@@ -40,7 +41,8 @@ public final class Retention implements AutoCloseable {
     public Retention(DataSource db, List<Policy> policies, Duration every, JobRuns runs) {
         for (Policy p : policies) {
             jobs.add(Supervised.builder("retention-" + p.table(), every, () -> runOnce(db, p, runs))
-                    .initialDelay(every).start());
+                    .initialDelay(every)
+                    .start());
         }
     }
 
@@ -52,8 +54,8 @@ public final class Retention implements AutoCloseable {
             runs.record(new JobRuns.Run("retention-" + p.table(), start, System.currentTimeMillis(), deleted, ""));
             return deleted;
         } catch (SQLException | RuntimeException e) {
-            runs.record(new JobRuns.Run("retention-" + p.table(), start, System.currentTimeMillis(), 0,
-                    String.valueOf(e.getMessage())));
+            runs.record(new JobRuns.Run(
+                    "retention-" + p.table(), start, System.currentTimeMillis(), 0, String.valueOf(e.getMessage())));
             throw new IllegalStateException("retention of " + p.table() + " failed: " + e.getMessage(), e);
         }
     }
@@ -61,8 +63,8 @@ public final class Retention implements AutoCloseable {
     private static long apply(DataSource db, Policy p, long now) throws SQLException {
         long deleted = 0;
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM " + p.table() + " WHERE " + p.timeColumn() + " < ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM " + p.table() + " WHERE " + p.timeColumn() + " < ?")) {
                 ps.setLong(1, now - p.maxAge().toMillis());
                 deleted += ps.executeUpdate();
             }
@@ -86,8 +88,8 @@ public final class Retention implements AutoCloseable {
 
     /** The time of the newest row that no longer fits {@code maxBytes}, counting from the newest. */
     private static long bytesCutoff(Connection c, Policy p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + p.timeColumn() + ", " + p.sizeColumn()
-                + " FROM " + p.table() + " ORDER BY " + p.timeColumn() + " DESC")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + p.timeColumn() + ", " + p.sizeColumn() + " FROM "
+                + p.table() + " ORDER BY " + p.timeColumn() + " DESC")) {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 long sum = 0;
@@ -106,8 +108,8 @@ public final class Retention implements AutoCloseable {
         if (cutoff == Long.MIN_VALUE) {
             return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM " + p.table() + " WHERE " + p.timeColumn() + " <= ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM " + p.table() + " WHERE " + p.timeColumn() + " <= ?")) {
             ps.setLong(1, cutoff);
             return ps.executeUpdate();
         }

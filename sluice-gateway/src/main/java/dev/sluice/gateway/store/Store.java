@@ -20,7 +20,10 @@ import org.flywaydb.core.Flyway;
 public final class Store implements AutoCloseable, LeakSource {
 
     /** The two databases Sluice supports. */
-    public enum Kind { SQLITE, POSTGRESQL }
+    public enum Kind {
+        SQLITE,
+        POSTGRESQL
+    }
 
     private final HikariDataSource pool;
     private final Kind kind;
@@ -57,9 +60,12 @@ public final class Store implements AutoCloseable, LeakSource {
         }
         HikariDataSource pool = new HikariDataSource(c);
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
                     .placeholders(Map.of("blob", kind == Kind.SQLITE ? "BLOB" : "BYTEA"))
-                    .load().migrate();
+                    .load()
+                    .migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot open the store at " + redact(s.url()) + ": " + e.getMessage(), e);
@@ -120,7 +126,8 @@ public final class Store implements AutoCloseable, LeakSource {
         if (url.startsWith("jdbc:postgresql:")) {
             return Kind.POSTGRESQL;
         }
-        throw new StoreException("store.url must start with jdbc:sqlite: or jdbc:postgresql:, was " + redact(url), null);
+        throw new StoreException(
+                "store.url must start with jdbc:sqlite: or jdbc:postgresql:, was " + redact(url), null);
     }
 
     /** The URL without credentials or query parameters, for messages. */

@@ -12,8 +12,7 @@ public final class Transaction {
         void on(Connection c) throws SQLException;
     }
 
-    private Transaction() {
-    }
+    private Transaction() {}
 
     /** Runs {@code work} on {@code c} in a transaction: committed when it returns, rolled back when it throws. */
     public static void run(Connection c, Work work) throws SQLException {

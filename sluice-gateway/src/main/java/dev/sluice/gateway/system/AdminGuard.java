@@ -21,13 +21,13 @@ final class AdminGuard {
         void run(ServerRequest req, ServerResponse res) throws Exception;
     }
 
-    private AdminGuard() {
-    }
+    private AdminGuard() {}
 
     static void run(GatewayContext ctx, ServerRequest req, ServerResponse res, Action action) {
         try {
             try {
-                Access.requireAdmin(req, ctx.config().auth().adminKey(), ctx.state().adminFailures());
+                Access.requireAdmin(
+                        req, ctx.config().auth().adminKey(), ctx.state().adminFailures());
             } catch (AccessDenied denied) {
                 throw GatewayException.of(denied);
             }
@@ -35,8 +35,10 @@ final class AdminGuard {
         } catch (GatewayException e) {
             ClientErrors.send(res, Dialect.ANTHROPIC, e);
         } catch (SQLException e) {
-            ClientErrors.send(res, Dialect.ANTHROPIC, new GatewayException(503, "api_error",
-                    "store unavailable: " + e.getMessage(), "1"));
+            ClientErrors.send(
+                    res,
+                    Dialect.ANTHROPIC,
+                    new GatewayException(503, "api_error", "store unavailable: " + e.getMessage(), "1"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -1,16 +1,16 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.context.GatewayContext;
-import dev.sluice.gateway.context.GatewayException;
-import dev.sluice.gateway.context.Json;
-import dev.sluice.gateway.context.RequestChecks;
-import dev.sluice.gateway.context.Sanitize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.auth.ApiKey;
 import dev.sluice.gateway.auth.KeyPolicy;
 import dev.sluice.gateway.auth.KeyStore;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Json;
+import dev.sluice.gateway.context.RequestChecks;
+import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.usage.UsageQueries;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -52,7 +52,8 @@ final class AdminHandlers {
         b.path("models").forEach(m -> models.add(m.asText()));
         KeyPolicy.BudgetPeriod period;
         try {
-            period = KeyPolicy.BudgetPeriod.valueOf(b.path("budget_period").asText("none").toUpperCase());
+            period = KeyPolicy.BudgetPeriod.valueOf(
+                    b.path("budget_period").asText("none").toUpperCase());
         } catch (IllegalArgumentException e) {
             throw new GatewayException(400, "budget_period: must be none, day or month");
         }
@@ -60,10 +61,17 @@ final class AdminHandlers {
         if (!priority.equals("interactive") && !priority.equals("batch")) {
             throw new GatewayException(400, "priority: must be interactive or batch");
         }
-        KeyPolicy policy = new KeyPolicy(models, nonNegative(b, "requests_per_minute"), nonNegative(b, "tokens_per_minute"),
-                nonNegative(b, "max_concurrent"), nonNegative(b, "budget_tokens"), period, priority,
+        KeyPolicy policy = new KeyPolicy(
+                models,
+                nonNegative(b, "requests_per_minute"),
+                nonNegative(b, "tokens_per_minute"),
+                nonNegative(b, "max_concurrent"),
+                nonNegative(b, "budget_tokens"),
+                period,
+                priority,
                 nonNegative(b, "max_output_tokens"));
-        KeyStore.CreatedKey created = ctx.state().auth().store().create(name, b.path("tenant").asText(name), policy);
+        KeyStore.CreatedKey created =
+                ctx.state().auth().store().create(name, b.path("tenant").asText(name), policy);
         ObjectNode out = describe(created.key());
         out.put("key", created.plaintext());
         out.put("note", "the key is shown only now; Sluice stores only its hash");
@@ -108,9 +116,13 @@ final class AdminHandlers {
     }
 
     private static void totals(ObjectNode n, UsageQueries.Totals t) {
-        n.put("model", t.model()).put("requests", t.requests()).put("input_tokens", t.inputTokens())
-                .put("output_tokens", t.outputTokens()).put("cache_read_tokens", t.cacheReadTokens())
-                .put("cache_write_tokens", t.cacheWriteTokens()).put("cost_micros", t.costMicros())
+        n.put("model", t.model())
+                .put("requests", t.requests())
+                .put("input_tokens", t.inputTokens())
+                .put("output_tokens", t.outputTokens())
+                .put("cache_read_tokens", t.cacheReadTokens())
+                .put("cache_write_tokens", t.cacheWriteTokens())
+                .put("cost_micros", t.costMicros())
                 .put("errors", t.errors());
     }
 
@@ -119,7 +131,10 @@ final class AdminHandlers {
             return otherwise;
         }
         try {
-            return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            return LocalDate.parse(text)
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant()
+                    .toEpochMilli();
         } catch (java.time.format.DateTimeParseException e) {
             throw new GatewayException(400, "since/until: use a date like 2026-11-01");
         }
@@ -138,15 +153,25 @@ final class AdminHandlers {
 
     private static ObjectNode describe(ApiKey k) {
         ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("id", k.id()).put("name", k.name()).put("tenant", k.tenant()).put("prefix", k.prefix())
+        n.put("id", k.id())
+                .put("name", k.name())
+                .put("tenant", k.tenant())
+                .put("prefix", k.prefix())
                 .put("created_at", Instant.ofEpochMilli(k.createdAt()).toString())
-                .put("revoked_at", k.revokedAt() == null ? null : Instant.ofEpochMilli(k.revokedAt()).toString());
+                .put(
+                        "revoked_at",
+                        k.revokedAt() == null
+                                ? null
+                                : Instant.ofEpochMilli(k.revokedAt()).toString());
         KeyPolicy p = k.policy();
         ArrayNode models = n.putArray("models");
         p.allowedModels().forEach(models::add);
-        n.put("requests_per_minute", p.requestsPerMinute()).put("tokens_per_minute", p.tokensPerMinute())
-                .put("max_concurrent", p.maxConcurrent()).put("budget_tokens", p.budgetTokens())
-                .put("budget_period", p.period().name().toLowerCase()).put("priority", p.priority())
+        n.put("requests_per_minute", p.requestsPerMinute())
+                .put("tokens_per_minute", p.tokensPerMinute())
+                .put("max_concurrent", p.maxConcurrent())
+                .put("budget_tokens", p.budgetTokens())
+                .put("budget_period", p.period().name().toLowerCase())
+                .put("priority", p.priority())
                 .put("max_output_tokens", p.maxOutputTokens());
         return n;
     }

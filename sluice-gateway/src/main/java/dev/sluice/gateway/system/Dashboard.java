@@ -21,20 +21,22 @@ final class Dashboard {
             "uPlot.min.css", "text/css; charset=utf-8",
             "uPlot.LICENSE", "text/plain; charset=utf-8");
 
-    private Dashboard() {
-    }
+    private Dashboard() {}
 
     static void register(HttpRouting.Builder routing) {
         routing.get("/dashboard", (req, res) -> send(res, "index.html"));
         routing.get("/dashboard/", (req, res) -> send(res, "index.html"));
-        routing.get("/dashboard/{file}", (req, res) -> send(res, req.path().pathParameters().get("file")));
+        routing.get(
+                "/dashboard/{file}",
+                (req, res) -> send(res, req.path().pathParameters().get("file")));
     }
 
     private static void send(ServerResponse res, String file) throws IOException {
         String type = FILES.get(file);
         InputStream in = type == null ? null : Dashboard.class.getResourceAsStream("/dashboard/" + file);
         if (in == null) {
-            ClientErrors.send(res, Dialect.ANTHROPIC, new GatewayException(404, "no dashboard file " + Sanitize.token(file)));
+            ClientErrors.send(
+                    res, Dialect.ANTHROPIC, new GatewayException(404, "no dashboard file " + Sanitize.token(file)));
             return;
         }
         try (in) {

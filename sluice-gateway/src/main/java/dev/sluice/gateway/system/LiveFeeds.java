@@ -24,8 +24,7 @@ import java.util.function.Supplier;
 final class LiveFeeds {
 
     /** One open feed, for the resource listing. */
-    record Feed(long id, String peer, Instant openedAt, AtomicLong sent) {
-    }
+    record Feed(long id, String peer, Instant openedAt, AtomicLong sent) {}
 
     private final Set<Feed> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
@@ -41,8 +40,11 @@ final class LiveFeeds {
     void serve(ServerResponse res, String peer, Supplier<String> stats, Supplier<Boolean> stop) {
         Feed feed = new Feed(ids.incrementAndGet(), peer, Instant.now(), new AtomicLong());
         if (open.size() >= max || !open.add(feed)) {
-            ClientErrors.send(res, dev.sluice.gateway.translate.Dialect.ANTHROPIC, new GatewayException(503,
-                    "overloaded_error", "too many live feeds open (at most " + max + ")", "5"));
+            ClientErrors.send(
+                    res,
+                    dev.sluice.gateway.translate.Dialect.ANTHROPIC,
+                    new GatewayException(
+                            503, "overloaded_error", "too many live feeds open (at most " + max + ")", "5"));
             return;
         }
         long end = System.nanoTime() + maxAge.toNanos();

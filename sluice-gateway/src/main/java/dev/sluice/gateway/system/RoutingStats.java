@@ -1,16 +1,15 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.context.GatewayContext;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.health.RetryStats;
 
 /** The {@code upstreams} and {@code routing} sections of {@code /system/stats}. */
 final class RoutingStats {
 
-    private RoutingStats() {
-    }
+    private RoutingStats() {}
 
     static void write(GatewayContext ctx, ObjectNode root) {
         ArrayNode upstreams = root.putArray("upstreams");
@@ -22,7 +21,8 @@ final class RoutingStats {
             u.put("maxConnections", p.client().maxConnections());
             u.put("maxQueuedRequests", p.client().maxQueued());
             var pool = p.client().poolCounts();
-            u.put("activeConnections", pool.active()).put("idleConnections", pool.idle())
+            u.put("activeConnections", pool.active())
+                    .put("idleConnections", pool.idle())
                     .put("queuedRequests", pool.queued());
         }
         ObjectNode routing = root.putObject("routing");

@@ -1,13 +1,13 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.context.GatewayContext;
-import dev.sluice.gateway.context.GatewayException;
-import dev.sluice.gateway.context.Json;
-import dev.sluice.gateway.realtime.Sessions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.sluice.core.ResourceInfo;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Json;
+import dev.sluice.gateway.realtime.Sessions;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -41,8 +41,13 @@ final class SystemActions {
 
     void register(HttpRouting.Builder routing) {
         routing.get("/system/resources", (req, res) -> resources(res));
-        routing.get("/system/live", (req, res) -> feeds.serve(res, String.valueOf(req.remotePeer().address()),
-                () -> stats.stats().toString(), () -> !ctx.drain().accepting()));
+        routing.get(
+                "/system/live",
+                (req, res) -> feeds.serve(
+                        res,
+                        String.valueOf(req.remotePeer().address()),
+                        () -> stats.stats().toString(),
+                        () -> !ctx.drain().accepting()));
         routing.post("/system/gc", (req, res) -> AdminGuard.run(ctx, req, res, (q, r) -> gc(r)));
         routing.get("/system/heapdump", (req, res) -> AdminGuard.run(ctx, req, res, (q, r) -> heapDump(r)));
     }
@@ -51,28 +56,59 @@ final class SystemActions {
         ObjectNode root = Json.MAPPER.createObjectNode();
         ArrayNode list = root.putArray("resources");
         for (ResourceInfo r : ctx.state().lifecycle().resources()) {
-            list.addObject().put("kind", r.kind()).put("owner", r.owner()).put("name", r.name())
+            list.addObject()
+                    .put("kind", r.kind())
+                    .put("owner", r.owner())
+                    .put("name", r.name())
                     .put("createdAt", r.createdAt().toString())
-                    .put("ageSeconds", Duration.between(r.createdAt(), java.time.Instant.now()).toSeconds())
-                    .put("bound", r.bound()).put("size", r.size());
+                    .put(
+                            "ageSeconds",
+                            Duration.between(r.createdAt(), java.time.Instant.now())
+                                    .toSeconds())
+                    .put("bound", r.bound())
+                    .put("size", r.size());
         }
         for (LiveFeeds.Feed f : feeds.open()) {
-            list.addObject().put("kind", "live-feed").put("owner", "system").put("name", "feed-" + f.id() + " " + f.peer())
+            list.addObject()
+                    .put("kind", "live-feed")
+                    .put("owner", "system")
+                    .put("name", "feed-" + f.id() + " " + f.peer())
                     .put("createdAt", f.openedAt().toString())
-                    .put("ageSeconds", Duration.between(f.openedAt(), java.time.Instant.now()).toSeconds())
-                    .put("bound", feeds.max()).put("size", f.sent().get());
+                    .put(
+                            "ageSeconds",
+                            Duration.between(f.openedAt(), java.time.Instant.now())
+                                    .toSeconds())
+                    .put("bound", feeds.max())
+                    .put("size", f.sent().get());
         }
-        list.addObject().put("kind", "request-scopes").put("owner", "system").put("name", "requests")
-                .put("bound", ctx.config().admission().maxInFlight() + ctx.config().admission().queueSize())
+        list.addObject()
+                .put("kind", "request-scopes")
+                .put("owner", "system")
+                .put("name", "requests")
+                .put(
+                        "bound",
+                        ctx.config().admission().maxInFlight()
+                                + ctx.config().admission().queueSize())
                 .put("size", ctx.scopes().liveScopes());
-        list.addObject().put("kind", "realtime-sessions").put("owner", "realtime").put("name", "open sessions")
-                .put("bound", ctx.config().realtime().maxSessions()).put("size", realtime.open());
+        list.addObject()
+                .put("kind", "realtime-sessions")
+                .put("owner", "realtime")
+                .put("name", "open sessions")
+                .put("bound", ctx.config().realtime().maxSessions())
+                .put("size", realtime.open());
         for (String session : realtime.describe()) {
-            list.addObject().put("kind", "realtime-session").put("owner", "realtime").put("name", session)
+            list.addObject()
+                    .put("kind", "realtime-session")
+                    .put("owner", "realtime")
+                    .put("name", session)
                     .put("bound", ctx.config().realtime().queueSize());
         }
-        list.addObject().put("kind", "client-connections").put("owner", "edge").put("name", "requests under way")
-                .put("bound", ctx.edge().bound()).put("size", ctx.edge().size());
+        list.addObject()
+                .put("kind", "client-connections")
+                .put("owner", "edge")
+                .put("name", "requests under way")
+                .put("bound", ctx.edge().bound())
+                .put("size", ctx.edge().size());
         res.header("content-type", "application/json");
         res.header("cache-control", "no-store");
         res.send(root.toString());
@@ -84,7 +120,11 @@ final class SystemActions {
         Thread.sleep(Math.max(300, ctx.config().memory().refreshInterval().toMillis() * 2));
         long after = ctx.memory().report().floorBytes();
         res.header("content-type", "application/json");
-        res.send(Json.MAPPER.createObjectNode().put("floorBytesBefore", before).put("floorBytesAfter", after).toString());
+        res.send(Json.MAPPER
+                .createObjectNode()
+                .put("floorBytesBefore", before)
+                .put("floorBytesAfter", after)
+                .toString());
     }
 
     private void heapDump(ServerResponse res) throws Exception {
@@ -98,7 +138,8 @@ final class SystemActions {
             res.header("content-type", "application/octet-stream");
             res.header("content-disposition", "attachment; filename=\"sluice.hprof\"");
             res.contentLength(Files.size(file));
-            try (InputStream in = Files.newInputStream(file); OutputStream out = res.outputStream()) {
+            try (InputStream in = Files.newInputStream(file);
+                    OutputStream out = res.outputStream()) {
                 in.transferTo(out);
             }
         } catch (IOException clientGone) {

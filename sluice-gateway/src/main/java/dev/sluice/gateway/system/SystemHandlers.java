@@ -1,11 +1,11 @@
 package dev.sluice.gateway.system;
 
-import dev.sluice.gateway.context.GatewayContext;
-import dev.sluice.gateway.context.Json;
-import dev.sluice.gateway.realtime.Sessions;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.LimiterStats;
 import dev.sluice.core.MemoryReport;
+import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.Json;
+import dev.sluice.gateway.realtime.Sessions;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +25,11 @@ final class SystemHandlers {
         routing.get("/health/live", (req, res) -> json(res, 200, "{\"status\":\"UP\"}"));
         routing.get("/health/ready", (req, res) -> {
             boolean ready = ctx.drain().ready();
-            json(res, ready ? 200 : 503, "{\"status\":\"" + (ready ? "UP" : "DOWN")
-                    + "\",\"phase\":\"" + ctx.drain().phase() + "\"}");
+            json(
+                    res,
+                    ready ? 200 : 503,
+                    "{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"phase\":\""
+                            + ctx.drain().phase() + "\"}");
         });
         routing.get("/system/stats", (req, res) -> json(res, 200, stats().toString()));
         routing.get("/metrics", (req, res) -> {
@@ -70,7 +73,8 @@ final class SystemHandlers {
         memory.put("samples", m.samples());
         memory.put("gcCount", m.gcCount());
         ObjectNode edge = root.putObject("edge");
-        edge.put("maxConnections", ctx.edge().bound()).put("watched", ctx.edge().size())
+        edge.put("maxConnections", ctx.edge().bound())
+                .put("watched", ctx.edge().size())
                 .put("listenerRestarts", ctx.edge().listenerRestarts());
         ObjectNode cuts = edge.putObject("cut");
         for (var why : dev.sluice.gateway.edge.ConnectionWatch.Cut.values()) {
@@ -78,27 +82,50 @@ final class SystemHandlers {
         }
         RoutingStats.write(ctx, root);
         var metrics = ctx.state().metrics();
-        root.putObject("requests").put("total", metrics.requests()).put("errors", metrics.errors())
-                .put("latencyP50Ms", metrics.latencyMillis(0.5)).put("latencyP99Ms", metrics.latencyMillis(0.99))
-                .put("ttftP50Ms", metrics.ttftMillis(0.5)).put("ttftP99Ms", metrics.ttftMillis(0.99));
+        root.putObject("requests")
+                .put("total", metrics.requests())
+                .put("errors", metrics.errors())
+                .put("latencyP50Ms", metrics.latencyMillis(0.5))
+                .put("latencyP99Ms", metrics.latencyMillis(0.99))
+                .put("ttftP50Ms", metrics.ttftMillis(0.5))
+                .put("ttftP99Ms", metrics.ttftMillis(0.99));
         ctx.state().usage().ifPresent(u -> {
             var st = u.stats();
-            root.putObject("usage").put("recorded", st.recorded()).put("written", st.written())
-                    .put("dropped", st.dropped()).put("queued", st.queued()).put("capacity", st.capacity())
-                    .put("writeFailures", st.writeFailures()).put("lastError", st.lastError())
+            root.putObject("usage")
+                    .put("recorded", st.recorded())
+                    .put("written", st.written())
+                    .put("dropped", st.dropped())
+                    .put("queued", st.queued())
+                    .put("capacity", st.capacity())
+                    .put("writeFailures", st.writeFailures())
+                    .put("lastError", st.lastError())
                     .put("lastFlushAtMillis", st.lastFlushAtMillis());
         });
         var cache = ctx.state().cache();
         if (cache.enabled()) { // the block is left out when caching is off
             var c = cache.stats();
-            root.putObject("cache").put("hits", c.hits()).put("misses", c.misses()).put("memoryHits", c.memoryHits())
-                    .put("redisHits", c.redisHits()).put("sqlHits", c.sqlHits()).put("evictions", c.evictions())
-                    .put("memoryBytes", c.memoryBytes()).put("memoryMaxBytes", c.memoryMaxBytes())
-                    .put("entries", c.entries()).put("tierErrors", c.tierErrors());
+            root.putObject("cache")
+                    .put("hits", c.hits())
+                    .put("misses", c.misses())
+                    .put("memoryHits", c.memoryHits())
+                    .put("redisHits", c.redisHits())
+                    .put("sqlHits", c.sqlHits())
+                    .put("evictions", c.evictions())
+                    .put("memoryBytes", c.memoryBytes())
+                    .put("memoryMaxBytes", c.memoryMaxBytes())
+                    .put("entries", c.entries())
+                    .put("tierErrors", c.tierErrors());
         }
         var jobs = root.putArray("jobRuns");
-        ctx.state().jobRuns().recent().forEach(r -> jobs.addObject().put("job", r.job()).put("startedAt", r.startedAt())
-                .put("endedAt", r.endedAt()).put("rowsDeleted", r.rowsDeleted()).put("error", r.error()));
+        ctx.state()
+                .jobRuns()
+                .recent()
+                .forEach(r -> jobs.addObject()
+                        .put("job", r.job())
+                        .put("startedAt", r.startedAt())
+                        .put("endedAt", r.endedAt())
+                        .put("rowsDeleted", r.rowsDeleted())
+                        .put("error", r.error()));
         var store = root.putObject("store");
         store.put("kind", ctx.state().store().kind().name().toLowerCase());
         store.put("activeConnections", ctx.state().store().activeConnections());

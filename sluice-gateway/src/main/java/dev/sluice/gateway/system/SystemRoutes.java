@@ -7,8 +7,7 @@ import io.helidon.webserver.http.HttpRouting;
 /** The package's one entry for the server: health, stats, metrics, live feed, dashboard and admin routes. */
 public final class SystemRoutes {
 
-    private SystemRoutes() {
-    }
+    private SystemRoutes() {}
 
     public static void register(HttpRouting.Builder routing, GatewayContext ctx, Sessions realtime) {
         SystemHandlers system = new SystemHandlers(ctx, realtime);

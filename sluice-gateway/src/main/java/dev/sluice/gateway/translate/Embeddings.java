@@ -18,8 +18,7 @@ import java.util.Base64;
  */
 public final class Embeddings {
 
-    private Embeddings() {
-    }
+    private Embeddings() {}
 
     /** The request body for {@code upstream} ({@link Dialect#OPENAI} or {@link Dialect#OLLAMA}). */
     public static byte[] request(Dialect upstream, byte[] body, JsonNode json, String model)
@@ -45,7 +44,8 @@ public final class Embeddings {
 
     /** Whether {@code answer} is an embeddings answer in {@code upstream}'s form; names what is missing. */
     public static void check(Dialect upstream, JsonNode answer) throws TranslationException {
-        boolean shaped = upstream == Dialect.OLLAMA ? answer.path("embeddings").isArray()
+        boolean shaped = upstream == Dialect.OLLAMA
+                ? answer.path("embeddings").isArray()
                 : answer.path("data").isArray();
         if (!shaped) {
             throw new TranslationException("the answer is JSON but not an embeddings answer ("
@@ -65,7 +65,8 @@ public final class Embeddings {
         JsonNode vectors = answer.path("embeddings");
         for (int i = 0; i < vectors.size(); i++) {
             JsonNode vector = vectors.get(i);
-            if (!vector.isArray()) throw new TranslationException("embeddings[" + i + "]: expected an array of numbers");
+            if (!vector.isArray())
+                throw new TranslationException("embeddings[" + i + "]: expected an array of numbers");
             ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
             if (base64) item.put("embedding", base64(vector));
             else item.set("embedding", vector.deepCopy());

@@ -14,8 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class ErrorBodies {
     private static final int SNIPPET = 512;
 
-    private ErrorBodies() {
-    }
+    private ErrorBodies() {}
 
     /** An error whose type is chosen from the HTTP status. */
     public static byte[] body(Dialect client, int status, String message) {

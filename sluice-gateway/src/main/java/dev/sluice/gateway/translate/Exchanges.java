@@ -14,11 +14,11 @@ import java.time.InstantSource;
  */
 public final class Exchanges {
 
-    private Exchanges() {
-    }
+    private Exchanges() {}
 
     /** The request body for {@code upstream}, calling {@code model}. */
-    public static byte[] request(Dialect client, Dialect upstream, byte[] body, JsonNode json, String model, boolean stream)
+    public static byte[] request(
+            Dialect client, Dialect upstream, byte[] body, JsonNode json, String model, boolean stream)
             throws TranslationException {
         if (client == upstream) {
             if (model.equals(json.path("model").asText())) {
@@ -38,13 +38,14 @@ public final class Exchanges {
         if (from == Dialect.OPENAI && upstream == Dialect.OPENAI) {
             out = (ObjectNode) request;
         } else {
-            ObjectNode anthropic = from == Dialect.ANTHROPIC ? (ObjectNode) request
-                    : Translate.openAiRequestToAnthropic(request);
+            ObjectNode anthropic =
+                    from == Dialect.ANTHROPIC ? (ObjectNode) request : Translate.openAiRequestToAnthropic(request);
             out = switch (upstream) {
                 case ANTHROPIC -> anthropic;
                 case OPENAI -> Translate.anthropicRequestToOpenAi(anthropic);
                 case OLLAMA -> Translate.anthropicRequestToOllama(anthropic);
-                case RESPONSES -> throw new IllegalArgumentException("only Responses clients reach a Responses upstream");
+                case RESPONSES ->
+                    throw new IllegalArgumentException("only Responses clients reach a Responses upstream");
             };
         }
         out.put("model", model);
@@ -58,8 +59,14 @@ public final class Exchanges {
      * The upstream's whole (non-streaming) answer in the client's dialect, naming the model that
      * answered: the answer's own {@code model}, else {@code targetModel}.
      */
-    public static byte[] answer(Dialect upstream, Dialect client, byte[] body, ObjectNode parsed, String targetModel,
-                                JsonNode clientRequest) throws TranslationException {
+    public static byte[] answer(
+            Dialect upstream,
+            Dialect client,
+            byte[] body,
+            ObjectNode parsed,
+            String targetModel,
+            JsonNode clientRequest)
+            throws TranslationException {
         if (upstream == client) {
             return body;
         }
@@ -69,11 +76,13 @@ public final class Exchanges {
             case OLLAMA -> Translate.ollamaResponseToAnthropic(parsed, targetModel);
             case RESPONSES -> throw new IllegalArgumentException("a Responses upstream answers Responses clients only");
         };
-        return Json.bytes(switch (client) {
-            case ANTHROPIC -> anthropic;
-            case OPENAI -> Translate.anthropicResponseToOpenAi(anthropic, targetModel);
-            case RESPONSES -> ResponsesAnswers.fromAnthropic(anthropic, clientRequest, targetModel, InstantSource.system());
-            case OLLAMA -> throw new IllegalArgumentException("Ollama is not a client dialect");
-        });
+        return Json.bytes(
+                switch (client) {
+                    case ANTHROPIC -> anthropic;
+                    case OPENAI -> Translate.anthropicResponseToOpenAi(anthropic, targetModel);
+                    case RESPONSES ->
+                        ResponsesAnswers.fromAnthropic(anthropic, clientRequest, targetModel, InstantSource.system());
+                    case OLLAMA -> throw new IllegalArgumentException("Ollama is not a client dialect");
+                });
     }
 }

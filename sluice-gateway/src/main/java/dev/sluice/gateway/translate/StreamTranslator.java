@@ -83,8 +83,8 @@ public interface StreamTranslator {
      *
      * @param clientRequest the request as the client sent it
      */
-    static StreamTranslator of(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
-                               JsonNode clientRequest) {
+    static StreamTranslator of(
+            Dialect upstream, Dialect client, String targetModel, boolean includeUsage, JsonNode clientRequest) {
         return Streams.translator(upstream, client, targetModel, includeUsage, clientRequest, InstantSource.system());
     }
 }

@@ -18,11 +18,9 @@ import dev.sluice.gateway.translate.shared.Json;
 public final class TokenEstimator {
     static final int PER_MESSAGE = 4;
     static final int PER_IMAGE = 1600;
-    private static final Encoding ENCODING =
-            Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
 
-    private TokenEstimator() {
-    }
+    private TokenEstimator() {}
 
     /** The estimated input tokens of {@code anthropicRequest}; 0 for an empty request. */
     public static int estimate(JsonNode anthropicRequest) {
@@ -31,7 +29,8 @@ public final class TokenEstimator {
             total += PER_MESSAGE + content(message.path("content"));
         }
         for (JsonNode tool : anthropicRequest.path("tools")) {
-            total += count(tool.path("name").asText("")) + count(tool.path("description").asText(""));
+            total += count(tool.path("name").asText(""))
+                    + count(tool.path("description").asText(""));
             if (tool.has("input_schema")) total += count(Json.write(tool.get("input_schema")));
         }
         return (int) Math.min(Integer.MAX_VALUE, total);

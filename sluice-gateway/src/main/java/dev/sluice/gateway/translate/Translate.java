@@ -32,8 +32,7 @@ public final class Translate {
         return Json.MAPPER;
     }
 
-    private Translate() {
-    }
+    private Translate() {}
 
     /** @see OpenAiRequestToAnthropic */
     public static ObjectNode openAiRequestToAnthropic(JsonNode openAiChatRequest) throws TranslationException {

@@ -12,21 +12,24 @@ import java.time.Duration;
  */
 public final class BudgetReader {
 
-    private record Key(String keyId, long since) {
-    }
+    private record Key(String keyId, long since) {}
 
     private final UsageQueries queries;
     private final Cache<Key, Long> cache;
 
     public BudgetReader(UsageQueries queries, Duration freshness, int maxKeys) {
         this.queries = queries;
-        this.cache = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterWrite(freshness).build();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxKeys)
+                .expireAfterWrite(freshness)
+                .build();
     }
 
     public long tokensUsedSince(String keyId, long sinceMillis) {
         return cache.get(new Key(keyId, sinceMillis), k -> {
             try {
-                UsageQueries.Totals t = queries.report(k.keyId(), null, k.since(), Long.MAX_VALUE).totals();
+                UsageQueries.Totals t = queries.report(k.keyId(), null, k.since(), Long.MAX_VALUE)
+                        .totals();
                 return t.inputTokens() + t.outputTokens();
             } catch (SQLException e) {
                 return 0L;

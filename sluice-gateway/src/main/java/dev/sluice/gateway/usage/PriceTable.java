@@ -13,9 +13,11 @@ import java.util.Map;
 public final class PriceTable {
 
     /** Micro-dollars per million tokens of each kind. */
-    public record Price(long inputMicrosPerMTok, long outputMicrosPerMTok, long cacheReadMicrosPerMTok,
-                        long cacheWriteMicrosPerMTok) {
-    }
+    public record Price(
+            long inputMicrosPerMTok,
+            long outputMicrosPerMTok,
+            long cacheReadMicrosPerMTok,
+            long cacheWriteMicrosPerMTok) {}
 
     private final Map<String, Price> prices;
 
@@ -34,12 +36,15 @@ public final class PriceTable {
             int eq = e.lastIndexOf('=');
             String[] parts = eq <= 0 ? new String[0] : e.substring(eq + 1).split("/");
             if (parts.length < 2 || parts.length > 4) {
-                throw new IllegalArgumentException("price " + e + ": expected model=input/output[/cache-read/cache-write]");
+                throw new IllegalArgumentException(
+                        "price " + e + ": expected model=input/output[/cache-read/cache-write]");
             }
             long[] micros = new long[4];
             for (int i = 0; i < parts.length; i++) {
                 try {
-                    micros[i] = new BigDecimal(parts[i].strip()).movePointRight(6).setScale(0, RoundingMode.HALF_UP)
+                    micros[i] = new BigDecimal(parts[i].strip())
+                            .movePointRight(6)
+                            .setScale(0, RoundingMode.HALF_UP)
                             .longValueExact();
                 } catch (ArithmeticException | NumberFormatException bad) {
                     throw new IllegalArgumentException("price " + e + ": " + parts[i] + " is not a price in USD");
@@ -56,10 +61,12 @@ public final class PriceTable {
         if (p == null) {
             return 0;
         }
-        BigDecimal total = BigDecimal.valueOf(input).multiply(BigDecimal.valueOf(p.inputMicrosPerMTok()))
+        BigDecimal total = BigDecimal.valueOf(input)
+                .multiply(BigDecimal.valueOf(p.inputMicrosPerMTok()))
                 .add(BigDecimal.valueOf(output).multiply(BigDecimal.valueOf(p.outputMicrosPerMTok())))
                 .add(BigDecimal.valueOf(cacheRead).multiply(BigDecimal.valueOf(p.cacheReadMicrosPerMTok())))
                 .add(BigDecimal.valueOf(cacheWrite).multiply(BigDecimal.valueOf(p.cacheWriteMicrosPerMTok())));
-        return total.divide(BigDecimal.valueOf(1_000_000), 0, RoundingMode.HALF_UP).longValueExact();
+        return total.divide(BigDecimal.valueOf(1_000_000), 0, RoundingMode.HALF_UP)
+                .longValueExact();
     }
 }

@@ -30,16 +30,30 @@ public final class UsageListener implements CompletionListener {
         Usage u = c.usage();
         // priced by the model that answered; by the model asked for when that one has no price
         String priced = c.upstreamModel().isEmpty() ? c.model() : c.upstreamModel();
-        long cost = prices.costMicros(priced, u.inputTokens(), u.outputTokens(), u.cacheReadTokens(),
-                u.cacheWriteTokens());
+        long cost =
+                prices.costMicros(priced, u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens());
         if (cost == 0 && !priced.equals(c.model())) {
-            cost = prices.costMicros(c.model(), u.inputTokens(), u.outputTokens(), u.cacheReadTokens(),
-                    u.cacheWriteTokens());
+            cost = prices.costMicros(
+                    c.model(), u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens());
         }
-        return new UsageRecord(c.id(), c.endMillis(), c.keyId(), c.tenant(), c.model(),
-                c.cacheHit() ? "cache" : c.provider(), c.upstreamModel(), c.dialect(), c.stream(), u.inputTokens(),
-                u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(), c.durationNanos() / 1_000_000,
-                c.firstByteNanos() == 0 ? -1 : c.firstByteAfterNanos() / 1_000_000, c.status(), c.outcome().name(),
+        return new UsageRecord(
+                c.id(),
+                c.endMillis(),
+                c.keyId(),
+                c.tenant(),
+                c.model(),
+                c.cacheHit() ? "cache" : c.provider(),
+                c.upstreamModel(),
+                c.dialect(),
+                c.stream(),
+                u.inputTokens(),
+                u.outputTokens(),
+                u.cacheReadTokens(),
+                u.cacheWriteTokens(),
+                c.durationNanos() / 1_000_000,
+                c.firstByteNanos() == 0 ? -1 : c.firstByteAfterNanos() / 1_000_000,
+                c.status(),
+                c.outcome().name(),
                 cost);
     }
 }

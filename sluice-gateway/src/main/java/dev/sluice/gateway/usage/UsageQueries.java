@@ -12,13 +12,18 @@ import javax.sql.DataSource;
 public final class UsageQueries {
 
     /** Sums over a set of records. */
-    public record Totals(String model, long requests, long inputTokens, long outputTokens, long cacheReadTokens,
-                         long cacheWriteTokens, long costMicros, long errors) {
-    }
+    public record Totals(
+            String model,
+            long requests,
+            long inputTokens,
+            long outputTokens,
+            long cacheReadTokens,
+            long cacheWriteTokens,
+            long costMicros,
+            long errors) {}
 
     /** Totals overall and per model (largest cost first). */
-    public record Report(String keyId, String tenant, long from, long to, Totals totals, List<Totals> byModel) {
-    }
+    public record Report(String keyId, String tenant, long from, long to, Totals totals, List<Totals> byModel) {}
 
     private static final String SUMS = "COUNT(*), COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0),"
             + " COALESCE(SUM(cache_read_tokens),0), COALESCE(SUM(cache_write_tokens),0), COALESCE(SUM(cost_micros),0),"
@@ -45,8 +50,8 @@ public final class UsageQueries {
                 }
             }
             List<Totals> byModel = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT model, " + SUMS + where
-                    + " GROUP BY model ORDER BY 7 DESC, 2 DESC")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT model, " + SUMS + where + " GROUP BY model ORDER BY 7 DESC, 2 DESC")) {
                 bind(ps, value, from, to);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next() && byModel.size() < 1000) {
@@ -65,7 +70,14 @@ public final class UsageQueries {
     }
 
     private static Totals totals(String model, ResultSet rs, int first) throws SQLException {
-        return new Totals(model, rs.getLong(first), rs.getLong(first + 1), rs.getLong(first + 2), rs.getLong(first + 3),
-                rs.getLong(first + 4), rs.getLong(first + 5), rs.getLong(first + 6));
+        return new Totals(
+                model,
+                rs.getLong(first),
+                rs.getLong(first + 1),
+                rs.getLong(first + 2),
+                rs.getLong(first + 3),
+                rs.getLong(first + 4),
+                rs.getLong(first + 5),
+                rs.getLong(first + 6));
     }
 }

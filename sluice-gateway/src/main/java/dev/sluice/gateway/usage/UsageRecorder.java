@@ -30,9 +30,15 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
             + " latency_ms, ttft_ms, status, outcome, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     /** Counters: every recorded record ends written, dropped, or still queued (incl. the batch in hand). */
-    public record Stats(long recorded, long written, long dropped, long queued, long writeFailures, String lastError,
-                        long lastFlushAtMillis, int capacity) {
-    }
+    public record Stats(
+            long recorded,
+            long written,
+            long dropped,
+            long queued,
+            long writeFailures,
+            String lastError,
+            long lastFlushAtMillis,
+            int capacity) {}
 
     private final DataSource db;
     private final int capacity;
@@ -57,7 +63,8 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.queue = new ArrayDeque<>(Math.min(capacity, 4096));
-        this.writer = Thread.ofPlatform().name("sluice-usage-writer").daemon(true).start(this::writeLoop);
+        this.writer =
+                Thread.ofPlatform().name("sluice-usage-writer").daemon(true).start(this::writeLoop);
     }
 
     /** Queues a record; never blocks. When the queue is full the oldest record is dropped. */
@@ -85,8 +92,8 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(recorded, written, dropped, queue.size() + inHand.size(), failures, lastError, lastFlush,
-                    capacity);
+            return new Stats(
+                    recorded, written, dropped, queue.size() + inHand.size(), failures, lastError, lastFlush, capacity);
         } finally {
             lock.unlock();
         }
@@ -152,8 +159,10 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
                 String m = String.valueOf(error.getMessage());
                 lastError = m.length() > 200 ? m.substring(0, 200) : m;
                 if (failures == 1 || failures % 100 == 0) {
-                    LOG.log(System.Logger.Level.WARNING, "usage records not written (failure " + failures + "): "
-                            + lastError + "; retrying with backoff, oldest records dropped when the queue is full");
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "usage records not written (failure " + failures + "): " + lastError
+                                    + "; retrying with backoff, oldest records dropped when the queue is full");
                 }
             }
         } finally {

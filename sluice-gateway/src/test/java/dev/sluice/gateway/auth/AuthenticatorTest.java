@@ -41,8 +41,8 @@ class AuthenticatorTest {
     void keysRoundTripAndOnlyTheirHashIsStored(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind))) {
             KeyStore keys = new KeyStore(store.dataSource());
-            KeyStore.CreatedKey k = keys.create("bot", "acme", new KeyPolicy(List.of("m1"), 10, 0, 2, 0,
-                    KeyPolicy.BudgetPeriod.NONE, "batch"));
+            KeyStore.CreatedKey k = keys.create(
+                    "bot", "acme", new KeyPolicy(List.of("m1"), 10, 0, 2, 0, KeyPolicy.BudgetPeriod.NONE, "batch"));
 
             assertThat(keys.find(k.plaintext())).get().satisfies(found -> {
                 assertThat(found.id()).isEqualTo(k.key().id());
@@ -52,17 +52,21 @@ class AuthenticatorTest {
                 assertThat(found.policy().priority()).isEqualTo("batch");
             });
             assertThat(keys.find(k.plaintext() + "x")).isEmpty();
-            try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT * FROM api_keys")) {
+            try (Connection c = store.dataSource().getConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT * FROM api_keys")) {
                 while (rs.next()) {
                     for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        assertThat(String.valueOf(rs.getObject(i))).doesNotContain(k.plaintext().substring(14));
+                        assertThat(String.valueOf(rs.getObject(i)))
+                                .doesNotContain(k.plaintext().substring(14));
                     }
                 }
             }
             assertThat(keys.revoke(k.key().id())).isTrue();
             assertThat(keys.revoke(k.key().id())).isFalse();
-            assertThat(keys.find(k.plaintext())).get().satisfies(f -> assertThat(f.revoked()).isTrue());
+            assertThat(keys.find(k.plaintext()))
+                    .get()
+                    .satisfies(f -> assertThat(f.revoked()).isTrue());
             assertThat(keys.list()).hasSize(1);
             assertThat(store.leaks()).isEmpty();
         }
@@ -74,14 +78,19 @@ class AuthenticatorTest {
         Store store = Store.open(TestDatabases.settings(Store.Kind.SQLITE));
         KeyStore keys = new KeyStore(store.dataSource());
         String good = keys.create("a", "t", KeyPolicy.unlimited()).plaintext();
-        Authenticator auth = new Authenticator(keys, 100, Duration.ofSeconds(30),
-                new FailureLimiter(100, Duration.ofMinutes(1), 1000, ticker), ticker);
+        Authenticator auth = new Authenticator(
+                keys,
+                100,
+                Duration.ofSeconds(30),
+                new FailureLimiter(100, Duration.ofMinutes(1), 1000, ticker),
+                ticker);
 
         assertThat(auth.authenticate(good, "1.1.1.1")).isInstanceOf(Authenticator.Allowed.class);
         store.close(); // the database is gone
         assertThat(auth.authenticate(good, "1.1.1.1")).isInstanceOf(Authenticator.Allowed.class);
         assertThat(auth.authenticate(KeyStore.PREFIX + "unknown", "1.1.1.1"))
-                .isInstanceOfSatisfying(Authenticator.Denied.class, d -> assertThat(d.status()).isEqualTo(503));
+                .isInstanceOfSatisfying(
+                        Authenticator.Denied.class, d -> assertThat(d.status()).isEqualTo(503));
         ticker.advance(Duration.ofSeconds(31));
         assertThat(auth.authenticate(good, "1.1.1.1")).isInstanceOf(Authenticator.Denied.class);
     }
@@ -94,7 +103,9 @@ class AuthenticatorTest {
             assertThat(limiter.blockedFor("9.9.9.9")).isEmpty();
             limiter.fail("9.9.9.9");
         }
-        assertThat(limiter.blockedFor("9.9.9.9")).get().satisfies(d -> assertThat(d).isPositive());
+        assertThat(limiter.blockedFor("9.9.9.9"))
+                .get()
+                .satisfies(d -> assertThat(d).isPositive());
         assertThat(limiter.blockedFor("8.8.8.8")).isEmpty();
         ticker.advance(Duration.ofSeconds(61));
         assertThat(limiter.blockedFor("9.9.9.9")).isEmpty();
@@ -121,7 +132,9 @@ class AuthenticatorTest {
             auth.authenticate(KeyStore.PREFIX + "unknown-b", "7.7.7.7");
             assertThat(auth.blockedFor("7.7.7.7")).isPresent();
             assertThat(auth.authenticate(KeyStore.PREFIX + "unknown-c", "7.7.7.7"))
-                    .isInstanceOfSatisfying(Authenticator.Denied.class, d -> assertThat(d.status()).isEqualTo(429));
+                    .isInstanceOfSatisfying(
+                            Authenticator.Denied.class,
+                            d -> assertThat(d.status()).isEqualTo(429));
         } finally {
             store.close();
         }

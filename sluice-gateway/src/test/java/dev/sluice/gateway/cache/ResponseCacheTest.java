@@ -42,19 +42,28 @@ class ResponseCacheTest {
 
     @Test
     void theKeyHoldsTenantSystemPromptAndParametersButNotFieldOrder() throws Exception {
-        String a = "{\"model\":\"m\",\"system\":\"s1\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        String reordered = "{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"temperature\":0.0,\"model\":\"m\",\"system\":\"s1\",\"stream\":true}";
+        String a =
+                "{\"model\":\"m\",\"system\":\"s1\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String reordered =
+                "{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"temperature\":0.0,\"model\":\"m\",\"system\":\"s1\",\"stream\":true}";
         String otherSystem = a.replace("s1", "s2");
         String otherTemp = a.replace("\"temperature\":0", "\"temperature\":0.5");
-        String openAiSystem = "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"s1\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String openAiSystem =
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"s1\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
         String openAiOther = openAiSystem.replace("s1", "s2");
 
-        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isEqualTo(CacheKeys.key("t1", "anthropic", false, req(reordered)));
-        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t2", "anthropic", false, req(a)));
-        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t1", "anthropic", false, req(otherSystem)));
-        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t1", "anthropic", false, req(otherTemp)));
-        assertThat(CacheKeys.key("t1", "anthropic", false, req(a))).isNotEqualTo(CacheKeys.key("t1", "anthropic", true, req(a)));
-        assertThat(CacheKeys.key("t1", "openai", false, req(openAiSystem))).isNotEqualTo(CacheKeys.key("t1", "openai", false, req(openAiOther)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a)))
+                .isEqualTo(CacheKeys.key("t1", "anthropic", false, req(reordered)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a)))
+                .isNotEqualTo(CacheKeys.key("t2", "anthropic", false, req(a)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a)))
+                .isNotEqualTo(CacheKeys.key("t1", "anthropic", false, req(otherSystem)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a)))
+                .isNotEqualTo(CacheKeys.key("t1", "anthropic", false, req(otherTemp)));
+        assertThat(CacheKeys.key("t1", "anthropic", false, req(a)))
+                .isNotEqualTo(CacheKeys.key("t1", "anthropic", true, req(a)));
+        assertThat(CacheKeys.key("t1", "openai", false, req(openAiSystem)))
+                .isNotEqualTo(CacheKeys.key("t1", "openai", false, req(openAiOther)));
         assertThat(CacheKeys.cacheable(req(a), false)).isTrue();
         assertThat(CacheKeys.cacheable(req(otherTemp), false)).isFalse();
         assertThat(CacheKeys.cacheable(req(otherTemp), true)).isTrue();
@@ -63,8 +72,8 @@ class ResponseCacheTest {
     @Test
     void theMemoryTierStaysWithinItsByteBoundUnderAFloodOfLargeAnswers() {
         long max = 1_000_000;
-        try (TieredResponseCache cache = new TieredResponseCache(max, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
-                Optional.empty(), "", null)) {
+        try (TieredResponseCache cache = new TieredResponseCache(
+                max, 100_000, Optional.empty(), 0, Duration.ofMinutes(1), Optional.empty(), "", null)) {
             for (int i = 0; i < 100; i++) { // 10x the bound
                 cache.put("k" + i, "t", answer(90_000, 60_000));
             }
@@ -74,7 +83,9 @@ class ResponseCacheTest {
             assertThat(s.memoryBytes()).isLessThanOrEqualTo(max);
             assertThat(s.evictions()).isGreaterThan(80);
             assertThat(cache.get("too-big")).isEmpty();
-            long served = java.util.stream.IntStream.range(0, 100).filter(i -> cache.get("k" + i).isPresent()).count();
+            long served = java.util.stream.IntStream.range(0, 100)
+                    .filter(i -> cache.get("k" + i).isPresent())
+                    .count();
             assertThat(served).isBetween(1L, 11L); // what fits in the bound is served; W-TinyLFU picks which
         }
     }
@@ -84,18 +95,28 @@ class ResponseCacheTest {
     void expiredSqlRowsArePrunedOnTheScheduleWithNoWritesHappening(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind))) {
             JobRuns runs = new JobRuns(store.dataSource());
-            try (TieredResponseCache cache = new TieredResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 10_000_000,
-                     Duration.ofMillis(200), Optional.empty(), "", runs)) {
-            for (int i = 0; i < 5; i++) {
-                cache.put("short" + i, "t", answer(100, 300));
-            }
-            cache.put("long", "t", answer(100, 600_000));
-            assertThat(cache.sqlRows()).isEqualTo(6);
+            try (TieredResponseCache cache = new TieredResponseCache(
+                    1_000_000,
+                    100_000,
+                    Optional.of(store.dataSource()),
+                    10_000_000,
+                    Duration.ofMillis(200),
+                    Optional.empty(),
+                    "",
+                    runs)) {
+                for (int i = 0; i < 5; i++) {
+                    cache.put("short" + i, "t", answer(100, 300));
+                }
+                cache.put("long", "t", answer(100, 600_000));
+                assertThat(cache.sqlRows()).isEqualTo(6);
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> cache.sqlRows() == 1);
-            assertThat(runs.recent()).extracting(JobRuns.Run::job).contains("cache-prune");
-            assertThat(runs.recent().stream().mapToLong(JobRuns.Run::rowsDeleted).sum()).isEqualTo(5);
-            assertThat(runs.recent()).allSatisfy(r -> assertThat(r.error()).isEmpty());
+                await().atMost(Duration.ofSeconds(5)).until(() -> cache.sqlRows() == 1);
+                assertThat(runs.recent()).extracting(JobRuns.Run::job).contains("cache-prune");
+                assertThat(runs.recent().stream()
+                                .mapToLong(JobRuns.Run::rowsDeleted)
+                                .sum())
+                        .isEqualTo(5);
+                assertThat(runs.recent()).allSatisfy(r -> assertThat(r.error()).isEmpty());
             }
             assertThat(store.leaks()).isEmpty();
         }
@@ -105,12 +126,26 @@ class ResponseCacheTest {
     @MethodSource("kinds")
     void theSqlTierServesAfterMemoryIsGoneAndIsBoundedInBytes(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind))) {
-            try (TieredResponseCache first = new TieredResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
-                    Duration.ofMillis(200), Optional.empty(), "", new JobRuns(store.dataSource()))) {
+            try (TieredResponseCache first = new TieredResponseCache(
+                    1_000_000,
+                    100_000,
+                    Optional.of(store.dataSource()),
+                    50_000,
+                    Duration.ofMillis(200),
+                    Optional.empty(),
+                    "",
+                    new JobRuns(store.dataSource()))) {
                 first.put("kept", "t", answer(1000, 600_000));
             }
-            try (TieredResponseCache second = new TieredResponseCache(1_000_000, 100_000, Optional.of(store.dataSource()), 50_000,
-                    Duration.ofMillis(200), Optional.empty(), "", new JobRuns(store.dataSource()))) {
+            try (TieredResponseCache second = new TieredResponseCache(
+                    1_000_000,
+                    100_000,
+                    Optional.of(store.dataSource()),
+                    50_000,
+                    Duration.ofMillis(200),
+                    Optional.empty(),
+                    "",
+                    new JobRuns(store.dataSource()))) {
                 assertThat(second.get("kept")).isPresent();
                 assertThat(second.stats().sqlHits()).isEqualTo(1);
                 for (int i = 0; i < 30; i++) {
@@ -121,7 +156,7 @@ class ResponseCacheTest {
                 // only the oldest went: the newest entries are kept, up to the byte bound (~9 of ~5 KB in 50 KB)
                 assertThat(second.sqlRows()).isBetween(8L, 10L);
                 try (var c = store.dataSource().getConnection();
-                     var ps = c.prepareStatement("SELECT COUNT(*) FROM response_cache WHERE cache_key IN (?, ?)")) {
+                        var ps = c.prepareStatement("SELECT COUNT(*) FROM response_cache WHERE cache_key IN (?, ?)")) {
                     ps.setString(1, "fill29");
                     ps.setString(2, "fill28");
                     try (var rs = ps.executeQuery()) {
@@ -136,11 +171,26 @@ class ResponseCacheTest {
     @Test
     void theRedisTierIsSharedAndAnUnreachableRedisIsAMiss() throws Exception {
         TestDatabases.requireRedis();
-        String prefix = "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
-        try (TieredResponseCache a = new TieredResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
-                Optional.of("redis://127.0.0.1:6379"), prefix, null);
-             TieredResponseCache b = new TieredResponseCache(1_000_000, 100_000, Optional.empty(), 0, Duration.ofMinutes(1),
-                     Optional.of("redis://127.0.0.1:6379"), prefix, null)) {
+        String prefix =
+                "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+        try (TieredResponseCache a = new TieredResponseCache(
+                        1_000_000,
+                        100_000,
+                        Optional.empty(),
+                        0,
+                        Duration.ofMinutes(1),
+                        Optional.of("redis://127.0.0.1:6379"),
+                        prefix,
+                        null);
+                TieredResponseCache b = new TieredResponseCache(
+                        1_000_000,
+                        100_000,
+                        Optional.empty(),
+                        0,
+                        Duration.ofMinutes(1),
+                        Optional.of("redis://127.0.0.1:6379"),
+                        prefix,
+                        null)) {
             a.put("shared", "t", answer(500, 5_000));
             assertThat(b.get("shared")).isPresent();
             assertThat(b.stats().redisHits()).isEqualTo(1);

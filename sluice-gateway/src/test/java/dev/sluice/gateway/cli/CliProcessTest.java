@@ -40,12 +40,15 @@ class CliProcessTest {
         start("serve", "--demo", "--port", "0", "--set", "shutdown.pre-drain=0s", "--set", "shutdown.drain-timeout=2s");
 
         String line = awaitLine("Sluice listening on ");
-        assertThat(line).matches("Sluice listening on http://127\\.0\\.0\\.1:\\d+ \\(demo mode: built-in fake provider\\)");
+        assertThat(line)
+                .matches("Sluice listening on http://127\\.0\\.0\\.1:\\d+ \\(demo mode: built-in fake provider\\)");
         int port = portIn(line);
         assertThat(accepts(port)).isTrue();
 
         process.destroy(); // SIGTERM: the sluice-shutdown hook closes Sluice, then the JVM exits
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                .as("exited after SIGTERM")
+                .isTrue();
         assertThat(accepts(port)).isFalse();
     }
 
@@ -55,8 +58,10 @@ class CliProcessTest {
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(out.toString()).contains("server.port: \"http\" (from command line)")
-                .contains("timeouts.idle: \"1 minute\" (from command line)").doesNotContain("\tat ");
+        assertThat(out.toString())
+                .contains("server.port: \"http\" (from command line)")
+                .contains("timeouts.idle: \"1 minute\" (from command line)")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -68,36 +73,48 @@ class CliProcessTest {
         assertThat(accepts(port)).isTrue();
 
         process.destroy();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                .as("exited after SIGTERM")
+                .isTrue();
         assertThat(accepts(port)).isFalse();
     }
 
     private void start(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString()),
-                "-cp", System.getProperty("java.class.path"), SluiceCli.class.getName()));
+                ProcessHandle.current()
+                        .info()
+                        .command()
+                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString()),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SluiceCli.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("SLUICE_") || k.equals("ANTHROPIC_API_KEY"));
         process = pb.start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    out.append(l).append('\n');
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "cli-process-test-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String l = r.readLine(); l != null; l = r.readLine()) {
+                            out.append(l).append('\n');
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                },
+                "cli-process-test-output");
         reader.setDaemon(true);
         reader.start();
     }
 
     private String awaitLine(String prefix) {
         await().atMost(STARTUP).until(() -> out.toString().contains(prefix) || !process.isAlive());
-        return out.toString().lines().filter(l -> l.startsWith(prefix)).findFirst()
+        return out.toString()
+                .lines()
+                .filter(l -> l.startsWith(prefix))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting \"" + prefix + "\" in:\n" + out));
     }
 

@@ -18,26 +18,45 @@ class ConfigCheckCommandTest {
     @Test
     void validConfigPrintsConfigOkAndTheEffectiveValuesAndExitsZero() throws Exception {
         Path f = Files.writeString(dir.resolve("gw.yaml"), "server:\n  port: 9100\n");
-        CliRun r = CliRun.run(Map.of("SLUICE_TIMEOUTS_TOTAL", "2m", "ANTHROPIC_API_KEY", CANARY), dir,
-                "config", "check", "--config", f.toString(), "--set", "admission.max-in-flight=7");
+        CliRun r = CliRun.run(
+                Map.of("SLUICE_TIMEOUTS_TOTAL", "2m", "ANTHROPIC_API_KEY", CANARY),
+                dir,
+                "config",
+                "check",
+                "--config",
+                f.toString(),
+                "--set",
+                "admission.max-in-flight=7");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).startsWith("config ok\n").contains("  port: 9100\n", "  total: 2m\n",
-                "  max-in-flight: 7\n", "  api-key: \"****\"").doesNotContain(CANARY);
+        assertThat(r.out())
+                .startsWith("config ok\n")
+                .contains("  port: 9100\n", "  total: 2m\n", "  max-in-flight: 7\n", "  api-key: \"****\"")
+                .doesNotContain(CANARY);
     }
 
     @Test
     void invalidConfigListsEveryProblemWithoutStackTraceAndExitsTwo() throws Exception {
         Path f = Files.writeString(dir.resolve("gw.yaml"), "server:\n  prot: 1\n");
-        CliRun r = CliRun.run(Map.of("SLUICE_SERVER_MAX_BODY_SIZE", "1MB", "SLUICE_UPSTREAM_API_KEY", CANARY + " "),
-                dir, "config", "check", "-c", f.toString(), "--set", "timeouts.idle=forever");
+        CliRun r = CliRun.run(
+                Map.of("SLUICE_SERVER_MAX_BODY_SIZE", "1MB", "SLUICE_UPSTREAM_API_KEY", CANARY + " "),
+                dir,
+                "config",
+                "check",
+                "-c",
+                f.toString(),
+                "--set",
+                "timeouts.idle=forever");
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("sluice: invalid configuration (4 problems):")
+        assertThat(r.err())
+                .startsWith("sluice: invalid configuration (4 problems):")
                 .contains("server.prot", "SLUICE_SERVER_MAX_BODY_SIZE", "upstream.api-key", "timeouts.idle")
-                .doesNotContain(CANARY).doesNotContain("Exception").doesNotContain("\tat ");
+                .doesNotContain(CANARY)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -46,15 +65,19 @@ class ConfigCheckCommandTest {
         CliRun r = CliRun.run(Map.of(), dir, "config", "check", "-c", all.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("sluice: invalid configuration (4 problems):").contains("usage.prices",
-                "cache.redis-tier", "routing.probe-max", "routing.breaker.failure-rate").doesNotContain("probeMax");
+        assertThat(r.err())
+                .startsWith("sluice: invalid configuration (4 problems):")
+                .contains("usage.prices", "cache.redis-tier", "routing.probe-max", "routing.breaker.failure-rate")
+                .doesNotContain("probeMax");
 
         int i = 0;
         for (var c : StartupRuleCases.eachAlone().entrySet()) {
             Path f = Files.writeString(dir.resolve("case" + i++ + ".yaml"), c.getKey());
             CliRun one = CliRun.run(Map.of(), dir, "config", "check", "-c", f.toString());
             assertThat(one.exitCode()).as(c.getKey()).isEqualTo(2);
-            assertThat(one.err()).as(c.getKey()).startsWith("sluice: invalid configuration (1 problem):")
+            assertThat(one.err())
+                    .as(c.getKey())
+                    .startsWith("sluice: invalid configuration (1 problem):")
                     .contains("  - " + c.getValue() + ":");
         }
     }
@@ -62,7 +85,8 @@ class ConfigCheckCommandTest {
     @Test
     void fileComesFromSluiceConfigEnvOrSluiceYamlInTheWorkingDirectory() throws Exception {
         Path named = Files.writeString(dir.resolve("named.yaml"), "server.port: 9201\n");
-        assertThat(CliRun.run(Map.of("SLUICE_CONFIG", named.toString()), dir, "config", "check").out())
+        assertThat(CliRun.run(Map.of("SLUICE_CONFIG", named.toString()), dir, "config", "check")
+                        .out())
                 .contains("  port: 9201\n");
 
         Files.writeString(dir.resolve("sluice.yaml"), "server.port: 9202\n");

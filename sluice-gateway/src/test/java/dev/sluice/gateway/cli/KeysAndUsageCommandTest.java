@@ -25,7 +25,8 @@ class KeysAndUsageCommandTest {
 
     @Test
     void createShowsTheKeyOnceListNeverShowsItRevokeWorksOnce() {
-        CliRun created = run("keys", "create", "--name", "ci-bot", "--tenant", "acme", "--models", "a,b", "--rpm", "60");
+        CliRun created =
+                run("keys", "create", "--name", "ci-bot", "--tenant", "acme", "--models", "a,b", "--rpm", "60");
         assertThat(created.exitCode()).as(created.err()).isZero();
         Matcher key = Pattern.compile("key: (sk-sluice-\\w+)").matcher(created.out());
         Matcher id = Pattern.compile("id:  (key_\\w+)").matcher(created.out());
@@ -35,7 +36,8 @@ class KeysAndUsageCommandTest {
 
         CliRun list = run("keys", "list");
         assertThat(list.exitCode()).isZero();
-        assertThat(list.out()).contains(id.group(1), "ci-bot", "acme", "rpm=60", "models=a,b")
+        assertThat(list.out())
+                .contains(id.group(1), "ci-bot", "acme", "rpm=60", "models=a,b")
                 .doesNotContain(key.group(1));
 
         assertThat(run("keys", "revoke", id.group(1)).exitCode()).isZero();
@@ -55,6 +57,7 @@ class KeysAndUsageCommandTest {
 
     @Test
     void aBadPriorityIsAUsageError() {
-        assertThat(run("keys", "create", "--name", "x", "--priority", "urgent").exitCode()).isEqualTo(2);
+        assertThat(run("keys", "create", "--name", "x", "--priority", "urgent").exitCode())
+                .isEqualTo(2);
     }
 }

@@ -2,12 +2,12 @@ package dev.sluice.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.gateway.config.load.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 class SluiceCliTest {
     @TempDir
@@ -27,7 +27,8 @@ class SluiceCliTest {
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("server.port: \"-5\" (from command line)")
+        assertThat(r.err())
+                .contains("server.port: \"-5\" (from command line)")
                 .contains("server.host \"0.0.0.0\" (from command line)")
                 .doesNotContain("Exception");
     }

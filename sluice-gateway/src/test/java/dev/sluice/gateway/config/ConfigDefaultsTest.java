@@ -2,6 +2,8 @@ package dev.sluice.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.gateway.config.load.ConfigKey;
+import dev.sluice.gateway.config.load.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.sluice.gateway.config.load.ConfigLoader;
-import dev.sluice.gateway.config.load.ConfigKey;
 
 class ConfigDefaultsTest {
 
@@ -19,16 +19,32 @@ class ConfigDefaultsTest {
     void everyKeyHasItsDocumentedDefault() throws Exception {
         SluiceConfig c = ConfigLoader.of(Map.of());
 
-        assertThat(c.server()).isEqualTo(new SluiceConfig.Server("127.0.0.1", 8080, 32L << 20, 64 << 10,
-                16 << 10, 10_000, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60), 4L << 10));
+        assertThat(c.server())
+                .isEqualTo(new SluiceConfig.Server(
+                        "127.0.0.1",
+                        8080,
+                        32L << 20,
+                        64 << 10,
+                        16 << 10,
+                        10_000,
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(60),
+                        4L << 10));
         assertThat(c.admission().maxInFlight()).isEqualTo(256);
-        assertThat(c.upstream()).isEqualTo(new SluiceConfig.Upstream(ProviderKind.ANTHROPIC,
-                URI.create("https://api.anthropic.com"), Secret.none(), 64, 1024));
-        assertThat(c.timeouts()).isEqualTo(new SluiceConfig.Timeouts(Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10)));
+        assertThat(c.upstream())
+                .isEqualTo(new SluiceConfig.Upstream(
+                        ProviderKind.ANTHROPIC, URI.create("https://api.anthropic.com"), Secret.none(), 64, 1024));
+        assertThat(c.timeouts())
+                .isEqualTo(new SluiceConfig.Timeouts(
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
+                        Duration.ofMinutes(10)));
         assertThat(c.stream().heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.shutdown()).isEqualTo(new SluiceConfig.Shutdown(Duration.ofSeconds(1),
-                Duration.ofSeconds(25), Duration.ofSeconds(5)));
+        assertThat(c.shutdown())
+                .isEqualTo(new SluiceConfig.Shutdown(
+                        Duration.ofSeconds(1), Duration.ofSeconds(25), Duration.ofSeconds(5)));
         assertThat(c.demo()).isEqualTo(new SluiceConfig.Demo(true, 24, Duration.ofMillis(30)));
         assertThat(c.auth().apiKeys()).isEmpty();
         assertThat(c.log().requests()).isTrue();
@@ -50,8 +66,11 @@ class ConfigDefaultsTest {
         assertThat(ConfigLoader.keys()).extracting(ConfigKey::key).doesNotHaveDuplicates();
         assertThat(ConfigLoader.keys()).allSatisfy(k -> {
             assertThat(k.key()).matches("[a-z]+(\\.<name>)?(\\.[a-z-]+)+");
-            assertThat(k.env()).isEqualTo(k.key().contains("<name>") ? "-"
-                    : "SLUICE_" + k.key().toUpperCase().replaceAll("[.-]", "_"));
+            assertThat(k.env())
+                    .isEqualTo(
+                            k.key().contains("<name>")
+                                    ? "-"
+                                    : "SLUICE_" + k.key().toUpperCase().replaceAll("[.-]", "_"));
             assertThat(k.description()).isNotBlank();
             assertThat(k.type()).isNotBlank();
         });
@@ -59,8 +78,17 @@ class ConfigDefaultsTest {
 
     @Test
     void describedConfigReadsBackAsTheSameConfig(@TempDir Path dir) throws Exception {
-        SluiceConfig c = ConfigLoader.of(Map.of("server.port", "9001", "timeouts.total", "PT1.5S",
-                "server.max-body-size", "1000", "demo.mode", "off", "shutdown.pre-drain", "0"));
+        SluiceConfig c = ConfigLoader.of(Map.of(
+                "server.port",
+                "9001",
+                "timeouts.total",
+                "PT1.5S",
+                "server.max-body-size",
+                "1000",
+                "demo.mode",
+                "off",
+                "shutdown.pre-drain",
+                "0"));
         Path file = Files.writeString(dir.resolve("described.yaml"), ConfigLoader.describe(c));
 
         assertThat(ConfigLoader.load(Optional.of(file), Map.of(), Map.of())).isEqualTo(c);
@@ -70,7 +98,8 @@ class ConfigDefaultsTest {
     void describeShowsEffectiveValuesInTheirUnits() throws Exception {
         String text = ConfigLoader.describe(ConfigLoader.of(Map.of("timeouts.first-byte", "90s")));
 
-        assertThat(text).contains("server:\n  host: 127.0.0.1\n  port: 8080\n  max-body-size: 32MiB\n")
+        assertThat(text)
+                .contains("server:\n  host: 127.0.0.1\n  port: 8080\n  max-body-size: 32MiB\n")
                 .contains("  first-byte: 90s\n")
                 .contains("  heartbeat-interval: 500ms\n")
                 .contains("  mode: \"on\"\n");

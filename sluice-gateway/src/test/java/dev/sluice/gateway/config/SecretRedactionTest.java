@@ -3,24 +3,28 @@ package dev.sluice.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.sluice.gateway.config.load.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 class SecretRedactionTest {
     private static final String CANARY = "sk-canary-7f3e9a1c";
 
     @Test
     void secretsAreAbsentFromDescribeAndToString() throws Exception {
-        SluiceConfig c = ConfigLoader.load(Optional.empty(), Map.of("ANTHROPIC_API_KEY", CANARY),
+        SluiceConfig c = ConfigLoader.load(
+                Optional.empty(),
+                Map.of("ANTHROPIC_API_KEY", CANARY),
                 Map.of("auth.api-keys", CANARY + "-client1," + CANARY + "-client2"));
 
         assertThat(c.upstream().apiKey().reveal()).isEqualTo(CANARY);
-        assertThat(ConfigLoader.describe(c)).doesNotContain(CANARY).contains("api-key: \"****\"")
+        assertThat(ConfigLoader.describe(c))
+                .doesNotContain(CANARY)
+                .contains("api-key: \"****\"")
                 .contains("api-keys: [\"****\", \"****\"]  # 2 keys, redacted");
         assertThat(c.toString()).doesNotContain(CANARY).contains("****");
         assertThat(c.upstream().apiKey().toString()).isEqualTo("****");
@@ -29,21 +33,33 @@ class SecretRedactionTest {
 
     @Test
     void badSecretValuesAreReportedWithoutTheValue() {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
-                Map.of("SLUICE_UPSTREAM_API_KEY", CANARY + " ", "SLUICE_AUTH_API_KEYS", CANARY + ",\u0001" + CANARY,
-                        "SLUICE_API_KEY", CANARY),
-                Map.of("upstream.api-keys", CANARY)));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of(
+                                "SLUICE_UPSTREAM_API_KEY",
+                                CANARY + " ",
+                                "SLUICE_AUTH_API_KEYS",
+                                CANARY + ",\u0001" + CANARY,
+                                "SLUICE_API_KEY",
+                                CANARY),
+                        Map.of("upstream.api-keys", CANARY)));
 
-        assertThat(e.problems()).hasSize(4).anySatisfy(p -> assertThat(p).startsWith(
-                "upstream.api-key: <redacted> (from env SLUICE_UPSTREAM_API_KEY) has leading or trailing whitespace"));
+        assertThat(e.problems())
+                .hasSize(4)
+                .anySatisfy(
+                        p -> assertThat(p)
+                                .startsWith(
+                                        "upstream.api-key: <redacted> (from env SLUICE_UPSTREAM_API_KEY) has leading or trailing whitespace"));
         assertThat(e.getMessage()).doesNotContain(CANARY);
     }
 
     @Test
     void yamlSyntaxErrorDoesNotQuoteTheFileLine(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("s.yaml"), "upstream:\n  api-key: " + CANARY + ": [oops\n");
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of()));
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class, () -> ConfigLoader.load(Optional.of(f), Map.of(), Map.of()));
         assertThat(e.getMessage()).contains("not valid YAML").doesNotContain(CANARY);
     }
 
@@ -61,7 +77,9 @@ class SecretRedactionTest {
 
     @Test
     void secretsAreEqualByValue() {
-        assertThat(Secret.of("k")).isEqualTo(Secret.of("k")).hasSameHashCodeAs(Secret.of("k"))
+        assertThat(Secret.of("k"))
+                .isEqualTo(Secret.of("k"))
+                .hasSameHashCodeAs(Secret.of("k"))
                 .isNotEqualTo(Secret.of("K"));
     }
 }

@@ -13,8 +13,8 @@ class ListenerProbeTest {
     void aListeningSocketIsLeftAlone() throws Exception {
         AtomicInteger restarts = new AtomicInteger();
         try (ServerSocket listening = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            ListenerProbe probe = ListenerProbe.start("127.0.0.1", listening::getLocalPort, restarts::incrementAndGet,
-                    Duration.ofHours(1));
+            ListenerProbe probe = ListenerProbe.start(
+                    "127.0.0.1", listening::getLocalPort, restarts::incrementAndGet, Duration.ofHours(1));
             try {
                 for (int i = 0; i < 5; i++) {
                     probe.probe();
@@ -33,7 +33,8 @@ class ListenerProbeTest {
             port = gone.getLocalPort();
         }
         AtomicInteger restarts = new AtomicInteger();
-        ListenerProbe probe = ListenerProbe.start("127.0.0.1", () -> port, restarts::incrementAndGet, Duration.ofHours(1));
+        ListenerProbe probe =
+                ListenerProbe.start("127.0.0.1", () -> port, restarts::incrementAndGet, Duration.ofHours(1));
         try {
             probe.probe();
             assertThat(restarts).as("one refusal may be a race with a restart").hasValue(0);
@@ -51,7 +52,8 @@ class ListenerProbeTest {
             port = gone.getLocalPort();
         }
         AtomicInteger restarts = new AtomicInteger();
-        ListenerProbe probe = ListenerProbe.start("127.0.0.1", () -> port, restarts::incrementAndGet, Duration.ofHours(1));
+        ListenerProbe probe =
+                ListenerProbe.start("127.0.0.1", () -> port, restarts::incrementAndGet, Duration.ofHours(1));
         probe.close();
         probe.probe();
         probe.probe();

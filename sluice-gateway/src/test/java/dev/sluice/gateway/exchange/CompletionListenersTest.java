@@ -12,9 +12,27 @@ import org.junit.jupiter.api.Test;
 class CompletionListenersTest {
 
     static Completion completion() {
-        return new Completion("req-1", "/v1/messages", "POST", Dialect.ANTHROPIC, true, "claude", false, 200,
-                Outcome.SUCCESS, List.of("a/claude"), "a", "claude", Usage.NONE, false, "k1", "default", 1_000,
-                0, 5_000_000, 1_700_000_000_000L);
+        return new Completion(
+                "req-1",
+                "/v1/messages",
+                "POST",
+                Dialect.ANTHROPIC,
+                true,
+                "claude",
+                false,
+                200,
+                Outcome.SUCCESS,
+                List.of("a/claude"),
+                "a",
+                "claude",
+                Usage.NONE,
+                false,
+                "k1",
+                "default",
+                1_000,
+                0,
+                5_000_000,
+                1_700_000_000_000L);
     }
 
     @Test
@@ -35,8 +53,27 @@ class CompletionListenersTest {
     @Test
     void theTargetsTriedAreASnapshot() {
         List<String> tried = new ArrayList<>(List.of("a/m"));
-        Completion c = new Completion("r", "/v1/messages", "POST", Dialect.OPENAI, true, "m", true, 200,
-                Outcome.SUCCESS, tried, "a", "m", Usage.NONE, false, null, null, 10, 0, 20, 0);
+        Completion c = new Completion(
+                "r",
+                "/v1/messages",
+                "POST",
+                Dialect.OPENAI,
+                true,
+                "m",
+                true,
+                200,
+                Outcome.SUCCESS,
+                tried,
+                "a",
+                "m",
+                Usage.NONE,
+                false,
+                null,
+                null,
+                10,
+                0,
+                20,
+                0);
         tried.add("b/m");
         assertThat(c.tried()).containsExactly("a/m");
         assertThat(c.authenticated()).isFalse();

@@ -25,7 +25,8 @@ class ParserFuzzTest {
             int events = 0;
             while ((e = reader.next()).isPresent()) {
                 if (e.get().data().length() > 4096 * 2) {
-                    throw new IllegalStateException("event larger than the bound: " + e.get().data().length());
+                    throw new IllegalStateException(
+                            "event larger than the bound: " + e.get().data().length());
                 }
                 if (++events > data.length + 1) {
                     throw new IllegalStateException("more events than bytes");

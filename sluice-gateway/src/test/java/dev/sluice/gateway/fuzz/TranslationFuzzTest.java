@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.config.ConfigException;
+import dev.sluice.gateway.config.load.ConfigLoader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.StreamTranslator;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * Fuzz targets for each dialect's request translation, the stream translators and the config loader.
@@ -60,7 +60,8 @@ class TranslationFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void streamTranslatorsFailOnlyWithATranslationException(FuzzedDataProvider in) {
         Dialect upstream = in.pickValue(Dialect.values());
-        Dialect client = upstream == Dialect.RESPONSES ? Dialect.RESPONSES // a Responses upstream is passed through
+        Dialect client = upstream == Dialect.RESPONSES
+                ? Dialect.RESPONSES // a Responses upstream is passed through
                 : in.pickValue(new Dialect[] {Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES});
         StreamTranslator t = StreamTranslator.of(upstream, client, "m", in.consumeBoolean());
         for (int i = 0; i < 20 && in.remainingBytes() > 0; i++) {

@@ -14,8 +14,14 @@ import org.junit.jupiter.api.Test;
 class LimitsTest {
 
     static KeyPolicy policy(int rpm, int tpm, int concurrent, long budget) {
-        return new KeyPolicy(List.of(), rpm, tpm, concurrent, budget,
-                budget > 0 ? KeyPolicy.BudgetPeriod.DAY : KeyPolicy.BudgetPeriod.NONE, "interactive");
+        return new KeyPolicy(
+                List.of(),
+                rpm,
+                tpm,
+                concurrent,
+                budget,
+                budget > 0 ? KeyPolicy.BudgetPeriod.DAY : KeyPolicy.BudgetPeriod.NONE,
+                "interactive");
     }
 
     @Test
@@ -31,7 +37,10 @@ class LimitsTest {
                 }
             }
             assertThat(admitted).isEqualTo(100);
-            assertThat(last).isInstanceOfSatisfying(Limits.Limited.class, l -> assertThat(l.retryAfter()).isPositive());
+            assertThat(last)
+                    .isInstanceOfSatisfying(
+                            Limits.Limited.class,
+                            l -> assertThat(l.retryAfter()).isPositive());
         }
     }
 
@@ -89,9 +98,10 @@ class LimitsTest {
     @Test
     void twoInstancesSharingRedisAdmitTheLimitOnceNotTwice() throws Exception {
         TestDatabases.requireRedis();
-        String prefix = "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+        String prefix =
+                "sluice-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
         try (Limits a = Limits.redis("redis://127.0.0.1:6379", prefix, true, (k, s) -> 0);
-             Limits b = Limits.redis("redis://127.0.0.1:6379", prefix, true, (k, s) -> 0)) {
+                Limits b = Limits.redis("redis://127.0.0.1:6379", prefix, true, (k, s) -> 0)) {
             AtomicLong admitted = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -116,8 +126,8 @@ class LimitsTest {
     void whenRedisGoesAwayTheCheckFailsOpenOrClosedAsConfigured() throws Exception {
         TestDatabases.requireRedis();
         try (dev.sluice.gateway.store.TcpProxy proxy = dev.sluice.gateway.store.TcpProxy.to(6379);
-             RedisBuckets open = new RedisBuckets("redis://127.0.0.1:" + proxy.port(), "sluice-test-o:", true);
-             RedisBuckets closed = new RedisBuckets("redis://127.0.0.1:" + proxy.port(), "sluice-test-c:", false)) {
+                RedisBuckets open = new RedisBuckets("redis://127.0.0.1:" + proxy.port(), "sluice-test-o:", true);
+                RedisBuckets closed = new RedisBuckets("redis://127.0.0.1:" + proxy.port(), "sluice-test-c:", false)) {
             assertThat(open.tryTake("k", 1, 1)).isEmpty();
             assertThat(open.tryTake("k", 1, 1)).isPresent(); // limited while Redis answers
             proxy.cut();

@@ -27,6 +27,7 @@ class JsonLogFormatterTest {
         assertThat(json.path("message").asText()).isEqualTo("upstream \"x\" failed\nsecond line");
         assertThat(json.path("request_id").asText()).isEqualTo("req_123");
         assertThat(json.path("error").asText()).contains("IllegalStateException: boom");
-        assertThat(new ObjectMapper().readTree(new JsonLogFormatter().format(r)).has("request_id")).isFalse();
+        assertThat(new ObjectMapper().readTree(new JsonLogFormatter().format(r)).has("request_id"))
+                .isFalse();
     }
 }

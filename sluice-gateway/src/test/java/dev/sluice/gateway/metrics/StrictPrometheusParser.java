@@ -21,12 +21,10 @@ import java.util.regex.Pattern;
 public final class StrictPrometheusParser {
 
     /** One sample: metric name, labels (sorted), value. */
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     /** A metric family with its type, help and samples. */
-    public record Family(String name, String type, String help, List<Sample> samples) {
-    }
+    public record Family(String name, String type, String help, List<Sample> samples) {}
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -37,8 +35,7 @@ public final class StrictPrometheusParser {
     private final Set<String> series = new HashSet<>();
     private String current;
 
-    private StrictPrometheusParser() {
-    }
+    private StrictPrometheusParser() {}
 
     /** Parses the whole exposition; IllegalArgumentException naming the line on any violation. */
     public static Map<String, Family> parse(String text) {
@@ -111,7 +108,8 @@ public final class StrictPrometheusParser {
     }
 
     private void sample(String line) {
-        Matcher m = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)( -?\\d+)?$").matcher(line);
+        Matcher m = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)( -?\\d+)?$")
+                .matcher(line);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a sample line");
         }
@@ -131,7 +129,10 @@ public final class StrictPrometheusParser {
             if (sample.endsWith(suffix)) {
                 String base = sample.substring(0, sample.length() - suffix.length());
                 Family f = families.get(base);
-                if (f != null && f.type() != null && !f.type().equals("gauge") && !f.type().equals("untyped")) {
+                if (f != null
+                        && f.type() != null
+                        && !f.type().equals("gauge")
+                        && !f.type().equals("untyped")) {
                     return base;
                 }
             }

@@ -31,10 +31,12 @@ class StrictPrometheusParserTest {
 
     @Test
     void rejectsWhatLenientParsersLetThrough() {
-        assertThatThrownBy(() -> StrictPrometheusParser.parse(VALID.replace("# TYPE lat histogram",
-                "# TYPE lat histogram\n# TYPE lat histogram"))).hasMessageContaining("second TYPE");
-        assertThatThrownBy(() -> StrictPrometheusParser.parse(VALID.replace("# HELP lat seconds",
-                "# HELP lat seconds\n# HELP lat again"))).hasMessageContaining("second HELP");
+        assertThatThrownBy(() -> StrictPrometheusParser.parse(
+                        VALID.replace("# TYPE lat histogram", "# TYPE lat histogram\n# TYPE lat histogram")))
+                .hasMessageContaining("second TYPE");
+        assertThatThrownBy(() -> StrictPrometheusParser.parse(
+                        VALID.replace("# HELP lat seconds", "# HELP lat seconds\n# HELP lat again")))
+                .hasMessageContaining("second HELP");
         assertThatThrownBy(() -> StrictPrometheusParser.parse(VALID + "req_total{code=\"404\"} 1.0\n"))
                 .hasMessageContaining("appears again");
         assertThatThrownBy(() -> StrictPrometheusParser.parse(VALID.replace("lat_count 4.0", "lat_count 5.0")))
@@ -45,13 +47,15 @@ class StrictPrometheusParserTest {
                 .hasMessageContaining("cumulative");
         assertThatThrownBy(() -> StrictPrometheusParser.parse(VALID.replace("code=\"500\"", "code=\"500\",code=\"x\"")))
                 .hasMessageContaining("duplicate label");
-        assertThatThrownBy(() -> StrictPrometheusParser.parse(VALID.replace("req_total{code=\"500\"} 1.0",
-                "req_total{code=\"200\"} 1.0"))).hasMessageContaining("duplicate series");
+        assertThatThrownBy(() -> StrictPrometheusParser.parse(
+                        VALID.replace("req_total{code=\"500\"} 1.0", "req_total{code=\"200\"} 1.0")))
+                .hasMessageContaining("duplicate series");
         assertThatThrownBy(() -> StrictPrometheusParser.parse("# TYPE s summary\ns{quantile=\"50\"} 1.0\n"))
                 .hasMessageContaining("quantile");
         assertThatThrownBy(() -> StrictPrometheusParser.parse("x 1.0\n")).hasMessageContaining("without a TYPE");
         assertThatThrownBy(() -> StrictPrometheusParser.parse("# TYPE x gauge\nx{a=\"\\q\"} 1\n"))
                 .hasMessageContaining("bad escape");
-        assertThatThrownBy(() -> StrictPrometheusParser.parse("# TYPE x gauge\nx one\n")).hasMessageContaining("bad value");
+        assertThatThrownBy(() -> StrictPrometheusParser.parse("# TYPE x gauge\nx one\n"))
+                .hasMessageContaining("bad value");
     }
 }

@@ -31,8 +31,8 @@ class SseReaderTest {
     void parsesNamedEventsWithAnyLineEnding() throws IOException {
         String wire = "event: a\ndata: {\"x\":1}\n\nevent: b\r\ndata: 2\r\n\r\nevent: c\rdata: 3\r\r";
 
-        assertThat(readAll(wire, 1024)).containsExactly(
-                new SseEvent("a", "{\"x\":1}"), new SseEvent("b", "2"), new SseEvent("c", "3"));
+        assertThat(readAll(wire, 1024))
+                .containsExactly(new SseEvent("a", "{\"x\":1}"), new SseEvent("b", "2"), new SseEvent("c", "3"));
     }
 
     @Test
@@ -80,8 +80,8 @@ class SseReaderTest {
         String pad = "y".repeat(FrameReader.READ_CHUNK - "data: ".length() - 1);
         String wire = "event: a\r\ndata: " + big + "\r\n\r\ndata: " + pad + "\r\n\r\nevent: b\ndata: 2\n\n";
 
-        assertThat(readAll(wire, 1 << 20)).containsExactly(
-                new SseEvent("a", big), new SseEvent("message", pad), new SseEvent("b", "2"));
+        assertThat(readAll(wire, 1 << 20))
+                .containsExactly(new SseEvent("a", big), new SseEvent("message", pad), new SseEvent("b", "2"));
     }
 
     @Test
@@ -109,6 +109,7 @@ class SseReaderTest {
     void wireFormRoundTrips() throws IOException {
         SseEvent e = new SseEvent("content_block_delta", "line1\nline2");
 
-        assertThat(readAll(new String(e.toWire(), StandardCharsets.UTF_8), 1024)).containsExactly(e);
+        assertThat(readAll(new String(e.toWire(), StandardCharsets.UTF_8), 1024))
+                .containsExactly(e);
     }
 }

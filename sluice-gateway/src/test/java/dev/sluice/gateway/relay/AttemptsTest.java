@@ -14,7 +14,7 @@ import dev.sluice.gateway.route.RouteSpec;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.route.RoutingPolicy;
 import dev.sluice.gateway.route.Target;
-import dev.sluice.gateway.translate.Dialect;
+import dev.sluice.gateway.route.health.BreakerPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +24,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.sluice.gateway.route.health.BreakerPolicy;
 
 /** The attempt loop on a fake ticker and sleeper: the retry delay is asked for, never slept. */
 class AttemptsTest {
 
     /** 3 attempts, a budget no test spends, Retry-After waited up to 5 s. */
-    private static final RoutingPolicy POLICY = new RoutingPolicy(3, 10, 1000, Duration.ofSeconds(10),
-            Duration.ofSeconds(5), Duration.ofSeconds(30), BreakerPolicy.defaults(), Duration.ofMillis(100),
+    private static final RoutingPolicy POLICY = new RoutingPolicy(
+            3,
+            10,
+            1000,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            BreakerPolicy.defaults(),
+            Duration.ofMillis(100),
             Duration.ofMillis(300));
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -41,6 +47,7 @@ class AttemptsTest {
         slept.add(d);
         now.addAndGet(d.toNanos());
     });
+
     private final Tally tally = new Tally();
     private final AtomicInteger answered = new AtomicInteger();
     private Router router;
@@ -51,15 +58,17 @@ class AttemptsTest {
     }
 
     private Plan plan(String... targets) {
-        List<Target> ts = java.util.Arrays.stream(targets).map(id -> new Target(id.split("/")[0], id.split("/")[1]))
+        List<Target> ts = java.util.Arrays.stream(targets)
+                .map(id -> new Target(id.split("/")[0], id.split("/")[1]))
                 .toList();
-        router = new Router(Map.of("m", new RouteSpec("m", ts, Balance.FALLBACK)), Optional.empty(), Map.of(),
-                POLICY, null);
+        router = new Router(
+                Map.of("m", new RouteSpec("m", ts, Balance.FALLBACK)), Optional.empty(), Map.of(), POLICY, null);
         return router.plan("m", Optional.empty());
     }
 
     private Attempts attempts(Duration total) {
-        return new Attempts(timing.sleeper(), Deadline.after(timing, total), dev.sluice.gateway.edge.ClientGoneWatch.NONE, tally);
+        return new Attempts(
+                timing.sleeper(), Deadline.after(timing, total), dev.sluice.gateway.edge.ClientGoneWatch.NONE, tally);
     }
 
     /** The first attempt is overloaded with Retry-After 1.5 s, the second answers. */
@@ -68,8 +77,8 @@ class AttemptsTest {
         return attempt -> {
             if (calls.incrementAndGet() == 1) {
                 attempt.finish(AttemptOutcome.OVERLOADED, Optional.of(Duration.ofMillis(1500)));
-                return new AttemptResult.FailedBeforeFirstByte(new GatewayException(529, "overloaded_error",
-                        "upstream overloaded", "2"));
+                return new AttemptResult.FailedBeforeFirstByte(
+                        new GatewayException(529, "overloaded_error", "upstream overloaded", "2"));
             }
             attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
             return new AttemptResult.Answered(Outcome.SUCCESS);
@@ -78,8 +87,8 @@ class AttemptsTest {
 
     @Test
     void theRetryAfterDelayGoesToTheSleeperBeforeTheRetry() throws Exception {
-        Outcome o = attempts(Duration.ofSeconds(30)).run(plan("p/a"), overloadedThenAnswered(),
-                answered::incrementAndGet);
+        Outcome o =
+                attempts(Duration.ofSeconds(30)).run(plan("p/a"), overloadedThenAnswered(), answered::incrementAndGet);
 
         assertThat(o).isEqualTo(Outcome.SUCCESS);
         assertThat(slept).containsExactly(Duration.ofMillis(1500));
@@ -89,9 +98,10 @@ class AttemptsTest {
 
     @Test
     void aDeadlinePassedDuringTheDelayIsA504AndFreesTheTarget() {
-        assertThatThrownBy(() -> attempts(Duration.ofSeconds(1)).run(plan("p/a"), overloadedThenAnswered(),
-                answered::incrementAndGet))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status()).isEqualTo(504))
+        assertThatThrownBy(() -> attempts(Duration.ofSeconds(1))
+                        .run(plan("p/a"), overloadedThenAnswered(), answered::incrementAndGet))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.status()).isEqualTo(504))
                 .hasMessage("no answer within timeouts.total (1000 ms) over 1 attempt(s)");
         assertThat(slept).containsExactly(Duration.ofMillis(1500));
         assertThat(answered).hasValue(0);
@@ -101,10 +111,15 @@ class AttemptsTest {
     @Test
     void aRequestLevel400StopsWithoutTryingTheNextTarget() {
         GatewayException bad = new GatewayException(400, "invalid_request_error", "bad request", null);
-        assertThatThrownBy(() -> attempts(Duration.ofSeconds(30)).run(plan("p/a", "q/b"), attempt -> {
-            attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
-            return new AttemptResult.FailedBeforeFirstByte(bad);
-        }, answered::incrementAndGet)).isSameAs(bad);
+        assertThatThrownBy(() -> attempts(Duration.ofSeconds(30))
+                        .run(
+                                plan("p/a", "q/b"),
+                                attempt -> {
+                                    attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
+                                    return new AttemptResult.FailedBeforeFirstByte(bad);
+                                },
+                                answered::incrementAndGet))
+                .isSameAs(bad);
         assertThat(tally.tried()).containsExactly("p/a");
         assertThat(slept).isEmpty();
     }

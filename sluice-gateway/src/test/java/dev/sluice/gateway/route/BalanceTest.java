@@ -45,7 +45,8 @@ class BalanceTest {
         routes.putAll(route(Router.CATCH_ALL, Balance.FALLBACK, "q/b", "r/c"));
         router = router(routes, generous(Fixtures.NEVER_OPENS), clock);
 
-        assertThat(runAll(router, "claude-opus-9", AttemptOutcome.SERVER_ERROR).tried()).containsExactly("q/b", "r/c");
+        assertThat(runAll(router, "claude-opus-9", AttemptOutcome.SERVER_ERROR).tried())
+                .containsExactly("q/b", "r/c");
         assertThat(runAll(router, "m", AttemptOutcome.SERVER_ERROR).tried()).containsExactly("p/a");
     }
 
@@ -60,14 +61,15 @@ class BalanceTest {
             orders.merge(plan.tried(), 1, Integer::sum);
         }
 
-        assertThat(orders.keySet()).containsExactlyInAnyOrder(
-                List.of("p/a", "q/b", "r/c"), List.of("q/b", "p/a", "r/c"));
+        assertThat(orders.keySet())
+                .containsExactlyInAnyOrder(List.of("p/a", "q/b", "r/c"), List.of("q/b", "p/a", "r/c"));
         assertThat(orders.get(List.of("q/b", "p/a", "r/c")) / (double) n).isCloseTo(0.75, within(0.02));
     }
 
     @Test
     void leastInFlightStartsWithTheIdlestTargetAndBreaksTiesByListOrder() {
-        router = router(route("m", Balance.LEAST_IN_FLIGHT, "p/a", "q/b", "r/c"), generous(Fixtures.NEVER_OPENS), clock);
+        router =
+                router(route("m", Balance.LEAST_IN_FLIGHT, "p/a", "q/b", "r/c"), generous(Fixtures.NEVER_OPENS), clock);
         List<Attempt> held = new ArrayList<>();
         try {
             held.add(first()); // a (all 0)
@@ -91,7 +93,8 @@ class BalanceTest {
         int onB = 0;
         int n = 4000;
         for (int i = 0; i < n; i++) {
-            if (Fixtures.firstAttempt(router, "m", Optional.of("session-" + i), AttemptOutcome.SUCCESS).equals("q/b")) {
+            if (Fixtures.firstAttempt(router, "m", Optional.of("session-" + i), AttemptOutcome.SUCCESS)
+                    .equals("q/b")) {
                 onB++;
             }
         }

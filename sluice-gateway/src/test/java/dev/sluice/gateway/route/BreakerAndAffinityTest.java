@@ -31,7 +31,8 @@ class BreakerAndAffinityTest {
         router = router(route("m", Balance.FALLBACK, "p/a", "q/b"), generous(OPENS_AFTER_4), clock);
 
         for (int i = 0; i < 4; i++) {
-            assertThat(firstAttempt(router, "m", Optional.empty(), AttemptOutcome.TIMEOUT)).isEqualTo("p/a");
+            assertThat(firstAttempt(router, "m", Optional.empty(), AttemptOutcome.TIMEOUT))
+                    .isEqualTo("p/a");
         }
 
         assertThat(router.stats().get("p/a").breakerState()).isEqualTo("OPEN");
@@ -79,7 +80,8 @@ class BreakerAndAffinityTest {
         assertThat(plan.isEmpty()).isTrue();
         assertThat(plan.whyEmpty()).contains(Plan.Empty.ALL_BREAKERS_OPEN);
         assertThat(plan.next()).isEmpty();
-        assertThat(plan.reason()).startsWith("all targets unavailable: circuit open for p/a until ")
+        assertThat(plan.reason())
+                .startsWith("all targets unavailable: circuit open for p/a until ")
                 .contains("q/b until " + clock.instant().plusSeconds(30));
         assertThat(plan.retryAfter()).contains(Duration.ofSeconds(20)); // a reopens first
     }
@@ -98,10 +100,16 @@ class BreakerAndAffinityTest {
 
     @Test
     void unknownModelGoesToTheDefaultProviderAsItsOwnTarget() {
-        router = new Router(route("m", Balance.FALLBACK, "p/a"), Optional.of("ollama"), Map.of(),
-                generous(OPENS_AFTER_4), null, new RouterEnv(clock, RouterEnv.THREAD_LOCAL_RANDOM, ManualScheduler::new));
+        router = new Router(
+                route("m", Balance.FALLBACK, "p/a"),
+                Optional.of("ollama"),
+                Map.of(),
+                generous(OPENS_AFTER_4),
+                null,
+                new RouterEnv(clock, RouterEnv.THREAD_LOCAL_RANDOM, ManualScheduler::new));
 
-        assertThat(firstAttempt(router, "llama3", Optional.empty(), AttemptOutcome.SUCCESS)).isEqualTo("ollama/llama3");
+        assertThat(firstAttempt(router, "llama3", Optional.empty(), AttemptOutcome.SUCCESS))
+                .isEqualTo("ollama/llama3");
         assertThat(router.stats()).containsKeys("p/a", "ollama/llama3");
     }
 
@@ -115,27 +123,39 @@ class BreakerAndAffinityTest {
         }
         assertThat(home.values()).contains("p/a", "q/b", "r/c", "s/d"); // spread out
         for (int round = 0; round < 3; round++) { // sticky, despite WEIGHTED's randomness
-            home.forEach((s, t) -> assertThat(firstAttempt(router, "m", Optional.of(s), AttemptOutcome.SUCCESS)).isEqualTo(t));
+            home.forEach((s, t) -> assertThat(firstAttempt(router, "m", Optional.of(s), AttemptOutcome.SUCCESS))
+                    .isEqualTo(t));
         }
-        String session = home.entrySet().stream().filter(e -> e.getValue().equals("q/b")).findFirst().orElseThrow().getKey();
+        String session = home.entrySet().stream()
+                .filter(e -> e.getValue().equals("q/b"))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
 
-        for (int i = 0; i < 4 && !router.stats().get("q/b").breakerState().equals("OPEN"); i++) { // fails until it opens
-            assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SERVER_ERROR)).isEqualTo("q/b");
+        for (int i = 0;
+                i < 4 && !router.stats().get("q/b").breakerState().equals("OPEN");
+                i++) { // fails until it opens
+            assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SERVER_ERROR))
+                    .isEqualTo("q/b");
         }
         assertThat(router.stats().get("q/b").breakerState()).isEqualTo("OPEN");
 
         String moved = firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SUCCESS);
         assertThat(moved).isNotEqualTo("q/b");
-        assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SUCCESS)).isEqualTo(moved);
+        assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SUCCESS))
+                .isEqualTo(moved);
         home.forEach((s, t) -> { // only sessions of q/b moved
             if (!t.equals("q/b")) {
-                assertThat(firstAttempt(router, "m", Optional.of(s), AttemptOutcome.SUCCESS)).isEqualTo(t);
+                assertThat(firstAttempt(router, "m", Optional.of(s), AttemptOutcome.SUCCESS))
+                        .isEqualTo(t);
             }
         });
 
         clock.advance(Duration.ofSeconds(31)); // wait in open over: the trial call goes to q/b and succeeds
-        assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SUCCESS)).isEqualTo("q/b");
+        assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SUCCESS))
+                .isEqualTo("q/b");
         assertThat(router.stats().get("q/b").breakerState()).isEqualTo("CLOSED");
-        assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SUCCESS)).isEqualTo("q/b");
+        assertThat(firstAttempt(router, "m", Optional.of(session), AttemptOutcome.SUCCESS))
+                .isEqualTo("q/b");
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.route.health.BreakerPolicy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -7,14 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import dev.sluice.gateway.route.health.BreakerPolicy;
 
 /** Routers on a fake clock with a seeded random and a manual probe scheduler. */
 final class Fixtures {
 
     /** A 1 s window that would need more calls than any test makes. */
-    static final BreakerPolicy NEVER_OPENS = new BreakerPolicy(100f, 1, Integer.MAX_VALUE, Duration.ofSeconds(30), 1,
-            BreakerPolicy.Window.TIME);
+    static final BreakerPolicy NEVER_OPENS =
+            new BreakerPolicy(100f, 1, Integer.MAX_VALUE, Duration.ofSeconds(30), 1, BreakerPolicy.Window.TIME);
     /** Opens when 2 of the last 4 calls failed (at least 4 calls); open 30 s; one trial call. */
     static final BreakerPolicy OPENS_AFTER_4 = new BreakerPolicy(50f, 4, 4, Duration.ofSeconds(30), 1);
 
@@ -22,15 +22,25 @@ final class Fixtures {
 
     /** Plenty of retry budget; 3 attempts; Retry-After up to 5 s; keys rest 30 s. */
     static RoutingPolicy generous(BreakerPolicy breaker) {
-        return new RoutingPolicy(3, 10, 1000, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), breaker, Duration.ofMillis(100), Duration.ofMillis(300));
+        return new RoutingPolicy(
+                3,
+                10,
+                1000,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                breaker,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300));
     }
 
     static List<Target> targets(String... ids) {
-        return Arrays.stream(ids).map(id -> {
-            String[] parts = id.split("/");
-            return new Target(parts[0], parts[1], parts.length > 2 ? Integer.parseInt(parts[2]) : 1);
-        }).toList();
+        return Arrays.stream(ids)
+                .map(id -> {
+                    String[] parts = id.split("/");
+                    return new Target(parts[0], parts[1], parts.length > 2 ? Integer.parseInt(parts[2]) : 1);
+                })
+                .toList();
     }
 
     static Map<String, RouteSpec> route(String name, Balance balance, String... ids) {
@@ -41,9 +51,19 @@ final class Fixtures {
         return router(routes, Map.of(), policy, clock, null, new ManualScheduler());
     }
 
-    static Router router(Map<String, RouteSpec> routes, Map<String, List<String>> keys, RoutingPolicy policy,
-            MutableClock clock, Function<Target, Boolean> probe, ManualScheduler scheduler) {
-        return new Router(routes, Optional.empty(), keys, policy, probe,
+    static Router router(
+            Map<String, RouteSpec> routes,
+            Map<String, List<String>> keys,
+            RoutingPolicy policy,
+            MutableClock clock,
+            Function<Target, Boolean> probe,
+            ManualScheduler scheduler) {
+        return new Router(
+                routes,
+                Optional.empty(),
+                keys,
+                policy,
+                probe,
                 new RouterEnv(clock, new SplittableRandom(42), () -> scheduler));
     }
 

@@ -6,6 +6,9 @@ import static dev.sluice.gateway.route.Fixtures.route;
 import static dev.sluice.gateway.route.Fixtures.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.gateway.route.health.BreakerPolicy;
+import dev.sluice.gateway.route.health.TargetState;
+import dev.sluice.gateway.route.health.TargetStats;
 import dev.sluice.testkit.LeakChecked;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.sluice.gateway.route.health.BreakerPolicy;
-import dev.sluice.gateway.route.health.TargetStats;
-import dev.sluice.gateway.route.health.TargetState;
 
 @LeakChecked
 class InFlightTest {
@@ -88,9 +88,16 @@ class InFlightTest {
 
     @Test
     void manyThreadsLeaveEveryTargetAtZeroInFlight() throws Exception {
-        RoutingPolicy policy = new RoutingPolicy(3, 0.5, 1000, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), new BreakerPolicy(50f, 50, 20, Duration.ofMillis(1), 5),
-                Duration.ofMillis(100), Duration.ofMillis(300));
+        RoutingPolicy policy = new RoutingPolicy(
+                3,
+                0.5,
+                1000,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                new BreakerPolicy(50f, 50, 20, Duration.ofMillis(1), 5),
+                Duration.ofMillis(100),
+                Duration.ofMillis(300));
         router = router(route("m", Balance.LEAST_IN_FLIGHT, "p/a", "q/b", "r/c"), policy, clock);
         int threads = 16;
         int perThread = 20_000;
@@ -107,7 +114,8 @@ class InFlightTest {
                     SplittableRandom random = new SplittableRandom(seed);
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        Plan plan = router.plan("m", random.nextBoolean() ? Optional.of("s" + random.nextInt(50)) : Optional.empty());
+                        Plan plan = router.plan(
+                                "m", random.nextBoolean() ? Optional.of("s" + random.nextInt(50)) : Optional.empty());
                         Optional<Attempt> next;
                         while ((next = plan.next()).isPresent()) {
                             try (Attempt a = next.get()) {
@@ -132,8 +140,12 @@ class InFlightTest {
         }
 
         assertThat(router.leaks()).isEmpty();
-        assertThat(router.stats().values()).allSatisfy(s -> assertThat(s.inFlight()).isZero());
-        assertThat(router.stats().values().stream().mapToLong(TargetStats::attempts).sum()).isEqualTo(attempts.get());
+        assertThat(router.stats().values())
+                .allSatisfy(s -> assertThat(s.inFlight()).isZero());
+        assertThat(router.stats().values().stream()
+                        .mapToLong(TargetStats::attempts)
+                        .sum())
+                .isEqualTo(attempts.get());
         assertThat(maxHolding.get()).isLessThanOrEqualTo(threads);
         assertThat(attempts.get()).isGreaterThan(perThread); // the breakers open at times: some plans are empty
     }

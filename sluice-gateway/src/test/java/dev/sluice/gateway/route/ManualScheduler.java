@@ -1,11 +1,11 @@
 package dev.sluice.gateway.route;
 
+import dev.sluice.gateway.route.health.ProbeScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import dev.sluice.gateway.route.health.ProbeScheduler;
 
 /** A probe scheduler that records each delay and runs tasks only when the test says so. */
 final class ManualScheduler implements ProbeScheduler {

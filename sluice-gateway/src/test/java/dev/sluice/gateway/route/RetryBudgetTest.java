@@ -6,17 +6,25 @@ import static dev.sluice.gateway.route.Fixtures.router;
 import static dev.sluice.gateway.route.Fixtures.runAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.gateway.route.health.RetryStats;
 import dev.sluice.testkit.LeakChecked;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.sluice.gateway.route.health.RetryStats;
 
 @LeakChecked
 class RetryBudgetTest {
 
-    private static final RoutingPolicy POLICY = new RoutingPolicy(3, 0.1, 3, Duration.ofSeconds(10),
-            Duration.ofSeconds(5), Duration.ofSeconds(30), NEVER_OPENS, Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private static final RoutingPolicy POLICY = new RoutingPolicy(
+            3,
+            0.1,
+            3,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            NEVER_OPENS,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(60));
 
     private final MutableClock clock = new MutableClock();
     private Router router;
@@ -37,7 +45,9 @@ class RetryBudgetTest {
             clock.advance(Duration.ofMillis(10));
         }
 
-        assertThat(outbound).isLessThanOrEqualTo((long) (1.1 * inbound) + 3 * 10).isGreaterThan(inbound + 30);
+        assertThat(outbound)
+                .isLessThanOrEqualTo((long) (1.1 * inbound) + 3 * 10)
+                .isGreaterThan(inbound + 30);
         RetryStats stats = router.retryStats();
         assertThat(stats.inbound()).isEqualTo(inbound);
         assertThat(stats.retriesGranted()).isEqualTo(outbound - inbound);
@@ -47,14 +57,18 @@ class RetryBudgetTest {
     @Test
     void theBudgetRefillsOnceTheWindowHasPassed() {
         router = router(route("m", Balance.FALLBACK, "p/a", "q/b"), POLICY, clock);
-        for (int i = 0; i < 100 && runAll(router, "m", AttemptOutcome.SERVER_ERROR).attempts() > 1; i++) {
+        for (int i = 0;
+                i < 100 && runAll(router, "m", AttemptOutcome.SERVER_ERROR).attempts() > 1;
+                i++) {
             // spend the floor (30 retries) and the ratio; bounded, so a budget that never runs out fails below
         }
         Plan denied = runAll(router, "m", AttemptOutcome.SERVER_ERROR);
         assertThat(denied.reason()).startsWith("retry budget exhausted: ").endsWith("(allowed 0.1 x requests + 30)");
         RetryStats spent = router.retryStats();
         double allowed = 0.1 * spent.windowInbound() + 30; // spent up to, and by the last grant at most 1 past
-        assertThat((double) spent.windowRetries()).isGreaterThanOrEqualTo(allowed).isLessThan(allowed + 1);
+        assertThat((double) spent.windowRetries())
+                .isGreaterThanOrEqualTo(allowed)
+                .isLessThan(allowed + 1);
 
         clock.advance(Duration.ofSeconds(11));
 

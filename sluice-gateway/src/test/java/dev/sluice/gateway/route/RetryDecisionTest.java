@@ -86,8 +86,13 @@ class RetryDecisionTest {
 
     @Test
     void aRateLimitRotatesToAnotherKeyAndThenHonoursRetryAfter() {
-        router = router(route("m", Balance.FALLBACK, "p/a", "q/b"), Map.of("p", List.of("k1", "k2")),
-                generous(NEVER_OPENS), clock, null, new ManualScheduler());
+        router = router(
+                route("m", Balance.FALLBACK, "p/a", "q/b"),
+                Map.of("p", List.of("k1", "k2")),
+                generous(NEVER_OPENS),
+                clock,
+                null,
+                new ManualScheduler());
         Plan plan = router.plan("m", Optional.empty());
 
         try (Attempt a = plan.next().orElseThrow()) {
@@ -114,8 +119,13 @@ class RetryDecisionTest {
 
     @Test
     void aRetryAfterLongerThanTheMaximumMovesToTheNextTargetAtOnce() {
-        router = router(route("m", Balance.FALLBACK, "p/a", "q/b"), Map.of("p", List.of("k1")),
-                generous(NEVER_OPENS), clock, null, new ManualScheduler());
+        router = router(
+                route("m", Balance.FALLBACK, "p/a", "q/b"),
+                Map.of("p", List.of("k1")),
+                generous(NEVER_OPENS),
+                clock,
+                null,
+                new ManualScheduler());
         Plan plan = router.plan("m", Optional.empty());
 
         try (Attempt a = plan.next().orElseThrow()) {
@@ -127,7 +137,8 @@ class RetryDecisionTest {
             assertThat(a.target().id()).isEqualTo("q/b");
             a.finish(AttemptOutcome.OVERLOADED, Optional.of(Duration.ofSeconds(1)));
         }
-        assertThat(plan.delayBeforeNext()).isEqualTo(Duration.ofSeconds(1)); // 529 with a short Retry-After: same target
+        assertThat(plan.delayBeforeNext())
+                .isEqualTo(Duration.ofSeconds(1)); // 529 with a short Retry-After: same target
         try (Attempt a = plan.next().orElseThrow()) {
             assertThat(a.target().id()).isEqualTo("q/b");
             a.finish(AttemptOutcome.OVERLOADED, Optional.of(Duration.ofSeconds(1)));
@@ -142,7 +153,9 @@ class RetryDecisionTest {
         Plan plan = router.plan("m", Optional.empty());
         try (Attempt a = plan.next().orElseThrow()) {
             assertThat(a.number()).isEqualTo(1);
-            assertThatThrownBy(plan::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("still open");
+            assertThatThrownBy(plan::next)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("still open");
         }
         assertThat(plan.next()).isEmpty(); // closed without finish: cancelled, not retried
         assertThat(plan.reason()).isEqualTo("cancelled");

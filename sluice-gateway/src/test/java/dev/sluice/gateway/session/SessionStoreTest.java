@@ -30,12 +30,24 @@ class SessionStoreTest {
     void newestWholeTurnsWithinTheBudgetAndTenantScoped(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind))) {
             SessionStore s = new SqlSessionStore(store.dataSource(), JSON);
-            s.append("t", "s", List.of(m("{\"role\":\"user\",\"content\":\"old\"}", 10),
-                    m("{\"role\":\"assistant\",\"content\":\"old answer\"}", 10)));
-            s.append("t", "s", List.of(m("{\"role\":\"user\",\"content\":\"use the tool\"}", 10),
-                    m("{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"tu1\",\"name\":\"f\",\"input\":{}}]}", 10),
-                    m("{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"tu1\",\"content\":\"42\"}]}", 10),
-                    m("{\"role\":\"assistant\",\"content\":\"it is 42\"}", 10)));
+            s.append(
+                    "t",
+                    "s",
+                    List.of(
+                            m("{\"role\":\"user\",\"content\":\"old\"}", 10),
+                            m("{\"role\":\"assistant\",\"content\":\"old answer\"}", 10)));
+            s.append(
+                    "t",
+                    "s",
+                    List.of(
+                            m("{\"role\":\"user\",\"content\":\"use the tool\"}", 10),
+                            m(
+                                    "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"tu1\",\"name\":\"f\",\"input\":{}}]}",
+                                    10),
+                            m(
+                                    "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"tu1\",\"content\":\"42\"}]}",
+                                    10),
+                            m("{\"role\":\"assistant\",\"content\":\"it is 42\"}", 10)));
 
             List<JsonNode> all = s.history("t", "s", 1000);
             assertThat(all).hasSize(6);

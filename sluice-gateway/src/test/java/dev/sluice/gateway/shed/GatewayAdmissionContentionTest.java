@@ -9,6 +9,7 @@ import dev.sluice.core.LimiterStats;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Permit;
 import dev.sluice.core.Priority;
+import dev.sluice.gateway.config.load.ConfigLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import dev.sluice.gateway.config.load.ConfigLoader;
 
 /**
  * The limiter exactly as the gateway builds it from config (queue, deadline, interactive reserve,
@@ -35,11 +35,20 @@ class GatewayAdmissionContentionTest {
 
     @Test
     void millionsOfAcquisitionsThroughTheGatewaysLimiterNeverExceedTheLimitAndBalance() throws Exception {
-        var cfg = ConfigLoader.of(Map.of("admission.max-in-flight", "8", "admission.queue-size", "16",
-                "admission.queue-timeout", "2ms", "admission.interactive-reserve", "0.25")).admission();
+        var cfg = ConfigLoader.of(Map.of(
+                        "admission.max-in-flight",
+                        "8",
+                        "admission.queue-size",
+                        "16",
+                        "admission.queue-timeout",
+                        "2ms",
+                        "admission.interactive-reserve",
+                        "0.25"))
+                .admission();
         AtomicInteger gateCalls = new AtomicInteger();
         AdmissionGate gate = () -> gateCalls.incrementAndGet() % 997 == 0
-                ? java.util.Optional.of("old gen after GC 93% > 92%") : java.util.Optional.empty();
+                ? java.util.Optional.of("old gen after GC 93% > 92%")
+                : java.util.Optional.empty();
         Limiter limiter = Admissions.limiter(cfg, gate);
         AtomicInteger holding = new AtomicInteger();
         AtomicInteger maxHolding = new AtomicInteger();

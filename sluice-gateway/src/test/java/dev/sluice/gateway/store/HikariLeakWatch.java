@@ -29,12 +29,10 @@ public final class HikariLeakWatch {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     static {
@@ -42,8 +40,7 @@ public final class HikariLeakWatch {
         HIKARI.addHandler(HANDLER);
     }
 
-    private HikariLeakWatch() {
-    }
+    private HikariLeakWatch() {}
 
     /** Installs the watch (idempotent). */
     public static void install() {

@@ -25,15 +25,33 @@ class RetentionTest {
     static void insert(DataSource db, int n, long ts) {
         try (UsageRecorder r = new UsageRecorder(db, 10_000, 500, Duration.ofMillis(20))) {
             for (int i = 0; i < n; i++) {
-                r.record(new UsageRecord("r-" + ts + "-" + i, ts + i, "k", "t", "m", "p", "m", "anthropic", false,
-                        1, 1, 0, 0, 1, 1, 200, "SUCCESS", 0));
+                r.record(new UsageRecord(
+                        "r-" + ts + "-" + i,
+                        ts + i,
+                        "k",
+                        "t",
+                        "m",
+                        "p",
+                        "m",
+                        "anthropic",
+                        false,
+                        1,
+                        1,
+                        0,
+                        0,
+                        1,
+                        1,
+                        200,
+                        "SUCCESS",
+                        0));
             }
         }
     }
 
     static long count(DataSource db, String table) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -50,8 +68,11 @@ class RetentionTest {
             assertThat(count(db, "usage_records")).isEqualTo(80);
             JobRuns runs = new JobRuns(db);
 
-            try (Retention retention = new Retention(db, List.of(
-                    new Retention.Policy("usage_records", "ts", Duration.ofDays(1), 20)), Duration.ofMillis(200), runs)) {
+            try (Retention retention = new Retention(
+                    db,
+                    List.of(new Retention.Policy("usage_records", "ts", Duration.ofDays(1), 20)),
+                    Duration.ofMillis(200),
+                    runs)) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> count(db, "usage_records") == 20);
                 await().atMost(Duration.ofSeconds(5)).until(() -> count(db, "job_runs") >= 2);
             }

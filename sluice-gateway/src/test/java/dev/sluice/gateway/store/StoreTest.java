@@ -55,9 +55,16 @@ class StoreTest {
 
     @org.junit.jupiter.api.Test
     void anUnsupportedUrlIsRefusedWithoutItsCredentials() {
-        assertThatThrownBy(() -> Store.open(new StoreSettings("jdbc:mysql://u:secret@h/db", "", "", 2,
-                java.time.Duration.ofSeconds(1), java.time.Duration.ZERO)))
-                .isInstanceOf(StoreException.class).hasMessageContaining("jdbc:sqlite:").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> Store.open(new StoreSettings(
+                        "jdbc:mysql://u:secret@h/db",
+                        "",
+                        "",
+                        2,
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ZERO)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("jdbc:sqlite:")
+                .hasMessageNotContaining("secret");
     }
 
     @org.junit.jupiter.api.Test
@@ -65,8 +72,9 @@ class StoreTest {
         HikariLeakWatch.install();
         HikariLeakWatch.drain();
         try (Store store = Store.open(TestDatabases.settings(Store.Kind.SQLITE));
-             Connection held = store.dataSource().getConnection()) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                Connection held = store.dataSource().getConnection()) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> !HikariLeakWatch.drain().isEmpty());
             assertThat(held.isValid(1)).isTrue();
         }

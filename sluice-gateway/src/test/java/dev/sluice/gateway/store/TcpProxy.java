@@ -80,7 +80,8 @@ public final class TcpProxy implements AutoCloseable, LeakSource {
 
     private void pump(Socket from, Socket to) {
         byte[] buf = new byte[16384];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 out.write(buf, 0, n);

@@ -25,8 +25,7 @@ public final class TestDatabases {
     /** Schemas this JVM created: only these are dropped (another build may share the database). */
     private static final java.util.Set<String> CREATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     /** The kinds to parameterize over: SQLITE, and POSTGRESQL (which may skip at {@link #settings}). */
     public static List<Store.Kind> kinds() {
@@ -43,12 +42,17 @@ public final class TestDatabases {
         requirePostgres();
         String schema = "t_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         try (Connection c = DriverManager.getConnection(POSTGRES_BASE, "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         }
         CREATED.add(schema);
-        return new StoreSettings(POSTGRES_BASE + "?currentSchema=" + schema, "postgres", "", 4,
-                Duration.ofSeconds(5), Duration.ofSeconds(2));
+        return new StoreSettings(
+                POSTGRES_BASE + "?currentSchema=" + schema,
+                "postgres",
+                "",
+                4,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2));
     }
 
     /** Skips the test when PostgreSQL is unreachable, unless CI=true (then it must be there). */

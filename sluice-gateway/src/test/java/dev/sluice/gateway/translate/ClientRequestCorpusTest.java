@@ -42,7 +42,8 @@ class ClientRequestCorpusTest {
     }
 
     private static Path dir() throws URISyntaxException {
-        return Path.of(ClientRequestCorpusTest.class.getResource("/client-requests").toURI());
+        return Path.of(
+                ClientRequestCorpusTest.class.getResource("/client-requests").toURI());
     }
 
     @Test
@@ -53,9 +54,12 @@ class ClientRequestCorpusTest {
             if (recorded.path("path").asText().equals("/v1/messages")) bodies.add(recorded.path("body"));
         }
         assertThat(bodies).as("Anthropic requests in the corpus").hasSizeGreaterThanOrEqualTo(4);
-        assertThat(bodies).as("some carry a tool call and its result")
-                .anySatisfy(b -> assertThat(b.toString()).contains("\"tool_use\"").contains("\"tool_result\""));
-        assertThat(bodies).as("some carry a system message inside messages")
+        assertThat(bodies)
+                .as("some carry a tool call and its result")
+                .anySatisfy(
+                        b -> assertThat(b.toString()).contains("\"tool_use\"").contains("\"tool_result\""));
+        assertThat(bodies)
+                .as("some carry a system message inside messages")
                 .anySatisfy(b -> assertThat(roles(b.path("messages"))).contains("system"));
     }
 
@@ -67,11 +71,15 @@ class ClientRequestCorpusTest {
             if (recorded.path("path").asText().equals("/v1/responses")) bodies.add(recorded.path("body"));
         }
         assertThat(bodies).as("Responses requests in the corpus").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(bodies).as("some carry a function call and its output")
-                .anySatisfy(b -> assertThat(b.toString()).contains("\"function_call\"").contains("\"function_call_output\""));
-        assertThat(bodies).as("some carry developer messages in input")
+        assertThat(bodies)
+                .as("some carry a function call and its output")
+                .anySatisfy(b ->
+                        assertThat(b.toString()).contains("\"function_call\"").contains("\"function_call_output\""));
+        assertThat(bodies)
+                .as("some carry developer messages in input")
                 .anySatisfy(b -> assertThat(roles(b.path("input"))).contains("developer"));
-        assertThat(bodies).as("some offer tools other than function tools")
+        assertThat(bodies)
+                .as("some offer tools other than function tools")
                 .anySatisfy(b -> assertThat(toolTypes(b.path("tools"))).contains("web_search"));
     }
 
@@ -94,25 +102,34 @@ class ClientRequestCorpusTest {
 
         ObjectNode openAi = Translate.anthropicRequestToOpenAi(request);
         assertThat(roles(openAi.path("messages"))).as("OpenAI roles").isEqualTo(expectedOpenAiRoles(request));
-        assertThat(systemTexts(openAi.path("messages"))).as("OpenAI system messages")
+        assertThat(systemTexts(openAi.path("messages")))
+                .as("OpenAI system messages")
                 .isEqualTo(expectedSystemTexts(request));
-        assertThat(openAiTools(openAi.path("tools"))).as("OpenAI tools").isEqualTo(anthropicTools(request.path("tools")));
+        assertThat(openAiTools(openAi.path("tools")))
+                .as("OpenAI tools")
+                .isEqualTo(anthropicTools(request.path("tools")));
         assertPairedOpenAi(openAi.path("messages"));
         assertThat(toolIdsOpenAi(openAi.path("messages"))).as("OpenAI tool ids").isEqualTo(toolIdsAnthropic(request));
 
         ObjectNode ollama = Translate.anthropicRequestToOllama(request);
         assertThat(roles(ollama.path("messages"))).as("Ollama roles").isEqualTo(expectedOpenAiRoles(request));
-        assertThat(systemTexts(ollama.path("messages"))).as("Ollama system messages")
+        assertThat(systemTexts(ollama.path("messages")))
+                .as("Ollama system messages")
                 .isEqualTo(expectedSystemTexts(request));
-        assertThat(openAiTools(ollama.path("tools"))).as("Ollama tools").isEqualTo(anthropicTools(request.path("tools")));
+        assertThat(openAiTools(ollama.path("tools")))
+                .as("Ollama tools")
+                .isEqualTo(anthropicTools(request.path("tools")));
         assertPairedOllama(ollama.path("messages"));
 
         ObjectNode back = Translate.openAiRequestToAnthropic(openAi);
         assertThat(conversationTexts(back)).as("round trip: conversation texts").isEqualTo(conversationTexts(request));
         assertThat(toolIdsAnthropic(back)).as("round trip: tool ids").isEqualTo(toolIdsAnthropic(request));
-        assertThat(anthropicTools(back.path("tools"))).as("round trip: tools").isEqualTo(anthropicTools(request.path("tools")));
+        assertThat(anthropicTools(back.path("tools")))
+                .as("round trip: tools")
+                .isEqualTo(anthropicTools(request.path("tools")));
         // OpenAI -> Anthropic hoists system messages into the top-level system, in order
-        assertThat(String.join("\n\n", topLevelSystem(back))).as("round trip: system texts")
+        assertThat(String.join("\n\n", topLevelSystem(back)))
+                .as("round trip: system texts")
                 .isEqualTo(String.join("\n\n", expectedSystemTexts(request)));
 
         assertThat(request).as("translation leaves its input alone").isEqualTo(original);
@@ -134,13 +151,18 @@ class ClientRequestCorpusTest {
             previous = mapped;
         }
         assertThat(roles(anthropic.path("messages"))).as("Anthropic roles").isEqualTo(conversation);
-        assertThat(String.join("\n\n", topLevelSystem(anthropic))).as("Anthropic system")
+        assertThat(String.join("\n\n", topLevelSystem(anthropic)))
+                .as("Anthropic system")
                 .isEqualTo(String.join("\n\n", system));
-        assertThat(anthropicTools(anthropic.path("tools"))).as("Anthropic tools").isEqualTo(openAiTools(request.path("tools")));
+        assertThat(anthropicTools(anthropic.path("tools")))
+                .as("Anthropic tools")
+                .isEqualTo(openAiTools(request.path("tools")));
         List<String> ids = new ArrayList<>();
         for (JsonNode m : request.path("messages")) {
-            for (JsonNode call : m.path("tool_calls")) ids.add("use:" + call.path("id").asText());
-            if (m.path("role").asText().equals("tool")) ids.add("result:" + m.path("tool_call_id").asText());
+            for (JsonNode call : m.path("tool_calls"))
+                ids.add("use:" + call.path("id").asText());
+            if (m.path("role").asText().equals("tool"))
+                ids.add("result:" + m.path("tool_call_id").asText());
         }
         assertThat(toolIdsAnthropic(anthropic)).as("Anthropic tool ids").isEqualTo(ids);
     }
@@ -150,9 +172,11 @@ class ClientRequestCorpusTest {
         List<Map.Entry<String, JsonNode>> functions = responsesFunctionTools(request.path("tools"));
 
         JsonNode functionsOnly = Translate.responsesWithFunctionToolsOnly(request);
-        assertThat(toolTypes(functionsOnly.path("tools"))).as("only function tools left")
+        assertThat(toolTypes(functionsOnly.path("tools")))
+                .as("only function tools left")
                 .containsOnly("function");
-        assertThat(responsesFunctionTools(functionsOnly.path("tools"))).as("every function tool kept")
+        assertThat(responsesFunctionTools(functionsOnly.path("tools")))
+                .as("every function tool kept")
                 .isEqualTo(functions);
         assertThat(request).as("leaving tools out leaves its input alone").isEqualTo(original);
 
@@ -202,15 +226,19 @@ class ClientRequestCorpusTest {
                 case "function_call_output" -> {
                     String id = item.path("call_id").asText();
                     ids.add("result:" + id);
-                    assertThat(nameOfCall).as("recorded output %s answers an earlier call", id).containsKey(id);
+                    assertThat(nameOfCall)
+                            .as("recorded output %s answers an earlier call", id)
+                            .containsKey(id);
                     outputNames.add(nameOfCall.get(id));
-                    conversation.append(item.path("output").isTextual() ? item.path("output").asText()
-                            : text(item.path("output"), ""));
+                    conversation.append(
+                            item.path("output").isTextual()
+                                    ? item.path("output").asText()
+                                    : text(item.path("output"), ""));
                     chatRoles.add("tool");
                     addMerged(anthropicRoles, "user"); // tool results go in a user turn
                     ollamaRoles.add("tool"); // a user turn of tool results is only tool messages in Ollama
                 }
-                case "reasoning" -> { }
+                case "reasoning" -> {}
                 default -> throw new AssertionError("unexpected input item " + item);
             }
         }
@@ -231,12 +259,16 @@ class ClientRequestCorpusTest {
         assertThat(toolIdsOpenAi(chat.path("messages"))).as("Chat tool ids").isEqualTo(ids);
 
         ObjectNode anthropic = Translate.openAiRequestToAnthropic(chat);
-        assertThat(String.join("\n\n", topLevelSystem(anthropic))).as("Anthropic system")
+        assertThat(String.join("\n\n", topLevelSystem(anthropic)))
+                .as("Anthropic system")
                 .isEqualTo(String.join("\n\n", system));
         assertThat(roles(anthropic.path("messages"))).as("Anthropic roles").isEqualTo(anthropicRoles);
-        assertThat(String.join("", conversationTexts(anthropic))).as("Anthropic conversation texts")
+        assertThat(String.join("", conversationTexts(anthropic)))
+                .as("Anthropic conversation texts")
                 .isEqualTo(conversation.toString());
-        assertThat(anthropicTools(anthropic.path("tools"))).as("Anthropic tools").isEqualTo(functions);
+        assertThat(anthropicTools(anthropic.path("tools")))
+                .as("Anthropic tools")
+                .isEqualTo(functions);
         assertThat(toolIdsAnthropic(anthropic)).as("Anthropic tool ids").isEqualTo(ids);
 
         ObjectNode ollama = Translate.anthropicRequestToOllama(anthropic);
@@ -244,15 +276,18 @@ class ClientRequestCorpusTest {
         if (!system.isEmpty()) expectedOllamaRoles.add("system");
         expectedOllamaRoles.addAll(ollamaRoles);
         assertThat(roles(ollama.path("messages"))).as("Ollama roles").isEqualTo(expectedOllamaRoles);
-        assertThat(String.join("\n\n", systemTexts(ollama.path("messages")))).as("Ollama system")
+        assertThat(String.join("\n\n", systemTexts(ollama.path("messages"))))
+                .as("Ollama system")
                 .isEqualTo(String.join("\n\n", system));
         assertThat(openAiTools(ollama.path("tools"))).as("Ollama tools").isEqualTo(functions);
         assertPairedOllama(ollama.path("messages"));
         List<String> ollamaCalls = new ArrayList<>();
         List<String> ollamaOutputs = new ArrayList<>();
         for (JsonNode m : ollama.path("messages")) {
-            for (JsonNode call : m.path("tool_calls")) ollamaCalls.add(call.path("function").path("name").asText());
-            if (m.path("role").asText().equals("tool")) ollamaOutputs.add(m.path("tool_name").asText());
+            for (JsonNode call : m.path("tool_calls"))
+                ollamaCalls.add(call.path("function").path("name").asText());
+            if (m.path("role").asText().equals("tool"))
+                ollamaOutputs.add(m.path("tool_name").asText());
         }
         assertThat(ollamaCalls).as("Ollama tool calls").isEqualTo(callNames);
         assertThat(ollamaOutputs).as("Ollama tool messages name their calls").isEqualTo(outputNames);
@@ -276,7 +311,8 @@ class ClientRequestCorpusTest {
     private static List<Map.Entry<String, JsonNode>> responsesFunctionTools(JsonNode tools) {
         List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
         for (JsonNode t : tools) {
-            if (t.path("type").asText().equals("function")) out.add(Map.entry(t.path("name").asText(), t.path("parameters")));
+            if (t.path("type").asText().equals("function"))
+                out.add(Map.entry(t.path("name").asText(), t.path("parameters")));
         }
         return out;
     }
@@ -298,7 +334,7 @@ class ClientRequestCorpusTest {
             for (JsonNode block : content) {
                 switch (block.path("type").asText()) {
                     case "tool_result" -> roles.add("tool");
-                    case "thinking", "redacted_thinking" -> { }
+                    case "thinking", "redacted_thinking" -> {}
                     default -> rest = true;
                 }
             }
@@ -331,7 +367,7 @@ class ClientRequestCorpusTest {
                 switch (block.path("type").asText()) {
                     case "text" -> texts.add(block.path("text").asText());
                     case "tool_result" -> texts.add(text(block.path("content"), "\n"));
-                    default -> { }
+                    default -> {}
                 }
             }
         }
@@ -345,8 +381,9 @@ class ClientRequestCorpusTest {
             for (JsonNode block : m.path("content")) {
                 switch (block.path("type").asText()) {
                     case "tool_use" -> ids.add("use:" + block.path("id").asText());
-                    case "tool_result" -> ids.add("result:" + block.path("tool_use_id").asText());
-                    default -> { }
+                    case "tool_result" ->
+                        ids.add("result:" + block.path("tool_use_id").asText());
+                    default -> {}
                 }
             }
         }
@@ -356,8 +393,10 @@ class ClientRequestCorpusTest {
     private static List<String> toolIdsOpenAi(JsonNode messages) {
         List<String> ids = new ArrayList<>();
         for (JsonNode m : messages) {
-            for (JsonNode call : m.path("tool_calls")) ids.add("use:" + call.path("id").asText());
-            if (m.path("role").asText().equals("tool")) ids.add("result:" + m.path("tool_call_id").asText());
+            for (JsonNode call : m.path("tool_calls"))
+                ids.add("use:" + call.path("id").asText());
+            if (m.path("role").asText().equals("tool"))
+                ids.add("result:" + m.path("tool_call_id").asText());
         }
         return ids;
     }
@@ -372,7 +411,9 @@ class ClientRequestCorpusTest {
             }
             if (m.path("role").asText().equals("tool")) {
                 String id = m.path("tool_call_id").asText();
-                assertThat(open).as("tool result %s answers an earlier call", id).containsKey(id);
+                assertThat(open)
+                        .as("tool result %s answers an earlier call", id)
+                        .containsKey(id);
                 open.remove(id);
             }
         }
@@ -382,9 +423,11 @@ class ClientRequestCorpusTest {
     private static void assertPairedOllama(JsonNode messages) {
         List<String> called = new ArrayList<>();
         for (JsonNode m : messages) {
-            for (JsonNode call : m.path("tool_calls")) called.add(call.path("function").path("name").asText());
+            for (JsonNode call : m.path("tool_calls"))
+                called.add(call.path("function").path("name").asText());
             if (m.path("role").asText().equals("tool")) {
-                assertThat(called).as("Ollama tool message %s names an earlier call", m)
+                assertThat(called)
+                        .as("Ollama tool message %s names an earlier call", m)
                         .contains(m.path("tool_name").asText());
             }
         }
@@ -425,7 +468,8 @@ class ClientRequestCorpusTest {
     private static List<Map.Entry<String, JsonNode>> openAiTools(JsonNode tools) {
         List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
         for (JsonNode t : tools) {
-            out.add(Map.entry(t.path("function").path("name").asText(), t.path("function").path("parameters")));
+            out.add(Map.entry(
+                    t.path("function").path("name").asText(), t.path("function").path("parameters")));
         }
         return out;
     }

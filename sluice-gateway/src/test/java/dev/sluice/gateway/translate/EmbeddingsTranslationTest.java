@@ -30,29 +30,35 @@ class EmbeddingsTranslationTest {
 
     @Test
     void ollamaGetsModelInputAndDimensionsAndRefusesTokenIds() throws Exception {
-        JsonNode out = Json.MAPPER.readTree(Embeddings.request(Dialect.OLLAMA, new byte[0],
-                json("{'model':'e','input':['a','b'],'dimensions':4,'encoding_format':'base64'}"), "nomic"));
+        JsonNode out = Json.MAPPER.readTree(Embeddings.request(
+                Dialect.OLLAMA,
+                new byte[0],
+                json("{'model':'e','input':['a','b'],'dimensions':4,'encoding_format':'base64'}"),
+                "nomic"));
         assertThat(out).isEqualTo(json("{'model':'nomic','input':['a','b'],'dimensions':4}"));
-        assertThatThrownBy(() -> Embeddings.request(Dialect.OLLAMA, new byte[0], json("{'model':'e','input':[[1,2]]}"),
-                "nomic")).isInstanceOf(TranslationException.class).hasMessageContaining("input: token arrays");
+        assertThatThrownBy(() ->
+                        Embeddings.request(Dialect.OLLAMA, new byte[0], json("{'model':'e','input':[[1,2]]}"), "nomic"))
+                .isInstanceOf(TranslationException.class)
+                .hasMessageContaining("input: token arrays");
     }
 
     @Test
     void ollamasAnswerBecomesOpenAisListAsFloatsOrBase64() throws Exception {
         JsonNode ollama = json("{'model':'nomic','embeddings':[[0.5,-1.0],[0.25,2.0]],'prompt_eval_count':7}");
         Embeddings.check(Dialect.OLLAMA, ollama);
-        JsonNode floats = Json.MAPPER.readTree(Embeddings.answer(Dialect.OLLAMA, new byte[0], ollama,
-                json("{'input':['a','b']}"), "t"));
+        JsonNode floats = Json.MAPPER.readTree(
+                Embeddings.answer(Dialect.OLLAMA, new byte[0], ollama, json("{'input':['a','b']}"), "t"));
         assertThat(floats.path("object").asText()).isEqualTo("list");
         assertThat(floats.path("data").get(1).path("index").asInt()).isEqualTo(1);
         assertThat(floats.path("data").get(1).path("embedding")).isEqualTo(json("[0.25,2.0]"));
         assertThat(floats.path("usage").path("prompt_tokens").asInt()).isEqualTo(7);
         assertThat(floats.path("model").asText()).isEqualTo("nomic");
 
-        JsonNode packed = Json.MAPPER.readTree(Embeddings.answer(Dialect.OLLAMA, new byte[0], ollama,
-                json("{'input':['a','b'],'encoding_format':'base64'}"), "t"));
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(packed.path("data").get(0).path("embedding")
-                .asText())).order(ByteOrder.LITTLE_ENDIAN);
+        JsonNode packed = Json.MAPPER.readTree(Embeddings.answer(
+                Dialect.OLLAMA, new byte[0], ollama, json("{'input':['a','b'],'encoding_format':'base64'}"), "t"));
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder()
+                        .decode(packed.path("data").get(0).path("embedding").asText()))
+                .order(ByteOrder.LITTLE_ENDIAN);
         assertThat(bytes.getFloat()).isEqualTo(0.5f);
         assertThat(bytes.getFloat()).isEqualTo(-1.0f);
         assertThat(bytes.hasRemaining()).isFalse();

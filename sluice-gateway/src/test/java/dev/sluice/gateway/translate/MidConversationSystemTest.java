@@ -36,34 +36,37 @@ class MidConversationSystemTest {
         JsonNode untouched = request.deepCopy();
         JsonNode openAi = json(Translate.anthropicRequestToOpenAi(request).toString());
         assertThat(roles(openAi)).containsExactly("system", "user", "system", "assistant", "tool", "system", "user");
-        assertThat(openAi).isEqualTo(json("{'model':'claude-sonnet-4-5','max_tokens':32000,'stream':true,"
-                + "'stream_options':{'include_usage':true},'tools':[{'type':'function','function':{'name':'Bash',"
-                + "'description':'Run a command','parameters':{'type':'object','properties':{'command':{'type':'string'}},"
-                + "'required':['command']}}}],'messages':["
-                + "{'role':'system','content':'You are Claude Code.\\n\\ncwd: /repo'},"
-                + "{'role':'user','content':'list files'},"
-                + "{'role':'system','content':'Plan mode is off.'},"
-                + "{'role':'assistant','content':'Listing.','tool_calls':[{'id':'toolu_1','type':'function',"
-                + "'function':{'name':'Bash','arguments':'{\"command\":\"ls\"}'}}]},"
-                + "{'role':'tool','tool_call_id':'toolu_1','content':'a.txt'},"
-                + "{'role':'system','content':'Reminder A\\n\\nReminder B'},"
-                + "{'role':'user','content':'thanks'}]}"));
+        assertThat(openAi)
+                .isEqualTo(json("{'model':'claude-sonnet-4-5','max_tokens':32000,'stream':true,"
+                        + "'stream_options':{'include_usage':true},'tools':[{'type':'function','function':{'name':'Bash',"
+                        + "'description':'Run a command','parameters':{'type':'object','properties':{'command':{'type':'string'}},"
+                        + "'required':['command']}}}],'messages':["
+                        + "{'role':'system','content':'You are Claude Code.\\n\\ncwd: /repo'},"
+                        + "{'role':'user','content':'list files'},"
+                        + "{'role':'system','content':'Plan mode is off.'},"
+                        + "{'role':'assistant','content':'Listing.','tool_calls':[{'id':'toolu_1','type':'function',"
+                        + "'function':{'name':'Bash','arguments':'{\"command\":\"ls\"}'}}]},"
+                        + "{'role':'tool','tool_call_id':'toolu_1','content':'a.txt'},"
+                        + "{'role':'system','content':'Reminder A\\n\\nReminder B'},"
+                        + "{'role':'user','content':'thanks'}]}"));
         assertThat(request).as("input not modified").isEqualTo(untouched);
     }
 
     @Test
     void claudeCodeSystemMessagesStayInPlaceForOllama() throws TranslationException {
-        JsonNode ollama = json(Translate.anthropicRequestToOllama(json(CLAUDE_CODE)).toString());
+        JsonNode ollama =
+                json(Translate.anthropicRequestToOllama(json(CLAUDE_CODE)).toString());
         assertThat(roles(ollama)).containsExactly("system", "user", "system", "assistant", "tool", "system", "user");
-        assertThat(ollama.get("messages")).isEqualTo(json("["
-                + "{'role':'system','content':'You are Claude Code.\\n\\ncwd: /repo'},"
-                + "{'role':'user','content':'list files'},"
-                + "{'role':'system','content':'Plan mode is off.'},"
-                + "{'role':'assistant','content':'Listing.','tool_calls':[{'function':{'name':'Bash',"
-                + "'arguments':{'command':'ls'}}}]},"
-                + "{'role':'tool','content':'a.txt','tool_name':'Bash'},"
-                + "{'role':'system','content':'Reminder A\\n\\nReminder B'},"
-                + "{'role':'user','content':'thanks'}]"));
+        assertThat(ollama.get("messages"))
+                .isEqualTo(json("["
+                        + "{'role':'system','content':'You are Claude Code.\\n\\ncwd: /repo'},"
+                        + "{'role':'user','content':'list files'},"
+                        + "{'role':'system','content':'Plan mode is off.'},"
+                        + "{'role':'assistant','content':'Listing.','tool_calls':[{'function':{'name':'Bash',"
+                        + "'arguments':{'command':'ls'}}}]},"
+                        + "{'role':'tool','content':'a.txt','tool_name':'Bash'},"
+                        + "{'role':'system','content':'Reminder A\\n\\nReminder B'},"
+                        + "{'role':'user','content':'thanks'}]"));
     }
 
     @Test
@@ -81,9 +84,11 @@ class MidConversationSystemTest {
     @Test
     void openAiSystemMessagesAfterTheConversationStartedAreHoistedInOrderForAnthropic() throws TranslationException {
         JsonNode anthropic = json(Translate.openAiRequestToAnthropic(json("{'model':'m','max_tokens':5,'messages':["
-                + "{'role':'system','content':'First.'},{'role':'user','content':'hi'},{'role':'assistant','content':'hello'},"
-                + "{'role':'system','content':'Late.'},{'role':'user','content':'more'}]}")).toString());
-        assertThat(anthropic.get("system")).isEqualTo(json("[{'type':'text','text':'First.'},{'type':'text','text':'Late.'}]"));
+                        + "{'role':'system','content':'First.'},{'role':'user','content':'hi'},{'role':'assistant','content':'hello'},"
+                        + "{'role':'system','content':'Late.'},{'role':'user','content':'more'}]}"))
+                .toString());
+        assertThat(anthropic.get("system"))
+                .isEqualTo(json("[{'type':'text','text':'First.'},{'type':'text','text':'Late.'}]"));
         assertThat(roles(anthropic)).containsExactly("user", "assistant", "user");
     }
 

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** JSON literals for test tables, written with single quotes to stay readable. */
 final class TestJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
 
-    private TestJson() {
-    }
+    private TestJson() {}
 
     static JsonNode json(String singleQuoted) {
         try {

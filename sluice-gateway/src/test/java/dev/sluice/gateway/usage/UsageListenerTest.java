@@ -16,17 +16,56 @@ class UsageListenerTest {
 
     @Test
     void aStreamedAnswerWithAnUnpricedUpstreamModelIsPricedByTheModelAsked() {
-        Completion c = new Completion("req-1", "/v1/chat/completions", "POST", Dialect.OPENAI, true, "asked", true,
-                200, Outcome.SUCCESS, List.of("p/up"), "p", "up", new Usage(1_000_000, 1_000_000, 0, 0), false,
-                "k1", "acme", 0, 3_000_000, 9_000_000, 1234L);
-        assertThat(UsageListener.record(c, PRICES)).isEqualTo(new UsageRecord("req-1", 1234L, "k1", "acme",
-                "asked", "p", "up", "openai", true, 1_000_000, 1_000_000, 0, 0, 9, 3, 200, "SUCCESS", 3_000_000));
+        Completion c = new Completion(
+                "req-1",
+                "/v1/chat/completions",
+                "POST",
+                Dialect.OPENAI,
+                true,
+                "asked",
+                true,
+                200,
+                Outcome.SUCCESS,
+                List.of("p/up"),
+                "p",
+                "up",
+                new Usage(1_000_000, 1_000_000, 0, 0),
+                false,
+                "k1",
+                "acme",
+                0,
+                3_000_000,
+                9_000_000,
+                1234L);
+        assertThat(UsageListener.record(c, PRICES))
+                .isEqualTo(new UsageRecord(
+                        "req-1", 1234L, "k1", "acme", "asked", "p", "up", "openai", true, 1_000_000, 1_000_000, 0, 0, 9,
+                        3, 200, "SUCCESS", 3_000_000));
     }
 
     @Test
     void aCacheHitWithoutFirstByteIsFromTheCacheWithTtftMinusOne() {
-        Completion c = new Completion("req-2", "/v1/messages", "POST", Dialect.ANTHROPIC, true, "m", false, 499,
-                Outcome.CANCELLED, List.of(), "", "", Usage.NONE, true, "k2", "default", 0, 0, 2_500_000, 5L);
+        Completion c = new Completion(
+                "req-2",
+                "/v1/messages",
+                "POST",
+                Dialect.ANTHROPIC,
+                true,
+                "m",
+                false,
+                499,
+                Outcome.CANCELLED,
+                List.of(),
+                "",
+                "",
+                Usage.NONE,
+                true,
+                "k2",
+                "default",
+                0,
+                0,
+                2_500_000,
+                5L);
         UsageRecord r = UsageListener.record(c, PRICES);
         assertThat(r.provider()).isEqualTo("cache");
         assertThat(r.ttftMs()).isEqualTo(-1);

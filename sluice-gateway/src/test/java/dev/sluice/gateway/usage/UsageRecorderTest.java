@@ -27,15 +27,32 @@ class UsageRecorderTest {
     }
 
     static UsageRecord rec(int i, String key, String model, long in, long out, long cost) {
-        return new UsageRecord("u-" + key + "-" + i, 1_000_000L + i, key, "acme", model, "p", model, "anthropic", false,
-                in, out, 0, 0, 10, 5, 200, "SUCCESS", cost);
+        return new UsageRecord(
+                "u-" + key + "-" + i,
+                1_000_000L + i,
+                key,
+                "acme",
+                model,
+                "p",
+                model,
+                "anthropic",
+                false,
+                in,
+                out,
+                0,
+                0,
+                10,
+                5,
+                200,
+                "SUCCESS",
+                cost);
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
     void recordsAreWrittenInBatchesAndQueriedExactly(Store.Kind kind) throws Exception {
         try (Store store = Store.open(TestDatabases.settings(kind));
-             UsageRecorder recorder = new UsageRecorder(store.dataSource(), 1000, 50, Duration.ofMillis(50))) {
+                UsageRecorder recorder = new UsageRecorder(store.dataSource(), 1000, 50, Duration.ofMillis(50))) {
             for (int i = 0; i < 120; i++) {
                 recorder.record(rec(i, "k1", i % 3 == 0 ? "big" : "small", 10, 2, 7));
             }
@@ -49,7 +66,10 @@ class UsageRecorderTest {
             assertThat(r.totals().costMicros()).isEqualTo(840);
             assertThat(r.byModel()).extracting(UsageQueries.Totals::model).containsExactly("small", "big");
             assertThat(r.byModel().get(1).requests()).isEqualTo(40);
-            assertThat(new UsageQueries(store.dataSource()).report("k1", null, 1_000_000L, 1_000_010L).totals().requests())
+            assertThat(new UsageQueries(store.dataSource())
+                            .report("k1", null, 1_000_000L, 1_000_010L)
+                            .totals()
+                            .requests())
                     .isEqualTo(10);
             assertThat(store.leaks()).isEmpty();
         }
@@ -67,10 +87,12 @@ class UsageRecorderTest {
                 UsageRecorder.Stats s = recorder.stats();
                 assertThat(s.queued()).isLessThanOrEqualTo(100 + 20);
                 assertThat(s.written() + s.dropped() + s.queued()).isEqualTo(100_000);
-                await().atMost(Duration.ofSeconds(5)).until(() -> recorder.stats().writeFailures() > 0);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> recorder.stats().writeFailures() > 0);
 
                 db.down.set(false);
-                await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().queued() == 0);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> recorder.stats().queued() == 0);
                 UsageRecorder.Stats after = recorder.stats();
                 assertThat(after.written()).isBetween(1L, 120L);
                 assertThat(after.written() + after.dropped()).isEqualTo(100_000);
@@ -89,7 +111,8 @@ class UsageRecorderTest {
             recorder.close();
             assertThat(recorder.stats().written()).isEqualTo(10);
             assertThat(recorder.leaks()).isEmpty();
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("sluice-usage-writer"));
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(t -> t.getName().equals("sluice-usage-writer"));
         }
     }
 
@@ -135,12 +158,10 @@ class UsageRecorderTest {
         }
 
         @Override
-        public void setLogWriter(PrintWriter out) {
-        }
+        public void setLogWriter(PrintWriter out) {}
 
         @Override
-        public void setLoginTimeout(int seconds) {
-        }
+        public void setLoginTimeout(int seconds) {}
 
         @Override
         public int getLoginTimeout() {

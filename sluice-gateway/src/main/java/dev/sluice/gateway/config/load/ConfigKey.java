@@ -14,6 +14,7 @@ public record ConfigKey(String key, String type, String defaultText, String env,
 
     /** {@code SLUICE_} + the key upper-cased, with {@code .} and {@code -} as {@code _}. */
     static String envName(String key) {
-        return "SLUICE_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return "SLUICE_"
+                + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

@@ -1,12 +1,12 @@
 package dev.sluice.gateway.config.load;
 
+import dev.sluice.gateway.config.ConfigException;
+import dev.sluice.gateway.config.SluiceConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.config.ConfigException;
 
 /**
  * Builds the {@link SluiceConfig} from layered sources: defaults &lt; YAML file &lt; environment
@@ -38,7 +38,8 @@ public final class ConfigLoader {
 
     /** Every configuration key, in documentation order. */
     public static List<ConfigKey> keys() {
-        List<ConfigKey> keys = new ArrayList<>(Registry.ENTRIES.stream().map(Registry.Entry::key).toList());
+        List<ConfigKey> keys = new ArrayList<>(
+                Registry.ENTRIES.stream().map(Registry.Entry::key).toList());
         NamedSections.FIELDS.forEach(f -> keys.add(f.asKey()));
         return List.copyOf(keys);
     }

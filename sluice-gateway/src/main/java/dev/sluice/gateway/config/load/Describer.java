@@ -1,9 +1,9 @@
 package dev.sluice.gateway.config.load;
 
-import java.util.List;
-import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.config.ProviderKind;
 import dev.sluice.gateway.config.Secret;
+import dev.sluice.gateway.config.SluiceConfig;
+import java.util.List;
 
 /** Prints a config as YAML in the registry's order, secrets redacted. */
 final class Describer {
@@ -19,8 +19,11 @@ final class Describer {
                 section = key.substring(0, dot);
                 sb.append(section).append(":\n");
             }
-            sb.append("  ").append(key.substring(dot + 1)).append(": ")
-                    .append(value(e, e.read().apply(c))).append('\n');
+            sb.append("  ")
+                    .append(key.substring(dot + 1))
+                    .append(": ")
+                    .append(value(e, e.read().apply(c)))
+                    .append('\n');
         }
         describeNamed(c.routing(), sb);
         return sb.toString();
@@ -28,14 +31,22 @@ final class Describer {
 
     private static void describeNamed(SluiceConfig.Routing r, StringBuilder sb) {
         var named = r.providers().values().stream()
-                .filter(p -> !p.name().equals(SluiceConfig.Routing.DEFAULT_PROVIDER)).toList();
+                .filter(p -> !p.name().equals(SluiceConfig.Routing.DEFAULT_PROVIDER))
+                .toList();
         if (!named.isEmpty()) {
             sb.append("providers:\n");
             for (SluiceConfig.Provider p : named) {
-                sb.append("  ").append(p.name()).append(":\n")
-                        .append("    kind: ").append(p.kind().id()).append('\n')
-                        .append("    url: ").append(plain(p.url().toString())).append('\n')
-                        .append("    api-keys: ").append(p.apiKeys().isEmpty() ? "[]  # none" : secrets(p.apiKeys()))
+                sb.append("  ")
+                        .append(p.name())
+                        .append(":\n")
+                        .append("    kind: ")
+                        .append(p.kind().id())
+                        .append('\n')
+                        .append("    url: ")
+                        .append(plain(p.url().toString()))
+                        .append('\n')
+                        .append("    api-keys: ")
+                        .append(p.apiKeys().isEmpty() ? "[]  # none" : secrets(p.apiKeys()))
                         .append('\n');
                 if (p.kind() == ProviderKind.AZURE_OPENAI) {
                     sb.append("    api-version: ").append(plain(p.apiVersion())).append('\n');
@@ -43,19 +54,31 @@ final class Describer {
                 if (p.nativeResponses()) {
                     sb.append("    native-responses: true\n");
                 }
-                sb.append("    max-connections: ").append(p.maxConnections()).append('\n')
-                        .append("    max-queued-requests: ").append(p.maxQueuedRequests()).append('\n');
+                sb.append("    max-connections: ")
+                        .append(p.maxConnections())
+                        .append('\n')
+                        .append("    max-queued-requests: ")
+                        .append(p.maxQueuedRequests())
+                        .append('\n');
             }
         }
         if (!r.routes().isEmpty()) {
             sb.append("routes:\n");
             for (SluiceConfig.Route route : r.routes().values()) {
-                sb.append("  ").append(plain(route.name())).append(":\n")
-                        .append("    targets: ").append(route.targets().stream()
-                                .map(t -> Setting.quote(t.provider() + ":" + t.model())).toList()).append('\n')
-                        .append("    weights: ").append(route.targets().stream().map(t -> t.weight()).toList())
+                sb.append("  ")
+                        .append(plain(route.name()))
+                        .append(":\n")
+                        .append("    targets: ")
+                        .append(route.targets().stream()
+                                .map(t -> Setting.quote(t.provider() + ":" + t.model()))
+                                .toList())
                         .append('\n')
-                        .append("    balance: ").append(ValueType.BALANCE.format(route.balance())).append('\n');
+                        .append("    weights: ")
+                        .append(route.targets().stream().map(t -> t.weight()).toList())
+                        .append('\n')
+                        .append("    balance: ")
+                        .append(ValueType.BALANCE.format(route.balance()))
+                        .append('\n');
             }
         }
     }
@@ -73,8 +96,8 @@ final class Describer {
         if (keys.isEmpty()) {
             return "[]  # any client key accepted";
         }
-        return keys.stream().map(k -> "\"****\"").toList().toString()
-                + "  # " + keys.size() + (keys.size() == 1 ? " key" : " keys") + ", redacted";
+        return keys.stream().map(k -> "\"****\"").toList().toString() + "  # " + keys.size()
+                + (keys.size() == 1 ? " key" : " keys") + ", redacted";
     }
 
     /** The value bare when YAML reads it back as the same text, else double-quoted. */

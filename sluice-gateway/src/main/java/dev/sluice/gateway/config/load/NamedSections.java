@@ -1,8 +1,8 @@
 package dev.sluice.gateway.config.load;
 
+import dev.sluice.gateway.config.ProviderKind;
 import java.util.List;
 import java.util.Optional;
-import dev.sluice.gateway.config.ProviderKind;
 
 /**
  * Keys under a name the operator chooses: {@code providers.<name>.<field>} and
@@ -27,6 +27,7 @@ final class NamedSections {
     /** A raw key split into its field and the name it is set for. */
     record Match(Field field, String name) {}
 
+    // spotless:off -- a table, as in Registry
     static final List<Field> FIELDS = List.of(
             new Field("providers", "kind", ValueType.PROVIDER_KIND, "",
                     "required: " + ProviderKind.ids()),
@@ -52,6 +53,7 @@ final class NamedSections {
             new Field("routes", "balance", ValueType.BALANCE, "fallback",
                     "fallback: first target, then the next on failure; weighted: first pick by weight;"
                             + " least-in-flight: first pick the target with fewest requests in flight"));
+    // spotless:on
 
     private NamedSections() {}
 

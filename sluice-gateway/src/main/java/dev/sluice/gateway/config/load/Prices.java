@@ -21,7 +21,10 @@ final class Prices {
         }
         for (String part : parts) {
             try {
-                new BigDecimal(part.strip()).movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+                new BigDecimal(part.strip())
+                        .movePointRight(6)
+                        .setScale(0, RoundingMode.HALF_UP)
+                        .longValueExact();
             } catch (ArithmeticException | NumberFormatException bad) {
                 return Optional.of("has " + Setting.quote(part) + ", which is not a price in USD");
             }

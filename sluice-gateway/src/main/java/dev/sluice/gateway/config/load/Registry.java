@@ -1,36 +1,36 @@
 package dev.sluice.gateway.config.load;
 
+import static dev.sluice.gateway.config.load.ValueType.AUTH_MODE;
 import static dev.sluice.gateway.config.load.ValueType.BOOLEAN;
 import static dev.sluice.gateway.config.load.ValueType.DEMO_MODE;
 import static dev.sluice.gateway.config.load.ValueType.DURATION;
 import static dev.sluice.gateway.config.load.ValueType.DURATION_OR_ZERO;
 import static dev.sluice.gateway.config.load.ValueType.FRACTION;
 import static dev.sluice.gateway.config.load.ValueType.HOST;
+import static dev.sluice.gateway.config.load.ValueType.INT_SIZE;
+import static dev.sluice.gateway.config.load.ValueType.JDBC_URL;
 import static dev.sluice.gateway.config.load.ValueType.LIMIT_ALGORITHM;
 import static dev.sluice.gateway.config.load.ValueType.NON_NEGATIVE_INT;
 import static dev.sluice.gateway.config.load.ValueType.PATH;
-import static dev.sluice.gateway.config.load.ValueType.INT_SIZE;
 import static dev.sluice.gateway.config.load.ValueType.PORT;
 import static dev.sluice.gateway.config.load.ValueType.POSITIVE_INT;
+import static dev.sluice.gateway.config.load.ValueType.PROVIDER_KIND;
+import static dev.sluice.gateway.config.load.ValueType.SECRET;
 import static dev.sluice.gateway.config.load.ValueType.SECRET_LIST;
 import static dev.sluice.gateway.config.load.ValueType.SIZE;
 import static dev.sluice.gateway.config.load.ValueType.SIZE_OR_ZERO;
-import static dev.sluice.gateway.config.load.ValueType.URL;
-import static dev.sluice.gateway.config.load.ValueType.PROVIDER_KIND;
 import static dev.sluice.gateway.config.load.ValueType.TEXT;
 import static dev.sluice.gateway.config.load.ValueType.TEXT_LIST;
-import static dev.sluice.gateway.config.load.ValueType.AUTH_MODE;
-import static dev.sluice.gateway.config.load.ValueType.JDBC_URL;
-import static dev.sluice.gateway.config.load.ValueType.SECRET;
+import static dev.sluice.gateway.config.load.ValueType.URL;
 
+import dev.sluice.gateway.config.ProviderKind;
+import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.config.load.ValueType.DemoMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.config.ProviderKind;
 
 /**
  * THE table of configuration keys: name, type, default, meaning, and where each lives in
@@ -41,6 +41,7 @@ final class Registry {
     /** One key: its public description, how to parse it and how to read it back from a config. */
     record Entry(ConfigKey key, ValueType type, Function<SluiceConfig, Object> read) {}
 
+    // spotless:off -- a table: one key per row reads better than the formatter's one argument per line
     static final List<Entry> ENTRIES = List.of(
             row("server.host", HOST, "127.0.0.1", "listen address", c -> c.server().host()),
             row("server.port", PORT, "8080", "listen port; 0 picks a free port", c -> c.server().port()),
@@ -282,6 +283,7 @@ final class Registry {
                     c -> c.realtime().idleTimeout()),
             row("realtime.max-duration", DURATION, "30m", "a session open this long is closed 1000",
                     c -> c.realtime().maxDuration()));
+    // spotless:on
 
     /** Other environment names for a key; the canonical {@code SLUICE_*} name wins over these. */
     static final Map<String, String> ENV_ALIASES = Map.of(
@@ -290,23 +292,25 @@ final class Registry {
             "ANTHROPIC_API_KEY", "upstream.api-key");
 
     /** SLUICE_* variables that are not config keys but are used elsewhere (launcher, CLI). */
-    static final Set<String> RESERVED_ENV = Set.of("SLUICE_CONFIG", "SLUICE_JVM_DIR", "SLUICE_JAVA_OPTS",
-            "SLUICE_LOGGING_CONFIG", "SLUICE_BENCH_JAVA_OPTS");
+    static final Set<String> RESERVED_ENV = Set.of(
+            "SLUICE_CONFIG", "SLUICE_JVM_DIR", "SLUICE_JAVA_OPTS", "SLUICE_LOGGING_CONFIG", "SLUICE_BENCH_JAVA_OPTS");
 
     static final Map<String, Entry> BY_KEY = index();
 
     private Registry() {}
 
-    private static Entry row(String key, ValueType type, String defaultText, String description,
-                             Function<SluiceConfig, Object> read) {
-        return new Entry(new ConfigKey(key, type.display, defaultText, ConfigKey.envName(key), description), type, read);
+    private static Entry row(
+            String key, ValueType type, String defaultText, String description, Function<SluiceConfig, Object> read) {
+        return new Entry(
+                new ConfigKey(key, type.display, defaultText, ConfigKey.envName(key), description), type, read);
     }
 
     private static Map<String, Entry> index() {
         Map<String, Entry> byKey = new LinkedHashMap<>();
         for (Entry e : ENTRIES) {
             if (byKey.put(e.key().key(), e) != null) {
-                throw new IllegalStateException("config key listed twice: " + e.key().key());
+                throw new IllegalStateException(
+                        "config key listed twice: " + e.key().key());
             }
         }
         return java.util.Collections.unmodifiableMap(byKey);
@@ -314,7 +318,10 @@ final class Registry {
 
     /** Aliases of {@code key}, in a fixed order. */
     static List<String> aliasesOf(String key) {
-        return ENV_ALIASES.entrySet().stream().filter(e -> e.getValue().equals(key))
-                .map(Map.Entry::getKey).sorted().toList();
+        return ENV_ALIASES.entrySet().stream()
+                .filter(e -> e.getValue().equals(key))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 }

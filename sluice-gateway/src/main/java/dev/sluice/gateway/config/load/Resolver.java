@@ -1,5 +1,8 @@
 package dev.sluice.gateway.config.load;
 
+import dev.sluice.gateway.config.ConfigException;
+import dev.sluice.gateway.config.Secret;
+import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.config.load.ValueType.DemoMode;
 import io.lettuce.core.RedisURI;
 import java.net.InetAddress;
@@ -12,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.config.ConfigException;
-import dev.sluice.gateway.config.Secret;
 
 /** Layers raw settings over the defaults, parses every key, checks keys against each other, builds the tree. */
 final class Resolver {
@@ -74,7 +74,9 @@ final class Resolver {
         for (Registry.Entry e : Registry.ENTRIES) {
             Setting s = effective.get(e.key().key());
             try {
-                values.put(e.key().key(), s.list() ? e.type().parseList(s.items()) : e.type().parse(s.text()));
+                values.put(
+                        e.key().key(),
+                        s.list() ? e.type().parseList(s.items()) : e.type().parse(s.text()));
             } catch (IllegalArgumentException ex) {
                 problems.add(e.key().key() + ": " + s.shown(e.type().isSecret()) + " (from " + s.source() + ") "
                         + ex.getMessage());
@@ -88,8 +90,10 @@ final class Resolver {
         lessThan("memory.warn-above", "memory.shed-above");
         if (values.get("admission.limit-algorithm") != SluiceConfig.LimitAlgorithm.FIXED
                 && values.get("admission.min-in-flight") instanceof Integer min
-                && values.get("admission.max-in-flight") instanceof Integer max && min > max) {
-            problems.add("admission.min-in-flight: " + min + " (from " + effective.get("admission.min-in-flight").source()
+                && values.get("admission.max-in-flight") instanceof Integer max
+                && min > max) {
+            problems.add("admission.min-in-flight: " + min + " (from "
+                    + effective.get("admission.min-in-flight").source()
                     + ") is above admission.max-in-flight " + max + " (from "
                     + effective.get("admission.max-in-flight").source() + ")");
         }
@@ -102,7 +106,8 @@ final class Resolver {
      */
     private void checkStartupRules() {
         // route.RoutingPolicy and core Backoff: the probes' backoff starts at probe-min and is capped at probe-max
-        if (values.get("routing.probe-min") instanceof Duration min && values.get("routing.probe-max") instanceof Duration max
+        if (values.get("routing.probe-min") instanceof Duration min
+                && values.get("routing.probe-max") instanceof Duration max
                 && max.compareTo(min) < 0) {
             problems.add("routing.probe-max: " + Units.formatDuration(max) + " (from " + source("routing.probe-max")
                     + ") is below routing.probe-min (" + Units.formatDuration(min) + ", from "
@@ -115,26 +120,31 @@ final class Resolver {
         }
         // core LimiterBuilder: batch requests must keep some share of the limit
         if (values.get("admission.interactive-reserve") instanceof Double reserve && !(reserve < 1)) {
-            problems.add("admission.interactive-reserve: " + reserve + " (from " + source("admission.interactive-reserve")
-                    + ") must be below 1: batch requests (x-sluice-priority: batch) would get no share of the limit");
+            problems.add(
+                    "admission.interactive-reserve: " + reserve + " (from " + source("admission.interactive-reserve")
+                            + ") must be below 1: batch requests (x-sluice-priority: batch) would get no share of the limit");
         }
         // States: the Redis cache tier needs Redis
-        if (Boolean.TRUE.equals(values.get("cache.enabled")) && Boolean.TRUE.equals(values.get("cache.redis-tier"))
-                && values.get("redis.url") instanceof Secret url && url.isEmpty()) {
-            problems.add("cache.redis-tier: true (from " + source("cache.redis-tier") + ") needs redis.url, which is not"
+        if (Boolean.TRUE.equals(values.get("cache.enabled"))
+                && Boolean.TRUE.equals(values.get("cache.redis-tier"))
+                && values.get("redis.url") instanceof Secret url
+                && url.isEmpty()) {
+            problems.add("cache.redis-tier: true (from " + source("cache.redis-tier")
+                    + ") needs redis.url, which is not"
                     + " set (from " + source("redis.url") + "): set redis.url (env " + ConfigKey.envName("redis.url")
                     + ") or turn cache.redis-tier off");
         }
         // limits.Limits and cache.RedisTier hand redis.url to Lettuce when it is set
         if (values.get("redis.url") instanceof Secret url && !url.isEmpty()) {
-            redisUrlProblem(url.reveal()).ifPresent(why -> problems.add("redis.url: <redacted> (from "
-                    + source("redis.url") + ") " + why));
+            redisUrlProblem(url.reveal())
+                    .ifPresent(why -> problems.add("redis.url: <redacted> (from " + source("redis.url") + ") " + why));
         }
         // usage.PriceTable, parsed at startup whether or not usage is recorded
         if (values.get("usage.prices") instanceof List<?> prices) {
             for (Object entry : prices) {
-                Prices.problem((String) entry).ifPresent(why -> problems.add("usage.prices: entry "
-                        + Setting.quote((String) entry) + " (from " + source("usage.prices") + ") " + why));
+                Prices.problem((String) entry)
+                        .ifPresent(why -> problems.add("usage.prices: entry " + Setting.quote((String) entry)
+                                + " (from " + source("usage.prices") + ") " + why));
             }
         }
     }
@@ -155,8 +165,8 @@ final class Resolver {
 
     private void lessThan(String lowKey, String highKey) {
         if (values.get(lowKey) instanceof Double low && values.get(highKey) instanceof Double high && !(low < high)) {
-            problems.add(lowKey + ": " + low + " (from " + effective.get(lowKey).source() + ") must be below "
-                    + highKey + " " + high + " (from " + effective.get(highKey).source() + ")");
+            problems.add(lowKey + ": " + low + " (from " + effective.get(lowKey).source() + ") must be below " + highKey
+                    + " " + high + " (from " + effective.get(highKey).source() + ")");
         }
     }
 
@@ -164,7 +174,8 @@ final class Resolver {
     private SluiceConfig.AuthMode authMode() {
         ValueType.AuthModeSetting m = get("auth.mode");
         return switch (m) {
-            case AUTO -> ((List<?>) get("auth.api-keys")).isEmpty() ? SluiceConfig.AuthMode.OPEN : SluiceConfig.AuthMode.KEYS;
+            case AUTO ->
+                ((List<?>) get("auth.api-keys")).isEmpty() ? SluiceConfig.AuthMode.OPEN : SluiceConfig.AuthMode.KEYS;
             case OPEN -> SluiceConfig.AuthMode.OPEN;
             case KEYS -> SluiceConfig.AuthMode.KEYS;
             case PASS_THROUGH -> SluiceConfig.AuthMode.PASS_THROUGH;
@@ -178,10 +189,12 @@ final class Resolver {
                 || !(values.get("auth.mode") instanceof ValueType.AuthModeSetting mode)) {
             return; // already reported as bad values
         }
-        boolean open = mode == ValueType.AuthModeSetting.OPEN || (mode == ValueType.AuthModeSetting.AUTO && keys.isEmpty());
+        boolean open =
+                mode == ValueType.AuthModeSetting.OPEN || (mode == ValueType.AuthModeSetting.AUTO && keys.isEmpty());
         if (open && !isLoopback(host)) {
             Setting hostSetting = effective.get("server.host");
-            problems.add("auth.api-keys: empty (from " + effective.get("auth.api-keys").source()
+            problems.add("auth.api-keys: empty (from "
+                    + effective.get("auth.api-keys").source()
                     + "), which accepts any client key, but server.host " + Setting.quote(host) + " (from "
                     + hostSetting.source() + ") is not a loopback address: set auth.api-keys (env "
                     + ConfigKey.envName("auth.api-keys") + ") to the client keys to accept, or listen on 127.0.0.1");
@@ -218,74 +231,137 @@ final class Resolver {
         Secret apiKey = get("upstream.api-key");
         DemoMode mode = get("demo.mode");
         boolean urlSet = !effective.get("upstream.url").source().equals(DEFAULT_SOURCE);
-        boolean upstreamSet = urlSet || !apiKey.isEmpty()
+        boolean upstreamSet = urlSet
+                || !apiKey.isEmpty()
                 || !effective.get("upstream.kind").source().equals(DEFAULT_SOURCE);
-        boolean demo = mode == DemoMode.ON
-                || (mode == DemoMode.AUTO && !upstreamSet && !routingResolver.hasProviders());
-        SluiceConfig.Upstream upstream = new SluiceConfig.Upstream(get("upstream.kind"), this.<URI>get("upstream.url"),
-                apiKey, this.<Integer>get("upstream.max-connections"), this.<Integer>get("upstream.max-queued-requests"));
+        boolean demo =
+                mode == DemoMode.ON || (mode == DemoMode.AUTO && !upstreamSet && !routingResolver.hasProviders());
+        SluiceConfig.Upstream upstream = new SluiceConfig.Upstream(
+                get("upstream.kind"),
+                this.<URI>get("upstream.url"),
+                apiKey,
+                this.<Integer>get("upstream.max-connections"),
+                this.<Integer>get("upstream.max-queued-requests"));
         var providers = routingResolver.providers(upstream, demo || upstreamSet || !routingResolver.hasProviders());
-        var routing = new SluiceConfig.Routing(providers, routingResolver.routes(providers),
+        var routing = new SluiceConfig.Routing(
+                providers,
+                routingResolver.routes(providers),
                 routingResolver.defaultProvider(get("routing.default-provider"), providers),
-                this.<Integer>get("routing.max-attempts"), this.<Double>get("routing.retry-ratio"),
-                this.<Integer>get("routing.retry-floor"), this.<Duration>get("routing.max-retry-after"),
+                this.<Integer>get("routing.max-attempts"),
+                this.<Double>get("routing.retry-ratio"),
+                this.<Integer>get("routing.retry-floor"),
+                this.<Duration>get("routing.max-retry-after"),
                 this.<Duration>get("routing.key-cooldown"),
-                new SluiceConfig.Breaker(this.<Double>get("routing.breaker.failure-rate"),
-                        this.<Integer>get("routing.breaker.window"), this.<Integer>get("routing.breaker.min-calls"),
+                new SluiceConfig.Breaker(
+                        this.<Double>get("routing.breaker.failure-rate"),
+                        this.<Integer>get("routing.breaker.window"),
+                        this.<Integer>get("routing.breaker.min-calls"),
                         this.<Duration>get("routing.breaker.open-for"),
                         this.<Integer>get("routing.breaker.half-open-calls")),
-                this.<Duration>get("routing.probe-min"), this.<Duration>get("routing.probe-max"));
+                this.<Duration>get("routing.probe-min"),
+                this.<Duration>get("routing.probe-max"));
         return new SluiceConfig(
-                new SluiceConfig.Server(get("server.host"), this.<Integer>get("server.port"),
-                        this.<Long>get("server.max-body-size"), this.<Integer>get("server.max-header-size"),
-                        this.<Integer>get("server.max-request-line"), this.<Integer>get("server.max-connections"),
-                        this.<Duration>get("server.idle-timeout"), this.<Duration>get("server.header-timeout"),
-                        this.<Duration>get("server.body-timeout"), this.<Long>get("server.min-upload-rate")),
-                new SluiceConfig.Admission(this.<Integer>get("admission.max-in-flight"),
-                        get("admission.limit-algorithm"), this.<Integer>get("admission.min-in-flight"),
-                        this.<Integer>get("admission.queue-size"), this.<Duration>get("admission.queue-timeout"),
+                new SluiceConfig.Server(
+                        get("server.host"),
+                        this.<Integer>get("server.port"),
+                        this.<Long>get("server.max-body-size"),
+                        this.<Integer>get("server.max-header-size"),
+                        this.<Integer>get("server.max-request-line"),
+                        this.<Integer>get("server.max-connections"),
+                        this.<Duration>get("server.idle-timeout"),
+                        this.<Duration>get("server.header-timeout"),
+                        this.<Duration>get("server.body-timeout"),
+                        this.<Long>get("server.min-upload-rate")),
+                new SluiceConfig.Admission(
+                        this.<Integer>get("admission.max-in-flight"),
+                        get("admission.limit-algorithm"),
+                        this.<Integer>get("admission.min-in-flight"),
+                        this.<Integer>get("admission.queue-size"),
+                        this.<Duration>get("admission.queue-timeout"),
                         this.<Double>get("admission.interactive-reserve")),
-                new SluiceConfig.Memory(this.<Double>get("memory.shed-above"), this.<Double>get("memory.admit-below"),
-                        this.<Double>get("memory.warn-above"), this.<Duration>get("memory.refresh-interval"),
-                        get("memory.heap-dump-dir"), this.<Duration>get("memory.health-log-interval")),
+                new SluiceConfig.Memory(
+                        this.<Double>get("memory.shed-above"),
+                        this.<Double>get("memory.admit-below"),
+                        this.<Double>get("memory.warn-above"),
+                        this.<Duration>get("memory.refresh-interval"),
+                        get("memory.heap-dump-dir"),
+                        this.<Duration>get("memory.health-log-interval")),
                 upstream,
-                new SluiceConfig.Timeouts(this.<Duration>get("timeouts.connect"),
-                        this.<Duration>get("timeouts.first-byte"), this.<Duration>get("timeouts.idle"),
+                new SluiceConfig.Timeouts(
+                        this.<Duration>get("timeouts.connect"),
+                        this.<Duration>get("timeouts.first-byte"),
+                        this.<Duration>get("timeouts.idle"),
                         this.<Duration>get("timeouts.total")),
                 new SluiceConfig.Stream(this.<Duration>get("stream.heartbeat-interval")),
-                new SluiceConfig.Shutdown(this.<Duration>get("shutdown.pre-drain"),
-                        this.<Duration>get("shutdown.drain-timeout"), this.<Duration>get("shutdown.step-timeout")),
-                new SluiceConfig.Demo(demo, this.<Integer>get("demo.deltas"),
-                        this.<Duration>get("demo.delta-interval")),
-                new SluiceConfig.Auth(authMode(), (List<Secret>) get("auth.api-keys"), get("auth.admin-key"),
-                        this.<Integer>get("auth.cache-size"), get("auth.cache-ttl"),
-                        this.<Integer>get("auth.failure-limit"), get("auth.failure-window")),
-                new SluiceConfig.Log(this.<Boolean>get("log.requests"), this.<Boolean>get("log.json")), routing,
-                new SluiceConfig.Store(get("store.url"), get("store.user"), get("store.password"),
-                        this.<Integer>get("store.max-pool-size"), get("store.connection-timeout"),
+                new SluiceConfig.Shutdown(
+                        this.<Duration>get("shutdown.pre-drain"),
+                        this.<Duration>get("shutdown.drain-timeout"),
+                        this.<Duration>get("shutdown.step-timeout")),
+                new SluiceConfig.Demo(
+                        demo, this.<Integer>get("demo.deltas"), this.<Duration>get("demo.delta-interval")),
+                new SluiceConfig.Auth(
+                        authMode(),
+                        (List<Secret>) get("auth.api-keys"),
+                        get("auth.admin-key"),
+                        this.<Integer>get("auth.cache-size"),
+                        get("auth.cache-ttl"),
+                        this.<Integer>get("auth.failure-limit"),
+                        get("auth.failure-window")),
+                new SluiceConfig.Log(this.<Boolean>get("log.requests"), this.<Boolean>get("log.json")),
+                routing,
+                new SluiceConfig.Store(
+                        get("store.url"),
+                        get("store.user"),
+                        get("store.password"),
+                        this.<Integer>get("store.max-pool-size"),
+                        get("store.connection-timeout"),
                         get("store.leak-detection")),
                 new SluiceConfig.Redis(get("redis.url"), get("redis.prefix")),
-                new SluiceConfig.Cache(get("cache.enabled"), this.<Long>get("cache.memory-max-size"),
-                        this.<Long>get("cache.max-entry-size"), get("cache.ttl"), get("cache.non-deterministic"),
-                        get("cache.sql-tier"), this.<Long>get("cache.sql-max-size"), get("cache.prune-interval"),
+                new SluiceConfig.Cache(
+                        get("cache.enabled"),
+                        this.<Long>get("cache.memory-max-size"),
+                        this.<Long>get("cache.max-entry-size"),
+                        get("cache.ttl"),
+                        get("cache.non-deterministic"),
+                        get("cache.sql-tier"),
+                        this.<Long>get("cache.sql-max-size"),
+                        get("cache.prune-interval"),
                         get("cache.redis-tier")),
-                new SluiceConfig.Usage(get("usage.enabled"), this.<Integer>get("usage.queue-size"),
-                        this.<Integer>get("usage.batch-size"), get("usage.flush-interval"),
-                        (List<String>) get("usage.prices"), get("usage.max-age"), this.<Integer>get("usage.max-rows"),
+                new SluiceConfig.Usage(
+                        get("usage.enabled"),
+                        this.<Integer>get("usage.queue-size"),
+                        this.<Integer>get("usage.batch-size"),
+                        get("usage.flush-interval"),
+                        (List<String>) get("usage.prices"),
+                        get("usage.max-age"),
+                        this.<Integer>get("usage.max-rows"),
                         get("retention.interval")),
-                new SluiceConfig.Sessions(get("sessions.enabled"), this.<Integer>get("sessions.history-token-budget"),
-                        get("sessions.max-age"), this.<Integer>get("sessions.max-messages")),
+                new SluiceConfig.Sessions(
+                        get("sessions.enabled"),
+                        this.<Integer>get("sessions.history-token-budget"),
+                        get("sessions.max-age"),
+                        this.<Integer>get("sessions.max-messages")),
                 new SluiceConfig.Limits(get("limits.fail-open")),
-                new SluiceConfig.Request(this.<Integer>get("request.max-messages"), this.<Integer>get("request.max-tools"),
-                        this.<Integer>get("request.max-content-blocks"), this.<Integer>get("request.max-json-depth"),
+                new SluiceConfig.Request(
+                        this.<Integer>get("request.max-messages"),
+                        this.<Integer>get("request.max-tools"),
+                        this.<Integer>get("request.max-content-blocks"),
+                        this.<Integer>get("request.max-json-depth"),
                         this.<Integer>get("request.max-output-tokens")),
-                new SluiceConfig.Responses(get("responses.omit-unsupported-tools"), get("responses.store"),
-                        get("responses.max-age"), this.<Integer>get("responses.max-rows"),
+                new SluiceConfig.Responses(
+                        get("responses.omit-unsupported-tools"),
+                        get("responses.store"),
+                        get("responses.max-age"),
+                        this.<Integer>get("responses.max-rows"),
                         this.<Long>get("responses.max-size")),
-                new SluiceConfig.Realtime(this.<Integer>get("realtime.max-sessions"),
-                        this.<Integer>get("realtime.max-sessions-per-key"), this.<Integer>get("realtime.max-message-size"),
-                        this.<Integer>get("realtime.queue-size"), get("realtime.stall-timeout"),
-                        get("realtime.idle-timeout"), get("realtime.max-duration")));
+                new SluiceConfig.Realtime(
+                        this.<Integer>get("realtime.max-sessions"),
+                        this.<Integer>get("realtime.max-sessions-per-key"),
+                        this.<Integer>get("realtime.max-message-size"),
+                        this.<Integer>get("realtime.queue-size"),
+                        get("realtime.stall-timeout"),
+                        get("realtime.idle-timeout"),
+                        get("realtime.max-duration")));
     }
 
     @SuppressWarnings("unchecked")

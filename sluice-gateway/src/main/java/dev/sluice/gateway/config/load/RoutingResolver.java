@@ -1,5 +1,7 @@
 package dev.sluice.gateway.config.load;
 
+import dev.sluice.gateway.config.ProviderKind;
+import dev.sluice.gateway.config.Secret;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.config.SluiceConfig.Balance;
 import dev.sluice.gateway.config.SluiceConfig.Provider;
@@ -12,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.sluice.gateway.config.ProviderKind;
-import dev.sluice.gateway.config.Secret;
 
 /** Builds the providers and routes from the named-section settings, the {@code upstream.*} keys and the env. */
 final class RoutingResolver {
@@ -21,6 +21,7 @@ final class RoutingResolver {
 
     /** Named-section values by section name, entry name and field. */
     private final Map<String, Map<String, Map<String, Object>>> named = new LinkedHashMap<>();
+
     private final Map<String, String> env;
     private final List<String> problems;
 
@@ -33,9 +34,11 @@ final class RoutingResolver {
             try {
                 Object v = s.list() ? type.parseList(s.items()) : type.parse(s.text());
                 named.computeIfAbsent(m.field().section(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(m.name(), k -> new LinkedHashMap<>()).put(m.field().field(), v);
+                        .computeIfAbsent(m.name(), k -> new LinkedHashMap<>())
+                        .put(m.field().field(), v);
             } catch (IllegalArgumentException e) {
-                problems.add(s.key() + ": " + s.shown(type.isSecret()) + " (from " + s.source() + ") " + e.getMessage());
+                problems.add(
+                        s.key() + ": " + s.shown(type.isSecret()) + " (from " + s.source() + ") " + e.getMessage());
             }
         }
     }
@@ -50,8 +53,17 @@ final class RoutingResolver {
         Map<String, Provider> out = new LinkedHashMap<>();
         if (withDefault) {
             List<Secret> keys = upstream.apiKey().isEmpty() ? List.of() : List.of(upstream.apiKey());
-            out.put(Routing.DEFAULT_PROVIDER, new Provider(Routing.DEFAULT_PROVIDER, upstream.kind(), upstream.url(),
-                    keys, azureVersion(null), upstream.maxConnections(), upstream.maxQueuedRequests(), false));
+            out.put(
+                    Routing.DEFAULT_PROVIDER,
+                    new Provider(
+                            Routing.DEFAULT_PROVIDER,
+                            upstream.kind(),
+                            upstream.url(),
+                            keys,
+                            azureVersion(null),
+                            upstream.maxConnections(),
+                            upstream.maxQueuedRequests(),
+                            false));
         }
         named.getOrDefault("providers", Map.of()).forEach((name, fields) -> {
             String where = "providers." + name;
@@ -75,10 +87,17 @@ final class RoutingResolver {
             }
             @SuppressWarnings("unchecked")
             List<Secret> keys = (List<Secret>) fields.getOrDefault("api-keys", envKeys(kind));
-            out.put(name, new Provider(name, kind, url.get(), keys, azureVersion((String) fields.get("api-version")),
-                    (Integer) fields.getOrDefault("max-connections", upstream.maxConnections()),
-                    (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests()),
-                    nativeResponses(kind, fields.get("native-responses"), where)));
+            out.put(
+                    name,
+                    new Provider(
+                            name,
+                            kind,
+                            url.get(),
+                            keys,
+                            azureVersion((String) fields.get("api-version")),
+                            (Integer) fields.getOrDefault("max-connections", upstream.maxConnections()),
+                            (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests()),
+                            nativeResponses(kind, fields.get("native-responses"), where)));
         });
         return out;
     }
@@ -117,7 +136,9 @@ final class RoutingResolver {
             for (int i = 0; i < targets.size(); i++) {
                 String t = targets.get(i);
                 int colon = t.indexOf(':');
-                if (colon <= 0 || t.substring(0, colon).isBlank() || t.substring(colon + 1).isBlank()) {
+                if (colon <= 0
+                        || t.substring(0, colon).isBlank()
+                        || t.substring(colon + 1).isBlank()) {
                     problems.add(where + ".targets: entry " + Setting.quote(t) + " is not provider:model");
                     return;
                 }
@@ -132,7 +153,9 @@ final class RoutingResolver {
                     return;
                 }
                 Target target = new Target(provider, t.substring(colon + 1), weight);
-                if (parsed.stream().anyMatch(p -> p.provider().equals(provider) && p.model().equals(target.model()))) {
+                if (parsed.stream()
+                        .anyMatch(
+                                p -> p.provider().equals(provider) && p.model().equals(target.model()))) {
                     // route.RouteSpec refuses a target listed twice: it would share one breaker and count
                     problems.add(where + ".targets: entry " + Setting.quote(t) + " is listed twice");
                     return;
@@ -190,7 +213,10 @@ final class RoutingResolver {
     }
 
     private List<Secret> envKeys(ProviderKind kind) {
-        return kind.keyEnv().map(env::get).filter(v -> !v.isBlank()).map(v -> List.of(Secret.of(v.strip())))
+        return kind.keyEnv()
+                .map(env::get)
+                .filter(v -> !v.isBlank())
+                .map(v -> List.of(Secret.of(v.strip())))
                 .orElse(List.of());
     }
 

@@ -20,13 +20,17 @@ final class Sources {
             String key = e.key().key();
             String name = e.key().env();
             if (!env.containsKey(name)) {
-                name = Registry.aliasesOf(key).stream().filter(env::containsKey).findFirst().orElse(null);
+                name = Registry.aliasesOf(key).stream()
+                        .filter(env::containsKey)
+                        .findFirst()
+                        .orElse(null);
             }
             if (name != null) {
                 out.add(Setting.scalar(key, env.get(name), "env " + name));
             }
         }
-        List<String> knownNames = Registry.ENTRIES.stream().map(e -> e.key().env()).collect(Collectors.toList());
+        List<String> knownNames =
+                Registry.ENTRIES.stream().map(e -> e.key().env()).collect(Collectors.toList());
         knownNames.addAll(Registry.ENV_ALIASES.keySet());
         for (String name : new TreeSet<>(env.keySet())) {
             if (name.startsWith("SLUICE_") && !knownNames.contains(name) && !Registry.RESERVED_ENV.contains(name)) {
@@ -41,7 +45,8 @@ final class Sources {
     static List<Setting> fromMap(Map<String, String> map, String source, List<String> problems) {
         List<Setting> out = new ArrayList<>();
         for (Map.Entry<String, String> e : map.entrySet()) {
-            if (Registry.BY_KEY.containsKey(e.getKey()) || NamedSections.match(e.getKey()).isPresent()) {
+            if (Registry.BY_KEY.containsKey(e.getKey())
+                    || NamedSections.match(e.getKey()).isPresent()) {
                 out.add(Setting.scalar(e.getKey(), e.getValue(), source));
             } else {
                 problems.add(unknownKey(e.getKey(), source));
@@ -54,13 +59,16 @@ final class Sources {
     static String unknownKey(String key, String source) {
         if (NamedSections.isSection(key)) {
             return "unknown key " + Setting.quote(key) + " (from " + source + "): keys here are "
-                    + NamedSections.FIELDS.stream().map(NamedSections.Field::documentedKey)
-                    .collect(Collectors.joining(", "));
+                    + NamedSections.FIELDS.stream()
+                            .map(NamedSections.Field::documentedKey)
+                            .collect(Collectors.joining(", "));
         }
         String hint = Suggestions.didYouMean(key, Registry.BY_KEY.keySet());
         if (hint.isEmpty() && Registry.BY_KEY.keySet().stream().anyMatch(k -> k.startsWith(key + "."))) {
-            hint = "; " + key + " is a section, with keys " + Registry.BY_KEY.keySet().stream()
-                    .filter(k -> k.startsWith(key + ".")).collect(Collectors.joining(", "));
+            hint = "; " + key + " is a section, with keys "
+                    + Registry.BY_KEY.keySet().stream()
+                            .filter(k -> k.startsWith(key + "."))
+                            .collect(Collectors.joining(", "));
         }
         return "unknown key " + Setting.quote(key) + " (from " + source + ")" + hint;
     }

@@ -14,7 +14,8 @@ final class Suggestions {
         String u = normalize(unknown);
         return known.stream()
                 .filter(k -> isClose(u, normalize(k)))
-                .min(Comparator.comparingInt((String k) -> distance(u, normalize(k))).thenComparing(k -> k));
+                .min(Comparator.comparingInt((String k) -> distance(u, normalize(k)))
+                        .thenComparing(k -> k));
     }
 
     /** The " (did you mean X?)" suffix for an error message, or empty. */

@@ -28,11 +28,13 @@ final class Units {
             case "kib" -> KIB;
             case "mib" -> MIB;
             case "gib" -> GIB;
-            case "k", "kb", "m", "mb", "g", "gb", "t", "tb" -> throw new IllegalArgumentException(
-                    "has the ambiguous unit \"" + unit + "\" (1000 or 1024?): write KiB, MiB or GiB (1024-based), e.g. "
-                            + m.group(1) + binaryOf(unit));
-            default -> throw new IllegalArgumentException(
-                    "has the unknown size unit \"" + unit + "\": use B, KiB, MiB or GiB");
+            case "k", "kb", "m", "mb", "g", "gb", "t", "tb" ->
+                throw new IllegalArgumentException("has the ambiguous unit \"" + unit
+                        + "\" (1000 or 1024?): write KiB, MiB or GiB (1024-based), e.g. " + m.group(1)
+                        + binaryOf(unit));
+            default ->
+                throw new IllegalArgumentException(
+                        "has the unknown size unit \"" + unit + "\": use B, KiB, MiB or GiB");
         };
         try {
             return Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
@@ -85,8 +87,9 @@ final class Units {
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
-                default -> throw new IllegalArgumentException(
-                        "has the unknown duration unit \"" + unit + "\": use ms, s, m or h");
+                default ->
+                    throw new IllegalArgumentException(
+                            "has the unknown duration unit \"" + unit + "\": use ms, s, m or h");
             };
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("is too long a duration");

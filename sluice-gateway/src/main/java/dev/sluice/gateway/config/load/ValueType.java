@@ -1,5 +1,8 @@
 package dev.sluice.gateway.config.load;
 
+import dev.sluice.gateway.config.ProviderKind;
+import dev.sluice.gateway.config.Secret;
+import dev.sluice.gateway.config.SluiceConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.config.ProviderKind;
-import dev.sluice.gateway.config.Secret;
 
 /**
  * The kinds of value a key can hold: how to parse one from text (throwing
@@ -24,11 +24,16 @@ enum ValueType {
     POSITIVE_INT("int >= 1", t -> intIn(t, 1, Integer.MAX_VALUE), String::valueOf),
     NON_NEGATIVE_INT("int >= 0", t -> intIn(t, 0, Integer.MAX_VALUE), String::valueOf),
     FRACTION("fraction 0..1", ValueType::fraction, String::valueOf),
-    LIMIT_ALGORITHM("fixed/gradient2/vegas", ValueType::limitAlgorithm, v -> v.toString().toLowerCase(Locale.ROOT)),
+    LIMIT_ALGORITHM(
+            "fixed/gradient2/vegas",
+            ValueType::limitAlgorithm,
+            v -> v.toString().toLowerCase(Locale.ROOT)),
     PATH("path (empty: none)", String::strip, String::valueOf),
     SIZE("size", t -> positiveSize(t, Long.MAX_VALUE), v -> Units.formatSize((Long) v)),
     INT_SIZE("size", t -> (int) positiveSize(t, Integer.MAX_VALUE), v -> Units.formatSize((Integer) v)),
-    SIZE_OR_ZERO("size (0: off)", t -> t.strip().equals("0") ? 0L : positiveSize(t, Long.MAX_VALUE),
+    SIZE_OR_ZERO(
+            "size (0: off)",
+            t -> t.strip().equals("0") ? 0L : positiveSize(t, Long.MAX_VALUE),
             v -> (Long) v == 0 ? "0" : Units.formatSize((Long) v)),
     URL("http(s) URL", ValueType::url, String::valueOf),
     SECRET("secret", ValueType::secret, v -> ((Secret) v).isEmpty() ? "" : "****"),
@@ -38,21 +43,33 @@ enum ValueType {
     DEMO_MODE("auto/on/off", ValueType::demoMode, v -> v.toString().toLowerCase(Locale.ROOT)),
     BOOLEAN("boolean", ValueType::bool, String::valueOf),
     TEXT("text", String::strip, String::valueOf),
-    TEXT_LIST("list", t -> split(t), v -> String.join(", ", ((List<?>) v).stream().map(String::valueOf).toList())),
+    TEXT_LIST(
+            "list",
+            t -> split(t),
+            v -> String.join(", ", ((List<?>) v).stream().map(String::valueOf).toList())),
     PROVIDER_KIND("provider kind", ProviderKind::parse, v -> ((ProviderKind) v).id()),
-    AUTH_MODE("auto/open/keys/pass-through", ValueType::authMode,
+    AUTH_MODE(
+            "auto/open/keys/pass-through",
+            ValueType::authMode,
             v -> v.toString().toLowerCase(Locale.ROOT).replace('_', '-')),
     JDBC_URL("jdbc:sqlite:... or jdbc:postgresql://...", ValueType::jdbcUrl, String::valueOf),
-    BALANCE("fallback/weighted/least-in-flight", ValueType::balance,
+    BALANCE(
+            "fallback/weighted/least-in-flight",
+            ValueType::balance,
             v -> v.toString().toLowerCase(Locale.ROOT).replace('_', '-'));
 
     /** The shortest non-zero duration a key takes. */
     static final Duration MIN_DURATION = Duration.ofMillis(1);
     /** The longest duration a key takes: whole hours that still fit in a long count of nanoseconds. */
-    static final Duration MAX_DURATION = Duration.ofHours(Duration.ofNanos(Long.MAX_VALUE).toHours());
+    static final Duration MAX_DURATION =
+            Duration.ofHours(Duration.ofNanos(Long.MAX_VALUE).toHours());
 
     /** demo.mode values. */
-    enum DemoMode { AUTO, ON, OFF }
+    enum DemoMode {
+        AUTO,
+        ON,
+        OFF
+    }
 
     final String display;
     private final Function<String, Object> parser;
@@ -180,7 +197,8 @@ enum ValueType {
         List<Secret> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             if (items.get(i).isEmpty()) {
-                throw new IllegalArgumentException("has an empty entry (entry " + (i + 1) + " of " + items.size() + ")");
+                throw new IllegalArgumentException(
+                        "has an empty entry (entry " + (i + 1) + " of " + items.size() + ")");
             }
             try {
                 out.add(secret(items.get(i)));
@@ -192,7 +210,9 @@ enum ValueType {
     }
 
     private static String formatSecrets(List<?> secrets) {
-        return secrets.isEmpty() ? "[]" : "[" + String.join(", ", secrets.stream().map(s -> "****").toList()) + "]";
+        return secrets.isEmpty()
+                ? "[]"
+                : "[" + String.join(", ", secrets.stream().map(s -> "****").toList()) + "]";
     }
 
     private static Duration duration(String t, boolean zeroAllowed) {
@@ -202,7 +222,8 @@ enum ValueType {
         }
         if (!d.isZero() && d.compareTo(MIN_DURATION) < 0) {
             // timers and the breaker count in whole milliseconds: 0.5 ms would be 0 to them (and refused)
-            throw new IllegalArgumentException("is below 1ms, the smallest duration" + (zeroAllowed ? " besides 0" : ""));
+            throw new IllegalArgumentException(
+                    "is below 1ms, the smallest duration" + (zeroAllowed ? " besides 0" : ""));
         }
         if (d.compareTo(MAX_DURATION) > 0) {
             // deadlines and backoffs are counted in nanoseconds, which a longer duration overflows
@@ -243,7 +264,12 @@ enum ValueType {
     }
 
     /** auth.mode values; AUTO resolves to KEYS when auth.api-keys is set, else OPEN. */
-    enum AuthModeSetting { AUTO, OPEN, KEYS, PASS_THROUGH }
+    enum AuthModeSetting {
+        AUTO,
+        OPEN,
+        KEYS,
+        PASS_THROUGH
+    }
 
     private static Object authMode(String t) {
         return switch (t.strip().toLowerCase(Locale.ROOT)) {

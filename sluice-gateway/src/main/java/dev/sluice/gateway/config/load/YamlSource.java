@@ -37,7 +37,7 @@ final class YamlSource {
     static List<Setting> read(Path file, List<String> problems) {
         YamlSource source = new YamlSource(file, problems);
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             JsonParser parser = FACTORY.createParser(reader)) {
+                JsonParser parser = FACTORY.createParser(reader)) {
             source.readDocument(parser);
         } catch (NoSuchFileException e) {
             problems.add("config file " + file + " does not exist");
@@ -45,8 +45,9 @@ final class YamlSource {
             // Only the first line of the parser's message and the position: later lines quote the
             // file's text, which may hold a secret.
             String reason = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-            problems.add("config file " + file + " is not valid YAML at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + reason);
+            problems.add("config file " + file + " is not valid YAML at line "
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + reason);
         } catch (IOException e) {
             problems.add("config file " + file + " cannot be read: " + e);
         }
@@ -96,7 +97,8 @@ final class YamlSource {
             }
         }
         if (!scalarsOnly) {
-            problems.add(key + " (from " + where(line) + "): a list here may only hold plain values, not maps or lists");
+            problems.add(
+                    key + " (from " + where(line) + "): a list here may only hold plain values, not maps or lists");
             return;
         }
         add(Setting.list(key, items, where(line)), line);
@@ -105,10 +107,12 @@ final class YamlSource {
     private void add(Setting s, int line) {
         Integer earlier = lineOfKey.putIfAbsent(s.key(), line);
         if (earlier != null) {
-            problems.add(s.key() + " is set twice in config file " + file + " (lines " + earlier + " and " + line + ")");
+            problems.add(
+                    s.key() + " is set twice in config file " + file + " (lines " + earlier + " and " + line + ")");
             return;
         }
-        if (!Registry.BY_KEY.containsKey(s.key()) && NamedSections.match(s.key()).isEmpty()) {
+        if (!Registry.BY_KEY.containsKey(s.key())
+                && NamedSections.match(s.key()).isEmpty()) {
             problems.add(Sources.unknownKey(s.key(), where(line)));
             return;
         }

@@ -21,7 +21,10 @@ public record BreakerPolicy(
         Window window) {
 
     /** What {@code slidingWindowSize} counts. */
-    public enum Window { COUNT, TIME }
+    public enum Window {
+        COUNT,
+        TIME
+    }
 
     public BreakerPolicy {
         Objects.requireNonNull(window, "window");
@@ -47,8 +50,12 @@ public record BreakerPolicy(
     }
 
     /** A count-based window. */
-    public BreakerPolicy(float failureRateThreshold, int slidingWindowSize, int minimumCalls,
-            Duration waitInOpen, int permittedInHalfOpen) {
+    public BreakerPolicy(
+            float failureRateThreshold,
+            int slidingWindowSize,
+            int minimumCalls,
+            Duration waitInOpen,
+            int permittedInHalfOpen) {
         this(failureRateThreshold, slidingWindowSize, minimumCalls, waitInOpen, permittedInHalfOpen, Window.COUNT);
     }
 

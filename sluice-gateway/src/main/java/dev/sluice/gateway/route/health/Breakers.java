@@ -15,10 +15,11 @@ final class Breakers {
     private Breakers() {}
 
     static CircuitBreaker create(String id, BreakerPolicy p, Clock clock) {
-        SlidingWindowType type = p.window() == BreakerPolicy.Window.TIME
-                ? SlidingWindowType.TIME_BASED : SlidingWindowType.COUNT_BASED;
+        SlidingWindowType type =
+                p.window() == BreakerPolicy.Window.TIME ? SlidingWindowType.TIME_BASED : SlidingWindowType.COUNT_BASED;
         int minimumCalls = type == SlidingWindowType.COUNT_BASED
-                ? Math.min(p.minimumCalls(), p.slidingWindowSize()) : p.minimumCalls(); // a count window never holds more
+                ? Math.min(p.minimumCalls(), p.slidingWindowSize())
+                : p.minimumCalls(); // a count window never holds more
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(p.failureRateThreshold())
                 .slidingWindowType(type)

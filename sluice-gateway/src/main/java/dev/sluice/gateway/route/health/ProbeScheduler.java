@@ -37,9 +37,11 @@ public interface ProbeScheduler extends AutoCloseable {
                 executor.shutdownNow();
                 try {
                     if (!executor.awaitTermination(closeDeadline.toNanos(), TimeUnit.NANOSECONDS)) {
-                        System.getLogger(ProbeScheduler.class.getName()).log(System.Logger.Level.WARNING,
-                                "probe thread " + threadName + " still running " + closeDeadline.toMillis()
-                                        + " ms after close (a probe ignores interrupts); abandoned");
+                        System.getLogger(ProbeScheduler.class.getName())
+                                .log(
+                                        System.Logger.Level.WARNING,
+                                        "probe thread " + threadName + " still running " + closeDeadline.toMillis()
+                                                + " ms after close (a probe ignores interrupts); abandoned");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

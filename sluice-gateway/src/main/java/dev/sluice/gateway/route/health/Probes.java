@@ -20,8 +20,8 @@ public interface Probes extends AutoCloseable {
      * Probes each open target with capped exponential backoff and jitter ({@code backoff}, {@code random})
      * on {@code scheduler}'s thread, until it is healthy or no longer open.
      */
-    static Probes withBackoff(dev.sluice.core.Backoff backoff, java.util.random.RandomGenerator random,
-            ProbeScheduler scheduler) {
+    static Probes withBackoff(
+            dev.sluice.core.Backoff backoff, java.util.random.RandomGenerator random, ProbeScheduler scheduler) {
         return new Prober(backoff, random, scheduler);
     }
 

@@ -60,9 +60,14 @@ public final class RetryBudget {
     /** Why {@link #tryRetry()} refused, with the state that made it refuse. */
     public synchronized String exhaustedReason() {
         roll();
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "retry budget exhausted: %d retries for %d requests in the last %d ms (allowed %.1f x requests + %.0f)",
-                windowRetries(), windowInbound(), bucketMillis * BUCKETS, ratio, floor);
+                windowRetries(),
+                windowInbound(),
+                bucketMillis * BUCKETS,
+                ratio,
+                floor);
     }
 
     public synchronized RetryStats stats() {

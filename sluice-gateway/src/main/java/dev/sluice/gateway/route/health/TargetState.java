@@ -123,8 +123,16 @@ public final class TargetState {
     }
 
     public TargetStats stats() {
-        return new TargetStats(id(), breaker.getState().name(), breaker.getMetrics().getFailureRate(),
-                inFlight.get(), attempts.sum(), failures.sum(), retries.sum(), fallbacks.sum(),
-                rateLimited.sum(), probes.sum());
+        return new TargetStats(
+                id(),
+                breaker.getState().name(),
+                breaker.getMetrics().getFailureRate(),
+                inFlight.get(),
+                attempts.sum(),
+                failures.sum(),
+                retries.sum(),
+                fallbacks.sum(),
+                rateLimited.sum(),
+                probes.sum());
     }
 }

@@ -21,8 +21,7 @@ import java.time.InstantSource;
  */
 public final class Answers {
 
-    private Answers() {
-    }
+    private Answers() {}
 
     public static ObjectNode openAiToAnthropic(JsonNode completion, String targetModel) throws TranslationException {
         JsonNode choice = completion.path("choices").path(0);
@@ -30,7 +29,11 @@ public final class Answers {
         JsonNode message = choice.path("message");
         ArrayNode content = Json.array();
         String reasoning = reasoning(message);
-        if (reasoning != null) content.addObject().put("type", "thinking").put("thinking", reasoning).put("signature", "");
+        if (reasoning != null)
+            content.addObject()
+                    .put("type", "thinking")
+                    .put("thinking", reasoning)
+                    .put("signature", "");
         String text = Json.text(message, "content");
         if (text != null) content.addObject().put("type", "text").put("text", text);
         String refusal = Json.text(message, "refusal");
@@ -42,12 +45,16 @@ public final class Answers {
             ObjectNode block = content.addObject().put("type", "tool_use");
             block.put("id", call.path("id").isTextual() ? call.path("id").asText() : Ids.toolUse());
             block.put("name", call.path("function").path("name").asText());
-            block.set("input", ToolArguments.parse(call.path("function").path("arguments"), where + ".function.arguments"));
+            block.set(
+                    "input",
+                    ToolArguments.parse(call.path("function").path("arguments"), where + ".function.arguments"));
         }
-        String stop = refusal != null ? "refusal"
+        String stop = refusal != null
+                ? "refusal"
                 : StopReasons.fromOpenAi(choice.path("finish_reason").textValue(), !calls.isEmpty());
         String id = completion.path("id").isTextual() ? completion.path("id").asText() : Ids.message();
-        return message(id, answeredBy(completion, targetModel), content, stop, Usages.fromOpenAi(completion.get("usage")));
+        return message(
+                id, answeredBy(completion, targetModel), content, stop, Usages.fromOpenAi(completion.get("usage")));
     }
 
     /** OpenAI-compatible servers name the reasoning text {@code reasoning_content} or {@code reasoning}. */
@@ -57,12 +64,17 @@ public final class Answers {
     }
 
     public static ObjectNode ollamaToAnthropic(JsonNode response, String targetModel) throws TranslationException {
-        if (response.path("error").isTextual()) throw new TranslationException("error: " + response.path("error").asText());
+        if (response.path("error").isTextual())
+            throw new TranslationException("error: " + response.path("error").asText());
         JsonNode message = response.path("message");
         if (!message.isObject()) throw new TranslationException("message: required");
         ArrayNode content = Json.array();
         String thinking = Json.text(message, "thinking");
-        if (thinking != null) content.addObject().put("type", "thinking").put("thinking", thinking).put("signature", "");
+        if (thinking != null)
+            content.addObject()
+                    .put("type", "thinking")
+                    .put("thinking", thinking)
+                    .put("signature", "");
         String text = Json.text(message, "content");
         if (text != null) content.addObject().put("type", "text").put("text", text);
         JsonNode calls = message.path("tool_calls");
@@ -71,8 +83,10 @@ public final class Answers {
             String id = Json.text(calls.get(i), "id"); // recent Ollama versions give one
             ObjectNode block = content.addObject().put("type", "tool_use").put("id", id != null ? id : Ids.toolUse());
             block.put("name", function.path("name").asText());
-            block.set("input", ToolArguments.parse(function.path("arguments"),
-                    "message.tool_calls[" + i + "].function.arguments"));
+            block.set(
+                    "input",
+                    ToolArguments.parse(
+                            function.path("arguments"), "message.tool_calls[" + i + "].function.arguments"));
         }
         String stop = StopReasons.fromOllama(response.path("done_reason").asText(""), !calls.isEmpty());
         return message(Ids.message(), answeredBy(response, targetModel), content, stop, Usages.fromOllama(response));
@@ -106,16 +120,21 @@ public final class Answers {
                 case "text" -> text.append(block.path("text").asText(""));
                 case "thinking" -> thinking.append(block.path("thinking").asText(""));
                 case "tool_use" -> {
-                    ObjectNode call = calls.addObject().put("id", block.path("id").asText()).put("type", "function");
-                    call.putObject("function").put("name", block.path("name").asText())
+                    ObjectNode call = calls.addObject()
+                            .put("id", block.path("id").asText())
+                            .put("type", "function");
+                    call.putObject("function")
+                            .put("name", block.path("name").asText())
                             .put("arguments", ToolArguments.format(block.get("input")));
                 }
-                default -> { } // redacted_thinking and server-tool blocks have no OpenAI form
+                default -> {} // redacted_thinking and server-tool blocks have no OpenAI form
             }
         }
         ObjectNode out = Json.object();
         out.put("id", answer.path("id").isTextual() ? answer.path("id").asText() : Ids.completion());
-        out.put("object", "chat.completion").put("created", clock.instant().getEpochSecond()).put("model", answeredBy(answer, targetModel));
+        out.put("object", "chat.completion")
+                .put("created", clock.instant().getEpochSecond())
+                .put("model", answeredBy(answer, targetModel));
         ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
         if (text.isEmpty()) message.putNull("content");
@@ -124,7 +143,8 @@ public final class Answers {
         if (!calls.isEmpty()) message.set("tool_calls", calls);
         message.putNull("refusal");
         choice.putNull("logprobs");
-        choice.put("finish_reason", StopReasons.toOpenAi(answer.path("stop_reason").textValue()));
+        choice.put(
+                "finish_reason", StopReasons.toOpenAi(answer.path("stop_reason").textValue()));
         out.set("usage", Usages.toOpenAi(Usages.fromAnthropic(answer.get("usage"))));
         return out;
     }

@@ -11,11 +11,13 @@ import dev.sluice.gateway.translate.shared.Json;
  */
 public final class ResponseItems {
 
-    private ResponseItems() {
-    }
+    private ResponseItems() {}
 
     public static ObjectNode message(String id, String status, String text) {
-        ObjectNode item = Json.object().put("type", "message").put("id", id).put("status", status)
+        ObjectNode item = Json.object()
+                .put("type", "message")
+                .put("id", id)
+                .put("status", status)
                 .put("role", "assistant");
         item.putArray("content");
         if (text != null) item.withArray("content").add(outputText(text));
@@ -30,8 +32,13 @@ public final class ResponseItems {
     }
 
     public static ObjectNode functionCall(String id, String status, String callId, String name, String arguments) {
-        return Json.object().put("type", "function_call").put("id", id).put("status", status)
-                .put("arguments", arguments).put("call_id", callId).put("name", name);
+        return Json.object()
+                .put("type", "function_call")
+                .put("id", id)
+                .put("status", status)
+                .put("arguments", arguments)
+                .put("call_id", callId)
+                .put("name", name);
     }
 
     public static ObjectNode reasoning(String id, String text) {

@@ -29,9 +29,12 @@ public final class ResponseShell {
 
     /** A passed-through upstream's own response (its id, creation time and model) is the one this shell stands for. */
     public void adopt(JsonNode upstreamResponse) {
-        if (upstreamResponse.path("id").isTextual()) id = upstreamResponse.path("id").asText();
-        if (upstreamResponse.path("created_at").canConvertToLong()) createdAt = upstreamResponse.path("created_at").asLong();
-        if (upstreamResponse.path("model").isTextual()) model = upstreamResponse.path("model").asText();
+        if (upstreamResponse.path("id").isTextual())
+            id = upstreamResponse.path("id").asText();
+        if (upstreamResponse.path("created_at").canConvertToLong())
+            createdAt = upstreamResponse.path("created_at").asLong();
+        if (upstreamResponse.path("model").isTextual())
+            model = upstreamResponse.path("model").asText();
     }
 
     public void answeredBy(String model) {
@@ -71,7 +74,10 @@ public final class ResponseShell {
     }
 
     private ObjectNode response(String status, ArrayNode output, Usage usage) {
-        ObjectNode out = Json.object().put("id", id).put("object", "response").put("created_at", createdAt)
+        ObjectNode out = Json.object()
+                .put("id", id)
+                .put("object", "response")
+                .put("created_at", createdAt)
                 .put("status", status);
         out.putNull("error");
         out.putNull("incomplete_details");
@@ -88,7 +94,8 @@ public final class ResponseShell {
         echo(request, "temperature", out);
         if (request.path("text").isObject()) out.set("text", request.get("text").deepCopy());
         else out.putObject("text").putObject("format").put("type", "text");
-        if (request.has("tool_choice")) out.set("tool_choice", request.get("tool_choice").deepCopy());
+        if (request.has("tool_choice"))
+            out.set("tool_choice", request.get("tool_choice").deepCopy());
         else out.put("tool_choice", "auto");
         out.set("tools", request.path("tools").isArray() ? request.get("tools").deepCopy() : Json.array());
         echo(request, "top_p", out);
@@ -96,7 +103,9 @@ public final class ResponseShell {
         if (usage == null) out.putNull("usage");
         else out.set("usage", Usages.toResponses(usage));
         echo(request, "user", out);
-        out.set("metadata", request.path("metadata").isObject() ? request.get("metadata").deepCopy() : Json.object());
+        out.set(
+                "metadata",
+                request.path("metadata").isObject() ? request.get("metadata").deepCopy() : Json.object());
         return out;
     }
 

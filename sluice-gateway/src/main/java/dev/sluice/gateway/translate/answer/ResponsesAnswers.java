@@ -17,8 +17,7 @@ import java.time.InstantSource;
  */
 public final class ResponsesAnswers {
 
-    private ResponsesAnswers() {
-    }
+    private ResponsesAnswers() {}
 
     public static ObjectNode fromAnthropic(JsonNode answer, JsonNode request, String targetModel, InstantSource clock)
             throws TranslationException {
@@ -28,14 +27,25 @@ public final class ResponsesAnswers {
         ArrayNode output = Json.array();
         for (JsonNode block : content) {
             switch (block.path("type").asText("")) {
-                case "text" -> output.add(ResponseItems.message(Ids.item("msg_"), "completed",
-                        block.path("text").asText("")));
-                case "thinking" -> output.add(ResponseItems.reasoning(Ids.item("rs_"), block.path("thinking").asText("")));
-                case "tool_use" -> output.add(ResponseItems.functionCall(Ids.item("fc_"), "completed",
-                        block.path("id").asText(), block.path("name").asText(), ToolArguments.format(block.get("input"))));
-                default -> { }
+                case "text" ->
+                    output.add(ResponseItems.message(
+                            Ids.item("msg_"), "completed", block.path("text").asText("")));
+                case "thinking" ->
+                    output.add(ResponseItems.reasoning(
+                            Ids.item("rs_"), block.path("thinking").asText("")));
+                case "tool_use" ->
+                    output.add(ResponseItems.functionCall(
+                            Ids.item("fc_"),
+                            "completed",
+                            block.path("id").asText(),
+                            block.path("name").asText(),
+                            ToolArguments.format(block.get("input"))));
+                default -> {}
             }
         }
-        return shell.finished(output, Usages.fromAnthropic(answer.get("usage")), answer.path("stop_reason").textValue());
+        return shell.finished(
+                output,
+                Usages.fromAnthropic(answer.get("usage")),
+                answer.path("stop_reason").textValue());
     }
 }

@@ -17,8 +17,7 @@ import dev.sluice.gateway.translate.shared.Json;
 final class AnthropicContent {
     static final String ERROR_PREFIX = "Error: ";
 
-    private AnthropicContent() {
-    }
+    private AnthropicContent() {}
 
     /**
      * The start of an OpenAI-shaped request (also Ollama's): {@code model} and a {@code messages} array
@@ -71,7 +70,8 @@ final class AnthropicContent {
             for (int k = 0; k < content.size(); k++) {
                 JsonNode part = content.get(k);
                 if (!"text".equals(part.path("type").asText())) {
-                    throw new TranslationException(where + ".content[" + k + "].type: \"" + part.path("type").asText()
+                    throw new TranslationException(where + ".content[" + k + "].type: \""
+                            + part.path("type").asText()
                             + "\" in a tool result cannot be expressed for this upstream (text only)");
                 }
                 if (!text.isEmpty()) text.append('\n');

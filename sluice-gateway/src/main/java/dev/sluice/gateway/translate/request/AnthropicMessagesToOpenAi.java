@@ -10,8 +10,7 @@ import dev.sluice.gateway.translate.shared.ToolArguments;
 /** Anthropic {@code messages} -> OpenAI {@code messages} (appended to {@code out}). */
 final class AnthropicMessagesToOpenAi {
 
-    private AnthropicMessagesToOpenAi() {
-    }
+    private AnthropicMessagesToOpenAi() {}
 
     static void translate(JsonNode messages, ArrayNode out) throws TranslationException {
         if (!messages.isArray()) throw new TranslationException("messages: required, an array");
@@ -40,16 +39,22 @@ final class AnthropicMessagesToOpenAi {
             JsonNode block = content.get(j);
             String at = where + "[" + j + "]";
             switch (AnthropicContent.type(block, at, "text", "image", "tool_result")) {
-                case "text" -> parts.addObject().put("type", "text").put("text", block.path("text").asText(""));
+                case "text" ->
+                    parts.addObject()
+                            .put("type", "text")
+                            .put("text", block.path("text").asText(""));
                 case "image" -> parts.add(Images.anthropicToOpenAi(block, at));
-                default -> out.addObject().put("role", "tool")
-                        .put("tool_call_id", block.path("tool_use_id").asText())
-                        .put("content", AnthropicContent.toolResultText(block, at));
+                default ->
+                    out.addObject()
+                            .put("role", "tool")
+                            .put("tool_call_id", block.path("tool_use_id").asText())
+                            .put("content", AnthropicContent.toolResultText(block, at));
             }
         }
         if (parts.isEmpty()) return;
         ObjectNode message = out.addObject().put("role", "user");
-        boolean oneText = parts.size() == 1 && "text".equals(parts.get(0).path("type").asText());
+        boolean oneText =
+                parts.size() == 1 && "text".equals(parts.get(0).path("type").asText());
         if (oneText) message.set("content", parts.get(0).get("text"));
         else message.set("content", parts);
     }
@@ -71,11 +76,14 @@ final class AnthropicMessagesToOpenAi {
                     text.append(block.path("text").asText(""));
                 }
                 case "tool_use" -> {
-                    ObjectNode call = calls.addObject().put("id", block.path("id").asText()).put("type", "function");
-                    call.putObject("function").put("name", block.path("name").asText())
+                    ObjectNode call = calls.addObject()
+                            .put("id", block.path("id").asText())
+                            .put("type", "function");
+                    call.putObject("function")
+                            .put("name", block.path("name").asText())
                             .put("arguments", ToolArguments.format(block.get("input")));
                 }
-                default -> { } // thinking is dropped: its signature only means something to Anthropic
+                default -> {} // thinking is dropped: its signature only means something to Anthropic
             }
         }
         if (text.isEmpty() && calls.isEmpty()) return;

@@ -28,8 +28,7 @@ import java.util.Map;
  */
 public final class AnthropicRequestToOllama {
 
-    private AnthropicRequestToOllama() {
-    }
+    private AnthropicRequestToOllama() {}
 
     public static ObjectNode translate(JsonNode request) throws TranslationException {
         ObjectNode out = AnthropicContent.withSystemMessage(request);
@@ -42,7 +41,8 @@ public final class AnthropicRequestToOllama {
             String where = "messages[" + i + "]";
             String role = message.path("role").asText("");
             switch (role) {
-                case "user", "assistant" -> message(role, message.path("content"), where + ".content", toolNames, messages);
+                case "user", "assistant" ->
+                    message(role, message.path("content"), where + ".content", toolNames, messages);
                 case "system" -> AnthropicContent.systemMessage(message.path("content"), where + ".content", messages);
                 default -> throw new TranslationException(where + ".role: unsupported role \"" + role + "\"");
             }
@@ -62,8 +62,9 @@ public final class AnthropicRequestToOllama {
         return out;
     }
 
-    private static void message(String role, JsonNode content, String where, Map<String, String> toolNames,
-                                ArrayNode out) throws TranslationException {
+    private static void message(
+            String role, JsonNode content, String where, Map<String, String> toolNames, ArrayNode out)
+            throws TranslationException {
         if (content.isTextual()) {
             out.addObject().put("role", role).put("content", content.asText());
             return;
@@ -75,7 +76,8 @@ public final class AnthropicRequestToOllama {
         for (int j = 0; j < content.size(); j++) {
             JsonNode block = content.get(j);
             String at = where + "[" + j + "]";
-            String type = "user".equals(role) ? AnthropicContent.type(block, at, "text", "image", "tool_result")
+            String type = "user".equals(role)
+                    ? AnthropicContent.type(block, at, "text", "image", "tool_result")
                     : AnthropicContent.type(block, at, "text", "tool_use", "thinking", "redacted_thinking");
             switch (type) {
                 case "text" -> {
@@ -84,17 +86,20 @@ public final class AnthropicRequestToOllama {
                 }
                 case "image" -> images.add(Images.anthropicToOllama(block, at));
                 case "tool_result" -> {
-                    ObjectNode result = out.addObject().put("role", "tool")
+                    ObjectNode result = out.addObject()
+                            .put("role", "tool")
                             .put("content", AnthropicContent.toolResultText(block, at));
                     String name = toolNames.get(block.path("tool_use_id").asText());
                     if (name != null) result.put("tool_name", name);
                 }
                 case "tool_use" -> {
                     toolNames.put(block.path("id").asText(), block.path("name").asText());
-                    calls.addObject().putObject("function").put("name", block.path("name").asText())
+                    calls.addObject()
+                            .putObject("function")
+                            .put("name", block.path("name").asText())
                             .set("arguments", ToolArguments.parse(block.path("input"), at + ".input"));
                 }
-                default -> { } // thinking is dropped, as for OpenAI
+                default -> {} // thinking is dropped, as for OpenAI
             }
         }
         if (text.isEmpty() && images.isEmpty() && calls.isEmpty()) return;

@@ -28,8 +28,7 @@ import dev.sluice.gateway.translate.shared.Json;
  */
 public final class AnthropicRequestToOpenAi {
 
-    private AnthropicRequestToOpenAi() {
-    }
+    private AnthropicRequestToOpenAi() {}
 
     public static ObjectNode translate(JsonNode request) throws TranslationException {
         ObjectNode out = AnthropicContent.withSystemMessage(request);
@@ -63,8 +62,8 @@ public final class AnthropicRequestToOpenAi {
             JsonNode tool = tools.get(i);
             String type = tool.path("type").asText("custom");
             if (!"custom".equals(type)) {
-                throw new TranslationException("tools[" + i + "].type: server tool \"" + type
-                        + "\" cannot be expressed for this upstream");
+                throw new TranslationException(
+                        "tools[" + i + "].type: server tool \"" + type + "\" cannot be expressed for this upstream");
             }
             if (!tool.path("name").isTextual()) throw new TranslationException("tools[" + i + "].name: required");
             ObjectNode function = out.addObject().put("type", "function").putObject("function");
@@ -82,8 +81,11 @@ public final class AnthropicRequestToOpenAi {
             case "auto" -> out.put("tool_choice", "auto");
             case "any" -> out.put("tool_choice", "required");
             case "none" -> out.put("tool_choice", "none");
-            case "tool" -> out.putObject("tool_choice").put("type", "function")
-                    .putObject("function").put("name", choice.path("name").asText());
+            case "tool" ->
+                out.putObject("tool_choice")
+                        .put("type", "function")
+                        .putObject("function")
+                        .put("name", choice.path("name").asText());
             default -> throw new TranslationException("tool_choice.type: unsupported value \"" + type + "\"");
         }
         if (choice.path("disable_parallel_tool_use").asBoolean(false)) out.put("parallel_tool_calls", false);

@@ -8,11 +8,11 @@ import dev.sluice.gateway.translate.shared.Json;
 /** Image blocks: Anthropic base64/url sources <-> OpenAI image_url (data: or https: URLs) <-> Ollama base64. */
 final class Images {
 
-    private Images() {
-    }
+    private Images() {}
 
     static ObjectNode openAiToAnthropic(JsonNode imageUrl, String where) throws TranslationException {
-        String url = imageUrl.isTextual() ? imageUrl.asText() : imageUrl.path("url").asText("");
+        String url =
+                imageUrl.isTextual() ? imageUrl.asText() : imageUrl.path("url").asText("");
         ObjectNode block = Json.object().put("type", "image");
         ObjectNode source = block.putObject("source");
         if (url.startsWith("data:")) {
@@ -21,7 +21,8 @@ final class Images {
             if (!header.endsWith(";base64")) {
                 throw new TranslationException(where + ": only base64 data URLs are supported");
             }
-            source.put("type", "base64").put("media_type", header.substring(0, header.length() - 7))
+            source.put("type", "base64")
+                    .put("media_type", header.substring(0, header.length() - 7))
                     .put("data", url.substring(comma + 1));
         } else if (url.startsWith("https://") || url.startsWith("http://")) {
             source.put("type", "url").put("url", url);
@@ -34,10 +35,13 @@ final class Images {
     static ObjectNode anthropicToOpenAi(JsonNode block, String where) throws TranslationException {
         JsonNode source = block.path("source");
         String url = switch (source.path("type").asText("")) {
-            case "base64" -> "data:" + source.path("media_type").asText() + ";base64," + source.path("data").asText();
+            case "base64" ->
+                "data:" + source.path("media_type").asText() + ";base64,"
+                        + source.path("data").asText();
             case "url" -> source.path("url").asText();
-            default -> throw new TranslationException(where + ".source.type: unsupported image source \""
-                    + source.path("type").asText() + "\"");
+            default ->
+                throw new TranslationException(where + ".source.type: unsupported image source \""
+                        + source.path("type").asText() + "\"");
         };
         ObjectNode part = Json.object().put("type", "image_url");
         part.putObject("image_url").put("url", url);

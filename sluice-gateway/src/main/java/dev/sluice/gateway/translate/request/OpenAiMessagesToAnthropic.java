@@ -13,8 +13,7 @@ import dev.sluice.gateway.translate.shared.ToolArguments;
  */
 final class OpenAiMessagesToAnthropic {
 
-    private OpenAiMessagesToAnthropic() {
-    }
+    private OpenAiMessagesToAnthropic() {}
 
     static ArrayNode translate(JsonNode messages, ArrayNode system) throws TranslationException {
         if (!messages.isArray()) throw new TranslationException("messages: required, an array");
@@ -56,7 +55,9 @@ final class OpenAiMessagesToAnthropic {
     /** One plain text block becomes a string again. */
     private static void simplify(ObjectNode message) {
         JsonNode content = message.get("content");
-        if (content.size() == 1 && "text".equals(content.get(0).path("type").asText()) && content.get(0).size() == 2) {
+        if (content.size() == 1
+                && "text".equals(content.get(0).path("type").asText())
+                && content.get(0).size() == 2) {
             message.set("content", content.get(0).get("text"));
         }
     }
@@ -64,7 +65,8 @@ final class OpenAiMessagesToAnthropic {
     private static void texts(JsonNode content, String where, ArrayNode into, boolean keepEmpty)
             throws TranslationException {
         if (content.isTextual()) {
-            if (keepEmpty || !content.asText().isEmpty()) into.addObject().put("type", "text").put("text", content.asText());
+            if (keepEmpty || !content.asText().isEmpty())
+                into.addObject().put("type", "text").put("text", content.asText());
             return;
         }
         if (content.isMissingNode() || content.isNull()) return;
@@ -75,10 +77,12 @@ final class OpenAiMessagesToAnthropic {
             String text = switch (type) {
                 case "text" -> part.path("text").asText("");
                 case "refusal" -> part.path("refusal").asText("");
-                default -> throw new TranslationException(where + "[" + j + "].type: unsupported content part type \""
-                        + type + "\"");
+                default ->
+                    throw new TranslationException(
+                            where + "[" + j + "].type: unsupported content part type \"" + type + "\"");
             };
-            if (keepEmpty || !text.isEmpty()) into.addObject().put("type", "text").put("text", text);
+            if (keepEmpty || !text.isEmpty())
+                into.addObject().put("type", "text").put("text", text);
         }
     }
 
@@ -92,11 +96,15 @@ final class OpenAiMessagesToAnthropic {
             JsonNode part = content.get(j);
             String type = part.path("type").asText("");
             switch (type) {
-                case "text" -> blocks.addObject().put("type", "text").put("text", part.path("text").asText(""));
-                case "image_url" -> blocks.add(Images.openAiToAnthropic(part.path("image_url"),
-                        where + "[" + j + "].image_url.url"));
-                default -> throw new TranslationException(where + "[" + j + "].type: unsupported content part type \""
-                        + type + "\"");
+                case "text" ->
+                    blocks.addObject()
+                            .put("type", "text")
+                            .put("text", part.path("text").asText(""));
+                case "image_url" ->
+                    blocks.add(Images.openAiToAnthropic(part.path("image_url"), where + "[" + j + "].image_url.url"));
+                default ->
+                    throw new TranslationException(
+                            where + "[" + j + "].type: unsupported content part type \"" + type + "\"");
             }
         }
         return blocks;
@@ -117,13 +125,15 @@ final class OpenAiMessagesToAnthropic {
             block.put("type", "tool_use");
             block.put("id", call.path("id").asText());
             block.put("name", call.path("function").path("name").asText());
-            block.set("input", ToolArguments.parse(call.path("function").path("arguments"), at + ".function.arguments"));
+            block.set(
+                    "input", ToolArguments.parse(call.path("function").path("arguments"), at + ".function.arguments"));
         }
         return blocks;
     }
 
     private static ArrayNode toolResult(JsonNode message, String where) throws TranslationException {
-        if (!message.path("tool_call_id").isTextual()) throw new TranslationException(where + ".tool_call_id: required");
+        if (!message.path("tool_call_id").isTextual())
+            throw new TranslationException(where + ".tool_call_id: required");
         ArrayNode parts = Json.array();
         texts(message.path("content"), where + ".content", parts, false);
         StringBuilder text = new StringBuilder();
@@ -132,7 +142,9 @@ final class OpenAiMessagesToAnthropic {
             text.append(part.path("text").asText());
         }
         ArrayNode blocks = Json.array();
-        blocks.addObject().put("type", "tool_result").put("tool_use_id", message.path("tool_call_id").asText())
+        blocks.addObject()
+                .put("type", "tool_result")
+                .put("tool_use_id", message.path("tool_call_id").asText())
                 .put("content", text.toString());
         return blocks;
     }

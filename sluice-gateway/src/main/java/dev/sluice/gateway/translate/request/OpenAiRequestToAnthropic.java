@@ -29,21 +29,27 @@ public final class OpenAiRequestToAnthropic {
     /** Anthropic's {@code max_tokens} when the OpenAI request set no limit (Anthropic requires one). */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private OpenAiRequestToAnthropic() {
-    }
+    private OpenAiRequestToAnthropic() {}
 
     public static ObjectNode translate(JsonNode request) throws TranslationException {
         if (!request.isObject()) throw new TranslationException("request: expected a JSON object");
         refuseInexpressible(request);
         ObjectNode out = Json.object();
         Json.copy(request, "model", out, "model");
-        long maxTokens = request.path("max_completion_tokens").isNumber() ? request.path("max_completion_tokens").asLong()
-                : request.path("max_tokens").isNumber() ? request.path("max_tokens").asLong() : DEFAULT_MAX_TOKENS;
+        long maxTokens = request.path("max_completion_tokens").isNumber()
+                ? request.path("max_completion_tokens").asLong()
+                : request.path("max_tokens").isNumber()
+                        ? request.path("max_tokens").asLong()
+                        : DEFAULT_MAX_TOKENS;
         out.put("max_tokens", maxTokens);
         ArrayNode system = Json.array();
         out.set("messages", OpenAiMessagesToAnthropic.translate(request.path("messages"), system));
         if (!system.isEmpty()) {
-            out.set("system", system.size() == 1 && system.get(0).size() == 2 ? system.get(0).get("text") : system);
+            out.set(
+                    "system",
+                    system.size() == 1 && system.get(0).size() == 2
+                            ? system.get(0).get("text")
+                            : system);
         }
         Json.copy(request, "temperature", out, "temperature");
         Json.copy(request, "top_p", out, "top_p");
@@ -52,7 +58,8 @@ public final class OpenAiRequestToAnthropic {
         if (stop.isTextual()) out.putArray("stop_sequences").add(stop.asText());
         else if (stop.isArray() && !stop.isEmpty()) out.set("stop_sequences", stop.deepCopy());
         Json.copy(request, "stream", out, "stream");
-        if (request.path("user").isTextual()) out.putObject("metadata").put("user_id", request.path("user").asText());
+        if (request.path("user").isTextual())
+            out.putObject("metadata").put("user_id", request.path("user").asText());
         tools(request, out);
         thinking(request, out, maxTokens);
         return out;
@@ -67,8 +74,8 @@ public final class OpenAiRequestToAnthropic {
         }
         String format = request.path("response_format").path("type").asText("text");
         if (!"text".equals(format)) {
-            throw new TranslationException("response_format.type: \"" + format
-                    + "\" is not available when the upstream speaks Anthropic");
+            throw new TranslationException(
+                    "response_format.type: \"" + format + "\" is not available when the upstream speaks Anthropic");
         }
     }
 
@@ -91,11 +98,16 @@ public final class OpenAiRequestToAnthropic {
                 Json.copy(function, "description", t, "description");
                 JsonNode parameters = function.path("parameters");
                 // Anthropic requires input_schema; an OpenAI function without parameters takes none.
-                t.set("input_schema", parameters.isObject() ? parameters.deepCopy() : Json.object().put("type", "object"));
+                t.set(
+                        "input_schema",
+                        parameters.isObject()
+                                ? parameters.deepCopy()
+                                : Json.object().put("type", "object"));
             }
         }
         ObjectNode choice = toolChoice(request.path("tool_choice"));
-        if (request.path("parallel_tool_calls").isBoolean() && !request.path("parallel_tool_calls").asBoolean()) {
+        if (request.path("parallel_tool_calls").isBoolean()
+                && !request.path("parallel_tool_calls").asBoolean()) {
             if (choice == null) choice = Json.object().put("type", "auto");
             if (!"none".equals(choice.path("type").asText())) choice.put("disable_parallel_tool_use", true);
         }
@@ -112,8 +124,11 @@ public final class OpenAiRequestToAnthropic {
                 default -> throw new TranslationException("tool_choice: unsupported value \"" + choice.asText() + "\"");
             };
         }
-        if ("function".equals(choice.path("type").asText()) && choice.path("function").path("name").isTextual()) {
-            return Json.object().put("type", "tool").put("name", choice.path("function").path("name").asText());
+        if ("function".equals(choice.path("type").asText())
+                && choice.path("function").path("name").isTextual()) {
+            return Json.object()
+                    .put("type", "tool")
+                    .put("name", choice.path("function").path("name").asText());
         }
         throw new TranslationException("tool_choice: expected \"auto\", \"required\", \"none\" or a function");
     }
@@ -125,7 +140,8 @@ public final class OpenAiRequestToAnthropic {
             case "minimal", "low" -> 2048;
             case "medium" -> 8192;
             case "high" -> 16384;
-            default -> throw new TranslationException("reasoning_effort: unsupported value \"" + effort.asText() + "\"");
+            default ->
+                throw new TranslationException("reasoning_effort: unsupported value \"" + effort.asText() + "\"");
         };
         if (budget >= maxTokens) budget = Math.max(1024, maxTokens - 1);
         out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);

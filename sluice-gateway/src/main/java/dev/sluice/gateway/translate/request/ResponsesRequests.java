@@ -34,8 +34,7 @@ public final class ResponsesRequests {
 
     private static final Set<String> REFUSED = Set.of("background", "conversation", "prompt");
 
-    private ResponsesRequests() {
-    }
+    private ResponsesRequests() {}
 
     /** The request with only its function tools (a copy; the request itself when it has no others). */
     public static JsonNode withFunctionToolsOnly(JsonNode request) {
@@ -96,13 +95,18 @@ public final class ResponsesRequests {
             String type = item.path("type").asText(item.has("role") ? "message" : "");
             switch (type) {
                 case "message" -> messages.add(message(item, where));
-                case "function_call" -> assistantFor(messages).withArray("tool_calls").add(call(item, where));
-                case "function_call_output" -> messages.addObject().put("role", "tool")
-                        .put("tool_call_id", required(item, "call_id", where)).put("content", output(item, where));
-                case "reasoning" -> { } // see the class comment
-                default -> throw new TranslationException(where + ".type: \"" + type
-                        + "\" items are not available through Sluice (message, function_call, function_call_output"
-                        + " and reasoning are)");
+                case "function_call" ->
+                    assistantFor(messages).withArray("tool_calls").add(call(item, where));
+                case "function_call_output" ->
+                    messages.addObject()
+                            .put("role", "tool")
+                            .put("tool_call_id", required(item, "call_id", where))
+                            .put("content", output(item, where));
+                case "reasoning" -> {} // see the class comment
+                default ->
+                    throw new TranslationException(where + ".type: \"" + type
+                            + "\" items are not available through Sluice (message, function_call, function_call_output"
+                            + " and reasoning are)");
             }
         }
     }
@@ -131,8 +135,8 @@ public final class ResponsesRequests {
             String at = where + ".content[" + j + "]";
             if ("input_image".equals(part.path("type").asText())) {
                 if (!part.path("image_url").isTextual()) {
-                    throw new TranslationException(at + ".image_url: required (file ids are not available through"
-                            + " Sluice)");
+                    throw new TranslationException(
+                            at + ".image_url: required (file ids are not available through" + " Sluice)");
                 }
                 ObjectNode image = parts.addObject().put("type", "image_url").putObject("image_url");
                 image.put("url", part.path("image_url").asText());
@@ -149,8 +153,9 @@ public final class ResponsesRequests {
         return switch (type) {
             case "input_text", "output_text", "text" -> required(part, "text", where);
             case "refusal" -> required(part, "refusal", where);
-            default -> throw new TranslationException(where + ".type: \"" + type + "\" content is not available here"
-                    + " (input_text, output_text and, in user messages, input_image are)");
+            default ->
+                throw new TranslationException(where + ".type: \"" + type + "\" content is not available here"
+                        + " (input_text, output_text and, in user messages, input_image are)");
         };
     }
 
@@ -164,9 +169,15 @@ public final class ResponsesRequests {
     }
 
     private static ObjectNode call(JsonNode item, String where) throws TranslationException {
-        ObjectNode call = Json.object().put("id", required(item, "call_id", where)).put("type", "function");
-        call.putObject("function").put("name", required(item, "name", where))
-                .put("arguments", item.path("arguments").isTextual() ? item.path("arguments").asText() : "{}");
+        ObjectNode call =
+                Json.object().put("id", required(item, "call_id", where)).put("type", "function");
+        call.putObject("function")
+                .put("name", required(item, "name", where))
+                .put(
+                        "arguments",
+                        item.path("arguments").isTextual()
+                                ? item.path("arguments").asText()
+                                : "{}");
         return call;
     }
 
@@ -194,7 +205,8 @@ public final class ResponsesRequests {
                             + " translated for this provider (function tools can; responses.omit-unsupported-tools"
                             + " leaves the others out)");
                 }
-                ObjectNode function = translated.addObject().put("type", "function").putObject("function");
+                ObjectNode function =
+                        translated.addObject().put("type", "function").putObject("function");
                 function.put("name", required(tool, "name", "tools[" + i + "]"));
                 Json.copy(tool, "description", function, "description");
                 Json.copy(tool, "parameters", function, "parameters");
@@ -205,11 +217,14 @@ public final class ResponsesRequests {
         if (choice.isTextual()) {
             out.put("tool_choice", choice.asText());
         } else if (choice.isObject()) {
-            if (!"function".equals(choice.path("type").asText()) || !choice.path("name").isTextual()) {
+            if (!"function".equals(choice.path("type").asText())
+                    || !choice.path("name").isTextual()) {
                 throw new TranslationException("tool_choice: expected \"auto\", \"required\", \"none\" or"
                         + " {\"type\": \"function\", \"name\": ...}");
             }
-            out.putObject("tool_choice").put("type", "function").putObject("function")
+            out.putObject("tool_choice")
+                    .put("type", "function")
+                    .putObject("function")
                     .put("name", choice.path("name").asText());
         }
     }
@@ -217,10 +232,11 @@ public final class ResponsesRequests {
     private static void format(JsonNode format, ObjectNode out) throws TranslationException {
         String type = format.path("type").asText("text");
         switch (type) {
-            case "text" -> { }
+            case "text" -> {}
             case "json_object" -> out.putObject("response_format").put("type", "json_object");
             case "json_schema" -> {
-                ObjectNode schema = out.putObject("response_format").put("type", "json_schema")
+                ObjectNode schema = out.putObject("response_format")
+                        .put("type", "json_schema")
                         .putObject("json_schema");
                 for (String f : new String[] {"name", "description", "schema", "strict"}) {
                     Json.copy(format, f, schema, f);

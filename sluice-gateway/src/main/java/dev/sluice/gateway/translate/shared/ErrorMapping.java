@@ -18,18 +18,22 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
 
     /** From an Anthropic error type. */
     public static ErrorMapping ofAnthropic(String anthropicType, String message) {
-        if ("invalid_request_error".equals(anthropicType) && message.toLowerCase(Locale.ROOT).contains(PROMPT_TOO_LONG)) {
+        if ("invalid_request_error".equals(anthropicType)
+                && message.toLowerCase(Locale.ROOT).contains(PROMPT_TOO_LONG)) {
             return new ErrorMapping(anthropicType, "invalid_request_error", CONTEXT_LENGTH, message);
         }
         return switch (anthropicType) {
-            case "authentication_error" -> new ErrorMapping(anthropicType, "authentication_error", "invalid_api_key", message);
+            case "authentication_error" ->
+                new ErrorMapping(anthropicType, "authentication_error", "invalid_api_key", message);
             case "permission_error" -> new ErrorMapping(anthropicType, "permission_error", null, message);
             case "not_found_error" -> new ErrorMapping(anthropicType, "invalid_request_error", "not_found", message);
             case "rate_limit_error" -> new ErrorMapping(anthropicType, "requests", "rate_limit_exceeded", message);
             case "overloaded_error" -> new ErrorMapping(anthropicType, "server_error", "overloaded", message);
             case "timeout_error" -> new ErrorMapping(anthropicType, "server_error", "timeout", message);
-            case "request_too_large" -> new ErrorMapping(anthropicType, "invalid_request_error", "request_too_large", message);
-            case "billing_error" -> new ErrorMapping(anthropicType, "insufficient_quota", "insufficient_quota", message);
+            case "request_too_large" ->
+                new ErrorMapping(anthropicType, "invalid_request_error", "request_too_large", message);
+            case "billing_error" ->
+                new ErrorMapping(anthropicType, "insufficient_quota", "insufficient_quota", message);
             case "invalid_request_error" -> new ErrorMapping(anthropicType, "invalid_request_error", null, message);
             default -> new ErrorMapping(anthropicType, "server_error", null, message);
         };
@@ -46,15 +50,15 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
             default -> status > 0 ? anthropicTypeFor(status) : anthropicTypeForOpenAiType(type);
         };
         String text = CONTEXT_LENGTH.equals(c) ? promptTooLong(message) : message;
-        return new ErrorMapping(anthropicType, type == null ? ofAnthropic(anthropicType, text).openAiType() : type,
-                code, text);
+        return new ErrorMapping(
+                anthropicType, type == null ? ofAnthropic(anthropicType, text).openAiType() : type, code, text);
     }
 
     /** From an Ollama {@code {"error": "..."}}; {@code status} 0 for an in-band error. */
     public static ErrorMapping ofOllama(int status, String message) {
         if (message.toLowerCase(Locale.ROOT).contains("context length")) {
-            return new ErrorMapping("invalid_request_error", "invalid_request_error", CONTEXT_LENGTH,
-                    promptTooLong(message));
+            return new ErrorMapping(
+                    "invalid_request_error", "invalid_request_error", CONTEXT_LENGTH, promptTooLong(message));
         }
         return ofAnthropic(status > 0 ? anthropicTypeFor(status) : "api_error", message);
     }
@@ -105,7 +109,9 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
 
     /** The Responses API's {@code error} of a failed response: {@code {"code":...,"message":...}}. */
     public ObjectNode responsesJson() {
-        return Json.object().put("code", openAiCode != null ? openAiCode : openAiType).put("message", message);
+        return Json.object()
+                .put("code", openAiCode != null ? openAiCode : openAiType)
+                .put("message", message);
     }
 
     public ObjectNode json(Dialect client) {
@@ -118,17 +124,25 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
         switch (dialect) {
             case ANTHROPIC -> {
                 if ("error".equals(body.path("type").asText()) && error.isObject()) {
-                    return ofAnthropic(error.path("type").asText("api_error"), error.path("message").asText(""));
+                    return ofAnthropic(
+                            error.path("type").asText("api_error"),
+                            error.path("message").asText(""));
                 }
             }
             case OPENAI, RESPONSES -> {
                 if (error.isObject() && error.has("message")) {
-                    return ofOpenAi(status, error.path("type").textValue(), code(error.path("code")),
+                    return ofOpenAi(
+                            status,
+                            error.path("type").textValue(),
+                            code(error.path("code")),
                             error.path("message").asText(""));
                 }
                 if (error.isTextual()) return ofOpenAi(status, null, null, error.asText());
                 if ("error".equals(body.path("object").asText()) && body.has("message")) { // vLLM
-                    return ofOpenAi(status, body.path("type").textValue(), code(body.path("code")),
+                    return ofOpenAi(
+                            status,
+                            body.path("type").textValue(),
+                            code(body.path("code")),
                             body.path("message").asText(""));
                 }
             }

@@ -29,8 +29,7 @@ public final class Json {
                     .build())
             .build());
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

@@ -3,8 +3,7 @@ package dev.sluice.gateway.translate.shared;
 /** Anthropic {@code stop_reason} <-> OpenAI {@code finish_reason} <-> Ollama {@code done_reason}. */
 public final class StopReasons {
 
-    private StopReasons() {
-    }
+    private StopReasons() {}
 
     /** OpenAI finish_reason to Anthropic stop_reason; tool calls present win over a plain "stop". */
     public static String fromOpenAi(String finishReason, boolean toolCalls) {

@@ -7,13 +7,14 @@ import dev.sluice.gateway.translate.TranslationException;
 /** OpenAI's tool arguments (a JSON string) <-> Anthropic's tool input (a JSON object). */
 public final class ToolArguments {
 
-    private ToolArguments() {
-    }
+    private ToolArguments() {}
 
     /** A JSON-string (or, as Ollama sends, object) argument value as an object; empty means {@code {}}. */
     public static ObjectNode parse(JsonNode arguments, String where) throws TranslationException {
         if (arguments.isObject()) return (ObjectNode) arguments.deepCopy();
-        if (arguments.isMissingNode() || arguments.isNull() || arguments.asText().isBlank()) return Json.object();
+        if (arguments.isMissingNode()
+                || arguments.isNull()
+                || arguments.asText().isBlank()) return Json.object();
         if (!arguments.isTextual()) throw new TranslationException(where + ": expected a JSON string");
         JsonNode parsed = Json.parse(arguments.asText(), where);
         if (!parsed.isObject()) throw new TranslationException(where + ": expected a JSON object");

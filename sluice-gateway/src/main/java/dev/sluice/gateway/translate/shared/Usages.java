@@ -7,14 +7,16 @@ import dev.sluice.gateway.translate.Usage;
 /** Usage objects of each dialect, read and written. */
 public final class Usages {
 
-    private Usages() {
-    }
+    private Usages() {}
 
     /** Anthropic {@code usage}: input_tokens excludes cache reads and writes. */
     public static Usage fromAnthropic(JsonNode usage) {
         if (usage == null || !usage.isObject()) return Usage.NONE;
-        return new Usage(usage.path("input_tokens").asLong(0), usage.path("output_tokens").asLong(0),
-                usage.path("cache_read_input_tokens").asLong(0), usage.path("cache_creation_input_tokens").asLong(0));
+        return new Usage(
+                usage.path("input_tokens").asLong(0),
+                usage.path("output_tokens").asLong(0),
+                usage.path("cache_read_input_tokens").asLong(0),
+                usage.path("cache_creation_input_tokens").asLong(0));
     }
 
     /** OpenAI {@code usage}: prompt_tokens includes prompt_tokens_details.cached_tokens. */
@@ -22,21 +24,29 @@ public final class Usages {
         if (usage == null || !usage.isObject()) return Usage.NONE;
         long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
         long prompt = usage.path("prompt_tokens").asLong(0);
-        return new Usage(Math.max(0, prompt - cached), usage.path("completion_tokens").asLong(0), cached, 0);
+        return new Usage(
+                Math.max(0, prompt - cached), usage.path("completion_tokens").asLong(0), cached, 0);
     }
 
     /** Ollama's final object: prompt_eval_count and eval_count. */
     public static Usage fromOllama(JsonNode response) {
         if (!response.has("prompt_eval_count") && !response.has("eval_count")) return Usage.NONE;
-        return new Usage(response.path("prompt_eval_count").asLong(0), response.path("eval_count").asLong(0), 0, 0);
+        return new Usage(
+                response.path("prompt_eval_count").asLong(0),
+                response.path("eval_count").asLong(0),
+                0,
+                0);
     }
 
     /** Responses {@code usage}: input_tokens includes input_tokens_details.cached_tokens. */
     public static Usage fromResponses(JsonNode usage) {
         if (usage == null || !usage.isObject()) return Usage.NONE;
         long cached = usage.path("input_tokens_details").path("cached_tokens").asLong(0);
-        return new Usage(Math.max(0, usage.path("input_tokens").asLong(0) - cached),
-                usage.path("output_tokens").asLong(0), cached, 0);
+        return new Usage(
+                Math.max(0, usage.path("input_tokens").asLong(0) - cached),
+                usage.path("output_tokens").asLong(0),
+                cached,
+                0);
     }
 
     /** Responses usage; like OpenAI's, cache writes count as uncached input. */
@@ -72,7 +82,8 @@ public final class Usages {
     /** {@code base} with every field {@code update} carries replaced (message_delta usage is cumulative). */
     public static Usage merge(Usage base, JsonNode update) {
         if (update == null || !update.isObject()) return base;
-        return new Usage(number(update, "input_tokens", base.inputTokens()),
+        return new Usage(
+                number(update, "input_tokens", base.inputTokens()),
                 number(update, "output_tokens", base.outputTokens()),
                 number(update, "cache_read_input_tokens", base.cacheReadTokens()),
                 number(update, "cache_creation_input_tokens", base.cacheWriteTokens()));

@@ -13,7 +13,12 @@ import dev.sluice.gateway.translate.shared.Usages;
  * index), message_delta and message_stop at the end.
  */
 final class AnthropicEventWriter {
-    private enum Block { NONE, TEXT, THINKING, TOOL }
+    private enum Block {
+        NONE,
+        TEXT,
+        THINKING,
+        TOOL
+    }
 
     private final ClientSink sink;
     private final String model;
@@ -36,7 +41,10 @@ final class AnthropicEventWriter {
     void start(String id, String answeredBy) {
         if (started) return;
         started = true;
-        ObjectNode message = Json.object().put("id", id).put("type", "message").put("role", "assistant")
+        ObjectNode message = Json.object()
+                .put("id", id)
+                .put("type", "message")
+                .put("role", "assistant")
                 .put("model", answeredBy != null ? answeredBy : model);
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");
@@ -47,13 +55,16 @@ final class AnthropicEventWriter {
     }
 
     void text(String text) {
-        if (open != Block.TEXT) open(Block.TEXT, Json.object().put("type", "text").put("text", ""));
+        if (open != Block.TEXT)
+            open(Block.TEXT, Json.object().put("type", "text").put("text", ""));
         delta(Json.object().put("type", "text_delta").put("text", text));
     }
 
     void thinking(String text) {
         if (open != Block.THINKING) {
-            open(Block.THINKING, Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
+            open(
+                    Block.THINKING,
+                    Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
         }
         delta(Json.object().put("type", "thinking_delta").put("thinking", text));
     }
@@ -65,13 +76,16 @@ final class AnthropicEventWriter {
     }
 
     void toolArguments(String fragment, String where) throws TranslationException {
-        if (open != Block.TOOL) throw new TranslationException(where + ": tool-call arguments without an open tool call");
+        if (open != Block.TOOL)
+            throw new TranslationException(where + ": tool-call arguments without an open tool call");
         delta(Json.object().put("type", "input_json_delta").put("partial_json", fragment));
     }
 
     void close() {
         if (open == Block.NONE) return;
-        sink.event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index));
+        sink.event(
+                "content_block_stop",
+                Json.object().put("type", "content_block_stop").put("index", index));
         open = Block.NONE;
     }
 

@@ -14,7 +14,12 @@ import dev.sluice.gateway.translate.shared.Json;
  * stream as failed, unknown event types are tolerated (Anthropic may add some).
  */
 final class AnthropicUpstreamReader implements Streams.UpstreamReader {
-    private enum State { BEFORE_START, IN_MESSAGE, IN_BLOCK, AFTER_DELTA }
+    private enum State {
+        BEFORE_START,
+        IN_MESSAGE,
+        IN_BLOCK,
+        AFTER_DELTA
+    }
 
     private final ClientSink sink;
     private State state = State.BEFORE_START;
@@ -32,7 +37,8 @@ final class AnthropicUpstreamReader implements Streams.UpstreamReader {
         String type = "message".equals(frame.event()) ? data.path("type").asText("") : frame.event();
         String where = "event " + type;
         if (data.path("type").isTextual() && !type.equals(data.path("type").asText())) {
-            throw new TranslationException(where + ": data.type is \"" + data.path("type").asText() + "\"");
+            throw new TranslationException(
+                    where + ": data.type is \"" + data.path("type").asText() + "\"");
         }
         switch (type) {
             case "error" -> {
@@ -47,7 +53,8 @@ final class AnthropicUpstreamReader implements Streams.UpstreamReader {
             case "content_block_start" -> {
                 expect(State.IN_MESSAGE, where);
                 expectIndex(data, nextIndex, where);
-                if (!data.path("content_block").isObject()) throw new TranslationException(where + ".content_block: required");
+                if (!data.path("content_block").isObject())
+                    throw new TranslationException(where + ".content_block: required");
                 state = State.IN_BLOCK;
             }
             case "content_block_delta" -> {
@@ -68,7 +75,7 @@ final class AnthropicUpstreamReader implements Streams.UpstreamReader {
             case "message_stop" -> {
                 if (state != State.AFTER_DELTA && state != State.IN_MESSAGE) expect(State.AFTER_DELTA, where);
             }
-            case "ping" -> { }
+            case "ping" -> {}
             default -> {
                 return; // an event type this version does not know: tolerated, not forwarded
             }
@@ -84,8 +91,8 @@ final class AnthropicUpstreamReader implements Streams.UpstreamReader {
 
     private void expect(State expected, String where) throws TranslationException {
         if (state != expected) {
-            throw new TranslationException(where + ": out of order (stream state " + describe(state)
-                    + ", expected " + describe(expected) + ")");
+            throw new TranslationException(where + ": out of order (stream state " + describe(state) + ", expected "
+                    + describe(expected) + ")");
         }
     }
 

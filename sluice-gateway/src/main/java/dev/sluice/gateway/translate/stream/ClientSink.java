@@ -23,10 +23,11 @@ abstract class ClientSink {
 
     final void event(String type, ObjectNode data) {
         switch (type) {
-            case "message_start" -> usage = Usages.merge(usage, data.path("message").path("usage"));
+            case "message_start" ->
+                usage = Usages.merge(usage, data.path("message").path("usage"));
             case "message_delta" -> usage = Usages.merge(usage, data.path("usage"));
             case "message_stop" -> complete = true;
-            default -> { }
+            default -> {}
         }
         if (!muted) write(type, data, out);
     }

@@ -50,14 +50,17 @@ final class OllamaUpstreamReader implements Streams.UpstreamReader {
             if (Json.text(function, "name") == null) throw new TranslationException(where + ".name: required");
             anyTool = true;
             String id = Json.text(calls.get(i), "id"); // recent Ollama versions give one
-            writer.startTool(id != null ? id : Ids.toolUse(), function.path("name").asText());
-            writer.toolArguments(Json.write(ToolArguments.parse(function.path("arguments"), where + ".arguments")),
+            writer.startTool(
+                    id != null ? id : Ids.toolUse(), function.path("name").asText());
+            writer.toolArguments(
+                    Json.write(ToolArguments.parse(function.path("arguments"), where + ".arguments")),
                     where + ".arguments");
             writer.close();
         }
         if (line.path("done").asBoolean(false)) {
             done = true;
-            writer.finish(StopReasons.fromOllama(line.path("done_reason").asText(""), anyTool), Usages.fromOllama(line));
+            writer.finish(
+                    StopReasons.fromOllama(line.path("done_reason").asText(""), anyTool), Usages.fromOllama(line));
         }
     }
 

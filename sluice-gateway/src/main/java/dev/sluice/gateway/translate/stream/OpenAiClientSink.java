@@ -43,8 +43,12 @@ final class OpenAiClientSink extends ClientSink {
             case "content_block_start" -> blockStart(data.path("content_block"), out);
             case "content_block_delta" -> delta(data.path("delta"), out);
             case "content_block_stop" -> toolOpen = false;
-            case "message_delta" -> chunk(Json.object(), StopReasons.toOpenAi(data.path("delta").path("stop_reason")
-                    .textValue()), out);
+            case "message_delta" ->
+                chunk(
+                        Json.object(),
+                        StopReasons.toOpenAi(
+                                data.path("delta").path("stop_reason").textValue()),
+                        out);
             case "message_stop" -> {
                 if (includeUsage) {
                     ObjectNode root = envelope();
@@ -54,7 +58,7 @@ final class OpenAiClientSink extends ClientSink {
                 }
                 data("[DONE]", out);
             }
-            default -> { } // ping and unknown events have no OpenAI form
+            default -> {} // ping and unknown events have no OpenAI form
         }
     }
 
@@ -67,26 +71,34 @@ final class OpenAiClientSink extends ClientSink {
                 toolOpen = true;
                 ObjectNode delta = Json.object();
                 ObjectNode call = delta.putArray("tool_calls").addObject();
-                call.put("index", toolIndex).put("id", block.path("id").asText()).put("type", "function");
-                call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
+                call.put("index", toolIndex)
+                        .put("id", block.path("id").asText())
+                        .put("type", "function");
+                call.putObject("function")
+                        .put("name", block.path("name").asText())
+                        .put("arguments", "");
                 chunk(delta, null, out);
             }
-            default -> { }
+            default -> {}
         }
     }
 
     private void delta(JsonNode delta, StringBuilder out) {
         switch (delta.path("type").asText("")) {
             case "text_delta" -> text("content", delta.path("text").asText(""), out);
-            case "thinking_delta" -> text("reasoning_content", delta.path("thinking").asText(""), out);
+            case "thinking_delta" ->
+                text("reasoning_content", delta.path("thinking").asText(""), out);
             case "input_json_delta" -> {
                 if (!toolOpen) return;
                 ObjectNode d = Json.object();
-                d.putArray("tool_calls").addObject().put("index", toolIndex)
-                        .putObject("function").put("arguments", delta.path("partial_json").asText(""));
+                d.putArray("tool_calls")
+                        .addObject()
+                        .put("index", toolIndex)
+                        .putObject("function")
+                        .put("arguments", delta.path("partial_json").asText(""));
                 chunk(d, null, out);
             }
-            default -> { } // signature_delta, citations_delta
+            default -> {} // signature_delta, citations_delta
         }
     }
 
@@ -95,7 +107,10 @@ final class OpenAiClientSink extends ClientSink {
     }
 
     private ObjectNode envelope() {
-        return Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+        return Json.object()
+                .put("id", id)
+                .put("object", "chat.completion.chunk")
+                .put("created", created)
                 .put("model", model);
     }
 

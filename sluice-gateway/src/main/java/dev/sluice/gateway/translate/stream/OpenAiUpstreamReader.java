@@ -48,7 +48,8 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
             sink.error(error != null ? error : ErrorMapping.ofAnthropic("api_error", Json.write(chunk)));
             return;
         }
-        writer.start(chunk.path("id").isTextual() ? chunk.path("id").asText() : Ids.message(), Json.text(chunk, "model"));
+        writer.start(
+                chunk.path("id").isTextual() ? chunk.path("id").asText() : Ids.message(), Json.text(chunk, "model"));
         if (chunk.path("usage").isObject()) usage = Usages.fromOpenAi(chunk.get("usage"));
         JsonNode choice = chunk.path("choices").path(0);
         if (!choice.isObject()) return;
@@ -83,7 +84,8 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
         if (isNew) {
             String name = Json.text(function, "name");
             if (id == null || name == null) {
-                throw new TranslationException(where + ": tool call " + index + " must start with id and function.name");
+                throw new TranslationException(
+                        where + ": tool call " + index + " must start with id and function.name");
             }
             anyTool = true;
             toolIndex = index;

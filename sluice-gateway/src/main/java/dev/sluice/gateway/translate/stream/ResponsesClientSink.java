@@ -22,7 +22,12 @@ import java.time.InstantSource;
  * held once more here, bounded like the answer itself by the request's output token limit.
  */
 final class ResponsesClientSink extends ClientSink {
-    private enum Open { NONE, TEXT, REASONING, CALL }
+    private enum Open {
+        NONE,
+        TEXT,
+        REASONING,
+        CALL
+    }
 
     private final ResponseShell shell;
     private final ArrayNode output = Json.array();
@@ -48,14 +53,16 @@ final class ResponsesClientSink extends ClientSink {
             case "content_block_start" -> start(data.path("content_block"), out);
             case "content_block_delta" -> delta(data.path("delta"), out);
             case "content_block_stop" -> stop(out);
-            case "message_delta" -> stopReason = data.path("delta").path("stop_reason").textValue();
+            case "message_delta" ->
+                stopReason = data.path("delta").path("stop_reason").textValue();
             case "message_stop" -> {
                 ObjectNode response = shell.finished(output, usage(), stopReason);
-                String event = "incomplete".equals(response.path("status").asText()) ? "response.incomplete"
+                String event = "incomplete".equals(response.path("status").asText())
+                        ? "response.incomplete"
                         : "response.completed";
                 emit(event, Json.object().set("response", response), out);
             }
-            default -> { } // ping has no Responses form
+            default -> {} // ping has no Responses form
         }
     }
 
@@ -65,9 +72,11 @@ final class ResponsesClientSink extends ClientSink {
      * the items it finished.
      */
     void passedThrough(String type, JsonNode data) {
-        if (data.path("sequence_number").canConvertToInt()) sequence = data.path("sequence_number").asInt() + 1;
+        if (data.path("sequence_number").canConvertToInt())
+            sequence = data.path("sequence_number").asInt() + 1;
         if (data.path("response").isObject()) shell.adopt(data.path("response"));
-        if ("response.output_item.done".equals(type) && data.path("item").isObject()) output.add(data.get("item").deepCopy());
+        if ("response.output_item.done".equals(type) && data.path("item").isObject())
+            output.add(data.get("item").deepCopy());
     }
 
     private void start(JsonNode block, StringBuilder out) {
@@ -84,13 +93,23 @@ final class ResponsesClientSink extends ClientSink {
                 open = Open.REASONING;
                 item = ResponseItems.reasoning(Ids.item("rs_"), null);
                 itemAdded(out);
-                emit("response.reasoning_summary_part.added", summary().set("part", ResponseItems.summaryText("")), out);
-                textDelta("response.reasoning_summary_text.delta", block.path("thinking").asText(""), out);
+                emit(
+                        "response.reasoning_summary_part.added",
+                        summary().set("part", ResponseItems.summaryText("")),
+                        out);
+                textDelta(
+                        "response.reasoning_summary_text.delta",
+                        block.path("thinking").asText(""),
+                        out);
             }
             case "tool_use" -> {
                 open = Open.CALL;
-                item = ResponseItems.functionCall(Ids.item("fc_"), "in_progress", block.path("id").asText(),
-                        block.path("name").asText(), "");
+                item = ResponseItems.functionCall(
+                        Ids.item("fc_"),
+                        "in_progress",
+                        block.path("id").asText(),
+                        block.path("name").asText(),
+                        "");
                 itemAdded(out);
             }
             default -> open = Open.NONE; // redacted thinking, server tools: no Responses form
@@ -100,11 +119,15 @@ final class ResponsesClientSink extends ClientSink {
     private void delta(JsonNode delta, StringBuilder out) {
         switch (delta.path("type").asText("")) {
             case "text_delta" -> {
-                if (open == Open.TEXT) textDelta("response.output_text.delta", delta.path("text").asText(""), out);
+                if (open == Open.TEXT)
+                    textDelta("response.output_text.delta", delta.path("text").asText(""), out);
             }
             case "thinking_delta" -> {
                 if (open == Open.REASONING) {
-                    textDelta("response.reasoning_summary_text.delta", delta.path("thinking").asText(""), out);
+                    textDelta(
+                            "response.reasoning_summary_text.delta",
+                            delta.path("thinking").asText(""),
+                            out);
                 }
             }
             case "input_json_delta" -> {
@@ -116,7 +139,7 @@ final class ResponsesClientSink extends ClientSink {
                     }
                 }
             }
-            default -> { } // signature_delta, citations_delta
+            default -> {} // signature_delta, citations_delta
         }
     }
 
@@ -132,30 +155,43 @@ final class ResponsesClientSink extends ClientSink {
             }
             case REASONING -> {
                 emit("response.reasoning_summary_text.done", summary().put("text", text), out);
-                emit("response.reasoning_summary_part.done", summary().set("part", ResponseItems.summaryText(text)),
+                emit(
+                        "response.reasoning_summary_part.done",
+                        summary().set("part", ResponseItems.summaryText(text)),
                         out);
                 item = ResponseItems.reasoning(item.path("id").asText(), text);
             }
             case CALL -> {
                 String arguments = text.isEmpty() ? "{}" : text;
-                emit("response.function_call_arguments.done", itemRef().put("name", item.path("name").asText())
-                        .put("arguments", arguments), out);
-                item = ResponseItems.functionCall(item.path("id").asText(), "completed", item.path("call_id").asText(),
-                        item.path("name").asText(), arguments);
+                emit(
+                        "response.function_call_arguments.done",
+                        itemRef().put("name", item.path("name").asText()).put("arguments", arguments),
+                        out);
+                item = ResponseItems.functionCall(
+                        item.path("id").asText(),
+                        "completed",
+                        item.path("call_id").asText(),
+                        item.path("name").asText(),
+                        arguments);
             }
             case NONE -> {
                 return;
             }
         }
-        emit("response.output_item.done", Json.object().put("output_index", output.size()).set("item", item), out);
+        emit(
+                "response.output_item.done",
+                Json.object().put("output_index", output.size()).set("item", item),
+                out);
         output.add(item);
         open = Open.NONE;
         buffer.setLength(0);
     }
 
     private void itemAdded(StringBuilder out) {
-        emit("response.output_item.added", Json.object().put("output_index", output.size()).set("item",
-                item.deepCopy()), out);
+        emit(
+                "response.output_item.added",
+                Json.object().put("output_index", output.size()).set("item", item.deepCopy()),
+                out);
     }
 
     private void textDelta(String event, String text, StringBuilder out) {
@@ -183,13 +219,18 @@ final class ResponsesClientSink extends ClientSink {
         ObjectNode event = Json.object().put("type", type);
         event.setAll(data);
         event.put("sequence_number", sequence++);
-        out.append("event: ").append(type).append("\ndata: ").append(Json.write(event)).append("\n\n");
+        out.append("event: ")
+                .append(type)
+                .append("\ndata: ")
+                .append(Json.write(event))
+                .append("\n\n");
     }
 
     @Override
     String errorFrame(ErrorMapping error) {
         StringBuilder out = new StringBuilder();
-        ObjectNode data = Json.object().put("code", error.responsesJson().path("code").asText())
+        ObjectNode data = Json.object()
+                .put("code", error.responsesJson().path("code").asText())
                 .put("message", error.message());
         data.putNull("param");
         emit("error", data, out);

@@ -31,17 +31,29 @@ final class ResponsesUpstreamReader implements Streams.UpstreamReader {
         ObjectNode data = Json.parseObject(frame.data(), "event " + frame.event() + " data");
         String type = "message".equals(frame.event()) ? data.path("type").asText("") : frame.event();
         if (data.path("type").isTextual() && !type.equals(data.path("type").asText())) {
-            throw new TranslationException("event " + type + ": data.type is \"" + data.path("type").asText() + "\"");
+            throw new TranslationException(
+                    "event " + type + ": data.type is \"" + data.path("type").asText() + "\"");
         }
         if (sink instanceof ResponsesClientSink responses) responses.passedThrough(type, data);
         switch (type) {
-            case "error" -> lastError = ErrorMapping.ofOpenAi(0, null,
-                    data.path("code").textValue(), data.path("message").asText("the upstream reported an error"));
+            case "error" ->
+                lastError = ErrorMapping.ofOpenAi(
+                        0,
+                        null,
+                        data.path("code").textValue(),
+                        data.path("message").asText("the upstream reported an error"));
             case "response.failed" -> {
                 JsonNode error = data.path("response").path("error");
-                sink.error(error.isObject() ? ErrorMapping.ofOpenAi(0, null, error.path("code").textValue(),
-                        error.path("message").asText("the response failed"))
-                        : lastError != null ? lastError : ErrorMapping.ofAnthropic("api_error", "the response failed"));
+                sink.error(
+                        error.isObject()
+                                ? ErrorMapping.ofOpenAi(
+                                        0,
+                                        null,
+                                        error.path("code").textValue(),
+                                        error.path("message").asText("the response failed"))
+                                : lastError != null
+                                        ? lastError
+                                        : ErrorMapping.ofAnthropic("api_error", "the response failed"));
             }
             case "response.completed", "response.incomplete" -> {
                 finishSeen = true;
@@ -49,7 +61,7 @@ final class ResponsesUpstreamReader implements Streams.UpstreamReader {
                 sink.event("message_delta", Json.object().set("usage", Usages.toAnthropic(usage)));
                 sink.event("message_stop", Json.object());
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -18,8 +18,7 @@ import java.time.InstantSource;
 public final class Streams {
     private static final byte[] NOTHING = new byte[0];
 
-    private Streams() {
-    }
+    private Streams() {}
 
     /** Reads one upstream frame and feeds what it means to a sink. */
     interface UpstreamReader {
@@ -29,14 +28,19 @@ public final class Streams {
         boolean finishSeen();
     }
 
-    static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel, boolean includeUsage,
-                                       InstantSource clock) {
+    static StreamTranslator translator(
+            Dialect upstream, Dialect client, String targetModel, boolean includeUsage, InstantSource clock) {
         return translator(upstream, client, targetModel, includeUsage, Json.object(), clock);
     }
 
     /** The translator {@link StreamTranslator#of} describes, on {@code clock}. */
-    public static StreamTranslator translator(Dialect upstream, Dialect client, String targetModel,
-                                              boolean includeUsage, JsonNode clientRequest, InstantSource clock) {
+    public static StreamTranslator translator(
+            Dialect upstream,
+            Dialect client,
+            String targetModel,
+            boolean includeUsage,
+            JsonNode clientRequest,
+            InstantSource clock) {
         boolean passThrough = upstream == client;
         ClientSink sink = switch (client) {
             case ANTHROPIC -> new AnthropicClientSink(passThrough);

@@ -41,17 +41,24 @@ class ConfigDocsTest {
         List<String> lines = Files.readAllLines(docsDir().resolve("configuration.md"));
         int header = lines.indexOf("| key | env | type | default | meaning |");
         assertThat(header).as("the keys table header in docs/configuration.md").isNotNegative();
-        assertThat(lines.stream().filter(l -> l.startsWith("| key |")).count()).as("one keys table").isEqualTo(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("| key |")).count())
+                .as("one keys table")
+                .isEqualTo(1);
         Map<String, Row> rows = new LinkedHashMap<>();
         for (String line : lines.subList(header + 2, lines.size())) {
             if (!line.startsWith("|")) {
                 break;
             }
             String[] cells = Arrays.stream(line.substring(1, line.length() - 1).split("\\|"))
-                    .map(String::strip).toArray(String[]::new);
+                    .map(String::strip)
+                    .toArray(String[]::new);
             String key = unquote(cells[0]);
-            List<String> env = Arrays.stream(cells[1].split(",")).map(s -> unquote(s.strip())).toList();
-            assertThat(rows.put(key, new Row(key, env, unquote(cells[3])))).as("row for " + key).isNull();
+            List<String> env = Arrays.stream(cells[1].split(","))
+                    .map(s -> unquote(s.strip()))
+                    .toList();
+            assertThat(rows.put(key, new Row(key, env, unquote(cells[3]))))
+                    .as("row for " + key)
+                    .isNull();
         }
         return rows;
     }

@@ -21,12 +21,18 @@ class UnitsTest {
     @Test
     void ambiguousAndUnknownSizeUnitsAreRejected() {
         for (String bad : new String[] {"32MB", "64KB", "1GB", "10M", "5k"}) {
-            assertThatIllegalArgumentException().isThrownBy(() -> Units.parseSize(bad))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> Units.parseSize(bad))
                     .withMessageContaining("ambiguous");
         }
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseSize("3PiB")).withMessageContaining("unknown");
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseSize("1.5MiB")).withMessageContaining("not a size");
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseSize("99999999999GiB"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseSize("3PiB"))
+                .withMessageContaining("unknown");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseSize("1.5MiB"))
+                .withMessageContaining("not a size");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseSize("99999999999GiB"))
                 .withMessageContaining("too large");
     }
 
@@ -52,12 +58,20 @@ class UnitsTest {
 
     @Test
     void malformedDurationsAreRejected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseDuration("30")).withMessageContaining("no unit");
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseDuration("2d")).withMessageContaining("unknown");
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseDuration("PT5X")).withMessageContaining("ISO-8601");
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseDuration("1.5s"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseDuration("30"))
+                .withMessageContaining("no unit");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseDuration("2d"))
+                .withMessageContaining("unknown");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseDuration("PT5X"))
+                .withMessageContaining("ISO-8601");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseDuration("1.5s"))
                 .withMessageContaining("not a duration");
-        assertThatIllegalArgumentException().isThrownBy(() -> Units.parseDuration("99999999999999999h"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Units.parseDuration("99999999999999999h"))
                 .withMessageContaining("too long");
     }
 

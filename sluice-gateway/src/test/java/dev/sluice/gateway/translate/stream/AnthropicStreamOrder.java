@@ -19,13 +19,13 @@ public final class AnthropicStreamOrder {
             "server_tool_use", Set.of("input_json_delta"),
             "redacted_thinking", Set.of());
 
-    private AnthropicStreamOrder() {
-    }
+    private AnthropicStreamOrder() {}
 
     /** A complete stream, ending with message_stop. */
     public static void check(String wire) {
         String last = walk(wire);
-        if (!"message_stop".equals(last)) throw new AssertionError("stream does not end with message_stop (last: " + last + ")");
+        if (!"message_stop".equals(last))
+            throw new AssertionError("stream does not end with message_stop (last: " + last + ")");
     }
 
     /** A complete stream given as wire frames. */
@@ -36,7 +36,8 @@ public final class AnthropicStreamOrder {
     /** A failed stream: well ordered up to an {@code event: error}, its last frame, and no message_stop. */
     public static void checkFailed(String wire) {
         String last = walk(wire);
-        if (!"error".equals(last)) throw new AssertionError("failed stream does not end with an error event (last: " + last + ")");
+        if (!"error".equals(last))
+            throw new AssertionError("failed stream does not end with an error event (last: " + last + ")");
     }
 
     private static String walk(String wire) {
@@ -59,28 +60,36 @@ public final class AnthropicStreamOrder {
             }
             last = frame.event();
             switch (frame.event()) {
-                case "ping" -> { }
+                case "ping" -> {}
                 case "error" -> {
-                    if (!data.path("error").path("type").isTextual() || !data.path("error").path("message").isTextual()) {
+                    if (!data.path("error").path("type").isTextual()
+                            || !data.path("error").path("message").isTextual()) {
                         throw new AssertionError(at + ": error needs error.type and error.message");
                     }
                 }
                 case "message_start" -> {
                     expect(state, "before", at);
                     JsonNode message = data.path("message");
-                    if (!message.path("id").isTextual() || !message.path("usage").isObject()) {
+                    if (!message.path("id").isTextual()
+                            || !message.path("usage").isObject()) {
                         throw new AssertionError(at + ": message needs id and usage");
                     }
                     state = "message";
                 }
                 case "content_block_start" -> {
-                    if ("block".equals(state)) throw new AssertionError(at + ": a second block opened while " + openBlock + " is open");
+                    if ("block".equals(state))
+                        throw new AssertionError(at + ": a second block opened while " + openBlock + " is open");
                     expect(state, "message", at);
                     index(data, nextIndex, at);
                     openBlock = data.path("content_block").path("type").asText("");
-                    if (!DELTAS_BY_BLOCK.containsKey(openBlock)) throw new AssertionError(at + ": unknown block type " + openBlock);
-                    if (openBlock.endsWith("tool_use") && (data.path("content_block").path("id").asText("").isEmpty()
-                            || data.path("content_block").path("name").asText("").isEmpty())) {
+                    if (!DELTAS_BY_BLOCK.containsKey(openBlock))
+                        throw new AssertionError(at + ": unknown block type " + openBlock);
+                    if (openBlock.endsWith("tool_use")
+                            && (data.path("content_block").path("id").asText("").isEmpty()
+                                    || data.path("content_block")
+                                            .path("name")
+                                            .asText("")
+                                            .isEmpty())) {
                         throw new AssertionError(at + ": tool_use block without id or name");
                     }
                     state = "block";
@@ -101,8 +110,10 @@ public final class AnthropicStreamOrder {
                 }
                 case "message_delta" -> {
                     expect(state, "message", at);
-                    if (!data.path("delta").path("stop_reason").isTextual()) throw new AssertionError(at + ": no stop_reason");
-                    if (!data.path("usage").path("output_tokens").isNumber()) throw new AssertionError(at + ": no usage.output_tokens");
+                    if (!data.path("delta").path("stop_reason").isTextual())
+                        throw new AssertionError(at + ": no stop_reason");
+                    if (!data.path("usage").path("output_tokens").isNumber())
+                        throw new AssertionError(at + ": no usage.output_tokens");
                     state = "delta";
                 }
                 case "message_stop" -> expect(state, "delta", at);
@@ -113,7 +124,8 @@ public final class AnthropicStreamOrder {
     }
 
     private static void expect(String state, String expected, String at) {
-        if (!state.equals(expected)) throw new AssertionError(at + ": out of order, state " + state + ", expected " + expected);
+        if (!state.equals(expected))
+            throw new AssertionError(at + ": out of order, state " + state + ", expected " + expected);
     }
 
     private static void index(JsonNode data, int expected, String at) {

@@ -10,8 +10,7 @@ import java.util.List;
 record ClientStream(List<Block> blocks, String stop, Usage usage) {
 
     /** One content block: kind text / thinking / tool_use; for tools id, name and the joined arguments. */
-    record Block(String kind, String text, String id, String name) {
-    }
+    record Block(String kind, String text, String id, String name) {}
 
     static ClientStream ofAnthropic(String wire) {
         List<Block> blocks = new ArrayList<>();
@@ -22,23 +21,30 @@ record ClientStream(List<Block> blocks, String stop, Usage usage) {
         for (WireFrames.Frame frame : WireFrames.parse(wire)) {
             JsonNode data = StreamJson.parse(frame.data(), frame.event());
             switch (frame.event()) {
-                case "message_start" -> usage = Usages.merge(usage, data.path("message").path("usage"));
+                case "message_start" ->
+                    usage = Usages.merge(usage, data.path("message").path("usage"));
                 case "content_block_start" -> {
                     JsonNode block = data.path("content_block");
-                    open = new Block(block.path("type").asText(), "", block.path("id").asText(null), block.path("name").asText(null));
+                    open = new Block(
+                            block.path("type").asText(),
+                            "",
+                            block.path("id").asText(null),
+                            block.path("name").asText(null));
                     text.setLength(0);
                 }
                 case "content_block_delta" -> {
                     JsonNode delta = data.path("delta");
                     text.append(delta.path("text").asText(""))
-                            .append(delta.path("thinking").asText("")).append(delta.path("partial_json").asText(""));
+                            .append(delta.path("thinking").asText(""))
+                            .append(delta.path("partial_json").asText(""));
                 }
-                case "content_block_stop" -> blocks.add(new Block(open.kind(), text.toString(), open.id(), open.name()));
+                case "content_block_stop" ->
+                    blocks.add(new Block(open.kind(), text.toString(), open.id(), open.name()));
                 case "message_delta" -> {
                     stop = data.path("delta").path("stop_reason").asText();
                     usage = Usages.merge(usage, data.path("usage"));
                 }
-                default -> { }
+                default -> {}
             }
         }
         return new ClientStream(blocks, stop, usage);
@@ -58,13 +64,26 @@ record ClientStream(List<Block> blocks, String stop, Usage usage) {
             append(blocks, "text", delta.path("content").asText(""));
             for (JsonNode call : delta.path("tool_calls")) {
                 if (call.has("id")) {
-                    blocks.add(new Block("tool_use", "", call.path("id").asText(), call.path("function").path("name").asText()));
+                    blocks.add(new Block(
+                            "tool_use",
+                            "",
+                            call.path("id").asText(),
+                            call.path("function").path("name").asText()));
                 }
                 Block last = blocks.get(blocks.size() - 1);
-                blocks.set(blocks.size() - 1, new Block("tool_use", last.text() + call.path("function").path("arguments").asText(""),
-                        last.id(), last.name()));
+                blocks.set(
+                        blocks.size() - 1,
+                        new Block(
+                                "tool_use",
+                                last.text()
+                                        + call.path("function")
+                                                .path("arguments")
+                                                .asText(""),
+                                last.id(),
+                                last.name()));
             }
-            if (choice.path("finish_reason").isTextual()) stop = choice.path("finish_reason").asText();
+            if (choice.path("finish_reason").isTextual())
+                stop = choice.path("finish_reason").asText();
         }
         return new ClientStream(blocks, stop, usage);
     }
@@ -87,7 +106,8 @@ record ClientStream(List<Block> blocks, String stop, Usage usage) {
             check(data.path("type").asText().equals(frame.event()), "data.type names the event: " + frame);
             check(data.path("sequence_number").asInt(-1) == sequence, "sequence_number " + sequence + ": " + frame);
             check(finished == null, "nothing after the final event: " + frame);
-            check(sequence > 1 || frame.event().equals(sequence == 0 ? "response.created" : "response.in_progress"),
+            check(
+                    sequence > 1 || frame.event().equals(sequence == 0 ? "response.created" : "response.in_progress"),
                     "created, then in_progress first: " + frame);
             sequence++;
             switch (frame.event()) {
@@ -97,35 +117,69 @@ record ClientStream(List<Block> blocks, String stop, Usage usage) {
                     open = data.path("item");
                     text.setLength(0);
                 }
-                case "response.output_text.delta", "response.reasoning_summary_text.delta",
-                     "response.function_call_arguments.delta" -> {
-                    check(open != null && data.path("item_id").asText().equals(open.path("id").asText()),
+                case "response.output_text.delta",
+                        "response.reasoning_summary_text.delta",
+                        "response.function_call_arguments.delta" -> {
+                    check(
+                            open != null
+                                    && data.path("item_id")
+                                            .asText()
+                                            .equals(open.path("id").asText()),
                             "a delta names the open item: " + frame);
                     text.append(data.path("delta").asText());
                 }
                 case "response.output_text.done", "response.reasoning_summary_text.done" ->
-                        check(data.path("text").asText().equals(text.toString()), "done text = deltas: " + frame);
+                    check(data.path("text").asText().equals(text.toString()), "done text = deltas: " + frame);
                 case "response.function_call_arguments.done" ->
-                        check(data.path("arguments").asText().equals(text.isEmpty() ? "{}" : text.toString()),
-                                "done arguments = deltas: " + frame);
+                    check(
+                            data.path("arguments").asText().equals(text.isEmpty() ? "{}" : text.toString()),
+                            "done arguments = deltas: " + frame);
                 case "response.output_item.done" -> {
                     JsonNode item = data.path("item");
-                    check(open != null && item.path("id").asText().equals(open.path("id").asText()), "done names the open item");
+                    check(
+                            open != null
+                                    && item.path("id")
+                                            .asText()
+                                            .equals(open.path("id").asText()),
+                            "done names the open item");
                     done.add(item);
-                    blocks.add(switch (item.path("type").asText()) {
-                        case "message" -> new Block("text", item.path("content").path(0).path("text").asText(), null, null);
-                        case "reasoning" -> new Block("thinking", item.path("summary").path(0).path("text").asText(), null,
-                                null);
-                        case "function_call" -> new Block("tool_use", item.path("arguments").asText(),
-                                item.path("call_id").asText(), item.path("name").asText());
-                        default -> throw new AssertionError("unexpected item " + item);
-                    });
+                    blocks.add(
+                            switch (item.path("type").asText()) {
+                                case "message" ->
+                                    new Block(
+                                            "text",
+                                            item.path("content")
+                                                    .path(0)
+                                                    .path("text")
+                                                    .asText(),
+                                            null,
+                                            null);
+                                case "reasoning" ->
+                                    new Block(
+                                            "thinking",
+                                            item.path("summary")
+                                                    .path(0)
+                                                    .path("text")
+                                                    .asText(),
+                                            null,
+                                            null);
+                                case "function_call" ->
+                                    new Block(
+                                            "tool_use",
+                                            item.path("arguments").asText(),
+                                            item.path("call_id").asText(),
+                                            item.path("name").asText());
+                                default -> throw new AssertionError("unexpected item " + item);
+                            });
                     open = null;
                 }
                 case "response.completed", "response.incomplete" -> finished = data.path("response");
-                case "response.created", "response.in_progress", "response.content_part.added",
-                     "response.content_part.done", "response.reasoning_summary_part.added",
-                     "response.reasoning_summary_part.done" -> { }
+                case "response.created",
+                        "response.in_progress",
+                        "response.content_part.added",
+                        "response.content_part.done",
+                        "response.reasoning_summary_part.added",
+                        "response.reasoning_summary_part.done" -> {}
                 default -> throw new AssertionError("unexpected event " + frame);
             }
         }
@@ -149,7 +203,8 @@ record ClientStream(List<Block> blocks, String stop, Usage usage) {
     private static void append(List<Block> blocks, String kind, String text) {
         if (text.isEmpty()) return;
         Block last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
-        if (last != null && last.kind().equals(kind)) blocks.set(blocks.size() - 1, new Block(kind, last.text() + text, null, null));
+        if (last != null && last.kind().equals(kind))
+            blocks.set(blocks.size() - 1, new Block(kind, last.text() + text, null, null));
         else blocks.add(new Block(kind, text, null, null));
     }
 }

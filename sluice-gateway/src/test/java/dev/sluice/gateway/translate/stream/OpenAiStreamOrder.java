@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class OpenAiStreamOrder {
 
-    private OpenAiStreamOrder() {
-    }
+    private OpenAiStreamOrder() {}
 
     /** A complete stream, ending with {@code data: [DONE]}. */
     public static void check(String wire) {
@@ -29,7 +28,8 @@ public final class OpenAiStreamOrder {
     /** A failed stream: well ordered up to an {@code {"error":...}} chunk, its last frame, no [DONE]. */
     public static void checkFailed(String wire) {
         String last = walk(wire);
-        if (!"error".equals(last)) throw new AssertionError("failed stream does not end with an error chunk (last: " + last + ")");
+        if (!"error".equals(last))
+            throw new AssertionError("failed stream does not end with an error chunk (last: " + last + ")");
     }
 
     private static String walk(String wire) {
@@ -53,16 +53,19 @@ public final class OpenAiStreamOrder {
             }
             JsonNode chunk = StreamJson.parse(frame.data(), at);
             if (chunk.has("error")) {
-                if (!chunk.path("error").path("message").isTextual() || !chunk.path("error").has("type")) {
+                if (!chunk.path("error").path("message").isTextual()
+                        || !chunk.path("error").has("type")) {
                     throw new AssertionError(at + ": error needs message and type");
                 }
                 last = "error";
                 continue;
             }
             last = "chunk";
-            if (!"chat.completion.chunk".equals(chunk.path("object").asText())) throw new AssertionError(at + ": object is " + chunk.path("object"));
+            if (!"chat.completion.chunk".equals(chunk.path("object").asText()))
+                throw new AssertionError(at + ": object is " + chunk.path("object"));
             if (id == null) id = chunk.path("id").asText();
-            if (id.isEmpty() || !id.equals(chunk.path("id").asText())) throw new AssertionError(at + ": id " + chunk.path("id") + " differs from " + id);
+            if (id.isEmpty() || !id.equals(chunk.path("id").asText()))
+                throw new AssertionError(at + ": id " + chunk.path("id") + " differs from " + id);
             JsonNode choices = chunk.path("choices");
             if (choices.isEmpty()) {
                 if (!chunk.path("usage").isObject()) throw new AssertionError(at + ": empty choices without usage");
@@ -74,18 +77,23 @@ public final class OpenAiStreamOrder {
             if (usageSeen) throw new AssertionError(at + ": choices after the usage chunk");
             if (finished) throw new AssertionError(at + ": a choice after finish_reason");
             JsonNode delta = choices.path(0).path("delta");
-            if (!roleSeen && !"assistant".equals(delta.path("role").asText())) throw new AssertionError(at + ": first delta without role assistant");
+            if (!roleSeen && !"assistant".equals(delta.path("role").asText()))
+                throw new AssertionError(at + ": first delta without role assistant");
             roleSeen = true;
             for (JsonNode call : delta.path("tool_calls")) {
                 int index = call.path("index").asInt(-1);
                 if (index == tools) {
-                    if (!call.path("id").isTextual() || call.path("id").asText().isEmpty() || !"function".equals(call.path("type").asText())
+                    if (!call.path("id").isTextual()
+                            || call.path("id").asText().isEmpty()
+                            || !"function".equals(call.path("type").asText())
                             || call.path("function").path("name").asText("").isEmpty()) {
-                        throw new AssertionError(at + ": tool call " + index + " does not start with id, type function and name");
+                        throw new AssertionError(
+                                at + ": tool call " + index + " does not start with id, type function and name");
                     }
                     tools++;
                 } else if (index != tools - 1) {
-                    throw new AssertionError(at + ": tool call index " + index + " out of order (open: " + (tools - 1) + ")");
+                    throw new AssertionError(
+                            at + ": tool call index " + index + " out of order (open: " + (tools - 1) + ")");
                 } else if (call.has("id") || call.path("function").has("name")) {
                     throw new AssertionError(at + ": continuation of tool call " + index + " repeats id or name");
                 }

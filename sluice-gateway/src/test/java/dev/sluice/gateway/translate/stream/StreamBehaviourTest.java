@@ -17,8 +17,11 @@ import org.junit.jupiter.api.Test;
 /** Timing and identity properties of stream translation: incremental tool arguments, delayed end, pass-through. */
 class StreamBehaviourTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final StreamScenario TOOL = new StreamScenario("tool", List.of(
-            Part.tool("call_01", "get_weather", "{\"loc", "ation\": \"Par", "is\"}")), "tool_use", new Usage(100, 20, 30, 5));
+    private static final StreamScenario TOOL = new StreamScenario(
+            "tool",
+            List.of(Part.tool("call_01", "get_weather", "{\"loc", "ation\": \"Par", "is\"}")),
+            "tool_use",
+            new Usage(100, 20, 30, 5));
 
     @Test
     void openAiArgumentFragmentsBecomeInputJsonDeltasOneForOneAsTheyArrive() throws Exception {
@@ -27,9 +30,15 @@ class StreamBehaviourTest {
         for (SseEvent frame : TOOL.frames(Dialect.OPENAI)) {
             List<WireFrames.Frame> out = WireFrames.parse(text(translator.onFrame(frame)));
             JsonNode call = MAPPER.readTree(frame.data().equals("[DONE]") ? "{}" : frame.data())
-                    .path("choices").path(0).path("delta").path("tool_calls").path(0);
+                    .path("choices")
+                    .path(0)
+                    .path("delta")
+                    .path("tool_calls")
+                    .path(0);
             String fragment = call.path("function").path("arguments").asText("");
-            List<WireFrames.Frame> deltas = out.stream().filter(f -> f.event().equals("content_block_delta")).toList();
+            List<WireFrames.Frame> deltas = out.stream()
+                    .filter(f -> f.event().equals("content_block_delta"))
+                    .toList();
             if (fragment.isEmpty()) {
                 assertThat(deltas).as("frame " + frame.data()).isEmpty();
                 continue;
@@ -46,15 +55,27 @@ class StreamBehaviourTest {
     @Test
     void translatedFramesNameTheTargetModelWhenTheUpstreamsFramesNameNone() throws Exception {
         StreamTranslator toAnthropic = StreamTranslator.of(Dialect.OPENAI, Dialect.ANTHROPIC, "target-model", false);
-        String anthropic = text(toAnthropic.onFrame(new SseEvent("message", "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,"
-                + "\"delta\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":null}]}")));
-        assertThat(MAPPER.readTree(WireFrames.parse(anthropic).get(0).data()).path("message").path("model").asText())
+        String anthropic = text(toAnthropic.onFrame(new SseEvent(
+                "message",
+                "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,"
+                        + "\"delta\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":null}]}")));
+        assertThat(MAPPER.readTree(WireFrames.parse(anthropic).get(0).data())
+                        .path("message")
+                        .path("model")
+                        .asText())
                 .isEqualTo("target-model");
 
         StreamTranslator toOpenAi = StreamTranslator.of(Dialect.ANTHROPIC, Dialect.OPENAI, "target-model", false);
-        String openAi = text(toOpenAi.onFrame(new SseEvent("message_start", "{\"type\":\"message_start\",\"message\":"
-                + "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"usage\":{}}}")));
-        assertThat(MAPPER.readTree(WireFrames.parse(openAi).get(0).data()).path("model").asText()).isEqualTo("target-model");
+        String openAi = text(
+                toOpenAi.onFrame(
+                        new SseEvent(
+                                "message_start",
+                                "{\"type\":\"message_start\",\"message\":"
+                                        + "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"usage\":{}}}")));
+        assertThat(MAPPER.readTree(WireFrames.parse(openAi).get(0).data())
+                        .path("model")
+                        .asText())
+                .isEqualTo("target-model");
     }
 
     @Test
@@ -67,10 +88,16 @@ class StreamBehaviourTest {
             if (!"input_json_delta".equals(delta.path("type").asText())) continue;
             fragments++;
             assertThat(out).as("frame " + frame.data()).hasSize(1);
-            JsonNode call = MAPPER.readTree(out.get(0).data()).path("choices").path(0).path("delta").path("tool_calls").path(0);
+            JsonNode call = MAPPER.readTree(out.get(0).data())
+                    .path("choices")
+                    .path(0)
+                    .path("delta")
+                    .path("tool_calls")
+                    .path(0);
             assertThat(call.path("index").asInt()).isZero();
             assertThat(call.has("id")).isFalse();
-            assertThat(call.path("function").path("arguments").asText()).isEqualTo(delta.path("partial_json").asText());
+            assertThat(call.path("function").path("arguments").asText())
+                    .isEqualTo(delta.path("partial_json").asText());
         }
         assertThat(fragments).isEqualTo(3);
     }
@@ -81,7 +108,9 @@ class StreamBehaviourTest {
         List<SseEvent> frames = TOOL.frames(Dialect.OPENAI);
         StringBuilder beforeDone = new StringBuilder();
         for (SseEvent frame : frames.subList(0, frames.size() - 1)) beforeDone.append(text(translator.onFrame(frame)));
-        assertThat(beforeDone.toString()).contains("content_block_stop").doesNotContain("message_delta", "message_stop");
+        assertThat(beforeDone.toString())
+                .contains("content_block_stop")
+                .doesNotContain("message_delta", "message_stop");
         assertThat(translator.complete()).isFalse();
         String done = text(translator.onFrame(frames.get(frames.size() - 1)));
         List<WireFrames.Frame> out = WireFrames.parse(done);
@@ -123,17 +152,28 @@ class StreamBehaviourTest {
         StreamTranslator translator = StreamTranslator.of(Dialect.ANTHROPIC, Dialect.OPENAI, "m", true);
         StreamConformanceTest.feed(translator, TOOL.frames(Dialect.ANTHROPIC));
         assertThat(translator.onFrame(new SseEvent("message", "[DONE]"))).isEmpty();
-        assertThat(translator.onFrame(new SseEvent("ping", "{\"type\":\"ping\"}"))).isEmpty();
+        assertThat(translator.onFrame(new SseEvent("ping", "{\"type\":\"ping\"}")))
+                .isEmpty();
     }
 
     @Test
     void ollamaToolCallBecomesOneBlockWithItsWholeInputInOneDelta() throws Exception {
         StreamTranslator translator = StreamTranslator.of(Dialect.OLLAMA, Dialect.ANTHROPIC, "m", false);
         String wire = StreamConformanceTest.feed(translator, TOOL.frames(Dialect.OLLAMA));
-        List<String> events = WireFrames.parse(wire).stream().map(WireFrames.Frame::event).toList();
-        assertThat(events).containsExactly("message_start", "content_block_start", "content_block_delta",
-                "content_block_stop", "message_delta", "message_stop");
-        assertThat(MAPPER.readTree(WireFrames.parse(wire).get(2).data()).path("delta").path("partial_json").asText())
+        List<String> events =
+                WireFrames.parse(wire).stream().map(WireFrames.Frame::event).toList();
+        assertThat(events)
+                .containsExactly(
+                        "message_start",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop");
+        assertThat(MAPPER.readTree(WireFrames.parse(wire).get(2).data())
+                        .path("delta")
+                        .path("partial_json")
+                        .asText())
                 .isEqualTo("{\"location\":\"Paris\"}");
     }
 

@@ -25,9 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StreamCleanEndTest {
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2025-01-01T00:00:00Z"));
-    private static final StreamScenario ANSWER = new StreamScenario("text and a tool call",
+    private static final StreamScenario ANSWER = new StreamScenario(
+            "text and a tool call",
             List.of(Part.text("Checking."), Part.tool("call_1", "get_weather", "{\"location\":", " \"Paris\"}")),
-            "tool_use", new Usage(100, 20, 30, 0));
+            "tool_use",
+            new Usage(100, 20, 30, 0));
 
     static Stream<Arguments> pairs() {
         return Stream.of(
@@ -61,7 +63,9 @@ class StreamCleanEndTest {
     }
 
     @ParameterizedTest(name = "OpenAI upstream -> {0} client")
-    @EnumSource(value = Dialect.class, names = {"ANTHROPIC", "OPENAI"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"ANTHROPIC", "OPENAI"})
     void openAiCleanEndBeforeTheUsageChunkClosesWithTheClientsFinishStillWaiting(Dialect client) throws Exception {
         List<SseEvent> frames = ANSWER.frames(Dialect.OPENAI);
         StreamTranslator translator = translator(Dialect.OPENAI, client);
@@ -69,7 +73,9 @@ class StreamCleanEndTest {
         String closing = new String(translator.closingFrames(), StandardCharsets.UTF_8);
         if (client == Dialect.ANTHROPIC) {
             assertThat(cut).doesNotContain("message_delta");
-            assertThat(closing).startsWith("event: message_delta").contains("\"stop_reason\":\"tool_use\"")
+            assertThat(closing)
+                    .startsWith("event: message_delta")
+                    .contains("\"stop_reason\":\"tool_use\"")
                     .endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
             AnthropicStreamOrder.check(cut + closing);
         } else {
@@ -77,13 +83,16 @@ class StreamCleanEndTest {
             OpenAiStreamOrder.check(cut + closing);
         }
         assertThat(translator.complete()).isTrue();
-        assertThat(translator.usage()).as("no usage chunk came: none is invented").isEqualTo(Usage.NONE);
+        assertThat(translator.usage())
+                .as("no usage chunk came: none is invented")
+                .isEqualTo(Usage.NONE);
     }
 
     static Stream<Arguments> cutsBeforeTheFinishSignal() {
         return Stream.of(
                 // Anthropic: up to the last content_block_stop, without message_delta and message_stop
-                Arguments.of(Dialect.ANTHROPIC, Dialect.ANTHROPIC, 2), Arguments.of(Dialect.ANTHROPIC, Dialect.OPENAI, 2),
+                Arguments.of(Dialect.ANTHROPIC, Dialect.ANTHROPIC, 2),
+                        Arguments.of(Dialect.ANTHROPIC, Dialect.OPENAI, 2),
                 // OpenAI: without the finish_reason chunk, the usage chunk and [DONE]
                 Arguments.of(Dialect.OPENAI, Dialect.ANTHROPIC, 3), Arguments.of(Dialect.OPENAI, Dialect.OPENAI, 3),
                 // Ollama: without the done line

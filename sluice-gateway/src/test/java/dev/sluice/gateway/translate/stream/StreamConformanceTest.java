@@ -28,16 +28,31 @@ class StreamConformanceTest {
 
     static List<StreamScenario> scenarios() {
         return List.of(
-                new StreamScenario("text in three deltas", List.of(Part.text("Hel", "lo", " world")), "end_turn", USAGE),
-                new StreamScenario("thinking then text", List.of(Part.thinking("Let me", " think."), Part.text("42")),
-                        "end_turn", USAGE),
-                new StreamScenario("one tool call, arguments in fragments",
-                        List.of(Part.tool("call_01", "get_weather", "{\"loc", "ation\": \"Par", "is\"}")), "tool_use", USAGE),
-                new StreamScenario("text then two parallel tool calls", List.of(Part.text("Checking both."),
-                        Part.tool("call_a", "get_weather", "{\"location\":", " \"Paris\"}"),
-                        Part.tool("call_b", "get_time", "{\"zone\": \"CET\"}")), "tool_use", USAGE),
-                new StreamScenario("text after a tool call", List.of(Part.tool("call_c", "lookup", "{\"q\": 1}"),
-                        Part.text("Looked it up.")), "tool_use", USAGE),
+                new StreamScenario(
+                        "text in three deltas", List.of(Part.text("Hel", "lo", " world")), "end_turn", USAGE),
+                new StreamScenario(
+                        "thinking then text",
+                        List.of(Part.thinking("Let me", " think."), Part.text("42")),
+                        "end_turn",
+                        USAGE),
+                new StreamScenario(
+                        "one tool call, arguments in fragments",
+                        List.of(Part.tool("call_01", "get_weather", "{\"loc", "ation\": \"Par", "is\"}")),
+                        "tool_use",
+                        USAGE),
+                new StreamScenario(
+                        "text then two parallel tool calls",
+                        List.of(
+                                Part.text("Checking both."),
+                                Part.tool("call_a", "get_weather", "{\"location\":", " \"Paris\"}"),
+                                Part.tool("call_b", "get_time", "{\"zone\": \"CET\"}")),
+                        "tool_use",
+                        USAGE),
+                new StreamScenario(
+                        "text after a tool call",
+                        List.of(Part.tool("call_c", "lookup", "{\"q\": 1}"), Part.text("Looked it up.")),
+                        "tool_use",
+                        USAGE),
                 new StreamScenario("cut at max tokens", List.of(Part.text("The answer is")), "max_tokens", USAGE),
                 new StreamScenario("refusal", List.of(Part.text("I can't help with that.")), "refusal", USAGE),
                 new StreamScenario("empty answer", List.of(), "end_turn", USAGE));
@@ -50,7 +65,8 @@ class StreamConformanceTest {
             for (Dialect upstream : StreamScenario.UPSTREAMS) {
                 if (upstream == Dialect.OLLAMA && scenario.stop().equals("refusal")) continue; // Ollama has no refusal
                 for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES)) {
-                    tests.add(DynamicTest.dynamicTest(scenario.name() + ": " + upstream + " -> " + client,
+                    tests.add(DynamicTest.dynamicTest(
+                            scenario.name() + ": " + upstream + " -> " + client,
                             () -> check(scenario, upstream, client)));
                 }
             }
@@ -74,24 +90,37 @@ class StreamConformanceTest {
         } else if (client == Dialect.RESPONSES) {
             seen = ClientStream.ofResponses(wire); // checks the event order as it reads
             assertThat(seen.stop()).isEqualTo(scenario.stop().equals("tool_use") ? "end_turn" : scenario.stop());
-            assertThat(seen.usage()).as("usage the client sees").isEqualTo(new Usage(expectedUsage.inputTokens()
-                    + expectedUsage.cacheWriteTokens(), expectedUsage.outputTokens(), expectedUsage.cacheReadTokens(), 0));
+            assertThat(seen.usage())
+                    .as("usage the client sees")
+                    .isEqualTo(new Usage(
+                            expectedUsage.inputTokens() + expectedUsage.cacheWriteTokens(),
+                            expectedUsage.outputTokens(),
+                            expectedUsage.cacheReadTokens(),
+                            0));
         } else {
             OpenAiStreamOrder.check(wire);
             seen = ClientStream.ofOpenAi(wire);
-            assertThat(seen.stop()).isEqualTo(switch (scenario.stop()) {
-                case "max_tokens" -> "length";
-                case "tool_use" -> "tool_calls";
-                case "refusal" -> "content_filter";
-                default -> "stop";
-            });
+            assertThat(seen.stop())
+                    .isEqualTo(
+                            switch (scenario.stop()) {
+                                case "max_tokens" -> "length";
+                                case "tool_use" -> "tool_calls";
+                                case "refusal" -> "content_filter";
+                                default -> "stop";
+                            });
             // OpenAI has no cache-write field: those tokens are plain prompt tokens to an OpenAI client
-            assertThat(seen.usage()).as("usage the client sees").isEqualTo(new Usage(expectedUsage.inputTokens()
-                    + expectedUsage.cacheWriteTokens(), expectedUsage.outputTokens(), expectedUsage.cacheReadTokens(), 0));
+            assertThat(seen.usage())
+                    .as("usage the client sees")
+                    .isEqualTo(new Usage(
+                            expectedUsage.inputTokens() + expectedUsage.cacheWriteTokens(),
+                            expectedUsage.outputTokens(),
+                            expectedUsage.cacheReadTokens(),
+                            0));
         }
         if (upstream != client) {
             // the model that answered, as the upstream's frames name it, not the one the request named
-            assertThat(wire).contains("\"model\":\"" + StreamScenario.answeredBy(upstream) + "\"")
+            assertThat(wire)
+                    .contains("\"model\":\"" + StreamScenario.answeredBy(upstream) + "\"")
                     .doesNotContain("target-model");
         }
         assertThat(seen.blocks()).hasSameSizeAs(scenario.parts());
@@ -104,8 +133,11 @@ class StreamConformanceTest {
                 continue;
             }
             assertThat(block.name()).isEqualTo(part.name());
-            assertThat(MAPPER.readTree(block.text())).as("arguments of block " + i).isEqualTo(MAPPER.readTree(part.joined()));
-            if (upstream == Dialect.OLLAMA) assertThat(block.id()).startsWith("toolu_").hasSizeGreaterThan(10);
+            assertThat(MAPPER.readTree(block.text()))
+                    .as("arguments of block " + i)
+                    .isEqualTo(MAPPER.readTree(part.joined()));
+            if (upstream == Dialect.OLLAMA)
+                assertThat(block.id()).startsWith("toolu_").hasSizeGreaterThan(10);
             else assertThat(block.id()).isEqualTo(part.id());
         }
     }

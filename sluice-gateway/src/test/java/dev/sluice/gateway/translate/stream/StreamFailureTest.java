@@ -23,34 +23,64 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Malformed and out-of-order frames, streams without a terminator, upstream in-band errors. */
 class StreamFailureTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final StreamScenario TEXT = new StreamScenario("text", List.of(Part.text("Hel", "lo")), "end_turn",
-            new Usage(10, 2, 0, 0));
+    private static final StreamScenario TEXT =
+            new StreamScenario("text", List.of(Part.text("Hel", "lo")), "end_turn", new Usage(10, 2, 0, 0));
 
     static Stream<Arguments> malformedOrOutOfOrder() {
         String start = TEXT.frames(Dialect.ANTHROPIC).get(0).data();
         return Stream.of(
-                Arguments.of(Dialect.ANTHROPIC, List.of(new SseEvent("content_block_delta",
-                        "{\"type\": \"content_block_delta\", \"delta\": {tru")), "not valid JSON"),
-                Arguments.of(Dialect.OPENAI, List.of(new SseEvent("message",
-                        "{\"object\": \"chat.completion.chunk\", \"choices\": [{tru")), "not valid JSON"),
-                Arguments.of(Dialect.OLLAMA, List.of(new SseEvent("message", "{\"model\": \"fake\", \"message\": {tru")),
+                Arguments.of(
+                        Dialect.ANTHROPIC,
+                        List.of(new SseEvent(
+                                "content_block_delta", "{\"type\": \"content_block_delta\", \"delta\": {tru")),
                         "not valid JSON"),
-                Arguments.of(Dialect.ANTHROPIC, List.of(new SseEvent("content_block_delta",
-                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"x\"}}")),
+                Arguments.of(
+                        Dialect.OPENAI,
+                        List.of(new SseEvent("message", "{\"object\": \"chat.completion.chunk\", \"choices\": [{tru")),
+                        "not valid JSON"),
+                Arguments.of(
+                        Dialect.OLLAMA,
+                        List.of(new SseEvent("message", "{\"model\": \"fake\", \"message\": {tru")),
+                        "not valid JSON"),
+                Arguments.of(
+                        Dialect.ANTHROPIC,
+                        List.of(
+                                new SseEvent(
+                                        "content_block_delta",
+                                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"x\"}}")),
                         "out of order"),
-                Arguments.of(Dialect.ANTHROPIC, List.of(new SseEvent("message_start", start),
-                        new SseEvent("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
-                        new SseEvent("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")),
+                Arguments.of(
+                        Dialect.ANTHROPIC,
+                        List.of(
+                                new SseEvent("message_start", start),
+                                new SseEvent(
+                                        "content_block_start",
+                                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
+                                new SseEvent(
+                                        "content_block_start",
+                                        "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")),
                         "out of order"),
-                Arguments.of(Dialect.ANTHROPIC, List.of(new SseEvent("message_start", start),
-                        new SseEvent("content_block_start", "{\"type\":\"content_block_start\",\"index\":3,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")),
+                Arguments.of(
+                        Dialect.ANTHROPIC,
+                        List.of(
+                                new SseEvent("message_start", start),
+                                new SseEvent(
+                                        "content_block_start",
+                                        "{\"type\":\"content_block_start\",\"index\":3,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")),
                         "index: expected 0"),
-                Arguments.of(Dialect.ANTHROPIC, List.of(new SseEvent("message_start", start), new SseEvent("message_start", start)),
+                Arguments.of(
+                        Dialect.ANTHROPIC,
+                        List.of(new SseEvent("message_start", start), new SseEvent("message_start", start)),
                         "out of order"),
-                Arguments.of(Dialect.OPENAI, List.of(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
-                        chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}", null)),
+                Arguments.of(
+                        Dialect.OPENAI,
+                        List.of(
+                                chunk("{\"role\":\"assistant\",\"content\":\"\"}", null),
+                                chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}", null)),
                         "must start with id and function.name"),
-                Arguments.of(Dialect.OPENAI, List.of(chunk("{\"content\":\"a\"}", "stop"), chunk("{\"content\":\"b\"}", null)),
+                Arguments.of(
+                        Dialect.OPENAI,
+                        List.of(chunk("{\"content\":\"a\"}", "stop"), chunk("{\"content\":\"b\"}", null)),
                         "content after finish_reason"));
     }
 
@@ -59,12 +89,15 @@ class StreamFailureTest {
     void malformedOrOutOfOrderFramesAreRefused(Dialect upstream, List<SseEvent> frames, String message) {
         StreamTranslator translator = StreamTranslator.of(upstream, Dialect.ANTHROPIC, "m", false);
         assertThatThrownBy(() -> StreamConformanceTest.feed(translator, frames))
-                .isInstanceOf(TranslationException.class).hasMessageContaining(message);
+                .isInstanceOf(TranslationException.class)
+                .hasMessageContaining(message);
         assertThat(translator.complete()).isFalse();
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"ANTHROPIC", "OPENAI", "OLLAMA"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"ANTHROPIC", "OPENAI", "OLLAMA"})
     void streamWithoutItsTerminatorIsNotComplete(Dialect upstream) throws Exception {
         for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES)) {
             List<SseEvent> frames = TEXT.frames(upstream);
@@ -80,20 +113,35 @@ class StreamFailureTest {
 
     static Stream<Arguments> inBandErrors() {
         return Stream.of(
-                Arguments.of(Dialect.ANTHROPIC, new SseEvent("error",
-                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"),
-                        "overloaded_error", "server_error", "Overloaded"),
-                Arguments.of(Dialect.OPENAI, new SseEvent("message",
-                        "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}"),
-                        "api_error", "server_error", "The server had an error"),
-                Arguments.of(Dialect.OLLAMA, new SseEvent("message", "{\"error\":\"model runner has unexpectedly stopped\"}"),
-                        "api_error", "server_error", "model runner has unexpectedly stopped"));
+                Arguments.of(
+                        Dialect.ANTHROPIC,
+                        new SseEvent(
+                                "error",
+                                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"),
+                        "overloaded_error",
+                        "server_error",
+                        "Overloaded"),
+                Arguments.of(
+                        Dialect.OPENAI,
+                        new SseEvent(
+                                "message",
+                                "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}"),
+                        "api_error",
+                        "server_error",
+                        "The server had an error"),
+                Arguments.of(
+                        Dialect.OLLAMA,
+                        new SseEvent("message", "{\"error\":\"model runner has unexpectedly stopped\"}"),
+                        "api_error",
+                        "server_error",
+                        "model runner has unexpectedly stopped"));
     }
 
     @ParameterizedTest
     @MethodSource("inBandErrors")
-    void upstreamInBandErrorFailsTheStreamWithTheClientsErrorFrame(Dialect upstream, SseEvent error, String anthropicType,
-                                                                    String openAiType, String message) throws Exception {
+    void upstreamInBandErrorFailsTheStreamWithTheClientsErrorFrame(
+            Dialect upstream, SseEvent error, String anthropicType, String openAiType, String message)
+            throws Exception {
         for (Dialect client : List.of(Dialect.ANTHROPIC, Dialect.OPENAI, Dialect.RESPONSES)) {
             List<SseEvent> frames = TEXT.frames(upstream);
             StreamTranslator translator = StreamTranslator.of(upstream, client, "m", true);
@@ -109,7 +157,8 @@ class StreamFailureTest {
                 assertThat(out.get(out.size() - 1).event()).isEqualTo("response.failed");
                 assertThat(wire).doesNotContain("response.completed");
                 assertThat(last.path("response").path("status").asText()).isEqualTo("failed");
-                assertThat(last.path("response").path("error").path("message").asText()).isEqualTo(message);
+                assertThat(last.path("response").path("error").path("message").asText())
+                        .isEqualTo(message);
                 continue;
             }
             if (client == Dialect.ANTHROPIC) {
@@ -131,12 +180,17 @@ class StreamFailureTest {
                         + "\"message\":\"upstream idle for 30 s\"}}\n\n");
         StreamTranslator openAi = StreamTranslator.of(Dialect.ANTHROPIC, Dialect.OPENAI, "m", true);
         String frame = new String(openAi.errorFrame("overloaded_error", "shed"), StandardCharsets.UTF_8);
-        assertThat(frame).isEqualTo("data: {\"error\":{\"message\":\"shed\",\"type\":\"server_error\",\"code\":\"overloaded\"}}\n\n");
+        assertThat(frame)
+                .isEqualTo(
+                        "data: {\"error\":{\"message\":\"shed\",\"type\":\"server_error\",\"code\":\"overloaded\"}}\n\n");
         assertThat(openAi.complete()).isFalse();
     }
 
     private static SseEvent chunk(String delta, String finish) {
-        return new SseEvent("message", "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\","
-                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + (finish == null ? "null" : "\"" + finish + "\"") + "}]}");
+        return new SseEvent(
+                "message",
+                "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\","
+                        + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
+                        + (finish == null ? "null" : "\"" + finish + "\"") + "}]}");
     }
 }

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class StreamJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private StreamJson() {
-    }
+    private StreamJson() {}
 
     static JsonNode parse(String data, String at) {
         try {

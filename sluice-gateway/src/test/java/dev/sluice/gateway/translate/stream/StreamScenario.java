@@ -74,13 +74,18 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
 
     private List<SseEvent> anthropic() {
         List<SseEvent> out = new ArrayList<>();
-        ObjectNode message = MAPPER.createObjectNode().put("id", "msg_01XFDUDYJgAACzvnptvVoYEL").put("type", "message")
-                .put("role", "assistant").put("model", "claude-sonnet-4-5");
+        ObjectNode message = MAPPER.createObjectNode()
+                .put("id", "msg_01XFDUDYJgAACzvnptvVoYEL")
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("model", "claude-sonnet-4-5");
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");
-        message.putObject("usage").put("input_tokens", usage.inputTokens())
+        message.putObject("usage")
+                .put("input_tokens", usage.inputTokens())
                 .put("cache_creation_input_tokens", usage.cacheWriteTokens())
-                .put("cache_read_input_tokens", usage.cacheReadTokens()).put("output_tokens", 1);
+                .put("cache_read_input_tokens", usage.cacheReadTokens())
+                .put("output_tokens", 1);
         ObjectNode start = MAPPER.createObjectNode().put("type", "message_start");
         start.set("message", message);
         out.add(event(start));
@@ -92,7 +97,8 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
                 case "thinking" -> block.put("thinking", "").put("signature", "");
                 default -> block.put("id", part.id()).put("name", part.name()).putObject("input");
             }
-            ObjectNode blockStart = MAPPER.createObjectNode().put("type", "content_block_start").put("index", i);
+            ObjectNode blockStart =
+                    MAPPER.createObjectNode().put("type", "content_block_start").put("index", i);
             blockStart.set("content_block", block);
             out.add(event(blockStart));
             if (i == 0) out.add(event(MAPPER.createObjectNode().put("type", "ping")));
@@ -106,9 +112,12 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
                 out.add(event(blockDelta(i, delta)));
             }
             if (part.kind().equals("thinking")) {
-                out.add(event(blockDelta(i, MAPPER.createObjectNode().put("type", "signature_delta").put("signature", "EqQBCgIYAh"))));
+                out.add(event(blockDelta(
+                        i,
+                        MAPPER.createObjectNode().put("type", "signature_delta").put("signature", "EqQBCgIYAh"))));
             }
-            out.add(event(MAPPER.createObjectNode().put("type", "content_block_stop").put("index", i)));
+            out.add(event(
+                    MAPPER.createObjectNode().put("type", "content_block_stop").put("index", i)));
         }
         ObjectNode messageDelta = MAPPER.createObjectNode().put("type", "message_delta");
         messageDelta.putObject("delta").put("stop_reason", stop).putNull("stop_sequence");
@@ -119,7 +128,8 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
     }
 
     private static ObjectNode blockDelta(int index, ObjectNode delta) {
-        ObjectNode event = MAPPER.createObjectNode().put("type", "content_block_delta").put("index", index);
+        ObjectNode event =
+                MAPPER.createObjectNode().put("type", "content_block_delta").put("index", index);
         event.set("delta", delta);
         return event;
     }
@@ -135,18 +145,27 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
         for (Part part : parts) {
             if (part.kind().equals("tool_use")) {
                 ObjectNode first = MAPPER.createObjectNode();
-                ObjectNode call = first.putArray("tool_calls").addObject().put("index", tool).put("id", part.id()).put("type", "function");
+                ObjectNode call = first.putArray("tool_calls")
+                        .addObject()
+                        .put("index", tool)
+                        .put("id", part.id())
+                        .put("type", "function");
                 call.putObject("function").put("name", part.name()).put("arguments", "");
                 out.add(chunk(first, null));
                 for (String piece : part.pieces()) {
                     ObjectNode delta = MAPPER.createObjectNode();
-                    delta.putArray("tool_calls").addObject().put("index", tool).putObject("function").put("arguments", piece);
+                    delta.putArray("tool_calls")
+                            .addObject()
+                            .put("index", tool)
+                            .putObject("function")
+                            .put("arguments", piece);
                     out.add(chunk(delta, null));
                 }
                 tool++;
             } else {
                 String field = part.kind().equals("text") ? "content" : "reasoning_content";
-                for (String piece : part.pieces()) out.add(chunk(MAPPER.createObjectNode().put(field, piece), null));
+                for (String piece : part.pieces())
+                    out.add(chunk(MAPPER.createObjectNode().put(field, piece), null));
             }
         }
         String finish = switch (stop) {
@@ -158,18 +177,25 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
         out.add(chunk(MAPPER.createObjectNode(), finish));
         ObjectNode usageChunk = envelope();
         usageChunk.putArray("choices");
-        usageChunk.putObject("usage").put("prompt_tokens", usage.inputTokens() + usage.cacheReadTokens())
+        usageChunk
+                .putObject("usage")
+                .put("prompt_tokens", usage.inputTokens() + usage.cacheReadTokens())
                 .put("completion_tokens", usage.outputTokens())
                 .put("total_tokens", usage.inputTokens() + usage.cacheReadTokens() + usage.outputTokens())
-                .putObject("prompt_tokens_details").put("cached_tokens", usage.cacheReadTokens());
+                .putObject("prompt_tokens_details")
+                .put("cached_tokens", usage.cacheReadTokens());
         out.add(new SseEvent("message", usageChunk.toString()));
         out.add(new SseEvent("message", "[DONE]"));
         return out;
     }
 
     private static ObjectNode envelope() {
-        return MAPPER.createObjectNode().put("id", "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG").put("object", "chat.completion.chunk")
-                .put("created", 1735689600L).put("model", "gpt-4o-2024-08-06").put("system_fingerprint", "fp_44709d6fcb");
+        return MAPPER.createObjectNode()
+                .put("id", "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG")
+                .put("object", "chat.completion.chunk")
+                .put("created", 1735689600L)
+                .put("model", "gpt-4o-2024-08-06")
+                .put("system_fingerprint", "fp_44709d6fcb");
     }
 
     private static SseEvent chunk(ObjectNode delta, String finish) {
@@ -188,7 +214,10 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
                 ObjectNode line = line("");
                 ArrayNode calls = ((ObjectNode) line.get("message")).putArray("tool_calls");
                 try {
-                    calls.addObject().putObject("function").put("name", part.name()).set("arguments", MAPPER.readTree(part.joined()));
+                    calls.addObject()
+                            .putObject("function")
+                            .put("name", part.name())
+                            .set("arguments", MAPPER.readTree(part.joined()));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -201,16 +230,21 @@ record StreamScenario(String name, List<Part> parts, String stop, Usage usage) {
                 }
             }
         }
-        ObjectNode done = line("").put("done", true).put("done_reason", stop.equals("max_tokens") ? "length" : "stop")
-                .put("total_duration", 5191566416L).put("load_duration", 2154458L)
-                .put("prompt_eval_count", usage.inputTokens()).put("prompt_eval_duration", 383809000L)
-                .put("eval_count", usage.outputTokens()).put("eval_duration", 4799921000L);
+        ObjectNode done = line("").put("done", true)
+                .put("done_reason", stop.equals("max_tokens") ? "length" : "stop")
+                .put("total_duration", 5191566416L)
+                .put("load_duration", 2154458L)
+                .put("prompt_eval_count", usage.inputTokens())
+                .put("prompt_eval_duration", 383809000L)
+                .put("eval_count", usage.outputTokens())
+                .put("eval_duration", 4799921000L);
         out.add(new SseEvent("message", done.toString()));
         return out;
     }
 
     private static ObjectNode line(String content) {
-        ObjectNode line = MAPPER.createObjectNode().put("model", "llama3.2").put("created_at", "2025-01-01T00:00:00.000Z");
+        ObjectNode line =
+                MAPPER.createObjectNode().put("model", "llama3.2").put("created_at", "2025-01-01T00:00:00.000Z");
         line.putObject("message").put("role", "assistant").put("content", content);
         return line;
     }

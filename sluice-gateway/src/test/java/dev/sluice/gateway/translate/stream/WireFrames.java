@@ -6,11 +6,9 @@ import java.util.List;
 /** Splits SSE wire text into frames: {@code event:} name (null when absent) and joined {@code data:} lines. */
 final class WireFrames {
 
-    record Frame(String event, String data) {
-    }
+    record Frame(String event, String data) {}
 
-    private WireFrames() {
-    }
+    private WireFrames() {}
 
     static List<Frame> parse(String wire) {
         List<Frame> frames = new ArrayList<>();
