@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 /** {@code sluice-bench}: Sluice's benchmarks. Run through {@code ./sluice-bench-run}. */
 @Command(name = "sluice-bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "Sluice's benchmarks; traffic goes to 127.0.0.1 only.",
-        subcommands = {OverheadCommand.class, ThroughputCommand.class, StreamsCommand.class, OverloadCommand.class, SoakCommand.class})
+        subcommands = {OverheadCommand.class, ThroughputCommand.class, StreamsCommand.class, OverloadCommand.class, SoakCommand.class,
+                RealtimeCommand.class})
 public final class BenchMain implements Callable<Integer> {
 
     @Spec
