@@ -57,6 +57,7 @@ final class RealtimeCommand implements Callable<Integer> {
     static final double TARGET_HEAP_PER_SESSION_KIB = 64;
     static final double TARGET_CPU_PER_MESSAGE_US = 100;
     static final int SESSIONS_PER_CLIENT = 50;
+    static final Duration SETTLE_AFTER_CLOSE = Duration.ofSeconds(5);
 
     @Option(names = "--sessions", paramLabel = "N,N...", split = ",", defaultValue = "200",
             description = "sessions open at once, one run per number (default: ${DEFAULT-VALUE})")
@@ -170,10 +171,12 @@ final class RealtimeCommand implements Callable<Integer> {
         volatile long maxSendLagNanos;
         volatile String failure;
         final ConcurrentHistogram gaps;
+        final Timeline timeline;
 
-        Session(int index, ConcurrentHistogram gaps) {
+        Session(int index, ConcurrentHistogram gaps, Timeline timeline) {
             this.index = index;
             this.gaps = gaps;
+            this.timeline = timeline;
         }
 
         @Override
@@ -206,6 +209,7 @@ final class RealtimeCommand implements Callable<Integer> {
                     gaps.recordValue(Math.min(gap / 1000, 60_000_000L));
                     if (gap > STALL.toNanos()) {
                         stalls.incrementAndGet();
+                        timeline.stall(lastAt, gap);
                     }
                     maxGapNanos = Math.max(maxGapNanos, gap);
                 }
@@ -274,6 +278,35 @@ final class RealtimeCommand implements Callable<Integer> {
         }
     }
 
+    /** Stalls by the second (of the traffic) their gap began in, to tell a pause every session saw from scattered ones. */
+    static final class Timeline {
+        final java.util.concurrent.atomic.AtomicLongArray stalls;
+        final java.util.concurrent.atomic.AtomicLongArray longestMicros;
+        volatile long t0;
+
+        Timeline(int seconds) {
+            stalls = new java.util.concurrent.atomic.AtomicLongArray(seconds + 16);
+            longestMicros = new java.util.concurrent.atomic.AtomicLongArray(seconds + 16);
+        }
+
+        void stall(long startNanos, long gapNanos) {
+            int second = (int) Math.max(0, Math.min(stalls.length() - 1, (startNanos - t0) / 1_000_000_000L));
+            stalls.incrementAndGet(second);
+            longestMicros.accumulateAndGet(second, gapNanos / 1000, Math::max);
+        }
+
+        /** The seconds with a stall: [second, stalls, longest gap ms]. */
+        ArrayNode json() {
+            ArrayNode a = Output.JSON.createArrayNode();
+            for (int i = 0; i < stalls.length(); i++) {
+                if (stalls.get(i) > 0) {
+                    a.addArray().add(i).add(stalls.get(i)).add(longestMicros.get(i) / 1000.0);
+                }
+            }
+            return a;
+        }
+    }
+
     /** One run: N sessions opened, heap measured idle, S seconds of traffic, heap again, closed. */
     final class Run {
         final URI uri;
@@ -283,6 +316,7 @@ final class RealtimeCommand implements Callable<Integer> {
         final FakeProvider fake;
         final PrintStream log;
         final ConcurrentHistogram gaps = new ConcurrentHistogram(60_000_000L, 3);
+        final Timeline timeline;
 
         Run(URI uri, int n, int runSeconds, SluiceProcess sluice, FakeProvider fake, PrintStream log) {
             this.uri = uri;
@@ -291,6 +325,7 @@ final class RealtimeCommand implements Callable<Integer> {
             this.sluice = sluice;
             this.fake = fake;
             this.log = log;
+            this.timeline = new Timeline(runSeconds);
         }
 
         ObjectNode run() throws Exception {
@@ -311,7 +346,7 @@ final class RealtimeCommand implements Callable<Integer> {
                 Semaphore handshakes = new Semaphore(32);
                 List<CompletableFuture<Session>> opening = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    Session s = new Session(i, gaps);
+                    Session s = new Session(i, gaps, timeline);
                     handshakes.acquire();
                     opening.add(clients.get(i / SESSIONS_PER_CLIENT).newWebSocketBuilder()
                             .header("Authorization", "Bearer bench-client").connectTimeout(Duration.ofSeconds(10))
@@ -351,8 +386,10 @@ final class RealtimeCommand implements Callable<Integer> {
                 ProcStats.Sample cpuStart = sluice != null ? sluice.proc() : null;
                 long selfCpuStart = ProcStats.of(ProcessHandle.current().pid()).cpuMillis();
                 JsonNode statsStart = sluice != null ? sluice.stats().path("realtime") : null;
-                all.forEach(s -> s.counting = true);
+                long gcStart = benchGcMillis();
                 long t0 = System.nanoTime() + TICK.toNanos();
+                timeline.t0 = t0;
+                all.forEach(s -> s.counting = true);
                 long end = t0 + Duration.ofSeconds(runSeconds).toNanos();
                 try (ExecutorService senders = Executors.newThreadPerTaskExecutor(
                         Thread.ofVirtual().name("sluice-bench-realtime-", 0).factory())) {
@@ -398,7 +435,9 @@ final class RealtimeCommand implements Callable<Integer> {
                         .put("errorEvents", all.stream().mapToLong(s -> s.errorEvents.get()).sum())
                         .put("sendLagMaxMs", all.stream().mapToLong(s -> s.maxSendLagNanos).max().orElse(0) / 1e6)
                         .put("clientAndFakeCpuMs", selfCpu)
+                        .put("clientAndFakeGcMs", benchGcMillis() - gcStart)
                         .put("clientAndFakeCpuUsPerMessage", Output.round(selfCpu * 1000.0 / Math.max(1, msgsIn + msgsOut), 1));
+                r.set("stallsBySecond", timeline.json());
                 long sessionsFailed = all.stream().filter(s -> s.failure != null || s.closedByPeer).count();
                 r.put("sessionsFailed", sessionsFailed);
                 all.stream().filter(s -> s.failure != null || s.closedByPeer).findFirst()
@@ -455,6 +494,9 @@ final class RealtimeCommand implements Callable<Integer> {
             }
             r.put("fakeRealtimeOpenAfter", fake.openRealtimeSessions());
             if (sluice != null) {
+                // an ended session stays reachable for a few seconds: Sluice cuts its client connection 2 s after
+                // the end if the client did not answer the close, and lets the upstream go once its close went (1 s)
+                Thread.sleep(SETTLE_AFTER_CLOSE.toMillis());
                 long floorAfter = sluice.gcFloorBytes();
                 ProcStats.Sample p = sluice.proc();
                 r.put("floorAfterCloseBytes", floorAfter).put("threadsAfter", p.threads()).put("fdsAfter", p.fds())
@@ -497,6 +539,12 @@ final class RealtimeCommand implements Callable<Integer> {
                 return null;
             }
         }
+    }
+
+    /** This JVM's (client and fake) collection time so far, all collectors. */
+    static long benchGcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
     }
 
     static long pct(long[] sorted, double p) {
@@ -559,7 +607,7 @@ final class RealtimeCommand implements Callable<Integer> {
         for (ObjectNode r : results) {
             md.append(String.format("- %d sessions: opened %d in %.1f s (handshake failures %d), post-GC floor %.1f -> %.1f (open) -> %.1f "
                             + "(after traffic) -> %.1f MiB (closed); RSS %.0f -> %.0f MiB; threads %d -> %d -> %d; FDs %d -> %d -> %d; "
-                            + "after close Sluice open sessions %d, permits %d, fake open sessions %d; skipped turns %d; send lag max %.0f ms; load after %s%s%n",
+                            + "after close Sluice open sessions %d, permits %d, fake open sessions %d; skipped turns %d; send lag max %.0f ms; load after %s%s; %s%n",
                     r.path("sessions").asInt(), r.path("opened").asInt(), r.path("openSeconds").asDouble(),
                     r.path("handshakeFailures").asInt(), mib(r, "floorBeforeBytes"), mib(r, "floorOpenBytes"),
                     mib(r, "floorAfterTrafficBytes"), mib(r, "floorAfterCloseBytes"), mib(r, "rssBeforeBytes"),
@@ -568,10 +616,26 @@ final class RealtimeCommand implements Callable<Integer> {
                     r.path("fdsAfter").asLong(), r.path("sluiceRealtimeOpenAfter").asLong(), r.path("sluicePermitsAfter").asLong(),
                     r.path("fakeRealtimeOpenAfter").asLong(), r.path("skippedTurns").asLong(), r.path("sendLagMaxMs").asDouble(),
                     r.path("loadAverageAfter").asText().split(" ")[0],
-                    r.has("firstSessionFailure") ? "; first failure: " + r.path("firstSessionFailure").asText() : ""));
+                    r.has("firstSessionFailure") ? "; first failure: " + r.path("firstSessionFailure").asText() : "",
+                    stallSeconds(r.path("stallsBySecond"))));
         }
         md.append('\n').append(Output.context(command, machine, sluice));
         Output.write(options.out, name, root, md.toString(), List.of(), log);
+    }
+
+    /** "stalls in K of the run's seconds, most in one second: M (longest gap X ms)". */
+    private static String stallSeconds(JsonNode bySecond) {
+        if (bySecond.isEmpty()) {
+            return "no stall";
+        }
+        JsonNode worst = bySecond.get(0);
+        for (JsonNode s : bySecond) {
+            if (s.get(1).asLong() > worst.get(1).asLong()) {
+                worst = s;
+            }
+        }
+        return String.format("stalls began in %d of the run's seconds, most in second %d: %d (longest gap %.0f ms)",
+                bySecond.size(), worst.get(0).asInt(), worst.get(1).asLong(), worst.get(2).asDouble());
     }
 
     private static double mib(JsonNode n, String field) {
