@@ -499,9 +499,9 @@ final class RealtimeCommand implements Callable<Integer> {
                 Thread.sleep(SETTLE_AFTER_CLOSE.toMillis());
                 long floorAfter = sluice.gcFloorBytes();
                 ProcStats.Sample p = sluice.proc();
-                r.put("floorAfterCloseBytes", floorAfter).put("threadsAfter", p.threads()).put("fdsAfter", p.fds())
-                        .put("loadAverageAfter", loadAverage());
+                r.put("floorAfterCloseBytes", floorAfter).put("threadsAfter", p.threads()).put("fdsAfter", p.fds());
             }
+            r.put("loadAverageAfter", loadAverage());
             return r;
         }
 
@@ -565,7 +565,7 @@ final class RealtimeCommand implements Callable<Integer> {
         ArrayNode arr = root.putArray("runs");
         results.forEach(arr::add);
         StringBuilder md = new StringBuilder(String.format((direct ? "STRAIGHT TO THE FAKE (no Sluice) — " : "")
-                + "Realtime sessions through Sluice, %d s of traffic each: every %d ms an "
+                + "Realtime sessions" + (direct ? "" : " through Sluice") + ", %d s of traffic each: every %d ms an "
                 + "input_audio_buffer.append of %d bytes of PCM16 (%d chars of JSON), every %d ms a commit + response.create "
                 + "answered by %d audio + transcript delta pairs %d ms apart; a stall is a gap > %d ms between two messages "
                 + "received while a response is generated%n%n", seconds, TICK.toMillis(), AUDIO_BYTES, APPEND.length(),
@@ -605,6 +605,17 @@ final class RealtimeCommand implements Callable<Integer> {
                 TARGET_CPU_PER_MESSAGE_US, worstCpu, worstCpu <= TARGET_CPU_PER_MESSAGE_US ? "PASS" : "FAIL"));
         md.append('\n');
         for (ObjectNode r : results) {
+            if (direct) {
+                md.append(String.format("- %d sessions: opened %d in %.1f s (handshake failures %d); fake open sessions after "
+                                + "close %d; skipped turns %d; send lag max %.0f ms; load after %s%s; %s%n",
+                        r.path("sessions").asInt(), r.path("opened").asInt(), r.path("openSeconds").asDouble(),
+                        r.path("handshakeFailures").asInt(), r.path("fakeRealtimeOpenAfter").asLong(),
+                        r.path("skippedTurns").asLong(), r.path("sendLagMaxMs").asDouble(),
+                        r.path("loadAverageAfter").asText().split(" ")[0],
+                        r.has("firstSessionFailure") ? "; first failure: " + r.path("firstSessionFailure").asText() : "",
+                        stallSeconds(r.path("stallsBySecond"))));
+                continue;
+            }
             md.append(String.format("- %d sessions: opened %d in %.1f s (handshake failures %d), post-GC floor %.1f -> %.1f (open) -> %.1f "
                             + "(after traffic) -> %.1f MiB (closed); RSS %.0f -> %.0f MiB; threads %d -> %d -> %d; FDs %d -> %d -> %d; "
                             + "after close Sluice open sessions %d, permits %d, fake open sessions %d; skipped turns %d; send lag max %.0f ms; load after %s%s; %s%n",
