@@ -493,10 +493,11 @@ final class RealtimeCommand implements Callable<Integer> {
                 Thread.sleep(200);
             }
             r.put("fakeRealtimeOpenAfter", fake.openRealtimeSessions());
+            // an ended session stays reachable for a few seconds: Sluice cuts its client connection 2 s after the
+            // end if the client did not answer the close, and lets the upstream go once its close went (1 s); the
+            // next run's "before" floor (the warm-up's too) must not count them
+            Thread.sleep(SETTLE_AFTER_CLOSE.toMillis());
             if (sluice != null) {
-                // an ended session stays reachable for a few seconds: Sluice cuts its client connection 2 s after
-                // the end if the client did not answer the close, and lets the upstream go once its close went (1 s)
-                Thread.sleep(SETTLE_AFTER_CLOSE.toMillis());
                 long floorAfter = sluice.gcFloorBytes();
                 ProcStats.Sample p = sluice.proc();
                 r.put("floorAfterCloseBytes", floorAfter).put("threadsAfter", p.threads()).put("fdsAfter", p.fds());
