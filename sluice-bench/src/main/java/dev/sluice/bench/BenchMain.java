@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
             ThroughputCommand.class,
             StreamsCommand.class,
             OverloadCommand.class,
-            SoakCommand.class
+            SoakCommand.class,
+            RealtimeCommand.class
         })
 public final class BenchMain implements Callable<Integer> {
 
