@@ -16,8 +16,11 @@ final class UpstreamReader implements WebSocket.Listener {
 
     private final RealtimeSession session;
     private final int maxMessage;
-    private final StringBuilder text = new StringBuilder();
-    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    /** A joining buffer grown past this for one large message is let go after it (not kept for the session's life). */
+    private static final int KEEP_CAPACITY = 16 * 1024;
+
+    private StringBuilder text = new StringBuilder();
+    private ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
     UpstreamReader(RealtimeSession session, int maxMessage) {
         this.session = session;
@@ -36,7 +39,7 @@ final class UpstreamReader implements WebSocket.Listener {
             tooLarge();
         } else if (last) {
             String message = text.toString();
-            text.setLength(0);
+            clearText();
             session.fromUpstream(new ClientOutbox.Message(message, null));
         } else {
             ws.request(1);
@@ -53,7 +56,7 @@ final class UpstreamReader implements WebSocket.Listener {
             tooLarge();
         } else if (last) {
             byte[] message = binary.toByteArray();
-            binary.reset();
+            clearBinary();
             session.fromUpstream(new ClientOutbox.Message(null, message));
         } else {
             ws.request(1);
@@ -81,8 +84,24 @@ final class UpstreamReader implements WebSocket.Listener {
     }
 
     private void tooLarge() {
-        text.setLength(0);
-        binary.reset();
+        clearText();
+        clearBinary();
         session.close(1011, "upstream sent a message larger than realtime.max-message-size", Outcome.FAILURE);
+    }
+
+    private void clearText() {
+        if (text.capacity() > KEEP_CAPACITY) {
+            text = new StringBuilder();
+        } else {
+            text.setLength(0);
+        }
+    }
+
+    private void clearBinary() {
+        if (binary.size() > KEEP_CAPACITY) {
+            binary = new ByteArrayOutputStream();
+        } else {
+            binary.reset();
+        }
     }
 }
