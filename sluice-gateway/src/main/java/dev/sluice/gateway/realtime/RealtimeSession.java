@@ -277,13 +277,25 @@ final class RealtimeSession implements WebSocket.Listener {
         String why = Sessions.closeReason(reason);
         end = new End(code, why, outcome);
         WsSession c = client;
-        if (c != null && code != 1006) {
-            try {
-                c.close(code, why);
-            } catch (RuntimeException clientGone) {
-                // nobody to tell
+        Thread w = writer;
+        toClient.clear();
+        toClient.add(STOP);
+        // The client is told on a thread of its own: WsSession.close takes the connection's send lock, which the
+        // writer holds while it is blocked writing to a client that does not read, so the caller (the reaper,
+        // shutdown, the upstream's listener) would wait for that client; the owner's cut (after a grace) ends
+        // such a write. The writer is interrupted once the close frame went, so a frame it is sending completes.
+        Thread.ofVirtual().name("realtime-close-" + id).start(() -> {
+            if (c != null && code != 1006) {
+                try {
+                    c.close(code, why);
+                } catch (RuntimeException clientGone) {
+                    // nobody to tell
+                }
             }
-        }
+            if (w != null) {
+                w.interrupt();
+            }
+        });
         WebSocket u = upstream;
         if (u != null) {
             try {
@@ -292,12 +304,6 @@ final class RealtimeSession implements WebSocket.Listener {
             } catch (RuntimeException alreadyClosed) {
                 u.abort();
             }
-        }
-        toClient.clear();
-        toClient.add(STOP);
-        Thread w = writer;
-        if (w != null) {
-            w.interrupt();
         }
         owner.ended(this);
     }

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sluice.core.Permit;
@@ -74,6 +75,11 @@ class SessionsReaperTest {
         return s;
     }
 
+    /** The client is told on a thread of the session's: waits for that hand-off (not for time on the clock). */
+    private static void told(StubClient client) {
+        await().atMost(Duration.ofSeconds(2)).until(() -> !client.closes.isEmpty());
+    }
+
     private long num(String stat) {
         return ((Number) sessions.stats().get(stat)).longValue();
     }
@@ -95,6 +101,7 @@ class SessionsReaperTest {
         assertThat(s.isClosed()).isFalse();
         advance(Duration.ofSeconds(2));
         sessions.sweep();
+        told(client);
         assertThat(client.closes).singleElement().satisfies(c -> {
             assertThat(c.code()).isEqualTo(1000);
             assertThat(c.reason()).contains("realtime.idle-timeout");
@@ -124,6 +131,7 @@ class SessionsReaperTest {
             s.fromClient("{\"type\":\"session.update\"}", true); // never idle
             sessions.sweep();
         }
+        told(client);
         assertThat(client.closes).singleElement().satisfies(c -> {
             assertThat(c.code()).isEqualTo(1000);
             assertThat(c.reason()).contains("realtime.max-duration");
@@ -203,6 +211,7 @@ class SessionsReaperTest {
         assertThat(s.end().code()).isIn(1013, 1000); // stalled (1013), or idle first (both are overdue)
         assertThat(up.closes).hasSize(1);
         assertThat(idle.isClosed()).isTrue();
+        told(other);
         assertThat(other.closes).singleElement().satisfies(c -> assertThat(c.code()).isEqualTo(1000));
         assertAllReleased();
         stuck.unblock();
@@ -235,6 +244,8 @@ class SessionsReaperTest {
         start(key("a"), c1, new StubUpstream(), true);
         start(key("b"), c2, new StubUpstream(), true);
         assertThat(sessions.goingAway("stopping")).isEqualTo(2);
+        told(c1);
+        told(c2);
         assertThat(c1.closes).containsExactly(new Close(1001, "stopping"));
         assertThat(c2.closes).containsExactly(new Close(1001, "stopping"));
         assertAllReleased();
