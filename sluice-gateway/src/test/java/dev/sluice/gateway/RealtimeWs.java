@@ -48,6 +48,8 @@ final class RealtimeWs implements AutoCloseable {
     final BlockingQueue<String> raw = new LinkedBlockingQueue<>();
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
     final CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    /** A slow reader: each message is acknowledged (the next requested) this many ms after it arrived. */
+    volatile long readDelayMillis;
 
     private RealtimeWs() {
     }
@@ -234,7 +236,13 @@ final class RealtimeWs implements AutoCloseable {
                     // raw only
                 }
             }
-            webSocket.request(1);
+            long delay = ws.readDelayMillis;
+            if (delay > 0) {
+                CompletableFuture.runAsync(() -> webSocket.request(1),
+                        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
+            } else {
+                webSocket.request(1);
+            }
             return null;
         }
 
