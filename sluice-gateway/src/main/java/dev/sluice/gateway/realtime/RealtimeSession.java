@@ -260,7 +260,7 @@ final class RealtimeSession implements WebSocket.Listener {
     /** The client closed (or its connection ended): the upstream is closed too. */
     void clientClosed(int code, String reason) {
         close(code == 1000 || code == 1001 ? 1000 : code, "client closed (" + code + " " + reason + ")",
-                code == 1000 || code == 1001 ? Outcome.SUCCESS : Outcome.CANCELLED);
+                code == 1000 || code == 1001 ? Outcome.SUCCESS : Outcome.CANCELLED, true);
     }
 
     // ---- ending ----
@@ -271,6 +271,15 @@ final class RealtimeSession implements WebSocket.Listener {
      * let go; the writer stops and the owner releases the permit, the key's slot and records the end.
      */
     void close(int code, String reason, Outcome outcome) {
+        close(code, reason, outcome, false);
+    }
+
+    /**
+     * @param inline tell the client on this thread: only its own connection's thread may (the close answering
+     *        the client's close frame must be sent before Helidon, on return, closes the socket); any other
+     *        caller (the reaper, shutdown, the upstream's listener) must not wait for the client's socket
+     */
+    private void close(int code, String reason, Outcome outcome, boolean inline) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -280,22 +289,6 @@ final class RealtimeSession implements WebSocket.Listener {
         Thread w = writer;
         toClient.clear();
         toClient.add(STOP);
-        // The client is told on a thread of its own: WsSession.close takes the connection's send lock, which the
-        // writer holds while it is blocked writing to a client that does not read, so the caller (the reaper,
-        // shutdown, the upstream's listener) would wait for that client; the owner's cut (after a grace) ends
-        // such a write. The writer is interrupted once the close frame went, so a frame it is sending completes.
-        Thread.ofVirtual().name("realtime-close-" + id).start(() -> {
-            if (c != null && code != 1006) {
-                try {
-                    c.close(code, why);
-                } catch (RuntimeException clientGone) {
-                    // nobody to tell
-                }
-            }
-            if (w != null) {
-                w.interrupt();
-            }
-        });
         WebSocket u = upstream;
         if (u != null) {
             try {
@@ -305,7 +298,26 @@ final class RealtimeSession implements WebSocket.Listener {
                 u.abort();
             }
         }
+        // released first: WsSession.close takes the connection's send lock, which the writer holds while it is
+        // blocked writing to a client that does not read; the owner's cut (after a grace) ends such a write
         owner.ended(this);
+        Runnable tellClient = () -> {
+            if (c != null && code != 1006) {
+                try {
+                    c.close(code, why);
+                } catch (RuntimeException clientGone) {
+                    // nobody to tell
+                }
+            }
+            if (w != null) {
+                w.interrupt(); // after the close frame went, so a frame it was sending completes
+            }
+        };
+        if (inline) {
+            tellClient.run();
+        } else {
+            Thread.ofVirtual().name("realtime-close-" + id).start(tellClient);
+        }
     }
 
     /** A dial that failed: the session never was; it leaves the registry without an end of its own. */
