@@ -110,6 +110,17 @@ public final class ClientConnection {
         }
     }
 
+    /**
+     * Whether the connection is over: its thread has ended (Helidon ends it when the socket closes or fails),
+     * or its socket is closed. For a connection upgraded to a WebSocket, whose reader does not always say so.
+     */
+    public boolean ended() {
+        if (ctx == null) {
+            return false; // not a watched connection
+        }
+        return (thread != null && !thread.isAlive()) || !socketOpen();
+    }
+
     /** Closes the socket: a read or write blocked on it fails at once. */
     public void cut() {
         if (ctx == null) {

@@ -87,10 +87,20 @@ final class ClientOutbox {
         return Math.max(0, queued.get());
     }
 
-    /** Drops what waits and ends the writer. */
-    void stop() {
+    /** Drops what waits; the writer ends after the message it may be writing. */
+    void discard() {
         queue.clear();
         queue.add(STOP);
+    }
+
+    /** Drops what waits and ends the writer at once, also in the middle of a write. */
+    void stop() {
+        discard();
+        stopWriter();
+    }
+
+    /** Interrupts the writer (a blocked write to a client that does not read ends with it). */
+    void stopWriter() {
         Thread w = writer;
         if (w != null) {
             w.interrupt();

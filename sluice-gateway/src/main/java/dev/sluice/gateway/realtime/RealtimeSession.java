@@ -24,6 +24,9 @@ final class RealtimeSession implements ClientOutbox.Events {
     /** How a session ended, for the access log and metrics. */
     record End(int code, String reason, Outcome outcome) {}
 
+    /** An upstream pinged and silent this long is taken for gone. */
+    static final long SILENT_NANOS = java.time.Duration.ofSeconds(5).toNanos();
+
     final String id;
     final Sessions.Admitted admitted;
     private final Sessions owner;
@@ -35,6 +38,10 @@ final class RealtimeSession implements ClientOutbox.Events {
     private final UpstreamReader reader;
     private volatile WebSocket upstream;
     private volatile WsSession client;
+    /** When the upstream last showed life (a message or a pong), and when it was last pinged. */
+    private volatile long lastUpstreamNanos;
+
+    private volatile long upstreamPingNanos;
     private volatile long lastMessageNanos;
     private volatile End end;
     private long clientMessageBytes;
@@ -47,6 +54,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         this.maxMessage = maxMessage;
         this.startNanos = nowNanos;
         this.lastMessageNanos = nowNanos;
+        this.lastUpstreamNanos = nowNanos;
         this.outbox = new ClientOutbox(queueBytes, this);
         this.reader = new UpstreamReader(this, maxMessage);
     }
@@ -86,6 +94,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         }
         long now = owner.now();
         lastMessageNanos = now;
+        lastUpstreamNanos = now;
         if (!closed.get() && outbox.offer(m, now)) {
             upstream.request(1);
         } // else the outbox calls resume() once the client has read half of what waits
@@ -161,7 +170,8 @@ final class RealtimeSession implements ClientOutbox.Events {
         close(
                 code == 1000 || code == 1001 ? 1000 : code,
                 "client closed (" + code + " " + reason + ")",
-                code == 1000 || code == 1001 ? Outcome.SUCCESS : Outcome.CANCELLED);
+                code == 1000 || code == 1001 ? Outcome.SUCCESS : Outcome.CANCELLED,
+                true);
     }
 
     // ---- ending ----
@@ -172,19 +182,22 @@ final class RealtimeSession implements ClientOutbox.Events {
      * let go; the writer stops and the owner releases the permit, the key's slot and records the end.
      */
     void close(int code, String reason, Outcome outcome) {
+        close(code, reason, outcome, false);
+    }
+
+    /**
+     * @param inline tell the client on this thread: only its own connection's thread may (the close answering
+     *        the client's close frame must be sent before Helidon, on return, closes the socket); any other
+     *        caller (the reaper, shutdown, the upstream's listener) must not wait for the client's socket
+     */
+    private void close(int code, String reason, Outcome outcome, boolean inline) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         String why = Sessions.closeReason(reason);
         end = new End(code, why, outcome);
         WsSession c = client;
-        if (c != null && code != 1006) {
-            try {
-                c.close(code, why);
-            } catch (RuntimeException clientGone) {
-                // nobody to tell
-            }
-        }
+        outbox.discard(); // what waits is dropped; a frame being written is finished (see tellClient)
         WebSocket u = upstream;
         if (u != null) {
             try {
@@ -195,14 +208,61 @@ final class RealtimeSession implements ClientOutbox.Events {
                 u.abort();
             }
         }
-        outbox.stop();
+        // released first: WsSession.close takes the connection's send lock, which the writer holds while it is
+        // blocked writing to a client that does not read; the owner's cut (after a grace) ends such a write
         owner.ended(this);
+        Runnable tellClient = () -> {
+            if (c != null && code != 1006) {
+                try {
+                    c.close(code, why);
+                } catch (RuntimeException clientGone) {
+                    // nobody to tell
+                }
+            }
+            outbox.stopWriter(); // after the close frame went, so a frame it was sending completes
+        };
+        if (inline) {
+            tellClient.run();
+        } else {
+            Thread.ofVirtual().name("realtime-close-" + id).start(tellClient);
+        }
     }
 
     /** A dial that failed: the session never was; it leaves the registry without an end of its own. */
     void abandon() {
         if (closed.compareAndSet(false, true)) {
             owner.abandoned(this);
+        }
+    }
+
+    /** A pong from the upstream: it is alive. */
+    void upstreamAlive() {
+        lastUpstreamNanos = owner.now();
+    }
+
+    /**
+     * Pings a quiet upstream (nothing from it for {@code quietNanos}, at most one ping per that): the JDK
+     * client does not always report an upstream that went away without a close frame, but a write to it fails
+     * at once, and a live one answers with a pong.
+     */
+    void probeUpstream(long now, long quietNanos) {
+        WebSocket u = upstream;
+        if (u == null
+                || client == null
+                || closed.get()
+                || now - lastUpstreamNanos < quietNanos
+                || now - upstreamPingNanos < quietNanos) {
+            return;
+        }
+        upstreamPingNanos = now;
+        try {
+            u.sendPing(ByteBuffer.allocate(0)).whenComplete((w, t) -> {
+                if (t != null) {
+                    close(1011, "upstream connection lost: " + plain(t), Outcome.FAILURE);
+                }
+            });
+        } catch (IllegalStateException | IllegalArgumentException pingOutstanding) {
+            // the last ping is still on its way: its outcome decides
         }
     }
 
@@ -223,6 +283,12 @@ final class RealtimeSession implements ClientOutbox.Events {
     String overdue(long now, long idleNanos, long maxNanos, long stallNanos) {
         if (client == null && now - startNanos > Sessions.OPEN_WITHIN_NANOS) {
             return "handshake";
+        }
+        if (client != null && admitted.connection().ended()) {
+            return "client-gone"; // Helidon does not always tell the listener of a connection that ended
+        }
+        if (client != null && upstreamPingNanos > lastUpstreamNanos && now - upstreamPingNanos > SILENT_NANOS) {
+            return "upstream-silent";
         }
         if (now - startNanos > maxNanos) {
             return "max-duration";

@@ -64,6 +64,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
     private final AtomicLong opened = new AtomicLong();
     private final Supervised reaper;
     private final long pingEveryNanos;
+    /** An upstream silent this long is pinged (at most once per this), so one that vanished is found. */
+    private static final long UPSTREAM_QUIET_NANOS = Duration.ofMillis(500).toNanos();
 
     /**
      * @param listenerIdle the listener's idle timeout ({@code server.idle-timeout}): it closes a connection that
@@ -197,6 +199,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
         long now = now();
         for (RealtimeSession s : live.values()) {
             s.pingIfDue(now, pingEveryNanos);
+            s.probeUpstream(now, UPSTREAM_QUIET_NANOS);
             String why = s.overdue(
                     now,
                     cfg.idleTimeout().toNanos(),
@@ -222,6 +225,9 @@ public final class Sessions implements AutoCloseable, LeakSource {
                                 "the client did not read: " + s.queuedBytes()
                                         + " bytes waited longer than realtime.stall-timeout",
                                 Outcome.FAILURE);
+                    case "client-gone" -> s.close(1006, "the client's connection ended", Outcome.CANCELLED);
+                    case "upstream-silent" ->
+                        s.close(1011, "the upstream stopped answering (no pong within 5 s)", Outcome.FAILURE);
                     default -> s.close(1011, "the WebSocket handshake did not complete", Outcome.FAILURE);
                 }
             }

@@ -65,6 +65,13 @@ final class UpstreamReader implements WebSocket.Listener {
     }
 
     @Override
+    public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+        session.upstreamAlive();
+        ws.request(1);
+        return null;
+    }
+
+    @Override
     public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
         boolean normal = code == 1000 || code == 1001;
         session.close(
