@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the Helidon server and its routes around the configured providers, with the edge's bounds
@@ -48,8 +49,8 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayContext ctx;
     private final ConnectionWatch watch;
     private final Sessions realtime;
-    private volatile ListenerProbe probe;
-    private volatile WebServer server;
+    private volatile @Nullable ListenerProbe probe; // set by start()
+    private volatile @Nullable WebServer server; // set by start()
     private volatile int port;
 
     private GatewayServer(GatewayContext ctx, ConnectionWatch watch) {
@@ -207,7 +208,10 @@ public final class GatewayServer implements AutoCloseable {
      */
     private void restart() {
         try {
-            server.stop(); // frees what the dead listener still holds
+            WebServer dead = server;
+            if (dead != null) {
+                dead.stop(); // frees what the dead listener still holds
+            }
             server = listen(port);
             watch.listenerRestarted();
             LOG.log(
@@ -238,10 +242,16 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
-        probe.close();
+        ListenerProbe p = probe;
+        if (p != null) {
+            p.close();
+        }
         try {
             realtime.close(); // every session closed 1001 while the listener can still write the close frames
-            server.stop();
+            WebServer s = server;
+            if (s != null) {
+                s.stop();
+            }
         } finally {
             watch.close();
         }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Starts one bounded client per configured provider and the router over them, each registered for closing. */
 final class Upstreams {
@@ -100,7 +101,7 @@ final class Upstreams {
     }
 
     /** Healthy when the provider answers its model list with anything below 500 (401 still means it is up). */
-    static boolean probe(ProviderEndpoint p) {
+    static boolean probe(@Nullable ProviderEndpoint p) {
         if (p == null) {
             return false;
         }

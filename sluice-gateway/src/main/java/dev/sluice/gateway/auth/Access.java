@@ -116,7 +116,7 @@ public final class Access {
     /** The key browser clients of the Realtime API offer as the subprotocol {@code openai-insecure-api-key.<key>}. */
     static Optional<String> websocketKey(List<String> headerValues) {
         for (String value : headerValues) {
-            for (String protocol : value.split(",")) {
+            for (String protocol : value.split(",", -1)) {
                 String p = protocol.strip();
                 if (p.startsWith(WEBSOCKET_KEY_PREFIX)) {
                     return Optional.of(p.substring(WEBSOCKET_KEY_PREFIX.length()));

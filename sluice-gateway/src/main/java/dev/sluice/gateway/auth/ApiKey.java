@@ -1,8 +1,16 @@
 package dev.sluice.gateway.auth;
 
+import org.jspecify.annotations.Nullable;
+
 /** A stored key as listed: never its hash or plaintext, only the first characters for recognition. */
 public record ApiKey(
-        String id, String name, String tenant, String prefix, long createdAt, Long revokedAt, KeyPolicy policy) {
+        String id,
+        String name,
+        String tenant,
+        String prefix,
+        long createdAt,
+        @Nullable Long revokedAt,
+        KeyPolicy policy) {
 
     public boolean revoked() {
         return revokedAt != null;

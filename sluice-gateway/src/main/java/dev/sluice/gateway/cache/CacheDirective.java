@@ -1,6 +1,7 @@
 package dev.sluice.gateway.cache;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The client's {@code cache-control}: {@code no-store} (neither read nor write), {@code no-cache} (write, don't read). */
 public enum CacheDirective {
@@ -8,7 +9,7 @@ public enum CacheDirective {
     NO_CACHE,
     NO_STORE;
 
-    public static CacheDirective of(String cacheControl) {
+    public static CacheDirective of(@Nullable String cacheControl) {
         String v = cacheControl == null ? "" : cacheControl.toLowerCase(Locale.ROOT);
         if (v.contains("no-store")) {
             return NO_STORE;

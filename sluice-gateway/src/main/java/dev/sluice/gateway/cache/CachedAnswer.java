@@ -22,7 +22,7 @@ public record CachedAnswer(String contentType, List<byte[]> frames, long storedA
     }
 
     public long sizeBytes() {
-        long n = 64 + contentType.length();
+        long n = 64L + contentType.length();
         for (byte[] f : frames) {
             n += f.length + 16;
         }

@@ -10,10 +10,12 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exact-match response cache in tiers, looked up memory -> Redis -> SQL with promotion on a hit:
@@ -73,19 +75,25 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
                         return current;
                     }
                 })
-                .removalListener((String k, CachedAnswer a, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (cause.wasEvicted()) {
-                        evictions.incrementAndGet();
-                    }
-                })
+                .removalListener(
+                        (@Nullable String k,
+                                @Nullable CachedAnswer a,
+                                com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                            if (cause.wasEvicted()) {
+                                evictions.incrementAndGet();
+                            }
+                        })
                 .executor(Runnable::run)
                 .build();
         this.sql = sqlDb.map(db -> new SqlTier(db, sqlMaxBytes));
         this.redis = redisUrl.map(url -> new RedisTier(url, redisPrefix));
         this.pruner = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon(true).name("sluice-cache-prune").unstarted(r));
-        sql.ifPresent(tier -> pruner.scheduleWithFixedDelay(
-                () -> prune(tier, runs), pruneEvery.toMillis(), pruneEvery.toMillis(), TimeUnit.MILLISECONDS));
+        sql.ifPresent(tier -> {
+            // prune catches its own failures and close() ends it with the executor: nothing to wait for
+            Future<?> unused = pruner.scheduleWithFixedDelay(
+                    () -> prune(tier, runs), pruneEvery.toMillis(), pruneEvery.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override

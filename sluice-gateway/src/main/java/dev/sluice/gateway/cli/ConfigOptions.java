@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that load the configuration: the file and {@code --set} overrides. */
@@ -19,6 +20,7 @@ final class ConfigOptions {
             paramLabel = "FILE",
             description = "YAML config file; default: the file named by SLUICE_CONFIG, else sluice.yaml in the"
                     + " working directory if there is one")
+    @Nullable
     Path file;
 
     @Option(

@@ -10,8 +10,10 @@ import dev.sluice.gateway.store.StoreSettings;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,9 +56,11 @@ final class KeysCommand implements Callable<Integer> {
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--name", required = true, description = "what the key is for")
+        @SuppressWarnings("NullAway.Init") // a required option: picocli sets it or refuses the command line
         String name;
 
         @Option(names = "--tenant", description = "tenant (cache and usage scope); default: the name")
+        @Nullable
         String tenant;
 
         @Option(names = "--models", split = ",", description = "models it may use; default: all")
@@ -147,7 +151,7 @@ final class KeysCommand implements Callable<Integer> {
                             p.tokensPerMinute(),
                             p.maxConcurrent(),
                             p.budgetTokens(),
-                            p.period().name().toLowerCase(),
+                            p.period().name().toLowerCase(Locale.ROOT),
                             p.allowedModels().isEmpty() ? "all" : String.join(",", p.allowedModels()));
                 }
                 out.flush();
@@ -169,6 +173,7 @@ final class KeysCommand implements Callable<Integer> {
         CommandLine.Model.CommandSpec spec;
 
         @Parameters(index = "0", description = "the key's id (key_...)")
+        @SuppressWarnings("NullAway.Init") // a required parameter: picocli sets it or refuses the command line
         String id;
 
         Revoke(SluiceCli cli) {

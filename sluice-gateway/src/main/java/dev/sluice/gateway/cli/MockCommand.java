@@ -27,6 +27,7 @@ final class MockCommand implements Callable<Integer> {
             paramLabel = "H",
             defaultValue = "127.0.0.1",
             description = "listen address (default: ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init") // has a default value: picocli always sets it
     String host;
 
     @Spec

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,9 +24,11 @@ final class ServeCommand implements Callable<Integer> {
     ConfigOptions options = new ConfigOptions();
 
     @Option(names = "--port", paramLabel = "N", description = "listen port (server.port)")
+    @Nullable
     String port;
 
     @Option(names = "--host", paramLabel = "H", description = "listen address (server.host)")
+    @Nullable
     String host;
 
     @Option(
@@ -84,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
     /** {@code t} and its causes, one after another: the reason without a stack trace. */
     static String causes(Throwable t) {
         StringBuilder sb = new StringBuilder(t.toString());
-        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
             sb.append("; caused by ").append(c);
         }
         return sb.toString();

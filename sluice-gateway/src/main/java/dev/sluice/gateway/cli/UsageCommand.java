@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,15 +29,19 @@ final class UsageCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--key", description = "key id (key_...)")
+    @Nullable
     String key;
 
     @Option(names = "--tenant", description = "tenant")
+    @Nullable
     String tenant;
 
     @Option(names = "--since", description = "first day, e.g. 2026-11-01")
+    @Nullable
     LocalDate since;
 
     @Option(names = "--until", description = "day after the last")
+    @Nullable
     LocalDate until;
 
     UsageCommand(SluiceCli cli) {

@@ -3,6 +3,7 @@ package dev.sluice.gateway.config;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kinds of upstream Sluice can call. Each has the dialect it speaks, a default base URL and the
@@ -23,11 +24,11 @@ public enum ProviderKind {
     OLLAMA("ollama", "http://127.0.0.1:11434", "OLLAMA_HOST", null);
 
     private final String id;
-    private final String defaultUrl;
-    private final String urlEnv;
-    private final String keyEnv;
+    private final @Nullable String defaultUrl;
+    private final @Nullable String urlEnv;
+    private final @Nullable String keyEnv;
 
-    ProviderKind(String id, String defaultUrl, String urlEnv, String keyEnv) {
+    ProviderKind(String id, @Nullable String defaultUrl, @Nullable String urlEnv, @Nullable String keyEnv) {
         this.id = id;
         this.defaultUrl = defaultUrl;
         this.urlEnv = urlEnv;

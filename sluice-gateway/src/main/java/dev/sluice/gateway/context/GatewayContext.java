@@ -27,4 +27,14 @@ public record GatewayContext(
         CompletionListener completions,
         long startedAtMillis,
         ConnectionWatch edge,
-        Timing timing) {}
+        Timing timing) {
+
+    /** The provider {@code name}: config validation has checked that every name a target or route uses is one. */
+    public ProviderEndpoint provider(String name) {
+        ProviderEndpoint p = providers.get(name);
+        if (p == null) {
+            throw new IllegalStateException("no provider named " + name);
+        }
+        return p;
+    }
+}

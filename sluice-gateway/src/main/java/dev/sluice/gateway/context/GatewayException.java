@@ -4,6 +4,8 @@ import dev.sluice.gateway.auth.Access;
 import dev.sluice.gateway.auth.AccessDenied;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request that ends in an error answer before anything was streamed. Carries the status and the
@@ -14,9 +16,9 @@ public final class GatewayException extends Exception {
 
     private static final long serialVersionUID = 1L;
     private final int status;
-    private final String type;
-    private final String retryAfter;
-    private final transient byte[] body;
+    private final @Nullable String type;
+    private final @Nullable String retryAfter;
+    private final transient byte @Nullable [] body;
     private final transient Map<String, List<String>> headers;
 
     /** An error whose type follows from its status. */
@@ -24,16 +26,16 @@ public final class GatewayException extends Exception {
         this(status, null, message, null);
     }
 
-    public GatewayException(int status, String type, String message, String retryAfter) {
+    public GatewayException(int status, @Nullable String type, String message, @Nullable String retryAfter) {
         this(status, type, message, retryAfter, null, Map.of());
     }
 
     private GatewayException(
             int status,
-            String type,
+            @Nullable String type,
             String message,
-            String retryAfter,
-            byte[] body,
+            @Nullable String retryAfter,
+            byte @Nullable [] body,
             Map<String, List<String>> headers) {
         super(message, null, false, false);
         this.status = status;
@@ -61,17 +63,25 @@ public final class GatewayException extends Exception {
     }
 
     /** The Anthropic error type, or null when the status decides it. */
+    @Nullable
     String type() {
         return type;
     }
 
+    @Nullable
     String retryAfter() {
         return retryAfter;
     }
 
     /** The prebuilt body in the client's dialect, or null to render one from type and message. */
-    byte[] body() {
+    byte @Nullable [] body() {
         return body;
+    }
+
+    /** The message: never null, every constructor takes one. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     /** Upstream headers to pass on with a prebuilt body. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a client's request body as exactly one JSON value. Anything after the value is refused, and
@@ -26,11 +27,11 @@ final class JsonBodies {
     private JsonBodies() {}
 
     /** The body's one JSON value; null for an empty body. */
-    static JsonNode read(byte[] body) throws GatewayException {
+    static @Nullable JsonNode read(byte[] body) throws GatewayException {
         return read(Json.MAPPER, body);
     }
 
-    static JsonNode read(ObjectMapper mapper, byte[] body) throws GatewayException {
+    static @Nullable JsonNode read(ObjectMapper mapper, byte[] body) throws GatewayException {
         StreamReadConstraints limits = mapper.getFactory().streamReadConstraints();
         try (JsonParser p = mapper.createParser(body)) {
             JsonNode value;
@@ -58,13 +59,14 @@ final class JsonBodies {
     private static String describe(JsonProcessingException e, JsonParser p, StreamReadConstraints limits) {
         JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
         String where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        if (constraint(e) != null) {
-            return "request body exceeds a size limit" + where + ": " + limit(constraint(e), limits);
+        StreamConstraintsException c = constraint(e);
+        if (c != null) {
+            return "request body exceeds a size limit" + where + ": " + limit(c, limits);
         }
         return "request body is not valid JSON" + where + ": " + reason(e.getOriginalMessage());
     }
 
-    private static StreamConstraintsException constraint(Throwable e) {
+    private static @Nullable StreamConstraintsException constraint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StreamConstraintsException c) {
                 return c;

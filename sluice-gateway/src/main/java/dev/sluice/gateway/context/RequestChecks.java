@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /** The checks a request passes before it reaches an upstream, each failing with a clear 4xx. */
 public final class RequestChecks {
@@ -31,7 +32,8 @@ public final class RequestChecks {
      * it got so a slow upload can be cut. A body Helidon cannot decode (a bad chunk size or extension,
      * fewer bytes than Content-Length) is a 400.
      */
-    public static byte[] readBody(ServerRequest req, long max, ClientConnection connection) throws GatewayException {
+    public static byte[] readBody(ServerRequest req, long max, @Nullable ClientConnection connection)
+            throws GatewayException {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
@@ -66,7 +68,7 @@ public final class RequestChecks {
     }
 
     /** A body of known length, read straight into its array (no growing buffer, no final copy). */
-    private static byte[] readDeclared(InputStream in, int length, ClientConnection connection)
+    private static byte[] readDeclared(InputStream in, int length, @Nullable ClientConnection connection)
             throws IOException, GatewayException {
         byte[] body = new byte[length];
         int off = 0;
@@ -84,7 +86,7 @@ public final class RequestChecks {
     }
 
     /** A chunked body: at most {@code max} bytes, in a buffer that grows as it arrives. */
-    private static byte[] readChunked(InputStream in, long max, ClientConnection connection)
+    private static byte[] readChunked(InputStream in, long max, @Nullable ClientConnection connection)
             throws IOException, GatewayException {
         int cap = (int) Math.min(Integer.MAX_VALUE - 8, max + 1);
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(cap, 64 * 1024));

@@ -3,6 +3,7 @@ package dev.sluice.gateway.edge;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** One client connection, as its request handler sees it. */
 public final class ClientConnection {
@@ -12,8 +13,10 @@ public final class ClientConnection {
 
     static final ClientConnection DETACHED = new ClientConnection(null, null);
 
-    final Thread thread;
-    private final ConnectionContext ctx;
+    /** The connection's thread; null only in {@link #DETACHED}, which is never watched. */
+    final @Nullable Thread thread;
+
+    private final @Nullable ConnectionContext ctx;
     private volatile ConnectionWatch.Phase phase = ConnectionWatch.Phase.HANDLER;
     private volatile long deadline = Long.MAX_VALUE;
     private volatile long bodyStart;
@@ -23,7 +26,7 @@ public final class ClientConnection {
     /** When the sweep cut this connection (its clock), 0 if never. */
     volatile long cutAt;
 
-    ClientConnection(Thread thread, ConnectionContext ctx) {
+    ClientConnection(@Nullable Thread thread, @Nullable ConnectionContext ctx) {
         this.thread = thread;
         this.ctx = ctx;
     }
@@ -43,6 +46,7 @@ public final class ClientConnection {
     }
 
     /** The handler read {@code n} more bytes of the body. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer, the connection's handler thread; the sweep only reads
     public void bodyRead(long n) {
         bodyBytes += n;
     }
@@ -79,7 +83,7 @@ public final class ClientConnection {
         return Optional.ofNullable(ctx);
     }
 
-    ConnectionWatch.Cut overdue(long now, long minRate) {
+    ConnectionWatch.@Nullable Cut overdue(long now, long minRate) {
         if (now - writeDeadline > 0) {
             return ConnectionWatch.Cut.WRITE_STALLED;
         }
@@ -103,8 +107,12 @@ public final class ClientConnection {
     }
 
     boolean socketOpen() {
+        ConnectionContext c = ctx;
+        if (c == null) {
+            return false; // detached: no socket (and never watched)
+        }
         try {
-            return ctx.serverSocket().isConnected();
+            return c.serverSocket().isConnected();
         } catch (UnsupportedOperationException e) {
             return true;
         }

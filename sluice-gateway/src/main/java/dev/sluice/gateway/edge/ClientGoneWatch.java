@@ -2,8 +2,10 @@ package dev.sluice.gateway.edge;
 
 import io.helidon.webserver.ConnectionContext;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Notices a client that closes its connection (FIN or RST) while its whole answer is being
@@ -31,19 +33,20 @@ public final class ClientGoneWatch {
     /** How long after admission the watch begins. */
     static final Duration START_DELAY = Duration.ofMillis(25);
 
-    private static final Runnable NOTHING = () -> {};
+    /** Both null only in {@link #NONE}, which watches nothing. */
+    private final @Nullable ClientConnection connection;
 
-    private final ClientConnection connection;
-    private final ConnectionContext ctx;
+    private final @Nullable ConnectionContext ctx;
     private final Duration idle;
     private final boolean closeAfter;
-    private final AtomicReference<Runnable> onGone = new AtomicReference<>(NOTHING);
+    private final AtomicReference<Runnable> onGone = new AtomicReference<>(ClientGoneWatch::nothing);
     private volatile boolean gone;
-    private Future<?> pendingStart;
-    private Thread watcher;
+    private @Nullable Future<?> pendingStart;
+    private @Nullable Thread watcher;
     private boolean finished;
 
-    private ClientGoneWatch(ClientConnection connection, ConnectionContext ctx, Duration idle, boolean closeAfter) {
+    private ClientGoneWatch(
+            @Nullable ClientConnection connection, @Nullable ConnectionContext ctx, Duration idle, boolean closeAfter) {
         this.connection = connection;
         this.ctx = ctx;
         this.idle = idle;
@@ -72,20 +75,29 @@ public final class ClientGoneWatch {
 
     private synchronized void startWatcher() {
         if (!finished) {
+            ConnectionContext c = watched();
             watcher = Thread.ofVirtual()
-                    .name("sluice-client-watch-" + ctx.childSocketId())
+                    .name("sluice-client-watch-" + c.childSocketId())
                     .start(this::watch);
         }
     }
 
     private void watch() {
         try {
-            ctx.dataReader().ensureAvailable(); // returns when bytes arrive; throws at end of stream or reset
+            watched().dataReader().ensureAvailable(); // returns when bytes arrive; throws at end of stream or reset
         } catch (RuntimeException closedOrReset) {
             gone = true;
-            onGone.getAndSet(NOTHING).run();
+            onGone.getAndSet(ClientGoneWatch::nothing).run();
         }
     }
+
+    /** The connection watched: every watch but {@link #NONE}, which never starts a watcher, has one. */
+    private ConnectionContext watched() {
+        return Objects.requireNonNull(ctx, "NONE starts no watcher");
+    }
+
+    /** The action when none is set. */
+    private static void nothing() {}
 
     /** Whether the client has gone away. */
     public boolean gone() {
@@ -102,13 +114,13 @@ public final class ClientGoneWatch {
         }
         onGone.set(action);
         if (gone) {
-            onGone.getAndSet(NOTHING).run();
+            onGone.getAndSet(ClientGoneWatch::nothing).run();
         }
     }
 
     /** No action any more (the attempt it aborted is over). */
     public void clear() {
-        onGone.set(NOTHING);
+        onGone.set(ClientGoneWatch::nothing);
     }
 
     /**
@@ -122,11 +134,13 @@ public final class ClientGoneWatch {
         Thread started;
         synchronized (this) {
             finished = true;
-            pendingStart.cancel(false);
+            if (pendingStart != null) {
+                pendingStart.cancel(false);
+            }
             started = watcher;
         }
         clear();
-        if (closeAfter) {
+        if (closeAfter && connection != null) {
             connection.cut();
         }
         if (started == null) {
@@ -144,7 +158,9 @@ public final class ClientGoneWatch {
 
     /** Closes the connection so the watcher returns; interrupting it closes the channel if the close did not. */
     private void end(Thread started) throws InterruptedException {
-        connection.cut();
+        if (connection != null) {
+            connection.cut();
+        }
         if (!started.join(Duration.ofSeconds(1))) {
             started.interrupt();
             started.join(Duration.ofSeconds(1));

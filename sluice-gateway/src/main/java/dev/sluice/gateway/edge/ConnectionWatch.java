@@ -7,6 +7,7 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -74,7 +75,8 @@ public final class ConnectionWatch implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true); // whole-answer watches are cancelled far more often than run
         this.sweeper = timer;
         long ms = Math.max(10, period.toMillis());
-        sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        // the sweep catches its own failures and close() ends it with the executor: nothing to wait for
+        Future<?> unused = sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -152,26 +154,34 @@ public final class ConnectionWatch implements AutoCloseable {
 
     /** Connections cut for {@code why} since start. */
     public long cuts(Cut why) {
-        return cuts.get(why).sum();
+        return counter(why).sum();
+    }
+
+    private LongAdder counter(Cut why) {
+        return Objects.requireNonNull(cuts.get(why), "the constructor adds a counter for every cut");
     }
 
     /** One pass over the connections; the scheduled sweep calls it, tests may too. */
+    // byThread is a ConcurrentHashMap: its views are weakly consistent, so removing while iterating is safe
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
     void sweep() {
         long now = clock.getAsLong();
-        for (ClientConnection c : byThread.values()) {
-            if (!c.thread.isAlive() || !c.socketOpen()) {
-                byThread.remove(c.thread, c);
+        for (Map.Entry<Thread, ClientConnection> e : byThread.entrySet()) {
+            Thread thread = e.getKey();
+            ClientConnection c = e.getValue();
+            if (!thread.isAlive() || !c.socketOpen()) {
+                byThread.remove(thread, c);
                 continue;
             }
             if (c.cutAt != 0) {
                 if (now - c.cutAt > CUT_GRACE_NANOS) {
-                    c.thread.interrupt(); // the close did not take: Helidon's own way, it closes a blocked channel
+                    thread.interrupt(); // the close did not take: Helidon's own way, it closes a blocked channel
                 }
                 continue; // forgotten once its socket is closed or its thread has ended
             }
             Cut why = c.overdue(now, minUploadRate);
             if (why != null) {
-                cuts.get(why).increment();
+                counter(why).increment();
                 c.cutAt = now == 0 ? 1 : now;
                 LOG.log(System.Logger.Level.DEBUG, () -> "closing connection " + c.id() + ": " + why);
                 c.cut();

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -38,7 +39,8 @@ public final class ListenerProbe implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(
+        // the probe catches its own failures and close() ends it with the executor: nothing to wait for
+        Future<?> unused = scheduler.scheduleWithFixedDelay(
                 this::probeQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.Usage;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happened to one client request, fixed once it is over: built once by the request path and handed
@@ -48,8 +49,8 @@ public record Completion(
         String upstreamModel,
         Usage usage,
         boolean cacheHit,
-        String keyId,
-        String tenant,
+        @Nullable String keyId,
+        @Nullable String tenant,
         long startNanos,
         long firstByteNanos,
         long endNanos,

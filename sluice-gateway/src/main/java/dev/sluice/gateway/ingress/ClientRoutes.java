@@ -10,6 +10,8 @@ import dev.sluice.gateway.proxy.Route;
 import dev.sluice.gateway.proxy.RouteWork;
 import dev.sluice.gateway.relay.Generation;
 import io.helidon.webserver.http.HttpRouting;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client-facing routes' work, route by route, for the edge ({@link ProxyHandler}): the body checks
@@ -31,12 +33,17 @@ public final class ClientRoutes implements RouteWork {
         return RouteChecks.check(route, body, ctx.config().request());
     }
 
+    /** The body {@link #check} parsed: every route that takes one has it. */
+    private static JsonNode parsed(Route route, @Nullable JsonNode json) {
+        return Objects.requireNonNull(json, () -> route + " takes a body");
+    }
+
     @Override
-    public Outcome run(Route route, ProxyRequest r, byte[] body, JsonNode json)
+    public Outcome run(Route route, ProxyRequest r, byte[] body, @Nullable JsonNode json)
             throws GatewayException, InterruptedException {
         return switch (route) {
-            case MESSAGES, CHAT_COMPLETIONS, RESPONSES, EMBEDDINGS -> new Generation(r).run(body, json);
-            case COUNT_TOKENS -> new CountTokens(r).run(body, json);
+            case MESSAGES, CHAT_COMPLETIONS, RESPONSES, EMBEDDINGS -> new Generation(r).run(body, parsed(route, json));
+            case COUNT_TOKENS -> new CountTokens(r).run(body, parsed(route, json));
             case MODELS -> new Models(r).run();
             case STORED_RESPONSE, DELETE_RESPONSE -> new StoredResponses(r).run(route == Route.STORED_RESPONSE);
         };

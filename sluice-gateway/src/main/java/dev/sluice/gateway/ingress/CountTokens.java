@@ -56,7 +56,7 @@ final class CountTokens {
     Outcome run(byte[] body, JsonNode json) throws GatewayException, InterruptedException {
         String model = json.path("model").asText();
         SluiceConfig.Target target = firstTarget(model);
-        ProviderEndpoint provider = ctx.providers().get(target.provider());
+        ProviderEndpoint provider = ctx.provider(target.provider());
         tally.calling(target.provider() + "/" + target.model());
         if (provider.kind() != ProviderKind.ANTHROPIC) {
             ObjectNode answer = Json.MAPPER.createObjectNode().put("input_tokens", TokenEstimator.estimate(json));

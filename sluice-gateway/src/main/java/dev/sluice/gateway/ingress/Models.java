@@ -49,7 +49,7 @@ final class Models {
         SluiceConfig.Routing routing = ctx.config().routing();
         List<String> ids = new ArrayList<>(routing.routes().keySet());
         if (!routing.defaultProvider().isEmpty()) {
-            ids.addAll(upstreamModels(ctx.providers().get(routing.defaultProvider())));
+            ids.addAll(upstreamModels(ctx.provider(routing.defaultProvider())));
         }
         res.header("content-type", "application/json");
         res.send(render(ids.stream().distinct().toList(), x.client()).toString());

@@ -24,7 +24,7 @@ final class StoredResponses {
     Outcome run(boolean get) throws GatewayException {
         String id = r.req().path().pathParameters().first("id").orElse("");
         ResponseStore store = r.ctx().state().responses();
-        String tenant = r.x().principal().tenant();
+        String tenant = r.x().authenticated().tenant();
         try {
             if (get) {
                 Optional<ResponseStore.Stored> stored = store.get(tenant, id);

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +61,7 @@ public final class Limits implements AutoCloseable, LeakSource {
                 ZonedDateTime end = p.period() == KeyPolicy.BudgetPeriod.DAY ? start.plusDays(1) : start.plusMonths(1);
                 return new Limited(
                         "token budget of " + p.budgetTokens() + " for this "
-                                + p.period().name().toLowerCase() + " is used up until " + end.toInstant(),
+                                + p.period().name().toLowerCase(Locale.ROOT) + " is used up until " + end.toInstant(),
                         Duration.between(ZonedDateTime.now(ZoneOffset.UTC), end));
             }
         }

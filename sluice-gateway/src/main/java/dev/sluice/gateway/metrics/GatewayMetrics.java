@@ -116,7 +116,7 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
                     .description("tokens reported by upstreams")
                     .tags("model", model, "provider", provider, "kind", kind)
                     .register(registry)
-                    .increment(n);
+                    .increment((double) n); // token counts stay far below 2^53
         }
     }
 
@@ -137,7 +137,7 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
                 .register(registry);
     }
 
-    public <T> void gauge(String name, String description, Supplier<Number> value) {
+    public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value)
                 .description(description)
                 .strongReference(true)

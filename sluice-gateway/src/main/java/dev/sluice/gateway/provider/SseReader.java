@@ -3,7 +3,9 @@ package dev.sluice.gateway.provider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses a server-sent event stream (text/event-stream) from bytes. Lines end with LF, CRLF or CR;
@@ -18,6 +20,12 @@ public final class SseReader implements FrameReader {
 
         EventTooLargeException(int max) {
             super("upstream event larger than " + max + " bytes");
+        }
+
+        /** The message: never null, the constructor sets one. */
+        @Override
+        public String getMessage() {
+            return Objects.requireNonNull(super.getMessage());
         }
     }
 
@@ -82,7 +90,7 @@ public final class SseReader implements FrameReader {
         }
     }
 
-    private String readLine() throws IOException {
+    private @Nullable String readLine() throws IOException {
         lineLen = 0;
         while (true) {
             if (pos == limit) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +20,7 @@ import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One upstream exchange in flight. {@link #close()} aborts it unless it completed, so owning the
@@ -29,7 +31,6 @@ public final class UpstreamCall implements AutoCloseable {
     private final Request request;
     private final InputStreamResponseListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Response response;
 
     UpstreamCall(Request request, InputStreamResponseListener listener) {
         this.request = request;
@@ -40,7 +41,6 @@ public final class UpstreamCall implements AutoCloseable {
     public UpstreamHead awaitHead(Duration timeout) throws UpstreamFailure, InterruptedException {
         try {
             Response r = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            response = r;
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             for (HttpField f : r.getHeaders()) {
                 headers.computeIfAbsent(f.getName().toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
@@ -65,13 +65,14 @@ public final class UpstreamCall implements AutoCloseable {
 
     /** Aborts the exchange (closing its connection) unless it already completed. Idempotent. */
     public void abort(Throwable cause) {
-        request.abort(cause);
+        // the future only tells whether this call was the one that aborted it: nothing to wait for
+        CompletableFuture<Boolean> unused = request.abort(cause);
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            request.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "exchange closed by Sluice", null));
+            abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "exchange closed by Sluice", null));
             try {
                 listener.close();
             } catch (IOException ignored) {
@@ -85,7 +86,7 @@ public final class UpstreamCall implements AutoCloseable {
      * (connection refused, connection reset, ...). Jetty's own text, which can hold a dump of the
      * connection with its local and remote ports, stays in the cause for the log, never in the message.
      */
-    public static UpstreamFailure classify(Throwable t) {
+    public static UpstreamFailure classify(@Nullable Throwable t) {
         if (t instanceof UpstreamFailure f) {
             return f;
         }
@@ -134,7 +135,7 @@ public final class UpstreamCall implements AutoCloseable {
     }
 
     /** Why a connection broke, in plain words. */
-    private static String broken(Throwable t) {
+    private static String broken(@Nullable Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
             if (m.contains("reset")) {

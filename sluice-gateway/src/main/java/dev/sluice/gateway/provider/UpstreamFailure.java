@@ -1,5 +1,8 @@
 package dev.sluice.gateway.provider;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /** An upstream exchange that failed without an HTTP answer, classified so callers can map it. */
 public final class UpstreamFailure extends Exception {
 
@@ -24,9 +27,15 @@ public final class UpstreamFailure extends Exception {
     private static final long serialVersionUID = 1L;
     private final Kind kind;
 
-    public UpstreamFailure(Kind kind, String message, Throwable cause) {
+    public UpstreamFailure(Kind kind, String message, @Nullable Throwable cause) {
         super(message, cause, false, false);
         this.kind = kind;
+    }
+
+    /** The message: never null, the constructor takes one. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     public Kind kind() {

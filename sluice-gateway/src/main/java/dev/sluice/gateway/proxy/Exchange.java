@@ -3,6 +3,8 @@ package dev.sluice.gateway.proxy;
 import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.translate.Dialect;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client request as it was taken, fixed once at the edge after it was read, checked, authenticated
@@ -22,10 +24,15 @@ public record Exchange(
         String id,
         Route route,
         Dialect client,
-        Principal principal,
+        @Nullable Principal principal,
         String model,
         boolean stream,
         ClientGoneWatch clientGone) {
+
+    /** Who sent it, once authenticated: every admitted request is (null only for a refusal before that). */
+    public Principal authenticated() {
+        return Objects.requireNonNull(principal, "an admitted request is authenticated");
+    }
 
     /** Whether this is an embeddings request (routed like a generation, answered whole, never streamed). */
     public boolean embeddings() {

@@ -86,7 +86,8 @@ public final class ProxyHandler implements Handler {
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
                 JsonNode json = route.takesBody ? work.check(route, body, ctx) : null;
-                boolean stream = route.generation && json.path("stream").asBoolean(false);
+                boolean stream =
+                        route.generation && json != null && json.path("stream").asBoolean(false);
                 String model =
                         json == null ? "" : Sanitize.token(json.path("model").asText());
                 x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.NONE);

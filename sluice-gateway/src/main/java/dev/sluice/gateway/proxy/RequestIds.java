@@ -1,13 +1,14 @@
 package dev.sluice.gateway.proxy;
 
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /** Request ids: the client's {@code x-request-id} when it is sane, else a new random one. */
 final class RequestIds {
 
     private RequestIds() {}
 
-    static String choose(String fromClient) {
+    static String choose(@Nullable String fromClient) {
         if (fromClient != null
                 && !fromClient.isEmpty()
                 && fromClient.length() <= 128

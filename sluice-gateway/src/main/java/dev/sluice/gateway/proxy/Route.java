@@ -1,6 +1,7 @@
 package dev.sluice.gateway.proxy;
 
 import dev.sluice.gateway.translate.Dialect;
+import org.jspecify.annotations.Nullable;
 
 /** The client-facing routes, their dialect and what they do. */
 public enum Route {
@@ -15,7 +16,7 @@ public enum Route {
 
     final String method;
     final String path;
-    final Dialect dialect;
+    final @Nullable Dialect dialect; // null: the caller's dialect decides (the model list)
     /** Whether it generates an answer (routed, streamed or whole, cached, recorded as usage). */
     final boolean generation;
     /** Whether it takes a JSON body (and calls an upstream); the others are GETs and DELETEs. */
@@ -23,7 +24,7 @@ public enum Route {
     /** Whether it is routed to a target and recorded as usage: generation and embeddings. */
     final boolean metered;
 
-    Route(String method, String path, Dialect dialect, boolean generation) {
+    Route(String method, String path, @Nullable Dialect dialect, boolean generation) {
         this.method = method;
         this.path = path;
         this.dialect = dialect;

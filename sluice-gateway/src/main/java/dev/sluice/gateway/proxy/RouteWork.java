@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the routes do once {@link ProxyHandler} has taken a request (id, size, auth, body): the edge knows
@@ -19,5 +20,6 @@ public interface RouteWork {
     JsonNode check(Route route, byte[] body, GatewayContext ctx) throws GatewayException;
 
     /** The route's work on an admitted request; {@code json} is what {@link #check} gave, null for a bodiless route. */
-    Outcome run(Route route, ProxyRequest r, byte[] body, JsonNode json) throws GatewayException, InterruptedException;
+    Outcome run(Route route, ProxyRequest r, byte[] body, @Nullable JsonNode json)
+            throws GatewayException, InterruptedException;
 }

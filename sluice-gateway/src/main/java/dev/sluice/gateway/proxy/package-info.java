@@ -6,5 +6,10 @@
  * never under it. Public: what {@code ingress} and {@code relay} take ({@code Route}, {@code RouteWork},
  * {@code ProxyRequest}, {@code Exchange}, {@code Tally}'s events), {@code ProxyHandler.register} and
  * {@code AccessLog} for the composition root.
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.proxy;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,17 +5,47 @@ import io.helidon.websocket.WsSession;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The messages on their way to one session's client, written by a virtual thread of their own so that a
  * client that does not read blocks only this writer. Bounded in bytes: {@link #offer} says whether the
- * upstream may be read again; while it may not ({@link #paused()}), the writer lets it go on once the
+ * upstream may be read again; while it may not ({@link #paused}), the writer lets it go on once the
  * client has read half of what waits. Pings ride the same queue, so they never jump ahead of a stalled write.
  */
 final class ClientOutbox {
 
-    /** One message for the client: text, or binary. */
-    record Message(String text, byte[] binary) {
+    /**
+     * One message for the client: text, or binary. A class, not a record: the writer knows {@link #STOP} and
+     * {@link #PING} by identity, and a record would compare its array by reference anyway.
+     */
+    static final class Message {
+        private final @Nullable String text;
+        private final byte[] binary; // empty for a text message
+
+        private Message(@Nullable String text, byte[] binary) {
+            this.text = text;
+            this.binary = binary;
+        }
+
+        static Message text(String text) {
+            return new Message(text, new byte[0]);
+        }
+
+        static Message binary(byte[] binary) {
+            return new Message(null, binary);
+        }
+
+        /** The text, or null for a binary message. */
+        @Nullable
+        String text() {
+            return text;
+        }
+
+        byte[] binary() {
+            return binary;
+        }
+
         int size() {
             return text != null ? text.length() : binary.length;
         }
@@ -33,8 +63,8 @@ final class ClientOutbox {
         void resume();
     }
 
-    private static final Message STOP = new Message("", null);
-    private static final Message PING = new Message(null, new byte[0]);
+    private static final Message STOP = Message.text("");
+    private static final Message PING = Message.binary(new byte[0]);
 
     private final int maxBytes;
     private final Events events;
@@ -44,7 +74,7 @@ final class ClientOutbox {
     private volatile boolean paused;
     private volatile long fullSinceNanos;
     private volatile long lastPingNanos;
-    private volatile Thread writer;
+    private volatile @Nullable Thread writer;
 
     ClientOutbox(int maxBytes, Events events) {
         this.maxBytes = maxBytes;
@@ -119,8 +149,9 @@ final class ClientOutbox {
                     client.ping(BufferData.empty());
                     continue;
                 }
-                if (m.text() != null) {
-                    client.send(m.text(), true);
+                String text = m.text();
+                if (text != null) {
+                    client.send(text, true);
                 } else {
                     client.send(BufferData.create(m.binary()), true);
                 }

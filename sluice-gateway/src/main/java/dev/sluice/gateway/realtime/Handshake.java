@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /v1/realtime}: every check a WebSocket handshake must pass, before the client's socket is
@@ -51,7 +52,7 @@ final class Handshake implements ProtocolUpgradeHandler {
     }
 
     /** The session admitted on this thread, once (null when none was). */
-    static RealtimeSession take() {
+    static @Nullable RealtimeSession take() {
         RealtimeSession s = ADMITTED.get();
         ADMITTED.remove();
         return s;
@@ -139,14 +140,13 @@ final class Handshake implements ProtocolUpgradeHandler {
         }
         List<String> tried = new ArrayList<>();
         String last = "no target of model " + model + " serves the Realtime API (openai and azure-openai do)";
-        Optional<Attempt> next;
         String requestId = req.headers()
                 .first(HeaderNames.create("x-request-id"))
                 .filter(s -> s.matches("[A-Za-z0-9_.-]{1,64}"))
                 .orElse(Long.toHexString(System.nanoTime()));
-        while ((next = plan.next()).isPresent()) {
+        for (Optional<Attempt> next = plan.next(); next.isPresent(); next = plan.next()) {
             try (Attempt attempt = next.get()) {
-                ProviderEndpoint provider = ctx.providers().get(attempt.target().provider());
+                ProviderEndpoint provider = ctx.provider(attempt.target().provider());
                 if (!provider.kind().servesRealtime()) {
                     attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // the next target is tried
                     continue;

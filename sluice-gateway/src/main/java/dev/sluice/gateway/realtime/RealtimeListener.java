@@ -9,7 +9,9 @@ import io.helidon.http.WritableHeaders;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client side of one session, as Helidon calls it: one listener per upgraded connection, holding the
@@ -19,7 +21,7 @@ import java.util.Optional;
  */
 final class RealtimeListener implements WsListener {
 
-    private RealtimeSession session;
+    private @Nullable RealtimeSession session; // set by the upgrade
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
@@ -38,28 +40,33 @@ final class RealtimeListener implements WsListener {
         return Optional.of(out);
     }
 
+    /** The session: Helidon calls the other methods only after {@link #onHttpUpgrade} succeeded, which set it. */
+    private RealtimeSession session() {
+        return Objects.requireNonNull(session, "no session before the upgrade");
+    }
+
     @Override
     public void onOpen(WsSession ws) {
-        session.open(ws);
+        session().open(ws);
     }
 
     @Override
     public void onMessage(WsSession ws, String text, boolean last) {
-        session.fromClient(text, last);
+        session().fromClient(text, last);
     }
 
     @Override
     public void onMessage(WsSession ws, BufferData buffer, boolean last) {
-        session.fromClient(buffer, last);
+        session().fromClient(buffer, last);
     }
 
     @Override
     public void onClose(WsSession ws, int status, String reason) {
-        session.clientClosed(status, reason);
+        session().clientClosed(status, reason);
     }
 
     @Override
     public void onError(WsSession ws, Throwable t) {
-        session.close(1011, "error on the client's connection", Outcome.FAILURE);
+        session().close(1011, "error on the client's connection", Outcome.FAILURE);
     }
 }

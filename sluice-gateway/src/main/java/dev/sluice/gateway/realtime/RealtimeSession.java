@@ -5,10 +5,13 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One realtime session: a client WebSocket (Helidon) and an upstream one (the JDK client), frames relayed
@@ -36,14 +39,14 @@ final class RealtimeSession implements ClientOutbox.Events {
     private final ClientOutbox outbox;
     private final SessionTally tally = new SessionTally();
     private final UpstreamReader reader;
-    private volatile WebSocket upstream;
-    private volatile WsSession client;
+    private volatile @Nullable WebSocket upstream;
+    private volatile @Nullable WsSession client;
     /** When the upstream last showed life (a message or a pong), and when it was last pinged. */
     private volatile long lastUpstreamNanos;
 
     private volatile long upstreamPingNanos;
     private volatile long lastMessageNanos;
-    private volatile End end;
+    private volatile @Nullable End end;
     private long clientMessageBytes;
 
     RealtimeSession(
@@ -57,6 +60,14 @@ final class RealtimeSession implements ClientOutbox.Events {
         this.lastUpstreamNanos = nowNanos;
         this.outbox = new ClientOutbox(queueBytes, this);
         this.reader = new UpstreamReader(this, maxMessage);
+    }
+
+    /**
+     * The upstream socket. Frames flow only once it is dialed: the upstream's through its listener, the
+     * client's after the upgrade, which the handshake makes only for a dialed session.
+     */
+    private WebSocket upstream() {
+        return Objects.requireNonNull(upstream, "the upstream is dialed before any frame flows");
     }
 
     /** The listener to dial the upstream with. */
@@ -89,14 +100,15 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     /** A whole upstream message, on the upstream reader's thread: counted, then queued for the client. */
     void fromUpstream(ClientOutbox.Message m) {
-        if (m.text() != null) {
-            tally.upstreamEvent(m.text());
+        String text = m.text();
+        if (text != null) {
+            tally.upstreamEvent(text);
         }
         long now = owner.now();
         lastMessageNanos = now;
         lastUpstreamNanos = now;
         if (!closed.get() && outbox.offer(m, now)) {
-            upstream.request(1);
+            upstream().request(1);
         } // else the outbox calls resume() once the client has read half of what waits
     }
 
@@ -108,7 +120,7 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     @Override
     public void resume() {
-        upstream.request(1);
+        upstream().request(1);
     }
 
     @Override
@@ -120,7 +132,7 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     void fromClient(String text, boolean last) {
         if (count(text.length(), last)) {
-            send(() -> upstream.sendText(text, last));
+            send(() -> upstream().sendText(text, last));
         }
     }
 
@@ -128,7 +140,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         byte[] bytes = new byte[data.available()];
         data.read(bytes);
         if (count(bytes.length, last)) {
-            send(() -> upstream.sendBinary(ByteBuffer.wrap(bytes), last));
+            send(() -> upstream().sendBinary(ByteBuffer.wrap(bytes), last));
         }
     }
 
@@ -195,13 +207,15 @@ final class RealtimeSession implements ClientOutbox.Events {
             return;
         }
         String why = Sessions.closeReason(reason);
-        end = new End(code, why, outcome);
+        End ended = new End(code, why, outcome);
+        end = ended;
         WsSession c = client;
         outbox.discard(); // what waits is dropped; a frame being written is finished (see tellClient)
         WebSocket u = upstream;
         if (u != null) {
             try {
-                u.sendClose(WebSocket.NORMAL_CLOSURE, why)
+                // best effort: however the close ends (or times out), the socket is aborted; nothing waits for it
+                CompletableFuture<WebSocket> unused = u.sendClose(WebSocket.NORMAL_CLOSURE, why)
                         .orTimeout(1, TimeUnit.SECONDS)
                         .whenComplete((ws, t) -> u.abort());
             } catch (RuntimeException alreadyClosed) {
@@ -210,7 +224,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         }
         // released first: WsSession.close takes the connection's send lock, which the writer holds while it is
         // blocked writing to a client that does not read; the owner's cut (after a grace) ends such a write
-        owner.ended(this);
+        owner.ended(this, ended);
         Runnable tellClient = () -> {
             if (c != null && code != 1006) {
                 try {
@@ -256,7 +270,8 @@ final class RealtimeSession implements ClientOutbox.Events {
         }
         upstreamPingNanos = now;
         try {
-            u.sendPing(ByteBuffer.allocate(0)).whenComplete((w, t) -> {
+            // nothing waits for the ping: its failure closes the session from the JDK's thread
+            var unused = u.sendPing(ByteBuffer.allocate(0)).whenComplete((w, t) -> {
                 if (t != null) {
                     close(1011, "upstream connection lost: " + plain(t), Outcome.FAILURE);
                 }
@@ -275,11 +290,13 @@ final class RealtimeSession implements ClientOutbox.Events {
         return closed.get();
     }
 
+    @Nullable
     End end() {
         return end;
     }
 
     /** Whether it is due for reaping at {@code now}, and why; null when it is not. */
+    @Nullable
     String overdue(long now, long idleNanos, long maxNanos, long stallNanos) {
         if (client == null && now - startNanos > Sessions.OPEN_WITHIN_NANOS) {
             return "handshake";

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Owns every realtime session from its handshake to its end: the session permits (a limiter of their own,
@@ -62,7 +63,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
     private final HttpClient client;
     private final UpstreamDial dial;
     private final AtomicLong opened = new AtomicLong();
-    private final Supervised reaper;
+    private final @Nullable Supervised reaper;
     private final long pingEveryNanos;
     /** An upstream silent this long is pinged (at most once per this), so one that vanished is found. */
     private static final long UPSTREAM_QUIET_NANOS = Duration.ofMillis(500).toNanos();
@@ -137,12 +138,11 @@ public final class Sessions implements AutoCloseable, LeakSource {
     }
 
     /** Called once by a session as it ends. */
-    void ended(RealtimeSession s) {
+    void ended(RealtimeSession s, RealtimeSession.End end) {
         if (live.remove(s.id) == null) {
             return;
         }
         Admitted a = s.admitted;
-        RealtimeSession.End end = s.end();
         permits.give(a.who().keyId(), a.permit(), end.outcome());
         metrics.closed(end.code());
         Thread.ofVirtual().name("realtime-cut-" + s.id).start(() -> cutLater(a.connection()));

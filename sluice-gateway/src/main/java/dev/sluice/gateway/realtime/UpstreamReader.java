@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The upstream socket's listener for one session: message parts are joined (bounded by
@@ -33,14 +34,14 @@ final class UpstreamReader implements WebSocket.Listener {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+    public @Nullable CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
         text.append(data);
         if (text.length() > maxMessage) {
             tooLarge();
         } else if (last) {
             String message = text.toString();
             clearText();
-            session.fromUpstream(new ClientOutbox.Message(message, null));
+            session.fromUpstream(ClientOutbox.Message.text(message));
         } else {
             ws.request(1);
         }
@@ -48,7 +49,7 @@ final class UpstreamReader implements WebSocket.Listener {
     }
 
     @Override
-    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+    public @Nullable CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
         byte[] part = new byte[data.remaining()];
         data.get(part);
         binary.writeBytes(part);
@@ -57,7 +58,7 @@ final class UpstreamReader implements WebSocket.Listener {
         } else if (last) {
             byte[] message = binary.toByteArray();
             clearBinary();
-            session.fromUpstream(new ClientOutbox.Message(null, message));
+            session.fromUpstream(ClientOutbox.Message.binary(message));
         } else {
             ws.request(1);
         }
@@ -65,14 +66,14 @@ final class UpstreamReader implements WebSocket.Listener {
     }
 
     @Override
-    public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+    public @Nullable CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
         session.upstreamAlive();
         ws.request(1);
         return null;
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+    public @Nullable CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
         boolean normal = code == 1000 || code == 1001;
         session.close(
                 normal ? 1000 : 1011,

@@ -42,8 +42,7 @@ final class Attempts {
      */
     Outcome run(Plan plan, Step step, Runnable onAnswered) throws GatewayException, InterruptedException {
         GatewayException last = null;
-        Optional<Attempt> next;
-        while ((next = plan.next()).isPresent()) {
+        for (Optional<Attempt> next = plan.next(); next.isPresent(); next = plan.next()) {
             if (clientGone.gone()) {
                 next.get().close(); // releases the target's in-flight slot and breaker permission it took
                 return Outcome.CANCELLED; // the client left before this attempt: nobody to try (again) for

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response cache's part in one request: whether to look up and whether to store (cache.enabled,
@@ -47,14 +48,14 @@ final class CacheUse {
         ResponseCache cache = ctx.state().cache();
         var cfg = ctx.config().cache();
         if (!cache.enabled()
-                || x.principal().passThroughKey().isPresent()
+                || x.authenticated().passThroughKey().isPresent()
                 || !CacheKeys.cacheable(json, cfg.nonDeterministic() || deterministic)) {
             return OFF;
         }
         CacheDirective d =
                 CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
         String shape = deterministic ? "embeddings" : x.client().name().toLowerCase(Locale.ROOT);
-        String key = CacheKeys.key(x.principal().tenant(), shape, x.stream(), json);
+        String key = CacheKeys.key(x.authenticated().tenant(), shape, x.stream(), json);
         return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
     }
 
@@ -81,6 +82,7 @@ final class CacheUse {
     }
 
     /** A capture for a streamed answer, or null when it will not be stored. */
+    @Nullable
     StreamCapture capture() {
         return directive == CacheDirective.NO_STORE ? null : new StreamCapture(maxEntryBytes);
     }
@@ -92,7 +94,7 @@ final class CacheUse {
         }
     }
 
-    void storeStream(String tenant, StreamCapture capture, boolean complete) {
+    void storeStream(String tenant, @Nullable StreamCapture capture, boolean complete) {
         if (capture != null) {
             capture.completed(complete, "text/event-stream; charset=utf-8", System.currentTimeMillis(), ttlMillis)
                     .ifPresent(a -> cache.put(key, tenant, a));

@@ -47,7 +47,10 @@ public final class Generation {
         }
         StoredResponseUse stored = StoredResponseUse.of(ctx, r.x(), json);
         JsonNode expanded = stored.withPrevious(ctx, json);
-        if (expanded != json) {
+        // withPrevious answers the very node it was given when it adds nothing: identity is the question
+        @SuppressWarnings("ReferenceEquality")
+        boolean grew = expanded != json;
+        if (grew) {
             // the stored conversation now before the input is bound by the request limits like the client's own
             RequestLimits.check(
                     RequestLimits.responsesView(expanded), ctx.config().request());

@@ -18,7 +18,7 @@ final class KeyPolicyStep {
 
     /** Empty when the request has no key policy (no principal, or a key without one). */
     static Optional<Limits.Lease> admit(ProxyRequest r, String model, JsonNode json) throws GatewayException {
-        Principal who = r.x().principal();
+        Principal who = r.x().authenticated();
         if (who.policy().isEmpty()) {
             return Optional.empty();
         }

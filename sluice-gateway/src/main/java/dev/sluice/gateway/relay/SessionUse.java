@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Server-side session history for one request, when sessions are enabled and the Anthropic client
@@ -58,7 +59,7 @@ final class SessionUse {
         if (!store.enabled() || !keep || id.isEmpty() || x.client() != Dialect.ANTHROPIC) {
             return NONE;
         }
-        return new SessionUse(store, x.principal().tenant(), id.get(), json.path("messages"));
+        return new SessionUse(store, x.authenticated().tenant(), id.get(), json.path("messages"));
     }
 
     /** Whether this request keeps server-side history (false for NONE, whose store is the disabled one). */
@@ -92,7 +93,7 @@ final class SessionUse {
     }
 
     /** Appends the request's messages and the answer (a whole Anthropic message body, or the streamed one). */
-    void remember(byte[] wholeAnswer) {
+    void remember(byte @Nullable [] wholeAnswer) {
         if (!active()) {
             return;
         }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Responses request's part in the stored responses. Before the attempts: a {@code previous_response_id}
@@ -31,9 +32,9 @@ final class StoredResponseUse {
     private final ResponseStore store;
     private final String tenant;
     private final boolean keep;
-    private ArrayNode input;
-    private String previous;
-    private byte[] lastFrame;
+    private @Nullable ArrayNode input;
+    private @Nullable String previous;
+    private byte @Nullable [] lastFrame;
 
     private StoredResponseUse(ResponseStore store, String tenant, boolean keep) {
         this.store = store;
@@ -47,7 +48,7 @@ final class StoredResponseUse {
             return new StoredResponseUse(ResponseStore.disabled(), "", false);
         }
         return new StoredResponseUse(
-                store, x.principal().tenant(), json.path("store").asBoolean(true));
+                store, x.authenticated().tenant(), json.path("store").asBoolean(true));
     }
 
     /** Whether this request's answer will be kept (a Responses request with {@code store}, the store on). */
@@ -126,7 +127,7 @@ final class StoredResponseUse {
     }
 
     /** After a complete answer: keeps it. {@code whole} is the whole answer's body, null for a stream. */
-    void remember(Dialect upstream, byte[] whole) {
+    void remember(Dialect upstream, byte @Nullable [] whole) {
         if (!keep || !store.enabled() || upstream == Dialect.RESPONSES || input == null) {
             return;
         }
@@ -149,7 +150,7 @@ final class StoredResponseUse {
     }
 
     /** The response of the completed stream's final event (response.completed or .incomplete), else null. */
-    private JsonNode finalResponse() throws IOException {
+    private @Nullable JsonNode finalResponse() throws IOException {
         if (lastFrame == null) {
             return null;
         }

@@ -79,7 +79,7 @@ final class StreamAnswer {
             Outcome o = relay.relay(res.outputStream());
             r.tally().answered(translator.usage(), relay.firstWriteNanos());
             boolean complete = o == Outcome.SUCCESS && translator.complete();
-            cache.storeStream(x.principal().tenant(), capture, complete);
+            cache.storeStream(x.authenticated().tenant(), capture, complete);
             if (complete) {
                 session.remember(null);
                 stored.remember(upstream, null);

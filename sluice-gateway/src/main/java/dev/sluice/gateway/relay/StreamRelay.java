@@ -19,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Relays one upstream stream to the client, frame by frame, with a flush per frame. A reader thread
@@ -39,7 +40,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     private record Event(SseEvent event) implements Item {}
 
-    private record End(Throwable failure) implements Item {}
+    private record End(@Nullable Throwable failure) implements Item {}
 
     private final UpstreamCall call;
     private final Function<InputStream, FrameReader> frames;
@@ -57,10 +58,10 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_QUEUED_CHARS);
 
     private final ClientConnection client;
-    private volatile String terminateReason;
+    private volatile @Nullable String terminateReason;
     private volatile long firstWriteNanos;
     private volatile boolean closed;
-    private Thread reader;
+    private @Nullable Thread reader;
 
     StreamRelay(
             UpstreamCall call,
@@ -176,7 +177,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         return Outcome.FAILURE;
     }
 
-    private static String endType(Throwable failure) {
+    private static String endType(@Nullable Throwable failure) {
         if (failure == null) {
             return "api_error";
         }
@@ -186,7 +187,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 : "api_error";
     }
 
-    private static String endMessage(Throwable failure) {
+    private static String endMessage(@Nullable Throwable failure) {
         if (failure == null) {
             return "upstream stream ended before the answer was complete (no end marker)";
         }
@@ -217,8 +218,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private void readLoop() {
         try {
             FrameReader events = frames.apply(call.body());
-            Optional<SseEvent> e;
-            while (!closed && (e = events.next()).isPresent()) {
+            while (!closed) {
+                Optional<SseEvent> e = events.next();
+                if (e.isEmpty()) {
+                    break;
+                }
                 if (!put(new Event(e.get()))) {
                     return;
                 }

@@ -52,7 +52,7 @@ final class UpstreamAttempt implements Attempts.Step {
     @Override
     public AttemptResult run(Attempt attempt) throws InterruptedException {
         Exchange x = r.x();
-        ProviderEndpoint provider = r.ctx().providers().get(attempt.target().provider());
+        ProviderEndpoint provider = r.ctx().provider(attempt.target().provider());
         Dialect upstream = Dialect.upstream(x.client(), provider.kind(), provider.nativeResponses());
         if (r.embeddings() && !provider.kind().servesEmbeddings()) {
             attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // no breaker; the next target is tried
@@ -104,8 +104,9 @@ final class UpstreamAttempt implements Attempts.Step {
         var t = r.ctx().config().timeouts();
         Duration remaining = deadline.remaining();
         Duration firstByte = x.stream() ? min(t.firstByte(), remaining) : remaining;
-        Optional<String> apiKey =
-                x.principal().passThroughKey().isPresent() ? x.principal().passThroughKey() : attempt.apiKey();
+        Optional<String> apiKey = x.authenticated().passThroughKey().isPresent()
+                ? x.authenticated().passThroughKey()
+                : attempt.apiKey();
         UpstreamCall call = r.scope()
                 .own(
                         "upstream-call",

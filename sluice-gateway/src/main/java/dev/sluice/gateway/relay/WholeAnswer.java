@@ -106,7 +106,7 @@ final class WholeAnswer {
         } finally {
             client.writeDone();
         }
-        cache.storeWhole(x.principal().tenant(), out);
+        cache.storeWhole(x.authenticated().tenant(), out);
         session.remember(out);
         stored.remember(upstream, out);
         return new AttemptResult.Answered(Outcome.SUCCESS);

@@ -6,5 +6,10 @@
  * {@code StreamRelay}); {@code Outcomes} turns upstream failures into the router's outcome and the caller's
  * error. Public: {@code Generation} (the work of the generation routes), {@code Outcomes.error} and
  * {@code WholeAnswers.MAX_RESPONSE_BYTES} (also used by the small ingress handlers that call an upstream).
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.relay;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One upstream attempt: which target, with which key. Holds an in-flight slot and a breaker
@@ -34,8 +35,8 @@ public final class Attempt implements AutoCloseable {
     private final Duration keyCooldown;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile AttemptOutcome outcome; // written once, after retryAfter
-    private volatile Duration retryAfter;
+    private volatile @Nullable AttemptOutcome outcome; // written once, after retryAfter
+    private volatile @Nullable Duration retryAfter;
 
     Attempt(RouteTarget routeTarget, KeyRing keys, int keyIndex, int number, Duration delay, PlanContext ctx) {
         this.routeTarget = routeTarget;

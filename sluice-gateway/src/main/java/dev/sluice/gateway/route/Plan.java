@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The attempts of one request, handed out one at a time by {@link #next()}: the first on the first
@@ -33,20 +35,25 @@ public final class Plan {
     }
 
     private final PlanContext ctx;
-    private final Empty whyEmpty; // null when the plan has targets
+    private final @Nullable Empty whyEmpty; // null when the plan has targets
     private final List<RouteTarget> order;
     private final List<String> tried = new ArrayList<>(); // at most maxAttempts
     private String reason;
-    private Duration retryAfter; // for the client once exhausted; may be null
+    private @Nullable Duration retryAfter; // for the client once exhausted
     private int cursor;
-    private Attempt current;
-    private Decision pending;
+    private @Nullable Attempt current;
+    private @Nullable Decision pending;
     private Duration delay = Duration.ZERO;
     private boolean exhausted;
     private boolean staleRetried;
     private boolean usedFallback;
 
-    Plan(PlanContext ctx, List<RouteTarget> order, Empty whyEmpty, String reasonIfEmpty, Duration retryAfterIfEmpty) {
+    Plan(
+            PlanContext ctx,
+            List<RouteTarget> order,
+            @Nullable Empty whyEmpty,
+            String reasonIfEmpty,
+            @Nullable Duration retryAfterIfEmpty) {
         if (order.isEmpty() != (whyEmpty != null)) {
             throw new IllegalArgumentException("an empty plan needs a reason why, a non-empty one none: " + whyEmpty);
         }
@@ -158,7 +165,7 @@ public final class Plan {
 
     private Decision decision() {
         if (pending == null) {
-            Attempt a = current;
+            Attempt a = Objects.requireNonNull(current, "next() asks for a decision only after an attempt");
             AttemptOutcome outcome = a.outcome()
                     .orElseThrow(() -> new IllegalStateException(
                             a + " is still open: finish or close it before asking for the next one"));

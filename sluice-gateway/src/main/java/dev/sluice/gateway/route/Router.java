@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a requested model into a {@link Plan}. Thread-safe; one per gateway. Holds per target a
@@ -123,7 +124,8 @@ public final class Router implements AutoCloseable, LeakSource {
         Objects.requireNonNull(sessionKey, "sessionKey");
         String route = routeTargets.containsKey(requestedModel) ? requestedModel : CATCH_ALL;
         List<RouteTarget> targets = routeTargets.get(route);
-        Balance balance = targets == null ? Balance.FALLBACK : routes.get(route).balance();
+        RouteSpec spec = routes.get(route);
+        Balance balance = targets == null || spec == null ? Balance.FALLBACK : spec.balance();
         if (targets == null) {
             if (defaultProvider.isEmpty()) {
                 return new Plan(ctx, List.of(), Plan.Empty.NO_ROUTE, "no route for model " + requestedModel, null);
@@ -170,7 +172,7 @@ public final class Router implements AutoCloseable, LeakSource {
         return "all targets unavailable: circuit open for " + String.join(", ", parts);
     }
 
-    private Duration untilFirstReopens(List<RouteTarget> targets) {
+    private @Nullable Duration untilFirstReopens(List<RouteTarget> targets) {
         long now = env.clock().millis();
         long first = Long.MAX_VALUE;
         for (RouteTarget rt : targets) {
@@ -225,6 +227,7 @@ public final class Router implements AutoCloseable, LeakSource {
         }
     }
 
+    @Nullable
     TargetState state(String targetId) {
         TargetState s = states.get(targetId);
         return s != null ? s : dynamic.get(targetId);

@@ -8,5 +8,10 @@
  * <p>Per provider: API keys rotated round-robin with a cooldown after 429 ({@code KeyRing}). The health of
  * each target (circuit breaker, in-flight count, health probes) and the gateway's one retry budget live in
  * {@code route.health}, which this package uses and which knows nothing of it.
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.route;
+
+import org.jspecify.annotations.NullMarked;

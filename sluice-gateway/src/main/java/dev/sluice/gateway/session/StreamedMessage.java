@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rebuilds the assistant message of an Anthropic SSE answer from its frames, for session history:
@@ -68,7 +70,7 @@ public final class StreamedMessage {
     }
 
     /** The rebuilt assistant message, or null when nothing usable arrived. */
-    public ObjectNode message() {
+    public @Nullable ObjectNode message() {
         if (blocks.isEmpty() || bytes > MAX_BYTES) {
             return null;
         }
@@ -76,7 +78,8 @@ public final class StreamedMessage {
         ArrayNode content = m.putArray("content");
         for (Map.Entry<Integer, ObjectNode> b : blocks.entrySet()) {
             ObjectNode block = b.getValue();
-            String acc = text.get(b.getKey()).toString();
+            // every block is put with its text builder
+            String acc = Objects.requireNonNull(text.get(b.getKey())).toString();
             if (block.path("type").asText().equals("text")) {
                 block.put("text", acc);
             } else {

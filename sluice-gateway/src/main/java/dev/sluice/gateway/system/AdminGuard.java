@@ -9,6 +9,7 @@ import dev.sluice.gateway.translate.Dialect;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.sql.SQLException;
+import java.util.Objects;
 
 /**
  * Runs an admin action after checking the admin key; its failures answer in Anthropic error JSON
@@ -42,7 +43,14 @@ final class AdminGuard {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            ClientErrors.send(res, Dialect.ANTHROPIC, new GatewayException(500, "api_error", e.getMessage(), null));
+            ClientErrors.send(
+                    res,
+                    Dialect.ANTHROPIC,
+                    new GatewayException(
+                            500,
+                            "api_error",
+                            Objects.toString(e.getMessage(), e.getClass().getName()),
+                            null));
         }
     }
 }

@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The admin API (needs {@code auth.admin-key}): {@code POST /admin/keys} creates a key and shows it
@@ -53,7 +54,7 @@ final class AdminHandlers {
         KeyPolicy.BudgetPeriod period;
         try {
             period = KeyPolicy.BudgetPeriod.valueOf(
-                    b.path("budget_period").asText("none").toUpperCase());
+                    b.path("budget_period").asText("none").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new GatewayException(400, "budget_period: must be none, day or month");
         }
@@ -170,7 +171,7 @@ final class AdminHandlers {
                 .put("tokens_per_minute", p.tokensPerMinute())
                 .put("max_concurrent", p.maxConcurrent())
                 .put("budget_tokens", p.budgetTokens())
-                .put("budget_period", p.period().name().toLowerCase())
+                .put("budget_period", p.period().name().toLowerCase(Locale.ROOT))
                 .put("priority", p.priority())
                 .put("max_output_tokens", p.maxOutputTokens());
         return n;

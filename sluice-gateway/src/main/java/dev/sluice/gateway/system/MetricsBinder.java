@@ -7,6 +7,7 @@ import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.health.TargetStats;
 import io.micrometer.core.instrument.Tags;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Registers the gauges and counters read from Sluice's own state on each scrape; every tag set is bounded. */
 public final class MetricsBinder {
@@ -184,7 +185,7 @@ public final class MetricsBinder {
         }
     }
 
-    private static double breaker(TargetStats s) {
+    private static double breaker(@Nullable TargetStats s) {
         if (s == null) {
             return 0;
         }

@@ -9,6 +9,7 @@ import dev.sluice.gateway.realtime.Sessions;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** {@code /health/live}, {@code /health/ready} and {@code /system/stats}: never shed, never auth'd. */
 final class SystemHandlers {
@@ -127,7 +128,7 @@ final class SystemHandlers {
                         .put("rowsDeleted", r.rowsDeleted())
                         .put("error", r.error()));
         var store = root.putObject("store");
-        store.put("kind", ctx.state().store().kind().name().toLowerCase());
+        store.put("kind", ctx.state().store().kind().name().toLowerCase(Locale.ROOT));
         store.put("activeConnections", ctx.state().store().activeConnections());
         store.put("pendingThreads", ctx.state().store().pendingThreads());
         store.put("maxPoolSize", ctx.state().store().maxPoolSize());

@@ -34,17 +34,17 @@ public final class Translate {
 
     private Translate() {}
 
-    /** @see OpenAiRequestToAnthropic */
+    /** An OpenAI Chat Completions request as an Anthropic Messages request; see {@link OpenAiRequestToAnthropic}. */
     public static ObjectNode openAiRequestToAnthropic(JsonNode openAiChatRequest) throws TranslationException {
         return OpenAiRequestToAnthropic.translate(openAiChatRequest);
     }
 
-    /** @see AnthropicRequestToOpenAi */
+    /** An Anthropic Messages request as an OpenAI Chat Completions request; see {@link AnthropicRequestToOpenAi}. */
     public static ObjectNode anthropicRequestToOpenAi(JsonNode anthropicRequest) throws TranslationException {
         return AnthropicRequestToOpenAi.translate(anthropicRequest);
     }
 
-    /** @see AnthropicRequestToOllama */
+    /** An Anthropic Messages request as an Ollama chat request; see {@link AnthropicRequestToOllama}. */
     public static ObjectNode anthropicRequestToOllama(JsonNode anthropicRequest) throws TranslationException {
         return AnthropicRequestToOllama.translate(anthropicRequest);
     }

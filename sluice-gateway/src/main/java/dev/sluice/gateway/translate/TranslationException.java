@@ -1,5 +1,7 @@
 package dev.sluice.gateway.translate;
 
+import java.util.Objects;
+
 /**
  * A request, response or stream frame that cannot be expressed in the target dialect, or that is
  * malformed. The message is safe to show to the client and names the offending field, e.g.
@@ -10,5 +12,11 @@ public final class TranslationException extends Exception {
 
     public TranslationException(String message) {
         super(message);
+    }
+
+    /** The message: never null, the constructor takes one. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

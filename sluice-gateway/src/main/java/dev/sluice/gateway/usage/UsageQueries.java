@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /** Usage totals for a key or a tenant over a period {@code [from, to)} (epoch millis), overall and per model. */
 public final class UsageQueries {
@@ -23,7 +25,8 @@ public final class UsageQueries {
             long errors) {}
 
     /** Totals overall and per model (largest cost first). */
-    public record Report(String keyId, String tenant, long from, long to, Totals totals, List<Totals> byModel) {}
+    public record Report(
+            @Nullable String keyId, @Nullable String tenant, long from, long to, Totals totals, List<Totals> byModel) {}
 
     private static final String SUMS = "COUNT(*), COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0),"
             + " COALESCE(SUM(cache_read_tokens),0), COALESCE(SUM(cache_write_tokens),0), COALESCE(SUM(cost_micros),0),"
@@ -36,9 +39,9 @@ public final class UsageQueries {
     }
 
     /** Usage of {@code keyId} (or, when null, of {@code tenant}) between {@code from} and {@code to}. */
-    public Report report(String keyId, String tenant, long from, long to) throws SQLException {
+    public Report report(@Nullable String keyId, @Nullable String tenant, long from, long to) throws SQLException {
         String column = keyId != null ? "key_id" : "tenant";
-        String value = keyId != null ? keyId : tenant;
+        String value = keyId != null ? keyId : Objects.requireNonNull(tenant, "a key id or a tenant");
         String where = " FROM usage_records WHERE " + column + " = ? AND ts >= ? AND ts < ?";
         try (Connection c = db.getConnection()) {
             Totals all;

@@ -1,5 +1,7 @@
 package dev.sluice.gateway.usage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one request used. Tokens are the upstream's own figures (0 when it reported none); times in
  * milliseconds; {@code ttftMs} is the time to the first byte sent to the client (-1: none was sent).
@@ -7,8 +9,8 @@ package dev.sluice.gateway.usage;
 public record UsageRecord(
         String id,
         long timestamp,
-        String keyId,
-        String tenant,
+        @Nullable String keyId,
+        @Nullable String tenant,
         String model,
         String provider,
         String upstreamModel,

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes usage records in batches without ever blocking a request or growing the heap: records wait
@@ -144,7 +145,7 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
     }
 
     /** Accounts for the batch in hand: written, or dropped (only when closing), or kept for a retry. */
-    private void settle(int wrote, int droppedNow, Exception error) {
+    private void settle(int wrote, int droppedNow, @Nullable Exception error) {
         lock.lock();
         try {
             written += wrote;

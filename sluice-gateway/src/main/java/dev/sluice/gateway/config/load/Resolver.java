@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Layers raw settings over the defaults, parses every key, checks keys against each other, builds the tree. */
@@ -22,7 +23,6 @@ final class Resolver {
 
     private final Map<String, Setting> effective = new LinkedHashMap<>();
     private final Map<String, Setting> named = new LinkedHashMap<>();
-    private Map<String, String> env = Map.of();
     private final Map<String, Object> values = new HashMap<>();
     private final List<String> problems;
 
@@ -45,7 +45,6 @@ final class Resolver {
     static SluiceConfig resolve(List<List<Setting>> layers, List<String> earlierProblems, Map<String, String> env)
             throws ConfigException {
         Resolver r = new Resolver(earlierProblems);
-        r.env = env;
         for (List<Setting> layer : layers) {
             for (Setting s : layer) {
                 (NamedSections.match(s.key()).isPresent() ? r.named : r.effective).put(s.key(), s);
@@ -56,13 +55,14 @@ final class Resolver {
         r.checkOrderedPairs();
         r.checkStartupRules();
         RoutingResolver routing = new RoutingResolver(List.copyOf(r.named.values()), env, r.problems);
-        SluiceConfig config = null;
+        SluiceConfig config;
         try {
             config = r.build(routing); // also when problems were found: the routing checks add theirs
         } catch (IllegalStateException missing) {
             if (r.problems.isEmpty()) {
                 throw missing;
             }
+            throw new ConfigException(r.problems);
         }
         if (!r.problems.isEmpty()) {
             throw new ConfigException(r.problems);
@@ -72,7 +72,7 @@ final class Resolver {
 
     private void parseAll() {
         for (Registry.Entry e : Registry.ENTRIES) {
-            Setting s = effective.get(e.key().key());
+            Setting s = setting(e.key().key());
             try {
                 values.put(
                         e.key().key(),
@@ -93,9 +93,9 @@ final class Resolver {
                 && values.get("admission.max-in-flight") instanceof Integer max
                 && min > max) {
             problems.add("admission.min-in-flight: " + min + " (from "
-                    + effective.get("admission.min-in-flight").source()
+                    + source("admission.min-in-flight")
                     + ") is above admission.max-in-flight " + max + " (from "
-                    + effective.get("admission.max-in-flight").source() + ")");
+                    + source("admission.max-in-flight") + ")");
         }
     }
 
@@ -160,13 +160,18 @@ final class Resolver {
     }
 
     private String source(String key) {
-        return effective.get(key).source();
+        return setting(key).source();
+    }
+
+    /** The effective setting of a registry key: the constructor puts every one's default. */
+    private Setting setting(String key) {
+        return Objects.requireNonNull(effective.get(key), () -> "config key " + key + " is not in the registry");
     }
 
     private void lessThan(String lowKey, String highKey) {
         if (values.get(lowKey) instanceof Double low && values.get(highKey) instanceof Double high && !(low < high)) {
-            problems.add(lowKey + ": " + low + " (from " + effective.get(lowKey).source() + ") must be below " + highKey
-                    + " " + high + " (from " + effective.get(highKey).source() + ")");
+            problems.add(lowKey + ": " + low + " (from " + source(lowKey) + ") must be below " + highKey + " " + high
+                    + " (from " + source(highKey) + ")");
         }
     }
 
@@ -192,11 +197,10 @@ final class Resolver {
         boolean open =
                 mode == ValueType.AuthModeSetting.OPEN || (mode == ValueType.AuthModeSetting.AUTO && keys.isEmpty());
         if (open && !isLoopback(host)) {
-            Setting hostSetting = effective.get("server.host");
             problems.add("auth.api-keys: empty (from "
-                    + effective.get("auth.api-keys").source()
+                    + source("auth.api-keys")
                     + "), which accepts any client key, but server.host " + Setting.quote(host) + " (from "
-                    + hostSetting.source() + ") is not a loopback address: set auth.api-keys (env "
+                    + source("server.host") + ") is not a loopback address: set auth.api-keys (env "
                     + ConfigKey.envName("auth.api-keys") + ") to the client keys to accept, or listen on 127.0.0.1");
         }
     }
@@ -208,7 +212,7 @@ final class Resolver {
             return true;
         }
         if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            String[] octets = h.split("\\.");
+            String[] octets = h.split("\\.", -1);
             for (String o : octets) {
                 if (Integer.parseInt(o) > 255) {
                     return false;
@@ -230,10 +234,9 @@ final class Resolver {
     private SluiceConfig build(RoutingResolver routingResolver) {
         Secret apiKey = get("upstream.api-key");
         DemoMode mode = get("demo.mode");
-        boolean urlSet = !effective.get("upstream.url").source().equals(DEFAULT_SOURCE);
-        boolean upstreamSet = urlSet
-                || !apiKey.isEmpty()
-                || !effective.get("upstream.kind").source().equals(DEFAULT_SOURCE);
+        boolean urlSet = !source("upstream.url").equals(DEFAULT_SOURCE);
+        boolean upstreamSet =
+                urlSet || !apiKey.isEmpty() || !source("upstream.kind").equals(DEFAULT_SOURCE);
         boolean demo =
                 mode == DemoMode.ON || (mode == DemoMode.AUTO && !upstreamSet && !routingResolver.hasProviders());
         SluiceConfig.Upstream upstream = new SluiceConfig.Upstream(
@@ -364,7 +367,9 @@ final class Resolver {
                         get("realtime.max-duration")));
     }
 
-    @SuppressWarnings("unchecked")
+    // the registry fixes each key's value type and the callers name the type their key has: a typed key per
+    // entry would say the same at every call
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     private <T> T get(String key) {
         Object v = values.get(key);
         if (v == null) {

@@ -4,7 +4,6 @@ import dev.sluice.gateway.config.ProviderKind;
 import dev.sluice.gateway.config.Secret;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.config.SluiceConfig.Balance;
-import dev.sluice.gateway.config.SluiceConfig.Provider;
 import dev.sluice.gateway.config.SluiceConfig.Route;
 import dev.sluice.gateway.config.SluiceConfig.Routing;
 import dev.sluice.gateway.config.SluiceConfig.Target;
@@ -14,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the providers and routes from the named-section settings, the {@code upstream.*} keys and the env. */
 final class RoutingResolver {
@@ -49,13 +49,13 @@ final class RoutingResolver {
     }
 
     /** The providers: {@code default} from {@code upstream.*} when {@code withDefault}, then the named ones. */
-    Map<String, Provider> providers(SluiceConfig.Upstream upstream, boolean withDefault) {
-        Map<String, Provider> out = new LinkedHashMap<>();
+    Map<String, SluiceConfig.Provider> providers(SluiceConfig.Upstream upstream, boolean withDefault) {
+        Map<String, SluiceConfig.Provider> out = new LinkedHashMap<>();
         if (withDefault) {
             List<Secret> keys = upstream.apiKey().isEmpty() ? List.of() : List.of(upstream.apiKey());
             out.put(
                     Routing.DEFAULT_PROVIDER,
-                    new Provider(
+                    new SluiceConfig.Provider(
                             Routing.DEFAULT_PROVIDER,
                             upstream.kind(),
                             upstream.url(),
@@ -89,7 +89,7 @@ final class RoutingResolver {
             List<Secret> keys = (List<Secret>) fields.getOrDefault("api-keys", envKeys(kind));
             out.put(
                     name,
-                    new Provider(
+                    new SluiceConfig.Provider(
                             name,
                             kind,
                             url.get(),
@@ -102,7 +102,7 @@ final class RoutingResolver {
         return out;
     }
 
-    private boolean nativeResponses(ProviderKind kind, Object value, String where) {
+    private boolean nativeResponses(ProviderKind kind, @Nullable Object value, String where) {
         boolean on = Boolean.TRUE.equals(value);
         if (on && !kind.canSpeakResponses()) {
             problems.add(where + ".native-responses: " + kind.id() + " providers do not serve the Responses API;"
@@ -112,7 +112,7 @@ final class RoutingResolver {
     }
 
     /** The routes, each target checked against {@code providers}. */
-    Map<String, Route> routes(Map<String, Provider> providers) {
+    Map<String, Route> routes(Map<String, SluiceConfig.Provider> providers) {
         Map<String, Route> out = new LinkedHashMap<>();
         named.getOrDefault("routes", Map.of()).forEach((name, fields) -> {
             String where = "routes." + name;
@@ -168,7 +168,7 @@ final class RoutingResolver {
     }
 
     /** The provider for unrouted models: the key if set (must exist), else {@code default}, else the only one. */
-    String defaultProvider(String configured, Map<String, Provider> providers) {
+    String defaultProvider(String configured, Map<String, SluiceConfig.Provider> providers) {
         if (!configured.isEmpty()) {
             if (!providers.containsKey(configured)) {
                 problems.add("routing.default-provider: \"" + configured + "\" is not a configured provider (known: "
@@ -220,7 +220,7 @@ final class RoutingResolver {
                 .orElse(List.of());
     }
 
-    private String azureVersion(String configured) {
+    private String azureVersion(@Nullable String configured) {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }

@@ -25,8 +25,9 @@ final class Sources {
                         .findFirst()
                         .orElse(null);
             }
-            if (name != null) {
-                out.add(Setting.scalar(key, env.get(name), "env " + name));
+            String value = name == null ? null : env.get(name);
+            if (value != null) {
+                out.add(Setting.scalar(key, value, "env " + name));
             }
         }
         List<String> knownNames =

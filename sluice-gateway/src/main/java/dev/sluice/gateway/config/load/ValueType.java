@@ -72,7 +72,11 @@ enum ValueType {
     }
 
     final String display;
+    // both are stateless: static method references and lambdas that capture nothing
+    @SuppressWarnings("ImmutableEnumChecker")
     private final Function<String, Object> parser;
+
+    @SuppressWarnings("ImmutableEnumChecker")
     private final Function<Object, String> printer;
 
     ValueType(String display, Function<String, Object> parser, Function<Object, String> printer) {
@@ -303,8 +307,8 @@ enum ValueType {
 
     private static Object bool(String t) {
         return switch (t.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
+            case "true" -> true;
+            case "false" -> false;
             default -> throw new IllegalArgumentException("is not a boolean: use true or false");
         };
     }

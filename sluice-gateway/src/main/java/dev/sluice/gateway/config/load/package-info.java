@@ -5,5 +5,10 @@
  * ({@link dev.sluice.gateway.config.load.ConfigLoader#keys()}) and in docs/configuration.md; the sources
  * (YAML, environment, flags) give raw settings, the resolver parses, checks and cross-checks them and
  * fails with every problem at once. Depends on {@code config} (the tree it builds), never the reverse.
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.config.load;
+
+import org.jspecify.annotations.NullMarked;

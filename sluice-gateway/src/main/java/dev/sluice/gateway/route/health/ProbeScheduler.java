@@ -1,6 +1,7 @@
 package dev.sluice.gateway.route.health;
 
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ public interface ProbeScheduler extends AutoCloseable {
             @Override
             public boolean schedule(Runnable task, Duration delay) {
                 try {
-                    executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                    // the caller's task reports its own outcome; the executor's shutdown ends what is pending
+                    Future<?> unused = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
                     return true;
                 } catch (RejectedExecutionException e) {
                     return false;

@@ -10,5 +10,10 @@
  *
  * <p>Knows nothing of routes, plans or attempts: a target is its id and a probe that says whether it is
  * healthy; {@code route} decides what counts as a breaker failure. No HTTP.
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.route.health;
+
+import org.jspecify.annotations.NullMarked;

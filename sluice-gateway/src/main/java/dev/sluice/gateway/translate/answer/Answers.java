@@ -11,6 +11,7 @@ import dev.sluice.gateway.translate.shared.StopReasons;
 import dev.sluice.gateway.translate.shared.ToolArguments;
 import dev.sluice.gateway.translate.shared.Usages;
 import java.time.InstantSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Non-streaming answers. Upstream ids are kept ({@code chatcmpl-...} stays the message id,
@@ -58,7 +59,7 @@ public final class Answers {
     }
 
     /** OpenAI-compatible servers name the reasoning text {@code reasoning_content} or {@code reasoning}. */
-    public static String reasoning(JsonNode messageOrDelta) {
+    public static @Nullable String reasoning(JsonNode messageOrDelta) {
         String reasoning = Json.text(messageOrDelta, "reasoning_content");
         return reasoning != null ? reasoning : Json.text(messageOrDelta, "reasoning");
     }

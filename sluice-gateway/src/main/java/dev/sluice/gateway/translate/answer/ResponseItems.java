@@ -2,6 +2,7 @@ package dev.sluice.gateway.translate.answer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.shared.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Responses output items Sluice writes, for whole answers and streams alike: an assistant
@@ -13,7 +14,7 @@ public final class ResponseItems {
 
     private ResponseItems() {}
 
-    public static ObjectNode message(String id, String status, String text) {
+    public static ObjectNode message(String id, String status, @Nullable String text) {
         ObjectNode item = Json.object()
                 .put("type", "message")
                 .put("id", id)
@@ -41,7 +42,7 @@ public final class ResponseItems {
                 .put("name", name);
     }
 
-    public static ObjectNode reasoning(String id, String text) {
+    public static ObjectNode reasoning(String id, @Nullable String text) {
         ObjectNode item = Json.object().put("type", "reasoning").put("id", id);
         item.putArray("summary");
         if (text != null) item.withArray("summary").add(summaryText(text));

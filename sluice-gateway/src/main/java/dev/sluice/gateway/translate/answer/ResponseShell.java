@@ -9,6 +9,7 @@ import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.Usages;
 import java.time.InstantSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Responses {@code response} object around one translated answer: its id and creation time (fixed once,
@@ -55,7 +56,7 @@ public final class ResponseShell {
     }
 
     /** The finished response: completed, or incomplete when the answer stopped at its token limit or a filter. */
-    public ObjectNode finished(ArrayNode output, Usage usage, String anthropicStopReason) {
+    public ObjectNode finished(ArrayNode output, Usage usage, @Nullable String anthropicStopReason) {
         String incomplete = switch (anthropicStopReason == null ? "" : anthropicStopReason) {
             case "max_tokens", "model_context_window_exceeded" -> "max_output_tokens";
             case "refusal" -> "content_filter";
@@ -73,7 +74,7 @@ public final class ResponseShell {
         return out;
     }
 
-    private ObjectNode response(String status, ArrayNode output, Usage usage) {
+    private ObjectNode response(String status, ArrayNode output, @Nullable Usage usage) {
         ObjectNode out = Json.object()
                 .put("id", id)
                 .put("object", "response")

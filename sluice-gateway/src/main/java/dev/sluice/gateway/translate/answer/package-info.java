@@ -8,5 +8,10 @@
  * <p>Internal to {@code dev.sluice.gateway.translate}: other packages call
  * {@link dev.sluice.gateway.translate.Translate} and {@link dev.sluice.gateway.translate.Exchanges}
  * (ArchitectureTest holds this).
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.translate.answer;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Anthropic Messages request -> OpenAI Chat Completions request.
@@ -92,7 +93,7 @@ public final class AnthropicRequestToOpenAi {
     }
 
     /** The effort for an enabled thinking budget, or null. */
-    static String reasoningEffort(JsonNode thinking) {
+    static @Nullable String reasoningEffort(JsonNode thinking) {
         if (!"enabled".equals(thinking.path("type").asText())) return null;
         long budget = thinking.path("budget_tokens").asLong(0);
         return budget < 4096 ? "low" : budget < 16384 ? "medium" : "high";

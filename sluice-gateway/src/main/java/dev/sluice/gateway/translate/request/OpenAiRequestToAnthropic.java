@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.TranslationException;
 import dev.sluice.gateway.translate.shared.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenAI Chat Completions request -> Anthropic Messages request.
@@ -114,7 +115,7 @@ public final class OpenAiRequestToAnthropic {
         if (choice != null) out.set("tool_choice", choice);
     }
 
-    private static ObjectNode toolChoice(JsonNode choice) throws TranslationException {
+    private static @Nullable ObjectNode toolChoice(JsonNode choice) throws TranslationException {
         if (choice.isMissingNode() || choice.isNull()) return null;
         if (choice.isTextual()) {
             return switch (choice.asText()) {

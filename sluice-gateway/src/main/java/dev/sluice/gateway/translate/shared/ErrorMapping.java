@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.Dialect;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One error with its names in both client dialects, read from any dialect's error JSON.
@@ -12,7 +13,8 @@ import java.util.Locale;
  * {@code invalid_request_error} whose message starts with {@value #PROMPT_TOO_LONG} (what Anthropic
  * clients look for), the upstream text kept after it; and back.
  */
-public record ErrorMapping(String anthropicType, String openAiType, String openAiCode, String message) {
+public record ErrorMapping(
+        String anthropicType, String openAiType, @Nullable String openAiCode, String message) {
     static final String PROMPT_TOO_LONG = "prompt is too long";
     static final String CONTEXT_LENGTH = "context_length_exceeded";
 
@@ -40,7 +42,7 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
     }
 
     /** From an OpenAI error's type and code; {@code status} 0 for an in-band (streamed) error. */
-    public static ErrorMapping ofOpenAi(int status, String type, String code, String message) {
+    public static ErrorMapping ofOpenAi(int status, @Nullable String type, @Nullable String code, String message) {
         String c = code == null ? "" : code;
         String anthropicType = switch (c) {
             case CONTEXT_LENGTH, "content_filter", "content_policy_violation" -> "invalid_request_error";
@@ -67,7 +69,7 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
         return message.toLowerCase(Locale.ROOT).contains(PROMPT_TOO_LONG) ? message : PROMPT_TOO_LONG + ": " + message;
     }
 
-    private static String anthropicTypeForOpenAiType(String type) {
+    private static String anthropicTypeForOpenAiType(@Nullable String type) {
         if (type == null) return "api_error";
         return switch (type) {
             case "invalid_request_error" -> "invalid_request_error";
@@ -119,7 +121,7 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
     }
 
     /** The error an in-band or HTTP error body in {@code dialect} carries, or null if it carries none. */
-    public static ErrorMapping read(Dialect dialect, int status, JsonNode body) {
+    public static @Nullable ErrorMapping read(Dialect dialect, int status, JsonNode body) {
         JsonNode error = body.path("error");
         switch (dialect) {
             case ANTHROPIC -> {
@@ -153,7 +155,7 @@ public record ErrorMapping(String anthropicType, String openAiType, String openA
         return null;
     }
 
-    private static String code(JsonNode code) {
+    private static @Nullable String code(JsonNode code) {
         return code.isTextual() ? code.asText() : null;
     }
 }

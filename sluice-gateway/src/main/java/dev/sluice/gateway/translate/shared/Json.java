@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.gateway.translate.TranslationException;
+import org.jspecify.annotations.Nullable;
 
 /** The package's JSON mapper (read constraints so hostile input cannot take the heap) and small helpers. */
 public final class Json {
@@ -76,7 +77,7 @@ public final class Json {
     }
 
     /** A non-empty text value, or null. */
-    public static String text(JsonNode node, String name) {
+    public static @Nullable String text(JsonNode node, String name) {
         JsonNode value = node.get(name);
         return value != null && value.isTextual() && !value.asText().isEmpty() ? value.asText() : null;
     }

@@ -1,12 +1,14 @@
 package dev.sluice.gateway.translate.shared;
 
+import org.jspecify.annotations.Nullable;
+
 /** Anthropic {@code stop_reason} <-> OpenAI {@code finish_reason} <-> Ollama {@code done_reason}. */
 public final class StopReasons {
 
     private StopReasons() {}
 
     /** OpenAI finish_reason to Anthropic stop_reason; tool calls present win over a plain "stop". */
-    public static String fromOpenAi(String finishReason, boolean toolCalls) {
+    public static String fromOpenAi(@Nullable String finishReason, boolean toolCalls) {
         if (toolCalls && (finishReason == null || "stop".equals(finishReason))) return "tool_use";
         if (finishReason == null) return "end_turn";
         return switch (finishReason) {

@@ -5,5 +5,10 @@
  *
  * <p>Internal to {@code dev.sluice.gateway.translate}: its classes are public only so that translate's
  * sub-packages can share them; no package outside translate may use them (ArchitectureTest holds this).
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.translate.shared;
+
+import org.jspecify.annotations.NullMarked;

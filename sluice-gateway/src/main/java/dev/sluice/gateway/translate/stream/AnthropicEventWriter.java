@@ -6,6 +6,7 @@ import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.Usages;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a well-ordered Anthropic event sequence from content as it arrives: message_start once,
@@ -38,7 +39,7 @@ final class AnthropicEventWriter {
     }
 
     /** message_start, once, naming {@code answeredBy} (the upstream frame's model), else the target model. */
-    void start(String id, String answeredBy) {
+    void start(String id, @Nullable String answeredBy) {
         if (started) return;
         started = true;
         ObjectNode message = Json.object()

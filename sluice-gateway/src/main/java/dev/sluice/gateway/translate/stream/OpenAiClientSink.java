@@ -9,6 +9,7 @@ import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.StopReasons;
 import dev.sluice.gateway.translate.shared.Usages;
 import java.time.InstantSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenAI chunks from Anthropic events: {@code data: <chunk>\n\n}, a role chunk first, content /
@@ -114,7 +115,7 @@ final class OpenAiClientSink extends ClientSink {
                 .put("model", model);
     }
 
-    private void chunk(ObjectNode delta, String finishReason, StringBuilder out) {
+    private void chunk(ObjectNode delta, @Nullable String finishReason, StringBuilder out) {
         ObjectNode root = envelope();
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);

@@ -12,6 +12,7 @@ import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.StopReasons;
 import dev.sluice.gateway.translate.shared.Usages;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an OpenAI Chat Completions stream: chunks with {@code choices[0].delta} (reasoning_content
@@ -22,7 +23,7 @@ import dev.sluice.gateway.translate.shared.Usages;
 final class OpenAiUpstreamReader implements Streams.UpstreamReader {
     private final ClientSink sink;
     private final AnthropicEventWriter writer;
-    private String finishReason;
+    private @Nullable String finishReason;
     private boolean finished;
     private boolean anyTool;
     private int toolIndex = -1;

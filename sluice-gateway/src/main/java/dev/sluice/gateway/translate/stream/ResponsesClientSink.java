@@ -10,6 +10,8 @@ import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Ids;
 import dev.sluice.gateway.translate.shared.Json;
 import java.time.InstantSource;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Responses stream events from Anthropic events, each {@code event: <type>\ndata: <json>\n\n} with an
@@ -33,9 +35,9 @@ final class ResponsesClientSink extends ClientSink {
     private final ArrayNode output = Json.array();
     private int sequence;
     private Open open = Open.NONE;
-    private ObjectNode item;
+    private @Nullable ObjectNode item;
     private final StringBuilder buffer = new StringBuilder();
-    private String stopReason;
+    private @Nullable String stopReason;
 
     ResponsesClientSink(boolean muted, JsonNode request, String targetModel, InstantSource clock) {
         super(muted);
@@ -151,7 +153,7 @@ final class ResponsesClientSink extends ClientSink {
                 textDone.putArray("logprobs");
                 emit("response.output_text.done", textDone, out);
                 emit("response.content_part.done", part().set("part", ResponseItems.outputText(text)), out);
-                item = ResponseItems.message(item.path("id").asText(), "completed", text);
+                item = ResponseItems.message(openItem().path("id").asText(), "completed", text);
             }
             case REASONING -> {
                 emit("response.reasoning_summary_text.done", summary().put("text", text), out);
@@ -159,19 +161,19 @@ final class ResponsesClientSink extends ClientSink {
                         "response.reasoning_summary_part.done",
                         summary().set("part", ResponseItems.summaryText(text)),
                         out);
-                item = ResponseItems.reasoning(item.path("id").asText(), text);
+                item = ResponseItems.reasoning(openItem().path("id").asText(), text);
             }
             case CALL -> {
                 String arguments = text.isEmpty() ? "{}" : text;
                 emit(
                         "response.function_call_arguments.done",
-                        itemRef().put("name", item.path("name").asText()).put("arguments", arguments),
+                        itemRef().put("name", openItem().path("name").asText()).put("arguments", arguments),
                         out);
                 item = ResponseItems.functionCall(
-                        item.path("id").asText(),
+                        openItem().path("id").asText(),
                         "completed",
-                        item.path("call_id").asText(),
-                        item.path("name").asText(),
+                        openItem().path("call_id").asText(),
+                        openItem().path("name").asText(),
                         arguments);
             }
             case NONE -> {
@@ -190,7 +192,9 @@ final class ResponsesClientSink extends ClientSink {
     private void itemAdded(StringBuilder out) {
         emit(
                 "response.output_item.added",
-                Json.object().put("output_index", output.size()).set("item", item.deepCopy()),
+                Json.object()
+                        .put("output_index", output.size())
+                        .set("item", openItem().deepCopy()),
                 out);
     }
 
@@ -203,8 +207,13 @@ final class ResponsesClientSink extends ClientSink {
         emit(event, data, out);
     }
 
+    /** The item being streamed: every event that names it comes after the one that opened it. */
+    private ObjectNode openItem() {
+        return Objects.requireNonNull(item, "an item is open");
+    }
+
     private ObjectNode itemRef() {
-        return Json.object().put("item_id", item.path("id").asText()).put("output_index", output.size());
+        return Json.object().put("item_id", openItem().path("id").asText()).put("output_index", output.size());
     }
 
     private ObjectNode part() {

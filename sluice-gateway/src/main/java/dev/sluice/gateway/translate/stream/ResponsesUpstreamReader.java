@@ -8,6 +8,7 @@ import dev.sluice.gateway.translate.Usage;
 import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.Usages;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a native Responses stream passed through to a Responses client (the only pairing with a
@@ -19,7 +20,7 @@ import dev.sluice.gateway.translate.shared.Usages;
 final class ResponsesUpstreamReader implements Streams.UpstreamReader {
     private final ClientSink sink;
     private boolean finishSeen;
-    private ErrorMapping lastError;
+    private @Nullable ErrorMapping lastError;
 
     ResponsesUpstreamReader(ClientSink sink) {
         this.sink = sink;

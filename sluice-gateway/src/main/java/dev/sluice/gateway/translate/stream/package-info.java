@@ -7,5 +7,10 @@
  *
  * <p>Internal to {@code dev.sluice.gateway.translate}: other packages call
  * {@link dev.sluice.gateway.translate.StreamTranslator#of} (ArchitectureTest holds this).
+ *
+ * <p>Null-marked: a type is non-null unless it says {@code @Nullable}; NullAway checks this at compile time.
  */
+@NullMarked
 package dev.sluice.gateway.translate.stream;
+
+import org.jspecify.annotations.NullMarked;
