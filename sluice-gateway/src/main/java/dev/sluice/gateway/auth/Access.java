@@ -126,7 +126,8 @@ public final class Access {
         return Optional.empty();
     }
 
-    private static String address(ServerRequest req) {
+    /** The client's IP address, as the failure limiters count it. */
+    public static String address(ServerRequest req) {
         return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress()
                 : String.valueOf(req.remotePeer().address());

@@ -41,7 +41,12 @@ final class StoredResponses {
                         .toString());
             }
         } catch (SQLException e) {
-            throw new GatewayException(503, "api_error", "stored responses are unavailable: " + e.getMessage(), "1");
+            System.getLogger("sluice.responses").log(System.Logger.Level.WARNING, "stored responses unavailable", e);
+            throw new GatewayException(
+                    503,
+                    "api_error",
+                    "stored responses are unavailable: the state store did not" + " answer (request it again shortly)",
+                    "1");
         }
         return Outcome.SUCCESS;
     }

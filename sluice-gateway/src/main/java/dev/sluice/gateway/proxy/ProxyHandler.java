@@ -14,6 +14,7 @@ import dev.sluice.gateway.context.ClientErrors;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.RequestChecks;
+import dev.sluice.gateway.context.RequestIds;
 import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ClientGoneWatch;

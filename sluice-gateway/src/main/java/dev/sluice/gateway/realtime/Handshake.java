@@ -8,6 +8,7 @@ import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.context.ClientErrors;
 import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.RequestIds;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.Attempt;
@@ -19,7 +20,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http.spi.ProtocolUpgradeHandler;
-import java.net.InetSocketAddress;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ final class Handshake implements ProtocolUpgradeHandler {
     public void handleProtocolUpgrade(ServerRequest req, ServerResponse res) {
         ClientConnection connection = ctx.edge().current();
         connection.bodyDone(); // no body and no body deadline: from here on the session's own bounds apply
-        String address = address(req);
+        String address = Access.address(req);
         try {
             ADMITTED.set(admit(req, connection, address));
             res.next();
@@ -140,10 +140,8 @@ final class Handshake implements ProtocolUpgradeHandler {
         }
         List<String> tried = new ArrayList<>();
         String last = "no target of model " + model + " serves the Realtime API (openai and azure-openai do)";
-        String requestId = req.headers()
-                .first(HeaderNames.create("x-request-id"))
-                .filter(s -> s.matches("[A-Za-z0-9_.-]{1,64}"))
-                .orElse(Long.toHexString(System.nanoTime()));
+        String requestId = RequestIds.choose(
+                req.headers().first(HeaderNames.create("x-request-id")).orElse(null));
         for (Optional<Attempt> next = plan.next(); next.isPresent(); next = plan.next()) {
             try (Attempt attempt = next.get()) {
                 ProviderEndpoint provider = ctx.provider(attempt.target().provider());
@@ -190,11 +188,5 @@ final class Handshake implements ProtocolUpgradeHandler {
             }
         }
         throw new GatewayException(502, "api_error", last, null);
-    }
-
-    private static String address(ServerRequest req) {
-        return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress()
-                : String.valueOf(req.remotePeer().address());
     }
 }

@@ -42,6 +42,11 @@ public final class Sessions implements AutoCloseable, LeakSource {
 
     private static final Duration CUT_AFTER = Duration.ofSeconds(2);
 
+    /** An ended session's client connection, and when the session ended. */
+    private record Closing(ClientConnection connection, long endedNanos) {}
+
+    private final Map<String, Closing> closing = new ConcurrentHashMap<>();
+
     /** What a handshake was granted: who, which model, the target that answered, the session's permit. */
     record Admitted(
             String requestId,
@@ -145,8 +150,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
         Admitted a = s.admitted;
         permits.give(a.who().keyId(), a.permit(), end.outcome());
         metrics.closed(end.code());
-        Thread.ofVirtual().name("realtime-cut-" + s.id).start(() -> cutLater(a.connection()));
         long endNanos = now();
+        closing.put(s.id, new Closing(a.connection(), endNanos));
         try {
             completions.completed(new Completion(
                     a.requestId(),
@@ -184,19 +189,29 @@ public final class Sessions implements AutoCloseable, LeakSource {
                                 + ", usage " + s.tally().usage());
     }
 
-    /** The client was told; if its socket is still open after a grace, it is cut (it never answered the close). */
-    private static void cutLater(ClientConnection connection) {
-        try {
-            Thread.sleep(CUT_AFTER);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        connection.cut();
+    /**
+     * The connections of ended sessions whose clients were told: one still open {@link #CUT_AFTER} later is cut
+     * (its client never answered the close). Forgotten once it ends or is cut, so at most one per connection
+     * still open, each for at most that grace.
+     */
+    private void cutOverdue(long now) {
+        closing.entrySet().removeIf(e -> {
+            Closing c = e.getValue();
+            if (c.connection().ended()) {
+                return true;
+            }
+            if (now - c.endedNanos() < CUT_AFTER.toNanos()) {
+                return false;
+            }
+            c.connection().cut();
+            return true;
+        });
     }
 
     /** One reaper pass: idle, overlong, stalled and never-opened sessions are closed with their reason. */
     public void sweep() {
         long now = now();
+        cutOverdue(now);
         for (RealtimeSession s : live.values()) {
             s.pingIfDue(now, pingEveryNanos);
             s.probeUpstream(now, UPSTREAM_QUIET_NANOS);
@@ -256,6 +271,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
         m.put("permitsInUse", permits.inUse());
         m.put("keys", permits.keys());
         m.put("opened", opened.get());
+        m.put("closing", closing.size());
         m.putAll(metrics.totals());
         return m;
     }
@@ -302,6 +318,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
         if (reaper != null) {
             reaper.close();
         }
+        closing.values().forEach(c -> c.connection().cut()); // the listener stops next: nobody answers now
+        closing.clear();
         client.close();
         dialThreads.close();
     }

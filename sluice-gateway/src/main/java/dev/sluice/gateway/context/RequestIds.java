@@ -1,14 +1,14 @@
-package dev.sluice.gateway.proxy;
+package dev.sluice.gateway.context;
 
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /** Request ids: the client's {@code x-request-id} when it is sane, else a new random one. */
-final class RequestIds {
+public final class RequestIds {
 
     private RequestIds() {}
 
-    static String choose(@Nullable String fromClient) {
+    public static String choose(@Nullable String fromClient) {
         if (fromClient != null
                 && !fromClient.isEmpty()
                 && fromClient.length() <= 128
