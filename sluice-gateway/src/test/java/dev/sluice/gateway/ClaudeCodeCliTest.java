@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -150,19 +148,8 @@ class ClaudeCodeCliTest {
             DATABRICKS);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger ACCESS = Logger.getLogger("sluice.access");
-    private static final ConcurrentLinkedQueue<String> ACCESS_LINES = new ConcurrentLinkedQueue<>();
-    private static final Handler ACCESS_TAP = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS_LINES.add(String.valueOf(record.getMessage()));
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private static final AccessLogTap ACCESS_TAP = new AccessLogTap();
+    private static final ConcurrentLinkedQueue<String> ACCESS_LINES = ACCESS_TAP.lines;
 
     private static Path claude;
 

@@ -87,7 +87,9 @@ class RealtimeChurnTest {
             runOne(Kind.values()[i % Kind.values().length]);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> FAKE.provider().openRealtimeSessions() == 0);
-        Thread.sleep(2500); // the sessions' cut graces (2 s) end
+        // the connections of ended sessions whose clients never answered the close are cut after a 2 s grace
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ((Number) realtimeSessions().stats().get("closing")).intValue() == 0);
         long threads0 = SoakTest.platformThreads();
         long fds0 = openFds();
 

@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,19 +38,8 @@ class ResponsesFailuresTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger ACCESS = Logger.getLogger("sluice.access");
-    private static final ConcurrentLinkedQueue<String> ACCESS_LINES = new ConcurrentLinkedQueue<>();
-    private static final Handler ACCESS_TAP = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS_LINES.add(String.valueOf(record.getMessage()));
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private static final AccessLogTap ACCESS_TAP = new AccessLogTap();
+    private static final ConcurrentLinkedQueue<String> ACCESS_LINES = ACCESS_TAP.lines;
 
     @RegisterExtension
     @Order(1)

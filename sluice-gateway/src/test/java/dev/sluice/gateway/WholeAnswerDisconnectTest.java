@@ -22,8 +22,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -55,19 +53,8 @@ class WholeAnswerDisconnectTest {
     static final Duration CANCEL_BOUND = Duration.ofMillis(100);
 
     private static final Logger ACCESS = Logger.getLogger("sluice.access");
-    private static final ConcurrentLinkedQueue<String> ACCESS_LINES = new ConcurrentLinkedQueue<>();
-    private static final Handler ACCESS_TAP = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            ACCESS_LINES.add(String.valueOf(record.getMessage()));
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private static final AccessLogTap ACCESS_TAP = new AccessLogTap();
+    private static final ConcurrentLinkedQueue<String> ACCESS_LINES = ACCESS_TAP.lines;
     private static final AtomicInteger IDS = new AtomicInteger();
     /** Cancel latencies measured by the tests, printed after the class. */
     private static final Map<String, String> MEASURED_MICROS = new LinkedHashMap<>();
