@@ -73,7 +73,17 @@ final class RealtimeWs implements AutoCloseable {
 
     /** Through Sluice with the key in the Authorization header. */
     static RealtimeWs open(URI base, String key, String model) throws Exception {
-        return connect(base, "/v1/realtime?model=" + model, List.of(), "authorization", "Bearer " + key);
+        try {
+            return connect(base, "/v1/realtime?model=" + model, List.of(), "authorization", "Bearer " + key);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                throw new AssertionError(
+                        "handshake refused: " + refused.getResponse().statusCode() + " "
+                                + refused.getResponse().body(),
+                        refused);
+            }
+            throw e;
+        }
     }
 
     /** The refusal of a handshake that must fail. */
