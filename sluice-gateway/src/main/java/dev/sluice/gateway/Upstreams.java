@@ -52,7 +52,8 @@ final class Upstreams {
                             config.timeouts().connect()));
             out.put(
                     p.name(),
-                    new ProviderEndpoint(p.name(), p.kind(), client, p.apiVersion(), keys, p.nativeResponses()));
+                    new ProviderEndpoint(
+                            p.name(), p.kind(), client, p.apiVersion(), keys, p.nativeResponses(), p.continuation()));
         }
         return Map.copyOf(out);
     }

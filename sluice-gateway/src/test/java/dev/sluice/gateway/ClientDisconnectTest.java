@@ -125,10 +125,9 @@ class ClientDisconnectTest {
                         "/v1/messages",
                         headers(),
                         messageBody("fault-slow-first-token", true))) { // the fake waits 30 s before the first delta
-            assertThat(s.next(Duration.ofSeconds(5)))
-                    .get()
-                    .extracting(SseEvent::event)
-                    .isEqualTo("message_start");
+            // before the first content only heartbeats reach the client (message_start is held back, so
+            // another target could still answer): the head goes out with the first of them
+            assertThat(s.status()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(5)).until(() -> FAKE.provider().activeExchanges() == 1);
             s.disconnect();
         }

@@ -90,7 +90,7 @@ class ResponsesFailuresTest {
                 "50"));
         for (String d : List.of("ant", "oai", "oll", "nat")) {
             s.addAll(List.of("routes.r-" + d + ".targets", d + ":fake-" + d));
-            for (String fault : List.of("stream-error", "stream-cut", "overloaded", "slow-first-token")) {
+            for (String fault : List.of("stream-error", "stream-cut", "overloaded", "slow-first-token", "stall")) {
                 s.addAll(List.of("routes.r-" + d + "-" + fault + ".targets", d + ":fault-" + fault));
             }
         }
@@ -241,7 +241,9 @@ class ResponsesFailuresTest {
                                     "application/json",
                                     "x-request-id",
                                     id),
-                            "{\"model\":\"r-" + d + "-slow-first-token\",\"stream\":true,\"input\":\"hi\"}")) {
+                            // stalls after some text: before the first content nothing but heartbeats reaches the
+                            // client
+                            "{\"model\":\"r-" + d + "-stall\",\"stream\":true,\"input\":\"hi\"}")) {
                 assertThat(s.status()).isEqualTo(200);
                 var created = s.next(Duration.ofSeconds(5));
                 assertThat(created).isPresent();

@@ -98,7 +98,6 @@ class UpstreamFailureOutcomesTest {
         "stream-cut, api_error",
         "stall, timeout_error",
         "malformed, api_error",
-        "slow-first-token, timeout_error",
     })
     void failuresAfterTheFirstByteEndWithAnErrorEventAndNeverAFakeStop(String fault, String type) throws Exception {
         try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
@@ -112,6 +111,23 @@ class UpstreamFailureOutcomesTest {
             assertThat(last.event()).isEqualTo("error");
             assertThat(JSON.readTree(last.data()).path("error").path("type").asText())
                     .isEqualTo(type);
+        }
+    }
+
+    @Test
+    void noContentBeforeTheDeadlineWithNoOtherTargetEndsInAnErrorEventAlone() throws Exception {
+        // the frames before the first content are held back, so the client sees no message it would have
+        // to close: only the in-band error (the head went out with the heartbeats)
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post("/v1/messages", headers(), messageBody("fault-slow-first-token", true))) {
+            assertThat(s.status()).isEqualTo(200);
+            List<SseEvent> events = s.readAll(Duration.ofSeconds(10));
+            assertThat(events).extracting(SseEvent::event).containsExactly("error");
+            assertThat(JSON.readTree(events.get(0).data())
+                            .path("error")
+                            .path("type")
+                            .asText())
+                    .isEqualTo("timeout_error");
         }
     }
 

@@ -81,10 +81,10 @@ public record SluiceConfig(
     public record Upstream(ProviderKind kind, URI url, Secret apiKey, int maxConnections, int maxQueuedRequests) {}
 
     /** Upstream timeouts: connect, response headers, silence between stream events, whole exchange. */
-    public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration total) {}
+    public record Timeouts(Duration connect, Duration firstByte, Duration firstToken, Duration idle, Duration total) {}
 
     /** Streaming to clients: a {@code : ping} comment after this much silence. */
-    public record Stream(Duration heartbeatInterval) {}
+    public record Stream(Duration heartbeatInterval, boolean continuation, boolean skipMalformedEvents) {}
 
     /** Graceful shutdown: pre-drain delay, drain deadline, deadline per close step. */
     public record Shutdown(Duration preDrain, Duration drainTimeout, Duration stepTimeout) {}
@@ -203,7 +203,8 @@ public record SluiceConfig(
             String apiVersion,
             int maxConnections,
             int maxQueuedRequests,
-            boolean nativeResponses) {
+            boolean nativeResponses,
+            boolean continuation) {
         public Provider {
             apiKeys = List.copyOf(apiKeys);
         }

@@ -9,6 +9,12 @@ public final class ClientErrors {
 
     private ClientErrors() {}
 
+    /** The Anthropic error type of {@code e}: its own, else its status's. */
+    public static String anthropicType(GatewayException e) {
+        String type = e.type();
+        return type != null ? type : ErrorBodies.anthropicTypeFor(e.status());
+    }
+
     public static void send(ServerResponse res, Dialect client, GatewayException e) {
         if (res.isSent()) {
             return;

@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  * @param firstByteNanos when the answer's first byte went out ({@link System#nanoTime}), 0 if never
  * @param endNanos when the request was over ({@link System#nanoTime})
  * @param endMillis the wall-clock time of the end, for records kept beyond the process
+ * @param continuedAt where a broken stream was continued on another attempt (characters of text delivered
+ *        before the break), -1 when none was
+ * @param skippedEvents malformed upstream events skipped ({@code stream.malformed-events: skip})
  */
 public record Completion(
         String id,
@@ -54,10 +57,59 @@ public record Completion(
         long startNanos,
         long firstByteNanos,
         long endNanos,
-        long endMillis) {
+        long endMillis,
+        int continuedAt,
+        int skippedEvents) {
 
     public Completion {
         tried = List.copyOf(tried); // a snapshot: the request path's own list is a mutable scratchpad
+    }
+
+    /** A completion of a request whose stream was neither continued nor had events skipped. */
+    public Completion(
+            String id,
+            String route,
+            String method,
+            Dialect client,
+            boolean metered,
+            String model,
+            boolean stream,
+            int status,
+            Outcome outcome,
+            List<String> tried,
+            String provider,
+            String upstreamModel,
+            Usage usage,
+            boolean cacheHit,
+            @Nullable String keyId,
+            @Nullable String tenant,
+            long startNanos,
+            long firstByteNanos,
+            long endNanos,
+            long endMillis) {
+        this(
+                id,
+                route,
+                method,
+                client,
+                metered,
+                model,
+                stream,
+                status,
+                outcome,
+                tried,
+                provider,
+                upstreamModel,
+                usage,
+                cacheHit,
+                keyId,
+                tenant,
+                startNanos,
+                firstByteNanos,
+                endNanos,
+                endMillis,
+                -1,
+                0);
     }
 
     /** Whether the caller was authenticated (a usage record needs a key). */

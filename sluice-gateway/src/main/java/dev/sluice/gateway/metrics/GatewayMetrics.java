@@ -98,6 +98,18 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
                     .record(Duration.ofNanos(ttftNanos));
             ttfts.add(ttftNanos / 1000);
         }
+        if (c.continuedAt() >= 0) {
+            registry.counter(
+                            "sluice.stream.continuations",
+                            "provider",
+                            p,
+                            "outcome",
+                            outcome.toLowerCase(java.util.Locale.ROOT))
+                    .increment();
+        }
+        if (c.skippedEvents() > 0) {
+            registry.counter("sluice.upstream.events.skipped", "provider", p).increment(c.skippedEvents());
+        }
         Usage u = c.usage();
         tokens(m, p, "input", u.inputTokens());
         tokens(m, p, "output", u.outputTokens());

@@ -21,6 +21,7 @@ public final class ProviderEndpoint implements AutoCloseable {
     private final String apiVersion;
     private final List<String> keys;
     private final boolean nativeResponses;
+    private final boolean continuation;
 
     public ProviderEndpoint(
             String name,
@@ -28,7 +29,9 @@ public final class ProviderEndpoint implements AutoCloseable {
             UpstreamClient client,
             String apiVersion,
             List<String> keys,
-            boolean nativeResponses) {
+            boolean nativeResponses,
+            boolean continuation) {
+        this.continuation = continuation;
         this.name = name;
         this.kind = kind;
         this.client = client;
@@ -40,6 +43,11 @@ public final class ProviderEndpoint implements AutoCloseable {
     /** Whether Responses requests reach this provider untranslated ({@code providers.<name>.native-responses}). */
     public boolean nativeResponses() {
         return nativeResponses;
+    }
+
+    /** Whether it continues a final assistant turn, so a broken stream may go on here ({@code providers.<name>.continuation}). */
+    public boolean continuation() {
+        return continuation;
     }
 
     /** The first configured key, for calls outside routing (model list, token count, probes). */

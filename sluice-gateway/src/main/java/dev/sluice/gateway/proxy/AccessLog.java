@@ -28,6 +28,8 @@ public final class AccessLog implements CompletionListener {
                 + " route=" + c.route() + " status=" + c.status() + " stream=" + c.stream()
                 + (c.model().isEmpty() ? "" : " model=" + c.model())
                 + (c.tried().isEmpty() ? "" : " targets=" + String.join(",", c.tried()))
+                + (c.continuedAt() >= 0 ? " continued_at=" + c.continuedAt() : "")
+                + (c.skippedEvents() > 0 ? " skipped_events=" + c.skippedEvents() : "")
                 + (c.cacheHit() ? " cache=hit" : "")
                 + (c.usage().inputTokens() + c.usage().outputTokens() == 0
                         ? ""

@@ -169,7 +169,9 @@ public final class ProxyHandler implements Handler {
                 start,
                 tally.firstByteNanos(),
                 System.nanoTime(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(),
+                tally.continuedAt(),
+                tally.skippedEvents());
     }
 
     /**

@@ -16,6 +16,8 @@ public final class Tally {
     private Usage usage = Usage.NONE;
     private long firstByteNanos;
     private boolean cacheHit;
+    private int continuedAt = -1;
+    private int skippedEvents;
 
     /** An attempt on a target ({@code provider/model}) begins. */
     public void attempting(String targetId, String provider, String model) {
@@ -33,6 +35,24 @@ public final class Tally {
     public void answered(Usage usage, long firstByteNanos) {
         this.usage = usage;
         this.firstByteNanos = firstByteNanos;
+    }
+
+    /** A broken stream is continued on the next attempt after {@code chars} characters of text. */
+    public void continuedAt(int chars) {
+        continuedAt = chars;
+    }
+
+    /** A malformed upstream event was skipped. */
+    public void skippedEvent() {
+        skippedEvents++;
+    }
+
+    int continuedAt() {
+        return continuedAt;
+    }
+
+    int skippedEvents() {
+        return skippedEvents;
     }
 
     public void cacheHit() {

@@ -11,4 +11,10 @@ sealed interface AttemptResult {
 
     /** Nothing reached the client; another attempt may still be made. {@code failure} is the caller's error if none is. */
     record FailedBeforeFirstByte(GatewayException failure) implements AttemptResult {}
+
+    /**
+     * A stream broke after text reached the client, where the next attempt may continue it; {@code failure}
+     * is what ended it, for the caller if no attempt follows.
+     */
+    record Broken(GatewayException failure) implements AttemptResult {}
 }

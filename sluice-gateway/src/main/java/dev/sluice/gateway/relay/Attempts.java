@@ -77,6 +77,7 @@ final class Attempts {
                         return answered.outcome();
                     }
                     case AttemptResult.FailedBeforeFirstByte failed -> last = failed.failure();
+                    case AttemptResult.Broken broken -> last = broken.failure();
                 }
                 if (clientGone.gone()) {
                     return Outcome.CANCELLED;

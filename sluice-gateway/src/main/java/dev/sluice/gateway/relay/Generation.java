@@ -70,20 +70,23 @@ public final class Generation {
             throw Attempts.noTarget(plan);
         }
         JsonNode echoed = stored.echoed(json); // the answer names the previous response the client did
+        StreamAnswer stream = new StreamAnswer(r, cache, session, stored, echoed);
         UpstreamAttempt attempt = new UpstreamAttempt(
-                r,
-                deadline,
-                body,
-                json,
-                new WholeAnswer(r, ctx.timing(), cache, session, stored, echoed),
-                new StreamAnswer(r, cache, session, stored, echoed));
+                r, deadline, body, json, new WholeAnswer(r, ctx.timing(), cache, session, stored, echoed), stream);
         Tally tally = r.tally();
-        return new Attempts(ctx.timing().sleeper(), deadline, r.x().clientGone(), tally)
-                .run(
-                        plan,
-                        attempt,
-                        () -> lease.ifPresent(l -> l.record(
-                                tally.usage().inputTokens(), tally.usage().outputTokens())));
+        try {
+            return new Attempts(ctx.timing().sleeper(), deadline, r.x().clientGone(), tally)
+                    .run(
+                            plan,
+                            attempt,
+                            () -> lease.ifPresent(l -> l.record(
+                                    tally.usage().inputTokens(), tally.usage().outputTokens())));
+        } catch (GatewayException e) {
+            if (stream.begun()) {
+                return stream.endWith(e); // the stream's head is out: the failure is told in-band
+            }
+            throw e;
+        }
     }
 
     private Outcome replay(CachedAnswer hit) {

@@ -3,22 +3,31 @@ package dev.sluice.gateway.relay;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.cache.StreamCapture;
+import dev.sluice.gateway.context.ClientErrors;
 import dev.sluice.gateway.context.Drain;
-import dev.sluice.gateway.context.UpstreamHeaders;
+import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.provider.NdjsonReader;
 import dev.sluice.gateway.provider.SseReader;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamHead;
 import dev.sluice.gateway.proxy.Exchange;
 import dev.sluice.gateway.proxy.ProxyRequest;
+import dev.sluice.gateway.route.Attempt;
+import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.route.Target;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.StreamTranslator;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A streamed answer: a {@link StreamRelay} from the upstream's events (SSE, or NDJSON for Ollama)
- * through a {@link StreamTranslator} to the client, registered for drain; every frame goes to the
- * cache capture and the session. A stream that completed is stored in the cache and remembered.
+ * A streamed answer, across the attempts that write into it: each a {@link StreamRelay} from the
+ * upstream's events (SSE, or NDJSON for Ollama) through a {@link StreamTranslator} into one
+ * {@link ClientStream}, registered for drain; every frame goes to the cache capture and the session.
+ * An attempt that fails before its first content is a failure like one before the first byte (the next
+ * target answers into the same stream); one that breaks after text reached the client may be continued
+ * by the next attempt ({@link #continuation()}); otherwise the stream ends with an in-band error. A
+ * stream that completed is stored in the cache and remembered. One per request; used by its thread.
  */
 final class StreamAnswer {
 
@@ -30,6 +39,16 @@ final class StreamAnswer {
     private final JsonNode request;
 
     private final StoredResponseUse stored;
+    private final ClientStream client;
+    private final @Nullable StreamCapture capture;
+    /** The translator of the answer so far; null until an attempt delivered content. */
+    private @Nullable StreamTranslator translator;
+    /** The last failure that ended an attempt inside the stream, told to the client if nothing mends it. */
+    private StreamRelay.@Nullable Break lastBreak;
+    /** The text delivered before the break the next attempt is to continue; null when none is. */
+    private @Nullable String prefill;
+
+    private long firstWriteNanos;
 
     StreamAnswer(ProxyRequest r, CacheUse cache, SessionUse session, StoredResponseUse stored, JsonNode json) {
         this.stored = stored;
@@ -38,17 +57,43 @@ final class StreamAnswer {
         this.session = session;
         this.includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
         this.request = json;
+        this.client = new ClientStream(
+                r.res(), r.ctx().edge().current(), r.ctx().config().timeouts().idle());
+        this.capture = cache.capture();
     }
 
-    /** The headers go out before the first frame; from then on failures are in-band. */
+    /** The text the next attempt must continue from (an assistant prefill), when a stream broke mid-text. */
+    Optional<String> continuation() {
+        return Optional.ofNullable(prefill);
+    }
+
+    /** Whether the stream's head went out: from then on a failure can only be told in-band. */
+    boolean begun() {
+        return client.begun();
+    }
+
+    /** Relays one attempt's stream and finishes the attempt. */
     // "try": the drain registration is held only for its scope; javac ignores the annotation on the
     // resource variable itself, so it sits on the method
     @SuppressWarnings("try")
-    Outcome relay(Target target, UpstreamCall call, UpstreamHead head, Dialect upstream) {
+    AttemptResult relay(Attempt attempt, UpstreamCall call, UpstreamHead head, Dialect upstream) {
         Exchange x = r.x();
+        Target target = attempt.target();
         var config = r.ctx().config();
-        StreamTranslator translator = StreamTranslator.of(upstream, x.client(), target.model(), includeUsage, request);
-        StreamCapture capture = cache.capture();
+        String from = prefill;
+        StreamTranslator previous = translator;
+        StreamTranslator t;
+        if (from != null && previous != null) {
+            t = previous.continueOn(upstream, target.model(), !from.equals(from.stripTrailing()));
+            r.tally().continuedAt(from.length());
+        } else {
+            t = StreamTranslator.of(upstream, x.client(), target.model(), includeUsage, request);
+            if (config.stream().continuation()) {
+                t.keepDeliveredText();
+            }
+        }
+        prefill = null;
+        client.begin(head, target);
         StreamRelay relay = r.scope()
                 .own(
                         "stream-relay",
@@ -57,10 +102,13 @@ final class StreamAnswer {
                                 in -> upstream == Dialect.OLLAMA
                                         ? new NdjsonReader(in, StreamRelay.MAX_EVENT_BYTES)
                                         : new SseReader(in, StreamRelay.MAX_EVENT_BYTES),
-                                translator,
+                                t,
                                 x.id(),
-                                config.stream().heartbeatInterval(),
-                                config.timeouts().idle(),
+                                new StreamRelay.Settings(
+                                        config.stream().heartbeatInterval(),
+                                        config.timeouts().idle(),
+                                        config.timeouts().firstToken(),
+                                        config.stream().skipMalformedEvents()),
                                 frame -> {
                                     if (capture != null) {
                                         capture.add(frame);
@@ -68,23 +116,93 @@ final class StreamAnswer {
                                     session.frame(frame);
                                     stored.frame(frame);
                                 },
-                                r.ctx().edge().current()));
+                                r.tally()::skippedEvent,
+                                client));
+        StreamRelay.Relayed relayed;
         try (Drain.Registration tracked = r.ctx().drain().track(relay)) {
-            var res = r.res();
-            UpstreamHeaders.copy(head.headers(), res);
-            res.header(Generation.TARGET_HEADER, target.id());
-            res.status(200);
-            res.header("content-type", "text/event-stream; charset=utf-8");
-            res.header("cache-control", "no-cache");
-            Outcome o = relay.relay(res.outputStream());
-            r.tally().answered(translator.usage(), relay.firstWriteNanos());
-            boolean complete = o == Outcome.SUCCESS && translator.complete();
-            cache.storeStream(x.authenticated().tenant(), capture, complete);
-            if (complete) {
-                session.remember(null);
-                stored.remember(upstream, null);
-            }
-            return o;
+            relayed = relay.relay();
         }
+        if (firstWriteNanos == 0) {
+            firstWriteNanos = relay.firstWriteNanos();
+        }
+        StreamRelay.Break broke = relayed.broke();
+        if (broke == null) {
+            translator = t;
+            return answered(attempt, relayed.outcome(), t, upstream);
+        }
+        attempt.finish(broke.timeout() ? AttemptOutcome.TIMEOUT : AttemptOutcome.SERVER_ERROR, Optional.empty());
+        lastBreak = broke;
+        GatewayException failure = new GatewayException(
+                broke.timeout() ? 504 : 502, broke.type(), broke.message() + " (upstream " + target.id() + ")", null);
+        if (from == null && broke.beforeContent() && !broke.last()) {
+            return new AttemptResult.FailedBeforeFirstByte(failure); // the client saw no event: start afresh
+        }
+        translator = t;
+        Optional<String> text =
+                from == null && !broke.last() && config.stream().continuation() ? t.continuable() : Optional.empty();
+        if (text.isPresent()) {
+            prefill = text.get();
+            return new AttemptResult.Broken(failure);
+        }
+        r.tally().answered(t.usage(), firstWriteNanos);
+        return new AttemptResult.Answered(tell(broke, t));
+    }
+
+    private AttemptResult answered(Attempt attempt, Outcome o, StreamTranslator t, Dialect upstream) {
+        attempt.finish(
+                o == Outcome.SUCCESS
+                        ? AttemptOutcome.SUCCESS
+                        : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR,
+                Optional.empty());
+        r.tally().answered(t.usage(), firstWriteNanos);
+        boolean complete = o == Outcome.SUCCESS && t.complete();
+        cache.storeStream(r.x().authenticated().tenant(), capture, complete);
+        if (complete) {
+            session.remember(null);
+            stored.remember(upstream, null);
+        }
+        return new AttemptResult.Answered(o);
+    }
+
+    /**
+     * Ends the begun stream after the attempts ran out (no target left, or the one left refused): the
+     * client hears of the break that started it, else of {@code last}; a refused continuation is never
+     * the client's error.
+     */
+    Outcome endWith(GatewayException last) {
+        StreamRelay.Break b = lastBreak;
+        StreamTranslator t = translator != null
+                ? translator
+                : StreamTranslator.of(Dialect.ANTHROPIC, r.x().client(), r.x().model(), includeUsage, request);
+        if (translator != null) {
+            r.tally().answered(t.usage(), firstWriteNanos);
+        }
+        if (b == null) {
+            b = new StreamRelay.Break(ClientErrors.anthropicType(last), last.getMessage(), null, true, false, true);
+        } else if (prefill != null) {
+            b = new StreamRelay.Break(
+                    b.type(),
+                    b.message() + "; no target could continue the answer",
+                    b.ownError(), // the upstream's own error, never sent: its frames were numbered in order
+                    false,
+                    b.timeout(),
+                    true);
+        }
+        prefill = null;
+        return tell(b, t);
+    }
+
+    /** The client's in-band error for a break: the upstream's own, else one of Sluice's. */
+    private Outcome tell(StreamRelay.Break b, StreamTranslator t) {
+        String own = b.ownError();
+        try {
+            client.write(
+                    own != null
+                            ? own.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                            : t.errorFrame(b.type(), b.message()));
+        } catch (StreamRelay.ClientGoneException gone) {
+            return Outcome.CANCELLED;
+        }
+        return Outcome.FAILURE;
     }
 }

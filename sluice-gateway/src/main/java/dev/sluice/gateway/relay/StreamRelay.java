@@ -2,7 +2,6 @@ package dev.sluice.gateway.relay;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.Drain;
-import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.provider.SseReader;
@@ -11,7 +10,6 @@ import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.translate.StreamTranslator;
 import dev.sluice.gateway.translate.TranslationException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,13 +24,20 @@ import org.jspecify.annotations.Nullable;
  * parses upstream frames (SSE events or NDJSON lines) into a small bounded queue (back-pressure
  * reaches the upstream through Jetty's demand); the request thread translates each into the client's
  * dialect and writes it, sends {@code : ping} heartbeats when nothing was written for a while (so a
- * vanished client is noticed), enforces the idle deadline and ends the stream with an in-band error
- * in the client's dialect on any failure — never a fabricated message_stop or [DONE]; only an upstream
- * body that ends cleanly after its finish signal gets the client's terminator in place of its own.
+ * vanished client is noticed), and enforces the first-token and idle deadlines. The frames before the
+ * first content (message_start, a block's start) are held back: an attempt that fails before content
+ * has shown the client nothing but comments, so another target can answer into the same stream. A
+ * failure is returned as a {@link Break}, never written here: the caller either continues the answer
+ * on another target or ends the stream with an in-band error — never a fabricated message_stop or
+ * [DONE]; only an upstream body that ends cleanly after its finish signal gets the client's terminator
+ * in place of its own.
  */
 final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+    /** Frames before the first content held back at most: past it they go out and the attempt is committed. */
+    static final int MAX_HELD_BYTES = 64 * 1024;
+
     private static final long AFTER_STOP_GRACE_NANOS = 1_000_000_000L;
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -42,13 +47,36 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     private record End(@Nullable Throwable failure) implements Item {}
 
+    /** How the relay ended: the outcome, and for a failure its break. */
+    record Relayed(Outcome outcome, @Nullable Break broke) {}
+
+    /**
+     * A stream that failed.
+     *
+     * @param type the Anthropic error type for the client's in-band error
+     * @param ownError the upstream's own in-band error, translated, to send instead of one made of type and message
+     * @param beforeContent none of this attempt's frames reached the client
+     * @param timeout a deadline ended it (first token, idle): the breaker counts a timeout
+     * @param last no other attempt may follow (Sluice is draining)
+     */
+    record Break(
+            String type,
+            String message,
+            @Nullable String ownError,
+            boolean beforeContent,
+            boolean timeout,
+            boolean last) {}
+
+    /** The relay's settings from the configuration. */
+    record Settings(Duration heartbeat, Duration idle, Duration firstToken, boolean skipMalformed) {}
+
     private final UpstreamCall call;
     private final Function<InputStream, FrameReader> frames;
     private final StreamTranslator translator;
     private final java.util.function.Consumer<byte[]> written;
+    private final Runnable skipped;
     private final String requestId;
-    private final Duration heartbeat;
-    private final Duration idle;
+    private final Settings settings;
     /** Upstream events waiting for the client: at most 32, and at most {@value #MAX_QUEUED_CHARS} characters
      *  of event data unless a single event is larger (it then waits alone). */
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
@@ -57,7 +85,9 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     /** Characters of event data the queue may still take; the reader waits for room, the writer frees it. */
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_QUEUED_CHARS);
 
-    private final ClientConnection client;
+    private final ClientStream client;
+    private final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+    private boolean committed;
     private volatile @Nullable String terminateReason;
     private volatile long firstWriteNanos;
     private volatile boolean closed;
@@ -68,25 +98,28 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
             Function<InputStream, FrameReader> frames,
             StreamTranslator translator,
             String requestId,
-            Duration heartbeat,
-            Duration idle,
+            Settings settings,
             java.util.function.Consumer<byte[]> written,
-            ClientConnection client) {
+            Runnable skipped,
+            ClientStream client) {
         this.client = client;
         this.written = written;
+        this.skipped = skipped;
         this.call = call;
         this.frames = frames;
         this.translator = translator;
         this.requestId = requestId;
-        this.heartbeat = heartbeat;
-        this.idle = idle;
+        this.settings = settings;
     }
 
-    /** Relays until the stream ends; returns the outcome for the permit. */
-    Outcome relay(OutputStream out) {
+    /** Relays until the stream ends. */
+    Relayed relay() {
         reader = Thread.ofVirtual().name("sluice-relay-" + requestId).start(this::readLoop);
+        Duration heartbeat = settings.heartbeat();
+        Duration idle = settings.idle();
         long pollMs = Math.max(10, Math.min(heartbeat.toMillis(), 250));
-        long now = System.nanoTime();
+        long start = System.nanoTime();
+        long now = start;
         long lastWrite = now;
         long lastUpstream = now;
         boolean sawStop = false;
@@ -97,40 +130,58 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 String reason = terminateReason;
                 if (reason != null) {
                     if (sawStop) {
-                        return Outcome.SUCCESS; // the answer is complete: nothing is written after message_stop
+                        flushHeld();
+                        return done(Outcome.SUCCESS); // the answer is complete: nothing is written after message_stop
                     }
                     call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null));
-                    return fail(out, "overloaded_error", reason);
+                    return broke(new Break("overloaded_error", reason, null, !committed, false, true));
                 }
                 if (item == null) {
                     if (sawStop && now - lastUpstream > AFTER_STOP_GRACE_NANOS) {
-                        return Outcome.SUCCESS; // complete; an upstream that does not end its response is cut
+                        return done(Outcome.SUCCESS); // complete; an upstream that does not end its response is cut
+                    }
+                    if (!sawStop
+                            && !translator.contentDelivered()
+                            && now - start > settings.firstToken().toNanos()) {
+                        call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "first token", null));
+                        return broke(new Break(
+                                "timeout_error",
+                                "no content from the upstream within timeouts.first-token ("
+                                        + settings.firstToken().toMillis() + " ms)",
+                                null,
+                                !committed,
+                                true,
+                                false));
                     }
                     if (!sawStop && now - lastUpstream > idle.toNanos()) {
                         call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "idle", null));
-                        return fail(out, "timeout_error", "upstream stalled: no event for " + idle.toMillis() + " ms");
+                        return broke(new Break(
+                                "timeout_error",
+                                "upstream stalled: no event for " + idle.toMillis() + " ms",
+                                null,
+                                !committed,
+                                true,
+                                false));
                     }
                     if (!sawStop && now - lastWrite >= heartbeat.toNanos()) {
-                        write(out, PING);
+                        client.write(PING);
                         lastWrite = now;
                     }
                     continue;
                 }
                 if (item instanceof End end) {
                     if (sawStop) {
-                        return Outcome.SUCCESS;
+                        return done(Outcome.SUCCESS);
                     }
                     if (end.failure() == null && translator.finishSeen()) {
                         // a clean end after the finish signal and usage, only without the terminator: the
                         // answer is whole, so the client gets its own closing frames
-                        byte[] closing = translator.closingFrames();
-                        write(out, closing);
-                        if (written != null) {
-                            written.accept(closing);
-                        }
-                        return Outcome.SUCCESS;
+                        send(translator.closingFrames());
+                        flushHeld();
+                        return done(Outcome.SUCCESS);
                     }
-                    return fail(out, endType(end.failure()), endMessage(end.failure()));
+                    return broke(new Break(
+                            endType(end.failure()), endMessage(end.failure()), null, !committed, false, false));
                 }
                 SseEvent e = ((Event) item).event();
                 room.release(weight(e));
@@ -142,39 +193,93 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 try {
                     bytes = translator.onFrame(e);
                 } catch (TranslationException malformed) {
+                    if (settings.skipMalformed()) {
+                        skipped.run();
+                        System.getLogger("sluice.relay")
+                                .log(
+                                        System.Logger.Level.WARNING,
+                                        "request " + requestId + ": skipped a malformed upstream event ("
+                                                + malformed.getMessage() + ")");
+                        continue;
+                    }
                     call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "malformed", null));
-                    return fail(out, "api_error", "upstream sent a malformed event: " + malformed.getMessage());
-                }
-                if (bytes.length > 0) {
-                    write(out, bytes);
-                    if (written != null) {
-                        written.accept(bytes); // the answer as sent, for the response cache
-                    }
-                    lastWrite = now;
-                    if (firstWriteNanos == 0) {
-                        firstWriteNanos = now;
-                    }
+                    return broke(new Break(
+                            "api_error",
+                            "upstream sent a malformed event: " + malformed.getMessage(),
+                            null,
+                            !committed,
+                            false,
+                            false));
                 }
                 if (translator.failed()) {
-                    return Outcome.FAILURE; // the upstream's own in-band error, relayed in the client's dialect
+                    // the upstream's own in-band error, already in the client's dialect: the caller sends it
+                    // unless another target continues the answer
+                    return broke(new Break(
+                            "api_error",
+                            "upstream error",
+                            new String(bytes, StandardCharsets.UTF_8),
+                            !committed,
+                            false,
+                            false));
+                }
+                if (bytes.length > 0) {
+                    send(bytes);
+                    if (committed) {
+                        lastWrite = now;
+                    }
                 }
                 if (translator.complete()) {
+                    flushHeld();
                     sawStop = true; // keep reading until the upstream ends so its connection is reused
                 }
             }
         } catch (ClientGoneException gone) {
             call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "client went away", gone));
-            return Outcome.CANCELLED;
+            return done(Outcome.CANCELLED);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "interrupted", interrupted));
-            return Outcome.CANCELLED;
+            return done(Outcome.CANCELLED);
         }
     }
 
-    private Outcome fail(OutputStream out, String type, String message) throws ClientGoneException {
-        write(out, translator.errorFrame(type, message));
-        return Outcome.FAILURE;
+    /** Frames go out once content did; until then (and up to a bound) they are held back. */
+    private void send(byte[] bytes) throws ClientGoneException {
+        if (!committed && !translator.contentDelivered() && held.size() + bytes.length <= MAX_HELD_BYTES) {
+            held.writeBytes(bytes);
+            return;
+        }
+        flushHeld();
+        write(bytes);
+    }
+
+    private void flushHeld() throws ClientGoneException {
+        if (!committed) {
+            committed = true;
+            if (held.size() > 0) {
+                write(held.toByteArray());
+                held.reset();
+            }
+        }
+    }
+
+    private void write(byte[] bytes) throws ClientGoneException {
+        if (bytes.length == 0) {
+            return;
+        }
+        client.write(bytes);
+        written.accept(bytes); // the answer as sent, for the response cache, the session, the stored response
+        if (firstWriteNanos == 0) {
+            firstWriteNanos = System.nanoTime();
+        }
+    }
+
+    private static Relayed done(Outcome o) {
+        return new Relayed(o, null);
+    }
+
+    private static Relayed broke(Break b) {
+        return new Relayed(Outcome.FAILURE, b);
     }
 
     private static String endType(@Nullable Throwable failure) {
@@ -195,24 +300,6 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
             return tooLarge.getMessage();
         }
         return UpstreamCall.classify(failure).getMessage();
-    }
-
-    /**
-     * Writes and flushes one frame. A client that stops reading blocks the write once the socket's
-     * buffers are full: if it is still blocked after the idle timeout, the connection watch closes the
-     * socket, the write fails and the stream ends as cancelled (upstream aborted, permit released).
-     */
-    private void write(OutputStream out, byte[] bytes) throws ClientGoneException {
-        client.writeStarts(System.nanoTime() + idle.toNanos());
-        try {
-            out.write(bytes);
-            out.flush();
-        } catch (java.io.IOException | RuntimeException e) {
-            // Helidon reports a vanished client as ServerConnectionException / UncheckedIOException
-            throw new ClientGoneException(e);
-        } finally {
-            client.writeDone();
-        }
     }
 
     private void readLoop() {

@@ -1,7 +1,6 @@
 package dev.sluice.gateway.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.Drain;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.Sanitize;
@@ -79,6 +78,15 @@ final class UpstreamAttempt implements Attempts.Step {
                             + attempt.target().id() + " does not)",
                     null));
         }
+        Optional<String> prefill = x.stream() ? stream.continuation() : Optional.empty();
+        if (prefill.isPresent() && (upstream == Dialect.RESPONSES || !provider.continuation())) {
+            attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // no breaker; the next target is tried
+            return failed(new GatewayException(
+                    502,
+                    "api_error",
+                    "target " + attempt.target().id() + " cannot continue an answer (providers.<name>.continuation)",
+                    null));
+        }
         byte[] upstreamBody;
         try {
             if (r.embeddings()) {
@@ -90,8 +98,23 @@ final class UpstreamAttempt implements Attempts.Step {
                                 && r.ctx().config().responses().omitUnsupportedTools()
                         ? Translate.responsesWithFunctionToolsOnly(json)
                         : json;
-                upstreamBody = Exchanges.request(
-                        x.client(), upstream, body, sent, attempt.target().model(), x.stream());
+                if (prefill.isPresent()) {
+                    JsonNode prefilled = Translate.withPrefill(
+                            x.client(), sent, prefill.get().stripTrailing());
+                    upstreamBody = Exchanges.request(
+                            x.client(),
+                            upstream,
+                            prefilled.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            prefilled,
+                            attempt.target().model(),
+                            true);
+                    if (upstream == Dialect.OPENAI) {
+                        upstreamBody = Translate.continueFinalMessage(upstreamBody);
+                    }
+                } else {
+                    upstreamBody = Exchanges.request(
+                            x.client(), upstream, body, sent, attempt.target().model(), x.stream());
+                }
             }
         } catch (TranslationException e) {
             attempt.finish(AttemptOutcome.CLIENT_ERROR, Optional.empty());
@@ -156,13 +179,7 @@ final class UpstreamAttempt implements Attempts.Step {
                     return whole.deliver(attempt, call, head, upstream);
                 }
             }
-            Outcome o = stream.relay(attempt.target(), call, head, upstream); // the relay registers for drain itself
-            attempt.finish(
-                    o == Outcome.SUCCESS
-                            ? AttemptOutcome.SUCCESS
-                            : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR,
-                    Optional.empty());
-            return new AttemptResult.Answered(o);
+            return stream.relay(attempt, call, head, upstream); // the relay registers for drain itself
         }
     }
 

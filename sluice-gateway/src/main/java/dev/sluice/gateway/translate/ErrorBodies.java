@@ -16,6 +16,11 @@ public final class ErrorBodies {
 
     private ErrorBodies() {}
 
+    /** The Anthropic error type a status stands for. */
+    public static String anthropicTypeFor(int status) {
+        return ErrorMapping.anthropicTypeFor(status);
+    }
+
     /** An error whose type is chosen from the HTTP status. */
     public static byte[] body(Dialect client, int status, String message) {
         return body(client, ErrorMapping.anthropicTypeFor(status), message);

@@ -62,8 +62,31 @@ public interface StreamTranslator {
      */
     byte[] errorFrame(String anthropicErrorType, String message);
 
-    /** The real usage seen so far; never invented. */
+    /** The real usage seen so far; never invented. After a continuation, both attempts' together. */
     Usage usage();
+
+    /** Keeps the text delivered from now on (call before the first frame), so a break can be continued. */
+    void keepDeliveredText();
+
+    /** Whether content (a delta of any block) has been translated: before it, nothing of substance was. */
+    boolean contentDelivered();
+
+    /**
+     * The text delivered so far when the stream broke where it can be continued: the message started,
+     * every block was text, the finish signal was not seen, and the text was kept ({@link
+     * #keepDeliveredText()}). Empty otherwise: a break in a tool call or thinking block cannot be continued.
+     */
+    java.util.Optional<String> continuable();
+
+    /**
+     * A translator for a continuation of this stream's answer read from {@code upstream} (never
+     * {@link Dialect#RESPONSES}): its frames are spliced into what the client has — the same message,
+     * block indexes going on, usage adding both attempts. This translator is done with from then on.
+     *
+     * @param trimmedWhitespace the prefill sent lost trailing whitespace, so the continuation's is dropped
+     * @throws IllegalStateException when {@link #continuable()} is empty
+     */
+    StreamTranslator continueOn(Dialect upstream, String targetModel, boolean trimmedWhitespace);
 
     /**
      * A translator for one stream.

@@ -6,6 +6,7 @@ import dev.sluice.gateway.translate.answer.Answers;
 import dev.sluice.gateway.translate.request.AnthropicRequestToOllama;
 import dev.sluice.gateway.translate.request.AnthropicRequestToOpenAi;
 import dev.sluice.gateway.translate.request.OpenAiRequestToAnthropic;
+import dev.sluice.gateway.translate.request.Prefills;
 import dev.sluice.gateway.translate.request.ResponsesRequests;
 import dev.sluice.gateway.translate.shared.Json;
 import dev.sluice.gateway.translate.shared.Usages;
@@ -72,6 +73,16 @@ public final class Translate {
      */
     public static JsonNode responsesWithFunctionToolsOnly(JsonNode responsesRequest) {
         return ResponsesRequests.withFunctionToolsOnly(responsesRequest);
+    }
+
+    /** The client's request asking to continue {@code text}, an answer delivered in part (see {@link Prefills}). */
+    public static JsonNode withPrefill(Dialect client, JsonNode request, String text) {
+        return Prefills.withPrefill(client, request, text);
+    }
+
+    /** An OpenAI chat request that continues its final assistant turn (see {@link Prefills}). */
+    public static byte[] continueFinalMessage(byte[] openAiRequest) throws TranslationException {
+        return Prefills.continueFinalMessage(openAiRequest);
     }
 
     /** An Anthropic {@code message} as an OpenAI {@code chat.completion} ({@code created} is now). */

@@ -40,8 +40,9 @@ class ConfigDefaultsTest {
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(60),
                         Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
                         Duration.ofMinutes(10)));
-        assertThat(c.stream().heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.stream()).isEqualTo(new SluiceConfig.Stream(Duration.ofMillis(500), true, false));
         assertThat(c.shutdown())
                 .isEqualTo(new SluiceConfig.Shutdown(
                         Duration.ofSeconds(1), Duration.ofSeconds(25), Duration.ofSeconds(5)));
@@ -62,7 +63,7 @@ class ConfigDefaultsTest {
 
     @Test
     void registryListsEveryKeyOnceWithItsEnvName() {
-        assertThat(ConfigLoader.keys()).hasSize(117);
+        assertThat(ConfigLoader.keys()).hasSize(121);
         assertThat(ConfigLoader.keys()).extracting(ConfigKey::key).doesNotHaveDuplicates();
         assertThat(ConfigLoader.keys()).allSatisfy(k -> {
             assertThat(k.key()).matches("[a-z]+(\\.<name>)?(\\.[a-z-]+)+");

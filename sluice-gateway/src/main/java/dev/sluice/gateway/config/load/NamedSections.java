@@ -42,6 +42,10 @@ final class NamedSections {
             new Field("providers", "native-responses", ValueType.BOOLEAN, "false",
                     "openai, openrouter, azure-openai: the provider serves the Responses API itself, so /v1/responses"
                             + " requests reach it untranslated (its own store and previous_response_id apply)"),
+            new Field("providers", "continuation", ValueType.BOOLEAN, "",
+                    "whether the provider continues a final assistant turn (a prefill), so a broken stream can be"
+                            + " continued on it; default true for anthropic, else false (true for vLLM/SGLang servers:"
+                            + " Sluice sends continue_final_message)"),
             new Field("providers", "max-connections", ValueType.POSITIVE_INT, "",
                     "connection pool bound; default upstream.max-connections"),
             new Field("providers", "max-queued-requests", ValueType.POSITIVE_INT, "",

@@ -293,9 +293,13 @@ final class Resolver {
                 new SluiceConfig.Timeouts(
                         this.<Duration>get("timeouts.connect"),
                         this.<Duration>get("timeouts.first-byte"),
+                        this.<Duration>get("timeouts.first-token"),
                         this.<Duration>get("timeouts.idle"),
                         this.<Duration>get("timeouts.total")),
-                new SluiceConfig.Stream(this.<Duration>get("stream.heartbeat-interval")),
+                new SluiceConfig.Stream(
+                        this.<Duration>get("stream.heartbeat-interval"),
+                        this.<Boolean>get("stream.continuation"),
+                        this.<Boolean>get("stream.skip-malformed-events")),
                 new SluiceConfig.Shutdown(
                         this.<Duration>get("shutdown.pre-drain"),
                         this.<Duration>get("shutdown.drain-timeout"),

@@ -63,7 +63,8 @@ final class RoutingResolver {
                             azureVersion(null),
                             upstream.maxConnections(),
                             upstream.maxQueuedRequests(),
-                            false));
+                            false,
+                            upstream.kind() == ProviderKind.ANTHROPIC));
         }
         named.getOrDefault("providers", Map.of()).forEach((name, fields) -> {
             String where = "providers." + name;
@@ -97,7 +98,8 @@ final class RoutingResolver {
                             azureVersion((String) fields.get("api-version")),
                             (Integer) fields.getOrDefault("max-connections", upstream.maxConnections()),
                             (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests()),
-                            nativeResponses(kind, fields.get("native-responses"), where)));
+                            nativeResponses(kind, fields.get("native-responses"), where),
+                            (Boolean) fields.getOrDefault("continuation", kind == ProviderKind.ANTHROPIC)));
         });
         return out;
     }

@@ -129,6 +129,13 @@ final class OpenAiClientSink extends ClientSink {
     }
 
     @Override
+    void continuing() {
+        if (id.isEmpty()) {
+            id = Ids.completion(); // a pass-through stream's chunks were the upstream's: the rest has an id of its own
+        }
+    }
+
+    @Override
     String errorFrame(ErrorMapping error) {
         return "data: " + Json.write(error.openAiJson()) + "\n\n";
     }

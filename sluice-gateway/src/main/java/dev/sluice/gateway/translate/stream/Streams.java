@@ -10,6 +10,7 @@ import dev.sluice.gateway.translate.shared.ErrorMapping;
 import dev.sluice.gateway.translate.shared.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.Optional;
 
 /**
  * Wiring: an upstream reader feeding Anthropic events to a client sink, behind
@@ -48,13 +49,16 @@ public final class Streams {
             case RESPONSES -> new ResponsesClientSink(passThrough, clientRequest, targetModel, clock);
             case OLLAMA -> throw new IllegalArgumentException("client dialect must be ANTHROPIC, OPENAI or RESPONSES");
         };
-        UpstreamReader reader = switch (upstream) {
+        return new Translator(upstream, reader(upstream, sink, targetModel), sink, passThrough);
+    }
+
+    private static UpstreamReader reader(Dialect upstream, ClientSink sink, String targetModel) {
+        return switch (upstream) {
             case ANTHROPIC -> new AnthropicUpstreamReader(sink);
             case OPENAI -> new OpenAiUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
             case OLLAMA -> new OllamaUpstreamReader(sink, new AnthropicEventWriter(sink, targetModel));
             case RESPONSES -> new ResponsesUpstreamReader(sink); // only ever passed through to a Responses client
         };
-        return new Translator(upstream, reader, sink, passThrough);
     }
 
     private static final class Translator implements StreamTranslator {
@@ -120,6 +124,34 @@ public final class Streams {
         @Override
         public Usage usage() {
             return sink.usage();
+        }
+
+        @Override
+        public void keepDeliveredText() {
+            sink.keepDeliveredText();
+        }
+
+        @Override
+        public boolean contentDelivered() {
+            // a native Responses stream is passed through untracked: whatever it sends counts as content
+            return upstream == Dialect.RESPONSES || sink.delivered().content();
+        }
+
+        @Override
+        public Optional<String> continuable() {
+            if (sink.complete() || reader.finishSeen() || upstream == Dialect.RESPONSES) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(sink.delivered().continuable());
+        }
+
+        @Override
+        public StreamTranslator continueOn(Dialect next, String targetModel, boolean trimmedWhitespace) {
+            if (next == Dialect.RESPONSES || continuable().isEmpty()) {
+                throw new IllegalStateException("this stream cannot be continued on " + next);
+            }
+            sink.continueAfterBreak(trimmedWhitespace);
+            return new Translator(next, reader(next, sink, targetModel), sink, false);
         }
     }
 }

@@ -1,0 +1,70 @@
+package dev.sluice.gateway.relay;
+
+import dev.sluice.gateway.context.UpstreamHeaders;
+import dev.sluice.gateway.edge.ClientConnection;
+import dev.sluice.gateway.provider.UpstreamHead;
+import dev.sluice.gateway.route.Target;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.OutputStream;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client's side of one streamed answer, across every attempt that writes into it: the head goes
+ * out once (the first attempt that got an upstream stream sets it), then frames, each flushed. An
+ * attempt that fails before its first content leaves only the head and {@code : ping} comments behind,
+ * which no SSE client sees, so the next target can still answer into the same stream.
+ */
+final class ClientStream {
+
+    private final ServerResponse res;
+    private final ClientConnection client;
+    private final Duration writeDeadline;
+    private @Nullable OutputStream out;
+
+    ClientStream(ServerResponse res, ClientConnection client, Duration writeDeadline) {
+        this.res = res;
+        this.client = client;
+        this.writeDeadline = writeDeadline;
+    }
+
+    /** Sets the head from the first upstream head; later attempts keep it. */
+    void begin(UpstreamHead head, Target target) {
+        if (out != null) {
+            return;
+        }
+        UpstreamHeaders.copy(head.headers(), res);
+        res.header(Generation.TARGET_HEADER, target.id());
+        res.status(200);
+        res.header("content-type", "text/event-stream; charset=utf-8");
+        res.header("cache-control", "no-cache");
+        out = res.outputStream();
+    }
+
+    /** Whether an attempt began the stream: from then on every failure is told in-band. */
+    boolean begun() {
+        return out != null;
+    }
+
+    /**
+     * Writes and flushes one frame. A client that stops reading blocks the write once the socket's
+     * buffers are full: if it is still blocked after the idle timeout, the connection watch closes the
+     * socket, the write fails and the stream ends as cancelled (upstream aborted, permit released).
+     */
+    void write(byte[] bytes) throws StreamRelay.ClientGoneException {
+        OutputStream o = out;
+        if (o == null) {
+            throw new IllegalStateException("the stream was not begun");
+        }
+        client.writeStarts(System.nanoTime() + writeDeadline.toNanos());
+        try {
+            o.write(bytes);
+            o.flush();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Helidon reports a vanished client as ServerConnectionException / UncheckedIOException
+            throw new StreamRelay.ClientGoneException(e);
+        } finally {
+            client.writeDone();
+        }
+    }
+}
