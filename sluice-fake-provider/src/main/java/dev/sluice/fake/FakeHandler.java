@@ -32,6 +32,7 @@ final class FakeHandler extends Handler.Abstract {
     private final Settings settings;
     private final Stats stats;
     private final Slots slots;
+    private final FaultCounts faultCounts;
     private final BooleanSupplier stopping;
     private final AtomicLong flapping = new AtomicLong();
     private final Dialect anthropic = new AnthropicDialect();
@@ -39,10 +40,11 @@ final class FakeHandler extends Handler.Abstract {
     private final Dialect ollama = new OllamaDialect();
     private final Dialect responses = new ResponsesDialect();
 
-    FakeHandler(Settings settings, Stats stats, Slots slots, BooleanSupplier stopping) {
+    FakeHandler(Settings settings, Stats stats, Slots slots, FaultCounts faultCounts, BooleanSupplier stopping) {
         this.settings = settings;
         this.stats = stats;
         this.slots = slots;
+        this.faultCounts = faultCounts;
         this.stopping = stopping;
     }
 
@@ -181,7 +183,8 @@ final class FakeHandler extends Handler.Abstract {
     }
 
     /**
-     * Applies the request's fault (unknown: 400; reset, no-answer, error statuses), reads it with
+     * Applies the request's fault (unknown: 400; reset, no-answer, error statuses; a {@code -times-<K>}
+     * fault only for its first K requests), reads it with
      * {@code read} (which throws {@link BadRequest} for a 400), takes a model slot and plays the reply.
      *
      * @param dialect    the dialect errors are answered in
@@ -201,12 +204,13 @@ final class FakeHandler extends Handler.Abstract {
         try {
             Optional<String> model =
                     root.map(r -> r.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText);
-            fault = Fault.select(
+            Fault.Choice choice = faultCounts.take(Fault.select(
                     header(request, Fault.HEADER),
                     deployment
                             .filter(name -> name.startsWith(Fault.MODEL_PREFIX))
-                            .or(() -> model));
-            plan = Plan.of(settings, fault, name -> header(request, name));
+                            .or(() -> model)));
+            fault = choice.fault();
+            plan = Plan.of(settings, choice, name -> header(request, name));
         } catch (BadRequest e) {
             respondError(ex, dialect, ErrorKind.INVALID_REQUEST, e.getMessage());
             return;
@@ -257,9 +261,9 @@ final class FakeHandler extends Handler.Abstract {
         try {
             JsonNode root =
                     Json.parseObject(body).orElseThrow(() -> new BadRequest("request body is not a JSON object"));
-            Fault fault = timingFault(request, root);
-            if (fault == Fault.NO_ANSWER) ex.parkUntilGone();
-            if (fault == Fault.SLOW_HEADERS)
+            Fault.Choice fault = timingFault(request, root);
+            if (fault.fault() == Fault.NO_ANSWER) ex.parkUntilGone();
+            if (fault.fault() == Fault.SLOW_HEADERS)
                 ex.await(Plan.of(settings, fault, name -> header(request, name)).latency());
             ex.respond(200, Player.JSON, Map.of(), AnthropicDialect.countTokens(root));
         } catch (BadRequest e) {
@@ -267,15 +271,19 @@ final class FakeHandler extends Handler.Abstract {
         }
     }
 
-    /** The request's fault if it is a timing one count_tokens honours; any other (or unknown) fault is ignored there. */
-    private static Fault timingFault(Request request, JsonNode root) {
+    /**
+     * The request's fault if it is a timing one count_tokens honours; any other (or unknown) fault is
+     * ignored there, and count_tokens does not count toward a {@code -times-<K>}.
+     */
+    private static Fault.Choice timingFault(Request request, JsonNode root) {
         try {
-            Fault fault = Fault.select(
+            Fault.Choice choice = Fault.select(
                     header(request, Fault.HEADER),
                     Optional.of(root.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText));
-            return fault == Fault.SLOW_HEADERS || fault == Fault.NO_ANSWER ? fault : Fault.NONE;
+            Fault fault = choice.fault();
+            return fault == Fault.SLOW_HEADERS || fault == Fault.NO_ANSWER ? choice : Fault.Choice.NONE;
         } catch (BadRequest unknown) {
-            return Fault.NONE;
+            return Fault.Choice.NONE;
         }
     }
 
