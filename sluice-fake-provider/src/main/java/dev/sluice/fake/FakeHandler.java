@@ -148,7 +148,11 @@ final class FakeHandler extends Handler.Abstract {
         return path.startsWith("/api/") ? ollama : path.startsWith("/v1/messages") ? anthropic : openAi;
     }
 
-    /** A chat answer in {@code dialect}, streamed or whole. */
+    /**
+     * A chat answer in {@code dialect}, streamed or whole. A request whose last assistant turn is a prefill
+     * ({@link Dialect#prefill}) is read without that turn (its text still counted as input) and answered
+     * with the rest of what the fake would answer, when the prefill begins it ({@link Answer#continuing}).
+     */
     private void generate(
             Exchange ex,
             Request request,
@@ -157,11 +161,17 @@ final class FakeHandler extends Handler.Abstract {
             Optional<JsonNode> parsed,
             Optional<String> deployment) {
         answer(ex, request, dialect, parsed, deployment, root -> {
-            Conversation conversation = dialect.parse(root, Conversation.digest(body));
+            long digest = Conversation.digest(body);
+            Conversation whole = dialect.parse(root, digest);
+            Optional<String> prefill = dialect.prefill(root);
+            Conversation conversation = prefill.isEmpty()
+                    ? whole
+                    : dialect.parse(Dialect.withoutLastMessage(root), digest).withPrompt(whole.prompt());
             return (plan, fault) -> {
                 Answer answer = fault == Fault.BIG_EVENTS
                         ? Answer.bigEvent()
-                        : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
+                        : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER)
+                                .continuing(prefill.orElse(""));
                 Player.play(ex, dialect, conversation, answer, plan, fault);
             };
         });
@@ -184,7 +194,8 @@ final class FakeHandler extends Handler.Abstract {
 
     /**
      * Applies the request's fault (unknown: 400; reset, no-answer, error statuses; a {@code -times-<K>}
-     * fault only for its first K requests), reads it with
+     * fault only for its first K requests; refuse-prefill only to a request ending with an assistant
+     * turn), reads it with
      * {@code read} (which throws {@link BadRequest} for a 400), takes a model slot and plays the reply.
      *
      * @param dialect    the dialect errors are answered in
@@ -225,7 +236,10 @@ final class FakeHandler extends Handler.Abstract {
         }
         Optional<ErrorKind> error = fault == Fault.FLAPPING && flapping.incrementAndGet() % 2 == 1
                 ? Optional.of(ErrorKind.FLAPPING)
-                : fault.error();
+                : fault == Fault.REFUSE_PREFILL
+                                && root.filter(dialect::endsWithAssistant).isPresent()
+                        ? Optional.of(ErrorKind.PREFILL_REFUSED)
+                        : fault.error();
         if (error.isPresent()) { // a scripted error still takes the request's latency
             ex.await(plan.latency());
             respondError(ex, dialect, error.get(), error.get().defaultMessage);

@@ -39,7 +39,9 @@ enum Fault {
     /** One text delta of {@link Answer#BIG_EVENT_CHARS} characters, streamed max_tokens times (for clients that do not read). */
     BIG_EVENTS("big-events"),
     /** Realtime sessions only: the fake reads no client frame for {@code x-fake-stall} (default 30 s) after the handshake. */
-    SLOW_READER("slow-reader");
+    SLOW_READER("slow-reader"),
+    /** 400 invalid_request_error when the request ends with an assistant turn (a prefill); else no fault. */
+    REFUSE_PREFILL("refuse-prefill");
 
     static final String HEADER = "x-fake-fault";
     static final String MODEL_PREFIX = "fault-";

@@ -85,6 +85,14 @@
  *       {@code cache_creation_input_tokens} (the last two only when something is marked); OpenAI
  *       {@code prompt_tokens} (all), {@code prompt_tokens_details.cached_tokens} (the read);
  *       Ollama {@code prompt_eval_count} (all).
+ *   <li><b>Prefill</b> (continuing the assistant's text): an Anthropic request whose last message is
+ *       {@code assistant} with text (a string or text blocks), or an OpenAI chat request whose last
+ *       message is {@code assistant} with text and which sends {@code "continue_final_message": true}
+ *       (vLLM's option), after at least one other message. The fake reads the request without that turn
+ *       and takes the text it would answer then (its deltas joined); when the prefill text is a prefix
+ *       of it, the answer is only the rest: the deltas after the prefill's end, the one it ends in cut
+ *       there, so prefill + answer = the text without prefill; output tokens count those deltas, input
+ *       tokens include the prefill. Otherwise the usual answer. Ollama and Responses do not continue.
  * </ul>
  *
  * <h2>Faults</h2>
@@ -102,7 +110,9 @@
  * {@code content-filter} (stop reason refusal / content_filter), {@code flapping} (odd requests 503),
  * {@code big-events} (one 16 KiB text delta streamed max_tokens times, at most 100,000: tens of MiB
  * for a client that never reads; usage counts it once), {@code slow-reader} (realtime sessions only: no
- * client frame read for {@code x-fake-stall}).
+ * client frame read for {@code x-fake-stall}), {@code refuse-prefill} (400 invalid_request_error in the
+ * dialect's error body when the request's last message is an assistant turn, whatever its content and
+ * {@code continue_final_message}; Responses: the last input item an assistant message; else no fault).
  * On a realtime session stream-cut drops the connection without
  * a close frame, stall pauses, stream-error sends an {@code error} event and keeps the session, malformed and
  * malformed-event send a non-JSON frame, and the status faults refuse the handshake.
