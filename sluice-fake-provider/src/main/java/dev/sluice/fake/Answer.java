@@ -75,6 +75,28 @@ record Answer(List<String> thinking, List<String> text, List<ToolCall> toolCalls
         return String.join("", thinking);
     }
 
+    /**
+     * This answer continuing a prefilled assistant text: when {@code prefill} begins the joined text
+     * ({@link #joinedText}) of an answer without tool calls, the answer of only the rest of it, its deltas
+     * this answer's after the prefill's end (the first cut where the prefill ends mid-delta), the reasoning
+     * and stop unchanged; otherwise (or for an empty prefill) this answer. So prefill + the rest's joined
+     * text is this answer's joined text.
+     */
+    Answer continuing(String prefill) {
+        if (prefill.isEmpty() || !toolCalls.isEmpty() || !joinedText().startsWith(prefill)) return this;
+        List<String> rest = new ArrayList<>(text.size());
+        int skip = prefill.length();
+        for (String delta : text) {
+            if (skip >= delta.length()) {
+                skip -= delta.length();
+            } else {
+                rest.add(delta.substring(skip));
+                skip = 0;
+            }
+        }
+        return new Answer(thinking, rest, toolCalls, stop);
+    }
+
     /** The deterministic signature of the thinking block (Anthropic). */
     static String signature(Conversation c) {
         return Base64.getEncoder()

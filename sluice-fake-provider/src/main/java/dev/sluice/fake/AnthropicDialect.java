@@ -120,6 +120,12 @@ final class AnthropicDialect implements Dialect {
         return found ? Optional.of(text.toString()) : Optional.empty();
     }
 
+    /** A last {@code assistant} message of text is continued (Anthropic's prefill). */
+    @Override
+    public Optional<String> prefill(JsonNode root) {
+        return Dialect.trailingAssistantText(root);
+    }
+
     @Override
     public String body(Conversation c, Answer answer) {
         ObjectNode message = message(c, answer.stop());

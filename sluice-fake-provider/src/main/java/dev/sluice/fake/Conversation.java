@@ -44,6 +44,22 @@ record Conversation(
         tools = List.copyOf(tools);
     }
 
+    /** This conversation with {@code prompt} as its input: a prefilled one, read without the prefill but counting it. */
+    Conversation withPrompt(Tokens.Prompt prompt) {
+        return new Conversation(
+                model,
+                stream,
+                maxTokens,
+                lastUserText,
+                toolResult,
+                tools,
+                prompt,
+                includeUsage,
+                thinking,
+                digest,
+                toolLoop);
+    }
+
     int inputTokens() {
         return prompt.total();
     }

@@ -1,7 +1,10 @@
 package dev.sluice.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** One provider API's shape: how its requests are read and its answers, streams and errors are written. */
@@ -12,6 +15,52 @@ interface Dialect {
 
     /** Validates and reads a generation request. @throws BadRequest naming the field */
     Conversation parse(JsonNode root, long digest);
+
+    /**
+     * The text of the assistant turn that ends the request, when the dialect continues it (a prefill):
+     * empty when there is none, it has no text, or no message comes before it.
+     */
+    default Optional<String> prefill(JsonNode root) {
+        return Optional.empty();
+    }
+
+    /** Whether the request's last message is an assistant turn (what the refuse-prefill fault refuses). */
+    default boolean endsWithAssistant(JsonNode root) {
+        JsonNode messages = root.path("messages");
+        return messages.isArray()
+                && !messages.isEmpty()
+                && "assistant"
+                        .equals(messages.get(messages.size() - 1).path("role").asText());
+    }
+
+    /**
+     * The text of a last {@code messages} entry that is an assistant turn of text only (a string, or blocks
+     * that are strings or {@code type: "text"}), non-empty, after at least one other message.
+     */
+    static Optional<String> trailingAssistantText(JsonNode root) {
+        JsonNode messages = root.path("messages");
+        if (!messages.isArray() || messages.size() < 2) return Optional.empty();
+        JsonNode last = messages.get(messages.size() - 1);
+        if (!"assistant".equals(last.path("role").asText())) return Optional.empty();
+        JsonNode content = last.path("content");
+        if (content.isArray()) {
+            for (JsonNode block : content) {
+                if (!block.isTextual() && !"text".equals(block.path("type").asText())) return Optional.empty();
+            }
+        } else if (!content.isTextual()) {
+            return Optional.empty();
+        }
+        String text = Conversation.text(content);
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    /** A copy of the request without its last message. */
+    static JsonNode withoutLastMessage(JsonNode root) {
+        ObjectNode copy = (ObjectNode) root.deepCopy();
+        ArrayNode messages = (ArrayNode) copy.path("messages");
+        messages.remove(messages.size() - 1);
+        return copy;
+    }
 
     /** The non-streaming response body. */
     String body(Conversation conversation, Answer answer);

@@ -17,6 +17,14 @@ enum ErrorKind {
             "context_length_exceeded",
             null,
             "prompt is too long: 250000 tokens > 200000 maximum"),
+    /** The refuse-prefill fault: a request ending with an assistant turn. */
+    PREFILL_REFUSED(
+            400,
+            "invalid_request_error",
+            "invalid_request_error",
+            "invalid_request",
+            null,
+            "This model does not support assistant message prefill. The conversation must end with a user message."),
     RATE_LIMIT(
             429, "rate_limit_error", "requests", "rate_limit_exceeded", "1", "fake rate limit: retry after 1 second"),
     RATE_LIMIT_NO_RETRY_AFTER(

@@ -32,6 +32,7 @@ final class FakeHandler extends Handler.Abstract {
     private final Settings settings;
     private final Stats stats;
     private final Slots slots;
+    private final FaultCounts faultCounts;
     private final BooleanSupplier stopping;
     private final AtomicLong flapping = new AtomicLong();
     private final Dialect anthropic = new AnthropicDialect();
@@ -39,10 +40,11 @@ final class FakeHandler extends Handler.Abstract {
     private final Dialect ollama = new OllamaDialect();
     private final Dialect responses = new ResponsesDialect();
 
-    FakeHandler(Settings settings, Stats stats, Slots slots, BooleanSupplier stopping) {
+    FakeHandler(Settings settings, Stats stats, Slots slots, FaultCounts faultCounts, BooleanSupplier stopping) {
         this.settings = settings;
         this.stats = stats;
         this.slots = slots;
+        this.faultCounts = faultCounts;
         this.stopping = stopping;
     }
 
@@ -146,7 +148,11 @@ final class FakeHandler extends Handler.Abstract {
         return path.startsWith("/api/") ? ollama : path.startsWith("/v1/messages") ? anthropic : openAi;
     }
 
-    /** A chat answer in {@code dialect}, streamed or whole. */
+    /**
+     * A chat answer in {@code dialect}, streamed or whole. A request whose last assistant turn is a prefill
+     * ({@link Dialect#prefill}) is read without that turn (its text still counted as input) and answered
+     * with the rest of what the fake would answer, when the prefill begins it ({@link Answer#continuing}).
+     */
     private void generate(
             Exchange ex,
             Request request,
@@ -155,11 +161,17 @@ final class FakeHandler extends Handler.Abstract {
             Optional<JsonNode> parsed,
             Optional<String> deployment) {
         answer(ex, request, dialect, parsed, deployment, root -> {
-            Conversation conversation = dialect.parse(root, Conversation.digest(body));
+            long digest = Conversation.digest(body);
+            Conversation whole = dialect.parse(root, digest);
+            Optional<String> prefill = dialect.prefill(root);
+            Conversation conversation = prefill.isEmpty()
+                    ? whole
+                    : dialect.parse(Dialect.withoutLastMessage(root), digest).withPrompt(whole.prompt());
             return (plan, fault) -> {
                 Answer answer = fault == Fault.BIG_EVENTS
                         ? Answer.bigEvent()
-                        : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER);
+                        : Answer.of(conversation, plan.deltas(), fault == Fault.CONTENT_FILTER)
+                                .continuing(prefill.orElse(""));
                 Player.play(ex, dialect, conversation, answer, plan, fault);
             };
         });
@@ -181,7 +193,9 @@ final class FakeHandler extends Handler.Abstract {
     }
 
     /**
-     * Applies the request's fault (unknown: 400; reset, no-answer, error statuses), reads it with
+     * Applies the request's fault (unknown: 400; reset, no-answer, error statuses; a {@code -times-<K>}
+     * fault only for its first K requests; refuse-prefill only to a request ending with an assistant
+     * turn), reads it with
      * {@code read} (which throws {@link BadRequest} for a 400), takes a model slot and plays the reply.
      *
      * @param dialect    the dialect errors are answered in
@@ -201,12 +215,13 @@ final class FakeHandler extends Handler.Abstract {
         try {
             Optional<String> model =
                     root.map(r -> r.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText);
-            fault = Fault.select(
+            Fault.Choice choice = faultCounts.take(Fault.select(
                     header(request, Fault.HEADER),
                     deployment
                             .filter(name -> name.startsWith(Fault.MODEL_PREFIX))
-                            .or(() -> model));
-            plan = Plan.of(settings, fault, name -> header(request, name));
+                            .or(() -> model)));
+            fault = choice.fault();
+            plan = Plan.of(settings, choice, name -> header(request, name));
         } catch (BadRequest e) {
             respondError(ex, dialect, ErrorKind.INVALID_REQUEST, e.getMessage());
             return;
@@ -221,7 +236,10 @@ final class FakeHandler extends Handler.Abstract {
         }
         Optional<ErrorKind> error = fault == Fault.FLAPPING && flapping.incrementAndGet() % 2 == 1
                 ? Optional.of(ErrorKind.FLAPPING)
-                : fault.error();
+                : fault == Fault.REFUSE_PREFILL
+                                && root.filter(dialect::endsWithAssistant).isPresent()
+                        ? Optional.of(ErrorKind.PREFILL_REFUSED)
+                        : fault.error();
         if (error.isPresent()) { // a scripted error still takes the request's latency
             ex.await(plan.latency());
             respondError(ex, dialect, error.get(), error.get().defaultMessage);
@@ -257,9 +275,9 @@ final class FakeHandler extends Handler.Abstract {
         try {
             JsonNode root =
                     Json.parseObject(body).orElseThrow(() -> new BadRequest("request body is not a JSON object"));
-            Fault fault = timingFault(request, root);
-            if (fault == Fault.NO_ANSWER) ex.parkUntilGone();
-            if (fault == Fault.SLOW_HEADERS)
+            Fault.Choice fault = timingFault(request, root);
+            if (fault.fault() == Fault.NO_ANSWER) ex.parkUntilGone();
+            if (fault.fault() == Fault.SLOW_HEADERS)
                 ex.await(Plan.of(settings, fault, name -> header(request, name)).latency());
             ex.respond(200, Player.JSON, Map.of(), AnthropicDialect.countTokens(root));
         } catch (BadRequest e) {
@@ -267,15 +285,19 @@ final class FakeHandler extends Handler.Abstract {
         }
     }
 
-    /** The request's fault if it is a timing one count_tokens honours; any other (or unknown) fault is ignored there. */
-    private static Fault timingFault(Request request, JsonNode root) {
+    /**
+     * The request's fault if it is a timing one count_tokens honours; any other (or unknown) fault is
+     * ignored there, and count_tokens does not count toward a {@code -times-<K>}.
+     */
+    private static Fault.Choice timingFault(Request request, JsonNode root) {
         try {
-            Fault fault = Fault.select(
+            Fault.Choice choice = Fault.select(
                     header(request, Fault.HEADER),
                     Optional.of(root.path("model")).filter(JsonNode::isTextual).map(JsonNode::asText));
-            return fault == Fault.SLOW_HEADERS || fault == Fault.NO_ANSWER ? fault : Fault.NONE;
+            Fault fault = choice.fault();
+            return fault == Fault.SLOW_HEADERS || fault == Fault.NO_ANSWER ? choice : Fault.Choice.NONE;
         } catch (BadRequest unknown) {
-            return Fault.NONE;
+            return Fault.Choice.NONE;
         }
     }
 

@@ -62,9 +62,10 @@ public final class FakeProvider implements AutoCloseable, LeakSource {
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         connector.addBean(stats);
         server.addConnector(connector);
-        this.realtime = new Realtime(settings, stats, exchangeThreads);
+        FaultCounts faultCounts = new FaultCounts();
+        this.realtime = new Realtime(settings, stats, faultCounts, exchangeThreads);
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, realtime::configure);
-        upgrades.setHandler(new FakeHandler(settings, stats, new Slots(settings.slots()), closed::get));
+        upgrades.setHandler(new FakeHandler(settings, stats, new Slots(settings.slots()), faultCounts, closed::get));
         server.setHandler(upgrades);
         server.setStopTimeout(0);
     }

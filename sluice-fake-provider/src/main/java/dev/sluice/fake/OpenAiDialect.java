@@ -91,6 +91,13 @@ final class OpenAiDialect implements Dialect {
         };
     }
 
+    /** A last {@code assistant} message of text is continued when {@code "continue_final_message": true} (vLLM's option). */
+    @Override
+    public Optional<String> prefill(JsonNode root) {
+        if (!root.path("continue_final_message").asBoolean(false)) return Optional.empty();
+        return Dialect.trailingAssistantText(root);
+    }
+
     @Override
     public String body(Conversation c, Answer answer) {
         ObjectNode root = envelope(c, "chat.completion");

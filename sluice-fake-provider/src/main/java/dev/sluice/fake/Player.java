@@ -28,8 +28,10 @@ final class Player {
 
     /**
      * Frames before the first delta go out at once; the first delta waits the time to first token, each
-     * later one the delta interval. At half the deltas, stream-cut, stall, malformed and stream-error
-     * strike. Each delta frame is written {@code repeat} times (the big-events fault), paced like deltas.
+     * later one the delta interval. After {@link Plan#strikeAt} deltas (half unless {@code -at-<N>} says),
+     * stream-cut, stall, malformed, malformed-event and stream-error strike: before the next delta, or,
+     * when N is all of them, before the frame after the last one. Each delta frame is written
+     * {@code repeat} times (the big-events fault), paced like deltas.
      */
     static void stream(
             Exchange ex,
@@ -40,33 +42,35 @@ final class Player {
             Fault fault,
             int repeat) {
         int deltas = (int) frames.stream().filter(Dialect.Frame::delta).count();
-        int half = deltas / 2;
+        int strikeAt = plan.strikeAt(deltas);
+        boolean struck = false;
         int seen = 0;
         ex.start(200, dialect.streamContentType());
         ex.header("cache-control", "no-cache");
         for (int i = 0; i < frames.size(); i++) {
             Dialect.Frame frame = frames.get(i);
+            if (!struck && seen == strikeAt && (frame.delta() || (seen == deltas && i > 0))) {
+                struck = true;
+                switch (fault) {
+                    case STREAM_CUT -> {
+                        ex.cut();
+                        return;
+                    }
+                    case STALL -> ex.await(plan.stall());
+                    case MALFORMED, MALFORMED_EVENT -> ex.write(dialect.malformedFrame());
+                    case STREAM_ERROR -> {
+                        ex.finish(dialect.streamError(
+                                c, ErrorKind.SERVER_ERROR, ErrorKind.SERVER_ERROR.defaultMessage, i));
+                        return;
+                    }
+                    default -> {}
+                }
+            }
             if (i == frames.size() - 1) {
                 ex.finish(fault == Fault.NO_TERMINATOR ? "" : frame.text());
                 return;
             }
             if (frame.delta()) {
-                if (seen == half) {
-                    switch (fault) {
-                        case STREAM_CUT -> {
-                            ex.cut();
-                            return;
-                        }
-                        case STALL -> ex.await(plan.stall());
-                        case MALFORMED -> ex.write(dialect.malformedFrame());
-                        case STREAM_ERROR -> {
-                            ex.finish(dialect.streamError(
-                                    c, ErrorKind.SERVER_ERROR, ErrorKind.SERVER_ERROR.defaultMessage, i));
-                            return;
-                        }
-                        default -> {}
-                    }
-                }
                 ex.await(seen == 0 ? plan.ttft() : plan.deltaInterval());
                 seen++;
                 for (int r = 1; r < repeat; r++) {
@@ -81,7 +85,8 @@ final class Player {
     /**
      * A non-streamed answer (a chat answer, embeddings) of {@code outputTokens} tokens takes as long as the
      * stream would have (time to first token, a delta interval per later token, the stall), then comes all
-     * at once: the body, the {@code malformed} one, or half of it before the {@code stream-cut}.
+     * at once: the body, the {@code malformed} one, or half of it before the {@code stream-cut}
+     * ({@code malformed-event}, {@code stream-error} and {@code -at-<N>} concern streams only).
      */
     static void whole(
             Exchange ex, Plan plan, Fault fault, int outputTokens, Supplier<String> answer, String malformed) {

@@ -32,14 +32,16 @@ final class Realtime implements WebSocketCreator {
 
     private final Settings settings;
     private final Stats stats;
+    private final FaultCounts faultCounts;
     private final Executor threads;
     private final AtomicLong sessionIds = new AtomicLong();
     private final Set<RealtimeSession> live = ConcurrentHashMap.newKeySet();
     private final Dialect openAi = new OpenAiDialect();
 
-    Realtime(Settings settings, Stats stats, Executor threads) {
+    Realtime(Settings settings, Stats stats, FaultCounts faultCounts, Executor threads) {
         this.settings = settings;
         this.stats = stats;
+        this.faultCounts = faultCounts;
         this.threads = threads;
     }
 
@@ -87,8 +89,9 @@ final class Realtime implements WebSocketCreator {
         Fault fault;
         Plan plan;
         try {
-            fault = Fault.select(FakeHandler.header(request, Fault.HEADER), model);
-            plan = Plan.of(settings, fault, name -> FakeHandler.header(request, name));
+            Fault.Choice choice = faultCounts.take(Fault.select(FakeHandler.header(request, Fault.HEADER), model));
+            fault = choice.fault();
+            plan = Plan.of(settings, choice, name -> FakeHandler.header(request, name));
         } catch (BadRequest e) {
             return refuse(response, callback, ErrorKind.INVALID_REQUEST, e.getMessage());
         }

@@ -396,9 +396,10 @@ public final class RealtimeSession implements Session.Listener {
 
     /**
      * Plays a response: audio and transcript deltas in pairs (the first after the time to first token,
-     * the others a delta interval apart), the done events and {@code response.done}. At half the deltas
-     * the session's fault strikes: stream-cut drops the connection, stall pauses, stream-error sends an
-     * error event and a failed {@code response.done}, malformed sends a text frame that is not JSON.
+     * the others a delta interval apart), the done events and {@code response.done}. After half the deltas
+     * (or {@code -at-<N>}: N, at most all) the session's fault strikes: stream-cut drops the connection,
+     * stall pauses, stream-error sends an error event and a failed {@code response.done}, malformed and
+     * malformed-event send a text frame that is not JSON.
      */
     private void play(Response response, Snapshot input) {
         try {
@@ -418,10 +419,10 @@ public final class RealtimeSession implements Session.Listener {
                     input.digest(),
                     false);
             List<String> words = Answer.of(c, plan.deltas(), false).text();
-            int half = words.size() / 2;
+            int strikeAt = plan.strikeAt(words.size());
             long audioBytes = 0;
-            for (int i = 0; i < words.size(); i++) {
-                if (i == half) {
+            for (int i = 0; i <= words.size(); i++) {
+                if (i == strikeAt) {
                     switch (fault) {
                         case STREAM_CUT -> {
                             disconnect();
@@ -442,10 +443,12 @@ public final class RealtimeSession implements Session.Listener {
                             sendAndWait(done);
                             return;
                         }
-                        case MALFORMED -> sendRawAndWait("{\"type\":\"response.output_audio.delta\",\"delta\":");
+                        case MALFORMED, MALFORMED_EVENT ->
+                            sendRawAndWait("{\"type\":\"response.output_audio.delta\",\"delta\":");
                         default -> {}
                     }
                 }
+                if (i == words.size()) break;
                 if (await(response, i == 0 ? plan.ttft() : plan.deltaInterval())) {
                     cancelled(response, words.subList(0, i), input, audioBytes);
                     return;

@@ -76,6 +76,16 @@ final class ResponsesDialect implements Dialect {
                 loop.isPresent());
     }
 
+    /** Whether the last input item is an assistant message. */
+    @Override
+    public boolean endsWithAssistant(JsonNode root) {
+        JsonNode input = root.path("input");
+        if (!input.isArray() || input.isEmpty()) return false;
+        JsonNode last = input.get(input.size() - 1);
+        return last.path("type").asText("message").equals("message")
+                && "assistant".equals(last.path("role").asText());
+    }
+
     /**
      * The {@code output} of the {@code function_call_output} items that end the input, joined with
      * {@code "; "}, or empty when the last item is no function call output.

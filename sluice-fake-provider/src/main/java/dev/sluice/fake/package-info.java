@@ -41,6 +41,27 @@
  *   <tr><td>{@code x-fake-delta-interval}</td><td>wait between content deltas</td></tr>
  *   <tr><td>{@code x-fake-deltas}</td><td>number of text deltas (= text output tokens)</td></tr>
  *   <tr><td>{@code x-fake-stall}</td><td>pause of the {@code stall} fault (default 30 s)</td></tr>
+ *   <tr><td>{@code x-fake-fault-at}</td><td>after how many content deltas stream-cut, stall, malformed,
+ *       malformed-event and stream-error strike (an integer; default half); ignored for other faults</td></tr>
+ * </table>
+ *
+ * <h2>Fault name options</h2>
+ * A fault name (model {@code fault-<name>...} or {@code x-fake-fault}) may end in options, in any order,
+ * each at most once; an option a fault cannot take is a 400. The header {@code x-fake-fault-at},
+ * {@code x-fake-ttft} or {@code x-fake-latency} wins over the option it overrides.
+ * <table>
+ *   <tr><th>option</th><th>meaning</th><th>example</th></tr>
+ *   <tr><td>{@code -at-<N>}</td><td>stream-cut, stall, malformed, malformed-event and stream-error strike
+ *       after N content deltas (thinking, text and tool-argument deltas alike) instead of half; N at
+ *       least all of them: after the last delta, before the frame that follows it. Streams and realtime
+ *       responses only</td><td>{@code fault-stream-cut-at-3}</td></tr>
+ *   <tr><td>{@code -times-<K>}</td><td>only the first K requests this provider receives naming the fault
+ *       by exactly the same string (model, deployment, or header value) get it; later ones are answered
+ *       as for a healthy model. Counted per provider, thread-safe, up to 10,000 strings; count_tokens does
+ *       not count</td><td>{@code fault-server-error-times-1}, {@code fault-stream-cut-at-3-times-1}</td></tr>
+ *   <tr><td>{@code -after-<millis>}</td><td>the wait of slow-first-token (headers and the frames before
+ *       the first delta at once, the first delta after it, then the usual pace) or slow-headers, instead
+ *       of 30 s</td><td>{@code fault-slow-first-token-after-500}</td></tr>
  * </table>
  *
  * <h2>Request options</h2>
@@ -64,6 +85,14 @@
  *       {@code cache_creation_input_tokens} (the last two only when something is marked); OpenAI
  *       {@code prompt_tokens} (all), {@code prompt_tokens_details.cached_tokens} (the read);
  *       Ollama {@code prompt_eval_count} (all).
+ *   <li><b>Prefill</b> (continuing the assistant's text): an Anthropic request whose last message is
+ *       {@code assistant} with text (a string or text blocks), or an OpenAI chat request whose last
+ *       message is {@code assistant} with text and which sends {@code "continue_final_message": true}
+ *       (vLLM's option), after at least one other message. The fake reads the request without that turn
+ *       and takes the text it would answer then (its deltas joined); when the prefill text is a prefix
+ *       of it, the answer is only the rest: the deltas after the prefill's end, the one it ends in cut
+ *       there, so prefill + answer = the text without prefill; output tokens count those deltas, input
+ *       tokens include the prefill. Otherwise the usual answer. Ollama and Responses do not continue.
  * </ul>
  *
  * <h2>Faults</h2>
@@ -72,14 +101,20 @@
  * {@code context-length} (400), {@code reset} (TCP RST, no response), {@code no-answer} (never
  * answers; ends when the client leaves), {@code slow-headers}, {@code slow-first-token},
  * {@code stream-cut} (connection closed after half the deltas), {@code stall} (pause after half),
- * {@code malformed} (a non-JSON event mid-stream), {@code stream-error} (the dialect's in-band error event
+ * {@code malformed} (a non-JSON event mid-stream, the stream then going on to its end; a whole answer is
+ * a non-JSON body), {@code malformed-event} (streams only: one event whose data is not JSON after half the
+ * deltas, then every delta, the finish, the usage and the terminator as usual; whole answers unaffected),
+ * {@code stream-error} (the dialect's in-band error event
  * after half the deltas, then the end; Responses: {@code error} then {@code response.failed}; whole
  * answers unaffected), {@code no-terminator} (no final event, clean end),
  * {@code content-filter} (stop reason refusal / content_filter), {@code flapping} (odd requests 503),
  * {@code big-events} (one 16 KiB text delta streamed max_tokens times, at most 100,000: tens of MiB
  * for a client that never reads; usage counts it once), {@code slow-reader} (realtime sessions only: no
- * client frame read for {@code x-fake-stall}). On a realtime session stream-cut drops the connection without
- * a close frame, stall pauses, stream-error sends an {@code error} event and keeps the session, and the
- * status faults refuse the handshake.
+ * client frame read for {@code x-fake-stall}), {@code refuse-prefill} (400 invalid_request_error in the
+ * dialect's error body when the request's last message is an assistant turn, whatever its content and
+ * {@code continue_final_message}; Responses: the last input item an assistant message; else no fault).
+ * On a realtime session stream-cut drops the connection without
+ * a close frame, stall pauses, stream-error sends an {@code error} event and keeps the session, malformed and
+ * malformed-event send a non-JSON frame, and the status faults refuse the handshake.
  */
 package dev.sluice.fake;
