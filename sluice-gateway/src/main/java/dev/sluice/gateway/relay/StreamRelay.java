@@ -82,7 +82,10 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         this.idle = idle;
     }
 
-    /** Relays until the stream ends; returns the outcome for the permit. */
+    /**
+     * Relays until the stream ends; returns the outcome for the permit: {@link Outcome#DROPPED} when the
+     * upstream stalled or outlived the total timeout, {@link Outcome#CANCELLED} when the client left.
+     */
     Outcome relay(OutputStream out) {
         reader = Thread.ofVirtual().name("sluice-relay-" + requestId).start(this::readLoop);
         long pollMs = Math.max(10, Math.min(heartbeat.toMillis(), 250));
@@ -100,7 +103,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                         return Outcome.SUCCESS; // the answer is complete: nothing is written after message_stop
                     }
                     call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null));
-                    return fail(out, "overloaded_error", reason);
+                    return fail(out, "overloaded_error", reason, Outcome.FAILURE); // Sluice's drain, no upstream's
                 }
                 if (item == null) {
                     if (sawStop && now - lastUpstream > AFTER_STOP_GRACE_NANOS) {
@@ -108,7 +111,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                     }
                     if (!sawStop && now - lastUpstream > idle.toNanos()) {
                         call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "idle", null));
-                        return fail(out, "timeout_error", "upstream stalled: no event for " + idle.toMillis() + " ms");
+                        return fail( // the upstream timed out: a drop
+                                out,
+                                "timeout_error",
+                                "upstream stalled: no event for " + idle.toMillis() + " ms",
+                                Outcome.DROPPED);
                     }
                     if (!sawStop && now - lastWrite >= heartbeat.toNanos()) {
                         write(out, PING);
@@ -130,7 +137,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                         }
                         return Outcome.SUCCESS;
                     }
-                    return fail(out, endType(end.failure()), endMessage(end.failure()));
+                    return fail(
+                            out,
+                            endType(end.failure()),
+                            endMessage(end.failure()),
+                            timedOut(end.failure()) ? Outcome.DROPPED : Outcome.FAILURE);
                 }
                 SseEvent e = ((Event) item).event();
                 room.release(weight(e));
@@ -143,7 +154,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                     bytes = translator.onFrame(e);
                 } catch (TranslationException malformed) {
                     call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "malformed", null));
-                    return fail(out, "api_error", "upstream sent a malformed event: " + malformed.getMessage());
+                    return fail(
+                            out,
+                            "api_error",
+                            "upstream sent a malformed event: " + malformed.getMessage(),
+                            Outcome.FAILURE);
                 }
                 if (bytes.length > 0) {
                     write(out, bytes);
@@ -172,19 +187,23 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
         }
     }
 
-    private Outcome fail(OutputStream out, String type, String message) throws ClientGoneException {
+    /** Ends the stream with an in-band error; {@code outcome} is the permit's. */
+    private Outcome fail(OutputStream out, String type, String message, Outcome outcome) throws ClientGoneException {
         write(out, translator.errorFrame(type, message));
-        return Outcome.FAILURE;
+        return outcome;
     }
 
     private static String endType(@Nullable Throwable failure) {
+        return timedOut(failure) ? "timeout_error" : "api_error";
+    }
+
+    /** Whether the upstream body ended because the exchange outlived timeouts.total or went idle too long. */
+    private static boolean timedOut(@Nullable Throwable failure) {
         if (failure == null) {
-            return "api_error";
+            return false;
         }
-        UpstreamFailure f = UpstreamCall.classify(failure);
-        return f.kind() == UpstreamFailure.Kind.TOTAL_TIMEOUT || f.kind() == UpstreamFailure.Kind.IDLE_TIMEOUT
-                ? "timeout_error"
-                : "api_error";
+        UpstreamFailure.Kind kind = UpstreamCall.classify(failure).kind();
+        return kind == UpstreamFailure.Kind.TOTAL_TIMEOUT || kind == UpstreamFailure.Kind.IDLE_TIMEOUT;
     }
 
     private static String endMessage(@Nullable Throwable failure) {

@@ -146,11 +146,13 @@ final class UpstreamAttempt implements Attempts.Step {
                 }
                 if (!head.ok()) {
                     byte[] answer = Outcomes.readQuietly(call);
-                    attempt.finish(Outcomes.of(head.status(), answer), Outcomes.retryAfter(head));
+                    AttemptOutcome outcome = Outcomes.of(head.status(), answer);
+                    attempt.finish(outcome, Outcomes.retryAfter(head));
                     return failed(GatewayException.upstreamAnswer(
                             head.status(),
                             ErrorBodies.fromUpstream(upstream, x.client(), head.status(), answer),
-                            head.headers()));
+                            head.headers(),
+                            Outcomes.ofError(outcome)));
                 }
                 if (!x.stream()) {
                     return whole.deliver(attempt, call, head, upstream);
@@ -158,9 +160,12 @@ final class UpstreamAttempt implements Attempts.Step {
             }
             Outcome o = stream.relay(attempt.target(), call, head, upstream); // the relay registers for drain itself
             attempt.finish(
-                    o == Outcome.SUCCESS
-                            ? AttemptOutcome.SUCCESS
-                            : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR,
+                    switch (o) {
+                        case SUCCESS -> AttemptOutcome.SUCCESS;
+                        case CANCELLED -> AttemptOutcome.CANCELLED;
+                        case DROPPED -> AttemptOutcome.TIMEOUT; // the stream stalled or outlived timeouts.total
+                        case FAILURE -> AttemptOutcome.SERVER_ERROR;
+                    },
                     Optional.empty());
             return new AttemptResult.Answered(o);
         }
