@@ -3,9 +3,11 @@ package dev.sluice.gateway;
 import static dev.sluice.gateway.Http.anthropicHeaders;
 import static dev.sluice.gateway.Http.messageBody;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.LimiterStats;
 import dev.sluice.testkit.FakeProviderExtension;
 import dev.sluice.testkit.LeakChecked;
 import dev.sluice.testkit.SseEvent;
@@ -112,6 +114,43 @@ class UpstreamFailureOutcomesTest {
             assertThat(JSON.readTree(last.data()).path("error").path("type").asText())
                     .isEqualTo(type);
         }
+    }
+
+    /**
+     * The request's admission permit closes as a drop exactly when the upstream shed the request or timed
+     * out, so an adaptive limit backs off on overload and on nothing else.
+     */
+    @ParameterizedTest(name = "{0} stream={1} -> permit {2}")
+    @CsvSource({
+        "fake-model, false, succeeded",
+        "fault-rate-limit-no-retry-after, false, dropped",
+        "fault-overloaded, true, dropped",
+        "fault-no-answer, true, dropped",
+        "fault-stall, true, dropped",
+        "fault-server-error, false, failed",
+        "fault-context-length, false, failed",
+        "fault-reset, false, failed",
+        "fault-stream-cut, true, failed",
+    })
+    void thePermitClosesAsADropOnlyWhenTheUpstreamShedTheRequestOrTimedOut(String model, boolean stream, String as)
+            throws Exception {
+        await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().inFlight() == 0);
+        LimiterStats before = SLUICE.sluice().admissionStats();
+
+        Http.post(SLUICE.baseUri(), "/v1/messages", messageBody(model, stream), anthropicHeaders());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> SLUICE.sluice().inFlight() == 0);
+        LimiterStats after = SLUICE.sluice().admissionStats();
+        Map<String, Long> expected =
+                new java.util.HashMap<>(Map.of("succeeded", 0L, "failed", 0L, "cancelled", 0L, "dropped", 0L));
+        expected.put(as, 1L);
+        assertThat(Map.of(
+                        "succeeded", after.succeeded() - before.succeeded(),
+                        "failed", after.failed() - before.failed(),
+                        "cancelled", after.cancelled() - before.cancelled(),
+                        "dropped", after.dropped() - before.dropped()))
+                .as("permit outcomes of one request to %s", model)
+                .isEqualTo(expected);
     }
 
     @Test

@@ -97,7 +97,7 @@ final class CountTokens {
                     head.ok()
                             ? answer
                             : ErrorBodies.fromUpstream(Dialect.ANTHROPIC, Dialect.ANTHROPIC, head.status(), answer));
-            return head.ok() ? Outcome.SUCCESS : Outcome.FAILURE;
+            return Outcomes.ofAnswer(head.status(), answer); // an upstream 429/503/529 passed on is a drop
         } catch (UpstreamFailure f) {
             throw Outcomes.error(f, target.provider() + "/" + target.model(), x.id());
         } catch (IOException e) {

@@ -76,7 +76,8 @@ final class Models {
                         502,
                         "api_error",
                         "provider " + provider.name() + " answered HTTP " + head.status() + " to its model list",
-                        null);
+                        null,
+                        Outcomes.ofAnswer(head.status(), body)); // 429/503/529: a drop
             }
             JsonNode json = Json.MAPPER.readTree(body);
             List<String> ids = new ArrayList<>();

@@ -71,6 +71,7 @@ public final class ProxyHandler implements Handler {
         ClientConnection connection = ctx.edge().current();
         try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
                 ResourceScope scope = scopes.open("request", id)) {
+            Permit permit = null; // owned by the scope, which releases it once, after the outcome below is recorded
             try {
                 if (!ctx.drain().accepting()) {
                     throw new GatewayException(503, "overloaded_error", "Sluice is shutting down", "1");
@@ -92,7 +93,7 @@ public final class ProxyHandler implements Handler {
                 String model =
                         json == null ? "" : Sanitize.token(json.path("model").asText());
                 x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.NONE);
-                Permit permit = admit(req, scope, who);
+                permit = admit(req, scope, who);
                 if (route.takesBody && !stream) {
                     x = new Exchange(
                             id,
@@ -109,19 +110,23 @@ public final class ProxyHandler implements Handler {
                 }
                 ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, x, tally);
                 outcome = work.run(route, exchange, body, json);
-                permit.outcome(outcome);
             } catch (GatewayException e) {
                 if (x.clientGone().gone()) {
                     outcome = Outcome.CANCELLED; // nobody to answer: the upstream call was aborted for that
                 } else {
+                    outcome = e.outcome(); // DROPPED when the upstream shed the request or timed out
                     ClientErrors.send(res, client, e);
                 }
             } catch (UncheckedIOException | ServerConnectionException e) {
                 outcome = Outcome.CANCELLED; // the client's connection failed under us
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcome = Outcome.CANCELLED;
+            } finally {
+                if (permit != null) {
+                    permit.outcome(outcome); // FAILURE, as set at the start, when a RuntimeException escaped
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outcome = Outcome.CANCELLED;
         } catch (RuntimeException e) {
             System.getLogger("sluice.request").log(System.Logger.Level.ERROR, "request " + id + " failed", e);
             if (!res.isSent() && !x.clientGone().gone()) {

@@ -58,7 +58,8 @@ final class Attempts {
                         "timeout_error",
                         "no answer within timeouts.total (" + deadline.total().toMillis() + " ms) over "
                                 + tally.attempts() + " attempt(s)",
-                        null);
+                        null,
+                        Outcome.DROPPED); // the upstreams did not answer in time
             }
             try (Attempt attempt = next.get()) {
                 tally.attempting(
@@ -90,7 +91,10 @@ final class Attempts {
         throw last != null ? last : noTarget(plan);
     }
 
-    /** No target to try: an unknown model (404), or every target's breaker open (529; 503 for OpenAI clients). */
+    /**
+     * No target to try: an unknown model (404), or every target's breaker open (529; 503 for OpenAI clients).
+     * Either is Sluice's own answer, no upstream's, so a {@link Outcome#FAILURE}, not a drop.
+     */
     static GatewayException noTarget(Plan plan) {
         if (plan.whyEmpty().orElse(null) == Plan.Empty.NO_ROUTE) {
             return new GatewayException(404, "not_found_error", plan.reason(), null);

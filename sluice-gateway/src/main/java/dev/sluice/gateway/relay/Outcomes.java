@@ -1,5 +1,6 @@
 package dev.sluice.gateway.relay;
 
+import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
@@ -55,6 +56,20 @@ public final class Outcomes {
         return AttemptOutcome.CLIENT_ERROR;
     }
 
+    /**
+     * How the admission permit closes when the request ends in an error after an attempt that ended so:
+     * {@link Outcome#DROPPED} when the upstream shed it or timed out ({@link AttemptOutcome#drop()}), else
+     * {@link Outcome#FAILURE}.
+     */
+    public static Outcome ofError(AttemptOutcome attempt) {
+        return attempt.drop() ? Outcome.DROPPED : Outcome.FAILURE;
+    }
+
+    /** The permit's outcome for an upstream answer passed on to the client as it is: 2xx, a drop, or a failure. */
+    public static Outcome ofAnswer(int status, byte[] body) {
+        return status >= 200 && status < 300 ? Outcome.SUCCESS : ofError(of(status, body));
+    }
+
     /** The upstream's Retry-After in seconds, when it sent one. */
     static Optional<Duration> retryAfter(UpstreamHead head) {
         return head.header("retry-after").flatMap(v -> {
@@ -69,7 +84,8 @@ public final class Outcomes {
 
     /**
      * The client's answer for a failure without an HTTP answer: 502, 504 or 529, its message the cause in
-     * plain words, the target and the request id. The underlying exception (which may quote the
+     * plain words, the target and the request id; a drop ({@link #ofError}) when the upstream timed out or its
+     * pool's queue was full. The underlying exception (which may quote the
      * connection with its ports) goes only to the log: one WARNING line, the stack at DEBUG.
      */
     public static GatewayException error(UpstreamFailure f, String target, String requestId) {
@@ -84,12 +100,14 @@ public final class Outcomes {
                 LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": upstream failure detail", cause);
             }
         }
+        Outcome outcome = ofError(of(f));
         return switch (f.kind()) {
             case FIRST_BYTE_TIMEOUT, TOTAL_TIMEOUT, IDLE_TIMEOUT ->
-                new GatewayException(504, "timeout_error", message, null);
-            case QUEUE_FULL -> new GatewayException(529, "overloaded_error", message, "1");
-            case ABORTED -> new GatewayException(503, "overloaded_error", "request ended by Sluice: " + message, "1");
-            case CONNECT, BROKEN -> new GatewayException(502, "api_error", message, null);
+                new GatewayException(504, "timeout_error", message, null, outcome);
+            case QUEUE_FULL -> new GatewayException(529, "overloaded_error", message, "1", outcome);
+            case ABORTED ->
+                new GatewayException(503, "overloaded_error", "request ended by Sluice: " + message, "1", outcome);
+            case CONNECT, BROKEN -> new GatewayException(502, "api_error", message, null, outcome);
         };
     }
 

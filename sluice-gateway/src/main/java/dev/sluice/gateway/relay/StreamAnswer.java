@@ -150,9 +150,12 @@ final class StreamAnswer {
 
     private AttemptResult answered(Attempt attempt, Outcome o, StreamTranslator t, Dialect upstream) {
         attempt.finish(
-                o == Outcome.SUCCESS
-                        ? AttemptOutcome.SUCCESS
-                        : o == Outcome.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.SERVER_ERROR,
+                switch (o) {
+                    case SUCCESS -> AttemptOutcome.SUCCESS;
+                    case CANCELLED -> AttemptOutcome.CANCELLED;
+                    case DROPPED -> AttemptOutcome.TIMEOUT;
+                    case FAILURE -> AttemptOutcome.SERVER_ERROR;
+                },
                 Optional.empty());
         r.tally().answered(t.usage(), firstWriteNanos);
         boolean complete = o == Outcome.SUCCESS && t.complete();
@@ -178,7 +181,13 @@ final class StreamAnswer {
             r.tally().answered(t.usage(), firstWriteNanos);
         }
         if (b == null) {
-            b = new StreamRelay.Break(ClientErrors.anthropicType(last), last.getMessage(), null, true, false, true);
+            b = new StreamRelay.Break(
+                    ClientErrors.anthropicType(last),
+                    last.getMessage(),
+                    null,
+                    true,
+                    last.outcome() == Outcome.DROPPED,
+                    true);
         } else if (prefill != null) {
             b = new StreamRelay.Break(
                     b.type(),
@@ -203,6 +212,6 @@ final class StreamAnswer {
         } catch (StreamRelay.ClientGoneException gone) {
             return Outcome.CANCELLED;
         }
-        return Outcome.FAILURE;
+        return b.timeout() ? Outcome.DROPPED : Outcome.FAILURE; // an upstream that timed out: a drop for the limit
     }
 }

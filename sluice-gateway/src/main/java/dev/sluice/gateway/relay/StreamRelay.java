@@ -181,7 +181,12 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
                         return done(Outcome.SUCCESS);
                     }
                     return broke(new Break(
-                            endType(end.failure()), endMessage(end.failure()), null, !committed, false, false));
+                            endType(end.failure()),
+                            endMessage(end.failure()),
+                            null,
+                            !committed,
+                            timedOut(end.failure()),
+                            false));
                 }
                 SseEvent e = ((Event) item).event();
                 room.release(weight(e));
@@ -283,13 +288,16 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     }
 
     private static String endType(@Nullable Throwable failure) {
+        return timedOut(failure) ? "timeout_error" : "api_error";
+    }
+
+    /** Whether the upstream body ended because the exchange outlived timeouts.total or went idle too long. */
+    private static boolean timedOut(@Nullable Throwable failure) {
         if (failure == null) {
-            return "api_error";
+            return false;
         }
-        UpstreamFailure f = UpstreamCall.classify(failure);
-        return f.kind() == UpstreamFailure.Kind.TOTAL_TIMEOUT || f.kind() == UpstreamFailure.Kind.IDLE_TIMEOUT
-                ? "timeout_error"
-                : "api_error";
+        UpstreamFailure.Kind kind = UpstreamCall.classify(failure).kind();
+        return kind == UpstreamFailure.Kind.TOTAL_TIMEOUT || kind == UpstreamFailure.Kind.IDLE_TIMEOUT;
     }
 
     private static String endMessage(@Nullable Throwable failure) {

@@ -169,11 +169,13 @@ final class UpstreamAttempt implements Attempts.Step {
                 }
                 if (!head.ok()) {
                     byte[] answer = Outcomes.readQuietly(call);
-                    attempt.finish(Outcomes.of(head.status(), answer), Outcomes.retryAfter(head));
+                    AttemptOutcome outcome = Outcomes.of(head.status(), answer);
+                    attempt.finish(outcome, Outcomes.retryAfter(head));
                     return failed(GatewayException.upstreamAnswer(
                             head.status(),
                             ErrorBodies.fromUpstream(upstream, x.client(), head.status(), answer),
-                            head.headers()));
+                            head.headers(),
+                            Outcomes.ofError(outcome)));
                 }
                 if (!x.stream()) {
                     return whole.deliver(attempt, call, head, upstream);

@@ -58,7 +58,10 @@ final class WholeAnswer {
             answer = call.body().readNBytes(WholeAnswers.MAX_RESPONSE_BYTES + 1);
         } catch (IOException e) {
             UpstreamFailure f = UpstreamCall.classify(e);
-            attempt.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
+            // after the head a broken connection is no stale one to retry for free; a timeout stays a timeout
+            attempt.finish(
+                    Outcomes.of(f) == AttemptOutcome.TIMEOUT ? AttemptOutcome.TIMEOUT : AttemptOutcome.SERVER_ERROR,
+                    Optional.empty());
             return failed(Outcomes.error(f, attempt.target().id(), x.id()));
         }
         if (answer.length > WholeAnswers.MAX_RESPONSE_BYTES) {

@@ -28,5 +28,24 @@ public enum AttemptOutcome {
      */
     UNSUPPORTED,
     /** The client went away or the gateway stopped the attempt: neither success nor failure. */
-    CANCELLED
+    CANCELLED;
+
+    /**
+     * Whether the upstream shed the request or did not answer in time (rate limited, overloaded, a timeout):
+     * a request that ends on it is a drop, which an adaptive admission limit backs off on.
+     */
+    public boolean drop() {
+        return switch (this) {
+            case RATE_LIMITED, OVERLOADED, TIMEOUT -> true;
+            case SUCCESS,
+                    CLIENT_ERROR,
+                    SERVER_ERROR,
+                    CONNECT_FAILED,
+                    STALE_CONNECTION,
+                    CONTEXT_LENGTH,
+                    CONTENT_FILTER,
+                    UNSUPPORTED,
+                    CANCELLED -> false;
+        };
+    }
 }

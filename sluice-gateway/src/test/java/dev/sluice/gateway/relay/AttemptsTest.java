@@ -100,8 +100,10 @@ class AttemptsTest {
     void aDeadlinePassedDuringTheDelayIsA504AndFreesTheTarget() {
         assertThatThrownBy(() -> attempts(Duration.ofSeconds(1))
                         .run(plan("p/a"), overloadedThenAnswered(), answered::incrementAndGet))
-                .isInstanceOfSatisfying(
-                        GatewayException.class, e -> assertThat(e.status()).isEqualTo(504))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.status()).isEqualTo(504);
+                    assertThat(e.outcome()).as("no answer in time: a drop").isEqualTo(Outcome.DROPPED);
+                })
                 .hasMessage("no answer within timeouts.total (1000 ms) over 1 attempt(s)");
         assertThat(slept).containsExactly(Duration.ofMillis(1500));
         assertThat(answered).hasValue(0);
@@ -129,6 +131,7 @@ class AttemptsTest {
         router = new Router(Map.of(), Optional.empty(), Map.of(), POLICY, null);
         GatewayException e = Attempts.noTarget(router.plan("gpt-9", Optional.empty()));
         assertThat(e.status()).isEqualTo(404);
+        assertThat(e.outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(e).hasMessage("no route for model gpt-9");
     }
 }
