@@ -62,7 +62,7 @@ class ConfigDefaultsTest {
 
     @Test
     void registryListsEveryKeyOnceWithItsEnvName() {
-        assertThat(ConfigLoader.keys()).hasSize(117);
+        assertThat(ConfigLoader.keys()).hasSize(122);
         assertThat(ConfigLoader.keys()).extracting(ConfigKey::key).doesNotHaveDuplicates();
         assertThat(ConfigLoader.keys()).allSatisfy(k -> {
             assertThat(k.key()).matches("[a-z]+(\\.<name>)?(\\.[a-z-]+)+");
