@@ -11,7 +11,8 @@ import java.util.List;
  * @param connection  a connect failure (refused, unreachable, connect timeout) or a connection broken
  *                    before any answer byte (reset); the free retry of a stale pooled connection counts as
  *                    one of these (default 1)
- * @param overloaded  503 and 529 without a Retry-After short enough to wait for (default 0)
+ * @param overloaded  503 and 529 without a Retry-After (a short one is waited out, a longer one moves on
+ *                    whatever this says; default 0)
  * @param timeout     no answer within the first-byte timeout (default 0)
  */
 public record SameTargetRetries(int serverError, int connection, int overloaded, int timeout) {
