@@ -11,6 +11,7 @@ import dev.sluice.gateway.route.Balance;
 import dev.sluice.gateway.route.RouteSpec;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.route.RoutingPolicy;
+import dev.sluice.gateway.route.SameTargetRetries;
 import dev.sluice.gateway.route.Target;
 import dev.sluice.gateway.route.health.BreakerPolicy;
 import java.net.URI;
@@ -70,7 +71,10 @@ final class Upstreams {
                                 route.targets().stream()
                                         .map(t -> new Target(t.provider(), t.model(), t.weight()))
                                         .toList(),
-                                balance(route.balance()))));
+                                balance(route.balance()),
+                                route.onContextLength().stream()
+                                        .map(t -> new Target(t.provider(), t.model(), t.weight()))
+                                        .toList())));
         var b = r.breaker();
         RoutingPolicy policy = new RoutingPolicy(
                 r.maxAttempts(),
@@ -82,7 +86,12 @@ final class Upstreams {
                 new BreakerPolicy(
                         (float) (b.failureRate() * 100), b.window(), b.minCalls(), b.openFor(), b.halfOpenCalls()),
                 r.probeMin(),
-                r.probeMax());
+                r.probeMax(),
+                new SameTargetRetries(
+                        r.sameTargetRetries().serverError(),
+                        r.sameTargetRetries().connection(),
+                        r.sameTargetRetries().overloaded(),
+                        r.sameTargetRetries().timeout()));
         Optional<String> defaultProvider = Optional.of(r.defaultProvider()).filter(s -> !s.isEmpty());
         return new Router(routes, defaultProvider, keys, policy, target -> probe(providers.get(target.provider())));
     }

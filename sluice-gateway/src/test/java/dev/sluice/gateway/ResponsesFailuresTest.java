@@ -205,7 +205,7 @@ class ResponsesFailuresTest {
     }
 
     @Test
-    void anUpstream500BeforeTheFirstByteFallsOverToTheNextTarget() throws Exception {
+    void anUpstream500BeforeTheFirstByteIsRetriedOnceThenFallsOverToTheNextTarget() throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
             int before = FAKE.provider().recentRequests().size();
             HttpResponse<String> r = post(body("r-failover", stream, "hi"));
@@ -220,7 +220,7 @@ class ResponsesFailuresTest {
             List<RecordedRequest> seen = FAKE.provider().recentRequests();
             assertThat(seen.subList(before, seen.size()))
                     .extracting(RecordedRequest::path)
-                    .containsExactly("/v1/chat/completions", "/v1/messages");
+                    .containsExactly("/v1/chat/completions", "/v1/chat/completions", "/v1/messages");
         }
     }
 

@@ -88,9 +88,12 @@ class RoutingThroughSluiceTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("event: message_stop").doesNotContain("event: error");
         List<RecordedRequest> seen = since(before);
-        assertThat(seen).extracting(RecordedRequest::path).containsExactly("/v1/chat/completions", "/v1/messages");
+        assertThat(seen)
+                .extracting(RecordedRequest::path)
+                .as("a 500 is retried once on its target before the next")
+                .containsExactly("/v1/chat/completions", "/v1/chat/completions", "/v1/messages");
         assertThat(seen.get(0).headers().get("authorization")).containsExactly("Bearer sk-one");
-        assertThat(seen.get(1).headers().get("x-api-key")).containsExactly("sk-ant");
+        assertThat(seen.get(2).headers().get("x-api-key")).containsExactly("sk-ant");
     }
 
     @Test
@@ -103,7 +106,7 @@ class RoutingThroughSluiceTest {
             assertThat(since(before))
                     .extracting(RecordedRequest::path)
                     .as("fell back")
-                    .containsExactly("/v1/chat/completions", "/v1/messages");
+                    .containsExactly("/v1/chat/completions", "/v1/chat/completions", "/v1/messages");
             assertThat(o.headers().firstValue("x-sluice-target"))
                     .as("stream=%s", stream)
                     .contains("ant/fake-model");

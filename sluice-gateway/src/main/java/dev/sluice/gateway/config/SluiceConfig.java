@@ -213,12 +213,24 @@ public record SluiceConfig(
     /** One target of a route: a provider and the model name the provider knows. */
     public record Target(String provider, String model, int weight) {}
 
-    /** A client-facing model name and the targets it is served by, in fallback order. */
-    public record Route(String name, List<Target> targets, Balance balance) {
+    /**
+     * A client-facing model name and the targets it is served by, in fallback order; {@code onContextLength}:
+     * the targets to switch to when one answers that the prompt is too long for it (may be empty).
+     */
+    public record Route(String name, List<Target> targets, Balance balance, List<Target> onContextLength) {
         public Route {
             targets = List.copyOf(targets);
+            onContextLength = List.copyOf(onContextLength);
+        }
+
+        /** Without context-length targets. */
+        public Route(String name, List<Target> targets, Balance balance) {
+            this(name, targets, balance, List.of());
         }
     }
+
+    /** Retries on the same target per kind of failure, before the next target. */
+    public record SameTargetRetries(int serverError, int connection, int overloaded, int timeout) {}
 
     /** Circuit breaker per target (Resilience4j): failure rate (percent) over a count window. */
     public record Breaker(double failureRate, int window, int minCalls, Duration openFor, int halfOpenCalls) {}
@@ -238,7 +250,8 @@ public record SluiceConfig(
             Duration keyCooldown,
             Breaker breaker,
             Duration probeMin,
-            Duration probeMax) {
+            Duration probeMax,
+            SameTargetRetries sameTargetRetries) {
         /** The name of the provider configured by the {@code upstream.*} keys (or the demo fake). */
         public static final String DEFAULT_PROVIDER = "default";
 

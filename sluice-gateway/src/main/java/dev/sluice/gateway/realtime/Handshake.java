@@ -180,9 +180,7 @@ final class Handshake implements ProtocolUpgradeHandler {
                     return session;
                 } catch (UpstreamDial.DialFailure f) {
                     session.abandon(); // not a session yet: nothing was opened to the client
-                    attempt.finish(
-                            f.refused() ? AttemptOutcome.SERVER_ERROR : AttemptOutcome.CONNECT_FAILED,
-                            Optional.empty());
+                    attempt.finish(f.outcome(), Optional.empty());
                     last = "upstream " + attempt.target().id() + ": " + f.getMessage();
                 }
             }

@@ -2,6 +2,7 @@ package dev.sluice.gateway.realtime;
 
 import dev.sluice.gateway.config.ProviderKind;
 import dev.sluice.gateway.provider.ProviderEndpoint;
+import dev.sluice.gateway.route.AttemptOutcome;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,19 +25,22 @@ import java.util.concurrent.TimeoutException;
  */
 final class UpstreamDial {
 
-    /** Why a dial failed, in words for the client's error. */
+    /** Why a dial failed, in words for the client's error, and what the router makes of it. */
     static final class DialFailure extends Exception {
         private static final long serialVersionUID = 1L;
-        private final boolean refused;
+        private final AttemptOutcome outcome;
 
-        DialFailure(String message, boolean refused) {
+        DialFailure(String message, AttemptOutcome outcome) {
             super(message);
-            this.refused = refused;
+            this.outcome = outcome;
         }
 
-        /** The upstream answered the handshake with an error status (as opposed to being unreachable). */
-        boolean refused() {
-            return refused;
+        /**
+         * A handshake refused with 503 or 529: overloaded; with another status: a server error; no handshake in
+         * time: a timeout; no connection: a failed connect. Each kind has its own same-target retries.
+         */
+        AttemptOutcome outcome() {
+            return outcome;
         }
     }
 
@@ -71,19 +75,22 @@ final class UpstreamDial {
         try {
             return b.buildAsync(uri, listener).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new DialFailure("no WebSocket handshake within " + timeout.toMillis() + " ms", false);
+            throw new DialFailure(
+                    "no WebSocket handshake within " + timeout.toMillis() + " ms", AttemptOutcome.TIMEOUT);
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof java.net.http.WebSocketHandshakeException h) {
                 return refused(h);
             }
-            throw new DialFailure("could not connect: " + plain(cause), false);
+            throw new DialFailure("could not connect: " + plain(cause), AttemptOutcome.CONNECT_FAILED);
         }
     }
 
     private static WebSocket refused(java.net.http.WebSocketHandshakeException h) throws DialFailure {
         int status = h.getResponse() != null ? h.getResponse().statusCode() : 0;
-        throw new DialFailure("the handshake was refused with HTTP " + status, true);
+        throw new DialFailure(
+                "the handshake was refused with HTTP " + status,
+                status == 503 || status == 529 ? AttemptOutcome.OVERLOADED : AttemptOutcome.SERVER_ERROR);
     }
 
     private static String plain(Throwable t) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * The loop over a plan's attempts: wait the delay the plan asks for, check the request's deadline,
  * run the attempt; stop when one answered, when the client left, or when the request itself is at
- * fault (400, 413, 422: no other target would take it).
+ * fault (400, 413, 422: no other target would take it), unless the 400 said the prompt is too long
+ * for its target and the plan goes on to one of the route's context-length targets.
  */
 final class Attempts {
 
@@ -83,7 +84,8 @@ final class Attempts {
                 if (clientGone.gone()) {
                     return Outcome.CANCELLED;
                 }
-                if (last.status() == 400 || last.status() == 413 || last.status() == 422) {
+                if ((last.status() == 400 || last.status() == 413 || last.status() == 422)
+                        && !plan.switchesForContextLength()) {
                     break; // the request itself is at fault: no other target will take it
                 }
             }

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * The attempts of one request, handed out one at a time by {@link #next()}: the first on the first
  * target whose breaker permits it, then, after each failed attempt, a retry of the same target or
  * the next target, as the attempt's outcome decides, within the attempt limit and the gateway's
- * retry budget. Not thread-safe: the request thread uses it.
+ * retry budget. A prompt too long for its target moves the plan to the route's context-length
+ * targets, when it has some not tried yet. Not thread-safe: the request thread uses it.
  *
  * <pre>{@code
  * Optional<Attempt> next;
@@ -36,7 +37,9 @@ public final class Plan {
 
     private final PlanContext ctx;
     private final @Nullable Empty whyEmpty; // null when the plan has targets
-    private final List<RouteTarget> order;
+    private List<RouteTarget> order; // attempt order; once switched: the untried context-length targets
+    private final List<RouteTarget> onContextLength;
+    private final int[] retriesHere = new int[SameTargetRetries.KINDS]; // same-target retries per kind, this target
     private final List<String> tried = new ArrayList<>(); // at most maxAttempts
     private String reason;
     private @Nullable Duration retryAfter; // for the client once exhausted
@@ -51,6 +54,7 @@ public final class Plan {
     Plan(
             PlanContext ctx,
             List<RouteTarget> order,
+            List<RouteTarget> onContextLength,
             @Nullable Empty whyEmpty,
             String reasonIfEmpty,
             @Nullable Duration retryAfterIfEmpty) {
@@ -59,6 +63,7 @@ public final class Plan {
         }
         this.ctx = ctx;
         this.order = order;
+        this.onContextLength = onContextLength;
         this.whyEmpty = whyEmpty;
         this.reason = order.isEmpty() ? reasonIfEmpty : "";
         this.retryAfter = retryAfterIfEmpty;
@@ -119,13 +124,19 @@ public final class Plan {
             return exhaust("gave up after " + tried.size() + " attempts (max " + max + "); last: " + last + " on "
                     + current.target().id());
         }
+        if (d.kind() == Decision.Kind.CONTEXT) {
+            return toContextTarget(last);
+        }
         TargetState same = current.routeTarget().state();
         if (d.kind() == Decision.Kind.SAME_FREE && same.breaker().tryAcquirePermission()) {
             staleRetried = true;
+            countForKind(d, last);
             return Optional.of(handOut(cursor, Duration.ZERO));
         }
         if (d.kind() == Decision.Kind.SAME && same.breaker().tryAcquirePermission()) {
-            return withToken(cursor, d.delay());
+            Optional<Attempt> retry = withToken(cursor, d.delay());
+            retry.ifPresent(a -> countForKind(d, last));
+            return retry;
         }
         int i = acquireFrom(cursor + 1);
         if (i < 0) {
@@ -146,6 +157,18 @@ public final class Plan {
             return decision().delay();
         }
         return delay;
+    }
+
+    /**
+     * Whether the attempt that just ended was refused as too long for its target and the plan goes on to
+     * one of the route's context-length targets: the request is then not at fault, though its answer was a
+     * 400. False before the attempt ended and once {@link #next()} was called after it.
+     */
+    public boolean switchesForContextLength() {
+        return current != null
+                && !exhausted
+                && current.outcome().isPresent()
+                && decision().kind() == Decision.Kind.CONTEXT;
     }
 
     /** Attempts handed out so far. */
@@ -169,14 +192,75 @@ public final class Plan {
             AttemptOutcome outcome = a.outcome()
                     .orElseThrow(() -> new IllegalStateException(
                             a + " is still open: finish or close it before asking for the next one"));
+            int kind = SameTargetRetries.kind(outcome);
+            int left = kind < 0 ? 0 : ctx.policy().sameTargetRetries().allowed(outcome) - retriesHere[kind];
             pending = Decision.after(
                     outcome,
                     a.retryAfter(),
-                    staleRetried,
-                    ctx.keys(a.target().provider()).anyReady(),
-                    ctx.policy().maxRetryAfter());
+                    new Decision.Situation(
+                            staleRetried,
+                            ctx.keys(a.target().provider()).anyReady(),
+                            ctx.policy().maxRetryAfter(),
+                            Math.max(0, left),
+                            roomToRetry(),
+                            outcome == AttemptOutcome.CONTEXT_LENGTH
+                                    && !untriedContextTargets().isEmpty()));
         }
         return pending;
+    }
+
+    /**
+     * Whether a same-target retry still leaves an attempt for a later target of the plan whose breaker lets
+     * calls through: the retries per kind never cost the request its fallback. True when no such target is left.
+     */
+    private boolean roomToRetry() {
+        int leftAfterRetry = ctx.policy().maxAttempts() - tried.size() - 1;
+        if (leftAfterRetry >= 1) {
+            return true;
+        }
+        for (int i = cursor + 1; i < order.size(); i++) {
+            if (order.get(i).state().available()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void countForKind(Decision d, AttemptOutcome outcome) {
+        int kind = SameTargetRetries.kind(outcome);
+        if (d.countsForKind() && kind >= 0) {
+            retriesHere[kind]++;
+        }
+    }
+
+    /** The route's context-length targets not tried yet, in their order. */
+    private List<RouteTarget> untriedContextTargets() {
+        List<RouteTarget> left = new ArrayList<>(onContextLength.size());
+        for (RouteTarget rt : onContextLength) {
+            if (!tried.contains(rt.id())) {
+                left.add(rt);
+            }
+        }
+        return left;
+    }
+
+    /**
+     * The first untried context-length target whose breaker permits a call; the plan goes on among those
+     * targets only (the route's others answered, or would answer, that the prompt is too long). No retry
+     * token: it is no retry of a failure, and the route's list bounds it.
+     */
+    private Optional<Attempt> toContextTarget(AttemptOutcome last) {
+        String from = Objects.requireNonNull(current).target().id();
+        List<RouteTarget> wider = untriedContextTargets();
+        for (int i = 0; i < wider.size(); i++) {
+            if (wider.get(i).state().breaker().tryAcquirePermission()) {
+                order = wider;
+                cursor = -1; // a move, not a retry: handOut counts a fallback
+                return Optional.of(handOut(i, Duration.ZERO));
+            }
+        }
+        return exhaust("no context-length target left after " + last + " on " + from
+                + (wider.isEmpty() ? "" : " (" + unavailable(wider, 0) + ")"));
     }
 
     private Optional<Attempt> withToken(int index, Duration wait) {
@@ -198,6 +282,9 @@ public final class Plan {
                 s.countFallback();
                 usedFallback = true;
             }
+        }
+        if (index != cursor || current == null) {
+            java.util.Arrays.fill(retriesHere, 0);
         }
         cursor = index;
         delay = wait;
@@ -222,9 +309,13 @@ public final class Plan {
     }
 
     private String unavailableAfter(int from) {
+        return unavailable(order, from);
+    }
+
+    private static String unavailable(List<RouteTarget> targets, int from) {
         List<String> parts = new ArrayList<>();
-        for (int i = from; i < order.size(); i++) {
-            TargetState s = order.get(i).state();
+        for (int i = from; i < targets.size(); i++) {
+            TargetState s = targets.get(i).state();
             parts.add("circuit "
                     + s.breaker()
                             .getState()

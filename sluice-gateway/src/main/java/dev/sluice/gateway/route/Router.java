@@ -32,6 +32,7 @@ public final class Router implements AutoCloseable, LeakSource {
 
     private final Map<String, RouteSpec> routes;
     private final Map<String, List<RouteTarget>> routeTargets;
+    private final Map<String, List<RouteTarget>> contextTargets; // routes.<name>.on-context-length
     /** The route for every model that has no route of its own (Claude Code's default model changes often). */
     public static final String CATCH_ALL = "*";
 
@@ -82,12 +83,20 @@ public final class Router implements AutoCloseable, LeakSource {
                 new KeyRing(List.of(), env.clock()),
                 env.clock());
         Map<String, List<RouteTarget>> byName = new LinkedHashMap<>();
-        this.routes.forEach((name, spec) -> byName.put(
-                name,
-                spec.targets().stream()
-                        .map(t -> new RouteTarget(t, states.computeIfAbsent(t.id(), id -> newState(t))))
-                        .toList()));
+        Map<String, List<RouteTarget>> wider = new LinkedHashMap<>();
+        this.routes.forEach((name, spec) -> {
+            byName.put(name, routeTargets(spec.targets()));
+            wider.put(name, routeTargets(spec.onContextLength()));
+        });
         this.routeTargets = Map.copyOf(byName);
+        this.contextTargets = Map.copyOf(wider);
+    }
+
+    /** The targets with their states; a target listed by several routes (or twice in one) shares one state. */
+    private List<RouteTarget> routeTargets(List<Target> targets) {
+        return targets.stream()
+                .map(t -> new RouteTarget(t, states.computeIfAbsent(t.id(), id -> newState(t))))
+                .toList();
     }
 
     private static void validate(Map<String, RouteSpec> routes, Map<String, List<String>> providerKeys) {
@@ -124,11 +133,13 @@ public final class Router implements AutoCloseable, LeakSource {
         Objects.requireNonNull(sessionKey, "sessionKey");
         String route = routeTargets.containsKey(requestedModel) ? requestedModel : CATCH_ALL;
         List<RouteTarget> targets = routeTargets.get(route);
+        List<RouteTarget> onContextLength = contextTargets.getOrDefault(route, List.of());
         RouteSpec spec = routes.get(route);
         Balance balance = targets == null || spec == null ? Balance.FALLBACK : spec.balance();
         if (targets == null) {
             if (defaultProvider.isEmpty()) {
-                return new Plan(ctx, List.of(), Plan.Empty.NO_ROUTE, "no route for model " + requestedModel, null);
+                return new Plan(
+                        ctx, List.of(), List.of(), Plan.Empty.NO_ROUTE, "no route for model " + requestedModel, null);
             }
             Target t = new Target(defaultProvider.get(), requestedModel.isBlank() ? "?" : requestedModel);
             targets = List.of(new RouteTarget(t, dynamicState(t)));
@@ -141,10 +152,16 @@ public final class Router implements AutoCloseable, LeakSource {
         }
         if (available.isEmpty()) {
             return new Plan(
-                    ctx, List.of(), Plan.Empty.ALL_BREAKERS_OPEN, allOpenReason(targets), untilFirstReopens(targets));
+                    ctx,
+                    List.of(),
+                    List.of(),
+                    Plan.Empty.ALL_BREAKERS_OPEN,
+                    allOpenReason(targets),
+                    untilFirstReopens(targets));
         }
         ctx.budget().recordInbound();
-        return new Plan(ctx, Ordering.order(available, balance, sessionKey, env.random()), null, "", null);
+        return new Plan(
+                ctx, Ordering.order(available, balance, sessionKey, env.random()), onContextLength, null, "", null);
     }
 
     private TargetState dynamicState(Target t) {

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param breaker             the circuit breaker of each target
  * @param probeMin            first delay of the health probe of an open target (default 1 s)
  * @param probeMax            cap of the probe's exponential backoff (default 60 s)
+ * @param sameTargetRetries   retries on the same target per kind of failure before the next target
+ *                            (default: 1 for server errors and connection failures, 0 for overloads and
+ *                            timeouts)
  */
 public record RoutingPolicy(
         int maxAttempts,
@@ -31,10 +34,12 @@ public record RoutingPolicy(
         Duration keyCooldown,
         BreakerPolicy breaker,
         Duration probeMin,
-        Duration probeMax) {
+        Duration probeMax,
+        SameTargetRetries sameTargetRetries) {
 
     public RoutingPolicy {
         Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(sameTargetRetries, "sameTargetRetries");
         List<String> problems = new ArrayList<>();
         if (maxAttempts < 1) {
             problems.add("maxAttempts must be >= 1, got " + maxAttempts);
@@ -58,6 +63,45 @@ public record RoutingPolicy(
         }
     }
 
+    /** With the default {@link SameTargetRetries}. */
+    public RoutingPolicy(
+            int maxAttempts,
+            double retryRatio,
+            int retryFloorPerSecond,
+            Duration retryWindow,
+            Duration maxRetryAfter,
+            Duration keyCooldown,
+            BreakerPolicy breaker,
+            Duration probeMin,
+            Duration probeMax) {
+        this(
+                maxAttempts,
+                retryRatio,
+                retryFloorPerSecond,
+                retryWindow,
+                maxRetryAfter,
+                keyCooldown,
+                breaker,
+                probeMin,
+                probeMax,
+                SameTargetRetries.defaults());
+    }
+
+    /** With {@code retries} as the same-target retries. */
+    public RoutingPolicy withSameTargetRetries(SameTargetRetries retries) {
+        return new RoutingPolicy(
+                maxAttempts,
+                retryRatio,
+                retryFloorPerSecond,
+                retryWindow,
+                maxRetryAfter,
+                keyCooldown,
+                breaker,
+                probeMin,
+                probeMax,
+                retries);
+    }
+
     /** 3 attempts; retries <= 0.1 x inbound + 3/s over 10 s; Retry-After up to 5 s; keys rest 30 s. */
     public static RoutingPolicy defaults() {
         return new RoutingPolicy(
@@ -69,7 +113,8 @@ public record RoutingPolicy(
                 Duration.ofSeconds(30),
                 BreakerPolicy.defaults(),
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                SameTargetRetries.defaults());
     }
 
     private static void positive(List<String> problems, String key, Duration d) {

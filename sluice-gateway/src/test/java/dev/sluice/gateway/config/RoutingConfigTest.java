@@ -63,6 +63,63 @@ class RoutingConfigTest {
     }
 
     @Test
+    void contextLengthTargetsAndSameTargetRetries() throws Exception {
+        Path file = write("""
+                providers:
+                  oai:
+                    kind: openai
+                    api-keys: [k1]
+                routes:
+                  gpt-4.1:
+                    targets: ["oai:gpt-4.1", "oai:gpt-4.1-mini"]
+                    on-context-length: ["oai:gpt-4.1-1m", "oai:gpt-4.1"]
+                routing:
+                  same-target-retries:
+                    server-error: 2
+                    timeout: 1
+                """);
+        SluiceConfig c = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
+
+        var route = c.routing().routes().get("gpt-4.1");
+        assertThat(route.onContextLength())
+                .containsExactly(
+                        new SluiceConfig.Target("oai", "gpt-4.1-1m", 1), new SluiceConfig.Target("oai", "gpt-4.1", 1));
+        assertThat(c.routing().sameTargetRetries()).isEqualTo(new SluiceConfig.SameTargetRetries(2, 1, 0, 1));
+        assertThat(ConfigLoader.describe(c))
+                .contains(
+                        "on-context-length: [\"oai:gpt-4.1-1m\", \"oai:gpt-4.1\"]",
+                        "same-target-retries.server-error: 2",
+                        "same-target-retries.overloaded: 0");
+        assertThat(ConfigLoader.of(Map.of()).routing().sameTargetRetries())
+                .isEqualTo(new SluiceConfig.SameTargetRetries(1, 1, 0, 0));
+        assertThat(ConfigLoader.of(Map.of("providers.o.kind", "openai", "routes.m.targets", "o:a"))
+                        .routing()
+                        .routes()
+                        .get("m")
+                        .onContextLength())
+                .isEmpty();
+    }
+
+    @Test
+    void contextLengthTargetsMustNameConfiguredProviders() {
+        assertThatThrownBy(() -> ConfigLoader.of(Map.of(
+                        "providers.o.kind", "openai",
+                        "routes.m.targets", "o:a",
+                        "routes.m.on-context-length", "big:a-1m",
+                        "routes.n.targets", "o:a",
+                        "routes.n.on-context-length", "no-colon",
+                        "routing.same-target-retries.timeout", "-1")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anySatisfy(p -> assertThat(p)
+                                .startsWith("routes.m.on-context-length: entry \"big:a-1m\" names provider \"big\"")
+                                .contains("not configured"))
+                        .anySatisfy(p -> assertThat(p)
+                                .startsWith("routes.n.on-context-length: entry \"no-colon\" is not provider:model"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routing.same-target-retries.timeout: \"-1\"")));
+    }
+
+    @Test
     void providerKeysComeFromEachKindsEnvironmentVariable() throws Exception {
         SluiceConfig c = ConfigLoader.load(
                 Optional.empty(),

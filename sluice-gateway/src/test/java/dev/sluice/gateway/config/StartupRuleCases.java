@@ -43,6 +43,24 @@ public final class StartupRuleCases {
                   fast:
                     targets: ["oai:gpt-4o", "oai:gpt-4o"]
                 """, "routes.fast.targets");
+        cases.put("""
+                providers:
+                  oai:
+                    kind: openai
+                routes:
+                  fast:
+                    targets: ["oai:gpt-4o"]
+                    on-context-length: ["oai:gpt-4.1", "oai:gpt-4.1"]
+                """, "routes.fast.on-context-length");
+        cases.put("""
+                providers:
+                  oai:
+                    kind: openai
+                routes:
+                  fast:
+                    targets: ["oai:gpt-4o"]
+                    on-context-length: ["big:gpt-4.1-1m"]
+                """, "routes.fast.on-context-length");
         cases.put("routing:\n  breaker:\n    open-for: PT0.0005S\n", "routing.breaker.open-for");
         cases.put("cache:\n  prune-interval: PT0.0001S\n", "cache.prune-interval");
         cases.put("routing:\n  probe-max: 2600000h\n", "routing.probe-max");

@@ -127,6 +127,54 @@ class AttemptsTest {
     }
 
     @Test
+    void aContextLength400GoesOnToTheRoutesContextLengthTarget() throws Exception {
+        router = new Router(
+                Map.of(
+                        "m",
+                        new RouteSpec(
+                                "m",
+                                List.of(new Target("p", "a"), new Target("q", "b")),
+                                Balance.FALLBACK,
+                                List.of(new Target("big", "x")))),
+                Optional.empty(),
+                Map.of(),
+                POLICY,
+                null);
+        GatewayException tooLong = new GatewayException(400, "invalid_request_error", "prompt is too long", null);
+
+        Outcome o = attempts(Duration.ofSeconds(30))
+                .run(
+                        router.plan("m", Optional.empty()),
+                        attempt -> {
+                            if (attempt.target().id().equals("p/a")) {
+                                attempt.finish(AttemptOutcome.CONTEXT_LENGTH, Optional.empty());
+                                return new AttemptResult.FailedBeforeFirstByte(tooLong);
+                            }
+                            attempt.finish(AttemptOutcome.SUCCESS, Optional.empty());
+                            return new AttemptResult.Answered(Outcome.SUCCESS);
+                        },
+                        answered::incrementAndGet);
+
+        assertThat(o).isEqualTo(Outcome.SUCCESS);
+        assertThat(tally.tried()).containsExactly("p/a", "big/x");
+    }
+
+    @Test
+    void aContextLength400WithoutAContextLengthTargetIsPassedOnAfterOneAttempt() {
+        GatewayException tooLong = new GatewayException(400, "invalid_request_error", "prompt is too long", null);
+        assertThatThrownBy(() -> attempts(Duration.ofSeconds(30))
+                        .run(
+                                plan("p/a", "q/b"),
+                                attempt -> {
+                                    attempt.finish(AttemptOutcome.CONTEXT_LENGTH, Optional.empty());
+                                    return new AttemptResult.FailedBeforeFirstByte(tooLong);
+                                },
+                                answered::incrementAndGet))
+                .isSameAs(tooLong);
+        assertThat(tally.tried()).containsExactly("p/a");
+    }
+
+    @Test
     void anUnknownModelIsA404WithThePlansMessage() {
         router = new Router(Map.of(), Optional.empty(), Map.of(), POLICY, null);
         GatewayException e = Attempts.noTarget(router.plan("gpt-9", Optional.empty()));

@@ -32,7 +32,7 @@ class BalanceTest {
         router = router(route("m", Balance.FALLBACK, "p/a", "q/b", "r/c"), generous(Fixtures.NEVER_OPENS), clock);
 
         for (int i = 0; i < 20; i++) {
-            Plan plan = runAll(router, "m", AttemptOutcome.SERVER_ERROR);
+            Plan plan = runAll(router, "m", AttemptOutcome.TIMEOUT);
             assertThat(plan.tried()).containsExactly("p/a", "q/b", "r/c");
             assertThat(plan.usedFallback()).isTrue();
         }
@@ -45,9 +45,9 @@ class BalanceTest {
         routes.putAll(route(Router.CATCH_ALL, Balance.FALLBACK, "q/b", "r/c"));
         router = router(routes, generous(Fixtures.NEVER_OPENS), clock);
 
-        assertThat(runAll(router, "claude-opus-9", AttemptOutcome.SERVER_ERROR).tried())
+        assertThat(runAll(router, "claude-opus-9", AttemptOutcome.TIMEOUT).tried())
                 .containsExactly("q/b", "r/c");
-        assertThat(runAll(router, "m", AttemptOutcome.SERVER_ERROR).tried()).containsExactly("p/a");
+        assertThat(runAll(router, "m", AttemptOutcome.TIMEOUT).tried()).containsExactly("p/a");
     }
 
     @Test
@@ -57,7 +57,7 @@ class BalanceTest {
         int n = 20_000;
 
         for (int i = 0; i < n; i++) {
-            Plan plan = runAll(router, "m", AttemptOutcome.SERVER_ERROR);
+            Plan plan = runAll(router, "m", AttemptOutcome.TIMEOUT);
             orders.merge(plan.tried(), 1, Integer::sum);
         }
 

@@ -40,7 +40,7 @@ class BreakerAndAffinityTest {
         Plan plan = router.plan("m", Optional.empty());
         try (Attempt a = plan.next().orElseThrow()) {
             assertThat(a.target().id()).isEqualTo("q/b");
-            a.finish(AttemptOutcome.SERVER_ERROR, Optional.empty());
+            a.finish(AttemptOutcome.TIMEOUT, Optional.empty());
         }
         assertThat(plan.next()).isEmpty(); // a is not in the plan at all
         assertThat(plan.tried()).containsExactly("q/b");

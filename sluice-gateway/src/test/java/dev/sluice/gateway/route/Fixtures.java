@@ -34,6 +34,21 @@ final class Fixtures {
                 Duration.ofMillis(300));
     }
 
+    /** {@link #generous} with {@code maxAttempts} and {@code retries} per kind. */
+    static RoutingPolicy generous(BreakerPolicy breaker, int maxAttempts, SameTargetRetries retries) {
+        return new RoutingPolicy(
+                maxAttempts,
+                10,
+                1000,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                breaker,
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                retries);
+    }
+
     static List<Target> targets(String... ids) {
         return Arrays.stream(ids)
                 .map(id -> {

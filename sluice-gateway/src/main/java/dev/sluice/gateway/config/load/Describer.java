@@ -79,6 +79,13 @@ final class Describer {
                         .append("    balance: ")
                         .append(ValueType.BALANCE.format(route.balance()))
                         .append('\n');
+                if (!route.onContextLength().isEmpty()) {
+                    sb.append("    on-context-length: ")
+                            .append(route.onContextLength().stream()
+                                    .map(t -> Setting.quote(t.provider() + ":" + t.model()))
+                                    .toList())
+                            .append('\n');
+                }
             }
         }
     }

@@ -54,6 +54,9 @@ final class NamedSections {
                     "required: ordered list of provider:model (the upstream model name); later ones are fallbacks"),
             new Field("routes", "weights", ValueType.TEXT_LIST, "",
                     "one positive integer per target, for balance weighted; default 1 each"),
+            new Field("routes", "on-context-length", ValueType.TEXT_LIST, "",
+                    "provider:model targets, in order, for a request a target refused as too long for its"
+                            + " context window; none: that 400 is passed on"),
             new Field("routes", "balance", ValueType.BALANCE, "fallback",
                     "fallback: first target, then the next on failure; weighted: first pick by weight;"
                             + " least-in-flight: first pick the target with fewest requests in flight"));

@@ -262,7 +262,12 @@ final class Resolver {
                         this.<Duration>get("routing.breaker.open-for"),
                         this.<Integer>get("routing.breaker.half-open-calls")),
                 this.<Duration>get("routing.probe-min"),
-                this.<Duration>get("routing.probe-max"));
+                this.<Duration>get("routing.probe-max"),
+                new SluiceConfig.SameTargetRetries(
+                        this.<Integer>get("routing.same-target-retries.server-error"),
+                        this.<Integer>get("routing.same-target-retries.connection"),
+                        this.<Integer>get("routing.same-target-retries.overloaded"),
+                        this.<Integer>get("routing.same-target-retries.timeout")));
         return new SluiceConfig(
                 new SluiceConfig.Server(
                         get("server.host"),

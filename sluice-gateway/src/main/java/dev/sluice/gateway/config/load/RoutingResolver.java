@@ -134,39 +134,62 @@ final class RoutingResolver {
                 problems.add(where + ".weights: " + weights.size() + " weights for " + targets.size() + " targets");
                 return;
             }
-            List<Target> parsed = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                String t = targets.get(i);
-                int colon = t.indexOf(':');
-                if (colon <= 0
-                        || t.substring(0, colon).isBlank()
-                        || t.substring(colon + 1).isBlank()) {
-                    problems.add(where + ".targets: entry " + Setting.quote(t) + " is not provider:model");
-                    return;
-                }
-                String provider = t.substring(0, colon);
-                if (!providers.containsKey(provider)) {
-                    problems.add(where + ".targets: entry " + Setting.quote(t) + " names provider \"" + provider
-                            + "\", which is not configured (known: " + String.join(", ", providers.keySet()) + ")");
-                    return;
-                }
-                int weight = weights.isEmpty() ? 1 : weight(where, weights.get(i));
-                if (weight < 1) {
-                    return;
-                }
-                Target target = new Target(provider, t.substring(colon + 1), weight);
-                if (parsed.stream()
-                        .anyMatch(
-                                p -> p.provider().equals(provider) && p.model().equals(target.model()))) {
-                    // route.RouteSpec refuses a target listed twice: it would share one breaker and count
-                    problems.add(where + ".targets: entry " + Setting.quote(t) + " is listed twice");
-                    return;
-                }
-                parsed.add(target);
+            List<Target> parsed = targets(where, "targets", targets, weights, providers);
+            @SuppressWarnings("unchecked")
+            List<String> wider = (List<String>) fields.getOrDefault("on-context-length", List.of());
+            List<Target> onContextLength = targets(where, "on-context-length", wider, List.of(), providers);
+            if (parsed == null || onContextLength == null) {
+                return;
             }
-            out.put(name, new Route(name, parsed, (Balance) fields.getOrDefault("balance", Balance.FALLBACK)));
+            out.put(
+                    name,
+                    new Route(
+                            name, parsed, (Balance) fields.getOrDefault("balance", Balance.FALLBACK), onContextLength));
         });
         return out;
+    }
+
+    /**
+     * {@code entries} as targets, each {@code provider:model} of a configured provider, none twice; null when
+     * one is not (the problem is added, named by the route's key {@code where} and {@code field}).
+     */
+    private @Nullable List<Target> targets(
+            String where,
+            String field,
+            List<String> entries,
+            List<String> weights,
+            Map<String, SluiceConfig.Provider> providers) {
+        String key = where + "." + field;
+        List<Target> parsed = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String t = entries.get(i);
+            int colon = t.indexOf(':');
+            if (colon <= 0
+                    || t.substring(0, colon).isBlank()
+                    || t.substring(colon + 1).isBlank()) {
+                problems.add(key + ": entry " + Setting.quote(t) + " is not provider:model");
+                return null;
+            }
+            String provider = t.substring(0, colon);
+            if (!providers.containsKey(provider)) {
+                problems.add(key + ": entry " + Setting.quote(t) + " names provider \"" + provider
+                        + "\", which is not configured (known: " + String.join(", ", providers.keySet()) + ")");
+                return null;
+            }
+            int weight = weights.isEmpty() ? 1 : weight(where, weights.get(i));
+            if (weight < 1) {
+                return null;
+            }
+            Target target = new Target(provider, t.substring(colon + 1), weight);
+            if (parsed.stream()
+                    .anyMatch(p -> p.provider().equals(provider) && p.model().equals(target.model()))) {
+                // route.RouteSpec refuses a target listed twice: it would share one breaker and count
+                problems.add(key + ": entry " + Setting.quote(t) + " is listed twice");
+                return null;
+            }
+            parsed.add(target);
+        }
+        return parsed;
     }
 
     /** The provider for unrouted models: the key if set (must exist), else {@code default}, else the only one. */

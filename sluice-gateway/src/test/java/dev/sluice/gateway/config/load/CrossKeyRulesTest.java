@@ -133,6 +133,12 @@ class CrossKeyRulesTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new RouteSpec(
                         "fast", List.of(new Target("oai", "gpt-4o"), new Target("oai", "gpt-4o")), Balance.FALLBACK));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new RouteSpec(
+                        "fast",
+                        List.of(new Target("oai", "gpt-4o")),
+                        Balance.FALLBACK,
+                        List.of(new Target("oai", "gpt-4.1"), new Target("oai", "gpt-4.1"))));
         assertThat(catchThrowableOfType(
                         ArithmeticException.class,
                         () -> new Backoff(Duration.ofSeconds(1), Duration.ofHours(2_600_000))))
