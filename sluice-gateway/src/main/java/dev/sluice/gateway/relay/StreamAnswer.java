@@ -130,7 +130,12 @@ final class StreamAnswer {
             translator = t;
             return answered(attempt, relayed.outcome(), t, upstream);
         }
-        attempt.finish(broke.timeout() ? AttemptOutcome.TIMEOUT : AttemptOutcome.SERVER_ERROR, Optional.empty());
+        boolean seen = !(from == null && broke.beforeContent()); // the client saw this attempt's frames
+        attempt.finish(
+                seen
+                        ? AttemptOutcome.BROKE_MID_STREAM
+                        : broke.timeout() ? AttemptOutcome.TIMEOUT : AttemptOutcome.SERVER_ERROR,
+                Optional.empty());
         lastBreak = broke;
         GatewayException failure = new GatewayException(
                 broke.timeout() ? 504 : 502, broke.type(), broke.message() + " (upstream " + target.id() + ")", null);
@@ -138,8 +143,9 @@ final class StreamAnswer {
             return new AttemptResult.FailedBeforeFirstByte(failure); // the client saw no event: start afresh
         }
         translator = t;
-        Optional<String> text =
-                from == null && !broke.last() && config.stream().continuation() ? t.continuable() : Optional.empty();
+        // a continuation that broke again may be continued again: the sink's record of what was delivered
+        // is the client's, whatever attempt wrote it
+        Optional<String> text = !broke.last() && config.stream().continuation() ? t.continuable() : Optional.empty();
         if (text.isPresent()) {
             prefill = text.get();
             return new AttemptResult.Broken(failure);

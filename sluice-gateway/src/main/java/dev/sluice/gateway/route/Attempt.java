@@ -133,7 +133,7 @@ public final class Attempt implements AutoCloseable {
     /** Whether the outcome counts against the upstream: connect errors, timeouts, 5xx and 529. */
     static boolean isBreakerFailure(AttemptOutcome o) {
         return switch (o) {
-            case SERVER_ERROR, OVERLOADED, CONNECT_FAILED, TIMEOUT -> true;
+            case SERVER_ERROR, BROKE_MID_STREAM, OVERLOADED, CONNECT_FAILED, TIMEOUT -> true;
             default -> false;
         };
     }

@@ -12,6 +12,11 @@ public enum AttemptOutcome {
     OVERLOADED,
     /** 500, 502 and other 5xx: a breaker failure; moves to the next target. */
     SERVER_ERROR,
+    /**
+     * A stream that broke (cut, stalled, an in-band error) after content reached the client: a breaker
+     * failure; the next target continues the answer, never the same one.
+     */
+    BROKE_MID_STREAM,
     /** Connection refused or reset before the request was sent: a breaker failure. */
     CONNECT_FAILED,
     /** No first byte within the first-byte timeout: a breaker failure. */
@@ -40,6 +45,7 @@ public enum AttemptOutcome {
             case SUCCESS,
                     CLIENT_ERROR,
                     SERVER_ERROR,
+                    BROKE_MID_STREAM,
                     CONNECT_FAILED,
                     STALE_CONNECTION,
                     CONTEXT_LENGTH,

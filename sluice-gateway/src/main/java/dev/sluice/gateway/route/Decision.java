@@ -87,6 +87,8 @@ record Decision(Kind kind, Duration delay, String why, boolean countsForKind) {
                         ? retry(Kind.SAME, outcome.name() + "; retrying")
                         : new Decision(Kind.NEXT, Duration.ZERO, outcome.name());
             case UNSUPPORTED -> new Decision(Kind.NEXT, Duration.ZERO, "the target cannot serve this request");
+            case BROKE_MID_STREAM ->
+                new Decision(Kind.NEXT, Duration.ZERO, "the stream broke; the next target continues");
         };
     }
 
