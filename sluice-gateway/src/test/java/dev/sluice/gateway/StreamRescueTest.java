@@ -83,6 +83,11 @@ class StreamRescueTest {
             s.addAll(List.of(
                     "routes.refused-" + u + ".targets", u + ":fault-stream-cut-at-3," + u + ":fault-refuse-prefill"));
             s.addAll(List.of("routes.malformed-" + u + ".targets", u + ":fault-malformed-event-at-2"));
+            s.addAll(List.of(
+                    "routes.kept-" + u + ".targets",
+                    u + ":fault-stream-cut-at-3," + u + ":fake-model",
+                    "routes.kept-" + u + ".continuation",
+                    "false"));
         }
         return s.toArray(String[]::new);
     }
@@ -210,6 +215,27 @@ class StreamRescueTest {
                         + "/fake-model")
                 .containsPattern("continued_at=[1-9][0-9]*")
                 .contains("outcome=SUCCESS");
+        assertThat(Http.get(SLUICE.baseUri(), "/metrics").body())
+                .containsPattern(
+                        "sluice_stream_continuations_total\\{outcome=\"success\",provider=\"" + u + "\"} [1-9]");
+    }
+
+    @ParameterizedTest(name = "{0} client, {1} upstream")
+    @CsvSource({"anthropic, ant", "openai, oai"})
+    void aRouteWithContinuationOffEndsABrokenStreamWithAnErrorAfterOneAttempt(String client, String u)
+            throws Exception {
+        String id = "kept-" + client + "-" + u;
+
+        Answer a = stream(client, "kept-" + u, id);
+
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.text()).isNotEmpty();
+        assertThat(a.events()).as(a.body()).last().isEqualTo("error");
+        await().atMost(Duration.ofSeconds(2)).until(() -> accessLine(id) != null);
+        assertThat(accessLine(id))
+                .contains("targets=" + u + "/fault-stream-cut-at-3 ")
+                .doesNotContain("continued_at")
+                .contains("outcome=FAILURE");
     }
 
     @ParameterizedTest(name = "{0} client, {1} upstream")

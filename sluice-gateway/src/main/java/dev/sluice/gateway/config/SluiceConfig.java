@@ -3,6 +3,7 @@ package dev.sluice.gateway.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole gateway configuration: one immutable tree, built and validated by {@link dev.sluice.gateway.config.load.ConfigLoader}.
@@ -217,7 +218,12 @@ public record SluiceConfig(
      * A client-facing model name and the targets it is served by, in fallback order; {@code onContextLength}:
      * the targets to switch to when one answers that the prompt is too long for it (may be empty).
      */
-    public record Route(String name, List<Target> targets, Balance balance, List<Target> onContextLength) {
+    public record Route(
+            String name,
+            List<Target> targets,
+            Balance balance,
+            List<Target> onContextLength,
+            @Nullable Boolean continuation) {
         public Route {
             targets = List.copyOf(targets);
             onContextLength = List.copyOf(onContextLength);
@@ -225,7 +231,12 @@ public record SluiceConfig(
 
         /** Without context-length targets. */
         public Route(String name, List<Target> targets, Balance balance) {
-            this(name, targets, balance, List.of());
+            this(name, targets, balance, List.of(), null);
+        }
+
+        /** Whether a broken stream of this route is continued: its own setting, else {@code stream.continuation}. */
+        public boolean continues(boolean byDefault) {
+            return continuation != null ? continuation : byDefault;
         }
     }
 

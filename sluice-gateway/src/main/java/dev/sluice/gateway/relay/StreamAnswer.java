@@ -49,6 +49,8 @@ final class StreamAnswer {
     private @Nullable String prefill;
 
     private long firstWriteNanos;
+    /** Whether a broken stream may be continued: the route's setting, else {@code stream.continuation}. */
+    private final boolean continues;
 
     StreamAnswer(ProxyRequest r, CacheUse cache, SessionUse session, StoredResponseUse stored, JsonNode json) {
         this.stored = stored;
@@ -60,6 +62,11 @@ final class StreamAnswer {
         this.client = new ClientStream(
                 r.res(), r.ctx().edge().current(), r.ctx().config().timeouts().idle());
         this.capture = cache.capture();
+        var config = r.ctx().config();
+        var route = config.routing().routes().get(r.x().model());
+        this.continues = route != null
+                ? route.continues(config.stream().continuation())
+                : config.stream().continuation();
     }
 
     /** The text the next attempt must continue from (an assistant prefill), when a stream broke mid-text. */
@@ -88,7 +95,7 @@ final class StreamAnswer {
             r.tally().continuedAt(from.length());
         } else {
             t = StreamTranslator.of(upstream, x.client(), target.model(), includeUsage, request);
-            if (config.stream().continuation()) {
+            if (continues) {
                 t.keepDeliveredText();
             }
         }
@@ -145,7 +152,7 @@ final class StreamAnswer {
         translator = t;
         // a continuation that broke again may be continued again: the sink's record of what was delivered
         // is the client's, whatever attempt wrote it
-        Optional<String> text = !broke.last() && config.stream().continuation() ? t.continuable() : Optional.empty();
+        Optional<String> text = !broke.last() && continues ? t.continuable() : Optional.empty();
         if (text.isPresent()) {
             prefill = text.get();
             return new AttemptResult.Broken(failure);

@@ -79,6 +79,9 @@ final class Describer {
                         .append("    balance: ")
                         .append(ValueType.BALANCE.format(route.balance()))
                         .append('\n');
+                if (route.continuation() != null) {
+                    sb.append("    continuation: ").append(route.continuation()).append('\n');
+                }
                 if (!route.onContextLength().isEmpty()) {
                     sb.append("    on-context-length: ")
                             .append(route.onContextLength().stream()

@@ -57,6 +57,9 @@ final class NamedSections {
             new Field("routes", "on-context-length", ValueType.TEXT_LIST, "",
                     "provider:model targets, in order, for a request a target refused as too long for its"
                             + " context window; none: that 400 is passed on"),
+            new Field("routes", "continuation", ValueType.BOOLEAN, "",
+                    "continue this route's broken streams on the next target (see stream.continuation);"
+                            + " default stream.continuation"),
             new Field("routes", "balance", ValueType.BALANCE, "fallback",
                     "fallback: first target, then the next on failure; weighted: first pick by weight;"
                             + " least-in-flight: first pick the target with fewest requests in flight"));

@@ -144,7 +144,11 @@ final class RoutingResolver {
             out.put(
                     name,
                     new Route(
-                            name, parsed, (Balance) fields.getOrDefault("balance", Balance.FALLBACK), onContextLength));
+                            name,
+                            parsed,
+                            (Balance) fields.getOrDefault("balance", Balance.FALLBACK),
+                            onContextLength,
+                            (Boolean) fields.get("continuation")));
         });
         return out;
     }
