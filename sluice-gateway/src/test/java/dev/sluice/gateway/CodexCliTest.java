@@ -242,9 +242,15 @@ class CodexCliTest {
                     .contains(" route=/v1/responses ")
                     .contains(" model=" + model + " ")
                     .contains(" outcome=FAILURE ");
-            if (lines.get(0).contains(" status=200 ")) {
+            if (dialect.equals("ollama")) {
+                // the Ollama tool-call stream breaks before any content reached Codex, so the break is retried once
+                // on the same target (routing.same-target-retries) before Sluice gives up
                 assertThat(since(before))
-                        .as("one upstream attempt once the stream was sent")
+                        .as("one same-target retry while nothing reached the client: " + lines)
+                        .hasSize(2);
+            } else if (lines.get(0).contains(" status=200 ")) {
+                assertThat(since(before))
+                        .as("one upstream attempt once content was sent (one target: nothing to continue on)")
                         .hasSize(1);
             } else { // Sluice may retry an upstream failure before it sent its first byte
                 assertThat(lines.get(0)).contains(" status=502 ");

@@ -86,7 +86,10 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_QUEUED_CHARS);
 
     private final ClientStream client;
-    private final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+    /** Frames held back, each kept whole: the cache, the session and the stored response read frame by frame. */
+    private final java.util.ArrayList<byte[]> held = new java.util.ArrayList<>();
+
+    private int heldBytes;
     private boolean committed;
     private volatile @Nullable String terminateReason;
     private volatile long firstWriteNanos;
@@ -250,8 +253,9 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     /** Frames go out once content did; until then (and up to a bound) they are held back. */
     private void send(byte[] bytes) throws ClientGoneException {
-        if (!committed && !translator.contentDelivered() && held.size() + bytes.length <= MAX_HELD_BYTES) {
-            held.writeBytes(bytes);
+        if (!committed && !translator.contentDelivered() && heldBytes + bytes.length <= MAX_HELD_BYTES) {
+            held.add(bytes);
+            heldBytes += bytes.length;
             return;
         }
         flushHeld();
@@ -261,10 +265,11 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private void flushHeld() throws ClientGoneException {
         if (!committed) {
             committed = true;
-            if (held.size() > 0) {
-                write(held.toByteArray());
-                held.reset();
+            for (byte[] frame : held) {
+                write(frame);
             }
+            held.clear();
+            heldBytes = 0;
         }
     }
 
