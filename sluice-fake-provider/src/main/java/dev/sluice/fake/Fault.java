@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * A scripted misbehaviour, chosen per request by {@code x-fake-fault: <name>} or model {@code fault-<name>},
  * the name optionally followed by options ({@link Choice}): {@code -at-<N>}, {@code -after-<millis>},
- * {@code -times-<K>}.
+ * {@code -times-<K>}, {@code -case-<N>}.
  */
 enum Fault {
     NONE(""),
@@ -95,7 +95,7 @@ enum Fault {
     }
 
     /** {@code <rest>-<option>-<digits>}, an option at the end of a fault name. */
-    private static final Pattern OPTION = Pattern.compile("(.+)-(at|after|times)-([0-9]+)");
+    private static final Pattern OPTION = Pattern.compile("(.+)-(at|after|times|case)-([0-9]+)");
 
     /**
      * The fault for a request: the header wins over the model name; neither gives {@link Choice#NONE}.
@@ -113,24 +113,27 @@ enum Fault {
         return Choice.NONE;
     }
 
-    /** {@code <name>[-at-<N>][-after-<millis>][-times-<K>]}, the options in any order, each at most once. */
+    /** {@code <name>[-at-<N>][-after-<millis>][-times-<K>][-case-<N>]}, the options in any order, each at most once. */
     private static Choice parse(String text, String source, String key) {
         String name = text.toLowerCase(Locale.ROOT);
         OptionalInt at = OptionalInt.empty();
         Optional<Duration> after = Optional.empty();
         OptionalInt times = OptionalInt.empty();
+        boolean cased = false;
         for (Matcher m = OPTION.matcher(name); m.matches(); m = OPTION.matcher(name)) {
             String option = m.group(2);
             long value = number(source, text, option, m.group(3));
             boolean repeated = switch (option) {
                 case "at" -> at.isPresent();
                 case "after" -> after.isPresent();
+                case "case" -> cased;
                 default -> times.isPresent();
             };
             if (repeated) throw new BadRequest(source + ": '-" + option + "-' given twice in '" + text + "'");
             switch (option) {
                 case "at" -> at = OptionalInt.of((int) Math.min(value, Integer.MAX_VALUE));
                 case "after" -> after = Optional.of(Duration.ofMillis(value));
+                case "case" -> cased = true; // only makes the string, and so its -times- count, distinct
                 default -> {
                     if (value < 1) throw new BadRequest(source + ": '-times-' must be at least 1 in '" + text + "'");
                     times = OptionalInt.of((int) Math.min(value, Integer.MAX_VALUE));
@@ -165,7 +168,7 @@ enum Fault {
             }
         }
         throw new BadRequest(source + ": unknown fault '" + asGiven + "'; known faults: " + names()
-                + " (each optionally followed by -at-<N>, -after-<millis>, -times-<K>)");
+                + " (each optionally followed by -at-<N>, -after-<millis>, -times-<K>, -case-<N>)");
     }
 
     static String names() {

@@ -62,6 +62,8 @@
  *   <tr><td>{@code -after-<millis>}</td><td>the wait of slow-first-token (headers and the frames before
  *       the first delta at once, the first delta after it, then the usual pace) or slow-headers, instead
  *       of 30 s</td><td>{@code fault-slow-first-token-after-500}</td></tr>
+ *   <tr><td>{@code -case-<N>}</td><td>nothing but a distinct string, so a test case gets a {@code -times-<K>}
+ *       count of its own</td><td>{@code fault-server-error-times-1-case-3}</td></tr>
  * </table>
  *
  * <h2>Request options</h2>

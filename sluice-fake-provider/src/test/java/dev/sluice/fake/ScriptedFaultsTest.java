@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The fault name's options ({@code -at-<N>}, {@code -times-<K>}, {@code -after-<millis>}) and malformed-event. */
+/** The fault name's options ({@code -at-<N>}, {@code -times-<K>}, {@code -after-<millis>}, {@code -case-<N>}) and malformed-event. */
 class ScriptedFaultsTest {
     static final int DELTAS = 8;
 
@@ -180,6 +180,21 @@ class ScriptedFaultsTest {
         assertThat(http.post("/v1/messages", anthropic("fault-server-error-times-2", false))
                         .statusCode())
                 .isEqualTo(500);
+    }
+
+    @Test
+    void caseGivesTheSameFaultACountOfItsOwn() {
+        for (String model : List.of("fault-server-error-times-1-case-1", "fault-server-error-case-2-times-1")) {
+            assertThat(http.post("/v1/messages", anthropic(model, false)).statusCode())
+                    .as(model + ", first")
+                    .isEqualTo(500);
+            assertThat(http.post("/v1/messages", anthropic(model, false)).statusCode())
+                    .as(model + ", second")
+                    .isEqualTo(200);
+        }
+        assertThat(http.post("/v1/messages", anthropic("fault-server-error-case-1-case-2", false))
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test

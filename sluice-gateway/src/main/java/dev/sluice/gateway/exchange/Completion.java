@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param endMillis the wall-clock time of the end, for records kept beyond the process
  * @param continuedAt where a broken stream was continued on another attempt (characters of text delivered
  *        before the break), -1 when none was
- * @param skippedEvents malformed upstream events skipped ({@code stream.malformed-events: skip})
+ * @param skippedEvents malformed upstream events skipped ({@code stream.skip-malformed-events: true})
  */
 public record Completion(
         String id,
