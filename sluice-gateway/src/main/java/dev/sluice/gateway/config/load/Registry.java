@@ -80,7 +80,7 @@ final class Registry {
                     "fixed: the limit is admission.max-in-flight; gradient2 or vegas: adapted between"
                             + " admission.min-in-flight and admission.max-in-flight",
                     c -> c.admission().algorithm()),
-            row("admission.min-in-flight", POSITIVE_INT, "8", "floor of an adaptive limit",
+            row("admission.min-in-flight", POSITIVE_INT, "8", "starting limit of an adaptive limit; gradient2's floor (vegas may go down to 1)",
                     c -> c.admission().minInFlight()),
             row("admission.queue-size", NON_NEGATIVE_INT, "64",
                     "requests that may wait for a permit; beyond it they are shed at once",
