@@ -54,7 +54,12 @@ final class Upstreams {
             out.put(
                     p.name(),
                     new ProviderEndpoint(
-                            p.name(), p.kind(), client, p.apiVersion(), keys, p.nativeResponses(), p.continuation()));
+                            p.name(),
+                            p.kind(),
+                            client,
+                            p.apiVersion(),
+                            keys,
+                            new ProviderEndpoint.Serves(p.nativeResponses(), p.continuation(), p.realtime())));
         }
         return Map.copyOf(out);
     }

@@ -63,7 +63,17 @@ class RealtimeHandshakeRefusalsTest {
             "routes.anthropic-only.targets",
             "ant:fake-model",
             "routes.refusing.targets",
-            "oai:fault-unavailable");
+            "oai:fault-unavailable",
+            "providers.vllm.kind",
+            "openai",
+            "providers.vllm.url",
+            "{fake}/v1",
+            "providers.vllm.api-keys",
+            "sk-vllm",
+            "providers.vllm.realtime",
+            "false",
+            "routes.realtime-off.targets",
+            "vllm:gpt-realtime");
 
     private static String key;
 
@@ -80,7 +90,7 @@ class RealtimeHandshakeRefusalsTest {
             HttpResponse<String> r = Http.post(
                     SLUICE.baseUri(),
                     "/admin/keys",
-                    "{\"name\":\"only-gpt\",\"models\":[\"gpt-realtime\",\"anthropic-only\",\"refusing\",\"nowhere\"]}",
+                    "{\"name\":\"only-gpt\",\"models\":[\"gpt-realtime\",\"anthropic-only\",\"refusing\",\"nowhere\",\"realtime-off\"]}",
                     "authorization",
                     "Bearer " + ADMIN,
                     "content-type",
@@ -173,10 +183,15 @@ class RealtimeHandshakeRefusalsTest {
 
     @Test
     @Order(5)
-    void aRouteWithoutARealtimeTargetOrWhoseTargetRefusesIs502() throws Exception {
+    void aRouteWithoutARealtimeTargetOrWithRealtimeOffOrWhoseTargetRefusesIs502() throws Exception {
         int before = FAKE.provider().realtimeSessionsStarted();
         assertOpenAiError(
                 refused("anthropic-only", "authorization", "Bearer " + key()),
+                502,
+                "server_error",
+                "serves the Realtime API");
+        assertOpenAiError(
+                refused("realtime-off", "authorization", "Bearer " + key()),
                 502,
                 "server_error",
                 "serves the Realtime API");

@@ -201,6 +201,8 @@ class RealtimeRelayTest {
                         .anySatisfy(l -> assertThat(l)
                                 .contains("id=rt-relay-1 ")
                                 .contains("/v1/realtime")
+                                .contains(" status=101 ")
+                                .containsPattern(" close=1000 close_reason=\"[^\"]*\" ")
                                 .contains("outcome=SUCCESS")));
         JsonNode after = stats();
         assertThat(after.path("open").asInt()).isZero();

@@ -205,7 +205,8 @@ public record SluiceConfig(
             int maxConnections,
             int maxQueuedRequests,
             boolean nativeResponses,
-            boolean continuation) {
+            boolean continuation,
+            boolean realtime) {
         public Provider {
             apiKeys = List.copyOf(apiKeys);
         }

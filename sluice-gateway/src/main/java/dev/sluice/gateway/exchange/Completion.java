@@ -33,9 +33,8 @@ import org.jspecify.annotations.Nullable;
  * @param firstByteNanos when the answer's first byte went out ({@link System#nanoTime}), 0 if never
  * @param endNanos when the request was over ({@link System#nanoTime})
  * @param endMillis the wall-clock time of the end, for records kept beyond the process
- * @param continuedAt where a broken stream was continued on another attempt (characters of text delivered
- *        before the break), -1 when none was
- * @param skippedEvents malformed upstream events skipped ({@code stream.skip-malformed-events: true})
+ * @param detail what only some requests have: a stream's continuation and skipped events, a realtime
+ *        session's close
  */
 public record Completion(
         String id,
@@ -58,8 +57,32 @@ public record Completion(
         long firstByteNanos,
         long endNanos,
         long endMillis,
-        int continuedAt,
-        int skippedEvents) {
+        Detail detail) {
+
+    /**
+     * What only some requests have.
+     *
+     * @param continuedAt where a broken stream was continued on another attempt (characters of text delivered
+     *        before the break), -1 when none was
+     * @param skippedEvents malformed upstream events skipped ({@code stream.skip-malformed-events: true})
+     * @param closeCode the WebSocket close code a realtime session ended with, 0 for an HTTP request
+     * @param closeReason the close's reason, {@code ""} when none
+     */
+    public record Detail(int continuedAt, int skippedEvents, int closeCode, String closeReason) {
+
+        /** Nothing beyond the common fields. */
+        public static final Detail NONE = new Detail(-1, 0, 0, "");
+
+        /** A streamed answer's rescue: continued at (-1 when not) and malformed events skipped. */
+        public static Detail stream(int continuedAt, int skippedEvents) {
+            return new Detail(continuedAt, skippedEvents, 0, "");
+        }
+
+        /** A realtime session's close. */
+        public static Detail closed(int code, String reason) {
+            return new Detail(-1, 0, code, reason);
+        }
+    }
 
     public Completion {
         tried = List.copyOf(tried); // a snapshot: the request path's own list is a mutable scratchpad
@@ -108,8 +131,17 @@ public record Completion(
                 firstByteNanos,
                 endNanos,
                 endMillis,
-                -1,
-                0);
+                Detail.NONE);
+    }
+
+    /** Where a broken stream was continued (characters of text delivered before the break), -1 when not. */
+    public int continuedAt() {
+        return detail.continuedAt();
+    }
+
+    /** Malformed upstream events skipped. */
+    public int skippedEvents() {
+        return detail.skippedEvents();
     }
 
     /** Whether the caller was authenticated (a usage record needs a key). */

@@ -20,8 +20,17 @@ public final class ProviderEndpoint implements AutoCloseable {
     private final UpstreamClient client;
     private final String apiVersion;
     private final List<String> keys;
-    private final boolean nativeResponses;
-    private final boolean continuation;
+    private final Serves serves;
+
+    /**
+     * What the provider serves beyond its kind's chat API, as configured.
+     *
+     * @param nativeResponses Responses requests reach it untranslated ({@code providers.<name>.native-responses})
+     * @param continuation it continues a final assistant turn, so a broken stream may go on here
+     *        ({@code providers.<name>.continuation})
+     * @param realtime realtime sessions may be routed to it ({@code providers.<name>.realtime})
+     */
+    public record Serves(boolean nativeResponses, boolean continuation, boolean realtime) {}
 
     public ProviderEndpoint(
             String name,
@@ -29,25 +38,28 @@ public final class ProviderEndpoint implements AutoCloseable {
             UpstreamClient client,
             String apiVersion,
             List<String> keys,
-            boolean nativeResponses,
-            boolean continuation) {
-        this.continuation = continuation;
+            Serves serves) {
         this.name = name;
         this.kind = kind;
         this.client = client;
         this.apiVersion = apiVersion;
         this.keys = List.copyOf(keys);
-        this.nativeResponses = nativeResponses;
+        this.serves = serves;
     }
 
     /** Whether Responses requests reach this provider untranslated ({@code providers.<name>.native-responses}). */
     public boolean nativeResponses() {
-        return nativeResponses;
+        return serves.nativeResponses();
     }
 
     /** Whether it continues a final assistant turn, so a broken stream may go on here ({@code providers.<name>.continuation}). */
     public boolean continuation() {
-        return continuation;
+        return serves.continuation();
+    }
+
+    /** Whether realtime sessions may be routed to it: its kind serves them and {@code providers.<name>.realtime} allows. */
+    public boolean realtime() {
+        return serves.realtime();
     }
 
     /** The first configured key, for calls outside routing (model list, token count, probes). */

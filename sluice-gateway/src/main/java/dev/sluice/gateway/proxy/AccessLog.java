@@ -3,7 +3,10 @@ package dev.sluice.gateway.proxy;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
 
-/** One line per request: id, method, route, status, model, targets tried, outcome, duration. Never headers or bodies. */
+/**
+ * One line per request: id, method, route, status, model, targets tried, a realtime session's close, outcome,
+ * duration. Never headers or bodies.
+ */
 public final class AccessLog implements CompletionListener {
 
     private static final System.Logger LOG = System.getLogger("sluice.access");
@@ -30,11 +33,23 @@ public final class AccessLog implements CompletionListener {
                 + (c.tried().isEmpty() ? "" : " targets=" + String.join(",", c.tried()))
                 + (c.continuedAt() >= 0 ? " continued_at=" + c.continuedAt() : "")
                 + (c.skippedEvents() > 0 ? " skipped_events=" + c.skippedEvents() : "")
+                + (c.detail().closeCode() == 0
+                        ? ""
+                        : " close=" + c.detail().closeCode() + " close_reason=\""
+                                + quoted(c.detail().closeReason()) + "\"")
                 + (c.cacheHit() ? " cache=hit" : "")
                 + (c.usage().inputTokens() + c.usage().outputTokens() == 0
                         ? ""
                         : " tokens_in=" + c.usage().inputTokens() + " tokens_out="
                                 + c.usage().outputTokens())
                 + " outcome=" + c.outcome() + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100;
+    }
+
+    /** A reason as a quoted value: its quotes and backslashes escaped, line breaks as spaces. */
+    private static String quoted(String reason) {
+        return reason.replace("\\", "\\\\")
+                .replace("\"", "\\\"")
+                .replace('\n', ' ')
+                .replace('\r', ' ');
     }
 }

@@ -175,8 +175,7 @@ public final class ProxyHandler implements Handler {
                 tally.firstByteNanos(),
                 System.nanoTime(),
                 System.currentTimeMillis(),
-                tally.continuedAt(),
-                tally.skippedEvents());
+                Completion.Detail.stream(tally.continuedAt(), tally.skippedEvents()));
     }
 
     /**

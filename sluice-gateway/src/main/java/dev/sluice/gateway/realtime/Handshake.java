@@ -139,13 +139,14 @@ final class Handshake implements ProtocolUpgradeHandler {
                     null);
         }
         List<String> tried = new ArrayList<>();
-        String last = "no target of model " + model + " serves the Realtime API (openai and azure-openai do)";
+        String last = "no target of model " + model
+                + " serves the Realtime API (openai and azure-openai providers do, unless their realtime key is false)";
         String requestId = RequestIds.choose(
                 req.headers().first(HeaderNames.create("x-request-id")).orElse(null));
         for (Optional<Attempt> next = plan.next(); next.isPresent(); next = plan.next()) {
             try (Attempt attempt = next.get()) {
                 ProviderEndpoint provider = ctx.provider(attempt.target().provider());
-                if (!provider.kind().servesRealtime()) {
+                if (!provider.realtime()) {
                     attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // the next target is tried
                     continue;
                 }

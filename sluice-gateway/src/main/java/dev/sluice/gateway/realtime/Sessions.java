@@ -173,7 +173,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
                     s.startNanos(),
                     s.tally().firstByteNanos(),
                     endNanos,
-                    System.currentTimeMillis()));
+                    System.currentTimeMillis(),
+                    Completion.Detail.closed(end.code(), end.reason())));
         } catch (RuntimeException e) {
             System.getLogger("sluice.realtime").log(System.Logger.Level.WARNING, "session end not recorded", e);
         }

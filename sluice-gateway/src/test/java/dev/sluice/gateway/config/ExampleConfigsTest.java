@@ -65,6 +65,31 @@ class ExampleConfigsTest {
                         "providers.local.native-responses: ollama providers do not serve the" + " Responses API");
     }
 
+    @Test
+    void realtimeCanBeTurnedOffOnAnOpenAiProviderButNotOnOnAKindWithoutIt() throws Exception {
+        SluiceConfig off = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                Map.of(
+                        "providers.vllm.kind",
+                        "openai",
+                        "providers.vllm.url",
+                        "http://127.0.0.1:1",
+                        "providers.vllm.realtime",
+                        "false"));
+        assertThat(off.routing().providers().get("vllm").realtime()).isFalse();
+        SluiceConfig byDefault = ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                Map.of("providers.o.kind", "openai", "providers.o.url", "http://127.0.0.1:1"));
+        assertThat(byDefault.routing().providers().get("o").realtime()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of(),
+                        Map.of("providers.local.kind", "ollama", "providers.local.realtime", "true")))
+                .hasMessageContaining("providers.local.realtime: ollama providers do not serve the Realtime API");
+    }
+
     private static Path examples() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isDirectory(d.resolve("examples"))) {

@@ -68,4 +68,34 @@ class AccessLogTest {
                 .isEqualTo(
                         "request id=req-2 method=GET route=/v1/models status=401 stream=false outcome=FAILURE duration_ms=7.0");
     }
+
+    @Test
+    void aRealtimeSessionNamesItsCloseWithTheReasonQuoted() {
+        Completion c = new Completion(
+                "req-3",
+                "/v1/realtime",
+                "GET",
+                Dialect.OPENAI,
+                true,
+                "gpt-realtime",
+                true,
+                101,
+                Outcome.FAILURE,
+                List.of("oai/gpt-realtime"),
+                "oai",
+                "gpt-realtime",
+                Usage.NONE,
+                false,
+                "k1",
+                "t1",
+                100,
+                0,
+                100 + 2_000_000,
+                0,
+                Completion.Detail.closed(1011, "upstream \"oai\" went\nsilent"));
+        assertThat(AccessLog.line(c))
+                .isEqualTo("request id=req-3 method=GET route=/v1/realtime status=101 stream=true model=gpt-realtime"
+                        + " targets=oai/gpt-realtime close=1011 close_reason=\"upstream \\\"oai\\\" went silent\""
+                        + " outcome=FAILURE duration_ms=2.0");
+    }
 }

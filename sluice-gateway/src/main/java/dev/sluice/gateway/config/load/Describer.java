@@ -54,6 +54,9 @@ final class Describer {
                 if (p.nativeResponses()) {
                     sb.append("    native-responses: true\n");
                 }
+                if (p.kind().servesRealtime() && !p.realtime()) {
+                    sb.append("    realtime: false\n");
+                }
                 sb.append("    max-connections: ")
                         .append(p.maxConnections())
                         .append('\n')

@@ -46,6 +46,10 @@ final class NamedSections {
                     "whether the provider continues a final assistant turn (a prefill), so a broken stream can be"
                             + " continued on it; default true for anthropic, else false (true for vLLM/SGLang servers:"
                             + " Sluice sends continue_final_message)"),
+            new Field("providers", "realtime", ValueType.BOOLEAN, "",
+                    "whether /v1/realtime sessions may be routed to the provider; default true for openai and"
+                            + " azure-openai (the kinds that serve the Realtime API), which may set false (e.g. an"
+                            + " OpenAI-compatible server without it)"),
             new Field("providers", "max-connections", ValueType.POSITIVE_INT, "",
                     "connection pool bound; default upstream.max-connections"),
             new Field("providers", "max-queued-requests", ValueType.POSITIVE_INT, "",

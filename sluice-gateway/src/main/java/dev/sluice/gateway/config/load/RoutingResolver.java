@@ -64,7 +64,8 @@ final class RoutingResolver {
                             upstream.maxConnections(),
                             upstream.maxQueuedRequests(),
                             false,
-                            upstream.kind() == ProviderKind.ANTHROPIC));
+                            upstream.kind() == ProviderKind.ANTHROPIC,
+                            upstream.kind().servesRealtime()));
         }
         named.getOrDefault("providers", Map.of()).forEach((name, fields) -> {
             String where = "providers." + name;
@@ -99,7 +100,8 @@ final class RoutingResolver {
                             (Integer) fields.getOrDefault("max-connections", upstream.maxConnections()),
                             (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests()),
                             nativeResponses(kind, fields.get("native-responses"), where),
-                            (Boolean) fields.getOrDefault("continuation", kind == ProviderKind.ANTHROPIC)));
+                            (Boolean) fields.getOrDefault("continuation", kind == ProviderKind.ANTHROPIC),
+                            realtime(kind, fields.get("realtime"), where)));
         });
         return out;
     }
@@ -111,6 +113,15 @@ final class RoutingResolver {
                     + " remove the key (Sluice translates /v1/responses for it)");
         }
         return on;
+    }
+
+    private boolean realtime(ProviderKind kind, @Nullable Object value, String where) {
+        if (Boolean.TRUE.equals(value) && !kind.servesRealtime()) {
+            problems.add(where + ".realtime: " + kind.id() + " providers do not serve the Realtime API"
+                    + " (openai and azure-openai do); remove the key");
+            return false;
+        }
+        return value == null ? kind.servesRealtime() : (Boolean) value;
     }
 
     /** The routes, each target checked against {@code providers}. */
