@@ -44,7 +44,7 @@ final class StreamAnswer {
     /** The translator of the answer so far; null until an attempt delivered content. */
     private @Nullable StreamTranslator translator;
     /** The last failure that ended an attempt inside the stream, told to the client if nothing mends it. */
-    private StreamRelay.@Nullable Break lastBreak;
+    private @Nullable StreamBreak lastBreak;
     /** The text delivered before the break the next attempt is to continue; null when none is. */
     private @Nullable String prefill;
 
@@ -124,7 +124,8 @@ final class StreamAnswer {
                                     stored.frame(frame);
                                 },
                                 r.tally()::skippedEvent,
-                                client));
+                                client,
+                                r.ctx().timing().nanoTime()));
         StreamRelay.Relayed relayed;
         try (Drain.Registration tracked = r.ctx().drain().track(relay)) {
             relayed = relay.relay();
@@ -132,7 +133,7 @@ final class StreamAnswer {
         if (firstWriteNanos == 0) {
             firstWriteNanos = relay.firstWriteNanos();
         }
-        StreamRelay.Break broke = relayed.broke();
+        StreamBreak broke = relayed.broke();
         if (broke == null) {
             translator = t;
             return answered(attempt, relayed.outcome(), t, upstream);
@@ -186,7 +187,7 @@ final class StreamAnswer {
      * the client's error.
      */
     Outcome endWith(GatewayException last) {
-        StreamRelay.Break b = lastBreak;
+        StreamBreak b = lastBreak;
         StreamTranslator t = translator != null
                 ? translator
                 : StreamTranslator.of(Dialect.ANTHROPIC, r.x().client(), r.x().model(), includeUsage, request);
@@ -194,7 +195,7 @@ final class StreamAnswer {
             r.tally().answered(t.usage(), firstWriteNanos);
         }
         if (b == null) {
-            b = new StreamRelay.Break(
+            b = new StreamBreak(
                     ClientErrors.anthropicType(last),
                     last.getMessage(),
                     null,
@@ -202,7 +203,7 @@ final class StreamAnswer {
                     last.outcome() == Outcome.DROPPED,
                     true);
         } else if (prefill != null) {
-            b = new StreamRelay.Break(
+            b = new StreamBreak(
                     b.type(),
                     b.message() + "; no target could continue the answer",
                     b.ownError(), // the upstream's own error, never sent: its frames were numbered in order
@@ -215,7 +216,7 @@ final class StreamAnswer {
     }
 
     /** The client's in-band error for a break: the upstream's own, else one of Sluice's. */
-    private Outcome tell(StreamRelay.Break b, StreamTranslator t) {
+    private Outcome tell(StreamBreak b, StreamTranslator t) {
         String own = b.ownError();
         try {
             client.write(
