@@ -10,6 +10,7 @@ import dev.sluice.gateway.context.GatewayContext;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.RequestIds;
 import dev.sluice.gateway.edge.ClientConnection;
+import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
@@ -32,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * upgraded, so a refusal is an HTTP answer in the OpenAI dialect with its status (401, 403, 404, 429, 502,
  * 503) rather than a socket closed without a word: Sluice accepting, the address not over its handshake
  * failures, the client's key (a header, or the {@code openai-insecure-api-key.} subprotocol browsers use), a
- * model the key may use, a session permit and a slot of the key's, and an upstream that took its own
+ * model the key may use, the key's stored limits (as on the HTTP path), a session permit and a slot of the key's, and an upstream that took its own
  * handshake — the route's targets in order, fallback only until one did. The admitted session is handed to
  * the {@link RealtimeListener} Helidon creates for the upgrade, on this same thread. A plain GET is a 426.
  */
@@ -117,18 +118,46 @@ final class Handshake implements ProtocolUpgradeHandler {
         if (who.policy().isPresent() && !who.policy().get().allows(model)) {
             throw new GatewayException(403, "permission_error", "this API key may not use model " + model, null);
         }
-        Permit permit = sessions.admit(who);
+        Optional<Limits.Lease> lease = keyLimits(who);
         try {
-            return dial(req, connection, who, model, permit);
+            Permit permit = sessions.admit(who);
+            try {
+                return dial(req, connection, who, model, permit, lease);
+            } catch (GatewayException | InterruptedException | RuntimeException e) {
+                sessions.release(who, permit);
+                throw e;
+            }
         } catch (GatewayException | InterruptedException | RuntimeException e) {
-            sessions.release(who, permit);
+            lease.ifPresent(Limits.Lease::close); // once: a session that started and ended closed it already
             throw e;
         }
     }
 
+    /**
+     * The key's stored limits, as on the HTTP path: token budget, requests and tokens per minute (a session
+     * counts as one request; its real tokens are charged when it ends), concurrent requests (an open session
+     * holds one slot). Refused: 429 with Retry-After. Empty when the key has no policy.
+     */
+    private Optional<Limits.Lease> keyLimits(Principal who) throws GatewayException {
+        if (who.policy().isEmpty()) {
+            return Optional.empty();
+        }
+        Limits.Decision d = ctx.state().limits().admit(who.keyId(), who.policy().get(), 0);
+        if (d instanceof Limits.Limited limited) {
+            long s = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            throw new GatewayException(429, "rate_limit_error", "rate limited: " + limited.reason(), Long.toString(s));
+        }
+        return Optional.of(((Limits.Admitted) d).lease());
+    }
+
     /** The route's targets in order until one takes the upstream handshake; the session is created first. */
     private RealtimeSession dial(
-            ServerRequest req, ClientConnection connection, Principal who, String model, Permit permit)
+            ServerRequest req,
+            ClientConnection connection,
+            Principal who,
+            String model,
+            Permit permit,
+            Optional<Limits.Lease> lease)
             throws GatewayException, InterruptedException {
         Plan plan = ctx.router().plan(model, Optional.empty());
         if (plan.isEmpty()) {
@@ -156,6 +185,7 @@ final class Handshake implements ProtocolUpgradeHandler {
                         who,
                         model,
                         permit,
+                        lease,
                         List.copyOf(tried),
                         attempt.target().provider(),
                         attempt.target().model(),

@@ -10,6 +10,7 @@ import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
+import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.translate.Dialect;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * behind {@code /system/resources} and {@code /system/stats}, the reaper that closes idle, overlong,
  * stalled and never-opened sessions (on an injectable clock, so tests need no sleeping), the upstream client,
  * and shutdown: {@link #goingAway} closes every session 1001 with a reason. When a session ends, its
- * permit and key slot are released once, its connection is cut if the client did not answer the close, and
+ * permit, key slot and lease on the key's stored limits are released once, its connection is cut if the client did not answer the close, and
  * one {@link Completion} tells the access log, usage and metrics.
  */
 public final class Sessions implements AutoCloseable, LeakSource {
@@ -47,12 +49,16 @@ public final class Sessions implements AutoCloseable, LeakSource {
 
     private final Map<String, Closing> closing = new ConcurrentHashMap<>();
 
-    /** What a handshake was granted: who, which model, the target that answered, the session's permit. */
+    /**
+     * What a handshake was granted: who, which model, the target that answered, the session's permit and
+     * the lease on the key's stored limits (empty for a key without a policy).
+     */
     record Admitted(
             String requestId,
             Principal who,
             String model,
             Permit permit,
+            Optional<Limits.Lease> lease,
             List<String> tried,
             String provider,
             String upstreamModel,
@@ -149,6 +155,13 @@ public final class Sessions implements AutoCloseable, LeakSource {
         }
         Admitted a = s.admitted;
         permits.give(a.who().keyId(), a.permit(), end.outcome());
+        a.lease().ifPresent(lease -> {
+            try {
+                lease.record(s.tally().usage().inputTokens(), s.tally().usage().outputTokens());
+            } finally {
+                lease.close();
+            }
+        });
         metrics.closed(end.code());
         long endNanos = now();
         closing.put(s.id, new Closing(a.connection(), endNanos));

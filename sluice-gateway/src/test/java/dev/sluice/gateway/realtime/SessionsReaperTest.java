@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sluice.core.Permit;
+import dev.sluice.gateway.auth.KeyPolicy;
 import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.exchange.Completion;
+import dev.sluice.gateway.limits.Limits;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.socket.SocketContext;
 import io.helidon.websocket.WsSession;
@@ -70,9 +72,15 @@ class SessionsReaperTest {
 
     /** A session admitted, dialed and (unless {@code open} is false) opened on the client side. */
     private RealtimeSession start(Principal who, StubClient client, StubUpstream up, boolean open) throws Exception {
+        return start(who, client, up, open, Optional.empty());
+    }
+
+    private RealtimeSession start(
+            Principal who, StubClient client, StubUpstream up, boolean open, Optional<Limits.Lease> lease)
+            throws Exception {
         Permit permit = sessions.admit(who);
-        RealtimeSession s = sessions.start(
-                new Sessions.Admitted("req", who, "gpt-realtime", permit, List.of("oai/m"), "oai", "m", detached()));
+        RealtimeSession s = sessions.start(new Sessions.Admitted(
+                "req", who, "gpt-realtime", permit, lease, List.of("oai/m"), "oai", "m", detached()));
         s.upstream(up);
         up.listener = s.upstreamListener();
         if (open) {
@@ -259,6 +267,55 @@ class SessionsReaperTest {
         assertThat(c1.closes).containsExactly(new Close(1001, "stopping"));
         assertThat(c2.closes).containsExactly(new Close(1001, "stopping"));
         assertAllReleased();
+    }
+
+    /** A lease on the key's limits (max concurrent 1 here) is closed once whichever way its session ends. */
+    @Test
+    void theKeysLimitsLeaseIsClosedOnceOnEveryEnd() throws Exception {
+        KeyPolicy oneAtATime = new KeyPolicy(List.of(), 0, 0, 1, 0, KeyPolicy.BudgetPeriod.NONE, "interactive");
+        try (Limits limits = Limits.local(100, (k, since) -> 0L)) {
+            java.util.function.Supplier<Optional<Limits.Lease>> lease = () -> {
+                Limits.Decision d = limits.admit("a", oneAtATime, 0);
+                assertThat(d).isInstanceOf(Limits.Admitted.class);
+                return Optional.of(((Limits.Admitted) d).lease());
+            };
+            // reaped (idle)
+            StubClient c1 = new StubClient();
+            RealtimeSession idle = start(key("a"), c1, new StubUpstream(), true, lease.get());
+            assertThat(limits.held()).isEqualTo(1);
+            assertThat(limits.admit("a", oneAtATime, 0)).isInstanceOf(Limits.Limited.class);
+            advance(IDLE.plusSeconds(1));
+            sessions.sweep();
+            assertThat(idle.isClosed()).isTrue();
+            assertThat(limits.held()).isZero();
+            idle.clientClosed(1000, "late"); // a second end releases nothing more
+            assertThat(limits.held()).isZero();
+            // the client closes
+            RealtimeSession closedByClient = start(key("a"), new StubClient(), new StubUpstream(), true, lease.get());
+            assertThat(limits.held()).isEqualTo(1);
+            closedByClient.clientClosed(1000, "bye");
+            assertThat(limits.held()).isZero();
+            // an error
+            RealtimeSession failed = start(key("a"), new StubClient(), new StubUpstream(), true, lease.get());
+            failed.close(1011, "error on the client's connection", dev.sluice.core.Outcome.FAILURE);
+            assertThat(limits.held()).isZero();
+            // never opened, reaped
+            RealtimeSession neverOpened = start(key("a"), null, new StubUpstream(), false, lease.get());
+            advance(Duration.ofNanos(Sessions.OPEN_WITHIN_NANOS).plusMillis(1));
+            sessions.sweep();
+            assertThat(neverOpened.isClosed()).isTrue();
+            assertThat(limits.held()).isZero();
+            // shutdown
+            StubClient c2 = new StubClient();
+            start(key("a"), c2, new StubUpstream(), true, lease.get());
+            assertThat(limits.held()).isEqualTo(1);
+            assertThat(sessions.goingAway("stopping")).isEqualTo(1);
+            assertThat(limits.held()).isZero();
+            assertThat(limits.leaks()).isEmpty();
+            told(c2);
+            assertAllReleased();
+            assertThat(completions).hasSize(5);
+        }
     }
 
     // ---- stubs ----
