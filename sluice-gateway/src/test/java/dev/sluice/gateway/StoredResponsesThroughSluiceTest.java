@@ -345,6 +345,32 @@ class StoredResponsesThroughSluiceTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void anUnstoredDeterministicResponsesRequestSentTwiceIsAnsweredFromTheCacheWithOneUpstreamCall() throws Exception {
+        String[] h = Http.openAiHeaders();
+        String ask = "{\"model\":\"fake-model\",\"store\":false,\"temperature\":0,"
+                + "\"input\":\"cache me, do not store me\"}";
+        long before = FAKE.provider().exchangesStarted();
+
+        HttpResponse<String> first = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
+        HttpResponse<String> second = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
+
+        JsonNode a = response(first, false);
+        JsonNode b = response(second, false);
+        assertThat(first.headers().firstValue("x-sluice-cache")).contains("miss");
+        assertThat(second.headers().firstValue("x-sluice-cache")).contains("hit");
+        assertThat(ResponsesEvents.outputText(a)).isNotBlank();
+        assertThat(ResponsesEvents.outputText(b)).isEqualTo(ResponsesEvents.outputText(a));
+        assertThat(b.path("store").asBoolean(true)).isFalse();
+        assertThat(FAKE.provider().exchangesStarted() - before)
+                .as("the second answer came from the cache")
+                .isEqualTo(1);
+        assertThat(FAKE.provider().recentRequests().stream()
+                        .filter(q -> q.body().contains("cache me, do not store me"))
+                        .count())
+                .isEqualTo(1);
+    }
+
     private static void assertNotFound(HttpResponse<String> r, String id) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
         JsonNode e = JSON.readTree(r.body());
