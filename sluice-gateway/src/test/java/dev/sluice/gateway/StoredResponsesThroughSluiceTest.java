@@ -371,6 +371,56 @@ class StoredResponsesThroughSluiceTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aStoredKeysModelListAndRequestRateApplyToResponses() throws Exception {
+        String only = storedKey("{\"name\":\"responses-only\",\"models\":[\"fake-model\"]}");
+        long before = FAKE.provider().exchangesStarted();
+        HttpResponse<String> other = ask(only, "{\"model\":\"other-model\",\"input\":\"not my model\"}");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertOpenAiError(other);
+        assertThat(FAKE.provider().exchangesStarted() - before)
+                .as("refused before any upstream call")
+                .isZero();
+        assertThat(ask(only, turn("my model", false, null, "")).statusCode()).isEqualTo(200);
+
+        String limited = storedKey("{\"name\":\"responses-rpm\",\"requests_per_minute\":3}");
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = ask(limited, turn("rate limited " + i, i == 1, null, ""));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        long beforeLimited = FAKE.provider().exchangesStarted();
+        HttpResponse<String> fourth = ask(limited, turn("rate limited 3", false, null, ""));
+        assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
+        assertOpenAiError(fourth);
+        assertThat(Long.parseLong(fourth.headers().firstValue("retry-after").orElseThrow()))
+                .isPositive();
+        assertThat(FAKE.provider().exchangesStarted() - beforeLimited).isZero();
+    }
+
+    private static String storedKey(String body) throws Exception {
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
+                body,
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).path("key").asText();
+    }
+
+    private static void assertOpenAiError(HttpResponse<String> r) throws Exception {
+        JsonNode e = JSON.readTree(r.body());
+        assertThat(e.has("type"))
+                .as("OpenAI shape, not Anthropic's: %s", r.body())
+                .isFalse();
+        assertThat(e.path("error").isObject()).as(r.body()).isTrue();
+        assertThat(e.path("error").path("type").asText()).as(r.body()).isNotBlank();
+        assertThat(e.path("error").path("message").asText()).as(r.body()).isNotBlank();
+        assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+    }
+
     private static void assertNotFound(HttpResponse<String> r, String id) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
         JsonNode e = JSON.readTree(r.body());
