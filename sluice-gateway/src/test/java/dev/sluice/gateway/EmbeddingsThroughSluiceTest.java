@@ -41,6 +41,8 @@ class EmbeddingsThroughSluiceTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ADMIN = "admin-secret-for-embeddings";
     static final String TEXT = "sluice embeds this sentence";
+    /** USD per million input tokens of the Azure route's deployment: as many micro-dollars per token. */
+    static final int EMBED_PRICE = 5;
 
     @RegisterExtension
     @Order(1)
@@ -58,6 +60,8 @@ class EmbeddingsThroughSluiceTest {
             ADMIN,
             "usage.flush-interval",
             "100ms",
+            "usage.prices",
+            "embed-deployment=" + EMBED_PRICE + "/0",
             "cache.enabled",
             "true",
             "providers.oai.kind",
@@ -780,6 +784,32 @@ class EmbeddingsThroughSluiceTest {
             assertThat(byModel.path("requests").asLong()).isEqualTo(3);
             assertThat(byModel.path("errors").asLong()).isZero();
             assertThat(byModel.path("input_tokens").asLong()).isEqualTo(expected);
+        });
+    }
+
+    @Test
+    void anEmbeddingsRequestIsPricedByItsPromptTokensAtTheModelsInputPrice() throws Exception {
+        String[] created = key("emb-priced", "priced").split("\n");
+        String k = created[0];
+        String id = created[1];
+        long promptTokens = 0;
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = embedAs(k, body("e-azure", "[\"priced input " + i + "\",\"" + TEXT + "\"]"));
+            promptTokens += ok(r).path("usage").path("prompt_tokens").asLong();
+        }
+        assertThat(promptTokens).isPositive();
+        long tokens = promptTokens;
+        long expectedMicros = tokens * EMBED_PRICE;
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            HttpResponse<String> u =
+                    Http.get(SLUICE.baseUri(), "/admin/usage?key=" + id, "authorization", "Bearer " + ADMIN);
+            assertThat(u.statusCode()).as(u.body()).isEqualTo(200);
+            JsonNode totals = JSON.readTree(u.body()).path("totals");
+            assertThat(totals.path("requests").asLong()).as(u.body()).isEqualTo(2);
+            assertThat(totals.path("cost_micros").asLong())
+                    .as("%d prompt tokens at %d USD per million: %s", tokens, EMBED_PRICE, u.body())
+                    .isEqualTo(expectedMicros);
         });
     }
 

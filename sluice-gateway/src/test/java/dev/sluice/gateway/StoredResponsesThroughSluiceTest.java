@@ -345,6 +345,82 @@ class StoredResponsesThroughSluiceTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void anUnstoredDeterministicResponsesRequestSentTwiceIsAnsweredFromTheCacheWithOneUpstreamCall() throws Exception {
+        String[] h = Http.openAiHeaders();
+        String ask = "{\"model\":\"fake-model\",\"store\":false,\"temperature\":0,"
+                + "\"input\":\"cache me, do not store me\"}";
+        long before = FAKE.provider().exchangesStarted();
+
+        HttpResponse<String> first = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
+        HttpResponse<String> second = Http.post(CACHED.baseUri(), "/v1/responses", ask, h);
+
+        JsonNode a = response(first, false);
+        JsonNode b = response(second, false);
+        assertThat(first.headers().firstValue("x-sluice-cache")).contains("miss");
+        assertThat(second.headers().firstValue("x-sluice-cache")).contains("hit");
+        assertThat(ResponsesEvents.outputText(a)).isNotBlank();
+        assertThat(ResponsesEvents.outputText(b)).isEqualTo(ResponsesEvents.outputText(a));
+        assertThat(b.path("store").asBoolean(true)).isFalse();
+        assertThat(FAKE.provider().exchangesStarted() - before)
+                .as("the second answer came from the cache")
+                .isEqualTo(1);
+        assertThat(FAKE.provider().recentRequests().stream()
+                        .filter(q -> q.body().contains("cache me, do not store me"))
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aStoredKeysModelListAndRequestRateApplyToResponses() throws Exception {
+        String only = storedKey("{\"name\":\"responses-only\",\"models\":[\"fake-model\"]}");
+        long before = FAKE.provider().exchangesStarted();
+        HttpResponse<String> other = ask(only, "{\"model\":\"other-model\",\"input\":\"not my model\"}");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertOpenAiError(other);
+        assertThat(FAKE.provider().exchangesStarted() - before)
+                .as("refused before any upstream call")
+                .isZero();
+        assertThat(ask(only, turn("my model", false, null, "")).statusCode()).isEqualTo(200);
+
+        String limited = storedKey("{\"name\":\"responses-rpm\",\"requests_per_minute\":3}");
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = ask(limited, turn("rate limited " + i, i == 1, null, ""));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        long beforeLimited = FAKE.provider().exchangesStarted();
+        HttpResponse<String> fourth = ask(limited, turn("rate limited 3", false, null, ""));
+        assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
+        assertOpenAiError(fourth);
+        assertThat(Long.parseLong(fourth.headers().firstValue("retry-after").orElseThrow()))
+                .isPositive();
+        assertThat(FAKE.provider().exchangesStarted() - beforeLimited).isZero();
+    }
+
+    private static String storedKey(String body) throws Exception {
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/admin/keys",
+                body,
+                "authorization",
+                "Bearer " + ADMIN,
+                "content-type",
+                "application/json");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).path("key").asText();
+    }
+
+    private static void assertOpenAiError(HttpResponse<String> r) throws Exception {
+        JsonNode e = JSON.readTree(r.body());
+        assertThat(e.has("type"))
+                .as("OpenAI shape, not Anthropic's: %s", r.body())
+                .isFalse();
+        assertThat(e.path("error").isObject()).as(r.body()).isTrue();
+        assertThat(e.path("error").path("type").asText()).as(r.body()).isNotBlank();
+        assertThat(e.path("error").path("message").asText()).as(r.body()).isNotBlank();
+        assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+    }
+
     private static void assertNotFound(HttpResponse<String> r, String id) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
         JsonNode e = JSON.readTree(r.body());
