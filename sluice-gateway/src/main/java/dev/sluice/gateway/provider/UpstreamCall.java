@@ -115,6 +115,8 @@ public final class UpstreamCall implements AutoCloseable {
             if (c instanceof javax.net.ssl.SSLHandshakeException) {
                 return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, "TLS handshake failed", t);
             }
+            // Jetty 12 raises both deadlines as a plain TimeoutException ("Total timeout N ms elapsed",
+            // "Idle timeout N ms"): its message is the only thing that tells them apart
             if (c instanceof TimeoutException && m.startsWith("total timeout")) {
                 return new UpstreamFailure(
                         UpstreamFailure.Kind.TOTAL_TIMEOUT, "upstream exceeded the total timeout", t);
