@@ -49,6 +49,8 @@ class RealtimeRelayTest {
             "1000",
             "usage.flush-interval",
             "100ms",
+            "usage.prices",
+            "gpt-realtime=4/16/0.4",
             "providers.oai.kind",
             "openai",
             "providers.oai.url",
@@ -229,6 +231,70 @@ class RealtimeRelayTest {
         ws.send(RealtimeWs.RESPONSE_CREATE);
         events.addAll(ws.until("response.done"));
         return events;
+    }
+
+    /**
+     * Two responses in one session: the fake reports the second's input as cached up to the first's input
+     * ({@code input_token_details.cached_tokens}). The session's usage record sums both: uncached input as
+     * input tokens, cached as cache reads, and its cost is priced by {@code usage.prices} (4 / 16 / 0.4 USD
+     * per million tokens), the cached tokens at the cache-read price.
+     */
+    @Test
+    void aSessionsUsageIsPricedWithItsCachedInputAsCacheReads() throws Exception {
+        JsonNode created = createKey("{\"name\":\"rt-priced\"}");
+        String key = created.path("key").asText();
+        List<JsonNode> usages = new ArrayList<>();
+        try (RealtimeWs ws = RealtimeWs.open(SLUICE.baseUri(), key, "gpt-realtime")) {
+            List<JsonNode> first = ws.respond("say something");
+            usages.add(first.get(first.size() - 1).path("response").path("usage"));
+            ws.send(RealtimeWs.userText("and something more"));
+            ws.next("conversation.item.created");
+            ws.send(RealtimeWs.RESPONSE_CREATE);
+            List<JsonNode> second = ws.until("response.done");
+            usages.add(second.get(second.size() - 1).path("response").path("usage"));
+        }
+        long input = 0;
+        long cached = 0;
+        long output = 0;
+        for (JsonNode u : usages) {
+            long c = u.path("input_token_details").path("cached_tokens").asLong();
+            input += u.path("input_tokens").asLong() - c;
+            cached += c;
+            output += u.path("output_tokens").asLong();
+        }
+        assertThat(usages.get(0)
+                        .path("input_token_details")
+                        .path("cached_tokens")
+                        .asLong())
+                .as("nothing before the first response to cache")
+                .isZero();
+        assertThat(cached)
+                .as("the fake reports the second response's input as cached")
+                .isPositive();
+        assertThat(input).isPositive();
+        assertThat(output).isPositive();
+        long expectedCost = java.math.BigDecimal.valueOf(input * 4_000_000L + output * 16_000_000L + cached * 400_000L)
+                .divide(java.math.BigDecimal.valueOf(1_000_000), 0, java.math.RoundingMode.HALF_UP)
+                .longValueExact();
+        long allAsInput = (input + cached) * 4 + output * 16;
+        assertThat(expectedCost).as("cache reads priced apart from input").isNotEqualTo(allAsInput);
+        long in = input;
+        long cr = cached;
+        long out = output;
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            HttpResponse<String> u = Http.get(
+                    SLUICE.baseUri(),
+                    "/admin/usage?key=" + created.path("id").asText(),
+                    "authorization",
+                    "Bearer " + ADMIN);
+            assertThat(u.statusCode()).as(u.body()).isEqualTo(200);
+            JsonNode totals = RealtimeWs.JSON.readTree(u.body()).path("totals");
+            assertThat(totals.path("requests").asLong()).as(u.body()).isEqualTo(1);
+            assertThat(totals.path("input_tokens").asLong()).as(u.body()).isEqualTo(in);
+            assertThat(totals.path("cache_read_tokens").asLong()).as(u.body()).isEqualTo(cr);
+            assertThat(totals.path("output_tokens").asLong()).as(u.body()).isEqualTo(out);
+            assertThat(totals.path("cost_micros").asLong()).as(u.body()).isEqualTo(expectedCost);
+        });
     }
 
     @Test

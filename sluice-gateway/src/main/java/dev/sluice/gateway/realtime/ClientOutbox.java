@@ -68,7 +68,7 @@ final class ClientOutbox {
 
     private final int maxBytes;
     private final Events events;
-    private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Message> queue;
     private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean pingQueued = new AtomicBoolean();
     private volatile boolean paused;
@@ -77,8 +77,14 @@ final class ClientOutbox {
     private volatile @Nullable Thread writer;
 
     ClientOutbox(int maxBytes, Events events) {
+        this(maxBytes, events, new LinkedBlockingQueue<>());
+    }
+
+    /** With a queue of the caller's: tests use one whose {@code add} lets them order the writer against it. */
+    ClientOutbox(int maxBytes, Events events, LinkedBlockingQueue<Message> queue) {
         this.maxBytes = maxBytes;
         this.events = events;
+        this.queue = queue;
     }
 
     /** Starts the writer for {@code client}. */
@@ -91,13 +97,15 @@ final class ClientOutbox {
     /** Queues {@code m}; true when there is still room (the upstream may be read on), false when it just filled. */
     boolean offer(Message m, long now) {
         long total = queued.addAndGet(m.size());
-        queue.add(m);
-        if (total < maxBytes) {
-            return true;
+        boolean room = total < maxBytes;
+        if (!room) {
+            // paused before the message is published: the writer may take and write it at once, and must then
+            // see the pause and resume the upstream (set after the add, a drained queue would never resume it)
+            fullSinceNanos = now;
+            paused = true;
         }
-        fullSinceNanos = now;
-        paused = true;
-        return false;
+        queue.add(m);
+        return room;
     }
 
     /** Queues a ping unless one waits or was queued within {@code everyNanos}. */

@@ -45,6 +45,9 @@ final class RealtimeSession implements ClientOutbox.Events {
     private volatile long lastUpstreamNanos;
 
     private volatile long upstreamPingNanos;
+    /** When the first ping since the upstream last showed life was sent: silence is counted from it. */
+    private volatile long firstUnansweredPingNanos;
+
     private volatile long lastMessageNanos;
     private volatile @Nullable End end;
     private long clientMessageBytes;
@@ -268,6 +271,9 @@ final class RealtimeSession implements ClientOutbox.Events {
                 || now - upstreamPingNanos < quietNanos) {
             return;
         }
+        if (upstreamPingNanos <= lastUpstreamNanos) {
+            firstUnansweredPingNanos = now; // pings sent after it, unanswered too, do not restart the count
+        }
         upstreamPingNanos = now;
         try {
             // nothing waits for the ping: its failure closes the session from the JDK's thread
@@ -304,7 +310,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         if (client != null && admitted.connection().ended()) {
             return "client-gone"; // Helidon does not always tell the listener of a connection that ended
         }
-        if (client != null && upstreamPingNanos > lastUpstreamNanos && now - upstreamPingNanos > SILENT_NANOS) {
+        if (client != null && upstreamPingNanos > lastUpstreamNanos && now - firstUnansweredPingNanos > SILENT_NANOS) {
             return "upstream-silent";
         }
         if (now - startNanos > maxNanos) {

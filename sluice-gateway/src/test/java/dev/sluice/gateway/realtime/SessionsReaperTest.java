@@ -255,6 +255,54 @@ class SessionsReaperTest {
         stuck.unblock();
     }
 
+    /**
+     * An upstream that stops answering pings (its socket still takes them, as a process that hangs does): the
+     * reaper, sweeping every 250 ms as in production, pings it once it has been quiet and closes the session
+     * 1011 {@code upstream-silent} about 5 s after the first unanswered ping, whatever it pings meanwhile;
+     * both sides are told and everything is released.
+     */
+    @Test
+    void anUpstreamThatStopsAnsweringPingsIsClosed1011() throws Exception {
+        StubClient client = new StubClient();
+        StubUpstream up = new StubUpstream();
+        RealtimeSession s = start(key("a"), client, up, true);
+        // a live upstream answers: a quiet minute of sweeps never closes it as silent
+        for (int i = 0; i < 40; i++) {
+            advance(Duration.ofMillis(250));
+            sessions.sweep();
+        }
+        assertThat(s.isClosed()).isFalse();
+        assertThat(up.pings.get()).isPositive();
+
+        up.silent = true;
+        s.upstreamListener().onText(up, "{\"type\":\"rate_limits.updated\"}", true); // last sign of life
+        long pingsBefore = up.pings.get();
+        long sweeps = 0;
+        while (!s.isClosed() && sweeps < 120) { // 30 s of sweeps at most (idle is 60 s)
+            advance(Duration.ofMillis(250));
+            sessions.sweep();
+            sweeps++;
+        }
+        assertThat(s.isClosed()).as("closed within 30 s of sweeps").isTrue();
+        assertThat(up.pings.get()).as("the silent upstream was pinged").isGreaterThan(pingsBefore);
+        // quiet 500 ms before the first ping, then 5 s without a pong: closed on the sweep after that
+        assertThat(sweeps * 250).isBetween(5_500L, 6_250L);
+        assertThat(s.end().code()).isEqualTo(1011);
+        assertThat(s.end().reason()).contains("the upstream stopped answering");
+        told(client);
+        assertThat(client.closes).singleElement().satisfies(c -> {
+            assertThat(c.code()).isEqualTo(1011);
+            assertThat(c.reason()).contains("stopped answering");
+        });
+        assertThat(up.closes).containsExactly(WebSocket.NORMAL_CLOSURE);
+        await().atMost(Duration.ofSeconds(2)).until(() -> up.aborted);
+        assertAllReleased();
+        assertThat(completions)
+                .singleElement()
+                .satisfies(c -> assertThat(c.outcome().toString()).isEqualTo("FAILURE"));
+        assertThat(sessions.stats().get("closes")).isEqualTo(Map.of("1011", 1L));
+    }
+
     @Test
     void goingAwayClosesEverySession1001() throws Exception {
         StubClient c1 = new StubClient();
@@ -403,6 +451,10 @@ class SessionsReaperTest {
         final AtomicLong requested = new AtomicLong();
         volatile boolean aborted;
         volatile WebSocket.Listener listener;
+        /** Set: pings are sent (their futures complete, as the JDK's do once written) but never answered. */
+        volatile boolean silent;
+
+        final AtomicLong pings = new AtomicLong();
 
         @Override
         public CompletableFuture<WebSocket> sendText(CharSequence data, boolean last) {
@@ -418,7 +470,8 @@ class SessionsReaperTest {
 
         @Override
         public CompletableFuture<WebSocket> sendPing(ByteBuffer message) {
-            if (listener != null) {
+            pings.incrementAndGet();
+            if (listener != null && !silent) {
                 listener.onPong(this, message); // a live upstream answers a ping
             }
             return CompletableFuture.completedFuture(this);
