@@ -1,9 +1,6 @@
 package dev.sluice.gateway.usage;
 
 import dev.sluice.core.LeakSource;
-import dev.sluice.gateway.store.Transaction;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,14 +18,11 @@ import org.jspecify.annotations.Nullable;
  * drains it in batches, each batch one transaction. When the database fails, the writer keeps its
  * one batch (at most {@code batchSize} records) and retries with capped backoff while new records
  * keep arriving and the oldest are dropped. {@link #close()} flushes within a deadline and stops
- * the thread.
+ * the thread. The batch's INSERT is {@link UsageInsert}'s.
  */
 public final class UsageRecorder implements AutoCloseable, LeakSource {
 
     private static final System.Logger LOG = System.getLogger("sluice.usage");
-    private static final String INSERT = "INSERT INTO usage_records (id, ts, key_id, tenant, model, provider,"
-            + " upstream_model, dialect, stream, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
-            + " latency_ms, ttft_ms, status, outcome, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     /** Counters: every recorded record ends written, dropped, or still queued (incl. the batch in hand). */
     public record Stats(
@@ -131,7 +125,7 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
                 continue;
             }
             try {
-                insert(batch);
+                UsageInsert.insert(db, batch);
                 backoffMs = 0;
                 settle(batch.size(), 0, null);
             } catch (SQLException | RuntimeException e) {
@@ -169,41 +163,6 @@ public final class UsageRecorder implements AutoCloseable, LeakSource {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void insert(List<UsageRecord> batch) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            Transaction.run(c, tx -> {
-                try (PreparedStatement ps = tx.prepareStatement(INSERT)) {
-                    for (UsageRecord r : batch) {
-                        bind(ps, r);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            });
-        }
-    }
-
-    private static void bind(PreparedStatement ps, UsageRecord r) throws SQLException {
-        ps.setString(1, r.id());
-        ps.setLong(2, r.timestamp());
-        ps.setString(3, r.keyId());
-        ps.setString(4, r.tenant());
-        ps.setString(5, r.model());
-        ps.setString(6, r.provider());
-        ps.setString(7, r.upstreamModel());
-        ps.setString(8, r.dialect());
-        ps.setInt(9, r.stream() ? 1 : 0);
-        ps.setLong(10, r.inputTokens());
-        ps.setLong(11, r.outputTokens());
-        ps.setLong(12, r.cacheReadTokens());
-        ps.setLong(13, r.cacheWriteTokens());
-        ps.setLong(14, r.latencyMs());
-        ps.setLong(15, r.ttftMs());
-        ps.setInt(16, r.status());
-        ps.setString(17, r.outcome());
-        ps.setLong(18, r.costMicros());
     }
 
     /** Flushes what is queued within {@code deadline} (records still unwritten then are dropped) and stops. */
