@@ -10,10 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -22,10 +18,12 @@ import org.jspecify.annotations.Nullable;
  * A scheduled background job whose failures are isolated. Each run is scheduled one-shot after the
  * previous one ends, so runs never overlap and the scheduler never fills up. A run that throws
  * anything is logged at WARNING, counted, and retried after a {@link Backoff} delay; after a
- * success the job returns to its normal period. The scheduler thread is never killed.
+ * success the job returns to its normal period ({@code RestartPolicy}). The scheduler thread is
+ * never killed.
  *
  * <p>{@link #close()} stops future runs and waits, up to the close timeout, for a running one; a
- * scheduler it created itself (one daemon thread named {@code sluice-<name>}) is shut down.
+ * scheduler it created itself (one daemon thread named {@code sluice-<name>}) is shut down
+ * ({@code JobThread}).
  */
 public final class Supervised implements AutoCloseable {
 
@@ -33,37 +31,24 @@ public final class Supervised implements AutoCloseable {
 
     private final String name;
     private final Runnable job;
-    private final Duration period;
-    private final Backoff backoff;
-    private final RandomGenerator random; // used only by the (single) running job
-    private final Clock clock;
-    private final Duration closeTimeout;
-    private final ScheduledExecutorService executor;
-    private final boolean ownsExecutor;
+    private final RestartPolicy restarts;
+    private final JobThread thread;
 
     private final ReentrantLock lock = new ReentrantLock(); // orders scheduling against close
-    private final Semaphore running = new Semaphore(1); // held by a run, and by close() for good
     private @Nullable ScheduledFuture<?> next; // guarded by lock
     private volatile boolean closed; // written under lock
-    private volatile @Nullable Thread runner;
-
-    private final AtomicLong runs = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    private volatile @Nullable Instant lastSuccess;
-    private volatile @Nullable String lastError;
     private volatile Duration nextDelay;
 
     private Supervised(Builder b, ScheduledExecutorService executor, boolean ownsExecutor) {
         this.name = b.name;
         this.job = b.job;
-        this.period = b.period;
-        this.backoff = b.backoff != null ? b.backoff : defaultBackoff(b.period);
-        this.random = b.random != null ? b.random : RandomGenerator.getDefault();
-        this.clock = b.clock;
-        this.closeTimeout = b.closeTimeout;
-        this.executor = executor;
-        this.ownsExecutor = ownsExecutor;
+        this.restarts = new RestartPolicy(
+                b.name,
+                b.period,
+                b.backoff != null ? b.backoff : defaultBackoff(b.period),
+                b.random != null ? b.random : RandomGenerator.getDefault(),
+                b.clock);
+        this.thread = new JobThread(b.name, executor, ownsExecutor, b.closeTimeout);
         this.nextDelay = b.initialDelay != null ? b.initialDelay : b.period; // what start() schedules first
     }
 
@@ -84,19 +69,7 @@ public final class Supervised implements AutoCloseable {
     }
 
     private void runOnce() {
-        if (!running.tryAcquire()) {
-            return; // close() holds the permit: we are stopping
-        }
-        Duration delay = null;
-        try {
-            if (!closed) {
-                runner = Thread.currentThread();
-                delay = attempt();
-            }
-        } finally {
-            runner = null;
-            running.release();
-        }
+        Duration delay = thread.runAlone(() -> closed, this::attempt);
         if (delay != null) {
             schedule(delay);
         }
@@ -105,26 +78,13 @@ public final class Supervised implements AutoCloseable {
     private @Nullable Duration attempt() {
         try {
             job.run();
-            runs.incrementAndGet();
-            consecutiveFailures.set(0);
-            lastSuccess = clock.instant();
-            return period;
+            return restarts.succeeded();
         } catch (Throwable t) {
             if (closed) {
                 LOG.log(Level.DEBUG, "job " + name + " ended by close: " + t);
                 return null;
             }
-            runs.incrementAndGet();
-            failures.incrementAndGet();
-            int n = consecutiveFailures.incrementAndGet();
-            lastError = t.getClass().getName() + ": " + t.getMessage();
-            Duration delay = backoff.delay(n, random);
-            LOG.log(
-                    Level.WARNING,
-                    "job " + name + " failed (" + n + " in a row, " + failures.get() + " in all); retrying in "
-                            + delay.toMillis() + " ms",
-                    t);
-            return delay;
+            return restarts.failed(t);
         }
     }
 
@@ -135,7 +95,7 @@ public final class Supervised implements AutoCloseable {
                 return;
             }
             nextDelay = delay;
-            next = executor.schedule(this::runOnce, delay.toNanos(), TimeUnit.NANOSECONDS);
+            next = thread.schedule(this::runOnce, delay);
         } catch (RejectedExecutionException e) {
             LOG.log(Level.WARNING, "scheduler of job " + name + " refused the next run; the job stops", e);
         } finally {
@@ -158,44 +118,7 @@ public final class Supervised implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        boolean calledFromJob = runner == Thread.currentThread();
-        boolean idle = calledFromJob || awaitRunning();
-        if (!ownsExecutor) {
-            return;
-        }
-        if (calledFromJob) {
-            executor.shutdown(); // the thread ends when this run returns
-        } else if (idle) {
-            executor.shutdown();
-            awaitTermination();
-        } else {
-            executor.shutdownNow(); // interrupt the overrunning job
-        }
-    }
-
-    private boolean awaitRunning() {
-        try {
-            if (running.tryAcquire(closeTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                return true;
-            }
-            LOG.log(
-                    Level.WARNING,
-                    "job " + name + " still running " + closeTimeout.toMillis() + " ms after close; abandoned");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    private void awaitTermination() {
-        try {
-            if (!executor.awaitTermination(closeTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        thread.stop();
     }
 
     public String name() {
@@ -208,24 +131,24 @@ public final class Supervised implements AutoCloseable {
 
     /** Completed runs, successful or not. */
     public long runs() {
-        return runs.get();
+        return restarts.runs();
     }
 
     public long failures() {
-        return failures.get();
+        return restarts.failures();
     }
 
     public int consecutiveFailures() {
-        return consecutiveFailures.get();
+        return restarts.consecutiveFailures();
     }
 
     public Optional<Instant> lastSuccess() {
-        return Optional.ofNullable(lastSuccess);
+        return restarts.lastSuccess();
     }
 
     /** The last failure ({@code "class: message"}), kept after later successes. */
     public Optional<String> lastError() {
-        return Optional.ofNullable(lastError);
+        return restarts.lastError();
     }
 
     /** The delay used to schedule the pending (or currently running) run. */
