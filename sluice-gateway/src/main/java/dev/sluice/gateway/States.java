@@ -47,7 +47,8 @@ final class States {
         FailureLimiter adminFailures =
                 new FailureLimiter(a.failureLimit(), a.failureWindow(), MAX_TRACKED_ADDRESSES, Ticker.systemTicker());
         UsageQueries queries = new UsageQueries(store.dataSource());
-        BudgetReader budgets = new BudgetReader(queries, Duration.ofSeconds(5), MAX_LIMITED_KEYS);
+        BudgetReader budgets =
+                new BudgetReader(queries, Duration.ofSeconds(5), MAX_LIMITED_KEYS, Ticker.systemTicker());
         String redisUrl =
                 config.redis().url().isEmpty() ? "" : config.redis().url().reveal();
         Limits limits = lifecycle.register(
@@ -113,7 +114,9 @@ final class States {
                     c.pruneInterval(),
                     c.redisTier() ? Optional.of(redisUrl) : Optional.empty(),
                     config.redis().prefix(),
-                    runs);
+                    runs,
+                    Ticker.systemTicker(),
+                    InstantSource.system());
             cache = lifecycle.register(
                     "response-cache",
                     "memory+" + (c.sqlTier() ? "sql" : "") + (c.redisTier() ? "+redis" : ""),

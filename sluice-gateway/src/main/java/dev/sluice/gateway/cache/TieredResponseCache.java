@@ -3,10 +3,12 @@ package dev.sluice.gateway.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sluice.core.LeakSource;
 import dev.sluice.gateway.store.JobRuns;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -39,11 +41,14 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
     private final AtomicLong sqlHits = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong tierErrors = new AtomicLong();
+    private final InstantSource clock;
 
     /**
      * @param sqlDb      the SQL tier's database, or empty for none
      * @param redisUrl   the Redis tier's URL, or empty for none
      * @param pruneEvery how often the SQL tier is pruned
+     * @param ticker     the memory tier's clock ({@link Ticker#systemTicker()} in production)
+     * @param clock      the wall clock the answers' expiry times are read against ({@link InstantSource#system()})
      */
     public TieredResponseCache(
             long memoryMaxBytes,
@@ -53,7 +58,10 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
             java.time.Duration pruneEvery,
             Optional<String> redisUrl,
             String redisPrefix,
-            JobRuns runs) {
+            JobRuns runs,
+            Ticker ticker,
+            InstantSource clock) {
+        this.clock = clock;
         this.maxEntryBytes = maxEntryBytes;
         this.memoryMaxBytes = memoryMaxBytes;
         this.memory = Caffeine.newBuilder()
@@ -62,7 +70,7 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
                 .expireAfter(new Expiry<String, CachedAnswer>() {
                     @Override
                     public long expireAfterCreate(String k, CachedAnswer a, long now) {
-                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, a.expiresAt() - System.currentTimeMillis()));
+                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, a.expiresAt() - clock.millis()));
                     }
 
                     @Override
@@ -84,6 +92,7 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
                             }
                         })
                 .executor(Runnable::run)
+                .ticker(ticker)
                 .build();
         this.sql = sqlDb.map(db -> new SqlTier(db, sqlMaxBytes));
         this.redis = redisUrl.map(url -> new RedisTier(url, redisPrefix));
@@ -103,7 +112,7 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
 
     @Override
     public Optional<CachedAnswer> get(String key) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         CachedAnswer a = memory.getIfPresent(key);
         if (a != null && a.expiresAt() > now) {
             memoryHits.incrementAndGet();
@@ -162,13 +171,12 @@ public final class TieredResponseCache implements ResponseCache, AutoCloseable, 
     }
 
     private void prune(SqlTier tier, JobRuns runs) {
-        long start = System.currentTimeMillis();
+        long start = clock.millis();
         try {
             long deleted = tier.prune(start);
-            runs.record(new JobRuns.Run("cache-prune", start, System.currentTimeMillis(), deleted, ""));
+            runs.record(new JobRuns.Run("cache-prune", start, clock.millis(), deleted, ""));
         } catch (SQLException | RuntimeException e) {
-            runs.record(new JobRuns.Run(
-                    "cache-prune", start, System.currentTimeMillis(), 0, String.valueOf(e.getMessage())));
+            runs.record(new JobRuns.Run("cache-prune", start, clock.millis(), 0, String.valueOf(e.getMessage())));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.limits;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sluice.core.LeakSource;
 import dev.sluice.gateway.auth.KeyPolicy;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class Limits implements AutoCloseable, LeakSource {
     }
 
     public static Limits local(int maxKeys, ToLongBiFunction<String, Long> tokensUsedSince) {
-        return new Limits(new LocalBuckets(maxKeys), tokensUsedSince);
+        return new Limits(new LocalBuckets(maxKeys, Ticker.systemTicker()), tokensUsedSince);
     }
 
     public static Limits redis(

@@ -2,6 +2,7 @@ package dev.sluice.gateway.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
@@ -12,10 +13,12 @@ final class LocalBuckets implements RateBuckets {
 
     private final Cache<String, Bucket> buckets;
 
-    LocalBuckets(int maxBuckets) {
+    /** @param ticker the idle clock ({@link Ticker#systemTicker()} in production) */
+    LocalBuckets(int maxBuckets, Ticker ticker) {
         this.buckets = Caffeine.newBuilder()
                 .maximumSize(maxBuckets)
                 .expireAfterAccess(Duration.ofMinutes(2))
+                .ticker(ticker)
                 .build();
     }
 

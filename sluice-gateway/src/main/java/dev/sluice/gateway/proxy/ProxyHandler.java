@@ -16,6 +16,7 @@ import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.RequestChecks;
 import dev.sluice.gateway.context.RequestIds;
 import dev.sluice.gateway.context.Sanitize;
+import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.exchange.Completion;
@@ -57,7 +58,7 @@ public final class ProxyHandler implements Handler {
     @SuppressWarnings("try")
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        long start = System.nanoTime();
+        long start = ctx.timing().now();
         String id = RequestIds.choose(
                 req.headers().first(HeaderNames.create("x-request-id")).orElse(null));
         res.header("request-id", id);
@@ -145,14 +146,15 @@ public final class ProxyHandler implements Handler {
                             req.prologue().method().text(),
                             res.status().code(),
                             outcome,
-                            start));
+                            start,
+                            ctx.timing()));
             finishWatch(x.clientGone()); // on every path, an Error's too: Helidon must never read beside the watcher
         }
     }
 
     /** What happened, fixed once from the request as taken and its tally, for every completion listener. */
     private static Completion completion(
-            Exchange x, Tally tally, String method, int status, Outcome outcome, long start) {
+            Exchange x, Tally tally, String method, int status, Outcome outcome, long start, Timing timing) {
         Principal who = x.principal(); // null when the request never got past auth
         return new Completion(
                 x.id(),
@@ -173,8 +175,8 @@ public final class ProxyHandler implements Handler {
                 who == null ? null : who.tenant(),
                 start,
                 tally.firstByteNanos(),
-                System.nanoTime(),
-                System.currentTimeMillis(),
+                timing.now(),
+                timing.nowMillis(),
                 Completion.Detail.stream(tally.continuedAt(), tally.skippedEvents()));
     }
 

@@ -7,6 +7,7 @@ import dev.sluice.gateway.cache.CachedAnswer;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.cache.StreamCapture;
 import dev.sluice.gateway.context.GatewayContext;
+import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.proxy.Exchange;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -27,20 +28,29 @@ import org.jspecify.annotations.Nullable;
 final class CacheUse {
 
     /** No caching for this request: the disabled cache, never looked up or stored to, and no header. */
-    private static final CacheUse OFF = new CacheUse(ResponseCache.disabled(), "", CacheDirective.NO_STORE, 0, 0);
+    private static final CacheUse OFF =
+            new CacheUse(ResponseCache.disabled(), "", CacheDirective.NO_STORE, 0, 0, Timing.system());
 
     private final ResponseCache cache;
     private final String key;
     private final CacheDirective directive;
     private final long maxEntryBytes;
     private final long ttlMillis;
+    private final Timing timing;
 
-    private CacheUse(ResponseCache cache, String key, CacheDirective directive, long maxEntryBytes, long ttlMillis) {
+    private CacheUse(
+            ResponseCache cache,
+            String key,
+            CacheDirective directive,
+            long maxEntryBytes,
+            long ttlMillis,
+            Timing timing) {
         this.cache = cache;
         this.key = key;
         this.directive = directive;
         this.maxEntryBytes = maxEntryBytes;
         this.ttlMillis = ttlMillis;
+        this.timing = timing;
     }
 
     /** @param deterministic whether the answer depends on the request alone (embeddings), whatever its fields */
@@ -56,7 +66,7 @@ final class CacheUse {
                 CacheDirective.of(req.headers().first(HeaderNames.CACHE_CONTROL).orElse(null));
         String shape = deterministic ? "embeddings" : x.client().name().toLowerCase(Locale.ROOT);
         String key = CacheKeys.key(x.authenticated().tenant(), shape, x.stream(), json);
-        return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis());
+        return new CacheUse(cache, key, d, cfg.maxEntryBytes(), cfg.ttl().toMillis(), ctx.timing());
     }
 
     /** No caching: for a request whose answer must be new each time (a Responses answer that is stored). */
@@ -89,14 +99,14 @@ final class CacheUse {
 
     void storeWhole(String tenant, byte[] body) {
         if (directive != CacheDirective.NO_STORE) {
-            long now = System.currentTimeMillis();
+            long now = timing.nowMillis();
             cache.put(key, tenant, new CachedAnswer("application/json", List.of(body), now, now + ttlMillis));
         }
     }
 
     void storeStream(String tenant, @Nullable StreamCapture capture, boolean complete) {
         if (capture != null) {
-            capture.completed(complete, "text/event-stream; charset=utf-8", System.currentTimeMillis(), ttlMillis)
+            capture.completed(complete, "text/event-stream; charset=utf-8", timing.nowMillis(), ttlMillis)
                     .ifPresent(a -> cache.put(key, tenant, a));
         }
     }

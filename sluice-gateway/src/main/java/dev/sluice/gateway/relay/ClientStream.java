@@ -1,5 +1,6 @@
 package dev.sluice.gateway.relay;
 
+import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.context.UpstreamHeaders;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.provider.UpstreamHead;
@@ -20,12 +21,14 @@ final class ClientStream {
     private final ServerResponse res;
     private final ClientConnection client;
     private final Duration writeDeadline;
+    private final Timing timing;
     private @Nullable OutputStream out;
 
-    ClientStream(ServerResponse res, ClientConnection client, Duration writeDeadline) {
+    ClientStream(ServerResponse res, ClientConnection client, Duration writeDeadline, Timing timing) {
         this.res = res;
         this.client = client;
         this.writeDeadline = writeDeadline;
+        this.timing = timing;
     }
 
     /** Sets the head from the first upstream head; later attempts keep it. */
@@ -56,7 +59,7 @@ final class ClientStream {
         if (o == null) {
             throw new IllegalStateException("the stream was not begun");
         }
-        client.writeStarts(System.nanoTime() + writeDeadline.toNanos());
+        client.writeStarts(timing.now() + writeDeadline.toNanos());
         try {
             o.write(bytes);
             o.flush();

@@ -60,7 +60,10 @@ final class StreamAnswer {
         this.includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
         this.request = json;
         this.client = new ClientStream(
-                r.res(), r.ctx().edge().current(), r.ctx().config().timeouts().idle());
+                r.res(),
+                r.ctx().edge().current(),
+                r.ctx().config().timeouts().idle(),
+                r.ctx().timing());
         this.capture = cache.capture();
         var config = r.ctx().config();
         var route = config.routing().routes().get(r.x().model());

@@ -2,6 +2,7 @@ package dev.sluice.gateway.system;
 
 import dev.sluice.gateway.context.ClientErrors;
 import dev.sluice.gateway.context.GatewayException;
+import dev.sluice.gateway.context.Timing;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,10 +31,12 @@ final class LiveFeeds {
     private final AtomicLong ids = new AtomicLong();
     private final int max;
     private final Duration maxAge;
+    private final Timing timing;
 
-    LiveFeeds(int max, Duration maxAge) {
+    LiveFeeds(int max, Duration maxAge, Timing timing) {
         this.max = max;
         this.maxAge = maxAge;
+        this.timing = timing;
     }
 
     /** Serves one feed until the client leaves, it ages out, or {@code stop} says so. */
@@ -47,17 +50,17 @@ final class LiveFeeds {
                             503, "overloaded_error", "too many live feeds open (at most " + max + ")", "5"));
             return;
         }
-        long end = System.nanoTime() + maxAge.toNanos();
+        long end = timing.now() + maxAge.toNanos();
         try {
             res.header("content-type", "text/event-stream; charset=utf-8");
             res.header("cache-control", "no-store");
             try (OutputStream out = res.outputStream()) {
                 out.write("retry: 2000\n\n".getBytes(StandardCharsets.US_ASCII));
-                while (!stop.get() && System.nanoTime() < end) {
+                while (!stop.get() && timing.now() - end < 0) {
                     out.write(("data: " + stats.get() + "\n\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     feed.sent().incrementAndGet();
-                    Thread.sleep(1000);
+                    timing.sleep(Duration.ofSeconds(1));
                 }
             }
         } catch (IOException | RuntimeException gone) {

@@ -28,13 +28,14 @@ final class SystemActions {
 
     private final GatewayContext ctx;
     private final SystemHandlers stats;
-    private final LiveFeeds feeds = new LiveFeeds(16, Duration.ofMinutes(30));
+    private final LiveFeeds feeds;
     private final AtomicBoolean dumping = new AtomicBoolean();
 
     private final Sessions realtime;
 
     SystemActions(GatewayContext ctx, SystemHandlers stats, Sessions realtime) {
         this.ctx = ctx;
+        this.feeds = new LiveFeeds(16, Duration.ofMinutes(30), ctx.timing());
         this.stats = stats;
         this.realtime = realtime;
     }
@@ -117,7 +118,9 @@ final class SystemActions {
     private void gc(ServerResponse res) throws InterruptedException {
         long before = ctx.memory().report().floorBytes();
         System.gc();
-        Thread.sleep(Math.max(300, ctx.config().memory().refreshInterval().toMillis() * 2));
+        ctx.timing()
+                .sleep(Duration.ofMillis(
+                        Math.max(300, ctx.config().memory().refreshInterval().toMillis() * 2)));
         long after = ctx.memory().report().floorBytes();
         res.header("content-type", "application/json");
         res.send(Json.MAPPER

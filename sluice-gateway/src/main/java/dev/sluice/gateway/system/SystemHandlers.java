@@ -47,7 +47,7 @@ final class SystemHandlers {
         root.put("liveScopes", ctx.scopes().liveScopes());
         root.put("phase", ctx.drain().phase().name());
         root.put("version", dev.sluice.gateway.cli.Version.current());
-        root.put("uptimeSeconds", (System.currentTimeMillis() - ctx.startedAtMillis()) / 1000);
+        root.put("uptimeSeconds", (ctx.timing().nowMillis() - ctx.startedAtMillis()) / 1000);
         ObjectNode admission = root.putObject("admission");
         admission.put("inFlight", s.inFlight());
         admission.put("limit", s.limit());

@@ -2,6 +2,7 @@ package dev.sluice.gateway.usage;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -17,11 +18,13 @@ public final class BudgetReader {
     private final UsageQueries queries;
     private final Cache<Key, Long> cache;
 
-    public BudgetReader(UsageQueries queries, Duration freshness, int maxKeys) {
+    /** @param ticker the freshness clock ({@link Ticker#systemTicker()} in production) */
+    public BudgetReader(UsageQueries queries, Duration freshness, int maxKeys, Ticker ticker) {
         this.queries = queries;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxKeys)
                 .expireAfterWrite(freshness)
+                .ticker(ticker)
                 .build();
     }
 

@@ -6,15 +6,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sluice.gateway.store.JobRuns;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.store.TestDatabases;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ResponseCacheTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final Ticker SYSTEM_TICKER = Ticker.systemTicker();
+    static final InstantSource SYSTEM_CLOCK = InstantSource.system();
 
     static List<Store.Kind> kinds() {
         return TestDatabases.kinds();
@@ -73,7 +80,16 @@ class ResponseCacheTest {
     void theMemoryTierStaysWithinItsByteBoundUnderAFloodOfLargeAnswers() {
         long max = 1_000_000;
         try (TieredResponseCache cache = new TieredResponseCache(
-                max, 100_000, Optional.empty(), 0, Duration.ofMinutes(1), Optional.empty(), "", null)) {
+                max,
+                100_000,
+                Optional.empty(),
+                0,
+                Duration.ofMinutes(1),
+                Optional.empty(),
+                "",
+                null,
+                SYSTEM_TICKER,
+                SYSTEM_CLOCK)) {
             for (int i = 0; i < 100; i++) { // 10x the bound
                 cache.put("k" + i, "t", answer(90_000, 60_000));
             }
@@ -103,7 +119,9 @@ class ResponseCacheTest {
                     Duration.ofMillis(200),
                     Optional.empty(),
                     "",
-                    runs)) {
+                    runs,
+                    SYSTEM_TICKER,
+                    SYSTEM_CLOCK)) {
                 for (int i = 0; i < 5; i++) {
                     cache.put("short" + i, "t", answer(100, 300));
                 }
@@ -134,7 +152,9 @@ class ResponseCacheTest {
                     Duration.ofMillis(200),
                     Optional.empty(),
                     "",
-                    new JobRuns(store.dataSource()))) {
+                    new JobRuns(store.dataSource()),
+                    SYSTEM_TICKER,
+                    SYSTEM_CLOCK)) {
                 first.put("kept", "t", answer(1000, 600_000));
             }
             try (TieredResponseCache second = new TieredResponseCache(
@@ -145,7 +165,9 @@ class ResponseCacheTest {
                     Duration.ofMillis(200),
                     Optional.empty(),
                     "",
-                    new JobRuns(store.dataSource()))) {
+                    new JobRuns(store.dataSource()),
+                    SYSTEM_TICKER,
+                    SYSTEM_CLOCK)) {
                 assertThat(second.get("kept")).isPresent();
                 assertThat(second.stats().sqlHits()).isEqualTo(1);
                 for (int i = 0; i < 30; i++) {
@@ -181,7 +203,9 @@ class ResponseCacheTest {
                         Duration.ofMinutes(1),
                         Optional.of("redis://127.0.0.1:6379"),
                         prefix,
-                        null);
+                        null,
+                        SYSTEM_TICKER,
+                        SYSTEM_CLOCK);
                 TieredResponseCache b = new TieredResponseCache(
                         1_000_000,
                         100_000,
@@ -190,10 +214,45 @@ class ResponseCacheTest {
                         Duration.ofMinutes(1),
                         Optional.of("redis://127.0.0.1:6379"),
                         prefix,
-                        null)) {
+                        null,
+                        SYSTEM_TICKER,
+                        SYSTEM_CLOCK)) {
             a.put("shared", "t", answer(500, 5_000));
             assertThat(b.get("shared")).isPresent();
             assertThat(b.stats().redisHits()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMemoryEntryExpiresAtItsTtlOnTheInjectedClocksWithoutWaiting() {
+        AtomicLong nanos = new AtomicLong(123_456_789L); // any base: Caffeine reads only differences
+        long epoch = 1_700_000_000_000L;
+        Ticker ticker = nanos::get;
+        InstantSource clock = () -> Instant.ofEpochMilli(epoch + TimeUnit.NANOSECONDS.toMillis(nanos.get()));
+        try (TieredResponseCache cache = new TieredResponseCache(
+                1_000_000,
+                100_000,
+                Optional.empty(),
+                0,
+                Duration.ofMinutes(1),
+                Optional.empty(),
+                "",
+                null,
+                ticker,
+                clock)) {
+            byte[] body = new byte[100];
+            long now = clock.millis();
+            cache.put("k", "t", new CachedAnswer("application/json", List.of(body), now, now + 60_000));
+
+            nanos.addAndGet(TimeUnit.SECONDS.toNanos(59));
+            assertThat(cache.get("k")).isPresent();
+            assertThat(cache.stats().entries()).isEqualTo(1);
+
+            nanos.addAndGet(TimeUnit.SECONDS.toNanos(2)); // 61 s after the put: a minute's TTL is over
+            assertThat(cache.stats().entries()).isZero(); // Caffeine dropped it on the ticker, not on a read
+            assertThat(cache.stats().evictions()).isEqualTo(1);
+            assertThat(cache.get("k")).isEmpty();
+            assertThat(cache.stats().misses()).isEqualTo(1);
         }
     }
 

@@ -2,8 +2,10 @@ package dev.sluice.gateway.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sluice.gateway.auth.KeyPolicy;
 import dev.sluice.gateway.store.TestDatabases;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -88,11 +90,28 @@ class LimitsTest {
 
     @Test
     void localBucketsStayBoundedUnderManyKeys() {
-        LocalBuckets buckets = new LocalBuckets(1000);
+        LocalBuckets buckets = new LocalBuckets(1000, Ticker.systemTicker());
         for (int i = 0; i < 100_000; i++) {
             buckets.tryTake("k" + i, 10, 1);
         }
         assertThat(buckets.size()).isLessThanOrEqualTo(1000);
+    }
+
+    @Test
+    void anIdleBucketIsForgottenAfterTwoMinutesOnTheInjectedTicker() {
+        AtomicLong nanos = new AtomicLong();
+        LocalBuckets buckets = new LocalBuckets(1000, nanos::get);
+        assertThat(buckets.tryTake("idle", 10, 1)).isEmpty();
+        assertThat(buckets.tryTake("busy", 10, 1)).isEmpty();
+
+        nanos.addAndGet(Duration.ofSeconds(90).toNanos());
+        assertThat(buckets.tryTake("busy", 10, 1)).isEmpty(); // an access: busy's two minutes start again
+        assertThat(buckets.size()).isEqualTo(2);
+
+        nanos.addAndGet(Duration.ofSeconds(31).toNanos()); // idle untouched for 121 s, busy for 31 s
+        assertThat(buckets.size()).isEqualTo(1);
+        nanos.addAndGet(Duration.ofSeconds(90).toNanos());
+        assertThat(buckets.size()).isZero();
     }
 
     @Test
