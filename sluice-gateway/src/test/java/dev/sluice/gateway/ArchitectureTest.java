@@ -245,6 +245,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void theTargetsOfRoutesKnowOfRouteOnlyItsVocabulary() {
+        // route uses route.targets (the targets' states, their order, a plan's place among them), which sees of
+        // route only the types a route is configured with, never plans, attempts or the retry decision
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sluice.gateway.route.targets..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("dev.sluice.gateway.route")
+                        .and(not(belongToAnyOf(
+                                dev.sluice.gateway.route.Target.class, dev.sluice.gateway.route.Balance.class))))
+                .check(GATEWAY);
+        org.assertj.core.api.Assertions.assertThat(GATEWAY.contain(dev.sluice.gateway.route.targets.RouteTarget.class))
+                .isTrue();
+    }
+
+    @Test
     void theConfigTreeKnowsNothingOfHowItIsLoaded() {
         // config.load builds the tree, the tree does not know it: no cycle between the two; and config imports no
         // other package of the gateway

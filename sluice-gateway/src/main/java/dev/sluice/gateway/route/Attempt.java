@@ -1,6 +1,7 @@
 package dev.sluice.gateway.route;
 
 import dev.sluice.gateway.route.health.TargetState;
+import dev.sluice.gateway.route.targets.RouteTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;

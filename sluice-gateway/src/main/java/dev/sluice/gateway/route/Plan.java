@@ -1,6 +1,9 @@
 package dev.sluice.gateway.route;
 
 import dev.sluice.gateway.route.health.TargetState;
+import dev.sluice.gateway.route.targets.RouteTarget;
+import dev.sluice.gateway.route.targets.TargetCursor;
+import dev.sluice.gateway.route.targets.Unavailable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,18 +40,14 @@ public final class Plan {
 
     private final PlanContext ctx;
     private final @Nullable Empty whyEmpty; // null when the plan has targets
-    private List<RouteTarget> order; // attempt order; once switched: the untried context-length targets
-    private final List<RouteTarget> onContextLength;
-    private final int[] retriesHere = new int[SameTargetRetries.KINDS]; // same-target retries per kind, this target
+    private final TargetCursor targets;
+    private final RetryBook retries;
     private final List<String> tried = new ArrayList<>(); // at most maxAttempts
     private String reason;
     private @Nullable Duration retryAfter; // for the client once exhausted
-    private int cursor;
     private @Nullable Attempt current;
-    private @Nullable Decision pending;
     private Duration delay = Duration.ZERO;
     private boolean exhausted;
-    private boolean staleRetried;
     private boolean usedFallback;
 
     Plan(
@@ -62,15 +61,15 @@ public final class Plan {
             throw new IllegalArgumentException("an empty plan needs a reason why, a non-empty one none: " + whyEmpty);
         }
         this.ctx = ctx;
-        this.order = order;
-        this.onContextLength = onContextLength;
+        this.targets = new TargetCursor(order, onContextLength);
+        this.retries = new RetryBook(ctx, targets, tried);
         this.whyEmpty = whyEmpty;
         this.reason = order.isEmpty() ? reasonIfEmpty : "";
         this.retryAfter = retryAfterIfEmpty;
     }
 
     public boolean isEmpty() {
-        return order.isEmpty();
+        return targets.isEmpty();
     }
 
     /** Why the plan is empty from the start, or empty when it has targets. */
@@ -105,15 +104,17 @@ public final class Plan {
         if (exhausted) {
             return Optional.empty();
         }
-        if (order.isEmpty()) {
+        if (targets.isEmpty()) {
             return exhaust(reason);
         }
         if (current == null) {
-            int i = acquireFrom(0);
-            return i < 0 ? exhaust(unavailableReason()) : Optional.of(handOut(i, Duration.ZERO));
+            int i = targets.acquireFrom(0);
+            return i < 0
+                    ? exhaust("all targets unavailable: " + targets.unavailableAfter(0))
+                    : Optional.of(handOut(i, Duration.ZERO));
         }
         Decision d = decision();
-        pending = null;
+        retries.clear();
         AttemptOutcome last = current.outcome().orElseThrow();
         current.retryAfter().ifPresent(ra -> retryAfter = ra);
         if (d.kind() == Decision.Kind.STOP) {
@@ -129,20 +130,20 @@ public final class Plan {
         }
         TargetState same = current.routeTarget().state();
         if (d.kind() == Decision.Kind.SAME_FREE && same.breaker().tryAcquirePermission()) {
-            staleRetried = true;
-            countForKind(d, last);
-            return Optional.of(handOut(cursor, Duration.ZERO));
+            retries.retried(d, last);
+            return Optional.of(handOut(targets.at(), Duration.ZERO));
         }
         if (d.kind() == Decision.Kind.SAME && same.breaker().tryAcquirePermission()) {
-            Optional<Attempt> retry = withToken(cursor, d.delay());
-            retry.ifPresent(a -> countForKind(d, last));
+            Optional<Attempt> retry = withToken(targets.at(), d.delay());
+            retry.ifPresent(a -> retries.retried(d, last));
             return retry;
         }
-        int i = acquireFrom(cursor + 1);
+        int after = targets.at() + 1;
+        int i = targets.acquireFrom(after);
         if (i < 0) {
             return exhaust(
                     "no target left after " + last + " on " + current.target().id()
-                            + (cursor + 1 < order.size() ? " (" + unavailableAfter(cursor + 1) + ")" : ""));
+                            + (after < targets.size() ? " (" + targets.unavailableAfter(after) + ")" : ""));
         }
         return withToken(i, Duration.ZERO);
     }
@@ -187,144 +188,48 @@ public final class Plan {
     }
 
     private Decision decision() {
-        if (pending == null) {
-            Attempt a = Objects.requireNonNull(current, "next() asks for a decision only after an attempt");
-            AttemptOutcome outcome = a.outcome()
-                    .orElseThrow(() -> new IllegalStateException(
-                            a + " is still open: finish or close it before asking for the next one"));
-            int kind = SameTargetRetries.kind(outcome);
-            int left = kind < 0 ? 0 : ctx.policy().sameTargetRetries().allowed(outcome) - retriesHere[kind];
-            pending = Decision.after(
-                    outcome,
-                    a.retryAfter(),
-                    new Decision.Situation(
-                            staleRetried,
-                            ctx.keys(a.target().provider()).anyReady(),
-                            ctx.policy().maxRetryAfter(),
-                            Math.max(0, left),
-                            roomToRetry(),
-                            outcome == AttemptOutcome.CONTEXT_LENGTH
-                                    && !untriedContextTargets().isEmpty()));
-        }
-        return pending;
+        Attempt a = Objects.requireNonNull(current, "next() asks for a decision only after an attempt");
+        return retries.after(
+                a,
+                a.outcome()
+                        .orElseThrow(() -> new IllegalStateException(
+                                a + " is still open: finish or close it before asking for the next one")));
     }
 
     /**
-     * Whether a same-target retry still leaves an attempt for a later target of the plan whose breaker lets
-     * calls through: the retries per kind never cost the request its fallback. True when no such target is left.
-     */
-    private boolean roomToRetry() {
-        int leftAfterRetry = ctx.policy().maxAttempts() - tried.size() - 1;
-        if (leftAfterRetry >= 1) {
-            return true;
-        }
-        for (int i = cursor + 1; i < order.size(); i++) {
-            if (order.get(i).state().available()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void countForKind(Decision d, AttemptOutcome outcome) {
-        int kind = SameTargetRetries.kind(outcome);
-        if (d.countsForKind() && kind >= 0) {
-            retriesHere[kind]++;
-        }
-    }
-
-    /** The route's context-length targets not tried yet, in their order. */
-    private List<RouteTarget> untriedContextTargets() {
-        List<RouteTarget> left = new ArrayList<>(onContextLength.size());
-        for (RouteTarget rt : onContextLength) {
-            if (!tried.contains(rt.id())) {
-                left.add(rt);
-            }
-        }
-        return left;
-    }
-
-    /**
-     * The first untried context-length target whose breaker permits a call; the plan goes on among those
-     * targets only (the route's others answered, or would answer, that the prompt is too long). No retry
-     * token: it is no retry of a failure, and the route's list bounds it.
+     * The first untried context-length target whose breaker permits a call. No retry token: it is no retry of
+     * a failure, and the route's list bounds it.
      */
     private Optional<Attempt> toContextTarget(AttemptOutcome last) {
         String from = Objects.requireNonNull(current).target().id();
-        List<RouteTarget> wider = untriedContextTargets();
-        for (int i = 0; i < wider.size(); i++) {
-            if (wider.get(i).state().breaker().tryAcquirePermission()) {
-                order = wider;
-                cursor = -1; // a move, not a retry: handOut counts a fallback
-                return Optional.of(handOut(i, Duration.ZERO));
-            }
+        int i = targets.toContextTarget(tried);
+        if (i >= 0) {
+            return Optional.of(handOut(i, Duration.ZERO));
         }
+        List<RouteTarget> wider = targets.untriedContextTargets(tried);
         return exhaust("no context-length target left after " + last + " on " + from
-                + (wider.isEmpty() ? "" : " (" + unavailable(wider, 0) + ")"));
+                + (wider.isEmpty() ? "" : " (" + Unavailable.circuits(wider, 0) + ")"));
     }
 
     private Optional<Attempt> withToken(int index, Duration wait) {
         if (!ctx.budget().tryRetry()) {
-            order.get(index).state().breaker().releasePermission();
+            targets.get(index).state().breaker().releasePermission();
             return exhaust(ctx.budget().exhaustedReason());
         }
         return Optional.of(handOut(index, wait));
     }
 
     private Attempt handOut(int index, Duration wait) {
-        RouteTarget rt = order.get(index);
-        TargetState s = rt.state();
-        s.countAttempt();
-        if (current != null) {
-            if (index == cursor) {
-                s.countRetry();
-            } else {
-                s.countFallback();
-                usedFallback = true;
-            }
+        RouteTarget rt = targets.get(index);
+        if (current == null || index != targets.at()) {
+            retries.newTarget();
         }
-        if (index != cursor || current == null) {
-            java.util.Arrays.fill(retriesHere, 0);
-        }
-        cursor = index;
+        usedFallback |= targets.moveTo(index, current == null);
         delay = wait;
         tried.add(rt.id());
         KeyRing keys = ctx.keys(rt.target().provider());
         current = new Attempt(rt, keys, keys.pick(), tried.size(), wait, ctx);
         return current;
-    }
-
-    /** The first target from {@code from} on whose breaker grants a permission, or -1. */
-    private int acquireFrom(int from) {
-        for (int i = from; i < order.size(); i++) {
-            if (order.get(i).state().breaker().tryAcquirePermission()) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private String unavailableReason() {
-        return "all targets unavailable: " + unavailableAfter(0);
-    }
-
-    private String unavailableAfter(int from) {
-        return unavailable(order, from);
-    }
-
-    private static String unavailable(List<RouteTarget> targets, int from) {
-        List<String> parts = new ArrayList<>();
-        for (int i = from; i < targets.size(); i++) {
-            TargetState s = targets.get(i).state();
-            parts.add("circuit "
-                    + s.breaker()
-                            .getState()
-                            .name()
-                            .toLowerCase(java.util.Locale.ROOT)
-                            .replace('_', '-') + " for " + s.id()
-                    + (s.isOpen() ? " until " + s.openUntil() : " (trial calls in progress)"));
-        }
-        return String.join(", ", parts);
     }
 
     private Optional<Attempt> exhaust(String why) {

@@ -7,14 +7,16 @@ import dev.sluice.gateway.route.health.RetryBudget;
 import dev.sluice.gateway.route.health.RetryStats;
 import dev.sluice.gateway.route.health.TargetState;
 import dev.sluice.gateway.route.health.TargetStats;
-import java.time.Duration;
+import dev.sluice.gateway.route.targets.Ordering;
+import dev.sluice.gateway.route.targets.RouteTarget;
+import dev.sluice.gateway.route.targets.TargetStates;
+import dev.sluice.gateway.route.targets.Unavailable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -23,12 +25,10 @@ import org.jspecify.annotations.Nullable;
  * Turns a requested model into a {@link Plan}. Thread-safe; one per gateway. Holds per target a
  * circuit breaker and in-flight count, per provider its keys, and the gateway's retry budget; all
  * bounded by the configuration, except unknown models sent to the default provider, whose states
- * are capped at {@value #MAX_DYNAMIC_TARGETS} (beyond that they share one state per provider).
+ * are capped at {@value TargetStates#MAX_DYNAMIC_TARGETS} (beyond that they share one state per provider).
  * {@link #close()} stops the health probes.
  */
 public final class Router implements AutoCloseable, LeakSource {
-
-    static final int MAX_DYNAMIC_TARGETS = 256;
 
     private final Map<String, RouteSpec> routes;
     private final Map<String, List<RouteTarget>> routeTargets;
@@ -42,9 +42,7 @@ public final class Router implements AutoCloseable, LeakSource {
     private final PlanContext ctx;
     private final Probes probes;
     private final Function<Target, Boolean> probe; // null: no probes
-    private final Map<String, TargetState> states = new ConcurrentHashMap<>();
-    private final Map<String, TargetState> dynamic =
-            new ConcurrentHashMap<>(); // bounded: MAX_DYNAMIC_TARGETS + overflow
+    private final TargetStates states;
 
     public Router(
             Map<String, RouteSpec> routes,
@@ -82,21 +80,15 @@ public final class Router implements AutoCloseable, LeakSource {
                 Map.copyOf(rings),
                 new KeyRing(List.of(), env.clock()),
                 env.clock());
+        this.states = new TargetStates(this::newState);
         Map<String, List<RouteTarget>> byName = new LinkedHashMap<>();
         Map<String, List<RouteTarget>> wider = new LinkedHashMap<>();
         this.routes.forEach((name, spec) -> {
-            byName.put(name, routeTargets(spec.targets()));
-            wider.put(name, routeTargets(spec.onContextLength()));
+            byName.put(name, states.routeTargets(spec.targets()));
+            wider.put(name, states.routeTargets(spec.onContextLength()));
         });
         this.routeTargets = Map.copyOf(byName);
         this.contextTargets = Map.copyOf(wider);
-    }
-
-    /** The targets with their states; a target listed by several routes (or twice in one) shares one state. */
-    private List<RouteTarget> routeTargets(List<Target> targets) {
-        return targets.stream()
-                .map(t -> new RouteTarget(t, states.computeIfAbsent(t.id(), id -> newState(t))))
-                .toList();
     }
 
     private static void validate(Map<String, RouteSpec> routes, Map<String, List<String>> providerKeys) {
@@ -142,7 +134,7 @@ public final class Router implements AutoCloseable, LeakSource {
                         ctx, List.of(), List.of(), Plan.Empty.NO_ROUTE, "no route for model " + requestedModel, null);
             }
             Target t = new Target(defaultProvider.get(), requestedModel.isBlank() ? "?" : requestedModel);
-            targets = List.of(new RouteTarget(t, dynamicState(t)));
+            targets = List.of(new RouteTarget(t, states.dynamicState(t)));
         }
         List<RouteTarget> available = new ArrayList<>(targets.size());
         for (RouteTarget rt : targets) {
@@ -156,56 +148,17 @@ public final class Router implements AutoCloseable, LeakSource {
                     List.of(),
                     List.of(),
                     Plan.Empty.ALL_BREAKERS_OPEN,
-                    allOpenReason(targets),
-                    untilFirstReopens(targets));
+                    Unavailable.allOpen(targets),
+                    Unavailable.untilFirstReopens(targets, env.clock().millis()));
         }
         ctx.budget().recordInbound();
         return new Plan(
                 ctx, Ordering.order(available, balance, sessionKey, env.random()), onContextLength, null, "", null);
     }
 
-    private TargetState dynamicState(Target t) {
-        TargetState known = states.get(t.id());
-        if (known != null) {
-            return known;
-        }
-        TargetState s = dynamic.get(t.id());
-        if (s != null) {
-            return s;
-        }
-        if (dynamic.size() < MAX_DYNAMIC_TARGETS) {
-            return dynamic.computeIfAbsent(t.id(), id -> newState(t));
-        }
-        Target overflow = new Target(t.provider(), "*");
-        return dynamic.computeIfAbsent(overflow.id(), id -> newState(overflow)); // at most one per default provider
-    }
-
-    private static String allOpenReason(List<RouteTarget> targets) {
-        List<String> parts = new ArrayList<>();
-        for (RouteTarget rt : targets) {
-            TargetState s = rt.state();
-            parts.add(s.isOpen() ? s.id() + " until " + s.openUntil() : s.id() + " (forced open)");
-        }
-        return "all targets unavailable: circuit open for " + String.join(", ", parts);
-    }
-
-    private @Nullable Duration untilFirstReopens(List<RouteTarget> targets) {
-        long now = env.clock().millis();
-        long first = Long.MAX_VALUE;
-        for (RouteTarget rt : targets) {
-            if (rt.state().isOpen()) {
-                first = Math.min(first, rt.state().openUntilMillis());
-            }
-        }
-        return first == Long.MAX_VALUE ? null : Duration.ofMillis(Math.max(0, first - now));
-    }
-
     /** Every target the router knows, by id, configured ones first. */
     public Map<String, TargetStats> stats() {
-        Map<String, TargetStats> out = new LinkedHashMap<>();
-        states.values().forEach(s -> out.put(s.id(), s.stats()));
-        dynamic.values().forEach(s -> out.put(s.id(), s.stats()));
-        return out;
+        return states.stats();
     }
 
     public RetryStats retryStats() {
@@ -231,22 +184,11 @@ public final class Router implements AutoCloseable, LeakSource {
     /** Targets with attempts in flight; empty when the request path released everything. */
     @Override
     public List<String> leaks() {
-        List<String> leaks = new ArrayList<>();
-        states.values().forEach(s -> addLeak(leaks, s));
-        dynamic.values().forEach(s -> addLeak(leaks, s));
-        return leaks;
-    }
-
-    private static void addLeak(List<String> leaks, TargetState s) {
-        int n = s.inFlight();
-        if (n != 0) {
-            leaks.add("target " + s.id() + " inFlight=" + n + " (expected 0)");
-        }
+        return states.leaks();
     }
 
     @Nullable
     TargetState state(String targetId) {
-        TargetState s = states.get(targetId);
-        return s != null ? s : dynamic.get(targetId);
+        return states.state(targetId);
     }
 }

@@ -1,5 +1,6 @@
-package dev.sluice.gateway.route;
+package dev.sluice.gateway.route.targets;
 
+import dev.sluice.gateway.route.Balance;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,11 +8,11 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /** Puts a route's available targets in attempt order: one chosen first, the rest as listed. */
-final class Ordering {
+public final class Ordering {
 
     private Ordering() {}
 
-    static List<RouteTarget> order(
+    public static List<RouteTarget> order(
             List<RouteTarget> available, Balance balance, Optional<String> sessionKey, RandomGenerator random) {
         if (available.size() <= 1) {
             return available;
