@@ -3,7 +3,8 @@ package dev.sluice.gateway.config.load;
 import dev.sluice.gateway.config.ConfigException;
 import dev.sluice.gateway.config.Secret;
 import dev.sluice.gateway.config.SluiceConfig;
-import dev.sluice.gateway.config.load.ValueType.DemoMode;
+import dev.sluice.gateway.config.load.value.ValueType;
+import dev.sluice.gateway.config.load.value.ValueType.DemoMode;
 import io.lettuce.core.RedisURI;
 import java.net.InetAddress;
 import java.net.URI;
@@ -109,9 +110,10 @@ final class Resolver {
         if (values.get("routing.probe-min") instanceof Duration min
                 && values.get("routing.probe-max") instanceof Duration max
                 && max.compareTo(min) < 0) {
-            problems.add("routing.probe-max: " + Units.formatDuration(max) + " (from " + source("routing.probe-max")
-                    + ") is below routing.probe-min (" + Units.formatDuration(min) + ", from "
-                    + source("routing.probe-min") + ")");
+            problems.add(
+                    "routing.probe-max: " + ValueType.DURATION.format(max) + " (from " + source("routing.probe-max")
+                            + ") is below routing.probe-min (" + ValueType.DURATION.format(min) + ", from "
+                            + source("routing.probe-min") + ")");
         }
         // route.health.BreakerPolicy takes the threshold as a float percentage in (0, 100]
         if (values.get("routing.breaker.failure-rate") instanceof Double rate && !((float) (rate * 100) > 0)) {

@@ -7,6 +7,7 @@ import dev.sluice.gateway.config.SluiceConfig.Balance;
 import dev.sluice.gateway.config.SluiceConfig.Route;
 import dev.sluice.gateway.config.SluiceConfig.Routing;
 import dev.sluice.gateway.config.SluiceConfig.Target;
+import dev.sluice.gateway.config.load.value.ValueType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
