@@ -3,6 +3,7 @@ package dev.sluice.gateway.config.load;
 import dev.sluice.gateway.config.ProviderKind;
 import dev.sluice.gateway.config.Secret;
 import dev.sluice.gateway.config.SluiceConfig;
+import dev.sluice.gateway.config.load.value.ValueType;
 import java.util.List;
 
 /** Prints a config as YAML in the registry's order, secrets redacted. */

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.config.load;
 
 import dev.sluice.gateway.config.ProviderKind;
+import dev.sluice.gateway.config.load.value.ValueType;
 import java.util.List;
 import java.util.Optional;
 

@@ -7,6 +7,7 @@ import dev.sluice.gateway.config.SluiceConfig.Balance;
 import dev.sluice.gateway.config.SluiceConfig.Route;
 import dev.sluice.gateway.config.SluiceConfig.Routing;
 import dev.sluice.gateway.config.SluiceConfig.Target;
+import dev.sluice.gateway.config.load.value.ValueType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,16 +18,14 @@ import org.jspecify.annotations.Nullable;
 
 /** Builds the providers and routes from the named-section settings, the {@code upstream.*} keys and the env. */
 final class RoutingResolver {
-    static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
-
     /** Named-section values by section name, entry name and field. */
     private final Map<String, Map<String, Map<String, Object>>> named = new LinkedHashMap<>();
 
-    private final Map<String, String> env;
+    private final ProviderEnv providerEnv;
     private final List<String> problems;
 
     RoutingResolver(List<Setting> namedSettings, Map<String, String> env, List<String> problems) {
-        this.env = env;
+        this.providerEnv = new ProviderEnv(env, problems);
         this.problems = problems;
         for (Setting s : namedSettings) {
             NamedSections.Match m = NamedSections.match(s.key()).orElseThrow();
@@ -60,7 +59,7 @@ final class RoutingResolver {
                             upstream.kind(),
                             upstream.url(),
                             keys,
-                            azureVersion(null),
+                            providerEnv.azureVersion(null),
                             upstream.maxConnections(),
                             upstream.maxQueuedRequests(),
                             false,
@@ -81,14 +80,14 @@ final class RoutingResolver {
                 problems.add(where + ".kind: missing; set one of " + ProviderKind.ids());
                 return;
             }
-            Optional<URI> url = Optional.ofNullable((URI) fields.get("url")).or(() -> envUrl(kind, where));
+            Optional<URI> url = Optional.ofNullable((URI) fields.get("url")).or(() -> providerEnv.envUrl(kind, where));
             if (url.isEmpty()) {
                 problems.add(where + ".url: missing; a " + kind.id() + " provider needs its base URL"
                         + kind.urlEnv().map(e -> " (or env " + e + ")").orElse(""));
                 return;
             }
             @SuppressWarnings("unchecked")
-            List<Secret> keys = (List<Secret>) fields.getOrDefault("api-keys", envKeys(kind));
+            List<Secret> keys = (List<Secret>) fields.getOrDefault("api-keys", providerEnv.envKeys(kind));
             out.put(
                     name,
                     new SluiceConfig.Provider(
@@ -96,7 +95,7 @@ final class RoutingResolver {
                             kind,
                             url.get(),
                             keys,
-                            azureVersion((String) fields.get("api-version")),
+                            providerEnv.azureVersion((String) fields.get("api-version")),
                             (Integer) fields.getOrDefault("max-connections", upstream.maxConnections()),
                             (Integer) fields.getOrDefault("max-queued-requests", upstream.maxQueuedRequests()),
                             nativeResponses(kind, fields.get("native-responses"), where),
@@ -233,38 +232,5 @@ final class RoutingResolver {
         }
         problems.add(where + ".weights: " + Setting.quote(text) + " is not a positive integer");
         return 0;
-    }
-
-    private Optional<URI> envUrl(ProviderKind kind, String where) {
-        Optional<String> fromEnv = kind.urlEnv().map(env::get).filter(v -> !v.isBlank());
-        if (fromEnv.isPresent()) {
-            String v = fromEnv.get().strip();
-            if (kind == ProviderKind.OLLAMA && !v.contains("://")) {
-                v = "http://" + v; // OLLAMA_HOST is often host:port
-            }
-            try {
-                return Optional.of((URI) ValueType.URL.parse(v));
-            } catch (IllegalArgumentException e) {
-                problems.add(where + ".url: env " + kind.urlEnv().get() + " " + e.getMessage());
-                return Optional.empty();
-            }
-        }
-        return kind.defaultUrl().map(URI::create);
-    }
-
-    private List<Secret> envKeys(ProviderKind kind) {
-        return kind.keyEnv()
-                .map(env::get)
-                .filter(v -> !v.isBlank())
-                .map(v -> List.of(Secret.of(v.strip())))
-                .orElse(List.of());
-    }
-
-    private String azureVersion(@Nullable String configured) {
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        String fromEnv = env.get("AZURE_OPENAI_API_VERSION");
-        return fromEnv != null && !fromEnv.isBlank() ? fromEnv.strip() : DEFAULT_AZURE_API_VERSION;
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.config.load;
+package dev.sluice.gateway.config.load.value;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

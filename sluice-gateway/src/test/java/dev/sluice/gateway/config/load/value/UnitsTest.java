@@ -1,4 +1,4 @@
-package dev.sluice.gateway.config.load;
+package dev.sluice.gateway.config.load.value;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
