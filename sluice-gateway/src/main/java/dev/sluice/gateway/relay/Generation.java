@@ -25,7 +25,7 @@ import java.util.Optional;
 public final class Generation {
 
     /** On every answer: {@code <provider>/<model>}, the target that answered (after any fallback). */
-    static final String TARGET_HEADER = "x-sluice-target";
+    static final String TARGET_HEADER = dev.sluice.gateway.relay.stream.ClientStream.TARGET_HEADER;
 
     private final ProxyRequest r;
 

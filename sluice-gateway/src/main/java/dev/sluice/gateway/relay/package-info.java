@@ -3,7 +3,7 @@
  * ({@code Generation}: key policy, session, stored responses, cache), the attempts on the router's plan under
  * the request's deadline ({@code Attempts}, {@code UpstreamAttempt}, {@code UpstreamSend}), and the answer,
  * whole ({@code WholeAnswer}, checked by {@code WholeAnswers}) or streamed ({@code StreamAnswer},
- * {@code StreamRelay}); {@code Outcomes} turns upstream failures into the router's outcome and the caller's
+ * over {@code relay.stream}); {@code Outcomes} turns upstream failures into the router's outcome and the caller's
  * error. Public: {@code Generation} (the work of the generation routes), {@code Outcomes.error} and
  * {@code WholeAnswers.MAX_RESPONSE_BYTES} (also used by the small ingress handlers that call an upstream).
  *

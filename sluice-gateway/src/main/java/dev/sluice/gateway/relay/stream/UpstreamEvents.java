@@ -1,4 +1,4 @@
-package dev.sluice.gateway.relay;
+package dev.sluice.gateway.relay.stream;
 
 import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.relay;
+package dev.sluice.gateway.relay.stream;
 
 import dev.sluice.gateway.provider.SseReader;
 import dev.sluice.gateway.provider.UpstreamCall;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param timeout a deadline ended it (first token, idle): the breaker counts a timeout
  * @param last no other attempt may follow (Sluice is draining)
  */
-record StreamBreak(
+public record StreamBreak(
         String type, String message, @Nullable String ownError, boolean beforeContent, boolean timeout, boolean last) {
 
     /** A deadline passed: a timeout that another attempt may follow. */

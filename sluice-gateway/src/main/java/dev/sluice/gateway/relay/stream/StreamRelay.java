@@ -1,4 +1,4 @@
-package dev.sluice.gateway.relay;
+package dev.sluice.gateway.relay.stream;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.Drain;
@@ -28,17 +28,17 @@ import org.jspecify.annotations.Nullable;
  * [DONE]; only an upstream body that ends cleanly after its finish signal gets the client's terminator
  * in place of its own.
  */
-final class StreamRelay implements Drain.Terminable, AutoCloseable {
+public final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
-    static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
     private static final long AFTER_STOP_GRACE_NANOS = 1_000_000_000L;
 
     /** How the relay ended: the outcome, and for a failure its break. */
-    record Relayed(Outcome outcome, @Nullable StreamBreak broke) {}
+    public record Relayed(Outcome outcome, @Nullable StreamBreak broke) {}
 
     /** The relay's settings from the configuration. */
-    record Settings(Duration heartbeat, Duration idle, Duration firstToken, boolean skipMalformed) {}
+    public record Settings(Duration heartbeat, Duration idle, Duration firstToken, boolean skipMalformed) {}
 
     private final UpstreamCall call;
     private final UpstreamEvents upstream;
@@ -50,7 +50,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     private final LongSupplier nanoTime;
     private volatile @Nullable String terminateReason;
 
-    StreamRelay(
+    public StreamRelay(
             UpstreamCall call,
             Function<InputStream, FrameReader> frames,
             StreamTranslator translator,
@@ -71,7 +71,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     }
 
     /** Relays until the stream ends. */
-    Relayed relay() {
+    public Relayed relay() {
         upstream.start("sluice-relay-" + requestId);
         Duration heartbeat = settings.heartbeat();
         Duration idle = settings.idle();
@@ -199,7 +199,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     }
 
     /** When the first translated frame was written to the client (the ticker's time), 0 if none yet. */
-    long firstWriteNanos() {
+    public long firstWriteNanos() {
         return out.firstWriteNanos();
     }
 
@@ -215,7 +215,7 @@ final class StreamRelay implements Drain.Terminable, AutoCloseable {
     }
 
     /** The client's connection failed on write. */
-    static final class ClientGoneException extends Exception {
+    public static final class ClientGoneException extends Exception {
         private static final long serialVersionUID = 1L;
 
         ClientGoneException(Throwable cause) {

@@ -1,4 +1,4 @@
-package dev.sluice.gateway.relay;
+package dev.sluice.gateway.relay.stream;
 
 import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.context.UpstreamHeaders;
@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  * attempt that fails before its first content leaves only the head and {@code : ping} comments behind,
  * which no SSE client sees, so the next target can still answer into the same stream.
  */
-final class ClientStream {
+public final class ClientStream {
+
+    /** The response header naming the target that answered ({@code provider/model}). */
+    public static final String TARGET_HEADER = "x-sluice-target";
 
     private final ServerResponse res;
     private final ClientConnection client;
@@ -24,7 +27,7 @@ final class ClientStream {
     private final Timing timing;
     private @Nullable OutputStream out;
 
-    ClientStream(ServerResponse res, ClientConnection client, Duration writeDeadline, Timing timing) {
+    public ClientStream(ServerResponse res, ClientConnection client, Duration writeDeadline, Timing timing) {
         this.res = res;
         this.client = client;
         this.writeDeadline = writeDeadline;
@@ -32,12 +35,12 @@ final class ClientStream {
     }
 
     /** Sets the head from the first upstream head; later attempts keep it. */
-    void begin(UpstreamHead head, Target target) {
+    public void begin(UpstreamHead head, Target target) {
         if (out != null) {
             return;
         }
         UpstreamHeaders.copy(head.headers(), res);
-        res.header(Generation.TARGET_HEADER, target.id());
+        res.header(TARGET_HEADER, target.id());
         res.status(200);
         res.header("content-type", "text/event-stream; charset=utf-8");
         res.header("cache-control", "no-cache");
@@ -45,7 +48,7 @@ final class ClientStream {
     }
 
     /** Whether an attempt began the stream: from then on every failure is told in-band. */
-    boolean begun() {
+    public boolean begun() {
         return out != null;
     }
 
@@ -54,7 +57,7 @@ final class ClientStream {
      * buffers are full: if it is still blocked after the idle timeout, the connection watch closes the
      * socket, the write fails and the stream ends as cancelled (upstream aborted, permit released).
      */
-    void write(byte[] bytes) throws StreamRelay.ClientGoneException {
+    public void write(byte[] bytes) throws StreamRelay.ClientGoneException {
         OutputStream o = out;
         if (o == null) {
             throw new IllegalStateException("the stream was not begun");
