@@ -209,7 +209,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        String why = Sessions.closeReason(reason);
+        String why = SessionEnds.closeReason(reason);
         End ended = new End(code, why, outcome);
         end = ended;
         WsSession c = client;
