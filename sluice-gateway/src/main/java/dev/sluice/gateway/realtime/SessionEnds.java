@@ -48,8 +48,7 @@ final class SessionEnds {
     void sweep(Iterable<RealtimeSession> live, long now) {
         cutOverdue(now);
         for (RealtimeSession s : live) {
-            s.pingIfDue(now, pingEveryNanos);
-            s.probeUpstream(now, UPSTREAM_QUIET_NANOS);
+            s.ping(now, pingEveryNanos, UPSTREAM_QUIET_NANOS);
             String why = s.overdue(
                     now,
                     cfg.idleTimeout().toNanos(),
