@@ -4,12 +4,6 @@ import dev.sluice.core.Outcome;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsSession;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -18,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * both ways as they are. Towards the client, messages wait in a queue bounded by {@code realtime.queue-size}
  * bytes, written by the session's own virtual thread; while it is full the upstream is not read (its
  * {@code request(1)} waits), so nothing is dropped and nothing grows, and a client that stays full for
- * {@code realtime.stall-timeout} is closed 1013. Towards the upstream, each client message is sent before the
- * next is read (the client's TCP window is the queue). Ends exactly once ({@link #close}): both sides closed
+ * {@code realtime.stall-timeout} is closed 1013. Towards the upstream ({@link UpstreamLink}), each client message
+ * is sent before the next is read (the client's TCP window is the queue). Ends exactly once ({@link #close}): both sides closed
  * with a code and a reason, the writer stopped, and its {@link Sessions} told, which releases the rest.
  */
 final class RealtimeSession implements ClientOutbox.Events {
@@ -27,63 +21,37 @@ final class RealtimeSession implements ClientOutbox.Events {
     /** How a session ended, for the access log and metrics. */
     record End(int code, String reason, Outcome outcome) {}
 
-    /** An upstream pinged and silent this long is taken for gone. */
-    static final long SILENT_NANOS = java.time.Duration.ofSeconds(5).toNanos();
-
     final String id;
     final Sessions.Admitted admitted;
     private final Sessions owner;
-    private final int maxMessage;
     private final long startNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ClientOutbox outbox;
     private final SessionTally tally = new SessionTally();
-    private final UpstreamReader reader;
-    private volatile @Nullable WebSocket upstream;
+    private final UpstreamLink link;
     private volatile @Nullable WsSession client;
-    /** When the upstream last showed life (a message or a pong), and when it was last pinged. */
-    private volatile long lastUpstreamNanos;
-
-    private volatile long upstreamPingNanos;
-    /** When the first ping since the upstream last showed life was sent: silence is counted from it. */
-    private volatile long firstUnansweredPingNanos;
-
     private volatile long lastMessageNanos;
     private volatile @Nullable End end;
-    private long clientMessageBytes;
 
     RealtimeSession(
             String id, Sessions.Admitted admitted, Sessions owner, int maxMessage, int queueBytes, long nowNanos) {
         this.id = id;
         this.admitted = admitted;
         this.owner = owner;
-        this.maxMessage = maxMessage;
         this.startNanos = nowNanos;
         this.lastMessageNanos = nowNanos;
-        this.lastUpstreamNanos = nowNanos;
         this.outbox = new ClientOutbox(queueBytes, this);
-        this.reader = new UpstreamReader(this, maxMessage);
-    }
-
-    /**
-     * The upstream socket. Frames flow only once it is dialed: the upstream's through its listener, the
-     * client's after the upgrade, which the handshake makes only for a dialed session.
-     */
-    private WebSocket upstream() {
-        return Objects.requireNonNull(upstream, "the upstream is dialed before any frame flows");
+        this.link = new UpstreamLink(this, owner, maxMessage, nowNanos);
     }
 
     /** The listener to dial the upstream with. */
     WebSocket.Listener upstreamListener() {
-        return reader;
+        return link.listener();
     }
 
     /** The upstream socket, once dialed (its listener is {@link #upstreamListener()} from the start). */
     void upstream(WebSocket ws) {
-        this.upstream = ws;
-        if (closed.get()) {
-            ws.abort(); // ended while it was being dialed
-        }
+        link.dialed(ws);
     }
 
     /** The client's socket is open: the writer starts and the upstream is read. */
@@ -93,10 +61,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         if (closed.get()) {
             outbox.stop();
         }
-        WebSocket ws = upstream;
-        if (ws != null) {
-            ws.request(1);
-        }
+        link.startReading();
     }
 
     // ---- upstream -> client ----
@@ -109,9 +74,9 @@ final class RealtimeSession implements ClientOutbox.Events {
         }
         long now = owner.now();
         lastMessageNanos = now;
-        lastUpstreamNanos = now;
+        link.alive(now);
         if (!closed.get() && outbox.offer(m, now)) {
-            upstream().request(1);
+            link.request();
         } // else the outbox calls resume() once the client has read half of what waits
     }
 
@@ -123,7 +88,7 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     @Override
     public void resume() {
-        upstream().request(1);
+        link.request();
     }
 
     @Override
@@ -133,51 +98,15 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     // ---- client -> upstream ----
 
+    /** A client frame: sent to the upstream before the next is read (see {@link UpstreamLink}). */
     void fromClient(String text, boolean last) {
-        if (count(text.length(), last)) {
-            send(() -> upstream().sendText(text, last));
-        }
+        lastMessageNanos = owner.now();
+        link.fromClient(text, last);
     }
 
     void fromClient(BufferData data, boolean last) {
-        byte[] bytes = new byte[data.available()];
-        data.read(bytes);
-        if (count(bytes.length, last)) {
-            send(() -> upstream().sendBinary(ByteBuffer.wrap(bytes), last));
-        }
-    }
-
-    /** Counts a client frame; false (and the session closed 1009) when its message grew past the bound. */
-    private boolean count(int size, boolean last) {
         lastMessageNanos = owner.now();
-        clientMessageBytes += size;
-        if (clientMessageBytes > maxMessage) {
-            close(1009, "message larger than realtime.max-message-size (" + maxMessage + " bytes)", Outcome.FAILURE);
-            return false;
-        }
-        if (last) {
-            clientMessageBytes = 0;
-        }
-        tally.fromClient(size, last);
-        owner.metrics().frame(true, size);
-        return !closed.get();
-    }
-
-    /** Sends to the upstream and waits for it: the next client frame is read only after this one went. */
-    private void send(java.util.function.Supplier<java.util.concurrent.CompletableFuture<WebSocket>> sending) {
-        try {
-            sending.get().get(owner.stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            close(1011, "the upstream did not take a message within realtime.stall-timeout", Outcome.FAILURE);
-        } catch (ExecutionException | RuntimeException e) {
-            close(
-                    1011,
-                    "upstream connection failed: " + plain(e.getCause() != null ? e.getCause() : e),
-                    Outcome.FAILURE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close(1001, "Sluice is stopping", Outcome.CANCELLED);
-        }
+        link.fromClient(data, last);
     }
 
     /** The client closed (or its connection ended): the upstream is closed too. */
@@ -209,22 +138,12 @@ final class RealtimeSession implements ClientOutbox.Events {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        String why = Sessions.closeReason(reason);
+        String why = SessionEnds.closeReason(reason);
         End ended = new End(code, why, outcome);
         end = ended;
         WsSession c = client;
         outbox.discard(); // what waits is dropped; a frame being written is finished (see tellClient)
-        WebSocket u = upstream;
-        if (u != null) {
-            try {
-                // best effort: however the close ends (or times out), the socket is aborted; nothing waits for it
-                CompletableFuture<WebSocket> unused = u.sendClose(WebSocket.NORMAL_CLOSURE, why)
-                        .orTimeout(1, TimeUnit.SECONDS)
-                        .whenComplete((ws, t) -> u.abort());
-            } catch (RuntimeException alreadyClosed) {
-                u.abort();
-            }
-        }
+        link.close(why);
         // released first: WsSession.close takes the connection's send lock, which the writer holds while it is
         // blocked writing to a client that does not read; the owner's cut (after a grace) ends such a write
         owner.ended(this, ended);
@@ -252,44 +171,15 @@ final class RealtimeSession implements ClientOutbox.Events {
         }
     }
 
-    /** A pong from the upstream: it is alive. */
-    void upstreamAlive() {
-        lastUpstreamNanos = owner.now();
-    }
-
     /**
-     * Pings a quiet upstream (nothing from it for {@code quietNanos}, at most one ping per that): the JDK
-     * client does not always report an upstream that went away without a close frame, but a write to it fails
-     * at once, and a live one answers with a pong.
+     * The reaper's pings: one queued for the client unless one is queued or was sent within {@code everyNanos},
+     * and, once the session is open, one for a quiet upstream (see {@link UpstreamLink#probe}).
      */
-    void probeUpstream(long now, long quietNanos) {
-        WebSocket u = upstream;
-        if (u == null
-                || client == null
-                || closed.get()
-                || now - lastUpstreamNanos < quietNanos
-                || now - upstreamPingNanos < quietNanos) {
-            return;
-        }
-        if (upstreamPingNanos <= lastUpstreamNanos) {
-            firstUnansweredPingNanos = now; // pings sent after it, unanswered too, do not restart the count
-        }
-        upstreamPingNanos = now;
-        try {
-            // nothing waits for the ping: its failure closes the session from the JDK's thread
-            var unused = u.sendPing(ByteBuffer.allocate(0)).whenComplete((w, t) -> {
-                if (t != null) {
-                    close(1011, "upstream connection lost: " + plain(t), Outcome.FAILURE);
-                }
-            });
-        } catch (IllegalStateException | IllegalArgumentException pingOutstanding) {
-            // the last ping is still on its way: its outcome decides
-        }
-    }
-
-    /** Queues a ping for the client unless one is queued or was sent within {@code everyNanos}. */
-    void pingIfDue(long now, long everyNanos) {
+    void ping(long now, long everyNanos, long quietNanos) {
         outbox.pingIfDue(now, everyNanos);
+        if (client != null && !closed.get()) {
+            link.probe(now, quietNanos);
+        }
     }
 
     boolean isClosed() {
@@ -310,7 +200,7 @@ final class RealtimeSession implements ClientOutbox.Events {
         if (client != null && admitted.connection().ended()) {
             return "client-gone"; // Helidon does not always tell the listener of a connection that ended
         }
-        if (client != null && upstreamPingNanos > lastUpstreamNanos && now - firstUnansweredPingNanos > SILENT_NANOS) {
+        if (client != null && link.silent(now)) {
             return "upstream-silent";
         }
         if (now - startNanos > maxNanos) {
@@ -335,10 +225,5 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     SessionTally tally() {
         return tally;
-    }
-
-    private static String plain(Throwable t) {
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? "connection lost" : m;
     }
 }

@@ -8,13 +8,10 @@ import dev.sluice.gateway.auth.Principal;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.edge.ClientConnection;
-import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.metrics.GatewayMetrics;
-import dev.sluice.gateway.translate.Dialect;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,19 +32,13 @@ import org.jspecify.annotations.Nullable;
  * stalled and never-opened sessions (on an injectable clock, so tests need no sleeping), the upstream client,
  * and shutdown: {@link #goingAway} closes every session 1001 with a reason. When a session ends, its
  * permit, key slot and lease on the key's stored limits are released once, its connection is cut if the client did not answer the close, and
- * one {@link Completion} tells the access log, usage and metrics.
+ * one {@link dev.sluice.gateway.exchange.Completion} tells the access log, usage and metrics (the sweep, the record
+ * and the cut are {@link SessionEnds}').
  */
 public final class Sessions implements AutoCloseable, LeakSource {
 
     /** A handshake that passed its checks must open its socket within this long, else it is reaped. */
     static final long OPEN_WITHIN_NANOS = Duration.ofSeconds(10).toNanos();
-
-    private static final Duration CUT_AFTER = Duration.ofSeconds(2);
-
-    /** An ended session's client connection, and when the session ended. */
-    private record Closing(ClientConnection connection, long endedNanos) {}
-
-    private final Map<String, Closing> closing = new ConcurrentHashMap<>();
 
     /**
      * What a handshake was granted: who, which model, the target that answered, the session's permit and
@@ -66,7 +57,6 @@ public final class Sessions implements AutoCloseable, LeakSource {
 
     private final SluiceConfig.Realtime cfg;
     private final LongSupplier nanoTime;
-    private final CompletionListener completions;
     private final SessionPermits permits;
     private final Map<String, RealtimeSession> live = new ConcurrentHashMap<>();
     private final RealtimeMetrics metrics;
@@ -75,9 +65,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
     private final UpstreamDial dial;
     private final AtomicLong opened = new AtomicLong();
     private final @Nullable Supervised reaper;
-    private final long pingEveryNanos;
-    /** An upstream silent this long is pinged (at most once per this), so one that vanished is found. */
-    private static final long UPSTREAM_QUIET_NANOS = Duration.ofMillis(500).toNanos();
+    private final SessionEnds ends;
 
     /**
      * @param listenerIdle the listener's idle timeout ({@code server.idle-timeout}): it closes a connection that
@@ -91,10 +79,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
             GatewayMetrics registry,
             boolean reap) {
         this.cfg = cfg;
-        this.pingEveryNanos =
-                Math.min(listenerIdle.toNanos() / 3, Duration.ofSeconds(20).toNanos());
+        this.ends = new SessionEnds(cfg, listenerIdle, completions);
         this.nanoTime = nanoTime;
-        this.completions = completions;
         this.metrics = new RealtimeMetrics(registry, this::open);
         this.permits = new SessionPermits(cfg.maxSessions(), cfg.maxSessionsPerKey(), metrics);
         this.client = HttpClient.newBuilder().executor(dialThreads).build();
@@ -163,104 +149,12 @@ public final class Sessions implements AutoCloseable, LeakSource {
             }
         });
         metrics.closed(end.code());
-        long endNanos = now();
-        closing.put(s.id, new Closing(a.connection(), endNanos));
-        try {
-            completions.completed(new Completion(
-                    a.requestId(),
-                    "/v1/realtime",
-                    "GET",
-                    Dialect.OPENAI,
-                    true,
-                    a.model(),
-                    true,
-                    101,
-                    end.outcome(),
-                    a.tried(),
-                    a.provider(),
-                    a.upstreamModel(),
-                    s.tally().usage(),
-                    false,
-                    a.who().keyId(),
-                    a.who().tenant(),
-                    s.startNanos(),
-                    s.tally().firstByteNanos(),
-                    endNanos,
-                    System.currentTimeMillis(),
-                    Completion.Detail.closed(end.code(), end.reason())));
-        } catch (RuntimeException e) {
-            System.getLogger("sluice.realtime").log(System.Logger.Level.WARNING, "session end not recorded", e);
-        }
-        System.getLogger("sluice.realtime")
-                .log(
-                        System.Logger.Level.INFO,
-                        () -> "realtime session " + s.id + " ended: "
-                                + end.code() + " " + end.reason() + " after " + (endNanos - s.startNanos()) / 1_000_000
-                                + " ms, in "
-                                + s.tally().framesIn() + " frames / "
-                                + s.tally().bytesIn() + " bytes, out "
-                                + s.tally().framesOut() + " / " + s.tally().bytesOut()
-                                + ", usage " + s.tally().usage());
-    }
-
-    /**
-     * The connections of ended sessions whose clients were told: one still open {@link #CUT_AFTER} later is cut
-     * (its client never answered the close). Forgotten once it ends or is cut, so at most one per connection
-     * still open, each for at most that grace.
-     */
-    private void cutOverdue(long now) {
-        closing.entrySet().removeIf(e -> {
-            Closing c = e.getValue();
-            if (c.connection().ended()) {
-                return true;
-            }
-            if (now - c.endedNanos() < CUT_AFTER.toNanos()) {
-                return false;
-            }
-            c.connection().cut();
-            return true;
-        });
+        ends.ended(s, end, now());
     }
 
     /** One reaper pass: idle, overlong, stalled and never-opened sessions are closed with their reason. */
     public void sweep() {
-        long now = now();
-        cutOverdue(now);
-        for (RealtimeSession s : live.values()) {
-            s.pingIfDue(now, pingEveryNanos);
-            s.probeUpstream(now, UPSTREAM_QUIET_NANOS);
-            String why = s.overdue(
-                    now,
-                    cfg.idleTimeout().toNanos(),
-                    cfg.maxDuration().toNanos(),
-                    cfg.stallTimeout().toNanos());
-            if (why != null) {
-                switch (why) {
-                    case "idle" ->
-                        s.close(
-                                1000,
-                                "no message either way for " + cfg.idleTimeout().toSeconds()
-                                        + " s (realtime.idle-timeout)",
-                                Outcome.SUCCESS);
-                    case "max-duration" ->
-                        s.close(
-                                1000,
-                                "the session reached realtime.max-duration ("
-                                        + cfg.maxDuration().toMinutes() + " min)",
-                                Outcome.SUCCESS);
-                    case "stalled" ->
-                        s.close(
-                                1013,
-                                "the client did not read: " + s.queuedBytes()
-                                        + " bytes waited longer than realtime.stall-timeout",
-                                Outcome.FAILURE);
-                    case "client-gone" -> s.close(1006, "the client's connection ended", Outcome.CANCELLED);
-                    case "upstream-silent" ->
-                        s.close(1011, "the upstream stopped answering (no pong within 5 s)", Outcome.FAILURE);
-                    default -> s.close(1011, "the WebSocket handshake did not complete", Outcome.FAILURE);
-                }
-            }
-        }
+        ends.sweep(live.values(), now());
     }
 
     /** Closes every session 1001 with {@code reason}; returns how many. */
@@ -285,7 +179,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
         m.put("permitsInUse", permits.inUse());
         m.put("keys", permits.keys());
         m.put("opened", opened.get());
-        m.put("closing", closing.size());
+        m.put("closing", ends.closing());
         m.putAll(metrics.totals());
         return m;
     }
@@ -316,24 +210,13 @@ public final class Sessions implements AutoCloseable, LeakSource {
         return out;
     }
 
-    /** A close reason within the 123 bytes a close frame carries. */
-    static String closeReason(String reason) {
-        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
-        if (b.length <= 123) {
-            return reason;
-        }
-        String cut = new String(b, 0, 120, StandardCharsets.UTF_8);
-        return cut.substring(0, Math.max(0, cut.length() - 1)) + "...";
-    }
-
     @Override
     public void close() {
         goingAway("Sluice is stopping");
         if (reaper != null) {
             reaper.close();
         }
-        closing.values().forEach(c -> c.connection().cut()); // the listener stops next: nobody answers now
-        closing.clear();
+        ends.cutAll(); // the listener stops next: nobody answers now
         client.close();
         dialThreads.close();
     }

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 final class UpstreamReader implements WebSocket.Listener {
 
     private final RealtimeSession session;
+    private final UpstreamLink link;
     private final int maxMessage;
     /** A joining buffer grown past this for one large message is let go after it (not kept for the session's life). */
     private static final int KEEP_CAPACITY = 16 * 1024;
@@ -23,8 +24,9 @@ final class UpstreamReader implements WebSocket.Listener {
     private StringBuilder text = new StringBuilder();
     private ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
-    UpstreamReader(RealtimeSession session, int maxMessage) {
+    UpstreamReader(RealtimeSession session, UpstreamLink link, int maxMessage) {
         this.session = session;
+        this.link = link;
         this.maxMessage = maxMessage;
     }
 
@@ -67,7 +69,7 @@ final class UpstreamReader implements WebSocket.Listener {
 
     @Override
     public @Nullable CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
-        session.upstreamAlive();
+        link.pong();
         ws.request(1);
         return null;
     }
