@@ -16,10 +16,8 @@ import dev.sluice.gateway.context.GatewayException;
 import dev.sluice.gateway.context.RequestChecks;
 import dev.sluice.gateway.context.RequestIds;
 import dev.sluice.gateway.context.Sanitize;
-import dev.sluice.gateway.context.Timing;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ClientGoneWatch;
-import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
@@ -140,44 +138,10 @@ public final class ProxyHandler implements Handler {
                 answerNobody(res);
             }
             ctx.completions()
-                    .completed(completion(
-                            x,
-                            tally,
-                            req.prologue().method().text(),
-                            res.status().code(),
-                            outcome,
-                            start,
-                            ctx.timing()));
+                    .completed(tally.completion(
+                            x, req.prologue().method().text(), res.status().code(), outcome, start, ctx.timing()));
             finishWatch(x.clientGone()); // on every path, an Error's too: Helidon must never read beside the watcher
         }
-    }
-
-    /** What happened, fixed once from the request as taken and its tally, for every completion listener. */
-    private static Completion completion(
-            Exchange x, Tally tally, String method, int status, Outcome outcome, long start, Timing timing) {
-        Principal who = x.principal(); // null when the request never got past auth
-        return new Completion(
-                x.id(),
-                x.route().path,
-                method,
-                x.client(),
-                x.route().metered,
-                x.model(),
-                x.stream(),
-                status,
-                outcome,
-                tally.tried(),
-                tally.provider(),
-                tally.upstreamModel(),
-                tally.usage(),
-                tally.wasCacheHit(),
-                who == null ? null : who.keyId(),
-                who == null ? null : who.tenant(),
-                start,
-                tally.firstByteNanos(),
-                timing.now(),
-                timing.nowMillis(),
-                Completion.Detail.stream(tally.continuedAt(), tally.skippedEvents()));
     }
 
     /**

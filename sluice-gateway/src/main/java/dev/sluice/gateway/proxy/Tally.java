@@ -1,5 +1,9 @@
 package dev.sluice.gateway.proxy;
 
+import dev.sluice.core.Outcome;
+import dev.sluice.gateway.auth.Principal;
+import dev.sluice.gateway.context.Timing;
+import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.translate.Usage;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,5 +89,32 @@ public final class Tally {
 
     boolean wasCacheHit() {
         return cacheHit;
+    }
+
+    /** What happened, fixed once from the request as taken and its tally, for every completion listener. */
+    Completion completion(Exchange x, String method, int status, Outcome outcome, long start, Timing timing) {
+        Principal who = x.principal(); // null when the request never got past auth
+        return new Completion(
+                x.id(),
+                x.route().path,
+                method,
+                x.client(),
+                x.route().metered,
+                x.model(),
+                x.stream(),
+                status,
+                outcome,
+                tried,
+                provider,
+                upstreamModel,
+                usage,
+                cacheHit,
+                who == null ? null : who.keyId(),
+                who == null ? null : who.tenant(),
+                start,
+                firstByteNanos,
+                timing.now(),
+                timing.nowMillis(),
+                Completion.Detail.stream(continuedAt, skippedEvents));
     }
 }
