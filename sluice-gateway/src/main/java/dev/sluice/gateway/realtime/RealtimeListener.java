@@ -67,6 +67,6 @@ final class RealtimeListener implements WsListener {
 
     @Override
     public void onError(WsSession ws, Throwable t) {
-        session().close(1011, "error on the client's connection", Outcome.FAILURE);
+        session().close(1011, RealtimeMetrics.Cause.CLIENT_ERROR, "error on the client's connection", Outcome.FAILURE);
     }
 }

@@ -7,13 +7,40 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Metrics of the realtime relay: messages and bytes each way, open sessions, closes by code, refusals by reason. */
+/**
+ * Metrics of the realtime relay: messages and bytes each way, open sessions, closes by code and by cause,
+ * refusals by reason.
+ */
 final class RealtimeMetrics {
+
+    /** Why a session ended, a bounded set (the close reason's text is free and goes to the access log). */
+    enum Cause {
+        CLIENT,
+        CLIENT_GONE,
+        CLIENT_ERROR,
+        IDLE,
+        MAX_DURATION,
+        STALLED,
+        TOO_LARGE,
+        UPSTREAM_CLOSED,
+        UPSTREAM_LOST,
+        UPSTREAM_SILENT,
+        UPSTREAM_STALLED,
+        HANDSHAKE,
+        SHUTDOWN;
+
+        /** The metric tag value: {@code upstream-silent}, ... */
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
     private final AtomicLong framesIn = new AtomicLong();
     private final AtomicLong framesOut = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final Map<String, AtomicLong> closes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> causes = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
     private final GatewayMetrics registry;
 
@@ -53,7 +80,8 @@ final class RealtimeMetrics {
         (fromClient ? bytesIn : bytesOut).addAndGet(size);
     }
 
-    void closed(int code) {
+    void closed(int code, Cause cause) {
+        count(causes, cause.tag(), "sluice_realtime_ends", "realtime sessions ended, by cause", "cause");
         String c = switch (code) {
             case 1000, 1001, 1006, 1008, 1009, 1011, 1013 -> Integer.toString(code);
             default -> "other"; // a client's own codes must not grow the metric's tag values
@@ -86,6 +114,9 @@ final class RealtimeMetrics {
         Map<String, Long> c = new LinkedHashMap<>();
         closes.forEach((k, v) -> c.put(k, v.get()));
         m.put("closes", c);
+        Map<String, Long> e = new LinkedHashMap<>();
+        causes.forEach((k, v) -> e.put(k, v.get()));
+        m.put("ends", e);
         Map<String, Long> r = new LinkedHashMap<>();
         refusals.forEach((k, v) -> r.put(k, v.get()));
         m.put("refused", r);

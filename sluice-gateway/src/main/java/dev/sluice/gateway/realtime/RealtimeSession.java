@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class RealtimeSession implements ClientOutbox.Events {
 
     /** How a session ended, for the access log and metrics. */
-    record End(int code, String reason, Outcome outcome) {}
+    record End(int code, RealtimeMetrics.Cause cause, String reason, Outcome outcome) {}
 
     final String id;
     final Sessions.Admitted admitted;
@@ -93,7 +93,7 @@ final class RealtimeSession implements ClientOutbox.Events {
 
     @Override
     public void failed() {
-        close(1006, "the client's connection failed", Outcome.CANCELLED);
+        close(1006, RealtimeMetrics.Cause.CLIENT_GONE, "the client's connection failed", Outcome.CANCELLED);
     }
 
     // ---- client -> upstream ----
@@ -113,6 +113,7 @@ final class RealtimeSession implements ClientOutbox.Events {
     void clientClosed(int code, String reason) {
         close(
                 code == 1000 || code == 1001 ? 1000 : code,
+                RealtimeMetrics.Cause.CLIENT,
                 "client closed (" + code + " " + reason + ")",
                 code == 1000 || code == 1001 ? Outcome.SUCCESS : Outcome.CANCELLED,
                 true);
@@ -125,8 +126,8 @@ final class RealtimeSession implements ClientOutbox.Events {
      * 123 bytes a close frame carries), the upstream a normal close with the same reason, then its socket is
      * let go; the writer stops and the owner releases the permit, the key's slot and records the end.
      */
-    void close(int code, String reason, Outcome outcome) {
-        close(code, reason, outcome, false);
+    void close(int code, RealtimeMetrics.Cause cause, String reason, Outcome outcome) {
+        close(code, cause, reason, outcome, false);
     }
 
     /**
@@ -134,12 +135,12 @@ final class RealtimeSession implements ClientOutbox.Events {
      *        the client's close frame must be sent before Helidon, on return, closes the socket); any other
      *        caller (the reaper, shutdown, the upstream's listener) must not wait for the client's socket
      */
-    private void close(int code, String reason, Outcome outcome, boolean inline) {
+    private void close(int code, RealtimeMetrics.Cause cause, String reason, Outcome outcome, boolean inline) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         String why = SessionEnds.closeReason(reason);
-        End ended = new End(code, why, outcome);
+        End ended = new End(code, cause, why, outcome);
         end = ended;
         WsSession c = client;
         outbox.discard(); // what waits is dropped; a frame being written is finished (see tellClient)

@@ -59,25 +59,42 @@ final class SessionEnds {
                     case "idle" ->
                         s.close(
                                 1000,
+                                RealtimeMetrics.Cause.IDLE,
                                 "no message either way for " + cfg.idleTimeout().toSeconds()
                                         + " s (realtime.idle-timeout)",
                                 Outcome.SUCCESS);
                     case "max-duration" ->
                         s.close(
                                 1000,
+                                RealtimeMetrics.Cause.MAX_DURATION,
                                 "the session reached realtime.max-duration ("
                                         + cfg.maxDuration().toMinutes() + " min)",
                                 Outcome.SUCCESS);
                     case "stalled" ->
                         s.close(
                                 1013,
+                                RealtimeMetrics.Cause.STALLED,
                                 "the client did not read: " + s.queuedBytes()
                                         + " bytes waited longer than realtime.stall-timeout",
                                 Outcome.FAILURE);
-                    case "client-gone" -> s.close(1006, "the client's connection ended", Outcome.CANCELLED);
+                    case "client-gone" ->
+                        s.close(
+                                1006,
+                                RealtimeMetrics.Cause.CLIENT_GONE,
+                                "the client's connection ended",
+                                Outcome.CANCELLED);
                     case "upstream-silent" ->
-                        s.close(1011, "the upstream stopped answering (no pong within 5 s)", Outcome.FAILURE);
-                    default -> s.close(1011, "the WebSocket handshake did not complete", Outcome.FAILURE);
+                        s.close(
+                                1011,
+                                RealtimeMetrics.Cause.UPSTREAM_SILENT,
+                                "the upstream stopped answering (no pong within 5 s)",
+                                Outcome.FAILURE);
+                    default ->
+                        s.close(
+                                1011,
+                                RealtimeMetrics.Cause.HANDSHAKE,
+                                "the WebSocket handshake did not complete",
+                                Outcome.FAILURE);
                 }
             }
         }

@@ -148,7 +148,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
                 lease.close();
             }
         });
-        metrics.closed(end.code());
+        metrics.closed(end.code(), end.cause());
         ends.ended(s, end, now());
     }
 
@@ -161,7 +161,7 @@ public final class Sessions implements AutoCloseable, LeakSource {
     public int goingAway(String reason) {
         int n = 0;
         for (RealtimeSession s : live.values()) {
-            s.close(1001, reason, Outcome.CANCELLED);
+            s.close(1001, RealtimeMetrics.Cause.SHUTDOWN, reason, Outcome.CANCELLED);
             n++;
         }
         return n;

@@ -109,7 +109,10 @@ final class UpstreamLink {
         clientMessageBytes += size;
         if (clientMessageBytes > maxMessage) {
             session.close(
-                    1009, "message larger than realtime.max-message-size (" + maxMessage + " bytes)", Outcome.FAILURE);
+                    1009,
+                    RealtimeMetrics.Cause.TOO_LARGE,
+                    "message larger than realtime.max-message-size (" + maxMessage + " bytes)",
+                    Outcome.FAILURE);
             return false;
         }
         if (last) {
@@ -125,15 +128,20 @@ final class UpstreamLink {
         try {
             sending.get().get(owner.stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            session.close(1011, "the upstream did not take a message within realtime.stall-timeout", Outcome.FAILURE);
+            session.close(
+                    1011,
+                    RealtimeMetrics.Cause.UPSTREAM_STALLED,
+                    "the upstream did not take a message within realtime.stall-timeout",
+                    Outcome.FAILURE);
         } catch (ExecutionException | RuntimeException e) {
             session.close(
                     1011,
+                    RealtimeMetrics.Cause.UPSTREAM_LOST,
                     "upstream connection failed: " + plain(e.getCause() != null ? e.getCause() : e),
                     Outcome.FAILURE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            session.close(1001, "Sluice is stopping", Outcome.CANCELLED);
+            session.close(1001, RealtimeMetrics.Cause.SHUTDOWN, "Sluice is stopping", Outcome.CANCELLED);
         }
     }
 
@@ -155,7 +163,11 @@ final class UpstreamLink {
             // nothing waits for the ping: its failure closes the session from the JDK's thread
             var unused = u.sendPing(ByteBuffer.allocate(0)).whenComplete((w, t) -> {
                 if (t != null) {
-                    session.close(1011, "upstream connection lost: " + plain(t), Outcome.FAILURE);
+                    session.close(
+                            1011,
+                            RealtimeMetrics.Cause.UPSTREAM_LOST,
+                            "upstream connection lost: " + plain(t),
+                            Outcome.FAILURE);
                 }
             });
         } catch (IllegalStateException | IllegalArgumentException pingOutstanding) {

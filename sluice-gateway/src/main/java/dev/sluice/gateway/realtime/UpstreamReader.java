@@ -79,6 +79,7 @@ final class UpstreamReader implements WebSocket.Listener {
         boolean normal = code == 1000 || code == 1001;
         session.close(
                 normal ? 1000 : 1011,
+                RealtimeMetrics.Cause.UPSTREAM_CLOSED,
                 "upstream closed the session (" + code + (reason.isBlank() ? "" : " " + reason) + ")",
                 normal ? Outcome.SUCCESS : Outcome.FAILURE);
         return null;
@@ -89,6 +90,7 @@ final class UpstreamReader implements WebSocket.Listener {
         String m = error.getMessage();
         session.close(
                 1011,
+                RealtimeMetrics.Cause.UPSTREAM_LOST,
                 "upstream connection failed: " + (m == null || m.isBlank() ? "connection lost" : m),
                 Outcome.FAILURE);
     }
@@ -96,7 +98,11 @@ final class UpstreamReader implements WebSocket.Listener {
     private void tooLarge() {
         clearText();
         clearBinary();
-        session.close(1011, "upstream sent a message larger than realtime.max-message-size", Outcome.FAILURE);
+        session.close(
+                1011,
+                RealtimeMetrics.Cause.TOO_LARGE,
+                "upstream sent a message larger than realtime.max-message-size",
+                Outcome.FAILURE);
     }
 
     private void clearText() {

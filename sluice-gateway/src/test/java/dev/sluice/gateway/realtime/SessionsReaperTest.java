@@ -124,12 +124,13 @@ class SessionsReaperTest {
         assertAllReleased();
         assertThat(completions).hasSize(1);
         assertThat(sessions.stats().get("closes")).isEqualTo(Map.of("1000", 1L));
+        assertThat(sessions.stats().get("ends")).as("the cause beside the code").isEqualTo(Map.of("idle", 1L));
 
         // later ends of the same session change nothing
         sessions.sweep();
         s.clientClosed(1000, "bye");
         s.upstreamListener().onClose(up, 1000, "");
-        s.close(1011, "again", dev.sluice.core.Outcome.FAILURE);
+        s.close(1011, RealtimeMetrics.Cause.CLIENT_ERROR, "again", dev.sluice.core.Outcome.FAILURE);
         assertThat(completions).hasSize(1);
         assertThat(client.closes).hasSize(1);
         assertAllReleased();
@@ -301,6 +302,7 @@ class SessionsReaperTest {
                 .singleElement()
                 .satisfies(c -> assertThat(c.outcome().toString()).isEqualTo("FAILURE"));
         assertThat(sessions.stats().get("closes")).isEqualTo(Map.of("1011", 1L));
+        assertThat(sessions.stats().get("ends")).isEqualTo(Map.of("upstream-silent", 1L));
     }
 
     @Test
@@ -345,7 +347,11 @@ class SessionsReaperTest {
             assertThat(limits.held()).isZero();
             // an error
             RealtimeSession failed = start(key("a"), new StubClient(), new StubUpstream(), true, lease.get());
-            failed.close(1011, "error on the client's connection", dev.sluice.core.Outcome.FAILURE);
+            failed.close(
+                    1011,
+                    RealtimeMetrics.Cause.CLIENT_ERROR,
+                    "error on the client's connection",
+                    dev.sluice.core.Outcome.FAILURE);
             assertThat(limits.held()).isZero();
             // never opened, reaped
             RealtimeSession neverOpened = start(key("a"), null, new StubUpstream(), false, lease.get());
