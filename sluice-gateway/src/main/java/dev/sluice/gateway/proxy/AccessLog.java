@@ -28,7 +28,7 @@ public final class AccessLog implements CompletionListener {
     }
 
     /** The line's format is read by operators' log parsers: keep it as it is. */
-    static String line(Completion c) {
+    public static String line(Completion c) {
         long micros = c.durationNanos() / 1000;
         return "request id=" + c.id() + " method=" + c.method()
                 + " route=" + c.route() + " status=" + c.status() + " stream=" + c.stream()
