@@ -22,7 +22,9 @@ class JmhBenchmarksTest {
                             "TranslationBenchmark_openAiStreamToAnthropic_jmhTest",
                             "TranslationBenchmark_anthropicRequestToOpenAi_jmhTest",
                             "HotPathBenchmark_permitAcquireRelease_jmhTest",
-                            "HotPathBenchmark_cacheKey_jmhTest");
+                            "HotPathBenchmark_cacheKey_jmhTest",
+                            "AccessLogBenchmark_synchronousJul_jmhTest",
+                            "AccessLogBenchmark_queuedLine_jmhTest");
         }
     }
 }

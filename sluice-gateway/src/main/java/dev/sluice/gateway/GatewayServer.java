@@ -110,7 +110,7 @@ public final class GatewayServer implements AutoCloseable {
      */
     private static CompletionListeners completions(SluiceConfig config, GatewayState state) {
         List<CompletionListener> listeners = new ArrayList<>(3);
-        listeners.add(new AccessLog(config.log().requests()));
+        listeners.add(new AccessLog(config.log().requests(), state.accessLog()));
         state.usage().ifPresent(recorder -> listeners.add(new UsageListener(recorder, state.prices())));
         listeners.add(state.metrics());
         return new CompletionListeners(listeners);

@@ -175,6 +175,7 @@ public final class Sluice implements AutoCloseable, LeakSource {
         leaks.addAll(state.limits().leaks());
         leaks.addAll(server.realtime().leaks());
         state.usage().ifPresent(u -> leaks.addAll(u.leaks()));
+        leaks.addAll(state.accessLog().leaks());
         return leaks;
     }
 

@@ -10,7 +10,9 @@ import dev.sluice.gateway.cache.TieredResponseCache;
 import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.context.GatewayState;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.logging.AccessLogWriter;
 import dev.sluice.gateway.metrics.GatewayMetrics;
+import dev.sluice.gateway.proxy.AccessLog;
 import dev.sluice.gateway.responses.ResponseStore;
 import dev.sluice.gateway.responses.SqlResponseStore;
 import dev.sluice.gateway.session.SessionStore;
@@ -37,6 +39,15 @@ final class States {
     private States() {}
 
     static GatewayState start(SluiceConfig config, Store store, Lifecycle lifecycle) {
+        // registered first of the state, so it closes after the listener and writes the last requests' lines
+        AccessLogWriter accessLog =
+                new AccessLogWriter(AccessLogWriter.DEFAULT_CAPACITY, AccessLog.class.getName(), "completed");
+        lifecycle.register(
+                "access-log",
+                AccessLogWriter.LOGGER,
+                accessLog,
+                () -> AccessLogWriter.DEFAULT_CAPACITY,
+                () -> accessLog.stats().queued());
         var a = config.auth();
         Authenticator auth = new Authenticator(
                 new KeyStore(store.dataSource()),
@@ -142,6 +153,7 @@ final class States {
                         new GatewayMetrics(
                                 config.routing().routes().keySet(),
                                 config.routing().providers().keySet())),
+                accessLog,
                 lifecycle);
     }
 }

@@ -66,6 +66,7 @@ class MetricsEndpointTest {
                         "sluice_upstream_breaker_open",
                         "sluice_retries_total",
                         "sluice_usage_queue_depth",
+                        "sluice_access_log_dropped_total",
                         "sluice_store_connections_active",
                         "sluice_cache_hits_total",
                         "sluice_upstream_pool_active",

@@ -5,6 +5,7 @@ import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.FailureLimiter;
 import dev.sluice.gateway.cache.ResponseCache;
 import dev.sluice.gateway.limits.Limits;
+import dev.sluice.gateway.logging.AccessLogWriter;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.responses.ResponseStore;
 import dev.sluice.gateway.session.SessionStore;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * ({@link ResponseCache#disabled()} unless cache.enabled), the session store ({@link SessionStore#disabled()}
  * unless sessions.enabled) and the record of background job runs. {@code adminFailures} counts wrong admin keys per
  * address apart from the client-key failures {@code auth} counts, so a brute force on the admin key never
- * blocks client routes.
+ * blocks client routes. {@code accessLog} writes the per-request lines off the request thread.
  */
 public record GatewayState(
         Store store,
@@ -36,4 +37,5 @@ public record GatewayState(
         SessionStore sessions,
         ResponseStore responses,
         GatewayMetrics metrics,
+        AccessLogWriter accessLog,
         Lifecycle lifecycle) {}

@@ -2,30 +2,33 @@ package dev.sluice.gateway.proxy;
 
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
+import dev.sluice.gateway.logging.AccessLogWriter;
 
 /**
  * One line per request: id, method, route, status, model, targets tried, a realtime session's close, outcome,
- * duration. Never headers or bodies.
+ * duration. Never headers or bodies. The request thread only builds the line and queues it; the
+ * {@link AccessLogWriter}'s thread writes it to the {@code sluice.access} logger's handlers.
  */
 public final class AccessLog implements CompletionListener {
 
-    private static final System.Logger LOG = System.getLogger("sluice.access");
     private final boolean enabled;
+    private final AccessLogWriter writer;
 
-    public AccessLog(boolean enabled) {
+    public AccessLog(boolean enabled, AccessLogWriter writer) {
         this.enabled = enabled;
+        this.writer = writer;
     }
 
     @Override
     public void completed(Completion c) {
-        if (!enabled || !LOG.isLoggable(System.Logger.Level.INFO)) {
+        if (!enabled || !writer.enabled()) {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, line(c));
+        writer.offer(line(c));
     }
 
     /** The line's format is read by operators' log parsers: keep it as it is. */
-    static String line(Completion c) {
+    public static String line(Completion c) {
         long micros = c.durationNanos() / 1000;
         return "request id=" + c.id() + " method=" + c.method()
                 + " route=" + c.route() + " status=" + c.status() + " stream=" + c.stream()

@@ -158,6 +158,12 @@ public final class MetricsBinder {
                     u,
                     x -> x.stats().written());
         });
+        m.counter(
+                "sluice.access.log.dropped",
+                "access log lines dropped (the writer's queue was full)",
+                Tags.empty(),
+                ctx.state().accessLog(),
+                x -> x.stats().dropped());
         var c = ctx.state().cache();
         if (c.enabled()) { // no cache meters when caching is off
             m.counter(

@@ -102,6 +102,12 @@ final class SystemHandlers {
                     .put("lastError", st.lastError())
                     .put("lastFlushAtMillis", st.lastFlushAtMillis());
         });
+        var log = ctx.state().accessLog().stats();
+        root.putObject("accessLog")
+                .put("written", log.written())
+                .put("dropped", log.dropped())
+                .put("queued", log.queued())
+                .put("capacity", log.capacity());
         var cache = ctx.state().cache();
         if (cache.enabled()) { // the block is left out when caching is off
             var c = cache.stats();
