@@ -1,5 +1,10 @@
 package dev.sluice.gateway;
 
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -9,6 +14,21 @@ final class AccessLogTap extends Handler {
 
     /** Every access log message since the tap was added (or last cleared). */
     final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+
+    /**
+     * Waits until every access log line {@code sluice} offered so far is written: the log is written off the
+     * request thread, a few milliseconds after the answer.
+     */
+    static void awaitWritten(SluiceExtension sluice) {
+        ObjectMapper json = new ObjectMapper();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            JsonNode a = json.readTree(
+                            Http.get(sluice.baseUri(), "/system/stats").body())
+                    .path("accessLog");
+            return a.path("offered").asLong()
+                    == a.path("written").asLong() + a.path("dropped").asLong();
+        });
+    }
 
     @Override
     public void publish(LogRecord record) {

@@ -226,6 +226,7 @@ class ClaudeCodeCliTest {
                     .as("the file the Bash command wrote")
                     .hasContent(tag);
 
+            AccessLogTap.awaitWritten(sluice);
             List<String> lines = List.copyOf(ACCESS_LINES);
             assertThat(lines)
                     .as("Sluice's access log during the run")
@@ -269,6 +270,7 @@ class ClaudeCodeCliTest {
             Run run = claude(prompt(tag, HAIKU), home, work, BROKEN_STREAMS, FIRST_TARGET_HEADERS);
             assertSucceeded(run, tag, work);
 
+            AccessLogTap.awaitWritten(BROKEN_STREAMS);
             List<String> lines = List.copyOf(ACCESS_LINES);
             List<String> whole =
                     lines.stream().filter(l -> l.contains(" stream=false ")).toList();
@@ -313,6 +315,7 @@ class ClaudeCodeCliTest {
             Run run = claude(prompt(tag, HAIKU), home, work, DEAD_FIRST, FIRST_TARGET_HEADERS);
             assertSucceeded(run, tag, work);
 
+            AccessLogTap.awaitWritten(DEAD_FIRST);
             List<String> lines = List.copyOf(ACCESS_LINES);
             assertThat(lines)
                     .as("Sluice's access log during the run")

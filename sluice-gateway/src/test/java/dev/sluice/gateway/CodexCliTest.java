@@ -147,6 +147,7 @@ class CodexCliTest {
                     .hasContent(tag);
             assertThat(run.stdout).as(run.describe()).contains("tool said:").contains(tag);
 
+            AccessLogTap.awaitWritten(sluice);
             List<String> lines = List.copyOf(ACCESS_LINES);
             assertThat(lines)
                     .as("Sluice's access log during the run")
@@ -234,6 +235,7 @@ class CodexCliTest {
             if (fault.equals("stream-error")) {
                 assertThat(run.stderr).as(run.describe()).contains("fake internal server error");
             }
+            AccessLogTap.awaitWritten(sluice);
             List<String> lines = List.copyOf(ACCESS_LINES);
             assertThat(lines)
                     .as("Sluice's access log during the run: one request, Codex retries nothing")

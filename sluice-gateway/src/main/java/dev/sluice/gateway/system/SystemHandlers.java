@@ -104,6 +104,7 @@ final class SystemHandlers {
         });
         var log = ctx.state().accessLog().stats();
         root.putObject("accessLog")
+                .put("offered", log.offered())
                 .put("written", log.written())
                 .put("dropped", log.dropped())
                 .put("queued", log.queued())
