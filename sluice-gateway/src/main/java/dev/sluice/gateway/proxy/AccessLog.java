@@ -4,8 +4,8 @@ import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
 
 /**
- * One line per request: id, method, route, status, model, targets tried, a realtime session's close, outcome,
- * duration. Never headers or bodies.
+ * One line per request: id, method, route, status, model, targets tried, a realtime session's close, the trace id
+ * (when tracing is on), outcome, duration. Never headers or bodies.
  */
 public final class AccessLog implements CompletionListener {
 
@@ -42,6 +42,7 @@ public final class AccessLog implements CompletionListener {
                         ? ""
                         : " tokens_in=" + c.usage().inputTokens() + " tokens_out="
                                 + c.usage().outputTokens())
+                + (c.traceId().isEmpty() ? "" : " trace_id=" + c.traceId())
                 + " outcome=" + c.outcome() + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100;
     }
 
