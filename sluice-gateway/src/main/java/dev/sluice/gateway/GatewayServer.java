@@ -18,6 +18,7 @@ import dev.sluice.gateway.proxy.AccessLog;
 import dev.sluice.gateway.realtime.Sessions;
 import dev.sluice.gateway.route.Router;
 import dev.sluice.gateway.system.MetricsBinder;
+import dev.sluice.gateway.trace.Tracing;
 import dev.sluice.gateway.usage.UsageListener;
 import io.helidon.webserver.WebServer;
 import java.time.Duration;
@@ -69,7 +70,8 @@ public final class GatewayServer implements AutoCloseable {
             Drain drain,
             Map<String, ProviderEndpoint> providers,
             Router router,
-            GatewayState state) {
+            GatewayState state,
+            Tracing tracing) {
         SluiceConfig.Server edge = config.server();
         long pooled = providers.values().stream()
                 .mapToLong(p -> p.client().maxConnections())
@@ -89,7 +91,8 @@ public final class GatewayServer implements AutoCloseable {
                 completions(config, state),
                 System.currentTimeMillis(),
                 watch,
-                Timing.system());
+                Timing.system(),
+                tracing);
         MetricsBinder.bind(ctx);
         GatewayServer gateway = new GatewayServer(ctx, watch);
         try {

@@ -17,6 +17,7 @@ import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.shed.MemoryMonitors;
 import dev.sluice.gateway.store.Store;
 import dev.sluice.gateway.store.StoreSettings;
+import dev.sluice.gateway.trace.Tracing;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,10 +111,18 @@ public final class Sluice implements AutoCloseable, LeakSource {
             Limiter limiter = Admissions.limiter(config.admission(), memory::shedReason);
             admission.set(limiter);
             Drain drain = new Drain();
+            // closed after the listener (the lifecycle closes in reverse), so the last requests' spans are sent
+            Tracing tracing = lifecycle.register(
+                    "tracing",
+                    "otlp",
+                    Tracing.start(
+                            config.log().tracing(),
+                            System.getenv(),
+                            config.shutdown().stepTimeout()));
             GatewayServer server = lifecycle.register(
                     "listener",
                     config.server().host(),
-                    GatewayServer.start(config, scopes, limiter, memory, drain, providers, router, state));
+                    GatewayServer.start(config, scopes, limiter, memory, drain, providers, router, state, tracing));
             return new Sluice(config, lifecycle, scopes, limiter, memory, drain, server, router, store, state);
         } catch (Exception | Error e) {
             try {

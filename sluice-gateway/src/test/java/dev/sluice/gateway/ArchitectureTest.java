@@ -145,7 +145,8 @@ class ArchitectureTest {
                         "dev.sluice.gateway.translate..",
                         "dev.sluice.gateway.route..",
                         "dev.sluice.gateway.config..",
-                        "dev.sluice.gateway.edge..")
+                        "dev.sluice.gateway.edge..",
+                        "dev.sluice.gateway.trace..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(PROXY, INGRESS, RELAY, CONTEXT, SYSTEM)

@@ -273,6 +273,9 @@ public record SluiceConfig(
         }
     }
 
-    /** Logging: one line per request when {@code requests}. */
-    public record Log(boolean requests, boolean json) {}
+    /** Logging: one line per request when {@code requests}; OpenTelemetry traces per {@code tracing}. */
+    public record Log(boolean requests, boolean json, Tracing tracing) {}
+
+    /** OTLP/HTTP trace export: {@code endpoint} empty means off unless the OTEL_* environment sets one. */
+    public record Tracing(String endpoint, Duration exportInterval) {}
 }

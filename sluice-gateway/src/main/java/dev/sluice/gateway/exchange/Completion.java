@@ -67,20 +67,26 @@ public record Completion(
      * @param skippedEvents malformed upstream events skipped ({@code stream.skip-malformed-events: true})
      * @param closeCode the WebSocket close code a realtime session ended with, 0 for an HTTP request
      * @param closeReason the close's reason, {@code ""} when none
+     * @param traceId the request's trace id (32 hex digits) when tracing is on, else {@code ""}
      */
-    public record Detail(int continuedAt, int skippedEvents, int closeCode, String closeReason) {
+    public record Detail(int continuedAt, int skippedEvents, int closeCode, String closeReason, String traceId) {
 
         /** Nothing beyond the common fields. */
-        public static final Detail NONE = new Detail(-1, 0, 0, "");
+        public static final Detail NONE = new Detail(-1, 0, 0, "", "");
 
         /** A streamed answer's rescue: continued at (-1 when not) and malformed events skipped. */
         public static Detail stream(int continuedAt, int skippedEvents) {
-            return new Detail(continuedAt, skippedEvents, 0, "");
+            return new Detail(continuedAt, skippedEvents, 0, "", "");
         }
 
         /** A realtime session's close. */
         public static Detail closed(int code, String reason) {
-            return new Detail(-1, 0, code, reason);
+            return new Detail(-1, 0, code, reason, "");
+        }
+
+        /** This detail with the request's trace id. */
+        public Detail withTrace(String id) {
+            return new Detail(continuedAt, skippedEvents, closeCode, closeReason, id);
         }
     }
 
@@ -142,6 +148,11 @@ public record Completion(
     /** Malformed upstream events skipped. */
     public int skippedEvents() {
         return detail.skippedEvents();
+    }
+
+    /** The request's trace id when tracing is on, else {@code ""}. */
+    public String traceId() {
+        return detail.traceId();
     }
 
     /** Whether the caller was authenticated (a usage record needs a key). */

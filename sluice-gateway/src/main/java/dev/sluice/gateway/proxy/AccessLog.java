@@ -5,9 +5,9 @@ import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.logging.AccessLogWriter;
 
 /**
- * One line per request: id, method, route, status, model, targets tried, a realtime session's close, outcome,
- * duration. Never headers or bodies. The request thread only builds the line and queues it; the
- * {@link AccessLogWriter}'s thread writes it to the {@code sluice.access} logger's handlers.
+ * One line per request: id, method, route, status, model, targets tried, a realtime session's close, the trace id
+ * (when tracing is on), outcome, duration. Never headers or bodies. The request thread only builds the line and
+ * queues it; the {@link AccessLogWriter}'s thread writes it to the {@code sluice.access} logger's handlers.
  */
 public final class AccessLog implements CompletionListener {
 
@@ -45,6 +45,7 @@ public final class AccessLog implements CompletionListener {
                         ? ""
                         : " tokens_in=" + c.usage().inputTokens() + " tokens_out="
                                 + c.usage().outputTokens())
+                + (c.traceId().isEmpty() ? "" : " trace_id=" + c.traceId())
                 + " outcome=" + c.outcome() + " duration_ms=" + micros / 1000 + "." + micros % 1000 / 100;
     }
 

@@ -19,6 +19,7 @@ import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ClientGoneWatch;
 import dev.sluice.gateway.shed.Admissions;
+import dev.sluice.gateway.trace.RequestSpan;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -66,6 +67,12 @@ public final class ProxyHandler implements Handler {
         // what is known of the request so far: replaced (never changed) as the edge learns more, then fixed
         Exchange x = new Exchange(id, route, client, null, "", false, ClientGoneWatch.NONE);
         Tally tally = new Tally();
+        String method = req.prologue().method().text();
+        RequestSpan span = ctx.tracing()
+                .request(
+                        method,
+                        route.path,
+                        name -> req.headers().first(HeaderNames.create(name)).orElse(null));
         ScopeRegistry scopes = ctx.scopes();
         ClientConnection connection = ctx.edge().current();
         try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
@@ -107,7 +114,7 @@ public final class ProxyHandler implements Handler {
                                     ctx.config().server().idleTimeout(),
                                     req.headers().contains(HeaderValues.CONNECTION_CLOSE)));
                 }
-                ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, x, tally);
+                ProxyRequest exchange = new ProxyRequest(ctx, req, res, scope, x, tally, span);
                 outcome = work.run(route, exchange, body, json);
             } catch (GatewayException e) {
                 if (x.clientGone().gone()) {
@@ -137,9 +144,10 @@ public final class ProxyHandler implements Handler {
             if (outcome == Outcome.CANCELLED && !res.isSent()) {
                 answerNobody(res);
             }
-            ctx.completions()
-                    .completed(tally.completion(
-                            x, req.prologue().method().text(), res.status().code(), outcome, start, ctx.timing()));
+            var completion =
+                    tally.completion(x, method, res.status().code(), outcome, start, ctx.timing(), span.traceId());
+            ctx.completions().completed(completion);
+            span.end(completion);
             finishWatch(x.clientGone()); // on every path, an Error's too: Helidon must never read beside the watcher
         }
     }

@@ -92,7 +92,8 @@ public final class Tally {
     }
 
     /** What happened, fixed once from the request as taken and its tally, for every completion listener. */
-    Completion completion(Exchange x, String method, int status, Outcome outcome, long start, Timing timing) {
+    Completion completion(
+            Exchange x, String method, int status, Outcome outcome, long start, Timing timing, String traceId) {
         Principal who = x.principal(); // null when the request never got past auth
         return new Completion(
                 x.id(),
@@ -115,6 +116,6 @@ public final class Tally {
                 firstByteNanos,
                 timing.now(),
                 timing.nowMillis(),
-                Completion.Detail.stream(continuedAt, skippedEvents));
+                Completion.Detail.stream(continuedAt, skippedEvents).withTrace(traceId));
     }
 }

@@ -12,19 +12,22 @@ import dev.sluice.gateway.proxy.Exchange;
 import dev.sluice.gateway.proxy.ProxyRequest;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
+import dev.sluice.gateway.trace.AttemptSpan;
 import dev.sluice.gateway.translate.Dialect;
 import dev.sluice.gateway.translate.Embeddings;
 import dev.sluice.gateway.translate.ErrorBodies;
 import dev.sluice.gateway.translate.Exchanges;
 import dev.sluice.gateway.translate.Translate;
 import dev.sluice.gateway.translate.TranslationException;
+import dev.sluice.gateway.translate.Usage;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * One attempt on one target: translate the request for the target's dialect, send it, wait for the
  * head within the deadline, turn a failed head into the caller's error, and hand a good one to the
- * {@link WholeAnswer} or the {@link StreamAnswer}. Aborted when the client leaves or the gateway drains.
+ * {@link WholeAnswer} or the {@link StreamAnswer}. Aborted when the client leaves or the gateway drains. Traced as a
+ * client span under the request's ({@link AttemptSpan}), whose {@code traceparent} goes upstream.
  */
 final class UpstreamAttempt implements Attempts.Step {
 
@@ -47,11 +50,38 @@ final class UpstreamAttempt implements Attempts.Step {
 
     // "try": the drain registration is held only for its scope; javac ignores the annotation on the
     // resource variable itself, so it sits on the method
-    @SuppressWarnings("try")
     @Override
     public AttemptResult run(Attempt attempt) throws InterruptedException {
-        Exchange x = r.x();
         ProviderEndpoint provider = r.ctx().provider(attempt.target().provider());
+        AttemptSpan span = r.trace()
+                .attempt(
+                        r.embeddings() ? "embeddings" : "chat",
+                        provider.kind().id(),
+                        r.x().model(),
+                        attempt.target().id(),
+                        attempt.target().model(),
+                        provider.client().baseUrl(),
+                        r.tally().attempts());
+        AttemptResult result = null;
+        try {
+            result = run(attempt, provider, span);
+            return result;
+        } finally {
+            boolean answered = result instanceof AttemptResult.Answered;
+            Usage usage = answered ? r.tally().usage() : Usage.NONE;
+            span.end(
+                    attempt.outcome().map(Enum::name).orElse(answered ? "SUCCESS" : "CANCELLED"),
+                    answered,
+                    answered ? attempt.target().model() : "",
+                    usage.inputTokens(),
+                    usage.outputTokens());
+        }
+    }
+
+    @SuppressWarnings("try")
+    private AttemptResult run(Attempt attempt, ProviderEndpoint provider, AttemptSpan span)
+            throws InterruptedException {
+        Exchange x = r.x();
         Dialect upstream = Dialect.upstream(x.client(), provider.kind(), provider.nativeResponses());
         if (r.embeddings() && !provider.kind().servesEmbeddings()) {
             attempt.finish(AttemptOutcome.UNSUPPORTED, Optional.empty()); // no breaker; the next target is tried
@@ -144,7 +174,8 @@ final class UpstreamAttempt implements Attempts.Step {
                                 upstreamBody,
                                 firstByte,
                                 t,
-                                remaining));
+                                remaining,
+                                span));
         x.clientGone()
                 .onGone(() -> call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "client went away", null)));
         try (call) {

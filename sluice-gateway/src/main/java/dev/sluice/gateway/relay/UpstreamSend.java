@@ -4,6 +4,7 @@ import dev.sluice.gateway.config.SluiceConfig;
 import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamTimeouts;
+import dev.sluice.gateway.trace.AttemptSpan;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,7 +17,8 @@ import java.util.Optional;
 /**
  * Sends one attempt upstream. Headers are built, never copied wholesale: the provider's auth (the
  * attempt's key), the content type, and — Anthropic client to Anthropic upstream only — the client's
- * anthropic-version and anthropic-beta. The client's own credentials never travel upstream.
+ * anthropic-version and anthropic-beta — and the attempt's {@code traceparent} when tracing is on. The client's own
+ * credentials never travel upstream.
  */
 final class UpstreamSend {
     private static final List<String> ANTHROPIC_FORWARDED = List.of("anthropic-version", "anthropic-beta");
@@ -45,7 +47,8 @@ final class UpstreamSend {
             byte[] body,
             Duration firstByte,
             SluiceConfig.Timeouts t,
-            Duration total) {
+            Duration total,
+            AttemptSpan span) {
         Map<String, List<String>> headers = new LinkedHashMap<>(provider.authHeaders(apiKey));
         boolean anthropicToAnthropic = client == Dialect.ANTHROPIC && upstream == Dialect.ANTHROPIC;
         if (anthropicToAnthropic) {
@@ -59,6 +62,7 @@ final class UpstreamSend {
             }
         }
         headers.put("content-type", List.of("application/json"));
+        span.inject(headers); // traceparent (and tracestate) naming this attempt's span, when tracing is on
         headers.put(
                 "accept",
                 List.of(

@@ -118,7 +118,7 @@ public final class Attempt implements AutoCloseable {
     }
 
     /** The outcome once finished (by {@link #finish} or {@link #close}), else empty. */
-    Optional<AttemptOutcome> outcome() {
+    public Optional<AttemptOutcome> outcome() {
         return Optional.ofNullable(outcome);
     }
 

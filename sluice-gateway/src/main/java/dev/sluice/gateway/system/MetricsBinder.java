@@ -48,6 +48,12 @@ public final class MetricsBinder {
                 "sluice.memory.shedding",
                 "1 while memory pressure sheds requests",
                 () -> ctx.memory().underPressure() ? 1 : 0);
+        m.counter(
+                "sluice.tracing.spans.dropped",
+                "spans dropped because the trace export queue was full",
+                Tags.empty(),
+                ctx.tracing(),
+                t -> t.droppedSpans());
         for (ProviderEndpoint p : ctx.providers().values()) {
             m.gauge(
                     "sluice.upstream.pool.max.connections",

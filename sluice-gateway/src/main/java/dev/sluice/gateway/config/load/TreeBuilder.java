@@ -114,7 +114,10 @@ final class TreeBuilder {
                         get("auth.cache-ttl"),
                         this.<Integer>get("auth.failure-limit"),
                         get("auth.failure-window")),
-                new SluiceConfig.Log(this.<Boolean>get("log.requests"), this.<Boolean>get("log.json")),
+                new SluiceConfig.Log(
+                        this.<Boolean>get("log.requests"),
+                        this.<Boolean>get("log.json"),
+                        new SluiceConfig.Tracing(get("tracing.endpoint"), get("tracing.export-interval"))),
                 routing,
                 new SluiceConfig.Store(
                         get("store.url"),

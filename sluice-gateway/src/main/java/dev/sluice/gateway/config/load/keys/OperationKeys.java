@@ -9,12 +9,13 @@ import static dev.sluice.gateway.config.load.value.ValueType.DURATION_OR_ZERO;
 import static dev.sluice.gateway.config.load.value.ValueType.POSITIVE_INT;
 import static dev.sluice.gateway.config.load.value.ValueType.SECRET;
 import static dev.sluice.gateway.config.load.value.ValueType.SECRET_LIST;
+import static dev.sluice.gateway.config.load.value.ValueType.TEXT;
 
 import dev.sluice.gateway.config.load.value.ValueType.DemoMode;
 import java.util.List;
 
 /**
- * The keys of shutdown, of the demo mode, of client and admin authentication and of logging: a section
+ * The keys of shutdown, of the demo mode, of client and admin authentication, of logging and of tracing: a section
  * of the registry's table, in the order of docs/configuration.md.
  */
 public final class OperationKeys {
@@ -58,7 +59,14 @@ public final class OperationKeys {
             row("log.requests", BOOLEAN, "true", "one log line per request", c -> c.log().requests()),
             row("log.json", BOOLEAN, "false",
                     "log one JSON object per line (ts, level, logger, message, request_id, error)",
-                    c -> c.log().json()));
+                    c -> c.log().json()),
+            row("tracing.endpoint", TEXT, "",
+                    "OTLP/HTTP base URL traces are sent to (<url>/v1/traces); empty: off, unless"
+                            + " OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set",
+                    c -> c.log().tracing().endpoint()),
+            row("tracing.export-interval", DURATION, "5s",
+                    "longest wait before finished spans are sent (OTEL_BSP_SCHEDULE_DELAY overrides)",
+                    c -> c.log().tracing().exportInterval()));
     // spotless:on
 
     private OperationKeys() {}

@@ -1,0 +1,177 @@
+package dev.sluice.gateway;
+
+import static dev.sluice.gateway.Http.anthropicHeaders;
+import static dev.sluice.gateway.OtlpReceiver.attribute;
+import static dev.sluice.gateway.OtlpReceiver.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.fake.RecordedRequest;
+import dev.sluice.testkit.FakeProviderExtension;
+import dev.sluice.testkit.LeakChecked;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * OpenTelemetry traces end to end: a streamed request whose first attempt fails once is one server span, continuing
+ * the caller's traceparent, over two client spans (the retry visible) with the GenAI attributes, sent to a loopback
+ * OTLP/HTTP receiver; the traceparent goes upstream and the trace id into the access log. With the collector's
+ * port closed, the answers are the same and nothing leaks.
+ */
+@LeakChecked
+class TracingTest {
+
+    private static final Logger ACCESS = Logger.getLogger("sluice.access");
+    private static final AccessLogTap ACCESS_TAP = new AccessLogTap();
+    private static final OtlpReceiver RECEIVER = OtlpReceiver.start();
+    private static final int CLOSED_PORT = closedPort();
+
+    @RegisterExtension
+    @Order(1)
+    static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b.deltas(4));
+
+    @RegisterExtension
+    @Order(2)
+    static final SluiceExtension SLUICE = sluice("flaky", "fault-server-error-times-1", RECEIVER.url());
+
+    @RegisterExtension
+    @Order(3)
+    static final SluiceExtension SLUICE_NO_COLLECTOR =
+            sluice("flaky-down", "fault-server-error-times-1-case-2", "http://127.0.0.1:" + CLOSED_PORT);
+
+    private static SluiceExtension sluice(String route, String firstModel, String collector) {
+        return SluiceExtension.against(
+                FAKE,
+                "providers.ant.kind",
+                "anthropic",
+                "providers.ant.url",
+                "{fake}",
+                "providers.ant.api-keys",
+                "sk-ant",
+                "routes." + route + ".targets",
+                "ant:" + firstModel + ",ant:fake-model",
+                "routing.breaker.min-calls",
+                "1000",
+                "routing.retry-floor",
+                "100",
+                "tracing.endpoint",
+                collector,
+                "tracing.export-interval",
+                "100ms");
+    }
+
+    private static int closedPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @BeforeAll
+    static void tap() {
+        ACCESS.addHandler(ACCESS_TAP);
+    }
+
+    @AfterAll
+    static void untap() {
+        ACCESS.removeHandler(ACCESS_TAP);
+        RECEIVER.close();
+    }
+
+    @Test
+    void aStreamedRequestWithOneRetryIsAServerSpanOverTwoClientSpansContinuingTheCallersTrace() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+        int before = FAKE.provider().recentRequests().size();
+
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                Http.messageBody("flaky", true),
+                anthropicHeaders(
+                        "traceparent", "00-" + traceId + "-" + callerSpan + "-01", "x-request-id", "req-traced"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("message_stop");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> RECEIVER.trace(traceId).size() >= 3);
+        List<Span> spans = RECEIVER.trace(traceId);
+        assertThat(spans).hasSize(3);
+        Span server = spans.stream()
+                .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+                .findFirst()
+                .orElseThrow();
+        List<Span> clients = spans.stream()
+                .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT)
+                .sorted(java.util.Comparator.comparingLong(Span::getStartTimeUnixNano))
+                .toList();
+        assertThat(clients).hasSize(2);
+        assertThat(hex(server.getParentSpanId().toByteArray())).isEqualTo(callerSpan);
+        assertThat(server.getName()).isEqualTo("POST /v1/messages");
+        assertThat(attribute(server, "http.response.status_code")).contains("200");
+        assertThat(attribute(server, "sluice.route")).contains("flaky");
+        assertThat(attribute(server, "sluice.outcome")).contains("SUCCESS");
+        assertThat(attribute(server, "sluice.targets"))
+                .contains("ant/fault-server-error-times-1,ant/fault-server-error-times-1");
+        for (Span client : clients) {
+            assertThat(client.getParentSpanId()).isEqualTo(server.getSpanId());
+            assertThat(client.getName()).isEqualTo("chat fault-server-error-times-1");
+            assertThat(attribute(client, "gen_ai.operation.name")).contains("chat");
+            assertThat(attribute(client, "gen_ai.provider.name")).contains("anthropic");
+            assertThat(attribute(client, "gen_ai.request.model")).contains("fault-server-error-times-1");
+            assertThat(attribute(client, "server.address")).contains("127.0.0.1");
+            assertThat(attribute(client, "sluice.route")).contains("flaky");
+            assertThat(attribute(client, "sluice.target")).contains("ant/fault-server-error-times-1");
+        }
+        assertThat(attribute(clients.get(0), "sluice.outcome")).contains("SERVER_ERROR");
+        assertThat(attribute(clients.get(0), "gen_ai.usage.output_tokens")).isEmpty();
+        assertThat(attribute(clients.get(1), "sluice.outcome")).contains("SUCCESS");
+        assertThat(attribute(clients.get(1), "gen_ai.response.model")).contains("fault-server-error-times-1");
+        assertThat(attribute(clients.get(1), "gen_ai.usage.input_tokens")).isPresent();
+        assertThat(attribute(clients.get(1), "gen_ai.usage.output_tokens"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+        // each upstream request carried the traceparent of its own attempt's span
+        List<RecordedRequest> upstream = FAKE.provider().recentRequests().subList(before, before + 2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(upstream.get(i).header("traceparent"))
+                    .contains("00-" + traceId + "-"
+                            + hex(clients.get(i).getSpanId().toByteArray()) + "-01");
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(ACCESS_TAP.lines)
+                        .filteredOn(l -> l.contains("req-traced"))
+                        .singleElement()
+                        .asString()
+                        .contains(" trace_id=" + traceId + " "));
+    }
+
+    @Test
+    void withTheCollectorDownTheAnswerIsTheSame() throws Exception {
+        HttpResponse<String> r = Http.post(
+                SLUICE_NO_COLLECTOR.baseUri(),
+                "/v1/messages",
+                Http.messageBody("flaky-down", true),
+                anthropicHeaders("x-request-id", "req-untraced"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("message_stop");
+        HttpResponse<String> whole = Http.post(
+                SLUICE_NO_COLLECTOR.baseUri(),
+                "/v1/messages",
+                Http.messageBody("flaky-down", false),
+                anthropicHeaders());
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        HttpResponse<String> metrics = Http.get(SLUICE_NO_COLLECTOR.baseUri(), "/metrics");
+        assertThat(metrics.body()).contains("sluice_tracing_spans_dropped_total 0.0");
+    }
+}
