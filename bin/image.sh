@@ -53,8 +53,14 @@ if [ -n "${SLUICE_IMAGE_REFRESH_BASE:-}" ] || [ ! -f "$base" ] || [ -n "$(find "
   tar -C "$work/debootstrap" --numeric-owner -cf "$base.tmp" . && mv "$base.tmp" "$base"
   rm -rf "$work/debootstrap"
 fi
-rootfs="$work/base"
-mkdir -p "$rootfs"
+# umoci unpack/repack, not umoci insert: Debian's umoci 0.4.7 insert writes a layer whose tar lacks the last
+# file's padding and the end-of-archive blocks (tar -t: "Unexpected EOF in archive"); repack writes whole layers
+layout="$work/oci"
+bundle="$work/bundle"
+umoci init --layout "$layout"
+umoci new --image "$layout:$version"
+umoci unpack --image "$layout:$version" "$bundle" >/dev/null
+rootfs="$bundle/rootfs"
 tar -C "$rootfs" --numeric-owner -xf "$base"
 rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/* \
   "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/* \
@@ -63,24 +69,17 @@ rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log
 echo "sluice:x:$uid:$uid:Sluice:/var/lib/sluice:/usr/sbin/nologin" >>"$rootfs/etc/passwd"
 echo "sluice:x:$uid:" >>"$rootfs/etc/group"
 echo "sluice:!*:19000::::::" >>"$rootfs/etc/shadow"
-mkdir -p "$rootfs/var/lib/sluice" "$rootfs/opt" "$rootfs/etc/sluice"
+mkdir -p "$rootfs/var/lib/sluice" "$rootfs/opt"
 chown "$uid:$uid" "$rootfs/var/lib/sluice"
 chmod 750 "$rootfs/var/lib/sluice"
+umoci repack --refresh-bundle --image "$layout:$version" \
+  --history.created_by "debootstrap --variant=minbase $suite; user sluice $uid" "$bundle"
 
-app="$work/app"
-mkdir -p "$app"
-tar -C "$app" -xzf "$archive"
-mv "$app/$name" "$app/sluice"
-chown -R 0:0 "$app/sluice"
-chmod -R go-w,a+rX "$app/sluice"
-
-layout="$work/oci"
-umoci init --layout "$layout"
-umoci new --image "$layout:$version"
-umoci insert --image "$layout:$version" --history.created_by "debootstrap --variant=minbase $suite; user sluice $uid" \
-  "$rootfs" /
-umoci insert --image "$layout:$version" --history.created_by "$name-linux-x64.tar.gz at /opt/sluice" \
-  "$app/sluice" /opt/sluice
+tar -C "$rootfs/opt" -xzf "$archive"
+mv "$rootfs/opt/$name" "$rootfs/opt/sluice"
+chown -R 0:0 "$rootfs/opt/sluice"
+chmod -R go-w,a+rX "$rootfs/opt/sluice"
+umoci repack --image "$layout:$version" --history.created_by "$name-linux-x64.tar.gz at /opt/sluice" "$bundle"
 umoci config --image "$layout:$version" --history.created_by "sluice image config" \
   --author "Sluice" --os linux --architecture amd64 \
   --config.user "$uid:$uid" \
@@ -94,7 +93,7 @@ umoci config --image "$layout:$version" --history.created_by "sluice image confi
   --config.label "org.opencontainers.image.version=$version" \
   --config.label org.opencontainers.image.description="Sluice LLM API gateway"
 umoci gc --layout "$layout"
-rm -rf "$rootfs" "$app"
+rm -rf "$bundle"
 
 # an OCI archive (what podman load and skopeo's oci-archive: read): the layout at the tar's root
 tar -C "$layout" --sort=name --owner=0 --group=0 --numeric-owner -cf "$image" .

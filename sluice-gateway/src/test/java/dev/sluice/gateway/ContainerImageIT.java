@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,10 +73,17 @@ class ContainerImageIT {
         JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
         assertThat(index.path("manifests")).hasSize(1);
         JsonNode descriptor = index.path("manifests").get(0);
-        assertThat(descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText())
+        assertThat(descriptor
+                        .path("annotations")
+                        .path("org.opencontainers.image.ref.name")
+                        .asText())
                 .isEqualTo(version);
         JsonNode manifest = JSON.readTree(blob(layout, descriptor).toFile());
-        assertThat(manifest.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
+        // the media type is on the index's descriptor (umoci leaves the optional one in the manifest out)
+        assertThat(descriptor.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
+        assertThat(manifest.path("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(manifest.path("config").path("mediaType").asText())
+                .isEqualTo("application/vnd.oci.image.config.v1+json");
         JsonNode config = JSON.readTree(blob(layout, manifest.path("config")).toFile());
 
         assertThat(config.path("os").asText()).isEqualTo("linux");
@@ -125,8 +131,9 @@ class ContainerImageIT {
         assertThat(Files.getAttribute(home.resolve("lib"), "unix:uid")).isEqualTo(0);
         System.out.printf(
                 "container image %d KiB (layers %d KiB compressed), root file system %d KiB%n",
-                Files.size(image) / 1024, layerBytes / 1024, Long.parseLong(run("du", "-sk", rootfs.toString())
-                                .split("\\s")[0]));
+                Files.size(image) / 1024,
+                layerBytes / 1024,
+                Long.parseLong(run("du", "-sk", rootfs.toString()).split("\\s")[0]));
 
         boolean root = run("id", "-u").strip().equals("0");
         if (!root && "true".equals(System.getenv("CI"))) {
@@ -134,13 +141,22 @@ class ContainerImageIT {
         }
         assumeTrue(root, "not root: the image's root file system is not started (chroot needs root)");
 
-        // the image's own java, in its own root file system
-        assertThat(run("chroot", rootfs.toString(), "/opt/sluice/runtime/bin/java", "-version"))
+        // the image's own java, in its own root file system; with /proc, as in a container: the dynamic loader
+        // finds libjli.so through $ORIGIN, which it reads from /proc/self/exe
+        String r = rootfs.toString();
+        assertThat(run(
+                        "unshare",
+                        "--mount",
+                        "--propagation",
+                        "private",
+                        "sh",
+                        "-c",
+                        "mount -t proc proc " + r + "/proc && exec chroot " + r
+                                + " /opt/sluice/runtime/bin/java -version"))
                 .contains("Runtime Environment");
 
         // the config's Entrypoint as the config's User, in its WorkingDir, with its Env, on a read-only root with
         // the two volumes as tmpfs; the shell execs unshare's command chain down to java, so the PID is the JVM's
-        String r = rootfs.toString();
         String mounts = String.join(
                 " && ",
                 "mount --bind " + r + " " + r,
@@ -168,7 +184,14 @@ class ContainerImageIT {
         command.add("HOME=/var/lib/sluice");
         command.addAll(strings(c.path("Entrypoint")));
         command.addAll(List.of(
-                "serve", "--demo", "--port", "0", "--set", "shutdown.pre-drain=0s", "--set", "shutdown.drain-timeout=2s"));
+                "serve",
+                "--demo",
+                "--port",
+                "0",
+                "--set",
+                "shutdown.pre-drain=0s",
+                "--set",
+                "shutdown.drain-timeout=2s"));
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -201,10 +224,14 @@ class ContainerImageIT {
                 "content-type",
                 "application/json");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.body()).contains("event: message_start", "event: message_stop").doesNotContain("event: error");
+        assertThat(answer.body())
+                .contains("event: message_start", "event: message_stop")
+                .doesNotContain("event: error");
 
         process.destroy(); // SIGTERM to the JVM's PID
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                .as("exited after SIGTERM")
+                .isTrue();
         assertThat(out.toString()).as("nothing written outside the volumes").doesNotContain("Read-only file system");
     }
 
@@ -245,7 +272,9 @@ class ContainerImageIT {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), output).isZero();
+        assertThat(p.exitValue())
+                .as("%s: %s", String.join(" ", command), output)
+                .isZero();
         return output;
     }
 
