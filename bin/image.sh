@@ -12,7 +12,8 @@
 # Run by sluice-gateway's release profile at package, after bin/release.sh (README, Run):
 #   ./mvnw -B package -Prelease -DskipTests -pl sluice-gateway -am
 # or by hand after that:  bin/image.sh <version> sluice-gateway/target
-# Needs root (debootstrap, and umoci keeps file owners only as root); installs umoci and debootstrap with apt-get when
+# Needs root (debootstrap, and umoci keeps file owners only as root; without it the script says so and makes nothing);
+# installs umoci and debootstrap with apt-get when
 # missing. The base is cached as a tar in $SLUICE_IMAGE_CACHE (default ~/.cache/sluice) and made again when older
 # than 7 days or with SLUICE_IMAGE_REFRESH_BASE=1; SLUICE_IMAGE_MIRROR picks the Debian mirror.
 # Load it with e.g.  podman load -i sluice-<version>-image.tar   or   skopeo copy oci-archive:<tar> docker://<registry>/sluice:<version>
@@ -32,7 +33,9 @@ uid=10001
 started=$(date +%s)
 
 [ -f "$archive" ] || { echo "image: no $archive (bin/release.sh makes it first)" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "image: needs root (debootstrap; umoci keeps file owners only as root)" >&2; exit 1; }
+# not root: no image, and no failure, so that a non-root -Prelease build still makes the archive (ContainerImageIT
+# then skips, or fails under CI=true)
+[ "$(id -u)" = 0 ] || { echo "image: not root, no image made (debootstrap and umoci's file owners need root)" >&2; exit 0; }
 missing=()
 command -v umoci >/dev/null || missing+=(umoci)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
