@@ -6,7 +6,10 @@ import static dev.sluice.gateway.OtlpReceiver.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.fake.RecordedRequest;
+import dev.sluice.gateway.logging.JsonLogFormatter;
 import dev.sluice.testkit.FakeProviderExtension;
 import dev.sluice.testkit.LeakChecked;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -14,6 +17,9 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +38,9 @@ class TracingTest {
 
     private static final Logger ACCESS = Logger.getLogger("sluice.access");
     private static final AccessLogTap ACCESS_TAP = new AccessLogTap();
+    /** The access log's lines as {@code log.json} writes them. */
+    private static final JsonTap ACCESS_JSON = new JsonTap();
+
     private static final OtlpReceiver RECEIVER = OtlpReceiver.start();
     private static final int CLOSED_PORT = closedPort();
 
@@ -80,11 +89,13 @@ class TracingTest {
     @BeforeAll
     static void tap() {
         ACCESS.addHandler(ACCESS_TAP);
+        ACCESS.addHandler(ACCESS_JSON);
     }
 
     @AfterAll
     static void untap() {
         ACCESS.removeHandler(ACCESS_TAP);
+        ACCESS.removeHandler(ACCESS_JSON);
         RECEIVER.close();
     }
 
@@ -153,6 +164,44 @@ class TracingTest {
                         .singleElement()
                         .asString()
                         .contains(" trace_id=" + traceId + " "));
+        // and the JSON line of the access log names the request and the trace of its server span
+        String serverTrace = hex(server.getTraceId().toByteArray());
+        assertThat(serverTrace).isEqualTo(traceId);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(ACCESS_JSON.lines.stream()
+                                .map(TracingTest::json)
+                                .filter(j -> j.path("request_id").asText().equals("req-traced"))
+                                .map(j -> j.path("trace_id").asText())
+                                .toList())
+                        .containsExactly(serverTrace));
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Formats every record with {@link JsonLogFormatter}, on the thread that publishes it. */
+    private static final class JsonTap extends Handler {
+        final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+
+        JsonTap() {
+            setFormatter(new JsonLogFormatter());
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            lines.add(getFormatter().format(record));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 
     @Test

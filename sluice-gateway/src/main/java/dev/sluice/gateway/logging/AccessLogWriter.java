@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * finished line to a bounded queue (a full queue drops the line and counts it, never blocks); one daemon
  * writer thread drains the queue and hands each line to the {@code sluice.access} logger's handlers as a
  * {@link LogRecord} with the request's time, thread and source already set (so JUL never walks the stack),
- * formatted by each handler's own formatter (text or {@link JsonLogFormatter}, with the request's id bound).
+ * formatted by each handler's own formatter (text or {@link JsonLogFormatter}, with the request's id and trace id
+ * bound).
  * Console handlers get the batch's lines in one write and one flush to standard error; other handlers
  * (files, tests' taps) are published to record by record. {@link #close()} writes what is queued within a
  * deadline and stops the thread.
@@ -48,7 +49,11 @@ public final class AccessLogWriter implements AutoCloseable, LeakSource {
     public record Stats(long offered, long written, long dropped, int queued, int capacity) {}
 
     private record Line(
-            long epochMillis, long threadId, @Nullable String requestId, String message) {}
+            long epochMillis,
+            long threadId,
+            @Nullable String requestId,
+            @Nullable String traceId,
+            String message) {}
 
     private final Logger logger = Logger.getLogger(LOGGER); // held: its level and handlers stay configured
     private final PrintStream console = System.err; // where ConsoleHandler writes
@@ -83,13 +88,26 @@ public final class AccessLogWriter implements AutoCloseable, LeakSource {
     }
 
     /**
-     * Queues one line with this moment, this thread and this thread's request id; never blocks. Returns
+     * Queues one line with this moment, this thread and this thread's request and trace ids; never blocks. Returns
      * false (and counts the line dropped) when the queue is full or the writer is closing.
      */
     public boolean offer(String message) {
+        return offer(message, RequestIds.current(), RequestIds.currentTrace());
+    }
+
+    /**
+     * Queues one line with this moment and this thread, for the request {@code requestId} of the trace
+     * {@code traceId} ({@code null} or {@code ""}: none), whatever this thread has bound; never blocks. Returns
+     * false (and counts the line dropped) when the queue is full or the writer is closing.
+     */
+    public boolean offer(String message, @Nullable String requestId, @Nullable String traceId) {
         offered.increment();
-        Line line =
-                new Line(System.currentTimeMillis(), Thread.currentThread().threadId(), RequestIds.current(), message);
+        Line line = new Line(
+                System.currentTimeMillis(),
+                Thread.currentThread().threadId(),
+                requestId,
+                traceId == null || traceId.isEmpty() ? null : traceId,
+                message);
         if (closing || !queue.offer(line)) {
             dropped.increment();
             return false;
@@ -139,7 +157,7 @@ public final class AccessLogWriter implements AutoCloseable, LeakSource {
             if (id == null) {
                 publish(r, consoles);
             } else {
-                RequestIds.Binding bound = RequestIds.bind(id); // JsonLogFormatter reads it
+                RequestIds.Binding bound = RequestIds.bind(id, line.traceId()); // JsonLogFormatter reads them
                 try {
                     publish(r, consoles);
                 } finally {

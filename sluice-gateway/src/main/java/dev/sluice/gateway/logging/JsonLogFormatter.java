@@ -12,7 +12,7 @@ import java.util.logging.LogRecord;
 
 /**
  * One JSON object per line: time, level, logger, message, the request id of the request being handled
- * on this thread (when there is one) and the stack trace of a throwable. Messages never carry keys:
+ * on this thread (when there is one), its trace id (when tracing is on) and the stack trace of a throwable. Messages never carry keys:
  * Sluice logs no header, body or secret.
  */
 public final class JsonLogFormatter extends Formatter {
@@ -35,10 +35,14 @@ public final class JsonLogFormatter extends Formatter {
             if (id != null) {
                 g.writeStringField("request_id", id);
             }
+            String trace = RequestIds.currentTrace();
+            if (trace != null) {
+                g.writeStringField("trace_id", trace);
+            }
             if (r.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                r.getThrown().printStackTrace(new PrintWriter(trace));
-                g.writeStringField("error", trace.toString());
+                StringWriter stack = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(stack));
+                g.writeStringField("error", stack.toString());
             }
             g.writeEndObject();
         } catch (IOException e) {

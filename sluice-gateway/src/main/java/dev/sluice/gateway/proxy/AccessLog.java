@@ -24,7 +24,7 @@ public final class AccessLog implements CompletionListener {
         if (!enabled || !writer.enabled()) {
             return;
         }
-        writer.offer(line(c));
+        writer.offer(line(c), c.id(), c.traceId()); // the ids of the JSON line, whatever this thread has bound
     }
 
     /** The line's format is read by operators' log parsers: keep it as it is. */

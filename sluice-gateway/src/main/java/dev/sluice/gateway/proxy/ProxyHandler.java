@@ -52,9 +52,6 @@ public final class ProxyHandler implements Handler {
         this.work = work;
     }
 
-    // "try": logId (the request id bound for logging) is held only for its scope; javac ignores the
-    // annotation on the resource variable itself, so it sits on the method
-    @SuppressWarnings("try")
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = ctx.timing().now();
@@ -75,8 +72,9 @@ public final class ProxyHandler implements Handler {
                         name -> req.headers().first(HeaderNames.create(name)).orElse(null));
         ScopeRegistry scopes = ctx.scopes();
         ClientConnection connection = ctx.edge().current();
-        try (var logId = dev.sluice.gateway.logging.RequestIds.bind(id);
-                ResourceScope scope = scopes.open("request", id)) {
+        // the request and trace ids of this thread's log lines, to the request's very end (its error and access lines)
+        var logId = dev.sluice.gateway.logging.RequestIds.bind(id, span.traceId());
+        try (ResourceScope scope = scopes.open("request", id)) {
             Permit permit = null; // owned by the scope, which releases it once, after the outcome below is recorded
             try {
                 if (!ctx.drain().accepting()) {
@@ -140,15 +138,20 @@ public final class ProxyHandler implements Handler {
                         res, client, new GatewayException(500, "internal error in Sluice (request " + id + ")"));
             }
         } finally {
-            connection.bodyDone();
-            if (outcome == Outcome.CANCELLED && !res.isSent()) {
-                answerNobody(res);
+            try {
+                connection.bodyDone();
+                if (outcome == Outcome.CANCELLED && !res.isSent()) {
+                    answerNobody(res);
+                }
+                var completion =
+                        tally.completion(x, method, res.status().code(), outcome, start, ctx.timing(), span.traceId());
+                ctx.completions().completed(completion);
+                span.end(completion);
+                finishWatch(
+                        x.clientGone()); // on every path, an Error's too: Helidon must never read beside the watcher
+            } finally {
+                logId.close();
             }
-            var completion =
-                    tally.completion(x, method, res.status().code(), outcome, start, ctx.timing(), span.traceId());
-            ctx.completions().completed(completion);
-            span.end(completion);
-            finishWatch(x.clientGone()); // on every path, an Error's too: Helidon must never read beside the watcher
         }
     }
 

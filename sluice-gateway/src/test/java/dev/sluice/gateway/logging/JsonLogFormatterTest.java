@@ -30,4 +30,28 @@ class JsonLogFormatterTest {
         assertThat(new ObjectMapper().readTree(new JsonLogFormatter().format(r)).has("request_id"))
                 .isFalse();
     }
+
+    @Test
+    void aTracedRequestsLinesCarryItsTraceIdAndAnUntracedOnesNone() throws Exception {
+        LogRecord r = new LogRecord(Level.INFO, "m");
+        r.setLoggerName("sluice.request");
+        ObjectMapper json = new ObjectMapper();
+        String traced;
+        try (var bound = RequestIds.bind("req_1", "4bf92f3577b34da6a3ce929d0e0e4736")) {
+            traced = new JsonLogFormatter().format(r);
+        }
+        assertThat(json.readTree(traced).path("request_id").asText()).isEqualTo("req_1");
+        assertThat(json.readTree(traced).path("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        // tracing off: the request path binds "" (RequestSpan.NONE's trace id), and the line has no trace_id
+        String untraced;
+        try (var bound = RequestIds.bind("req_2", "")) {
+            untraced = new JsonLogFormatter().format(r);
+        }
+        assertThat(json.readTree(untraced).path("request_id").asText()).isEqualTo("req_2");
+        assertThat(json.readTree(untraced).has("trace_id")).isFalse();
+        // unbound with the request: a later line of the thread names neither
+        JsonNode after = json.readTree(new JsonLogFormatter().format(r));
+        assertThat(after.has("request_id")).isFalse();
+        assertThat(after.has("trace_id")).isFalse();
+    }
 }
