@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -44,38 +45,70 @@ class TracingTest {
     private static final OtlpReceiver RECEIVER = OtlpReceiver.start();
     private static final int CLOSED_PORT = closedPort();
 
+    /** Accepts connections and never answers; closed after every Sluice, so their shutdowns meet it too. */
+    private static final StallingReceiver STALLING = StallingReceiver.start();
+
+    @RegisterExtension
+    @Order(0)
+    static final AfterAllCallback CLOSE_STALLING = c -> STALLING.close();
+
     @RegisterExtension
     @Order(1)
     static final FakeProviderExtension FAKE = FakeProviderExtension.create(b -> b.deltas(4));
 
     @RegisterExtension
     @Order(2)
-    static final SluiceExtension SLUICE = sluice("flaky", "fault-server-error-times-1", RECEIVER.url());
+    static final SluiceExtension SLUICE = sluice(
+            RECEIVER.url(),
+            "routes.flaky.targets",
+            "ant:fault-server-error-times-1,ant:fake-model",
+            "routes.fallback.targets",
+            "ant:fault-server-error,oai:fake-model",
+            "routes.flaky-openai.targets",
+            "oai:fault-server-error-times-1-case-3,ant:fake-model");
 
     @RegisterExtension
     @Order(3)
-    static final SluiceExtension SLUICE_NO_COLLECTOR =
-            sluice("flaky-down", "fault-server-error-times-1-case-2", "http://127.0.0.1:" + CLOSED_PORT);
+    static final SluiceExtension SLUICE_NO_COLLECTOR = sluice(
+            "http://127.0.0.1:" + CLOSED_PORT,
+            "routes.flaky-down.targets",
+            "ant:fault-server-error-times-1-case-2,ant:fake-model");
 
-    private static SluiceExtension sluice(String route, String firstModel, String collector) {
-        return SluiceExtension.against(
-                FAKE,
-                "providers.ant.kind",
-                "anthropic",
-                "providers.ant.url",
-                "{fake}",
-                "providers.ant.api-keys",
-                "sk-ant",
-                "routes." + route + ".targets",
-                "ant:" + firstModel + ",ant:fake-model",
-                "routing.breaker.min-calls",
-                "1000",
-                "routing.retry-floor",
-                "100",
-                "tracing.endpoint",
-                collector,
-                "tracing.export-interval",
-                "100ms");
+    @RegisterExtension
+    @Order(4)
+    static final SluiceExtension SLUICE_STALLED_COLLECTOR = sluice(
+            STALLING.url(),
+            "routes.stalled.targets",
+            "ant:fault-server-error-times-1-case-4,ant:fake-model",
+            "shutdown.step-timeout",
+            "2s");
+
+    private static SluiceExtension sluice(String collector, String... routes) {
+        String[] base = {
+            "providers.ant.kind",
+            "anthropic",
+            "providers.ant.url",
+            "{fake}",
+            "providers.ant.api-keys",
+            "sk-ant",
+            "providers.oai.kind",
+            "openai",
+            "providers.oai.url",
+            "{fake}/v1",
+            "providers.oai.api-keys",
+            "sk-oai",
+            "routing.breaker.min-calls",
+            "1000",
+            "routing.retry-floor",
+            "100",
+            "tracing.endpoint",
+            collector,
+            "tracing.export-interval",
+            "100ms"
+        };
+        String[] all = java.util.Arrays.copyOf(base, base.length + routes.length);
+        System.arraycopy(routes, 0, all, base.length, routes.length);
+        return SluiceExtension.against(FAKE, all);
     }
 
     private static int closedPort() {
@@ -174,6 +207,14 @@ class TracingTest {
                                 .map(j -> j.path("trace_id").asText())
                                 .toList())
                         .containsExactly(serverTrace));
+        // the export counts in /system/stats: this Sluice's spans reached the receiver, none dropped
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var tracing = stats(SLUICE).path("tracing");
+            assertThat(tracing.path("enabled").asBoolean()).isTrue();
+            assertThat(tracing.path("exported").asLong()).isGreaterThanOrEqualTo(3);
+            assertThat(tracing.path("dropped").asLong()).isZero();
+            assertThat(tracing.path("exportFailed").asLong()).isZero();
+        });
     }
 
     private static JsonNode json(String line) {
@@ -222,5 +263,152 @@ class TracingTest {
         assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
         HttpResponse<String> metrics = Http.get(SLUICE_NO_COLLECTOR.baseUri(), "/metrics");
         assertThat(metrics.body()).contains("sluice_tracing_spans_dropped_total 0.0");
+        var tracing = stats(SLUICE_NO_COLLECTOR).path("tracing");
+        assertThat(tracing.path("enabled").asBoolean()).isTrue();
+        assertThat(tracing.path("exported").asLong()).isZero();
+        assertThat(tracing.path("dropped").asLong()).isZero();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(stats(SLUICE_NO_COLLECTOR)
+                                .path("tracing")
+                                .path("exportFailed")
+                                .asLong())
+                        .isPositive());
+    }
+
+    @Test
+    void aFallbackIsOneClientSpanPerAttemptOnEachTargetAllSiblingsUnderTheServerSpan() throws Exception {
+        String traceId = "5bf92f3577b34da6a3ce929d0e0e4737";
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/messages",
+                Http.messageBody("fallback", false),
+                anthropicHeaders("traceparent", "00-" + traceId + "-00f067aa0ba902b8-01"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Span server = serverSpan(traceId);
+        List<Span> clients = clientSpans(traceId);
+        assertThat(attribute(server, "sluice.outcome")).contains("SUCCESS");
+        assertThat(clients).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 0; i < clients.size(); i++) {
+            Span client = clients.get(i);
+            assertThat(client.getParentSpanId()).isEqualTo(server.getSpanId());
+            assertThat(attribute(client, "sluice.attempt")).contains(Integer.toString(i + 1));
+            assertThat(attribute(client, "sluice.route")).contains("fallback");
+        }
+        // every attempt on the first target failed; the last, on the second target, answered
+        List<Span> failed = clients.subList(0, clients.size() - 1);
+        for (Span client : failed) {
+            assertThat(attribute(client, "sluice.target")).contains("ant/fault-server-error");
+            assertThat(attribute(client, "gen_ai.provider.name")).contains("anthropic");
+            assertThat(attribute(client, "sluice.outcome")).contains("SERVER_ERROR");
+            assertThat(attribute(client, "error.type")).isPresent();
+            assertThat(client.getStatus().getCode())
+                    .isEqualTo(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
+        }
+        Span answered = clients.getLast();
+        assertThat(answered.getName()).isEqualTo("chat fake-model");
+        assertThat(attribute(answered, "sluice.target")).contains("oai/fake-model");
+        assertThat(attribute(answered, "gen_ai.provider.name")).contains("openai");
+        assertThat(attribute(answered, "sluice.outcome")).contains("SUCCESS");
+        assertThat(attribute(answered, "gen_ai.usage.output_tokens")).isPresent();
+        String tried = attribute(server, "sluice.targets").orElseThrow();
+        assertThat(tried.split(","))
+                .hasSize(clients.size())
+                .endsWith("oai/fake-model")
+                .startsWith("ant/fault-server-error");
+    }
+
+    @Test
+    void theSameRetryThroughTheOpenAiDialectIsAServerSpanOverTwoClientSpans() throws Exception {
+        String traceId = "6bf92f3577b34da6a3ce929d0e0e4738";
+        String callerSpan = "00f067aa0ba902b9";
+        HttpResponse<String> r = Http.post(
+                SLUICE.baseUri(),
+                "/v1/chat/completions",
+                Http.chatBody("flaky-openai", true),
+                Http.openAiHeaders("traceparent", "00-" + traceId + "-" + callerSpan + "-01"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("[DONE]");
+        Span server = serverSpan(traceId);
+        List<Span> clients = clientSpans(traceId);
+        assertThat(hex(server.getParentSpanId().toByteArray())).isEqualTo(callerSpan);
+        assertThat(server.getName()).isEqualTo("POST /v1/chat/completions");
+        assertThat(attribute(server, "http.route")).contains("/v1/chat/completions");
+        assertThat(attribute(server, "http.response.status_code")).contains("200");
+        assertThat(attribute(server, "sluice.route")).contains("flaky-openai");
+        assertThat(attribute(server, "sluice.outcome")).contains("SUCCESS");
+        assertThat(clients).hasSize(2);
+        for (Span client : clients) {
+            assertThat(client.getParentSpanId()).isEqualTo(server.getSpanId());
+            assertThat(client.getName()).isEqualTo("chat fault-server-error-times-1-case-3");
+            assertThat(attribute(client, "gen_ai.provider.name")).contains("openai");
+            assertThat(attribute(client, "sluice.target")).contains("oai/fault-server-error-times-1-case-3");
+        }
+        assertThat(attribute(clients.get(0), "sluice.outcome")).contains("SERVER_ERROR");
+        assertThat(attribute(clients.get(1), "sluice.outcome")).contains("SUCCESS");
+        assertThat(attribute(clients.get(1), "gen_ai.response.model")).isPresent();
+    }
+
+    /**
+     * A collector that takes the connection and never answers: the export waits on the exporter's thread for the
+     * OTLP timeout (10 s), never on a request's. Each request, a retry included, is answered in milliseconds by the
+     * fake; the 3 s bound is far above that on a loaded CI machine and far below the 10 s a request would take if
+     * it waited for the export even once, and requests run through several export cycles (one every 100 ms).
+     */
+    @Test
+    void withTheCollectorStalledTheAnswersAreTheSameAndNotSlowed() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            boolean stream = i % 2 == 0;
+            long start = System.nanoTime();
+            HttpResponse<String> r = Http.post(
+                    SLUICE_STALLED_COLLECTOR.baseUri(),
+                    "/v1/messages",
+                    Http.messageBody("stalled", stream),
+                    anthropicHeaders("traceparent", "00-7bf92f3577b34da6a3ce929d0e0e473" + i + "-00f067aa0ba902ba-01"));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).contains(stream ? "message_stop" : "\"stop_reason\"");
+            assertThat(took).as("request %d", i).isLessThan(Duration.ofSeconds(3));
+            Thread.sleep(150); // let an export cycle start between requests
+        }
+        HttpResponse<String> chat = Http.post(
+                SLUICE_STALLED_COLLECTOR.baseUri(),
+                "/v1/chat/completions",
+                Http.chatBody("stalled", true),
+                Http.openAiHeaders());
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+        assertThat(chat.body()).contains("[DONE]");
+        // the exporter did reach the collector, which took the connection and never answered
+        await().atMost(Duration.ofSeconds(5)).until(() -> STALLING.connections() > 0);
+        var tracing = stats(SLUICE_STALLED_COLLECTOR).path("tracing");
+        assertThat(tracing.path("enabled").asBoolean()).isTrue();
+        assertThat(tracing.path("exported").asLong()).isZero();
+        assertThat(tracing.path("dropped").asLong()).isZero();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode stats(SluiceExtension sluice) throws Exception {
+        HttpResponse<String> r = Http.get(sluice.baseUri(), "/system/stats");
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
+    /** The trace's server span, once received: its client spans ended before it, so they were sent with or before it. */
+    private static Span serverSpan(String traceId) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        RECEIVER.trace(traceId).stream().anyMatch(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER));
+        return RECEIVER.trace(traceId).stream()
+                .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static List<Span> clientSpans(String traceId) {
+        return RECEIVER.trace(traceId).stream()
+                .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT)
+                .sorted(java.util.Comparator.comparingLong(Span::getStartTimeUnixNano))
+                .toList();
     }
 }

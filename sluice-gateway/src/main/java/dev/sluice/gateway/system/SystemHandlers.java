@@ -124,6 +124,13 @@ final class SystemHandlers {
                     .put("entries", c.entries())
                     .put("tierErrors", c.tierErrors());
         }
+        var tracing = ctx.tracing();
+        root.putObject("tracing")
+                .put("enabled", tracing.on())
+                .put("queued", tracing.queuedSpans())
+                .put("exported", tracing.exportedSpans())
+                .put("exportFailed", tracing.failedSpans())
+                .put("dropped", tracing.droppedSpans());
         var jobs = root.putArray("jobRuns");
         ctx.state()
                 .jobRuns()

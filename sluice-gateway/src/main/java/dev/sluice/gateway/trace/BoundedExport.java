@@ -19,9 +19,26 @@ final class BoundedExport {
 
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong exported = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     long dropped() {
         return dropped.get();
+    }
+
+    /** Spans waiting for export: handed to the batch processor, not yet given to the exporter. */
+    long queued() {
+        return Math.max(0, pending.get());
+    }
+
+    /** Spans the collector accepted. */
+    long exported() {
+        return exported.get();
+    }
+
+    /** Spans given to the exporter whose export failed (collector down, slow past the timeout, or refusing). */
+    long failed() {
+        return failed.get();
     }
 
     /** The exporter, telling this of every span it is given. */
@@ -29,8 +46,11 @@ final class BoundedExport {
         return new SpanExporter() {
             @Override
             public CompletableResultCode export(Collection<SpanData> spans) {
-                pending.addAndGet(-spans.size());
-                return inner.export(spans);
+                int n = spans.size();
+                pending.addAndGet(-n);
+                CompletableResultCode result = inner.export(spans);
+                result.whenComplete(() -> (result.isSuccess() ? exported : failed).addAndGet(n));
+                return result;
             }
 
             @Override

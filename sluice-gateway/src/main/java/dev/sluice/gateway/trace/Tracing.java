@@ -103,6 +103,21 @@ public final class Tracing implements AutoCloseable {
         return export == null ? 0 : export.dropped();
     }
 
+    /** Spans waiting for export (0 when off). */
+    public long queuedSpans() {
+        return export == null ? 0 : export.queued();
+    }
+
+    /** Spans the collector accepted (0 when off). */
+    public long exportedSpans() {
+        return export == null ? 0 : export.exported();
+    }
+
+    /** Spans whose export failed: the collector down, too slow, or refusing them (0 when off). */
+    public long failedSpans() {
+        return export == null ? 0 : export.failed();
+    }
+
     /**
      * The server span of one client request, continuing the caller's {@code traceparent}/{@code tracestate}
      * read through {@code header}; {@link RequestSpan#NONE} when off.
