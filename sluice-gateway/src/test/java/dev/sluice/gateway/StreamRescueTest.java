@@ -294,4 +294,26 @@ class StreamRescueTest {
         assertThat(Http.get(SLUICE.baseUri(), "/metrics").body())
                 .containsPattern("sluice_upstream_events_skipped_total\\{provider=\"" + u + "\"} [1-9]");
     }
+
+    @org.junit.jupiter.api.Test
+    void anOpenAiClientStreamingWithoutAskingForUsageIsMeteredAndGetsNoUsageChunk() throws Exception {
+        String id = "usage-unasked";
+
+        Answer a = stream("openai", "ok-oai", id);
+
+        wellFormed("openai", a);
+        assertThat(a.body()).as("no usage chunk the client did not ask for").doesNotContain("\"choices\":[]");
+        var sent = FAKE.provider().recentRequests().stream()
+                .filter(q -> q.path().equals("/v1/chat/completions"))
+                .reduce((first, second) -> second)
+                .orElseThrow();
+        assertThat(JSON.readTree(sent.body())
+                        .path("stream_options")
+                        .path("include_usage")
+                        .asBoolean())
+                .as("Sluice asked the upstream for the usage")
+                .isTrue();
+        await().atMost(Duration.ofSeconds(2)).until(() -> accessLine(id) != null);
+        assertThat(accessLine(id)).containsPattern("tokens_out=[1-9]");
+    }
 }

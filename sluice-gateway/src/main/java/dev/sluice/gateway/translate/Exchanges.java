@@ -21,11 +21,21 @@ public final class Exchanges {
             Dialect client, Dialect upstream, byte[] body, JsonNode json, String model, boolean stream)
             throws TranslationException {
         if (client == upstream) {
-            if (model.equals(json.path("model").asText())) {
+            // an OpenAI stream reports its usage only when asked: Sluice always asks, so usage records and token
+            // budgets count what a client streamed without asking (the usage chunk is kept from such a client)
+            boolean askUsage = client == Dialect.OPENAI
+                    && stream
+                    && !json.path("stream_options").path("include_usage").asBoolean(false);
+            if (model.equals(json.path("model").asText()) && !askUsage) {
                 return body;
             }
             ObjectNode copy = json.deepCopy();
             copy.put("model", model);
+            if (askUsage) {
+                JsonNode options = copy.path("stream_options");
+                (options.isObject() ? (ObjectNode) options : copy.putObject("stream_options"))
+                        .put("include_usage", true);
+            }
             return Json.bytes(copy);
         }
         JsonNode request = json;

@@ -49,7 +49,8 @@ public final class Streams {
             case RESPONSES -> new ResponsesClientSink(passThrough, clientRequest, targetModel, clock);
             case OLLAMA -> throw new IllegalArgumentException("client dialect must be ANTHROPIC, OPENAI or RESPONSES");
         };
-        return new Translator(upstream, reader(upstream, sink, targetModel), sink, passThrough);
+        boolean dropUsageChunk = passThrough && client == Dialect.OPENAI && !includeUsage;
+        return new Translator(upstream, reader(upstream, sink, targetModel), sink, passThrough, dropUsageChunk);
     }
 
     private static UpstreamReader reader(Dialect upstream, ClientSink sink, String targetModel) {
@@ -69,19 +70,42 @@ public final class Streams {
         private final UpstreamReader reader;
         private final ClientSink sink;
         private final boolean passThrough;
+        /** An OpenAI client that did not ask for usage: the usage chunk Sluice asked for is read, not sent. */
+        private final boolean dropUsageChunk;
 
-        Translator(Dialect upstream, UpstreamReader reader, ClientSink sink, boolean passThrough) {
+        Translator(
+                Dialect upstream, UpstreamReader reader, ClientSink sink, boolean passThrough, boolean dropUsageChunk) {
             this.upstream = upstream;
             this.reader = reader;
             this.sink = sink;
             this.passThrough = passThrough;
+            this.dropUsageChunk = dropUsageChunk;
         }
 
         @Override
         public byte[] onFrame(SseEvent frame) throws TranslationException {
             if (sink.complete() || sink.failed()) return NOTHING;
             reader.read(frame);
-            return passThrough ? frame.toWire() : sink.drain().getBytes(StandardCharsets.UTF_8);
+            if (!passThrough) {
+                return sink.drain().getBytes(StandardCharsets.UTF_8);
+            }
+            return dropUsageChunk && usageOnly(frame) ? NOTHING : frame.toWire();
+        }
+
+        /** The chunk {@code include_usage} adds before {@code [DONE]}: usage, and no choices. */
+        private static boolean usageOnly(SseEvent frame) {
+            String data = frame.data();
+            if (!data.contains("\"usage\"") || !data.contains("\"choices\"")) {
+                return false;
+            }
+            try {
+                JsonNode chunk = Json.MAPPER.readTree(data);
+                return chunk.path("usage").isObject()
+                        && chunk.path("choices").isArray()
+                        && chunk.path("choices").isEmpty();
+            } catch (java.io.IOException notJson) {
+                return false; // the reader has judged it already
+            }
         }
 
         @Override
@@ -151,7 +175,7 @@ public final class Streams {
                 throw new IllegalStateException("this stream cannot be continued on " + next);
             }
             sink.continueAfterBreak(trimmedWhitespace);
-            return new Translator(next, reader(next, sink, targetModel), sink, false);
+            return new Translator(next, reader(next, sink, targetModel), sink, false, false);
         }
     }
 }
