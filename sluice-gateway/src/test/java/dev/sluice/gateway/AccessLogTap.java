@@ -30,6 +30,26 @@ final class AccessLogTap extends Handler {
         });
     }
 
+    /**
+     * Clears the lines once every one of {@code all} has no request in flight and has written its lines: a
+     * client that left a request running (Claude Code's background calls) would otherwise log into the next
+     * test's lines.
+     */
+    void clearWhenQuiet(SluiceExtension... all) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (SluiceExtension s : all) {
+                if (s.sluice().inFlight() != 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (SluiceExtension s : all) {
+            awaitWritten(s);
+        }
+        lines.clear();
+    }
+
     @Override
     public void publish(LogRecord record) {
         lines.add(String.valueOf(record.getMessage()));

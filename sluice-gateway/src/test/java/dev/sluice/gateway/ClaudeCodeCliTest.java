@@ -196,7 +196,8 @@ class ClaudeCodeCliTest {
         try {
             long before = FAKE.provider().exchangesStarted();
             JsonNode statsBefore = stats(sluice);
-            ACCESS_LINES.clear();
+            ACCESS_TAP.clearWhenQuiet(
+                    ANTHROPIC, OPENAI, AZURE, OLLAMA, OPENROUTER, DATABRICKS, BROKEN_STREAMS, DEAD_FIRST);
 
             List<String> cmd = new ArrayList<>(List.of(
                     claude.toString(),
@@ -266,7 +267,8 @@ class ClaudeCodeCliTest {
         Path work = Files.createTempDirectory("claude-work");
         try {
             long before = FAKE.provider().exchangesStarted();
-            ACCESS_LINES.clear();
+            ACCESS_TAP.clearWhenQuiet(
+                    ANTHROPIC, OPENAI, AZURE, OLLAMA, OPENROUTER, DATABRICKS, BROKEN_STREAMS, DEAD_FIRST);
             Run run = claude(prompt(tag, HAIKU), home, work, BROKEN_STREAMS, FIRST_TARGET_HEADERS);
             assertSucceeded(run, tag, work);
 
@@ -311,7 +313,8 @@ class ClaudeCodeCliTest {
         Path home = Files.createTempDirectory("claude-home");
         Path work = Files.createTempDirectory("claude-work");
         try {
-            ACCESS_LINES.clear();
+            ACCESS_TAP.clearWhenQuiet(
+                    ANTHROPIC, OPENAI, AZURE, OLLAMA, OPENROUTER, DATABRICKS, BROKEN_STREAMS, DEAD_FIRST);
             Run run = claude(prompt(tag, HAIKU), home, work, DEAD_FIRST, FIRST_TARGET_HEADERS);
             assertSucceeded(run, tag, work);
 

@@ -132,7 +132,7 @@ class CodexCliTest {
             Path work = Files.createDirectories(root.resolve("work"));
             long before = FAKE.provider().exchangesStarted();
             JsonNode statsBefore = stats(sluice);
-            ACCESS_LINES.clear();
+            ACCESS_TAP.clearWhenQuiet(ANTHROPIC, OPENAI, OLLAMA, NATIVE);
 
             Run run = codex(
                     root,
@@ -215,7 +215,7 @@ class CodexCliTest {
         try {
             Path work = Files.createDirectories(root.resolve("work"));
             long before = FAKE.provider().exchangesStarted();
-            ACCESS_LINES.clear();
+            ACCESS_TAP.clearWhenQuiet(ANTHROPIC, OPENAI, OLLAMA, NATIVE);
 
             Run run = codex(
                     root, sluice, model, "Write the marker file.\nrun: echo " + tag + " > out.txt && cat out.txt");
