@@ -65,7 +65,9 @@ class TracingTest {
             "routes.fallback.targets",
             "ant:fault-server-error,oai:fake-model",
             "routes.flaky-openai.targets",
-            "oai:fault-server-error-times-1-case-3,ant:fake-model");
+            "oai:fault-server-error-times-1-case-3,ant:fake-model",
+            "routes.gpt-realtime.targets",
+            "oai:gpt-realtime");
 
     @RegisterExtension
     @Order(3)
@@ -316,6 +318,32 @@ class TracingTest {
                 .hasSize(clients.size())
                 .endsWith("oai/fake-model")
                 .startsWith("ant/fault-server-error");
+    }
+
+    @Test
+    void aRealtimeSessionIsOneServerSpanEndedWithItsClose() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4739";
+        String callerSpan = "00f067aa0ba902b8";
+        try (RealtimeWs ws = RealtimeWs.connect(
+                SLUICE.baseUri(),
+                "/v1/realtime?model=gpt-realtime",
+                List.of(),
+                "authorization",
+                "Bearer " + SluiceExtension.CLIENT_KEY,
+                "traceparent",
+                "00-" + traceId + "-" + callerSpan + "-01")) {
+            ws.next("session.created");
+            assertThat(RECEIVER.trace(traceId))
+                    .as("no span before the session ends")
+                    .isEmpty();
+        }
+
+        Span server = serverSpan(traceId);
+        assertThat(server.getName()).isEqualTo("GET /v1/realtime");
+        assertThat(hex(server.getParentSpanId().toByteArray())).isEqualTo(callerSpan);
+        assertThat(attribute(server, "http.response.status_code")).contains("101");
+        assertThat(attribute(server, "sluice.targets")).contains("oai/gpt-realtime");
+        assertThat(attribute(server, "sluice.outcome")).contains("SUCCESS");
     }
 
     @Test

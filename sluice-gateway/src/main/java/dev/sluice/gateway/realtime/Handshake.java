@@ -15,6 +15,7 @@ import dev.sluice.gateway.provider.ProviderEndpoint;
 import dev.sluice.gateway.route.Attempt;
 import dev.sluice.gateway.route.AttemptOutcome;
 import dev.sluice.gateway.route.Plan;
+import dev.sluice.gateway.trace.RequestSpan;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -172,6 +173,13 @@ final class Handshake implements ProtocolUpgradeHandler {
                 + " serves the Realtime API (openai and azure-openai providers do, unless their realtime key is false)";
         String requestId = RequestIds.choose(
                 req.headers().first(HeaderNames.create("x-request-id")).orElse(null));
+        // the session's server span (continuing the client's traceparent), ended and exported with the session;
+        // a handshake no target took never ends it, so it is never exported
+        RequestSpan span = ctx.tracing()
+                .request(
+                        "GET",
+                        "/v1/realtime",
+                        name -> req.headers().first(HeaderNames.create(name)).orElse(null));
         for (Optional<Attempt> next = plan.next(); next.isPresent(); next = plan.next()) {
             try (Attempt attempt = next.get()) {
                 ProviderEndpoint provider = ctx.provider(attempt.target().provider());
@@ -189,7 +197,8 @@ final class Handshake implements ProtocolUpgradeHandler {
                         List.copyOf(tried),
                         attempt.target().provider(),
                         attempt.target().model(),
-                        connection));
+                        connection,
+                        span));
                 Optional<String> key = who.passThroughKey().isPresent() ? who.passThroughKey() : attempt.apiKey();
                 try {
                     WebSocket ws = sessions.dial()

@@ -124,7 +124,7 @@ final class SessionEnds {
         Sessions.Admitted a = s.admitted;
         closing.put(s.id, new Closing(a.connection(), endNanos));
         try {
-            completions.completed(new Completion(
+            Completion c = new Completion(
                     a.requestId(),
                     "/v1/realtime",
                     "GET",
@@ -145,7 +145,10 @@ final class SessionEnds {
                     s.tally().firstByteNanos(),
                     endNanos,
                     System.currentTimeMillis(),
-                    Completion.Detail.closed(end.code(), end.reason())));
+                    new Completion.Detail(
+                            -1, 0, end.code(), end.reason(), a.span().traceId()));
+            a.span().end(c); // the session's server span, ended with its close
+            completions.completed(c);
         } catch (RuntimeException e) {
             System.getLogger("sluice.realtime").log(System.Logger.Level.WARNING, "session end not recorded", e);
         }

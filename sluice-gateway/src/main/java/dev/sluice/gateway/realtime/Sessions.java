@@ -11,6 +11,7 @@ import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.limits.Limits;
 import dev.sluice.gateway.metrics.GatewayMetrics;
+import dev.sluice.gateway.trace.RequestSpan;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ public final class Sessions implements AutoCloseable, LeakSource {
             List<String> tried,
             String provider,
             String upstreamModel,
-            ClientConnection connection) {}
+            ClientConnection connection,
+            RequestSpan span) {}
 
     private final SluiceConfig.Realtime cfg;
     private final LongSupplier nanoTime;

@@ -80,7 +80,16 @@ class SessionsReaperTest {
             throws Exception {
         Permit permit = sessions.admit(who);
         RealtimeSession s = sessions.start(new Sessions.Admitted(
-                "req", who, "gpt-realtime", permit, lease, List.of("oai/m"), "oai", "m", detached()));
+                "req",
+                who,
+                "gpt-realtime",
+                permit,
+                lease,
+                List.of("oai/m"),
+                "oai",
+                "m",
+                detached(),
+                dev.sluice.gateway.trace.RequestSpan.NONE));
         s.upstream(up);
         up.listener = s.upstreamListener();
         if (open) {
