@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the batch processor's queue bounded and counts what it drops: a span is handed on only while fewer than
@@ -21,6 +22,7 @@ final class BoundedExport {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong exported = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private volatile @Nullable SpanExporter inner;
 
     long dropped() {
         return dropped.get();
@@ -43,6 +45,7 @@ final class BoundedExport {
 
     /** The exporter, telling this of every span it is given. */
     SpanExporter exporter(SpanExporter inner) {
+        this.inner = inner;
         return new SpanExporter() {
             @Override
             public CompletableResultCode export(Collection<SpanData> spans) {
@@ -63,6 +66,15 @@ final class BoundedExport {
                 return inner.shutdown();
             }
         };
+    }
+
+    /**
+     * Shuts the exporter itself down (its sender's threads stopped, a retry's wait interrupted), for when the
+     * batch processor's orderly shutdown is stuck in an export: no export outlives Sluice.
+     */
+    CompletableResultCode stopExporter() {
+        SpanExporter e = inner;
+        return e == null ? CompletableResultCode.ofSuccess() : e.shutdown();
     }
 
     /** The processor (the SDK's batch processor), handed only what fits under {@code maxQueued}. */

@@ -9,6 +9,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -142,7 +143,13 @@ public final class Tracing implements AutoCloseable {
         OpenTelemetrySdk s = sdk;
         if (s != null) {
             // bounded: a collector down or slow costs the shutdown at most this long
-            s.shutdown().join(flushTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableResultCode done = s.shutdown().join(flushTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            BoundedExport e = export;
+            if (!done.isDone() && e != null) {
+                // still in an export (the exporter retrying a collector that is down or stalled): stop the exporter
+                // itself, else its retries go on after Sluice closed, to a port that may be someone else's by then
+                e.stopExporter().join(1, TimeUnit.SECONDS);
+            }
         }
     }
 }
