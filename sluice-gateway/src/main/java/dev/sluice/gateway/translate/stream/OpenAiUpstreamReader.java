@@ -29,6 +29,7 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
     private int toolIndex = -1;
     private String toolId = "";
     private Usage usage = Usage.NONE;
+    private boolean usageOnly;
 
     OpenAiUpstreamReader(ClientSink sink, AnthropicEventWriter writer) {
         this.sink = sink;
@@ -37,6 +38,7 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
 
     @Override
     public void read(SseEvent frame) throws TranslationException {
+        usageOnly = false;
         String data = frame.data().strip();
         if (data.isEmpty()) return;
         if ("[DONE]".equals(data)) {
@@ -51,7 +53,10 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
         }
         writer.start(
                 chunk.path("id").isTextual() ? chunk.path("id").asText() : Ids.message(), Json.text(chunk, "model"));
-        if (chunk.path("usage").isObject()) usage = Usages.fromOpenAi(chunk.get("usage"));
+        if (chunk.path("usage").isObject()) {
+            usage = Usages.fromOpenAi(chunk.get("usage"));
+            usageOnly = chunk.path("choices").isEmpty(); // the include_usage chunk: an empty array, or none
+        }
         JsonNode choice = chunk.path("choices").path(0);
         if (!choice.isObject()) return;
         JsonNode delta = choice.path("delta");
@@ -69,6 +74,11 @@ final class OpenAiUpstreamReader implements Streams.UpstreamReader {
             finishReason = choice.path("finish_reason").asText();
             writer.close();
         }
+    }
+
+    @Override
+    public boolean usageOnly() {
+        return usageOnly;
     }
 
     /** A chunk with a finish_reason was seen. */

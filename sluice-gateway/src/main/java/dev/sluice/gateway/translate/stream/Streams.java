@@ -27,6 +27,11 @@ public final class Streams {
 
         /** Whether the upstream's finish signal (its stop reason) was seen; its terminator may still follow. */
         boolean finishSeen();
+
+        /** Whether the frame just read only carried usage (OpenAI's {@code include_usage} chunk, no choices). */
+        default boolean usageOnly() {
+            return false;
+        }
     }
 
     static StreamTranslator translator(
@@ -89,23 +94,7 @@ public final class Streams {
             if (!passThrough) {
                 return sink.drain().getBytes(StandardCharsets.UTF_8);
             }
-            return dropUsageChunk && usageOnly(frame) ? NOTHING : frame.toWire();
-        }
-
-        /** The chunk {@code include_usage} adds before {@code [DONE]}: usage, and no choices. */
-        private static boolean usageOnly(SseEvent frame) {
-            String data = frame.data();
-            if (!data.contains("\"usage\"") || !data.contains("\"choices\"")) {
-                return false;
-            }
-            try {
-                JsonNode chunk = Json.MAPPER.readTree(data);
-                return chunk.path("usage").isObject()
-                        && chunk.path("choices").isArray()
-                        && chunk.path("choices").isEmpty();
-            } catch (java.io.IOException notJson) {
-                return false; // the reader has judged it already
-            }
+            return dropUsageChunk && reader.usageOnly() ? NOTHING : frame.toWire();
         }
 
         @Override
