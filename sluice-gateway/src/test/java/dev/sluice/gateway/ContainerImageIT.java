@@ -1,17 +1,12 @@
 package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,19 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContainerImageIT {
     private static final Duration STARTUP = Duration.ofSeconds(90);
-    private static final Pattern URL = Pattern.compile("Sluice listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
 
-    private Process process;
-    private final StringBuffer out = new StringBuffer();
+    private LaunchedSluice sluice;
 
     @AfterEach
     void killLeftover() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (sluice != null) {
+            sluice.close();
         }
     }
 
@@ -192,19 +183,8 @@ class ContainerImageIT {
                 "shutdown.pre-drain=0s",
                 "--set",
                 "shutdown.drain-timeout=2s"));
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        readOutput(process);
-        await().atMost(STARTUP).until(() -> URL.matcher(out).find() || !process.isAlive());
-        Matcher m = URL.matcher(out);
-        assertThat(m.find()).as("a listening line in:\n%s", out).isTrue();
-        URI base = URI.create("http://127.0.0.1:" + m.group(1));
-        await().atMost(STARTUP)
-                .ignoreExceptions()
-                .until(() -> Http.get(base, "/health/ready").statusCode() == 200);
-        long pid = process.pid();
+        sluice = LaunchedSluice.start(new ProcessBuilder(command), "container-image-it-output", STARTUP);
+        long pid = sluice.process.pid();
         assertThat(ProcessHandle.of(pid).flatMap(h -> h.info().command()))
                 .as("the started PID is the image's java")
                 .hasValueSatisfying(cmd -> assertThat(cmd).endsWith("/opt/sluice/runtime/bin/java"));
@@ -212,27 +192,15 @@ class ContainerImageIT {
                 .as("runs as 10001")
                 .containsPattern("(?m)^Uid:\\s+10001\\s");
 
-        HttpResponse<String> answer = Http.post(
-                base,
-                "/v1/messages",
-                "{\"model\":\"demo\",\"max_tokens\":64,\"stream\":true,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                "x-api-key",
-                "demo",
-                "anthropic-version",
-                "2023-06-01",
-                "content-type",
-                "application/json");
+        HttpResponse<String> answer = sluice.demoStream();
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(answer.body())
                 .contains("event: message_start", "event: message_stop")
                 .doesNotContain("event: error");
 
-        process.destroy(); // SIGTERM to the JVM's PID
-        assertThat(process.waitFor(30, TimeUnit.SECONDS))
-                .as("exited after SIGTERM")
-                .isTrue();
-        assertThat(out.toString()).as("nothing written outside the volumes").doesNotContain("Read-only file system");
+        // SIGTERM to the JVM's PID
+        assertThat(sluice.stop()).as("exited after SIGTERM").isTrue();
+        assertThat(sluice.output()).as("nothing written outside the volumes").doesNotContain("Read-only file system");
     }
 
     private static Path image() {
@@ -276,22 +244,5 @@ class ContainerImageIT {
                 .as("%s: %s", String.join(" ", command), output)
                 .isZero();
         return output;
-    }
-
-    private void readOutput(Process p) {
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader r =
-                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String l = r.readLine(); l != null; l = r.readLine()) {
-                            out.append(l).append('\n');
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                },
-                "container-image-it-output");
-        reader.setDaemon(true);
-        reader.start();
     }
 }

@@ -1,17 +1,13 @@
 package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,18 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReleaseArchiveIT {
     private static final Duration STARTUP = Duration.ofSeconds(60);
-    private static final Pattern URL = Pattern.compile("Sluice listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path tmp;
 
-    private Process process;
-    private final StringBuffer out = new StringBuffer();
+    private LaunchedSluice sluice;
 
     @AfterEach
     void killLeftover() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (sluice != null) {
+            sluice.close();
         }
     }
 
@@ -102,44 +94,23 @@ class ReleaseArchiveIT {
                         "shutdown.pre-drain=0s",
                         "--set",
                         "shutdown.drain-timeout=2s")
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .directory(workDir.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", tools.toString());
         env.put("HOME", workDir.toString());
         long started = System.nanoTime();
-        process = pb.start();
-        readOutput(process);
-
-        await().atMost(STARTUP).until(() -> URL.matcher(out).find() || !process.isAlive());
-        Matcher m = URL.matcher(out);
-        assertThat(m.find()).as("a listening line in:\n%s", out).isTrue();
-        URI base = URI.create("http://127.0.0.1:" + m.group(1));
-        await().atMost(STARTUP)
-                .ignoreExceptions()
-                .until(() -> Http.get(base, "/health/ready").statusCode() == 200);
+        sluice = LaunchedSluice.start(pb, "release-archive-it-output", STARTUP);
         long readyMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         System.out.printf("ready in %d ms after start%n", readyMillis);
 
-        long pid = process.pid(); // bin/sluice execs java, so this is the JVM
+        long pid = sluice.process.pid(); // bin/sluice execs java, so this is the JVM
         String bundledJava = home.resolve("runtime/bin/java").toRealPath().toString();
         assertThat(ProcessHandle.of(pid).flatMap(h -> h.info().command()))
                 .as("runs on the bundled runtime")
                 .hasValue(bundledJava);
 
-        HttpResponse<String> answer = Http.post(
-                base,
-                "/v1/messages",
-                "{\"model\":\"demo\",\"max_tokens\":64,\"stream\":true,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                "x-api-key",
-                "demo",
-                "anthropic-version",
-                "2023-06-01",
-                "content-type",
-                "application/json");
+        HttpResponse<String> answer = sluice.demoStream();
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(answer.headers().firstValue("content-type"))
                 .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
@@ -147,12 +118,10 @@ class ReleaseArchiveIT {
                 .contains("event: message_start", "\"type\":\"text_delta\"", "event: message_stop")
                 .doesNotContain("event: error");
 
-        process.destroy(); // SIGTERM to that PID: Sluice shuts down and the JVM exits
-        assertThat(process.waitFor(30, TimeUnit.SECONDS))
-                .as("exited after SIGTERM")
-                .isTrue();
+        // SIGTERM to that PID: Sluice shuts down and the JVM exits
+        assertThat(sluice.stop()).as("exited after SIGTERM").isTrue();
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
-        assertThat(accepts(Integer.parseInt(m.group(1)))).isFalse();
+        assertThat(accepts(sluice.port())).isFalse();
     }
 
     private static Path archive() {
@@ -198,23 +167,6 @@ class ReleaseArchiveIT {
                             .sum()
                     / 1024;
         }
-    }
-
-    private void readOutput(Process p) {
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader r =
-                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String l = r.readLine(); l != null; l = r.readLine()) {
-                            out.append(l).append('\n');
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                },
-                "release-archive-it-output");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     private static boolean accepts(int port) {
