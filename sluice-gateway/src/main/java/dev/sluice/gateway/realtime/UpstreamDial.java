@@ -93,10 +93,10 @@ final class UpstreamDial {
                 status == 503 || status == 529 ? AttemptOutcome.OVERLOADED : AttemptOutcome.SERVER_ERROR);
     }
 
+    /** In plain words, never a class name (the JDK's ConnectException here usually has no message). */
     private static String plain(Throwable t) {
-        String m = t.getMessage();
         return t instanceof java.net.ConnectException
                 ? "connection refused"
-                : m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+                : dev.sluice.gateway.provider.UpstreamCall.classify(t).getMessage();
     }
 }

@@ -195,8 +195,8 @@ final class UpstreamLink {
         }
     }
 
+    /** In plain words, as for HTTP upstreams (connection reset, upstream closed the connection, ...). */
     private static String plain(Throwable t) {
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? "connection lost" : m;
+        return dev.sluice.gateway.provider.UpstreamCall.classify(t).getMessage();
     }
 }
