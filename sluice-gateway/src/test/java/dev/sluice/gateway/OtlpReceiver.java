@@ -75,6 +75,7 @@ final class OtlpReceiver implements AutoCloseable {
                         switch (v.getValueCase()) {
                             case INT_VALUE -> Long.toString(v.getIntValue());
                             case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+                            case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
                             default -> v.getStringValue();
                         });
             }

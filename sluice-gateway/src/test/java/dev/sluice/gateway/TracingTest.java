@@ -85,6 +85,20 @@ class TracingTest {
             "shutdown.step-timeout",
             "2s");
 
+    /** One permit: a request queued behind a slow one shows its wait on its server span. */
+    @RegisterExtension
+    @Order(5)
+    static final SluiceExtension SLUICE_ONE_PERMIT = sluice(
+            RECEIVER.url(),
+            "routes.held.targets",
+            "ant:fault-slow-headers-after-1500",
+            "routes.queued.targets",
+            "ant:fake-model",
+            "admission.max-in-flight",
+            "1",
+            "admission.queue-timeout",
+            "10s");
+
     private static SluiceExtension sluice(String collector, String... routes) {
         String[] base = {
             "providers.ant.kind",
@@ -416,6 +430,47 @@ class TracingTest {
         assertThat(tracing.path("enabled").asBoolean()).isTrue();
         assertThat(tracing.path("exported").asLong()).isZero();
         assertThat(tracing.path("dropped").asLong()).isZero();
+    }
+
+    @Test
+    void aRequestQueuedForAdmissionShowsItsWaitOnItsServerSpan() throws Exception {
+        String heldTrace = "7bf92f3577b34da6a3ce929d0e0e4740";
+        String queuedTrace = "7bf92f3577b34da6a3ce929d0e0e4741";
+        int before = FAKE.provider().recentRequests().size();
+        var held = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Http.post(
+                        SLUICE_ONE_PERMIT.baseUri(),
+                        "/v1/messages",
+                        Http.messageBody("held", false),
+                        anthropicHeaders("traceparent", "00-" + heldTrace + "-00f067aa0ba902b9-01"));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        // the held request has its permit once it reached the fake, which answers it 1.5 s later
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> FAKE.provider().recentRequests().size() > before);
+        long sent = System.nanoTime();
+        HttpResponse<String> queued = Http.post(
+                SLUICE_ONE_PERMIT.baseUri(),
+                "/v1/messages",
+                Http.messageBody("queued", false),
+                anthropicHeaders("traceparent", "00-" + queuedTrace + "-00f067aa0ba902ba-01"));
+        long tookMs = (System.nanoTime() - sent) / 1_000_000;
+
+        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(200);
+        assertThat(held.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                .isEqualTo(200);
+        double heldWait = Double.parseDouble(
+                attribute(serverSpan(heldTrace), "sluice.admission.wait_ms").orElseThrow());
+        double queuedWait = Double.parseDouble(
+                attribute(serverSpan(queuedTrace), "sluice.admission.wait_ms").orElseThrow());
+        assertThat(heldWait).as("a free permit is taken at once").isLessThan(200);
+        assertThat(queuedWait)
+                .as("waited for the held request's permit, within its own time in Sluice")
+                .isGreaterThan(500)
+                .isLessThanOrEqualTo(tookMs);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode stats(SluiceExtension sluice) throws Exception {

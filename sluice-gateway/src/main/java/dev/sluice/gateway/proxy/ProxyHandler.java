@@ -97,7 +97,9 @@ public final class ProxyHandler implements Handler {
                 String model =
                         json == null ? "" : Sanitize.token(json.path("model").asText());
                 x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.NONE);
+                long queued = ctx.timing().now();
                 permit = admit(req, scope, who);
+                span.admitted(ctx.timing().now() - queued);
                 if (route.takesBody && !stream) {
                     x = new Exchange(
                             id,

@@ -70,6 +70,14 @@ public final class RequestSpan {
         return new AttemptSpan(b.startSpan(), propagator);
     }
 
+    /** Records how long the request waited for its admission permit ({@code sluice.admission.wait_ms}). */
+    public void admitted(long waitedNanos) {
+        Span s = span;
+        if (s != null) {
+            s.setAttribute("sluice.admission.wait_ms", waitedNanos / 1_000_000.0);
+        }
+    }
+
     /** Ends the span with the request's status, outcome, targets and usage; never the prompt or the answer. */
     public void end(Completion c) {
         Span s = span;
