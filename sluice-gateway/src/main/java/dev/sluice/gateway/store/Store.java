@@ -58,6 +58,11 @@ public final class Store implements AutoCloseable, LeakSource {
             c.addDataSourceProperty("busy_timeout", "5000");
             c.addDataSourceProperty("synchronous", "NORMAL");
         }
+        if (kind == Kind.POSTGRESQL) {
+            // a JDBC batch (the usage writer's) goes as multi-row INSERTs: 78k against 50k usage rows/s here
+            // (./sluice-bench-run usage --store-url ...; docs/benchmarks.md)
+            c.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         HikariDataSource pool = new HikariDataSource(c);
         try {
             Flyway.configure()

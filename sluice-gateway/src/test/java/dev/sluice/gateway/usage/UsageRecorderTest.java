@@ -75,6 +75,54 @@ class UsageRecorderTest {
         }
     }
 
+    /**
+     * The id is the request id, which a client may choose and repeat (x-request-id, up to 128 characters): every
+     * record is written, none stops the writer. With the id as primary key the second batch failed and was retried
+     * for ever (V8 migration).
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aRepeatedOrLongClientRequestIdIsRecordedEachTime(Store.Kind kind) throws Exception {
+        try (Store store = Store.open(TestDatabases.settings(kind));
+                UsageRecorder recorder = new UsageRecorder(store.dataSource(), 1000, 2, Duration.ofMillis(50))) {
+            String longId = "x".repeat(128);
+            for (int i = 0; i < 6; i++) {
+                UsageRecord r = rec(i, "k-dup", "m", 1, 1, 1);
+                String id = i < 3 ? "client-chosen-id" : longId;
+                recorder.record(new UsageRecord(
+                        id,
+                        r.timestamp(),
+                        r.keyId(),
+                        r.tenant(),
+                        r.model(),
+                        r.provider(),
+                        r.upstreamModel(),
+                        r.dialect(),
+                        r.stream(),
+                        r.inputTokens(),
+                        r.outputTokens(),
+                        r.cacheReadTokens(),
+                        r.cacheWriteTokens(),
+                        r.latencyMs(),
+                        r.ttftMs(),
+                        r.status(),
+                        r.outcome(),
+                        r.costMicros()));
+            }
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() ->
+                            recorder.stats().written() == 6 || recorder.stats().writeFailures() > 0);
+            assertThat(recorder.stats().writeFailures())
+                    .as(recorder.stats().lastError())
+                    .isZero();
+            assertThat(new UsageQueries(store.dataSource())
+                            .report("k-dup", null, 0, Long.MAX_VALUE)
+                            .totals()
+                            .requests())
+                    .isEqualTo(6);
+        }
+    }
+
     @Test
     void aDeadDatabaseNeverGrowsTheQueueAndWritingResumesWhenItIsBack() throws Exception {
         try (Store store = Store.open(TestDatabases.settings(Store.Kind.SQLITE))) {
