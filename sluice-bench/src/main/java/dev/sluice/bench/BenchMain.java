@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
             StreamsCommand.class,
             OverloadCommand.class,
             SoakCommand.class,
-            RealtimeCommand.class
+            RealtimeCommand.class,
+            UsageCommand.class,
+            ProfileCommand.class
         })
 public final class BenchMain implements Callable<Integer> {
 

@@ -58,4 +58,18 @@ record Machine(
     private static String gib(long bytes) {
         return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
     }
+
+    /** This process's CPUs (Cpus_allowed_list of /proc/self/status: all of them unless the launcher's --load-cpus pinned it). */
+    static String allowedCpus() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return line.substring("Cpus_allowed_list:".length()).strip();
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not Linux
+        }
+        return "unknown";
+    }
 }

@@ -38,6 +38,15 @@ final class Output {
         String sluiceJvmFlags;
 
         @Option(
+                names = "--sluice-cpus",
+                paramLabel = "LIST",
+                defaultValue = "",
+                description =
+                        "pin the Sluice process to these CPUs (taskset -c LIST, e.g. 1); the launcher's --load-cpus"
+                                + " pins the bench itself (load generator and fake)")
+        String sluiceCpus;
+
+        @Option(
                 names = "--sluice-set",
                 paramLabel = "KEY=VALUE",
                 description = "an extra Sluice setting, after the scenario's own (repeatable)")
@@ -90,7 +99,7 @@ final class Output {
             if (url != null) {
                 return null;
             }
-            return SluiceProcess.start(options.jvmFlags(), options.settings(settings));
+            return SluiceProcess.start(options.jvmFlags(), options.settings(settings), options.sluiceCpus);
         }
 
         /** The gateway measured: the given URL, else the started Sluice. */
@@ -155,6 +164,11 @@ final class Output {
         md.append("- Machine: ").append(machine.describe()).append('\n');
         md.append("- Load generator and fake provider JVM flags: ")
                 .append(machine.jvmFlags())
+                .append('\n');
+        md.append("- CPUs: Sluice ")
+                .append(sluice == null || sluice.cpus().isEmpty() ? "any" : sluice.cpus())
+                .append(", load generator and fake ")
+                .append(Machine.allowedCpus())
                 .append('\n');
         if (sluice != null) {
             md.append("- Sluice: its own JVM, flags ")

@@ -41,6 +41,19 @@ final class ProcStats {
         return new Sample(rss, threads, fds == null ? -1 : fds.length, cpuMillis(pid));
     }
 
+    /** User and kernel CPU time used so far, in milliseconds ({utime, stime} of /proc/PID/stat); -1s when unknown. */
+    static long[] cpuSplitMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {
+                Long.parseLong(f[11]) * 1000 / TICKS_PER_SECOND, Long.parseLong(f[12]) * 1000 / TICKS_PER_SECOND
+            };
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
+    }
+
     private static long cpuMillis(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

@@ -139,7 +139,8 @@ final class RealtimeCommand implements Callable<Integer> {
             settings.put("realtime.max-sessions", bound);
             settings.put("realtime.max-sessions-per-key", bound);
             settings.put("admission.max-in-flight", bound);
-            try (SluiceProcess sluice = SluiceProcess.start(options.jvmFlags(), options.settings(settings))) {
+            try (SluiceProcess sluice =
+                    SluiceProcess.start(options.jvmFlags(), options.settings(settings), options.sluiceCpus)) {
                 URI uri = URI.create("ws://127.0.0.1:" + (direct ? fake.baseUri() : sluice.baseUri()).getPort()
                         + "/v1/realtime?model=" + MODEL);
                 TrafficClient.requireLoopback(uri);

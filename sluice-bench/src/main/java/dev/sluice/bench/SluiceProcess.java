@@ -32,6 +32,7 @@ final class SluiceProcess implements AutoCloseable {
     private final URI base;
     private final Path dir;
     private final List<String> jvmFlags;
+    private String cpus = "";
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -53,6 +54,12 @@ final class SluiceProcess implements AutoCloseable {
      */
     static SluiceProcess start(List<String> jvmFlags, Map<String, String> settings)
             throws IOException, InterruptedException {
+        return start(jvmFlags, settings, "");
+    }
+
+    /** As {@link #start(List, Map)}, pinned to {@code cpus} ({@code taskset -c} list, e.g. {@code 1}) unless empty. */
+    static SluiceProcess start(List<String> jvmFlags, Map<String, String> settings, String cpus)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("sluice-bench-sluice");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -67,6 +74,9 @@ final class SluiceProcess implements AutoCloseable {
         all.put("store.url", "jdbc:sqlite:" + dir.resolve("sluice.db"));
         all.putAll(settings);
         List<String> cmd = new ArrayList<>();
+        if (!cpus.isEmpty()) {
+            cmd.addAll(List.of("taskset", "-c", cpus)); // taskset execs java: the process is the JVM
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
         String logging = System.getProperty("java.util.logging.config.file");
@@ -93,6 +103,7 @@ final class SluiceProcess implements AutoCloseable {
         }
         SluiceProcess sluice =
                 new SluiceProcess(p, URI.create("http://127.0.0.1:" + port), dir, List.copyOf(jvmFlags), all);
+        sluice.cpus = cpus;
         try {
             sluice.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -134,6 +145,11 @@ final class SluiceProcess implements AutoCloseable {
 
     URI baseUri() {
         return base;
+    }
+
+    /** The CPUs it is pinned to ({@code taskset -c} list), empty when not pinned. */
+    String cpus() {
+        return cpus;
     }
 
     long pid() {

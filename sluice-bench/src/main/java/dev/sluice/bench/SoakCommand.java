@@ -134,7 +134,8 @@ final class SoakCommand implements Callable<Integer> {
             settings.put("timeouts.idle", "2s");
             settings.put("timeouts.total", "5s"); // a whole answer waits for its headers up to timeouts.total
             settings.put("admission.max-in-flight", "2048");
-            try (SluiceProcess sluice = SluiceProcess.start(options.jvmFlags(), options.settings(settings));
+            try (SluiceProcess sluice =
+                            SluiceProcess.start(options.jvmFlags(), options.settings(settings), options.sluiceCpus);
                     TrafficClient client = TrafficClient.create(sluice.baseUri(), Duration.ofSeconds(30))) {
                 run(sluice, client, started, machine, log);
             }

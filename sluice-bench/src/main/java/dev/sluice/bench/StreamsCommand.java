@@ -125,7 +125,8 @@ final class StreamsCommand implements Callable<Integer> {
             settings.put("admission.max-in-flight", bound);
             settings.put("upstream.max-connections", bound);
             settings.put("upstream.max-queued-requests", bound);
-            try (SluiceProcess sluice = SluiceProcess.start(options.jvmFlags(), options.settings(settings));
+            try (SluiceProcess sluice =
+                            SluiceProcess.start(options.jvmFlags(), options.settings(settings), options.sluiceCpus);
                     TrafficClient client = TrafficClient.create(sluice.baseUri(), Duration.ofSeconds(60));
                     TrafficClient straight = TrafficClient.create(paced.baseUri(), Duration.ofSeconds(60))) {
                 long fdsAtStart = sluice.proc().fds();
