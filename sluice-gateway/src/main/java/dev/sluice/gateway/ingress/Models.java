@@ -70,7 +70,7 @@ final class Models {
                                 new UpstreamTimeouts(t.firstByte(), t.idle(), t.firstByte())));
         try {
             UpstreamHead head = call.awaitHead(t.firstByte());
-            byte[] body = call.body().readNBytes(WholeAnswers.MAX_RESPONSE_BYTES);
+            byte[] body = call.readBody(WholeAnswers.MAX_RESPONSE_BYTES);
             if (!head.ok()) {
                 throw new GatewayException(
                         502,

@@ -25,6 +25,11 @@ public final class UpstreamClient implements AutoCloseable {
     private final HttpClient http;
     private final int maxConnections;
     private final int maxQueued;
+    /** Parsed URIs by path and query; see {@link #resolve}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, URI> resolved =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static final int MAX_KEPT_URIS = 64;
 
     private UpstreamClient(String name, URI baseUrl, HttpClient http, int maxConnections, int maxQueued) {
         this.name = name;
@@ -128,12 +133,26 @@ public final class UpstreamClient implements AutoCloseable {
         return new UpstreamCall(request, listener);
     }
 
+    /**
+     * The URI of a path on this upstream. The paths a provider is called on are few (its generation, embeddings
+     * and models paths, with a fixed query such as Azure's api-version), so each is parsed once and kept: parsing
+     * a URI on every request was 5% of self time in issue 20's profile. At most {@link #MAX_KEPT_URIS} are kept; any
+     * further path is parsed each time.
+     */
     URI resolve(String pathAndQuery) {
+        URI known = resolved.get(pathAndQuery);
+        if (known != null) {
+            return known;
+        }
         String base = baseUrl.toString();
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return URI.create(base + pathAndQuery);
+        URI uri = URI.create(base + pathAndQuery);
+        if (resolved.size() < MAX_KEPT_URIS) {
+            resolved.putIfAbsent(pathAndQuery, uri);
+        }
+        return uri;
     }
 
     /**

@@ -114,7 +114,7 @@ public final class Outcomes {
     /** Up to 1 MiB of an error answer; whatever arrived when the connection fails. */
     static byte[] readQuietly(UpstreamCall call) {
         try {
-            return call.body().readNBytes(1024 * 1024);
+            return call.readBody(1024 * 1024);
         } catch (IOException e) {
             return new byte[0];
         }

@@ -55,7 +55,7 @@ final class WholeAnswer {
         Exchange x = r.x();
         byte[] answer;
         try {
-            answer = call.body().readNBytes(WholeAnswers.MAX_RESPONSE_BYTES + 1);
+            answer = call.readBody(WholeAnswers.MAX_RESPONSE_BYTES + 1);
         } catch (IOException e) {
             UpstreamFailure f = UpstreamCall.classify(e);
             // after the head a broken connection is no stale one to retry for free; a timeout stays a timeout
