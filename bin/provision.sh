@@ -2,7 +2,8 @@
 # Prepares a machine for the full test run (.ci/run sources it; run it yourself with bin/provision.sh):
 # finds a JDK 21+, starts PostgreSQL (127.0.0.1:5432, database test) and Redis (127.0.0.1:6379) when they are
 # installed but not running, installs Debian's chromium (and Node.js/npm when absent) for the dashboard's browser
-# test and umoci and debootstrap for the container image (bin/image.sh), and installs the pinned npm test clients.
+# test, umoci and debootstrap for the container image (bin/image.sh), podman and runc to run that image
+# (ContainerImageIT), and installs the pinned npm test clients.
 # Idempotent: what is already there is left alone. Under CI=true the tests needing any of these fail instead of
 # skipping, so nothing here stops the run: each step says what it found.
 #   sluice_provision <tag>   the tag starts every message ("ci" from .ci/run, "provision" when run directly)
@@ -32,6 +33,9 @@ sluice_provision() {
   # the container image (bin/image.sh, release profile): umoci builds the OCI layout, debootstrap the Debian base
   command -v umoci >/dev/null || apt_packages+=(umoci)
   command -v debootstrap >/dev/null || apt_packages+=(debootstrap)
+  # ContainerImageIT runs the image with podman on runc (crun, podman's default runtime, fails on these machines)
+  command -v podman >/dev/null || apt_packages+=(podman)
+  command -v runc >/dev/null || apt_packages+=(runc)
   if [ ${#apt_packages[@]} -gt 0 ] && command -v apt-get >/dev/null; then
     for attempt in 1 2 3; do
       echo "$tag: installing ${apt_packages[*]} (attempt $attempt)"
@@ -44,6 +48,8 @@ sluice_provision() {
   [ -x /usr/bin/chromium ] && echo "$tag: chromium present" || echo "$tag: chromium NOT present (the dashboard test fails under CI=true)"
   command -v umoci >/dev/null && command -v debootstrap >/dev/null && echo "$tag: umoci and debootstrap present" \
     || echo "$tag: umoci or debootstrap NOT present (bin/image.sh installs them itself as root)"
+  command -v podman >/dev/null && command -v runc >/dev/null && echo "$tag: podman and runc present" \
+    || echo "$tag: podman or runc NOT present (ContainerImageIT's podman run fails under CI=true)"
   # the pinned npm clients (Claude Code and the JS SDKs; playwright-core for the dashboard). The tests run the same
   # npm ci themselves when node_modules is missing; doing it here keeps the download out of the tests' timeouts.
   for dir in sluice-gateway/src/test/clients sluice-gateway/src/test/browser; do

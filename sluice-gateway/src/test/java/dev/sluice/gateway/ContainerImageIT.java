@@ -1,12 +1,19 @@
 package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +42,19 @@ import org.junit.jupiter.api.io.TempDir;
  * root file system is bind-mounted read-only with tmpfs volumes on /var/lib/sluice and /tmp, and
  * {@code chroot --userspec=10001:10001} starts the config's Entrypoint with {@code serve --demo --port 0} in its
  * WorkingDir with its Env; the image's own java serves /health/ready and a streamed answer on loopback and stops on
- * SIGTERM to its PID. Without root that part skips (under CI=true it fails). Run by failsafe in the release profile;
- * without the image it skips, except under CI=true, where it fails.
+ * SIGTERM to its PID. Without root that part skips (under CI=true it fails). A second test runs the archive with
+ * podman ({@code oci-archive:}) as a real container: on runc (crun fails on the CI machines), read-only with tmpfs on
+ * /tmp and /var/lib/sluice, in the host's network namespace so that the default 127.0.0.1 listener (open auth needs
+ * loopback) is reachable, ulimits within the host's hard limits; it checks the user, a streamed answer and a clean
+ * exit on {@code podman stop}, then removes the container and the image podman made. Without podman and runc on the
+ * PATH that test skips (under CI=true it fails; bin/provision.sh installs them). Run by failsafe in the release
+ * profile; without the image both skip, except under CI=true, where they fail.
  */
 class ContainerImageIT {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The bound on each podman command but run and stop. */
+    private static final Duration SHORT = Duration.ofSeconds(10);
 
     @TempDir
     Path tmp;
@@ -201,6 +219,245 @@ class ContainerImageIT {
         // SIGTERM to the JVM's PID
         assertThat(sluice.stop()).as("exited after SIGTERM").isTrue();
         assertThat(sluice.output()).as("nothing written outside the volumes").doesNotContain("Read-only file system");
+    }
+
+    /**
+     * {@code podman run} of the OCI archive as a container runtime would run it in production: read-only root, the
+     * image's two volumes as tmpfs (/var/lib/sluice owned by the image's user), the image's Entrypoint with
+     * {@code serve --demo} on a free loopback port (host network: the demo's open auth needs a loopback listener).
+     * Ready, a streamed answer, PID 1 running as 10001, and {@code podman stop} (SIGTERM) ending it with exit code
+     * 0: Sluice drains, then {@code serve} returns normally. The container and the image podman stored are removed
+     * afterwards, whatever happened.
+     */
+    @Test
+    void podmanRunsTheArchiveReadOnlyAsTheImageUserAndStopsCleanly() throws Exception {
+        Path image = image().toAbsolutePath();
+        boolean tools = installed("podman") && installed("runc");
+        if (!tools && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(
+                    "podman or runc not on the PATH: cannot run the image (bin/provision.sh installs them)");
+        }
+        assumeTrue(
+                tools,
+                "podman or runc not on the PATH: the image is not run with podman (bin/provision.sh installs them)");
+        long started = System.nanoTime();
+        JsonNode index = JSON.readTree(run("tar", "-xOf", image.toString(), "./index.json"));
+        String imageId = configDigest(image, index);
+        Path archive = podmanReadable(image, index);
+        boolean imageWasStored = podman(SHORT, "image", "exists", imageId).exit() == 0;
+        // ulimits within this process's hard limits (the container's default nofile exceeds them on CI machines):
+        // open files capped at the kernel's default fs.nr_open, processes at 32768 (podman's cap)
+        long nofile = Math.min(hardLimit("Max open files"), 1 << 20);
+        long nproc = Math.min(hardLimit("Max processes"), 32768);
+        int port = freeLoopbackPort();
+        String name = "sluice-container-image-it-" + UUID.randomUUID();
+        List<String> command = List.of(
+                "podman",
+                "run",
+                "--runtime",
+                "runc",
+                "--ulimit",
+                "nofile=" + nofile + ":" + nofile,
+                "--ulimit",
+                "nproc=" + nproc + ":" + nproc,
+                "--read-only",
+                "--tmpfs",
+                "/tmp",
+                "--tmpfs",
+                "/var/lib/sluice:rw,mode=0700,U",
+                "--network=host",
+                "--name",
+                name,
+                "-d",
+                "oci-archive:" + archive,
+                "serve",
+                "--demo",
+                "--port",
+                String.valueOf(port),
+                "--set",
+                "shutdown.pre-drain=0s",
+                "--set",
+                "shutdown.drain-timeout=2s");
+        System.out.println("podman: " + String.join(" ", command));
+        // bounded: 70 s to run and be ready, 20 s for the answer (Http's timeout), 10 s for each podman command
+        // (SHORT), 40 s for the stop; under 2 min unless something hangs in more than one place
+        long readyBy = System.nanoTime() + Duration.ofSeconds(70).toNanos();
+        try {
+            Result run = exec(Duration.ofSeconds(45), command);
+            assertThat(run.exit())
+                    .as("%s:%n%s", String.join(" ", command), run.output())
+                    .isZero();
+            URI base = URI.create("http://127.0.0.1:" + port);
+
+            try {
+                await().atMost(Duration.ofNanos(Math.max(readyBy - System.nanoTime(), 1_000_000_000L)))
+                        .pollInterval(Duration.ofMillis(250))
+                        .ignoreExceptions()
+                        .until(() -> !running(name)
+                                || Http.get(base, "/health/ready").statusCode() == 200);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("not ready on " + base + "; logs:\n" + logs(name), e);
+            }
+            assertThat(running(name)).as("running; logs:%n%s", logs(name)).isTrue();
+            assertThat(Http.get(base, "/health/ready").statusCode())
+                    .as("ready; logs:%n%s", logs(name))
+                    .isEqualTo(200);
+            assertThat(logs(name)).contains("Sluice listening on " + base);
+
+            HttpResponse<String> answer = Http.post(
+                    base,
+                    "/v1/messages",
+                    Http.messageBody("demo", true),
+                    "x-api-key",
+                    "demo",
+                    "anthropic-version",
+                    "2023-06-01",
+                    "content-type",
+                    "application/json");
+            assertThat(answer.statusCode())
+                    .as("%s; logs:%n%s", answer.body(), logs(name))
+                    .isEqualTo(200);
+            assertThat(answer.body())
+                    .as("logs:%n%s", logs(name))
+                    .contains("event: message_start", "event: message_stop")
+                    .doesNotContain("event: error");
+
+            // PID 1 of the container is the image's java (the launcher execs it), as the image's user
+            Result status = podman(SHORT, "exec", name, "cat", "/proc/1/status", "/proc/1/cmdline");
+            String pid1 = status.output().replace('\0', ' '); // the cmdline's arguments end with NUL
+            assertThat(status.exit()).as(pid1).isZero();
+            assertThat(pid1)
+                    .as("PID 1 runs as 10001:%n%s", pid1)
+                    .containsPattern("(?m)^Uid:\\s+10001\\s+10001\\s+10001\\s+10001$")
+                    .containsPattern("(?m)^Gid:\\s+10001\\s+10001\\s+10001\\s+10001$")
+                    .contains("/opt/sluice/runtime/bin/java");
+
+            // SIGTERM to PID 1; Sluice drains and serve returns normally: exit code 0 (143 would be an unhandled
+            // SIGTERM, 137 podman's SIGKILL after the 30 s)
+            Result stop = podman(Duration.ofSeconds(40), "stop", "-t", "30", name);
+            assertThat(stop.exit())
+                    .as("podman stop: %s; logs:%n%s", stop.output(), logs(name))
+                    .isZero();
+            Result state = podman(SHORT, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name);
+            String logs = logs(name);
+            System.out.printf(
+                    "podman: container %s after stop, in %d s%n",
+                    state.output().strip(),
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds());
+            assertThat(state.output().strip())
+                    .as("exited cleanly on podman stop; logs:%n%s", logs)
+                    .isEqualTo("exited 0");
+            assertThat(logs).as("nothing written outside the volumes").doesNotContain("Read-only file system");
+        } finally {
+            Result rm = podman(SHORT, "rm", "-f", "--ignore", name);
+            if (rm.exit() != 0) {
+                System.out.println("podman rm -f " + name + ": " + rm.output());
+            }
+            if (!imageWasStored && podman(SHORT, "image", "exists", imageId).exit() == 0) {
+                Result rmi = podman(SHORT, "rmi", imageId);
+                if (rmi.exit() != 0) {
+                    System.out.println("podman rmi " + imageId + ": " + rmi.output());
+                }
+            }
+        }
+    }
+
+    private record Result(int exit, String output) {}
+
+    private static Result podman(Duration timeout, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(List.of(args));
+        return exec(timeout, command);
+    }
+
+    /** Runs {@code command} (output and errors merged, into a file: podman's children may keep pipes open). */
+    private static Result exec(Duration timeout, List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("container-image-it", ".out");
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new AssertionError(
+                        "no end within " + timeout + ": " + String.join(" ", command) + "\n" + Files.readString(out));
+            }
+            return new Result(p.exitValue(), Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static boolean running(String id) throws IOException, InterruptedException {
+        Result r = podman(SHORT, "inspect", "--format", "{{.State.Running}}", id);
+        return r.exit() == 0 && r.output().strip().equals("true");
+    }
+
+    private static String logs(String id) throws IOException, InterruptedException {
+        return podman(SHORT, "logs", id).output();
+    }
+
+    /** Whether {@code tool} is on the PATH or in /usr/sbin and /usr/bin (podman finds runc there without PATH). */
+    private static boolean installed(String tool) {
+        return Stream.concat(
+                        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)),
+                        Stream.of("/usr/sbin", "/usr/bin"))
+                .filter(d -> !d.isEmpty())
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+
+    /** A hard limit from /proc/self/limits; Long.MAX_VALUE when unlimited. */
+    private static long hardLimit(String limit) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/limits")).stream()
+                    .filter(l -> l.startsWith(limit + " "))
+                    .map(l -> l.substring(limit.length()).trim().split("\\s+")[1])
+                    .map(v -> v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + limit + " in /proc/self/limits"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The image's ID as podman stores it: the digest of the config the archive's one manifest names. */
+    private static String configDigest(Path image, JsonNode index) throws Exception {
+        String manifest = index.path("manifests").get(0).path("digest").asText();
+        JsonNode m = JSON.readTree(run("tar", "-xOf", image.toString(), "./blobs/sha256/" + manifest.substring(7)));
+        String digest = m.path("config").path("digest").asText();
+        assertThat(digest).startsWith("sha256:");
+        return digest.substring(7);
+    }
+
+    /**
+     * The archive for {@code podman run oci-archive:}: podman names the image after the index's ref name, as a
+     * repository name, which must be lowercase, so a snapshot's ref (0.1.0-SNAPSHOT) makes podman fail with
+     * "repository name must be lowercase". For such a ref, a copy of the archive whose index.json has the ref in
+     * lowercase: the manifest, config and layers, and so the image ID, are the same.
+     */
+    private Path podmanReadable(Path image, JsonNode index) throws Exception {
+        ObjectNode annotations = (ObjectNode) index.path("manifests").get(0).path("annotations");
+        String ref = annotations.path("org.opencontainers.image.ref.name").asText();
+        String lower = ref.toLowerCase(Locale.ROOT);
+        if (ref.equals(lower)) {
+            return image;
+        }
+        System.out.printf("podman: ref %s is not lowercase; running a copy of the archive with ref %s%n", ref, lower);
+        annotations.put("org.opencontainers.image.ref.name", lower);
+        Path dir = Files.createDirectory(tmp.resolve("podman-index"));
+        JSON.writeValue(dir.resolve("index.json").toFile(), index);
+        Path copy = Files.copy(image, tmp.resolve(image.getFileName()));
+        run("tar", "--delete", "-f", copy.toString(), "./index.json");
+        run("tar", "-rf", copy.toString(), "-C", dir.toString(), "./index.json");
+        return copy;
     }
 
     private static Path image() {
