@@ -1,5 +1,6 @@
 package dev.sluice.gateway.metrics;
 
+import dev.sluice.core.Outcome;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.exchange.CompletionListener;
 import dev.sluice.gateway.translate.Usage;
@@ -17,7 +18,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -38,6 +43,19 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
     private final RecentLatencies ttfts = new RecentLatencies(4096);
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    /*
+     * The meters of each tag combination, found again by a record key instead of a Micrometer builder and
+     * registry lookup per request (which built, sorted and hashed the tags every time). Bounded as the tags are.
+     */
+    private final Map<DurationKey, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<TtfbKey, Timer> ttfbs = new ConcurrentHashMap<>();
+    private final Map<TokenKey, Counter> tokenCounters = new ConcurrentHashMap<>();
+
+    private record DurationKey(String dialect, String model, String provider, int statusClass, Outcome outcome) {}
+
+    private record TtfbKey(String dialect, String model, String provider) {}
+
+    private record TokenKey(String model, String provider, String kind) {}
 
     public GatewayMetrics(Set<String> models, Set<String> providers) {
         this.models = Set.copyOf(models);
@@ -61,41 +79,17 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
         String model = c.model();
         String provider = c.provider();
         int status = c.status();
-        String outcome = c.outcome().name();
         long durationNanos = c.durationNanos();
         long ttftNanos = c.firstByteAfterNanos();
         String m = models.contains(model) ? model : "other";
         String p = c.cacheHit()
                 ? "cache"
                 : providers.contains(provider) ? provider : provider.isEmpty() ? "none" : "other";
-        Tags tags = Tags.of(
-                "dialect",
-                dialect,
-                "model",
-                m,
-                "provider",
-                p,
-                "status",
-                status / 100 + "xx",
-                "outcome",
-                outcome.toLowerCase(java.util.Locale.ROOT));
-        Timer.builder("sluice.request.duration")
-                .description("client requests, from accept to the last byte")
-                .tags(tags)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)
-                .record(Duration.ofNanos(durationNanos));
+        durations
+                .computeIfAbsent(new DurationKey(dialect, m, p, status / 100, c.outcome()), this::durationTimer)
+                .record(durationNanos, TimeUnit.NANOSECONDS);
         if (ttftNanos > 0) {
-            Timer.builder("sluice.request.ttfb")
-                    .description("time to the first byte of the answer sent to the client")
-                    .tags("dialect", dialect, "model", m, "provider", p)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofMinutes(10))
-                    .register(registry)
-                    .record(Duration.ofNanos(ttftNanos));
+            ttfbs.computeIfAbsent(new TtfbKey(dialect, m, p), this::ttfbTimer).record(ttftNanos, TimeUnit.NANOSECONDS);
             ttfts.add(ttftNanos / 1000);
         }
         if (c.continuedAt() >= 0) {
@@ -104,7 +98,7 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
                             "provider",
                             p,
                             "outcome",
-                            outcome.toLowerCase(java.util.Locale.ROOT))
+                            c.outcome().name().toLowerCase(Locale.ROOT))
                     .increment();
         }
         if (c.skippedEvents() > 0) {
@@ -117,19 +111,52 @@ public final class GatewayMetrics implements AutoCloseable, CompletionListener {
         tokens(m, p, "cache_write", u.cacheWriteTokens());
         latencies.add(durationNanos / 1000);
         total.incrementAndGet();
-        if (status >= 400 || !outcome.equals("SUCCESS")) {
+        if (status >= 400 || c.outcome() != Outcome.SUCCESS) {
             errors.incrementAndGet();
         }
     }
 
     private void tokens(String model, String provider, String kind, long n) {
         if (n > 0) {
-            Counter.builder("sluice.tokens")
-                    .description("tokens reported by upstreams")
-                    .tags("model", model, "provider", provider, "kind", kind)
-                    .register(registry)
+            tokenCounters
+                    .computeIfAbsent(
+                            new TokenKey(model, provider, kind),
+                            k -> Counter.builder("sluice.tokens")
+                                    .description("tokens reported by upstreams")
+                                    .tags("model", k.model(), "provider", k.provider(), "kind", k.kind())
+                                    .register(registry))
                     .increment((double) n); // token counts stay far below 2^53
         }
+    }
+
+    private Timer durationTimer(DurationKey k) {
+        return Timer.builder("sluice.request.duration")
+                .description("client requests, from accept to the last byte")
+                .tags(
+                        "dialect",
+                        k.dialect(),
+                        "model",
+                        k.model(),
+                        "provider",
+                        k.provider(),
+                        "status",
+                        k.statusClass() + "xx",
+                        "outcome",
+                        k.outcome().name().toLowerCase(Locale.ROOT))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    private Timer ttfbTimer(TtfbKey k) {
+        return Timer.builder("sluice.request.ttfb")
+                .description("time to the first byte of the answer sent to the client")
+                .tags("dialect", k.dialect(), "model", k.model(), "provider", k.provider())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
     }
 
     /** A gauge read from {@code source} on each scrape (the source is held strongly). */
