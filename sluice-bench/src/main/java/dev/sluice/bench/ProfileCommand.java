@@ -176,8 +176,9 @@ final class ProfileCommand implements Callable<Integer> {
                 sum.endToEnd().p99Ms()));
         md.append(String.format(
                 Locale.ROOT,
-                "**Sluice CPU per request: %.0f µs** (user %.0f, kernel %.0f), from /proc/PID/stat over the recorded step."
-                        + " %,d CPU samples, started %s.%n%n",
+                "**Sluice CPU per request: %.0f µs** (user %.0f, kernel %.0f), from /proc/PID/stat over the recorded step,"
+                        + " JFR's own sampling included. %,d CPU samples, started %s. Allocation weights are JFR's"
+                        + " samples: a site's share is an estimate, the total per request is close.%n%n",
                 user + kernel,
                 user,
                 kernel,

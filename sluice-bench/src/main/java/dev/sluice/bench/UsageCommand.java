@@ -139,7 +139,8 @@ final class UsageCommand implements Callable<Integer> {
         Files.createDirectories(out);
         String name = "usage-" + (sqlite ? "sqlite" : "postgresql") + ".md";
         String text = "# Usage recording as the table grows (" + (sqlite ? "SQLite" : "PostgreSQL") + ")\n\n"
-                + "`./sluice-bench-run usage --rows " + rows + (sqlite ? "" : " --store-url " + url)
+                + "`./sluice-bench-run usage --rows " + rows
+                + (sqlite ? "" : " --store-url " + url + (user.isEmpty() ? "" : " --store-user " + user))
                 + "`: batch " + batchSize + ", queue " + queueSize + "; each line is the slice of rows before it.\n\n"
                 + String.join("\n", lines) + "\n";
         Files.writeString(out.resolve(name), text, StandardCharsets.UTF_8);

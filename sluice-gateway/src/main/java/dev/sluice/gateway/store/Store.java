@@ -59,7 +59,7 @@ public final class Store implements AutoCloseable, LeakSource {
             c.addDataSourceProperty("synchronous", "NORMAL");
         }
         if (kind == Kind.POSTGRESQL) {
-            // a JDBC batch (the usage writer's) goes as multi-row INSERTs: 78k against 50k usage rows/s here
+            // a JDBC batch (the usage writer's) goes as multi-row INSERTs: 68-81k against 46-56k usage rows/s here
             // (./sluice-bench-run usage --store-url ...; docs/benchmarks.md)
             c.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
