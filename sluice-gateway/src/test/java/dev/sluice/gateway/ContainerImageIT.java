@@ -304,16 +304,7 @@ class ContainerImageIT {
                     .isEqualTo(200);
             assertThat(logs(name)).contains("Sluice listening on " + base);
 
-            HttpResponse<String> answer = Http.post(
-                    base,
-                    "/v1/messages",
-                    Http.messageBody("demo", true),
-                    "x-api-key",
-                    "demo",
-                    "anthropic-version",
-                    "2023-06-01",
-                    "content-type",
-                    "application/json");
+            HttpResponse<String> answer = LaunchedSluice.demoStream(base);
             assertThat(answer.statusCode())
                     .as("%s; logs:%n%s", answer.body(), logs(name))
                     .isEqualTo(200);

@@ -77,8 +77,13 @@ final class LaunchedSluice implements AutoCloseable {
 
     /** A streamed answer of the demo's fake provider, through this Sluice. */
     HttpResponse<String> demoStream() throws Exception {
+        return demoStream(base());
+    }
+
+    /** A streamed answer of the demo's fake provider, through the Sluice at {@code base}. */
+    static HttpResponse<String> demoStream(java.net.URI base) throws Exception {
         return Http.post(
-                base(),
+                base,
                 "/v1/messages",
                 "{\"model\":\"demo\",\"max_tokens\":64,\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",

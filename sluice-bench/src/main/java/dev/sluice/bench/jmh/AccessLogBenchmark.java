@@ -1,15 +1,11 @@
 package dev.sluice.bench.jmh;
 
-import dev.sluice.core.Outcome;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.logging.AccessLogWriter;
 import dev.sluice.gateway.proxy.AccessLog;
-import dev.sluice.gateway.translate.Dialect;
-import dev.sluice.gateway.translate.Usage;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
@@ -64,27 +60,7 @@ public class AccessLogBenchmark {
         before = System.getLogger(AccessLogWriter.LOGGER);
         writer = new AccessLogWriter(AccessLogWriter.DEFAULT_CAPACITY, AccessLog.class.getName(), "completed");
         after = new AccessLog(true, writer);
-        completion = new Completion(
-                "req_0b6c3a1f2d9e4b7a8c5d",
-                "/v1/messages",
-                "POST",
-                Dialect.ANTHROPIC,
-                true,
-                "claude-sonnet-4-5",
-                true,
-                200,
-                Outcome.SUCCESS,
-                List.of("anthropic/claude-sonnet-4-5"),
-                "anthropic",
-                "claude-sonnet-4-5",
-                new Usage(1200, 340, 0, 0),
-                false,
-                "k1",
-                "t",
-                0,
-                1_000_000,
-                212_345_678,
-                0);
+        completion = SampleCompletion.streamedAnswer();
     }
 
     @TearDown

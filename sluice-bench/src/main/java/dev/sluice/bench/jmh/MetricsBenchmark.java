@@ -1,17 +1,13 @@
 package dev.sluice.bench.jmh;
 
-import dev.sluice.core.Outcome;
 import dev.sluice.gateway.exchange.Completion;
 import dev.sluice.gateway.metrics.GatewayMetrics;
-import dev.sluice.gateway.translate.Dialect;
-import dev.sluice.gateway.translate.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,27 +43,7 @@ public class MetricsBenchmark {
     public void setup() {
         metrics = new GatewayMetrics(Set.of("claude-sonnet-4-5"), Set.of("anthropic"));
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        completion = new Completion(
-                "req_0b6c3a1f2d9e4b7a8c5d",
-                "/v1/messages",
-                "POST",
-                Dialect.ANTHROPIC,
-                true,
-                "claude-sonnet-4-5",
-                true,
-                200,
-                Outcome.SUCCESS,
-                List.of("anthropic/claude-sonnet-4-5"),
-                "anthropic",
-                "claude-sonnet-4-5",
-                new Usage(1200, 340, 0, 0),
-                false,
-                "k1",
-                "t",
-                0,
-                1_000_000,
-                212_345_678,
-                0);
+        completion = SampleCompletion.streamedAnswer();
     }
 
     @TearDown
