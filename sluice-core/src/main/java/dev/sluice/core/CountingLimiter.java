@@ -3,7 +3,6 @@ package dev.sluice.core;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,44 +77,81 @@ final class CountingLimiter implements Limiter {
             return shed(ShedReason.GATE, refusal.get());
         }
         Admission now = tryGrant(priority);
-        if (now instanceof Admission.Granted || queue.capacity() == 0 || maxWait.isZero()) {
-            return counters.counted(now);
+        if (!(now instanceof Admission.Rejected refused)) {
+            return now;
         }
-        if (priority == Priority.BATCH && queue.isFull()) { // evicts nobody: no need for the lock
-            return shed(ShedReason.QUEUE_FULL, waiters.queueFull());
-        }
-        long predicted = predictedWaitNanos(priority);
-        if (2 * predicted > maxWait.toNanos()) { // likely to time out: shed now, cheaply
-            return shed(
-                    ShedReason.QUEUE_TIMEOUT,
-                    "in-flight " + inFlight.get() + "/" + algorithm.limit()
-                            + ", predicted queue wait " + predicted / 1_000_000 + " ms, more than half the "
-                            + maxWait.toMillis() + " ms deadline");
-        }
-        return waiters.await(priority, (maxWait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : maxWait).toNanos());
+        Optional<Admission.Rejected> shed = shedBeforeQueue(priority, refused, maxWait);
+        return shed.isPresent()
+                ? shed.get()
+                : waiters.await(priority, (maxWait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : maxWait).toNanos());
     }
 
-    /** See {@link HoldTimes#predictedWaitNanos}: ahead are the interactive waiters, for interactive. */
-    private long predictedWaitNanos(Priority priority) {
-        return holds.predictedWaitNanos(priority == Priority.INTERACTIVE ? queue.interactiveCount() : queue.size());
+    @Override
+    public Optional<Admission.Rejected> shedNow(Priority priority, Duration maxWait) {
+        Objects.requireNonNull(priority, "priority");
+        Durations.notNegative(maxWait, "max wait");
+        Optional<String> refusal = gate.refuse();
+        if (refusal.isPresent()) {
+            return Optional.of(shed(ShedReason.GATE, refusal.get()));
+        }
+        Optional<Admission.Rejected> full = fullAt(priority, inFlight.get()); // a free permit may be gone later
+        return full.isEmpty() ? full : shedBeforeQueue(priority, full.get(), maxWait);
+    }
+
+    /**
+     * After a refused grant: the shed, counted, that comes without queueing (no queue, no wait, a full queue with
+     * nobody this priority may evict, or a predicted wait over half {@code maxWait}); empty when it would queue.
+     */
+    private Optional<Admission.Rejected> shedBeforeQueue(
+            Priority priority, Admission.Rejected refused, Duration maxWait) {
+        if (queue.capacity() == 0 || maxWait.isZero()) {
+            counters.counted(refused);
+            return Optional.of(refused);
+        }
+        // a full queue sheds a batch request, and an interactive one unless a batch waiter can be evicted for it
+        if (queue.isFull() && (priority == Priority.BATCH || queue.interactiveCount() >= queue.size())) {
+            return Optional.of(shed(ShedReason.QUEUE_FULL, waiters.queueFull()));
+        }
+        long predicted = holds.predictedWaitNanos(ahead(priority));
+        if (2 * predicted > maxWait.toNanos()) { // likely to time out: shed now, cheaply
+            return Optional.of(shed(
+                    ShedReason.QUEUE_TIMEOUT,
+                    state() + ", predicted queue wait " + predicted / 1_000_000 + " ms, more than half the "
+                            + maxWait.toMillis() + " ms deadline"));
+        }
+        return Optional.empty();
+    }
+
+    /** Why no permit can be granted to {@code priority} with {@code current} in flight, empty if one can. */
+    private Optional<Admission.Rejected> fullAt(Priority priority, long current) {
+        int limit = algorithm.limit();
+        int share = reserve.share(priority, limit);
+        int ahead = ahead(priority);
+        if (current >= limit) {
+            return Optional.of(new Admission.Rejected(ShedReason.LIMIT, "in-flight " + current + "/" + limit));
+        }
+        if (current >= share) {
+            return Optional.of(reserve.refuseBatch(current, limit, share));
+        }
+        if (ahead > 0) {
+            return Optional.of(new Admission.Rejected(
+                    ShedReason.LIMIT, "in-flight " + current + "/" + limit + ", " + ahead + " queued ahead"));
+        }
+        return Optional.empty();
+    }
+
+    /** The waiters a request of {@code priority} would queue behind: the interactive ones, for interactive. */
+    private int ahead(Priority priority) {
+        return priority == Priority.INTERACTIVE ? queue.interactiveCount() : queue.size();
     }
 
     /** A permit if nobody eligible is queued ahead and in-flight is below this priority's share. */
     private Admission tryGrant(Priority priority) {
         while (true) {
             long current = inFlight.get();
-            int limit = algorithm.limit();
-            int share = reserve.share(priority, limit);
-            int ahead = priority == Priority.INTERACTIVE ? queue.interactiveCount() : queue.size();
-            if (current >= limit) {
-                return new Admission.Rejected(ShedReason.LIMIT, "in-flight " + current + "/" + limit);
-            }
-            if (current >= share) {
-                return reserve.refuseBatch(current, limit, share);
-            }
-            if (ahead > 0) {
-                return new Admission.Rejected(
-                        ShedReason.LIMIT, "in-flight " + current + "/" + limit + ", " + ahead + " queued ahead");
+            Optional<Admission.Rejected> full = fullAt(priority, current);
+            if (full.isPresent()) {
+                return full.get();
             }
             if (inFlight.compareAndSet(current, current + 1)) {
                 return grant(current + 1);
@@ -198,14 +234,11 @@ final class CountingLimiter implements Limiter {
 
     @Override
     public List<String> leaks() {
-        List<String> leaks = new ArrayList<>(2);
-        if (inFlight.get() > 0) {
-            leaks.add("in-flight " + inFlight.get() + " (expected 0)");
-        }
-        if (queue.size() > 0) {
-            leaks.add("queued " + queue.size() + " (expected 0)");
-        }
-        return List.copyOf(leaks);
+        return java.util.stream.Stream.of(
+                        inFlight.get() > 0 ? "in-flight " + inFlight.get() + " (expected 0)" : "",
+                        queue.size() > 0 ? "queued " + queue.size() + " (expected 0)" : "")
+                .filter(leak -> !leak.isEmpty())
+                .toList();
     }
 
     @Override

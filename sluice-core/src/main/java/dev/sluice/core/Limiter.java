@@ -53,6 +53,14 @@ public interface Limiter extends LeakSource {
      */
     Admission acquire(Priority priority, Duration maxWait) throws InterruptedException;
 
+    /**
+     * Whether {@link #acquire(Priority, Duration)} asked now would shed the request at once, without queueing it:
+     * for a caller that has work to do before it asks (reading a request body) and would rather not do it for a
+     * request that is refused anyway. Takes no permit and joins no queue. A refusal is counted as a shed, as
+     * {@code acquire} would count it; empty when the request might be admitted or queued.
+     */
+    java.util.Optional<Admission.Rejected> shedNow(Priority priority, Duration maxWait);
+
     /** {@link #acquire(Priority, Duration)} with the limiter's default maximum wait. */
     Admission acquire(Priority priority) throws InterruptedException;
 

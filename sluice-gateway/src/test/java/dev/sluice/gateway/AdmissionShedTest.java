@@ -70,4 +70,61 @@ class AdmissionShedTest {
                 Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false), anthropicHeaders());
         assertThat(after.statusCode()).isEqualTo(200);
     }
+
+    /**
+     * At the limit with no queue, a request is shed before its body is read: a client uploading slowly gets its
+     * 529 at once instead of after the upload, and the connection is closed after it (its body was never read).
+     * Without the early shed the answer waits for the 64 KiB body, of which only 100 bytes are ever sent.
+     */
+    @Test
+    void aSlowUploadBeyondTheLimitIsShedBeforeItsBodyIsRead() throws Exception {
+        Map<String, String> slow = new HashMap<>(UpstreamFailureOutcomesTest.headers());
+        try (SseStream a = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true));
+                SseStream b =
+                        SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true));
+                java.net.Socket upload = new java.net.Socket()) {
+            assertThat(a.next(Duration.ofSeconds(5))).isPresent();
+            assertThat(b.next(Duration.ofSeconds(5))).isPresent();
+
+            upload.connect(new java.net.InetSocketAddress(
+                    java.net.InetAddress.getLoopbackAddress(), SLUICE.baseUri().getPort()));
+            upload.setSoTimeout(5000);
+            String head =
+                    "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + SluiceExtension.CLIENT_KEY + "\r\n"
+                            + "anthropic-version: 2023-06-01\r\ncontent-type: application/json\r\n"
+                            + "content-length: 65536\r\n\r\n";
+            var out = upload.getOutputStream();
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("{\"model\":\"m\",\"max_tokens\":64,\"messages\":["
+                    .repeat(2)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            long sent = System.nanoTime();
+
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            try {
+                upload.getInputStream().transferTo(got);
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("not closed within 5 s; received: " + got, e);
+            }
+            String answer = got.toString(java.nio.charset.StandardCharsets.UTF_8);
+            long tookMs = (System.nanoTime() - sent) / 1_000_000;
+
+            assertThat(answer).startsWith("HTTP/1.1 529");
+            assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("connection: close", "retry-after: 1");
+            assertThat(answer).contains("overloaded_error", "in-flight 2/2");
+            assertThat(tookMs)
+                    .as("answered without waiting for the body, then closed")
+                    .isLessThan(4000);
+            assertThat(JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body())
+                            .path("inFlight")
+                            .asLong())
+                    .isEqualTo(2);
+            a.disconnect();
+            b.disconnect();
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> SLUICE.sluice().inFlight() == 0);
+    }
 }

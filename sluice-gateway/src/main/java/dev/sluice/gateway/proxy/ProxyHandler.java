@@ -1,7 +1,6 @@
 package dev.sluice.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.core.Admission;
 import dev.sluice.core.Outcome;
 import dev.sluice.core.Permit;
 import dev.sluice.core.Priority;
@@ -18,7 +17,6 @@ import dev.sluice.gateway.context.RequestIds;
 import dev.sluice.gateway.context.Sanitize;
 import dev.sluice.gateway.edge.ClientConnection;
 import dev.sluice.gateway.edge.ClientGoneWatch;
-import dev.sluice.gateway.shed.Admissions;
 import dev.sluice.gateway.trace.RequestSpan;
 import dev.sluice.gateway.translate.Dialect;
 import io.helidon.http.HeaderNames;
@@ -30,7 +28,6 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.UncheckedIOException;
-import java.util.Optional;
 
 /**
  * The request path shared by every client-facing route: size limits, auth, the body read and checked by the
@@ -45,11 +42,13 @@ public final class ProxyHandler implements Handler {
     private final Route route;
     private final GatewayContext ctx;
     private final RouteWork work;
+    private final ProxyAdmission admission;
 
     private ProxyHandler(Route route, GatewayContext ctx, RouteWork work) {
         this.route = route;
         this.ctx = ctx;
         this.work = work;
+        this.admission = new ProxyAdmission(ctx);
     }
 
     @Override
@@ -89,6 +88,10 @@ public final class ProxyHandler implements Handler {
                     throw GatewayException.of(denied);
                 }
                 x = new Exchange(id, route, client, who, "", false, ClientGoneWatch.NONE); // a refusal is the key's
+                Priority priority = ProxyAdmission.priority(req, who);
+                if (route.takesBody) {
+                    admission.shedBeforeTheBody(res, connection, priority);
+                }
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
                 JsonNode json = route.takesBody ? work.check(route, body, ctx) : null;
@@ -98,7 +101,7 @@ public final class ProxyHandler implements Handler {
                         json == null ? "" : Sanitize.token(json.path("model").asText());
                 x = new Exchange(id, route, client, who, model, stream, ClientGoneWatch.NONE);
                 long queued = ctx.timing().now();
-                permit = admit(req, scope, who);
+                permit = admission.admit(scope, priority);
                 span.admitted(ctx.timing().now() - queued);
                 if (route.takesBody && !stream) {
                     x = new Exchange(
@@ -186,23 +189,6 @@ public final class ProxyHandler implements Handler {
         boolean anthropic = req.headers().contains(HeaderNames.create("anthropic-version"))
                 || req.headers().contains(HeaderNames.create("x-api-key"));
         return anthropic ? Dialect.ANTHROPIC : Dialect.OPENAI;
-    }
-
-    private Permit admit(ServerRequest req, ResourceScope scope, Principal who)
-            throws GatewayException, InterruptedException {
-        Optional<String> header = req.headers()
-                .first(HeaderNames.create(Admissions.PRIORITY_HEADER))
-                .or(() -> who.policy().map(p -> p.priority()));
-        Priority priority = Admissions.priority(header)
-                .orElseThrow(
-                        () -> new GatewayException(400, Admissions.PRIORITY_HEADER + ": must be interactive or batch"));
-        Admission admission =
-                ctx.limiter().acquire(priority, ctx.config().admission().queueTimeout());
-        if (admission instanceof Admission.Granted granted) {
-            return scope.own("permit", granted.permit());
-        }
-        String reason = ((Admission.Rejected) admission).reason();
-        throw new GatewayException(529, "overloaded_error", "Sluice is overloaded: " + reason, "1");
     }
 
     /**
