@@ -55,6 +55,9 @@ class AdmissionShedTest {
             assertThat(json.path("error").path("type").asText()).isEqualTo("overloaded_error");
             assertThat(json.path("error").path("message").asText()).contains("in-flight 2/2");
             assertThat(shed.headers().firstValue("retry-after")).isPresent();
+            assertThat(shed.headers().firstValue("connection").orElse(""))
+                    .as("a small body is read before the shed, so the connection is kept")
+                    .isNotEqualToIgnoringCase("close");
             assertThat(Http.get(SLUICE.baseUri(), "/health/ready").statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body())
                             .path("inFlight")

@@ -90,7 +90,7 @@ public final class ProxyHandler implements Handler {
                 x = new Exchange(id, route, client, who, "", false, ClientGoneWatch.NONE); // a refusal is the key's
                 Priority priority = ProxyAdmission.priority(req, who);
                 if (route.takesBody) {
-                    admission.shedBeforeTheBody(res, connection, priority);
+                    admission.shedBeforeTheBody(req, res, connection, priority);
                 }
                 // the body is read and checked before admission: a slow upload holds a connection, never a permit
                 byte[] body = RequestChecks.readBody(req, maxBody, connection);
