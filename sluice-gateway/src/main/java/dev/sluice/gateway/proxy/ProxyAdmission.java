@@ -38,10 +38,10 @@ final class ProxyAdmission {
     }
 
     /**
-     * Bodies up to this size are read before a request is shed, so that its connection can be kept: such a body is
-     * in the socket's buffer with the headers, and a shed that closed the connection made the client reconnect for
-     * its next request (shed p99 at 2x overload 3.9 ms with the body read, 5.6 ms with the connection closed;
-     * docs/benchmarks.md).
+     * Bodies up to this size are read before a request is shed, so that its connection can be kept: such a body
+     * arrives with the headers, and a shed that closes the connection makes the client reconnect for its next
+     * request. (The overload benchmark, whose bodies are small, showed no difference either way beyond its
+     * run-to-run noise: docs/benchmarks.md.)
      */
     static final long READ_BEFORE_SHED_MAX = 16 * 1024;
 
