@@ -13,7 +13,6 @@ import dev.sluice.testkit.SseTestClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,17 +35,8 @@ class AdmissionShedTest {
 
     @Test
     void aRequestBeyondTheLimitIsShedWith529AndTheCause() throws Exception {
-        Map<String, String> slow = new HashMap<>(UpstreamFailureOutcomesTest.headers());
-        try (SseStream a = SseTestClient.connect(SLUICE.baseUri())
-                        .post(
-                                "/v1/messages",
-                                slow,
-                                messageBody("m", true).replace("\"max_tokens\":64", "\"max_tokens\":200"));
-                SseStream b =
-                        SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true))) {
-            assertThat(a.next(Duration.ofSeconds(5))).isPresent();
-            assertThat(b.next(Duration.ofSeconds(5))).isPresent();
-
+        try (SseStream a = holding(messageBody("m", true).replace("\"max_tokens\":64", "\"max_tokens\":200"));
+                SseStream b = holding(messageBody("m", true))) {
             HttpResponse<String> shed =
                     Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false), anthropicHeaders());
             JsonNode json = JSON.readTree(shed.body());
@@ -59,16 +49,11 @@ class AdmissionShedTest {
                     .as("a small body is read before the shed, so the connection is kept")
                     .isNotEqualToIgnoringCase("close");
             assertThat(Http.get(SLUICE.baseUri(), "/health/ready").statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body())
-                            .path("inFlight")
-                            .asLong())
-                    .isEqualTo(2);
+            assertThat(inFlight()).isEqualTo(2);
             a.disconnect();
             b.disconnect();
         }
-        org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> SLUICE.sluice().inFlight() == 0);
+        awaitIdle();
         HttpResponse<String> after =
                 Http.post(SLUICE.baseUri(), "/v1/messages", messageBody("m", false), anthropicHeaders());
         assertThat(after.statusCode()).isEqualTo(200);
@@ -77,18 +62,13 @@ class AdmissionShedTest {
     /**
      * At the limit with no queue, a request is shed before its body is read: a client uploading slowly gets its
      * 529 at once instead of after the upload, and the connection is closed after it (its body was never read).
-     * Without the early shed the answer waits for the 64 KiB body, of which only 100 bytes are ever sent.
+     * Without the early shed the answer waits for the 64 KiB body, of which fewer than 100 bytes are ever sent.
      */
     @Test
     void aSlowUploadBeyondTheLimitIsShedBeforeItsBodyIsRead() throws Exception {
-        Map<String, String> slow = new HashMap<>(UpstreamFailureOutcomesTest.headers());
-        try (SseStream a = SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true));
-                SseStream b =
-                        SseTestClient.connect(SLUICE.baseUri()).post("/v1/messages", slow, messageBody("m", true));
+        try (SseStream a = holding(messageBody("m", true));
+                SseStream b = holding(messageBody("m", true));
                 java.net.Socket upload = new java.net.Socket()) {
-            assertThat(a.next(Duration.ofSeconds(5))).isPresent();
-            assertThat(b.next(Duration.ofSeconds(5))).isPresent();
-
             upload.connect(new java.net.InetSocketAddress(
                     java.net.InetAddress.getLoopbackAddress(), SLUICE.baseUri().getPort()));
             upload.setSoTimeout(5000);
@@ -119,13 +99,28 @@ class AdmissionShedTest {
             assertThat(tookMs)
                     .as("answered without waiting for the body, then closed")
                     .isLessThan(4000);
-            assertThat(JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body())
-                            .path("inFlight")
-                            .asLong())
-                    .isEqualTo(2);
+            assertThat(inFlight()).isEqualTo(2);
             a.disconnect();
             b.disconnect();
         }
+        awaitIdle();
+    }
+
+    /** A stream that holds one of the two permits until it is disconnected: its first event has come. */
+    private static SseStream holding(String body) throws Exception {
+        SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post("/v1/messages", new HashMap<>(UpstreamFailureOutcomesTest.headers()), body);
+        assertThat(s.next(Duration.ofSeconds(5))).isPresent();
+        return s;
+    }
+
+    private static long inFlight() throws Exception {
+        return JSON.readTree(Http.get(SLUICE.baseUri(), "/system/stats").body())
+                .path("inFlight")
+                .asLong();
+    }
+
+    private static void awaitIdle() {
         org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> SLUICE.sluice().inFlight() == 0);
