@@ -81,7 +81,6 @@ final class UsageCommand implements Callable<Integer> {
                 while (sent < rows) {
                     long sliceStart = System.nanoTime();
                     long writerCpu0 = threads.getThreadCpuTime(writerId);
-                    long myCpu0 = threads.getThreadCpuTime(me);
                     long myRecordNanos = 0;
                     long written0 = recorder.stats().written();
                     long end = Math.min(rows, sent + slice);
@@ -115,9 +114,6 @@ final class UsageCommand implements Callable<Integer> {
                             sqlite ? String.format(Locale.ROOT, "%,.0f", size(dir) / 1048576.0) : "–");
                     lines.add(line);
                     System.out.println(line);
-                    if (myCpu0 < 0) {
-                        return 1;
-                    }
                 }
                 if (recorder.stats().dropped() > 0) {
                     System.err.println("records dropped: " + recorder.stats().dropped());

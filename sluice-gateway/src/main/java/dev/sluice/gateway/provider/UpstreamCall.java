@@ -31,6 +31,9 @@ public final class UpstreamCall implements AutoCloseable {
     private final Request request;
     private final InputStreamResponseListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The largest buffer allocated for a body before its bytes arrive (doubling past it as they do). */
+    static final int FIRST_BUFFER_MAX = 1024 * 1024;
+
     /** The response's Content-Length once its head arrived; -1 when it has none (chunked, or a stream). */
     private volatile long declaredLength = -1;
 
@@ -72,14 +75,16 @@ public final class UpstreamCall implements AutoCloseable {
 
     /**
      * Reads the whole body, at most {@code limit} bytes (ask for one more than you accept to tell a body that is
-     * too large). With a Content-Length the buffer is allocated once at that size; without one it starts at 1 KiB
-     * and doubles. {@code InputStream.readNBytes} took 16 KiB scratch buffers and a copy for a 200-byte answer: a
+     * too large). With a Content-Length the buffer is allocated once at that size (up to 1 MiB, then it doubles);
+     * without one it starts at 1 KiB and doubles. {@code InputStream.readNBytes} took 16 KiB scratch buffers and a copy for a 200-byte answer: a
      * third of the bytes allocated per request in issue 20's profile.
      */
     public byte[] readBody(int limit) throws IOException {
         InputStream in = body();
         long declared = declaredLength;
-        byte[] buf = new byte[(int) Math.min(limit, declared >= 0 ? declared : 1024)];
+        // a declared length is trusted only up to FIRST_BUFFER_MAX: an upstream that announces 64 MiB and sends
+        // a few bytes must not make every request allocate 64 MiB up front; a larger body grows the buffer
+        byte[] buf = new byte[(int) Math.min(limit, declared >= 0 ? Math.min(declared, FIRST_BUFFER_MAX) : 1024)];
         int n = 0;
         while (true) {
             if (n == buf.length) {

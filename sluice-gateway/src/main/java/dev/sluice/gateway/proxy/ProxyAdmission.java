@@ -53,8 +53,9 @@ final class ProxyAdmission {
      */
     void shedBeforeTheBody(ServerRequest req, ServerResponse res, ClientConnection connection, Priority priority)
             throws GatewayException {
-        if (req.headers().contentLength().orElse(Long.MAX_VALUE) <= READ_BEFORE_SHED_MAX) {
-            return;
+        if (!req.content().hasEntity()
+                || req.headers().contentLength().orElse(Long.MAX_VALUE) <= READ_BEFORE_SHED_MAX) {
+            return; // nothing to leave unread, or little enough to read and keep the connection
         }
         Optional<Admission.Rejected> shed =
                 ctx.limiter().shedNow(priority, ctx.config().admission().queueTimeout());

@@ -56,8 +56,18 @@ class UpstreamBodyTest {
 
     @ParameterizedTest
     @CsvSource({
-        "0, false, 100", "200, false, 100000", "200, true, 100000", "1024, true, 100000", "1025, true, 100000",
-        "5000, false, 100000", "70000, true, 100000", "5000, false, 3000", "5000, true, 3000", "3000, true, 3000"
+        "0, false, 100",
+        "200, false, 100000",
+        "200, true, 100000",
+        "1024, true, 100000",
+        "1025, true, 100000",
+        "5000, false, 100000",
+        "70000, true, 100000",
+        "1572864, false, 2000000",
+        "1572864, false, 1500000",
+        "5000, false, 3000",
+        "5000, true, 3000",
+        "3000, true, 3000"
     })
     void readsTheWholeBodyOrTheLimit(int size, boolean chunked, int limit) throws Exception {
         try (UpstreamCall call = client.send(
