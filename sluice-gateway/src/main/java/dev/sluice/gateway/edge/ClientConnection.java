@@ -129,6 +129,27 @@ public final class ClientConnection {
         return (thread != null && !thread.isAlive()) || !socketOpen();
     }
 
+    /**
+     * Runs {@code action} on a virtual thread of its own as soon as the connection's thread ends (Helidon ends
+     * it when the socket closes or fails, and tells no WebSocket listener of a socket closed without a close
+     * frame). Interrupting the returned thread stops the wait without running the action; null when this
+     * connection is not watched.
+     */
+    public @Nullable Thread whenEnded(String name, Runnable action) {
+        Thread t = thread;
+        if (ctx == null || t == null) {
+            return null;
+        }
+        return Thread.ofVirtual().name(name).start(() -> {
+            try {
+                t.join();
+            } catch (InterruptedException stopped) {
+                return;
+            }
+            action.run();
+        });
+    }
+
     /** Closes the socket: a read or write blocked on it fails at once. */
     public void cut() {
         if (ctx == null) {

@@ -32,6 +32,7 @@ final class RealtimeSession implements ClientOutbox.Events {
     private volatile @Nullable WsSession client;
     private volatile long lastMessageNanos;
     private volatile @Nullable End end;
+    private volatile @Nullable Thread goneWatch;
 
     RealtimeSession(
             String id, Sessions.Admitted admitted, Sessions owner, int maxMessage, int queueBytes, long nowNanos) {
@@ -58,8 +59,17 @@ final class RealtimeSession implements ClientOutbox.Events {
     void open(WsSession session) {
         this.client = session;
         outbox.start(session, "realtime-writer-" + id);
+        goneWatch = admitted.connection()
+                .whenEnded(
+                        "realtime-gone-" + id,
+                        () -> close(
+                                1006,
+                                RealtimeMetrics.Cause.CLIENT_GONE,
+                                "the client's connection ended",
+                                Outcome.CANCELLED));
         if (closed.get()) {
             outbox.stop();
+            stopGoneWatch();
         }
         link.startReading();
     }
@@ -158,10 +168,19 @@ final class RealtimeSession implements ClientOutbox.Events {
             }
             outbox.stopWriter(); // after the close frame went, so a frame it was sending completes
         };
+        stopGoneWatch();
         if (inline) {
             tellClient.run();
         } else {
             Thread.ofVirtual().name("realtime-close-" + id).start(tellClient);
+        }
+    }
+
+    /** The watch on the client's connection ends with the session (unless it is what ended it). */
+    private void stopGoneWatch() {
+        Thread w = goneWatch;
+        if (w != null && w != Thread.currentThread()) {
+            w.interrupt();
         }
     }
 
@@ -199,7 +218,7 @@ final class RealtimeSession implements ClientOutbox.Events {
             return "handshake";
         }
         if (client != null && admitted.connection().ended()) {
-            return "client-gone"; // Helidon does not always tell the listener of a connection that ended
+            return "client-gone"; // a backstop: the gone-watch (see open) ends it sooner
         }
         if (client != null && link.silent(now)) {
             return "upstream-silent";
