@@ -4,62 +4,80 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads newline-delimited JSON (Ollama's streaming format) one line at a time, each as a
  * {@code message} frame. Blank lines are skipped; a line longer than {@code maxLineBytes} fails the
- * stream instead of growing the heap; a last line without a newline still counts.
+ * stream instead of growing the heap; a last line without a newline still counts. A poll that waits out keeps
+ * the part of a line that arrived for the next.
  */
 public final class NdjsonReader implements FrameReader {
 
-    private final InputStream in;
+    private final ByteSource in;
     private final int maxLineBytes;
-    private final byte[] buf = new byte[READ_CHUNK];
-    private int pos;
-    private int limit;
+    private final ReadBuffer buf = new ReadBuffer();
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private boolean ended;
 
-    public NdjsonReader(InputStream in, int maxLineBytes) {
+    public NdjsonReader(ByteSource in, int maxLineBytes) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
     }
 
+    public NdjsonReader(InputStream in, int maxLineBytes) {
+        this(ByteSource.of(in), maxLineBytes);
+    }
+
     @Override
-    public Optional<SseEvent> next() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    public @Nullable SseEvent poll(long waitNanos) throws IOException {
+        long deadline = ReadBuffer.deadline(waitNanos);
         while (true) {
-            if (pos == limit) {
-                limit = in.read(buf);
-                pos = 0;
-                if (limit < 0) {
-                    limit = 0;
-                    return line.size() == 0 ? Optional.empty() : frame(line);
+            if (!buf.hasByte()) {
+                int filled = buf.fill(in, waitNanos, deadline);
+                if (filled == ReadBuffer.NOT_YET) {
+                    return null;
+                }
+                if (filled == ReadBuffer.END) {
+                    SseEvent last = frame(); // a last line without its newline, if any
+                    ended = last == null;
+                    return last;
                 }
             }
-            int start = pos;
-            while (pos < limit && buf[pos] != '\n') {
-                pos++;
+            int start = buf.pos();
+            int p = start;
+            while (p < buf.limit() && buf.at(p) != '\n') {
+                p++;
             }
-            line.write(buf, start, pos - start);
+            line.write(buf.bytes(), start, p - start);
             if (line.size() > maxLineBytes) {
                 throw new SseReader.EventTooLargeException(maxLineBytes);
             }
-            if (pos < limit) {
-                pos++; // the newline
-                if (!isBlank(line)) {
-                    return frame(line);
+            if (p < buf.limit()) {
+                buf.skipTo(p + 1); // past the newline
+                if (!isBlank()) {
+                    return frame();
                 }
                 line.reset();
+            } else {
+                buf.skipTo(p);
             }
         }
     }
 
-    private static Optional<SseEvent> frame(ByteArrayOutputStream line) {
-        String text = line.toString(StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? Optional.empty() : Optional.of(new SseEvent("message", text));
+    @Override
+    public boolean ended() {
+        return ended;
     }
 
-    private static boolean isBlank(ByteArrayOutputStream line) {
+    /** The line read as a frame (the line is then cleared); null when it was blank. */
+    private @Nullable SseEvent frame() {
+        String text = line.toString(StandardCharsets.UTF_8).strip();
+        line.reset();
+        return text.isEmpty() ? null : new SseEvent("message", text);
+    }
+
+    private boolean isBlank() {
         return line.toString(StandardCharsets.UTF_8).isBlank();
     }
 }

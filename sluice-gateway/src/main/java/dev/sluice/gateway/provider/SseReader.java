@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Parses a server-sent event stream (text/event-stream) from bytes. Lines end with LF, CRLF or CR;
  * comments (lines starting with ':') are skipped; {@code data} lines are joined with '\n'. An event
- * larger than {@code maxEventBytes} fails the stream instead of growing the heap.
+ * larger than {@code maxEventBytes} fails the stream instead of growing the heap. A poll that waits out keeps
+ * the line and the event it is in the middle of for the next.
  */
 public final class SseReader implements FrameReader {
 
@@ -29,37 +29,50 @@ public final class SseReader implements FrameReader {
         }
     }
 
-    private final InputStream in;
+    private final ByteSource in;
     private final int maxEventBytes;
-    private final byte[] buf = new byte[READ_CHUNK];
-    private int pos;
-    private int limit;
+    private final ReadBuffer buf = new ReadBuffer();
     private boolean skipLf;
     private byte[] line = new byte[256];
     private int lineLen;
+    // the event being read, across polls
+    private @Nullable String event;
+    private @Nullable StringBuilder data;
+    private int eventBytes;
+    private boolean ended;
 
-    public SseReader(InputStream in, int maxEventBytes) {
+    public SseReader(ByteSource in, int maxEventBytes) {
         this.in = in;
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** The next event, or empty at end of stream (a partial event at EOF is dropped, as the spec says). */
+    public SseReader(InputStream in, int maxEventBytes) {
+        this(ByteSource.of(in), maxEventBytes);
+    }
+
+    /** The next event (a partial event at the end of the stream is dropped, as the spec says). */
     @Override
-    public Optional<SseEvent> next() throws IOException {
-        String event = null;
-        StringBuilder data = null;
-        int eventBytes = 0;
+    public @Nullable SseEvent poll(long waitNanos) throws IOException {
+        long deadline = ReadBuffer.deadline(waitNanos);
         while (true) {
-            String l = readLine();
-            if (l == null) {
-                return Optional.empty();
+            int got = readLine(waitNanos, deadline);
+            if (got == ReadBuffer.END) {
+                ended = true;
+                return null;
             }
+            if (got == ReadBuffer.NOT_YET) {
+                return null;
+            }
+            String l = finishLine();
             if (l.isEmpty()) {
-                if (data != null) {
-                    return Optional.of(new SseEvent(event == null ? "message" : event, data.toString()));
-                }
+                StringBuilder d = data;
+                String name = event;
                 event = null;
+                data = null;
                 eventBytes = 0;
+                if (d != null) {
+                    return new SseEvent(name == null ? "message" : name, d.toString());
+                }
                 continue;
             }
             eventBytes += l.length() + 1;
@@ -78,30 +91,36 @@ public final class SseReader implements FrameReader {
             switch (field) {
                 case "event" -> event = value;
                 case "data" -> {
-                    if (data == null) {
-                        data = new StringBuilder(value.length());
+                    StringBuilder d = data;
+                    if (d == null) {
+                        data = new StringBuilder(value);
                     } else {
-                        data.append('\n');
+                        d.append('\n').append(value);
                     }
-                    data.append(value);
                 }
                 default -> {} // id, retry and unknown fields carry nothing we relay
             }
         }
     }
 
-    private @Nullable String readLine() throws IOException {
-        lineLen = 0;
+    /** Reads on into {@link #line}: {@link ReadBuffer#LINE} when one is whole, else NOT_YET or END. */
+    @Override
+    public boolean ended() {
+        return ended;
+    }
+
+    private int readLine(long waitNanos, long deadline) throws IOException {
         while (true) {
-            if (pos == limit) {
-                limit = in.read(buf, 0, buf.length);
-                pos = 0;
-                if (limit <= 0) {
-                    limit = 0;
-                    return lineLen > 0 ? finishLine() : null;
+            if (!buf.hasByte()) {
+                int filled = buf.fill(in, waitNanos, deadline);
+                if (filled == ReadBuffer.NOT_YET) {
+                    return ReadBuffer.NOT_YET;
+                }
+                if (filled == ReadBuffer.END) {
+                    return lineLen > 0 ? ReadBuffer.LINE : ReadBuffer.END;
                 }
             }
-            byte b = buf[pos++];
+            byte b = buf.take();
             if (skipLf) {
                 skipLf = false;
                 if (b == '\n') {
@@ -109,11 +128,11 @@ public final class SseReader implements FrameReader {
                 }
             }
             if (b == '\n') {
-                return finishLine();
+                return ReadBuffer.LINE;
             }
             if (b == '\r') {
                 skipLf = true;
-                return finishLine();
+                return ReadBuffer.LINE;
             }
             if (lineLen == line.length) {
                 if (lineLen >= maxEventBytes) {
@@ -127,6 +146,7 @@ public final class SseReader implements FrameReader {
 
     private String finishLine() {
         String s = new String(line, 0, lineLen, StandardCharsets.UTF_8);
+        lineLen = 0;
         if (line.length > 64 * 1024) {
             line = new byte[256]; // do not keep one huge event's buffer for the life of the stream
         }

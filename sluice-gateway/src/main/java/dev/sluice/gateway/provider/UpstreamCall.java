@@ -12,11 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
@@ -29,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 public final class UpstreamCall implements AutoCloseable {
 
     private final Request request;
-    private final InputStreamResponseListener listener;
+    private final UpstreamBody listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The largest buffer allocated for a body before its bytes arrive (doubling past it as they do). */
     static final int FIRST_BUFFER_MAX = 1024 * 1024;
@@ -37,7 +35,7 @@ public final class UpstreamCall implements AutoCloseable {
     /** The response's Content-Length once its head arrived; -1 when it has none (chunked, or a stream). */
     private volatile long declaredLength = -1;
 
-    UpstreamCall(Request request, InputStreamResponseListener listener) {
+    UpstreamCall(Request request, UpstreamBody listener) {
         this.request = request;
         this.listener = listener;
     }
@@ -45,7 +43,7 @@ public final class UpstreamCall implements AutoCloseable {
     /** Waits for the response headers; a timeout aborts the exchange. */
     public UpstreamHead awaitHead(Duration timeout) throws UpstreamFailure, InterruptedException {
         try {
-            Response r = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Response r = listener.awaitHead(timeout.toMillis());
             try {
                 declaredLength = r.getHeaders().getLongField(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH);
             } catch (NumberFormatException notANumber) {
@@ -70,7 +68,15 @@ public final class UpstreamCall implements AutoCloseable {
 
     /** The response body; reads fail with an IOException once the exchange is aborted or broken. */
     public InputStream body() {
-        return listener.getInputStream();
+        return listener.stream();
+    }
+
+    /**
+     * The response body, read with a bounded wait, so the thread that relays a stream keeps its own deadlines
+     * while it waits; reads fail with an IOException once the exchange is aborted or broken.
+     */
+    public ByteSource source() {
+        return listener;
     }
 
     /**
@@ -117,11 +123,7 @@ public final class UpstreamCall implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "exchange closed by Sluice", null));
-            try {
-                listener.close();
-            } catch (IOException ignored) {
-                // already aborted; nothing else holds the connection
-            }
+            listener.close();
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -128,7 +127,7 @@ public final class UpstreamClient implements AutoCloseable {
                     .get(0);
             request.body(new BytesRequestContent(type, body));
         }
-        InputStreamResponseListener listener = new InputStreamResponseListener();
+        UpstreamBody listener = new UpstreamBody();
         request.send(listener);
         return new UpstreamCall(request, listener);
     }

@@ -112,4 +112,57 @@ class SseReaderTest {
         assertThat(readAll(new String(e.toWire(), StandardCharsets.UTF_8), 1024))
                 .containsExactly(e);
     }
+
+    /** A source that gives its pieces one per read, with "nothing yet" between them. */
+    static ByteSource trickle(String... pieces) {
+        return new ByteSource() {
+            private int i;
+            private boolean gap;
+
+            @Override
+            public int read(byte[] b, int off, int len, long waitNanos) {
+                if (i == pieces.length) {
+                    return -1;
+                }
+                gap = !gap;
+                if (gap) {
+                    return 0; // nothing arrived within the wait
+                }
+                byte[] p = pieces[i++].getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(p, 0, b, off, p.length);
+                return p.length;
+            }
+        };
+    }
+
+    @Test
+    void aPollThatWaitsOutMidEventResumesWhereItStopped() throws IOException {
+        SseReader reader =
+                new SseReader(trickle("event: a\nda", "ta: one\n", "data: two\n", "\nevent: b\ndata: 2\n\n"), 1024);
+        List<SseEvent> got = new ArrayList<>();
+        int waitedOut = 0;
+        while (!reader.ended()) {
+            SseEvent e = reader.poll(1_000_000);
+            if (e != null) {
+                got.add(e);
+            } else if (!reader.ended()) {
+                waitedOut++;
+            }
+        }
+        assertThat(got).containsExactly(new SseEvent("a", "one\ntwo"), new SseEvent("b", "2"));
+        assertThat(waitedOut).as("polls that found nothing whole yet").isEqualTo(4);
+    }
+
+    @Test
+    void ndjsonLinesSplitAcrossWaitsArriveWhole() throws IOException {
+        NdjsonReader reader = new NdjsonReader(trickle("{\"a\":", "1}\n\n{\"b\"", ":2}"), 1024);
+        List<SseEvent> got = new ArrayList<>();
+        while (!reader.ended()) {
+            SseEvent e = reader.poll(1_000_000);
+            if (e != null) {
+                got.add(e);
+            }
+        }
+        assertThat(got).containsExactly(new SseEvent("message", "{\"a\":1}"), new SseEvent("message", "{\"b\":2}"));
+    }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link UpstreamCall#readBody} over a real Jetty exchange: a body with a Content-Length, one without (chunked),
- * and one larger than the limit, each read whole or cut at the limit, whatever its size against the first buffer.
+ * and one larger than the limit, each read whole or cut at the limit, whatever its size against the first buffer;
+ * and {@link UpstreamCall#source()}'s timed reads: nothing yet, the bytes as they come, the end, and a body that
+ * breaks off or a call closed mid-body failing the read rather than ending it.
  */
 class UpstreamBodyTest {
 
@@ -39,6 +41,28 @@ class UpstreamBodyTest {
                 }
             }
         });
+        server.createContext(
+                "/slow",
+                exchange -> { // "abc", a pause, then "def"
+                    exchange.sendResponseHeaders(200, 0);
+                    try (var out = exchange.getResponseBody()) {
+                        out.write("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.flush();
+                        Thread.sleep(800);
+                        out.write("def".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        server.createContext(
+                "/cut",
+                exchange -> { // a chunked body that breaks off: no last chunk
+                    exchange.sendResponseHeaders(200, 0);
+                    var out = exchange.getResponseBody();
+                    out.write("partial".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                    throw new IllegalStateException("the upstream dies mid-body");
+                });
         server.start();
         client = UpstreamClient.start(
                 "body-test",
@@ -81,6 +105,70 @@ class UpstreamBodyTest {
             byte[] expected = body(Math.min(size, limit));
             assertThat(read).hasSize(expected.length).isEqualTo(expected);
         }
+    }
+
+    private static UpstreamCall get(String path) throws Exception {
+        UpstreamCall call = client.send(
+                "GET",
+                path,
+                Map.of("accept", List.of("*/*")),
+                new byte[0],
+                new UpstreamTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        assertThat(call.awaitHead(Duration.ofSeconds(5)).status()).isEqualTo(200);
+        return call;
+    }
+
+    /** Reads until {@code want} bytes came or the source ended; each read waits at most {@code waitMillis}. */
+    private static String readUpTo(ByteSource in, int want, long waitMillis) throws Exception {
+        byte[] b = new byte[64];
+        int n = 0;
+        while (n < want) {
+            int r = in.read(b, n, b.length - n, Duration.ofMillis(waitMillis).toNanos());
+            if (r <= 0) {
+                break;
+            }
+            n += r;
+        }
+        return new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTimedReadSaysNothingArrivedYetThenGivesTheBytesAsTheyCome() throws Exception {
+        try (UpstreamCall call = get("/slow")) {
+            ByteSource in = call.source();
+            assertThat(readUpTo(in, 3, 2000)).isEqualTo("abc");
+            assertThat(in.read(new byte[8], 0, 8, Duration.ofMillis(100).toNanos()))
+                    .as("nothing within 100 ms: 0, not the end")
+                    .isZero();
+            assertThat(readUpTo(in, 3, 3000)).isEqualTo("def");
+            assertThat(in.read(new byte[8], 0, 8, Duration.ofSeconds(3).toNanos()))
+                    .as("then the end")
+                    .isEqualTo(-1);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBodyThatBreaksOffFailsTheReadInsteadOfEnding() throws Exception {
+        try (UpstreamCall call = get("/cut")) {
+            ByteSource in = call.source();
+            assertThat(readUpTo(in, 7, 2000)).isEqualTo("partial");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                        while (in.read(new byte[8], 0, 8, Duration.ofSeconds(3).toNanos()) >= 0) {
+                            // a truncated body must never read as a clean end
+                        }
+                    })
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReadAfterTheCallWasClosedFailsInsteadOfEnding() throws Exception {
+        UpstreamCall call = get("/slow");
+        ByteSource in = call.source();
+        assertThat(readUpTo(in, 3, 2000)).isEqualTo("abc");
+        call.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> in.read(new byte[8], 0, 8, -1))
+                .isInstanceOf(java.io.IOException.class);
     }
 
     private static byte[] body(int size) {

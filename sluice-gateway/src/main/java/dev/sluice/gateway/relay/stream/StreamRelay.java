@@ -2,13 +2,13 @@ package dev.sluice.gateway.relay.stream;
 
 import dev.sluice.core.Outcome;
 import dev.sluice.gateway.context.Drain;
+import dev.sluice.gateway.provider.ByteSource;
 import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
 import dev.sluice.gateway.translate.StreamTranslator;
 import dev.sluice.gateway.translate.TranslationException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -17,9 +17,9 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Relays one upstream stream to the client, frame by frame, with a flush per frame. The upstream's
- * frames arrive through {@link UpstreamEvents} (a reader thread and a bounded queue); the request thread
- * translates each into the client's dialect and writes it through {@link ClientFrames}, sends {@code : ping} heartbeats when nothing was written for a while (so a
+ * Relays one upstream stream to the client, frame by frame, with a flush per frame, all on the request's
+ * thread: it reads the upstream's frames through {@link UpstreamEvents} (each read waits at most until the next
+ * deadline or heartbeat is due), translates each into the client's dialect and writes it through {@link ClientFrames}, sends {@code : ping} heartbeats when nothing was written for a while (so a
  * vanished client is noticed), and enforces the first-token and idle deadlines. The frames before the
  * first content (message_start, a block's start) are held back: an attempt that fails before content
  * has shown the client nothing but comments, so another target can answer into the same stream. A
@@ -52,7 +52,7 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     public StreamRelay(
             UpstreamCall call,
-            Function<InputStream, FrameReader> frames,
+            Function<ByteSource, FrameReader> frames,
             StreamTranslator translator,
             String requestId,
             Settings settings,
@@ -72,7 +72,6 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
 
     /** Relays until the stream ends. */
     public Relayed relay() {
-        upstream.start("sluice-relay-" + requestId);
         Duration heartbeat = settings.heartbeat();
         Duration idle = settings.idle();
         long pollMs = Math.max(10, Math.min(heartbeat.toMillis(), 250));
@@ -208,7 +207,7 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
         terminateReason = reason;
     }
 
-    /** Aborts the upstream exchange unless it completed and stops the reader thread (see {@link UpstreamEvents#close}). */
+    /** Aborts the upstream exchange unless it completed. */
     @Override
     public void close() {
         upstream.close();

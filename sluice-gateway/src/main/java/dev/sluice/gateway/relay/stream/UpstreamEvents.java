@@ -1,29 +1,26 @@
 package dev.sluice.gateway.relay.stream;
 
+import dev.sluice.gateway.provider.ByteSource;
 import dev.sluice.gateway.provider.FrameReader;
 import dev.sluice.gateway.provider.SseEvent;
 import dev.sluice.gateway.provider.UpstreamCall;
 import dev.sluice.gateway.provider.UpstreamFailure;
-import java.io.InputStream;
-import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The upstream side of one relayed stream: a reader thread parses the upstream body into frames (SSE events
- * or NDJSON lines) and puts them into a small bounded queue the request thread takes them from. The queue
- * holds at most 32 events and at most {@value #MAX_QUEUED_CHARS} characters of event data (a larger event
- * waits alone), so a client that is behind holds back the reader and, through Jetty's demand, the upstream.
+ * The upstream side of one relayed stream, read by the relaying thread itself: each poll parses the upstream
+ * body into frames (SSE events or NDJSON lines) for at most its wait, keeping a frame half arrived for the next.
+ * Nothing is read ahead of the client: the next frame is read only after the last was written, so a client that
+ * is behind holds back, through Jetty's demand and TCP, the upstream. (It used to be a reader thread and a
+ * bounded queue: two threads and two hand-offs per event, issue 20.)
  */
 final class UpstreamEvents implements AutoCloseable {
 
-    static final int MAX_QUEUED_CHARS = 1024 * 1024;
-
-    /** What the reader hands over: an event, or the end of the body. */
+    /** What a poll found: an event, or the end of the body. */
     sealed interface Item permits Event, End {}
 
     record Event(SseEvent event) implements Item {}
@@ -32,96 +29,32 @@ final class UpstreamEvents implements AutoCloseable {
     record End(@Nullable Throwable failure) implements Item {}
 
     private final UpstreamCall call;
-    private final Function<InputStream, FrameReader> frames;
-    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(32);
-    /** Characters of event data the queue may still take; the reader waits for room, the taker frees it. */
-    private final Semaphore room = new Semaphore(MAX_QUEUED_CHARS);
+    private final FrameReader frames;
 
-    private volatile boolean closed;
-    private @Nullable Thread reader;
-
-    UpstreamEvents(UpstreamCall call, Function<InputStream, FrameReader> frames) {
+    UpstreamEvents(UpstreamCall call, Function<ByteSource, FrameReader> frames) {
         this.call = call;
-        this.frames = frames;
+        this.frames = frames.apply(call.source());
     }
 
-    /** Starts the reader thread. */
-    void start(String threadName) {
-        reader = Thread.ofVirtual().name(threadName).start(this::readLoop);
-    }
-
-    /** The next item, or null when none came within {@code waitMillis}; an event's room is freed as it is taken. */
+    /** The next item, or null when no whole frame came within {@code waitMillis}. */
     @Nullable
     Item poll(long waitMillis) throws InterruptedException {
-        Item item = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
-        if (item instanceof Event e) {
-            room.release(weight(e.event()));
-        }
-        return item;
-    }
-
-    private void readLoop() {
         try {
-            FrameReader events = frames.apply(call.body());
-            while (!closed) {
-                Optional<SseEvent> e = events.next();
-                if (e.isEmpty()) {
-                    break;
-                }
-                if (!put(new Event(e.get()))) {
-                    return;
-                }
+            SseEvent e = frames.poll(TimeUnit.MILLISECONDS.toNanos(waitMillis));
+            if (e != null) {
+                return new Event(e);
             }
-            put(new End(null));
-        } catch (Throwable t) {
-            put(new End(t));
+            return frames.ended() ? new End(null) : null;
+        } catch (InterruptedIOException interrupted) {
+            throw new InterruptedException("interrupted while reading the upstream");
+        } catch (IOException | RuntimeException failed) {
+            return new End(failed);
         }
     }
 
-    private boolean put(Item item) {
-        int weight = item instanceof Event e ? weight(e.event()) : 0;
-        try {
-            while (!room.tryAcquire(weight, 100, TimeUnit.MILLISECONDS)) { // the client is behind: hold back
-                if (closed) {
-                    return false;
-                }
-            }
-            while (!closed) {
-                if (queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                    return true;
-                }
-            }
-            room.release(weight);
-        } catch (InterruptedException stop) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    /** An event's share of the queue's room: its data, capped so that a larger event waits alone. */
-    private static int weight(SseEvent e) {
-        return Math.min(e.data().length(), MAX_QUEUED_CHARS);
-    }
-
-    /**
-     * Aborts the upstream exchange unless it completed, stops the reader thread and waits for it (bounded).
-     * An interrupt while waiting stays set on the thread rather than thrown.
-     */
+    /** Aborts the upstream exchange unless it completed. */
     @Override
     public void close() {
-        closed = true;
-        // abort first: a reader blocked in an upstream read returns at once, so the join below never waits
         call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "stream relay closed", null));
-        Thread r = reader;
-        if (r != null) {
-            r.interrupt();
-            try {
-                r.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread()
-                        .interrupt(); // AutoCloseable: close should not throw it; the caller sees the flag
-            }
-        }
-        queue.clear();
     }
 }
