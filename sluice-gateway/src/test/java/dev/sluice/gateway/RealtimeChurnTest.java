@@ -101,16 +101,7 @@ class RealtimeChurnTest {
         long deadline = t0 + BUDGET.toNanos();
         AtomicInteger peakOpen = new AtomicInteger();
         var sessions = realtimeSessions();
-        Thread sampler = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peakOpen.accumulateAndGet(sessions.open(), Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        Thread sampler = samplePeak(sessions, peakOpen, 5);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < CONCURRENCY; w++) {
@@ -235,6 +226,20 @@ class RealtimeChurnTest {
     /** Sluice's realtime sessions (its stats over HTTP would be too slow to sample). */
     static dev.sluice.gateway.realtime.Sessions realtimeSessions() throws Exception {
         return realtimeSessions(SLUICE);
+    }
+
+    /** A thread that keeps the most sessions seen open at once in {@code peak}, every {@code everyMillis}, until interrupted. */
+    static Thread samplePeak(dev.sluice.gateway.realtime.Sessions sessions, AtomicInteger peak, long everyMillis) {
+        return Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(sessions.open(), Math::max);
+                try {
+                    Thread.sleep(everyMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     static dev.sluice.gateway.realtime.Sessions realtimeSessions(SluiceExtension sluice) throws Exception {
