@@ -86,7 +86,9 @@ final class UsageCommand implements Callable<Integer> {
                     long end = Math.min(rows, sent + slice);
                     while (sent < end) {
                         if (recorder.stats().queued() > queueSize / 2) {
-                            Thread.sleep(1);
+                            if (!settled(recorder, sent - queueSize / 2)) {
+                                return 1;
+                            }
                             continue;
                         }
                         long t0 = threads.getThreadCpuTime(me);
@@ -97,8 +99,8 @@ final class UsageCommand implements Callable<Integer> {
                         myRecordNanos += threads.getThreadCpuTime(me) - t0;
                         sent += n;
                     }
-                    while (recorder.stats().written() < sent) {
-                        Thread.sleep(1);
+                    if (!settled(recorder, sent)) {
+                        return 1;
                     }
                     long wall = System.nanoTime() - sliceStart;
                     long wrote = recorder.stats().written() - written0;
@@ -193,5 +195,35 @@ final class UsageCommand implements Callable<Integer> {
             k[i] = "key_" + Integer.toHexString(0x1000 + i * 7919);
         }
         return k;
+    }
+
+    /** How long the writer may make no progress before the run gives up (a store that is down or stuck). */
+    private static final long STUCK_NANOS = 60_000_000_000L;
+
+    /**
+     * Waits until {@code upTo} records are written (the producer paces itself on the writer, polling every
+     * millisecond). False, with the reason on stderr, when records were dropped (the figures would not be per record
+     * written) or the writer wrote nothing for a minute: the run stops instead of waiting for ever.
+     */
+    private static boolean settled(UsageRecorder recorder, long upTo) throws InterruptedException {
+        long written = recorder.stats().written();
+        long progressAt = System.nanoTime();
+        while (written < upTo) {
+            UsageRecorder.Stats st = recorder.stats();
+            if (st.dropped() > 0) {
+                System.err.println("sluice-bench: the recorder dropped " + st.dropped() + " records; stopping");
+                return false;
+            }
+            if (st.written() > written) {
+                written = st.written();
+                progressAt = System.nanoTime();
+            } else if (System.nanoTime() - progressAt > STUCK_NANOS) {
+                System.err.println("sluice-bench: nothing written for a minute (" + st.writeFailures()
+                        + " write failures, last: " + st.lastError() + "); stopping");
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
     }
 }
