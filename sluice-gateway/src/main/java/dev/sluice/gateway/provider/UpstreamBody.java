@@ -84,7 +84,9 @@ final class UpstreamBody implements Response.Listener, ByteSource {
         if (t != null) {
             fail(t);
         }
-        head.completeExceptionally(t != null ? t : new IOException("the upstream response ended before its head"));
+        if (!head.isDone()) { // no exception is built for the usual end, after the head arrived
+            head.completeExceptionally(t != null ? t : new IOException("the upstream response ended before its head"));
+        }
     }
 
     private void fail(Throwable t) {
