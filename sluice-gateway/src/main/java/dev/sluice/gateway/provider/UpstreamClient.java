@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -21,6 +22,9 @@ public final class UpstreamClient implements AutoCloseable {
 
     private final String name;
     private final URI baseUrl;
+    /** The Host header, from the base URL: set on each request so Jetty need not build a URI to find it. */
+    private final String host;
+
     private final HttpClient http;
     private final int maxConnections;
     private final int maxQueued;
@@ -33,6 +37,7 @@ public final class UpstreamClient implements AutoCloseable {
     private UpstreamClient(String name, URI baseUrl, HttpClient http, int maxConnections, int maxQueued) {
         this.name = name;
         this.baseUrl = baseUrl;
+        this.host = hostHeader(baseUrl);
         this.http = http;
         this.maxConnections = maxConnections;
         this.maxQueued = maxQueued;
@@ -58,6 +63,9 @@ public final class UpstreamClient implements AutoCloseable {
         http.setFollowRedirects(false);
         http.setUserAgentField(null);
         http.getContentDecoderFactories().clear(); // relay bytes as sent; never inflate unbounded
+        // one client serves every caller: a cookie one upstream answer sets must never ride on another caller's
+        // request (and without a store Jetty builds no URI per request to match cookies against)
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
         http.start();
         return new UpstreamClient(name, baseUrl, http, maxConnections, maxQueued);
     }
@@ -121,6 +129,7 @@ public final class UpstreamClient implements AutoCloseable {
                     headers.forEach((k, values) -> values.forEach(v -> h.add(k, v)));
                     // Jetty 12.1 asks for gzip even with no decoder installed; ask for the bytes as they are
                     h.put(HttpHeader.ACCEPT_ENCODING, "identity");
+                    h.put(HttpHeader.HOST, host);
                 });
         if (body.length > 0) {
             String type = headers.getOrDefault("content-type", List.of("application/json"))
@@ -152,6 +161,14 @@ public final class UpstreamClient implements AutoCloseable {
             resolved.putIfAbsent(pathAndQuery, uri);
         }
         return uri;
+    }
+
+    /** {@code host[:port]} of a base URL, the port left out when it is the scheme's default (as Jetty writes it). */
+    static String hostHeader(URI base) {
+        String h = base.getHost();
+        int port = base.getPort();
+        int defaultPort = "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80;
+        return port < 0 || port == defaultPort ? h : h + ":" + port;
     }
 
     /**
