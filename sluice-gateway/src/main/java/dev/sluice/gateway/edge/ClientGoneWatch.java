@@ -3,7 +3,6 @@ package dev.sluice.gateway.edge;
 import io.helidon.webserver.ConnectionContext;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -21,14 +20,13 @@ import org.jspecify.annotations.Nullable;
  * request or closes; a client that does neither within the idle timeout has its connection closed,
  * the same bound as any idle keep-alive connection.
  * <p>
- * The watcher starts {@link #START_DELAY} after the request: an answer that comes sooner (a cache
- * hit, a fast model) never pays for it — measured, the hand-offs on the next request of a kept
+ * The watcher starts {@link #START_DELAY} after the request (within the next 10 ms; no timer of its own): an answer that comes sooner (a cache hit, a fast model) never pays for it — measured, the hand-offs on the next request of a kept
  * connection cost about 70 µs — and a client that left meanwhile is seen the moment it starts.
  */
 public final class ClientGoneWatch {
 
     /** Watches nothing (streams, detached handlers): never gone. */
-    public static final ClientGoneWatch NONE = new ClientGoneWatch(null, null, Duration.ZERO, false);
+    public static final ClientGoneWatch NONE = new ClientGoneWatch(null, null, null, Duration.ZERO, false);
 
     /** How long after admission the watch begins. */
     static final Duration START_DELAY = Duration.ofMillis(25);
@@ -41,12 +39,21 @@ public final class ClientGoneWatch {
     private final boolean closeAfter;
     private final AtomicReference<Runnable> onGone = new AtomicReference<>(ClientGoneWatch::nothing);
     private volatile boolean gone;
-    private @Nullable Future<?> pendingStart;
     private @Nullable Thread watcher;
+    /** The watch that starts this one; null only in {@link #NONE}. */
+    private final @Nullable ConnectionWatch edge;
+    /** When it is to start ({@link ConnectionWatch}'s clock). */
+    volatile long dueAt;
+
     private boolean finished;
 
     private ClientGoneWatch(
-            @Nullable ClientConnection connection, @Nullable ConnectionContext ctx, Duration idle, boolean closeAfter) {
+            @Nullable ConnectionWatch edge,
+            @Nullable ClientConnection connection,
+            @Nullable ConnectionContext ctx,
+            Duration idle,
+            boolean closeAfter) {
+        this.edge = edge;
         this.connection = connection;
         this.ctx = ctx;
         this.idle = idle;
@@ -64,16 +71,15 @@ public final class ClientGoneWatch {
         return connection
                 .context()
                 .map(ctx -> {
-                    ClientGoneWatch w = new ClientGoneWatch(connection, ctx, idle, closeAfter);
-                    synchronized (w) {
-                        w.pendingStart = edge.schedule(w::startWatcher, START_DELAY);
-                    }
+                    ClientGoneWatch w = new ClientGoneWatch(edge, connection, ctx, idle, closeAfter);
+                    edge.startLater(w, START_DELAY);
                     return w;
                 })
                 .orElse(NONE);
     }
 
-    private synchronized void startWatcher() {
+    /** Starts the watcher unless the answer is already out; the connection's sweep calls it when it is due. */
+    synchronized void startWatcher() {
         if (!finished) {
             ConnectionContext c = watched();
             watcher = Thread.ofVirtual()
@@ -134,12 +140,12 @@ public final class ClientGoneWatch {
         Thread started;
         synchronized (this) {
             finished = true;
-            if (pendingStart != null) {
-                pendingStart.cancel(false);
-            }
             started = watcher;
         }
         clear();
+        if (edge != null) {
+            edge.forget(this);
+        }
         if (closeAfter && connection != null) {
             connection.cut();
         }

@@ -8,10 +8,9 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +41,13 @@ public final class ConnectionWatch implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("sluice.edge");
     private static final long CUT_GRACE_NANOS = 1_000_000_000L;
 
+    /** How often the client-gone watches waiting to start are checked. */
+    private static final long WATCH_CHECK_MS = 10;
+
     private final Map<Thread, ClientConnection> byThread = new ConcurrentHashMap<>();
+    /** Client-gone watches not started yet (at most one per connection being answered). */
+    private final Set<ClientGoneWatch> waiting = ConcurrentHashMap.newKeySet();
+
     private final Map<Cut, LongAdder> cuts = new ConcurrentHashMap<>();
     private final long headerNanos;
     private final long bodyNanos;
@@ -72,11 +77,12 @@ public final class ConnectionWatch implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.setRemoveOnCancelPolicy(true); // whole-answer watches are cancelled far more often than run
         this.sweeper = timer;
         long ms = Math.max(10, period.toMillis());
         // the sweep catches its own failures and close() ends it with the executor: nothing to wait for
         Future<?> unused = sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        unused = sweeper.scheduleWithFixedDelay(
+                this::startDueQuietly, WATCH_CHECK_MS, WATCH_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -138,12 +144,38 @@ public final class ConnectionWatch implements AutoCloseable {
         return c != null ? c : ClientConnection.DETACHED;
     }
 
-    /** Runs {@code task} on the watch's thread after {@code delay}; a cancelled future once closed. */
-    Future<?> schedule(Runnable task, Duration delay) {
+    /**
+     * Starts {@code watch} once {@code delay} has passed, at the next pass of a 10 ms check over the watches
+     * waiting. No timer per request: a timer scheduled and cancelled for every whole answer woke this watch's
+     * thread about once a request (issue 20); adding to and removing from a set wakes nobody.
+     */
+    void startLater(ClientGoneWatch watch, Duration delay) {
+        watch.dueAt = clock.getAsLong() + delay.toNanos();
+        waiting.add(watch);
+    }
+
+    /** {@code watch} is finished: it is not to be started. */
+    void forget(ClientGoneWatch watch) {
+        waiting.remove(watch);
+    }
+
+    /** Starts the waiting watches that are due; the 10 ms check calls it, tests may too. */
+    // waiting is a concurrent set: its iterator is weakly consistent, so removing while iterating is safe
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
+    void startDue() {
+        long now = clock.getAsLong();
+        for (ClientGoneWatch w : waiting) {
+            if (now - w.dueAt >= 0 && waiting.remove(w)) {
+                w.startWatcher();
+            }
+        }
+    }
+
+    private void startDueQuietly() {
         try {
-            return sweeper.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-            return CompletableFuture.completedFuture(null);
+            startDue();
+        } catch (RuntimeException | Error e) { // a failed pass must not end the schedule
+            LOG.log(System.Logger.Level.WARNING, "starting client-gone watches failed", e);
         }
     }
 
@@ -207,6 +239,7 @@ public final class ConnectionWatch implements AutoCloseable {
             Thread.currentThread().interrupt(); // AutoCloseable: close should not throw it; the caller sees the flag
         }
         byThread.clear();
+        waiting.clear();
     }
 
     enum Phase {
