@@ -66,7 +66,7 @@ final class ShutdownSignals {
     static void defaultLogFormat() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty(
-                    "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n");
+                    "java.util.logging.SimpleFormatter.format", dev.sluice.gateway.logging.TextLogFormatter.FORMAT);
         }
     }
 }

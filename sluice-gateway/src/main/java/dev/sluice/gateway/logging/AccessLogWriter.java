@@ -43,7 +43,7 @@ public final class AccessLogWriter implements AutoCloseable, LeakSource {
 
     private static final int BATCH = 512;
     /** How long the idle writer sleeps: the most a line waits before it is written. */
-    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** Counters: every offered line ends written, dropped, or still queued. */
     public record Stats(long offered, long written, long dropped, int queued, int capacity) {}
