@@ -56,9 +56,16 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Option(
             names = "--warmup-seconds",
-            defaultValue = "15",
-            description = "load before the recording starts (default: ${DEFAULT-VALUE})")
+            defaultValue = "60",
+            description = "load before the recording starts (default: ${DEFAULT-VALUE}; on one core the JIT still"
+                    + " compiles for well over 15 s, and its work would count as Sluice's)")
     int warmupSeconds;
+
+    @Option(
+            names = "--bare",
+            description = "profile the bare relay (Helidon server + Jetty client, nothing else) instead of Sluice:"
+                    + " the floor under Sluice's cost")
+    boolean bare;
 
     @Option(names = "--top", defaultValue = "20", description = "rows per table (default: ${DEFAULT-VALUE})")
     int top;
@@ -74,7 +81,7 @@ final class ProfileCommand implements Callable<Integer> {
         PrintStream log = System.err;
         Instant started = Instant.now();
         Machine machine = Machine.current();
-        String name = "profile-" + kind.name().toLowerCase(Locale.ROOT);
+        String name = "profile-" + kind.name().toLowerCase(Locale.ROOT) + (bare ? "-bare" : "");
         Files.createDirectories(options.out);
         Path jfr = options.out.resolve(name + ".jfr").toAbsolutePath();
         Files.deleteIfExists(jfr);
@@ -86,7 +93,8 @@ final class ProfileCommand implements Callable<Integer> {
             settings.put("upstream.url", fake.baseUri().toString());
             settings.put("upstream.api-key", "bench");
             settings.put("log.requests", "true"); // Sluice's default, which the other scenarios turn off
-            try (SluiceProcess sluice = SluiceProcess.start(flags, options.settings(settings), options.sluiceCpus)) {
+            try (SluiceProcess sluice =
+                    SluiceProcess.start(flags, options.settings(settings), options.sluiceCpus, bare)) {
                 AtomicLong counter = new AtomicLong();
                 try (TrafficClient client = TrafficClient.create(sluice.baseUri(), Duration.ofSeconds(30))) {
                     OpenLoop loop = new OpenLoop(() -> client.call(call(counter.getAndIncrement())), 4000);
@@ -160,7 +168,7 @@ final class ProfileCommand implements Callable<Integer> {
             double kernel,
             JfrSummary jfr) {
         StringBuilder md = new StringBuilder();
-        md.append("# Where Sluice's time goes: ")
+        md.append(bare ? "# Where the bare relay's time goes: " : "# Where Sluice's time goes: ")
                 .append(kind == Kind.WHOLE ? "whole answers" : "streams")
                 .append("\n\n");
         md.append(Output.context(Output.commandLine(spec), machine, sluice)).append("\n\n");
@@ -176,9 +184,10 @@ final class ProfileCommand implements Callable<Integer> {
                 sum.endToEnd().p99Ms()));
         md.append(String.format(
                 Locale.ROOT,
-                "**Sluice CPU per request: %.0f µs** (user %.0f, kernel %.0f), from /proc/PID/stat over the recorded step,"
+                "**%s CPU per request: %.0f µs** (user %.0f, kernel %.0f), from /proc/PID/stat over the recorded step,"
                         + " JFR's own sampling included. %,d CPU samples, started %s. Allocation weights are JFR's"
                         + " samples: a site's share is an estimate, the total per request is close.%n%n",
+                bare ? "Bare relay" : "Sluice",
                 user + kernel,
                 user,
                 kernel,

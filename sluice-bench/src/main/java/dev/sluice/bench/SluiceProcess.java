@@ -60,6 +60,15 @@ final class SluiceProcess implements AutoCloseable {
     /** As {@link #start(List, Map)}, pinned to {@code cpus} ({@code taskset -c} list, e.g. {@code 1}) unless empty. */
     static SluiceProcess start(List<String> jvmFlags, Map<String, String> settings, String cpus)
             throws IOException, InterruptedException {
+        return start(jvmFlags, settings, cpus, false);
+    }
+
+    /**
+     * As {@link #start(List, Map, String)}; with {@code bare}, the process is {@link BareRelay} to the
+     * settings' {@code upstream.url} instead of Sluice (the floor a profile compares Sluice with).
+     */
+    static SluiceProcess start(List<String> jvmFlags, Map<String, String> settings, String cpus, boolean bare)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("sluice-bench-sluice");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -83,14 +92,14 @@ final class SluiceProcess implements AutoCloseable {
         if (logging != null) {
             cmd.add("-Djava.util.logging.config.file=" + logging);
         }
-        cmd.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.sluice.gateway.cli.SluiceCli",
-                "serve",
-                "--port",
-                Integer.toString(port)));
-        all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        String upstream = all.get("upstream.url");
+        if (bare && upstream != null) {
+            cmd.addAll(List.of(BareRelay.class.getName(), "--port", Integer.toString(port), "--upstream", upstream));
+        } else {
+            cmd.addAll(List.of("dev.sluice.gateway.cli.SluiceCli", "serve", "--port", Integer.toString(port)));
+            all.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
+        }
         Process p;
         try {
             p = new ProcessBuilder(cmd)
