@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class AccessLogBenchmark {
 
-    private static final String SHIPPED_FORMAT = "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n";
+    private static final String SHIPPED_FORMAT = dev.sluice.gateway.logging.TextLogFormatter.FORMAT;
 
     PrintStream savedErr;
     Logger access; // held: JUL keeps loggers weakly

@@ -1,11 +1,12 @@
 package dev.sluice.gateway.provider;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
@@ -134,7 +135,8 @@ public final class UpstreamClient implements AutoCloseable {
         if (body.length > 0) {
             String type = headers.getOrDefault("content-type", List.of("application/json"))
                     .get(0);
-            request.body(new BytesRequestContent(type, body));
+            // what BytesRequestContent makes, without its stream pipeline per request
+            request.body(new ByteBufferRequestContent(type, ByteBuffer.wrap(body)));
         }
         UpstreamBody listener = new UpstreamBody();
         request.send(listener);
