@@ -114,6 +114,35 @@ class TranslatedStreamsTest {
     }
 
     @Test
+    void eachFrameReachesTheClientAsItArrivesNotWithTheNext() throws Exception {
+        // frames that arrive together leave in one write; a paced stream's frames must still come one by one
+        java.util.List<Long> arrivals = new java.util.ArrayList<>();
+        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+                .post(
+                        "/v1/chat/completions",
+                        Map.of(
+                                "authorization",
+                                "Bearer " + SluiceExtension.CLIENT_KEY,
+                                "content-type",
+                                "application/json"),
+                        Http.chatBody("to-anthropic", true))) {
+            assertThat(s.status()).isEqualTo(200);
+            while (s.next(Duration.ofSeconds(5)).isPresent()) {
+                arrivals.add(System.nanoTime());
+            }
+        }
+        assertThat(arrivals).hasSizeGreaterThan(40);
+        long spreadMillis = (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / 1_000_000;
+        long gaps = java.util.stream.IntStream.range(1, arrivals.size())
+                .filter(i -> arrivals.get(i) - arrivals.get(i - 1) > 10_000_000L)
+                .count();
+        assertThat(spreadMillis)
+                .as("40 deltas 25 ms apart reach the client over the stream's second, not at its end")
+                .isGreaterThan(600);
+        assertThat(gaps).as("deltas arriving apart, one by one").isGreaterThan(25);
+    }
+
+    @Test
     void aClientLeavingATranslatedStreamCancelsTheUpstreamExchange() throws Exception {
         long abortedBefore = FAKE.provider().exchangesAborted();
         try (SseStream s = SseTestClient.connect(SLUICE.baseUri())

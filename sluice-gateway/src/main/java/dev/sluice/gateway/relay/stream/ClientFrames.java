@@ -11,9 +11,10 @@ import java.util.function.LongSupplier;
  * One attempt's frames on their way into the client's stream. The frames before the first content
  * (message_start, a block's start) are held back, up to {@value #MAX_HELD_BYTES} bytes: an attempt that fails
  * before content has shown the client nothing but comments, so another target can answer into the same
- * stream. Once content goes out (or the bound is passed) the attempt is committed and every frame is written
- * and flushed as it comes, each handed whole to {@code written} (the response cache, the session and the
- * stored response read frame by frame).
+ * stream. Once content goes out (or the bound is passed) the attempt is committed and every frame is written as
+ * it comes, each handed whole to {@code written} (the response cache, the session and the stored response read
+ * frame by frame); the relay {@link #flush}es before it waits for the upstream, so frames that arrived together
+ * leave in one write and no frame waits for one that has not arrived.
  */
 final class ClientFrames {
 
@@ -30,6 +31,9 @@ final class ClientFrames {
 
     private int heldBytes;
     private boolean committed;
+    /** Frames written and not flushed yet. */
+    private boolean unflushed;
+
     private volatile long firstWriteNanos;
 
     ClientFrames(ClientStream client, StreamTranslator translator, Consumer<byte[]> written, LongSupplier nanoTime) {
@@ -65,6 +69,15 @@ final class ClientFrames {
     /** A {@code : ping} comment, which no SSE client shows: how a vanished client is noticed. */
     void ping() throws StreamRelay.ClientGoneException {
         client.write(PING);
+        unflushed = false;
+    }
+
+    /** Sends the frames written since the last flush. */
+    void flush() throws StreamRelay.ClientGoneException {
+        if (unflushed) {
+            client.flush();
+            unflushed = false;
+        }
     }
 
     /** Whether this attempt's frames reached the client. */
@@ -81,7 +94,8 @@ final class ClientFrames {
         if (bytes.length == 0) {
             return;
         }
-        client.write(bytes);
+        client.writeLater(bytes);
+        unflushed = true;
         written.accept(bytes); // the answer as sent, for the response cache, the session, the stored response
         if (firstWriteNanos == 0) {
             firstWriteNanos = nanoTime.getAsLong();

@@ -58,14 +58,35 @@ public final class ClientStream {
      * socket, the write fails and the stream ends as cancelled (upstream aborted, permit released).
      */
     public void write(byte[] bytes) throws StreamRelay.ClientGoneException {
+        put(bytes, true);
+    }
+
+    /**
+     * Writes one frame without flushing it: a frame that more frames already read will follow goes out with them.
+     * It may still reach the socket when the response's buffer fills, under the same write deadline.
+     */
+    void writeLater(byte[] bytes) throws StreamRelay.ClientGoneException {
+        put(bytes, false);
+    }
+
+    /** Sends what {@link #writeLater} left in the response's buffer. */
+    void flush() throws StreamRelay.ClientGoneException {
+        put(null, true);
+    }
+
+    private void put(byte @Nullable [] bytes, boolean flush) throws StreamRelay.ClientGoneException {
         OutputStream o = out;
         if (o == null) {
             throw new IllegalStateException("the stream was not begun");
         }
         client.writeStarts(timing.now() + writeDeadline.toNanos());
         try {
-            o.write(bytes);
-            o.flush();
+            if (bytes != null) {
+                o.write(bytes);
+            }
+            if (flush) {
+                o.flush();
+            }
         } catch (java.io.IOException | RuntimeException e) {
             // Helidon reports a vanished client as ServerConnectionException / UncheckedIOException
             throw new StreamRelay.ClientGoneException(e);

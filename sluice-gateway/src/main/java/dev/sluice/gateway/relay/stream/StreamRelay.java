@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Relays one upstream stream to the client, frame by frame, with a flush per frame, all on the request's
  * thread: it reads the upstream's frames through {@link UpstreamEvents} (each read waits at most until the next
- * deadline or heartbeat is due), translates each into the client's dialect and writes it through {@link ClientFrames}, sends {@code : ping} heartbeats when nothing was written for a while (so a
+ * deadline or heartbeat is due), translates each into the client's dialect and writes it through {@link ClientFrames}
+ * (frames that arrived together go out in one write, flushed before the relay waits for more), sends {@code : ping} heartbeats when nothing was written for a while (so a
  * vanished client is noticed), and enforces the first-token and idle deadlines. The frames before the
  * first content (message_start, a block's start) are held back: an attempt that fails before content
  * has shown the client nothing but comments, so another target can answer into the same stream. A
@@ -82,20 +83,24 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
         boolean sawStop = false;
         try {
             while (true) {
-                UpstreamEvents.Item item = upstream.poll(pollMs);
+                UpstreamEvents.Item item = upstream.poll(0); // what already arrived goes out in one write
+                if (item == null) {
+                    out.flush(); // nothing more yet: what was written goes out before the wait
+                    item = upstream.poll(pollMs);
+                }
                 now = nanoTime.getAsLong();
                 String reason = terminateReason;
                 if (reason != null) {
                     if (sawStop) {
                         out.flushHeld();
-                        return done(Outcome.SUCCESS); // the answer is complete: nothing is written after message_stop
+                        return succeeded(); // the answer is complete: nothing is written after message_stop
                     }
                     call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, reason, null));
                     return broke(new StreamBreak("overloaded_error", reason, null, !out.committed(), false, true));
                 }
                 if (item == null) {
                     if (sawStop && now - lastUpstream > AFTER_STOP_GRACE_NANOS) {
-                        return done(Outcome.SUCCESS); // complete; an upstream that does not end its response is cut
+                        return succeeded(); // complete; an upstream that does not end its response is cut
                     }
                     if (!sawStop
                             && !translator.contentDelivered()
@@ -119,14 +124,14 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 }
                 if (item instanceof UpstreamEvents.End end) {
                     if (sawStop) {
-                        return done(Outcome.SUCCESS);
+                        return succeeded();
                     }
                     if (end.failure() == null && translator.finishSeen()) {
                         // a clean end after the finish signal and usage, only without the terminator: the
                         // answer is whole, so the client gets its own closing frames
                         out.send(translator.closingFrames());
                         out.flushHeld();
-                        return done(Outcome.SUCCESS);
+                        return succeeded();
                     }
                     return broke(StreamBreak.ended(end.failure(), !out.committed()));
                 }
@@ -187,6 +192,12 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
             call.abort(new UpstreamFailure(UpstreamFailure.Kind.ABORTED, "interrupted", interrupted));
             return done(Outcome.CANCELLED);
         }
+    }
+
+    /** The answer is complete: what is still unflushed goes out (a client gone meanwhile is told as such). */
+    private Relayed succeeded() throws ClientGoneException {
+        out.flush();
+        return done(Outcome.SUCCESS);
     }
 
     private static Relayed done(Outcome o) {
