@@ -47,6 +47,8 @@ final class UpstreamBody implements Response.Listener, ByteSource {
     private boolean ended;
     private @Nullable Throwable failure;
     private boolean closed;
+    /** {@link #wake()} was called: a timed read waiting (or the next) reads 0. */
+    private boolean woken;
 
     @Override
     public void onHeaders(Response response) {
@@ -158,7 +160,8 @@ final class UpstreamBody implements Response.Listener, ByteSource {
                 if (waitNanos < 0) {
                     arrived.await();
                 } else {
-                    if (left <= 0) {
+                    if (left <= 0 || woken) {
+                        woken = false;
                         return 0;
                     }
                     left = arrived.awaitNanos(left);
@@ -213,6 +216,17 @@ final class UpstreamBody implements Response.Listener, ByteSource {
         try {
             closed = true;
             dropChunk();
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a timed read that is waiting now, or the next one: it reads 0 (nothing yet) at once. */
+    void wake() {
+        lock.lock();
+        try {
+            woken = true;
             arrived.signalAll();
         } finally {
             lock.unlock();

@@ -113,6 +113,11 @@ public final class UpstreamCall implements AutoCloseable {
         }
     }
 
+    /** Ends a timed read of {@link #source()} that is waiting now (it reads 0), without aborting anything. */
+    public void wake() {
+        listener.wake();
+    }
+
     /** Aborts the exchange (closing its connection) unless it already completed. Idempotent. */
     public void abort(Throwable cause) {
         // the future only tells whether this call was the one that aborted it: nothing to wait for

@@ -173,6 +173,33 @@ class UpstreamBodyTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aWakeEndsAWaitingTimedReadWithNothing() throws Exception {
+        try (UpstreamCall call = get("/slow")) { // "abc", 800 ms of nothing, "def"
+            ByteSource in = call.source();
+            assertThat(readUpTo(in, 3, 2000)).isEqualTo("abc");
+            Thread waker = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                call.wake();
+            });
+            long t0 = System.nanoTime();
+            int n = in.read(new byte[8], 0, 8, Duration.ofSeconds(10).toNanos());
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            waker.join();
+            assertThat(n).as("woken: nothing yet, not the end").isZero();
+            assertThat(waitedMs)
+                    .as("woken after 100 ms, long before the 800 ms pause ends")
+                    .isLessThan(600);
+            assertThat(readUpTo(in, 3, 3000))
+                    .as("the body goes on after the wake")
+                    .isEqualTo("def");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void aReadAfterTheCallWasClosedFailsInsteadOfEnding() throws Exception {
         UpstreamCall call = get("/slow");
         ByteSource in = call.source();

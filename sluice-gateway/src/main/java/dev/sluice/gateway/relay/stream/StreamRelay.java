@@ -75,7 +75,8 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
     public Relayed relay() {
         Duration heartbeat = settings.heartbeat();
         Duration idle = settings.idle();
-        long pollMs = Math.max(10, Math.min(heartbeat.toMillis(), 250));
+        long longestWaitMs = Math.max(10, heartbeat.toMillis());
+        long firstTokenNanos = settings.firstToken().toNanos();
         long start = nanoTime.getAsLong();
         long now = start;
         long lastWrite = now;
@@ -86,7 +87,14 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
                 UpstreamEvents.Item item = upstream.poll(0); // what already arrived goes out in one write
                 if (item == null) {
                     out.flush(); // nothing more yet: what was written goes out before the wait
-                    item = upstream.poll(pollMs);
+                    long t = nanoTime.getAsLong();
+                    long due = sawStop
+                            ? lastUpstream + AFTER_STOP_GRACE_NANOS
+                            : Math.min(
+                                    Math.min(lastWrite + heartbeat.toNanos(), lastUpstream + idle.toNanos()),
+                                    translator.contentDelivered() ? Long.MAX_VALUE : start + firstTokenNanos);
+                    // wakes when the next deadline or heartbeat is due (terminate() wakes it sooner), not on a beat
+                    item = upstream.poll(Math.min(longestWaitMs, Math.max(1, (due - t + 999_999) / 1_000_000)));
                 }
                 now = nanoTime.getAsLong();
                 String reason = terminateReason;
@@ -216,6 +224,7 @@ public final class StreamRelay implements Drain.Terminable, AutoCloseable {
     @Override
     public void terminate(String reason) {
         terminateReason = reason;
+        call.wake(); // a relay waiting for the upstream sees it now, not when its wait ends
     }
 
     /** Aborts the upstream exchange unless it completed. */
