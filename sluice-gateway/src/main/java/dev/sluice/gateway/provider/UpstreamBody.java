@@ -3,8 +3,6 @@ package dev.sluice.gateway.provider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One upstream response as Jetty delivers it, read by the request's own thread: the head as a future, the body
- * as copies of Jetty's chunks. A chunk is copied when it arrives and the next is asked for at once, on Jetty's
- * own thread, while less than {@link #MAX_AHEAD} bytes wait unread; past that Jetty is asked only once the reader
- * has caught up, so a reader that is behind holds the upstream back through TCP with a bounded amount read
- * ahead. (Asking from the reader's thread after every chunk cost a wake-up of Jetty's selector per chunk: a
- * system call to wake it and one to re-arm the socket, issue 20.) A read can wait for a bounded time
- * ({@link #read(byte[], int, int, long)}), so the thread that relays a stream also keeps its deadlines and
- * heartbeats without a second thread reading for it; this replaced Jetty's {@code InputStreamResponseListener}
- * and the per-stream reader thread (issue 20).
+ * one chunk at a time. Jetty hands over a chunk and is asked for the next only when the reader has taken all of
+ * it, so at most one chunk is held and a reader that is behind holds the upstream back through TCP. A read can
+ * wait for a bounded time ({@link #read(byte[], int, int, long)}), so the thread that relays a stream also keeps
+ * its deadlines and heartbeats without a second thread reading for it; this replaced Jetty's
+ * {@code InputStreamResponseListener} and the per-stream reader thread (issue 20).
  */
 final class UpstreamBody implements Response.Listener, ByteSource {
 
@@ -33,17 +28,9 @@ final class UpstreamBody implements Response.Listener, ByteSource {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
 
-    /** Bytes read ahead of the reader at most (plus one chunk): past this, Jetty is asked for more only on a read. */
-    static final int MAX_AHEAD = 64 * 1024;
-
     // guarded by lock
-    private final ArrayDeque<byte[]> held = new ArrayDeque<>(4);
-    private int heldBytes;
-    /** How far the first held array has been read. */
-    private int headOffset;
-    /** Jetty's demand, kept while too much is held; null when Jetty was asked already. */
+    private Content.@Nullable Chunk chunk;
     private @Nullable Runnable demander;
-
     private boolean ended;
     private @Nullable Throwable failure;
     private boolean closed;
@@ -61,32 +48,20 @@ final class UpstreamBody implements Response.Listener, ByteSource {
             demand.run();
             return;
         }
-        boolean askNow;
-        boolean wasClosed;
         lock.lock();
         try {
-            wasClosed = closed;
             if (!closed) {
-                ByteBuffer bytes = c.getByteBuffer();
-                byte[] copy = new byte[bytes.remaining()];
-                bytes.get(copy);
-                held.addLast(copy);
-                heldBytes += copy.length;
-                askNow = heldBytes < MAX_AHEAD;
-                demander = askNow ? null : demand;
+                c.retain();
+                chunk = c;
+                demander = demand;
                 arrived.signal();
-            } else {
-                askNow = false;
+                return;
             }
         } finally {
             lock.unlock();
         }
-        if (askNow) {
-            demand.run(); // on Jetty's thread: the next chunk is read without waking the selector
-        } else if (wasClosed) {
-            // closed by the reader: nobody reads on, so the exchange is aborted (the future says only who aborted it)
-            CompletableFuture<Boolean> unused = response.abort(new java.nio.channels.AsynchronousCloseException());
-        }
+        // closed by the reader: nobody reads on, so the exchange is aborted (the future says only who aborted it)
+        CompletableFuture<Boolean> unused = response.abort(new java.nio.channels.AsynchronousCloseException());
     }
 
     @Override
@@ -122,7 +97,7 @@ final class UpstreamBody implements Response.Listener, ByteSource {
             if (failure == null) {
                 failure = t;
             }
-            demander = null; // the exchange is over: nothing more is asked for; what arrived is still read
+            dropChunk(); // the exchange is over: what was not read is let go, and no more is asked for
             arrived.signal();
         } finally {
             lock.unlock();
@@ -145,14 +120,14 @@ final class UpstreamBody implements Response.Listener, ByteSource {
         try {
             long left = waitNanos;
             while (true) {
+                if (failure != null) {
+                    throw failed(failure);
+                }
                 if (closed) {
                     throw new IOException("the upstream exchange was closed");
                 }
-                if (heldBytes > 0) {
-                    break; // what arrived before a failure is read first, as from a socket
-                }
-                if (failure != null) {
-                    throw failed(failure);
+                if (chunk != null) {
+                    break;
                 }
                 if (ended) {
                     return -1;
@@ -167,8 +142,13 @@ final class UpstreamBody implements Response.Listener, ByteSource {
                     left = arrived.awaitNanos(left);
                 }
             }
-            n = take(b, off, len);
-            if (demander != null && heldBytes < MAX_AHEAD / 2) {
+            Content.Chunk c = java.util.Objects.requireNonNull(chunk);
+            java.nio.ByteBuffer bytes = c.getByteBuffer();
+            n = Math.min(len, bytes.remaining());
+            bytes.get(b, off, n);
+            if (!bytes.hasRemaining()) {
+                c.release();
+                chunk = null;
                 demand = demander;
                 demander = null;
             }
@@ -210,6 +190,17 @@ final class UpstreamBody implements Response.Listener, ByteSource {
         };
     }
 
+    /** Ends a timed read that is waiting now, or the next one: it reads 0 (nothing yet) at once. */
+    void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Lets go of a chunk still held; a chunk arriving later aborts the response. Idempotent. */
     void close() {
         lock.lock();
@@ -222,50 +213,13 @@ final class UpstreamBody implements Response.Listener, ByteSource {
         }
     }
 
-    /** Ends a timed read that is waiting now, or the next one: it reads 0 (nothing yet) at once. */
-    void wake() {
-        lock.lock();
-        try {
-            woken = true;
-            arrived.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Up to {@code len} held bytes into {@code b}; at least one is held. Under the lock. */
-    private int take(byte[] b, int off, int len) {
-        int n = 0;
-        while (n < len && heldBytes > 0) {
-            byte[] first = java.util.Objects.requireNonNull(held.peekFirst());
-            int k = Math.min(len - n, first.length - headOffset);
-            System.arraycopy(first, headOffset, b, off + n, k);
-            n += k;
-            headOffset += k;
-            heldBytes -= k;
-            if (headOffset == first.length) {
-                held.pollFirst();
-                headOffset = 0;
-            }
-        }
-        return n;
-    }
-
-    /** Bytes read from the upstream and not yet by the reader. */
-    int heldBytes() {
-        lock.lock();
-        try {
-            return heldBytes;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Lets go of what is held, without asking for more. Under the lock. */
+    /** Releases a chunk still held, without asking for the next. Under the lock. */
     private void dropChunk() {
-        held.clear();
-        heldBytes = 0;
-        headOffset = 0;
-        demander = null;
+        Content.Chunk c = chunk;
+        if (c != null) {
+            c.release();
+            chunk = null;
+            demander = null;
+        }
     }
 }

@@ -209,36 +209,6 @@ class UpstreamBodyTest {
                 .isInstanceOf(java.io.IOException.class);
     }
 
-    @org.junit.jupiter.api.Test
-    void aReaderThatIsBehindHoldsBackTheUpstreamWithABoundReadAhead() throws Exception {
-        int size = 4 * 1024 * 1024;
-        try (UpstreamCall call = get("/?size=" + size + "&chunked=true")) {
-            UpstreamBody body = (UpstreamBody) call.source();
-            long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
-            int most = 0;
-            while (System.nanoTime() < until) { // nothing read meanwhile: the upstream sends on until held back
-                most = Math.max(most, body.heldBytes());
-                Thread.sleep(5);
-            }
-            assertThat(most)
-                    .as("read ahead of a reader that reads nothing")
-                    .isGreaterThan(0)
-                    .isLessThanOrEqualTo(UpstreamBody.MAX_AHEAD + 64 * 1024);
-            byte[] expected = body(size);
-            byte[] got = new byte[size];
-            int n = 0;
-            while (n < size) {
-                int r = body.read(
-                        got, n, Math.min(8192, size - n), Duration.ofSeconds(5).toNanos());
-                assertThat(r).as("the rest arrives once the reader reads").isGreaterThan(0);
-                n += r;
-            }
-            assertThat(got).isEqualTo(expected);
-            assertThat(body.read(new byte[1], 0, 1, Duration.ofSeconds(5).toNanos()))
-                    .isEqualTo(-1);
-        }
-    }
-
     private static byte[] body(int size) {
         byte[] b = new byte[size];
         for (int i = 0; i < size; i++) {

@@ -14,9 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The upstream side of one relayed stream, read by the relaying thread itself: each poll parses the upstream
  * body into frames (SSE events or NDJSON lines) for at most its wait, keeping a frame half arrived for the next.
- * Little is read ahead of the client: the next frame is parsed only after the last was written, and the upstream
- * body reads at most {@code UpstreamBody.MAX_AHEAD} (64 KiB) ahead, so a client that is behind holds back, through
- * Jetty's demand and TCP, the upstream. (It used to be a reader thread and a
+ * Nothing is read ahead of the client: the next frame is read only after the last was written, so a client that
+ * is behind holds back, through Jetty's demand and TCP, the upstream. (It used to be a reader thread and a
  * bounded queue: two threads and two hand-offs per event, issue 20.)
  */
 final class UpstreamEvents implements AutoCloseable {
