@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * request or closes; a client that does neither within the idle timeout has its connection closed,
  * the same bound as any idle keep-alive connection.
  * <p>
- * The watcher starts {@link #START_DELAY} after the request (within the next 10 ms; no timer of its own): an answer that comes sooner (a cache hit, a fast model) never pays for it — measured, the hand-offs on the next request of a kept
- * connection cost about 70 µs — and a client that left meanwhile is seen the moment it starts.
+ * The watcher starts {@link #START_DELAY} after the request (within the next 10 ms, with no timer of its own):
+ * an answer that comes sooner (a cache hit, a fast model) never pays for it — measured, the hand-offs on the
+ * next request of a kept connection cost about 70 µs — and a client that left meanwhile is seen the moment it
+ * starts.
  */
 public final class ClientGoneWatch {
 
@@ -78,7 +80,7 @@ public final class ClientGoneWatch {
                 .orElse(NONE);
     }
 
-    /** Starts the watcher unless the answer is already out; the connection's sweep calls it when it is due. */
+    /** Starts the watcher unless the answer is already out; {@link ConnectionWatch}'s check calls it when due. */
     synchronized void startWatcher() {
         if (!finished) {
             ConnectionContext c = watched();
