@@ -21,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * upstream's frames through {@link UpstreamEvents} (each read waits at most until the next deadline or heartbeat
  * is due), translates each into the client's dialect and writes it through {@link ClientFrames} (frames that
  * arrived together go out in one write, flushed before the relay waits for more), sends {@code : ping}
- * heartbeats when nothing was written for a while (so a vanished client is noticed), and enforces the first-token and idle deadlines. The frames before the
- * first content (message_start, a block's start) are held back: an attempt that fails before content
- * has shown the client nothing but comments, so another target can answer into the same stream. A
+ * heartbeats when nothing was written for a while (so a vanished client is noticed), and enforces the
+ * first-token and idle deadlines. The frames before the first content (message_start, a block's start) are
+ * held back: an attempt that fails before content has shown the client nothing but comments, so another
+ * target can answer into the same stream. A
  * failure is returned as a {@link StreamBreak}, never written here: the caller either continues the answer
  * on another target or ends the stream with an in-band error — never a fabricated message_stop or
  * [DONE]; only an upstream body that ends cleanly after its finish signal gets the client's terminator
