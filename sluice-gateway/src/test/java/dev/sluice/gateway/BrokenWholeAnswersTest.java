@@ -118,20 +118,22 @@ class BrokenWholeAnswersTest {
         assertThat(ms).as("answered after %d ms", ms).isBetween(1400L, 2600L);
     }
 
-    /** A server that answers every request "200, JSON" with no body and closes (a close-delimited empty body). */
+    /**
+     * A server that answers every request "200, JSON" with no body and closes (a close-delimited empty body). Each
+     * connection is served on its own thread and its whole request is read first, so the close is a clean FIN
+     * (closing with request bytes unread would reset the connection, a different failure) and no connection
+     * waits behind another.
+     */
     private static ServerSocket emptyAnswers() {
         try {
             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread.ofVirtual().name("empty-answers").start(() -> {
                 while (!server.isClosed()) {
-                    try (Socket s = server.accept()) {
-                        readHead(s.getInputStream());
-                        OutputStream out = s.getOutputStream();
-                        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
-                                .getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
+                    try {
+                        Socket accepted = server.accept();
+                        Thread.ofVirtual().name("empty-answer").start(() -> answerEmpty(accepted));
                     } catch (IOException closed) {
-                        // the test ended, or the client left
+                        // the test ended
                     }
                 }
             });
@@ -141,19 +143,40 @@ class BrokenWholeAnswersTest {
         }
     }
 
-    /** Reads up to the end of the request head and the body Sluice sends (small). */
-    private static void readHead(InputStream in) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        int n = in.read(buf);
-        String head = n > 0 ? new String(buf, 0, n, StandardCharsets.ISO_8859_1) : "";
-        int end = head.indexOf("\r\n\r\n");
+    private static void answerEmpty(Socket accepted) {
+        try (Socket s = accepted) {
+            readRequest(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException closed) {
+            // the client left
+        }
+    }
+
+    /** Reads the request head, however it arrives, and then its Content-Length body. */
+    private static void readRequest(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int end = -1;
+        while (end < 0) {
+            int n = in.read(buf);
+            if (n < 0) {
+                return;
+            }
+            got.write(buf, 0, n);
+            end = got.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+        }
+        String all = got.toString(StandardCharsets.ISO_8859_1);
         int length = 0;
-        for (String line : head.substring(0, Math.max(0, end)).split("\r\n")) {
+        for (String line : all.substring(0, end).split("\r\n")) {
             if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
                 length = Integer.parseInt(line.substring(15).trim());
             }
         }
-        int have = end < 0 ? 0 : n - end - 4;
+        int have = all.length() - end - 4;
+        int n;
         while (have < length && (n = in.read(buf)) > 0) {
             have += n;
         }
