@@ -94,7 +94,10 @@ final class SluiceProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
         String upstream = all.get("upstream.url");
-        if (bare && upstream != null) {
+        if (bare && upstream == null) {
+            throw new IllegalArgumentException("the bare relay needs upstream.url in the settings");
+        }
+        if (bare) {
             cmd.addAll(List.of(BareRelay.class.getName(), "--port", Integer.toString(port), "--upstream", upstream));
         } else {
             cmd.addAll(List.of("dev.sluice.gateway.cli.SluiceCli", "serve", "--port", Integer.toString(port)));

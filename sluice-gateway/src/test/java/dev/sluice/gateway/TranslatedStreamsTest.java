@@ -113,11 +113,9 @@ class TranslatedStreamsTest {
                 .endsWith("data: [DONE]\n\n");
     }
 
-    @Test
-    void eachFrameReachesTheClientAsItArrivesNotWithTheNext() throws Exception {
-        // frames that arrive together leave in one write; a paced stream's frames must still come one by one
-        java.util.List<Long> arrivals = new java.util.ArrayList<>();
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
+    /** An OpenAI-dialect client's stream on the route to the Anthropic upstream. */
+    private static SseStream openAiStreamToAnthropic() throws Exception {
+        return SseTestClient.connect(SLUICE.baseUri())
                 .post(
                         "/v1/chat/completions",
                         Map.of(
@@ -125,7 +123,14 @@ class TranslatedStreamsTest {
                                 "Bearer " + SluiceExtension.CLIENT_KEY,
                                 "content-type",
                                 "application/json"),
-                        Http.chatBody("to-anthropic", true))) {
+                        Http.chatBody("to-anthropic", true));
+    }
+
+    @Test
+    void eachFrameReachesTheClientAsItArrivesNotWithTheNext() throws Exception {
+        // frames that arrive together leave in one write; a paced stream's frames must still come one by one
+        java.util.List<Long> arrivals = new java.util.ArrayList<>();
+        try (SseStream s = openAiStreamToAnthropic()) {
             assertThat(s.status()).isEqualTo(200);
             while (s.next(Duration.ofSeconds(5)).isPresent()) {
                 arrivals.add(System.nanoTime());
@@ -145,15 +150,7 @@ class TranslatedStreamsTest {
     @Test
     void aClientLeavingATranslatedStreamCancelsTheUpstreamExchange() throws Exception {
         long abortedBefore = FAKE.provider().exchangesAborted();
-        try (SseStream s = SseTestClient.connect(SLUICE.baseUri())
-                .post(
-                        "/v1/chat/completions",
-                        Map.of(
-                                "authorization",
-                                "Bearer " + SluiceExtension.CLIENT_KEY,
-                                "content-type",
-                                "application/json"),
-                        Http.chatBody("to-anthropic", true))) {
+        try (SseStream s = openAiStreamToAnthropic()) {
             assertThat(s.status()).isEqualTo(200);
             assertThat(s.next(Duration.ofSeconds(5))).isPresent();
             s.disconnect();

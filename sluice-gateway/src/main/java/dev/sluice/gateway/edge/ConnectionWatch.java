@@ -45,7 +45,10 @@ public final class ConnectionWatch implements AutoCloseable {
     private static final long WATCH_CHECK_MS = 10;
 
     private final Map<Thread, ClientConnection> byThread = new ConcurrentHashMap<>();
-    /** Client-gone watches not started yet (at most one per connection being answered). */
+    /**
+     * Client-gone watches not started yet: at most one per whole answer in flight (so bounded by admission's
+     * in-flight limit), each leaving within its start delay plus 10 ms, started or finished.
+     */
     private final Set<ClientGoneWatch> waiting = ConcurrentHashMap.newKeySet();
 
     private final Map<Cut, LongAdder> cuts = new ConcurrentHashMap<>();

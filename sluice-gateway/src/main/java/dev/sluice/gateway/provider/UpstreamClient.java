@@ -168,6 +168,10 @@ public final class UpstreamClient implements AutoCloseable {
     /** {@code host[:port]} of a base URL, the port left out when it is the scheme's default (as Jetty writes it). */
     static String hostHeader(URI base) {
         String h = base.getHost();
+        if (h == null) { // a name URI does not take as a host (an underscore in it): the authority as written
+            String authority = String.valueOf(base.getRawAuthority());
+            return authority.substring(authority.indexOf('@') + 1);
+        }
         int port = base.getPort();
         int defaultPort = "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80;
         return port < 0 || port == defaultPort ? h : h + ":" + port;

@@ -23,6 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class UpstreamBodyTest {
 
     private static HttpServer server;
+    /** Bodies the /cut handler has broken off: it counts one just before it dies. */
+    private static final java.util.concurrent.atomic.AtomicInteger CUTS_SENT =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private static UpstreamClient client;
 
     @BeforeAll
@@ -61,6 +65,7 @@ class UpstreamBodyTest {
                     var out = exchange.getResponseBody();
                     out.write("partial".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     out.flush();
+                    CUTS_SENT.incrementAndGet();
                     throw new IllegalStateException("the upstream dies mid-body");
                 });
         server.start();
@@ -163,9 +168,12 @@ class UpstreamBodyTest {
 
     @org.junit.jupiter.api.Test
     void whatArrivedBeforeABreakIsReadBeforeTheFailure() throws Exception {
+        int cutsBefore = CUTS_SENT.get();
         try (UpstreamCall call = get("/cut")) {
             ByteSource in = call.source();
-            Thread.sleep(300); // the break has reached Jetty by now, after the bytes before it
+            org.awaitility.Awaitility.await() // the upstream has sent its bytes and broken off before the first read
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> CUTS_SENT.get() > cutsBefore);
             assertThat(readUpTo(in, 7, 2000)).as("the bytes before the break").isEqualTo("partial");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> in.read(new byte[8], 0, 8, -1))
                     .isInstanceOf(java.io.IOException.class);
@@ -177,22 +185,28 @@ class UpstreamBodyTest {
         try (UpstreamCall call = get("/slow")) { // "abc", 800 ms of nothing, "def"
             ByteSource in = call.source();
             assertThat(readUpTo(in, 3, 2000)).isEqualTo("abc");
-            Thread waker = Thread.ofVirtual().start(() -> {
+            java.util.concurrent.atomic.AtomicLong waitedMs = new java.util.concurrent.atomic.AtomicLong(-1);
+            java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger(-2);
+            Thread reader = Thread.ofVirtual().start(() -> {
+                long t0 = System.nanoTime();
                 try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
+                    read.set(in.read(new byte[8], 0, 8, Duration.ofSeconds(10).toNanos()));
+                } catch (java.io.IOException e) {
+                    read.set(-3);
                 }
-                call.wake();
+                waitedMs.set((System.nanoTime() - t0) / 1_000_000);
             });
-            long t0 = System.nanoTime();
-            int n = in.read(new byte[8], 0, 8, Duration.ofSeconds(10).toNanos());
-            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-            waker.join();
+            org.awaitility.Awaitility.await() // the read is waiting for the body's next bytes
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> reader.getState() == Thread.State.TIMED_WAITING);
+            call.wake();
+            reader.join(Duration.ofSeconds(5));
+            int n = read.get();
             assertThat(n).as("woken: nothing yet, not the end").isZero();
-            assertThat(waitedMs)
-                    .as("woken after 100 ms, long before the 800 ms pause ends")
-                    .isLessThan(600);
+            assertThat(waitedMs.get())
+                    .as("woken long before the 800 ms pause ends")
+                    .isBetween(0L, 600L);
             assertThat(readUpTo(in, 3, 3000))
                     .as("the body goes on after the wake")
                     .isEqualTo("def");

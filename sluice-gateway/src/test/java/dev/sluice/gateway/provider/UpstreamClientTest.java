@@ -89,5 +89,7 @@ class UpstreamClientTest {
                 .isEqualTo("api.anthropic.com");
         assertThat(UpstreamClient.hostHeader(URI.create("http://[::1]:8080"))).isEqualTo("[::1]:8080");
         assertThat(UpstreamClient.hostHeader(URI.create("http://localhost:80"))).isEqualTo("localhost");
+        assertThat(UpstreamClient.hostHeader(URI.create("http://my_vllm:8000/v1")))
+                .isEqualTo("my_vllm:8000");
     }
 }
